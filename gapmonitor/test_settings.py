@@ -1,0 +1,11 @@
+"""Settings for the test suite: local key, fast hashing, plain static storage."""
+import os
+
+os.environ.setdefault("GAPMONITOR_LOCAL", "1")
+
+from .settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

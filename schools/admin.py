@@ -1,0 +1,103 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models
+
+
+@admin.register(models.AcademicYear)
+class AcademicYearAdmin(admin.ModelAdmin):
+    list_display = ["label", "results_year", "results_published"]
+
+
+@admin.register(models.KeyStage)
+class KeyStageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "order"]
+
+
+@admin.register(models.Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "key_stage", "unit", "higher_is_better", "first_year", "last_year", "headline"]
+    list_filter = ["key_stage", "unit", "headline"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(models.PupilGroup)
+class PupilGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category", "comparison", "is_focus"]
+    list_filter = ["category", "is_focus"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(models.LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region_name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(models.Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "la"]
+    list_filter = ["la"]
+
+
+@admin.register(models.Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "area", "la"]
+    list_filter = ["la", "area"]
+
+
+class OfstedInspectionInline(admin.TabularInline):
+    model = models.OfstedInspection
+    extra = 0
+
+
+@admin.register(models.School)
+class SchoolAdmin(SimpleHistoryAdmin):
+    list_display = ["urn", "name", "la", "phase", "status", "area", "cluster", "number_on_roll", "fsm_percent"]
+    list_filter = ["la", "phase", "status", "area"]
+    search_fields = ["urn", "name", "laestab"]
+    inlines = [OfstedInspectionInline]
+
+
+@admin.register(models.OfstedInspection)
+class OfstedInspectionAdmin(admin.ModelAdmin):
+    list_display = ["school", "inspection_date", "framework", "grade", "category_of_concern"]
+    list_filter = ["framework", "grade"]
+    autocomplete_fields = ["school"]
+
+
+@admin.register(models.ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "format", "file_name", "status", "created_count", "updated_count", "unchanged_count", "uploaded_by"]
+    list_filter = ["format", "status"]
+    readonly_fields = [f.name for f in models.ImportBatch._meta.fields]
+
+
+@admin.register(models.Result)
+class ResultAdmin(SimpleHistoryAdmin):
+    list_display = ["school", "results_year", "measure", "pupil_group", "cohort", "achievers", "points", "value", "value_code", "status", "batch"]
+    list_filter = ["results_year", "measure", "pupil_group", "status"]
+    search_fields = ["school__name", "school__urn"]
+    raw_id_fields = ["school", "batch"]
+    list_select_related = ["school", "measure", "pupil_group", "batch"]
+
+
+@admin.register(models.Benchmark)
+class BenchmarkAdmin(admin.ModelAdmin):
+    list_display = ["geography_code", "geography_name", "kind", "results_year", "measure", "pupil_group", "value", "value_code"]
+    list_filter = ["kind", "results_year", "measure"]
+    search_fields = ["geography_code", "geography_name"]
+    raw_id_fields = ["batch"]
+
+
+@admin.register(models.StatisticalNeighbour)
+class StatisticalNeighbourAdmin(admin.ModelAdmin):
+    list_display = ["la_code", "rank", "neighbour_code", "closeness"]
+    search_fields = ["la_code", "neighbour_code"]
+
+
+@admin.register(models.Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "la", "school", "area", "cluster", "job_title"]
+    filter_horizontal = ["schools"]
+    raw_id_fields = ["school"]

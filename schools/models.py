@@ -1,0 +1,437 @@
+"""Organisations, reference data (years, measures, pupil groups), results and imports.
+
+Results keep counts (cohort, achievers, total points), not only percentages, so
+every figure above school level can be pooled. A published figure that is not a
+number keeps its marker (``SUPP``, ``NE``, ``x``…) in ``value_code``: missing is
+never zero.
+"""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+# --------------------------------------------------------------------------- reference data
+class AcademicYear(models.Model):
+    """An academic year, keyed by its results year (2024 for 2023/24)."""
+
+    results_year = models.PositiveSmallIntegerField(primary_key=True)
+    label = models.CharField(max_length=7, unique=True, help_text='e.g. "2023/24"')
+    results_published = models.BooleanField(
+        default=True, help_text="False for 2020 and 2021, when no KS2/KS4 results were published."
+    )
+
+    class Meta:
+        ordering = ["results_year"]
+
+    def __str__(self):
+        return self.label
+
+    @staticmethod
+    def label_for(results_year: int) -> str:
+        return f"{results_year - 1}/{str(results_year)[-2:]}"
+
+
+class KeyStage(models.Model):
+    code = models.SlugField(max_length=20, unique=True)
+    name = models.CharField(max_length=80)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class Measure(models.Model):
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Percentage of pupils"
+        AVERAGE = "average", "Average score"
+        RATE = "rate", "Rate"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=160)
+    short_name = models.CharField(max_length=60, blank=True)
+    key_stage = models.ForeignKey(KeyStage, on_delete=models.PROTECT, related_name="measures")
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    higher_is_better = models.BooleanField(default=True)
+    first_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    headline = models.BooleanField(default=False, help_text="Shown on overview pages.")
+    value_added = models.BooleanField(default=False, help_text="A progress score centred on 0 (may be negative).")
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == self.Unit.PERCENT
+
+    @property
+    def unit_label(self) -> str:
+        return "percentage points" if self.is_percent else "points"
+
+    def valid_in(self, results_year: int) -> bool:
+        return (self.first_year is None or results_year >= self.first_year) and (
+            self.last_year is None or results_year <= self.last_year
+        )
+
+
+class PupilGroup(models.Model):
+    class Category(models.TextChoices):
+        ALL = "all", "All pupils"
+        DISADVANTAGE = "disadvantage", "Disadvantage"
+        SEN = "sen", "Special educational needs"
+        CARE = "care", "Children in care and in need"
+        LANGUAGE = "language", "Language"
+        GENDER = "gender", "Gender"
+        ETHNICITY = "ethnicity", "Ethnicity"
+        LOCAL = "local", "Local group"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    comparison = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The group this group's gap is measured against.",
+    )
+    is_focus = models.BooleanField(default=True, help_text="A vulnerable group whose gap we watch.")
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+# --------------------------------------------------------------------------- organisations
+class LocalAuthority(models.Model):
+    code = models.CharField(max_length=3, unique=True, help_text="DfE LA code, e.g. 935.")
+    name = models.CharField(max_length=120)
+    region_code = models.CharField(max_length=9, blank=True, help_text="ONS region code, e.g. E12000006.")
+    region_name = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Area(models.Model):
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="areas")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["la", "name"], name="area_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Cluster(models.Model):
+    """A cluster, pyramid, partnership or locality of schools."""
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="clusters")
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="clusters")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["la", "name"], name="cluster_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        NURSERY = "nursery", "Nursery"
+        PRIMARY = "primary", "Primary"
+        MIDDLE = "middle", "Middle"
+        SECONDARY = "secondary", "Secondary"
+        ALL_THROUGH = "all_through", "All-through"
+        SPECIAL = "special", "Special"
+        PRU = "pru", "Pupil referral unit"
+        POST16 = "post16", "16 plus"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    urn = models.PositiveIntegerField(unique=True, verbose_name="URN")
+    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="schools")
+    laestab = models.CharField(max_length=7, blank=True, verbose_name="LAESTAB")
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.PRIMARY)
+    school_type = models.CharField(max_length=120, blank=True, verbose_name="type")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
+    number_on_roll = models.PositiveIntegerField(null=True, blank=True)
+    fsm_percent = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, verbose_name="FSM %"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["la", "status"]), models.Index(fields=["cluster"]), models.Index(fields=["area"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.urn})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("schools:school", args=[self.urn])
+
+    @property
+    def latest_inspection(self):
+        inspections = getattr(self, "_prefetched_objects_cache", {}).get("inspections")
+        if inspections is not None:
+            return inspections[0] if inspections else None
+        return self.inspections.first()
+
+
+class OfstedInspection(models.Model):
+    class Framework(models.TextChoices):
+        GRADED = "graded", "Graded inspection (1–4 scale, until 2025)"
+        REPORT_CARD = "report_card", "Report card (from November 2025)"
+
+    class Grade(models.TextChoices):
+        OUTSTANDING = "outstanding", "Outstanding"
+        GOOD = "good", "Good"
+        REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+        INADEQUATE = "inadequate", "Inadequate"
+        EXCEPTIONAL = "exceptional", "Exceptional"
+        STRONG = "strong", "Strong standard"
+        EXPECTED = "expected", "Expected standard"
+        NEEDS_ATTENTION = "needs_attention", "Needs attention"
+        URGENT_IMPROVEMENT = "urgent_improvement", "Urgent improvement"
+
+    GRADED_SCALE = (Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE)
+    REPORT_CARD_SCALE = (
+        Grade.EXCEPTIONAL, Grade.STRONG, Grade.EXPECTED, Grade.NEEDS_ATTENTION, Grade.URGENT_IMPROVEMENT,
+    )
+
+    class Concern(models.TextChoices):
+        NONE = "", "None"
+        SPECIAL_MEASURES = "special_measures", "Special measures"
+        SERIOUS_WEAKNESSES = "serious_weaknesses", "Serious weaknesses"
+        NOTICE_TO_IMPROVE = "notice_to_improve", "Notice to improve"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="inspections")
+    inspection_date = models.DateField()
+    framework = models.CharField(max_length=20, choices=Framework.choices)
+    grade = models.CharField(max_length=30, choices=Grade.choices)
+    category_of_concern = models.CharField(max_length=30, choices=Concern.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["-inspection_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "inspection_date"], name="inspection_unique_date")
+        ]
+
+    def __str__(self):
+        return f"{self.school.name}: {self.get_grade_display()} ({self.inspection_date:%d %b %Y})"
+
+    @property
+    def grade_number(self) -> int | None:
+        """1–4 on the graded scale; None on the report-card scale, which is not comparable."""
+        if self.grade in self.GRADED_SCALE:
+            return self.GRADED_SCALE.index(self.grade) + 1
+        return None
+
+    def clean(self):
+        scale = self.GRADED_SCALE if self.framework == self.Framework.GRADED else self.REPORT_CARD_SCALE
+        if self.grade and self.grade not in scale:
+            raise ValidationError(
+                {"grade": f"{self.get_grade_display()} is not a grade of the {self.get_framework_display()} scale."}
+            )
+
+
+# --------------------------------------------------------------------------- imports and results
+class ImportBatch(models.Model):
+    """One import: who, when, which file, what it did. Every result points to the batch that last wrote it."""
+
+    class Format(models.TextChoices):
+        REGISTER = "register", "School register (GIAS)"
+        LONG = "long", "Attainment, long template"
+        DFE_KS2 = "dfe-ks2", "DfE KS2 performance tables"
+        DFE_KS4 = "dfe-ks4", "DfE KS4 performance tables"
+        BENCHMARKS = "benchmarks", "Benchmarks, long template"
+        LAIT = "lait", "LA-level gap measures (LAIT)"
+        NEIGHBOURS = "neighbours", "Statistical neighbours"
+        DEMO = "demo", "Generated demo data"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        COMMITTED = "committed", "Imported"
+        FAILED = "failed", "Failed"
+        ROLLED_BACK = "rolled_back", "Rolled back"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_batches"
+    )
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    format = models.CharField(max_length=20, choices=Format.choices)
+    results_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    rows_read = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"{self.get_format_display()}: {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class DataStatus(models.TextChoices):
+    PROVISIONAL = "provisional", "Provisional"
+    REVISED = "revised", "Revised"
+    FINAL = "final", "Final"
+
+
+class FigureFields(models.Model):
+    """The counts and published value shared by a school result and a benchmark."""
+
+    results_year = models.PositiveSmallIntegerField(db_index=True)
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT)
+    pupil_group = models.ForeignKey(PupilGroup, on_delete=models.PROTECT)
+    cohort = models.PositiveIntegerField(null=True, blank=True, help_text="Pupils in the group.")
+    achievers = models.PositiveIntegerField(null=True, blank=True, help_text="Pupils reaching the measure (percent measures).")
+    points = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Total points (average-score measures)."
+    )
+    value = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True, help_text="The published value.")
+    value_code = models.CharField(
+        max_length=10, blank=True, default="", help_text="Why there is no value: SUPP, NE, x, c, z, low…"
+    )
+    status = models.CharField(max_length=12, choices=DataStatus.choices, default=DataStatus.FINAL)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def computed_value(self) -> Decimal | None:
+        """The value from the counts when we have them, else the published value."""
+        if self.cohort:
+            if self.achievers is not None:
+                return Decimal(self.achievers) * 100 / Decimal(self.cohort)
+            if self.points is not None:
+                return Decimal(self.points) / Decimal(self.cohort)
+        return self.value
+
+
+class Result(FigureFields):
+    """One school's figure for a results year × measure × pupil group."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="results")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "results_year", "measure", "pupil_group"], name="result_unique_fact"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["results_year", "measure", "pupil_group"], name="result_year_measure_group"),
+        ]
+
+    def __str__(self):
+        return f"{self.school_id} {self.results_year} {self.measure_id} {self.pupil_group_id}"
+
+
+class Benchmark(FigureFields):
+    """A figure for a geography: England, a region, an LA, or an LA's statistical neighbours."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "England"
+        REGION = "region", "Region"
+        LA = "la", "Local authority"
+        NEIGHBOURS = "neighbours", "Statistical neighbours (average)"
+
+    NATIONAL_CODE = "E92000001"
+
+    geography_code = models.CharField(max_length=20, help_text="E92000001 (England), a region code, or an LA code.")
+    geography_name = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="benchmarks")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["geography_code", "results_year", "measure", "pupil_group"], name="benchmark_unique_fact"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "results_year"], name="benchmark_kind_year")]
+
+    def __str__(self):
+        return f"{self.geography_code} {self.results_year} {self.measure_id} {self.pupil_group_id}"
+
+
+class StatisticalNeighbour(models.Model):
+    """DfE children's services statistical neighbours: an LA's ten nearest LAs."""
+
+    la_code = models.CharField(max_length=3, db_index=True)
+    neighbour_code = models.CharField(max_length=3)
+    rank = models.PositiveSmallIntegerField()
+    closeness = models.CharField(max_length=40, blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["la_code", "rank"]
+        constraints = [models.UniqueConstraint(fields=["la_code", "rank"], name="neighbour_unique_rank")]
+
+    def __str__(self):
+        return f"{self.la_code} → {self.neighbour_code} (#{self.rank})"
+
+
+# --------------------------------------------------------------------------- people
+class Profile(models.Model):
+    """What a user is scoped to. Roles are Django groups (see ``schools.roles``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    la = models.ForeignKey(LocalAuthority, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="A headteacher's school.",
+    )
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    schools = models.ManyToManyField(
+        School, blank=True, related_name="advisers", help_text="An adviser's assigned schools."
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+
+    def __str__(self):
+        return f"Profile of {self.user}"

@@ -1,0 +1,119 @@
+"""Reference data loaded by migrations into every database: key stages, measures,
+pupil groups and academic years. Codes here are a stable contract (imports,
+exports, the CLI and URLs use them). An LA adds its own groups in the admin."""
+
+KEY_STAGES = [
+    ("eyfs", "Early years foundation stage", 10),
+    ("phonics", "Phonics screening check (Year 1)", 20),
+    ("ks1", "Key stage 1", 30),
+    ("ks2", "Key stage 2", 40),
+    ("ks4", "Key stage 4", 50),
+    ("ks5", "Key stage 5", 60),
+    ("attendance", "Attendance and behaviour", 70),
+]
+
+# code, name, short name, key stage, unit, higher_is_better, first_year, last_year, headline, value_added
+MEASURES = [
+    ("eyfs_gld", "EYFS: good level of development", "EYFS GLD", "eyfs", "percent", True, 2013, None, True, False),
+    ("phonics_y1", "Phonics: Year 1 expected standard", "Phonics Y1", "phonics", "percent", True, 2012, None, False, False),
+    ("ks2_rwm_exp", "KS2 reading, writing and maths: expected standard", "KS2 RWM expected", "ks2", "percent", True, 2016, None, True, False),
+    ("ks2_rwm_high", "KS2 reading, writing and maths: higher standard", "KS2 RWM higher", "ks2", "percent", True, 2016, None, False, False),
+    ("ks2_read_avg", "KS2 reading: average scaled score", "KS2 reading score", "ks2", "average", True, 2016, None, False, False),
+    ("ks2_mat_avg", "KS2 maths: average scaled score", "KS2 maths score", "ks2", "average", True, 2016, None, False, False),
+    ("ks2_read_prog", "KS2 reading progress score", "KS2 reading progress", "ks2", "average", True, 2016, 2023, False, True),
+    ("ks2_writ_prog", "KS2 writing progress score", "KS2 writing progress", "ks2", "average", True, 2016, 2023, False, True),
+    ("ks2_mat_prog", "KS2 maths progress score", "KS2 maths progress", "ks2", "average", True, 2016, 2023, False, True),
+    ("ks4_att8", "KS4 Attainment 8: average score", "Attainment 8", "ks4", "average", True, 2016, None, True, False),
+    ("ks4_p8", "KS4 Progress 8: average score", "Progress 8", "ks4", "average", True, 2016, 2024, True, True),
+    ("ks4_em_95", "KS4 English and maths: grade 5 or above", "E&M grade 5+", "ks4", "percent", True, 2017, None, True, False),
+    ("ks4_em_94", "KS4 English and maths: grade 4 or above", "E&M grade 4+", "ks4", "percent", True, 2017, None, False, False),
+    ("ks4_ebacc_aps", "KS4 EBacc: average point score", "EBacc APS", "ks4", "average", True, 2018, None, False, False),
+    ("persistent_absence", "Persistent absence (10% or more of sessions missed)", "Persistent absence", "attendance", "percent", False, 2006, None, True, False),
+    ("suspension_rate", "Suspensions per 100 pupils", "Suspension rate", "attendance", "rate", False, 2006, None, False, False),
+    # Historical measures used in the seeds.
+    ("ks2_l4_em", "KS2 level 4+ in English and maths", "KS2 L4+ E&M", "ks2", "percent", True, 1996, 2012, False, False),
+    ("ks2_l4_rwm", "KS2 level 4+ in reading, writing and maths", "KS2 L4+ RWM", "ks2", "percent", True, 2012, 2015, False, False),
+    ("ks2_2lp_eng", "KS2 two levels of progress in English (KS1 to KS2)", "KS2 2LP English", "ks2", "percent", True, 2000, 2015, False, False),
+    ("ks2_2lp_mat", "KS2 two levels of progress in maths (KS1 to KS2)", "KS2 2LP maths", "ks2", "percent", True, 2000, 2015, False, False),
+    ("ks4_5acem", "KS4 5+ A*–C GCSEs including English and maths", "5+ A*–C incl. E&M", "ks4", "percent", True, 1996, 2015, False, False),
+    ("ks4_3lp_eng", "KS4 three levels of progress in English (KS2 to KS4)", "KS4 3LP English", "ks4", "percent", True, 2006, 2015, False, False),
+    ("ks4_3lp_mat", "KS4 three levels of progress in maths (KS2 to KS4)", "KS4 3LP maths", "ks4", "percent", True, 2006, 2015, False, False),
+]
+
+# code, name, category, comparison code, is_focus
+PUPIL_GROUPS = [
+    ("all", "All pupils", "all", None, False),
+    ("disadvantaged", "Disadvantaged", "disadvantage", "not_disadvantaged", True),
+    ("not_disadvantaged", "Not disadvantaged (other pupils)", "disadvantage", "disadvantaged", False),
+    ("fsm", "Eligible for free school meals (FSM)", "disadvantage", "not_fsm", True),
+    ("not_fsm", "Not eligible for FSM", "disadvantage", "fsm", False),
+    ("fsm6", "FSM in the last six years (Ever 6)", "disadvantage", "not_fsm6", True),
+    ("not_fsm6", "Not FSM in the last six years", "disadvantage", "fsm6", False),
+    ("sen_support", "SEN support", "sen", "no_sen", True),
+    ("ehcp", "EHC plan", "sen", "no_sen", True),
+    ("sen_any", "Any special educational need", "sen", "no_sen", True),
+    ("no_sen", "No special educational need", "sen", "sen_any", False),
+    ("cla", "Children looked after", "care", "not_cla", True),
+    ("not_cla", "Not looked after", "care", "cla", False),
+    ("cin", "Children in need", "care", "all", True),
+    ("eal", "English as an additional language (EAL)", "language", "not_eal", True),
+    ("not_eal", "First language English", "language", "eal", False),
+    ("boys", "Boys", "gender", "girls", True),
+    ("girls", "Girls", "gender", "boys", True),
+    ("white_british", "White British", "ethnicity", "all", True),
+    ("white_other", "White other", "ethnicity", "all", True),
+    ("grt", "Gypsy, Roma and Traveller", "ethnicity", "all", True),
+    ("mixed", "Mixed", "ethnicity", "all", True),
+    ("asian", "Asian", "ethnicity", "all", True),
+    ("black", "Black", "ethnicity", "all", True),
+    ("chinese", "Chinese", "ethnicity", "all", True),
+    ("other_ethnic", "Other ethnic group", "ethnicity", "all", True),
+]
+
+# Years with no KS2/KS4 results published (the pandemic years).
+UNPUBLISHED_YEARS = {2020, 2021}
+FIRST_YEAR, LAST_YEAR = 2005, 2030
+
+
+def load(apps, schema_editor=None):
+    """Create or update every reference row (safe to run again)."""
+    KeyStage = apps.get_model("schools", "KeyStage")
+    Measure = apps.get_model("schools", "Measure")
+    PupilGroup = apps.get_model("schools", "PupilGroup")
+    AcademicYear = apps.get_model("schools", "AcademicYear")
+
+    stages = {}
+    for code, name, order in KEY_STAGES:
+        stages[code], _ = KeyStage.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+
+    for order, (code, name, short, stage, unit, hib, first, last, headline, va) in enumerate(MEASURES):
+        Measure.objects.update_or_create(
+            code=code,
+            defaults=dict(
+                name=name, short_name=short, key_stage=stages[stage], unit=unit, higher_is_better=hib,
+                first_year=first, last_year=last, headline=headline, value_added=va, order=order * 10,
+            ),
+        )
+
+    groups = {}
+    for order, (code, name, category, _comparison, focus) in enumerate(PUPIL_GROUPS):
+        groups[code], _ = PupilGroup.objects.update_or_create(
+            code=code, defaults=dict(name=name, category=category, is_focus=focus, order=order * 10)
+        )
+    for code, _name, _category, comparison, _focus in PUPIL_GROUPS:
+        if comparison:
+            PupilGroup.objects.filter(code=code).update(comparison=groups[comparison])
+
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        AcademicYear.objects.update_or_create(
+            results_year=year,
+            defaults=dict(label=f"{year - 1}/{str(year)[-2:]}", results_published=year not in UNPUBLISHED_YEARS),
+        )
+
+
+def load_role_groups(apps, schema_editor=None):
+    Group = apps.get_model("auth", "Group")
+    from schools.roles import Role
+
+    for role in Role.values:
+        Group.objects.get_or_create(name=role)
