@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("overview/", views.la_overview, name="la_overview"),
     path("schools/", views.school_list, name="school_list"),
     path("schools/<int:urn>/", views.school_detail, name="school"),
+    path("imports/", include("schools.imports.urls")),
 ]
