@@ -13,6 +13,7 @@ NAV_ITEMS = [
     ("Plans", "strategy:home", None),
     ("Self-evaluation", "ragboard:home", (Role.LA_OFFICER, Role.ADMINISTRATOR)),
     ("Imports", "schools:imports", IMPORT_ROLES),
+    ("Audit log", "audit_log", (Role.ADMINISTRATOR,)),
 ]
 
 

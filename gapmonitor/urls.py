@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("audit/", views.audit_log, name="audit_log"),
     path("", include("schools.urls")),
     path("strategy/", include("strategy.urls")),
     path("ragboard/", include("ragboard.urls")),

@@ -1,9 +1,12 @@
 """The home page, which sends each role to its dashboard, and the error pages."""
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
 
 from schools.roles import LA_WIDE_ROLES, Role, has_role
+
+from .audit import site_log
 from schools.selectors import profile_of
 
 
@@ -20,6 +23,14 @@ def home(request):
     if has_role(user, Role.ADVISER):
         return redirect("schools:school_list")
     return render(request, "home.html")
+
+
+@login_required
+def audit_log(request):
+    """The site-wide audit log: administrators only."""
+    if not has_role(request.user, Role.ADMINISTRATOR):
+        raise Http404
+    return render(request, "audit/site_log.html", {"entries": site_log()})
 
 
 def _error(request, status, title, message):
