@@ -113,3 +113,125 @@ __all__ = [
     "get_visible_area", "get_visible_cluster", "get_visible_la", "default_la", "sees_small_cohorts",
     "profile_of", "roles_of",
 ]
+
+
+# =========================================================================== figure reads
+# Pooled figures come from a few GROUP BY queries; the arithmetic is in ``schools.gaps``.
+# Each function below is ONE query, whatever the number of schools.
+from django.db.models import Case, Count, F, FloatField, Max, Sum, When  # noqa: E402
+from django.db.models.functions import Cast  # noqa: E402
+
+from .gaps import Figure, worst_status  # noqa: E402
+from .models import Benchmark, Measure, Result  # noqa: E402
+
+_PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
+
+
+def _float(field):
+    return Cast(field, FloatField())
+
+
+def _numerator_expression():
+    """Per row: achievers (percent), points (average), else value × cohort (÷100 for percent)."""
+    counted = Q(cohort__isnull=False)
+    return Case(
+        When(counted & Q(measure__unit=_PERCENT, achievers__isnull=False), then=_float("achievers")),
+        When(counted & Q(measure__unit=_PERCENT, value__isnull=False),
+             then=_float("value") * _float("cohort") / 100.0),
+        When(counted & Q(measure__unit=_AVERAGE, points__isnull=False), then=_float("points")),
+        When(counted & Q(value__isnull=False), then=_float("value") * _float("cohort")),
+        default=None, output_field=FloatField(),
+    )
+
+
+def _has_numerator():
+    return Q(cohort__isnull=False) & (
+        Q(measure__unit=_PERCENT, achievers__isnull=False) | Q(measure__unit=_AVERAGE, points__isnull=False)
+        | Q(value__isnull=False)
+    )
+
+
+def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, Figure]:
+    """One GROUP BY query → {(*key, year, measure_code, group_code): pooled Figure}."""
+    rows = (
+        queryset.filter(results_year__in=list(years), measure__code__in=list(measures),
+                        pupil_group__code__in=list(groups))
+        .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
+        .annotate(
+            total_cohort=Sum("cohort"),
+            counted=Count("cohort"),
+            rows=Count("pk"),
+            numerator=Sum(_numerator_expression()),
+            value_cohort=Sum(Case(When(_has_numerator(), then="cohort"), default=None)),
+            published=Max("value"),
+            marker=Max("value_code"),
+            provisional=Count("pk", filter=Q(status="provisional")),
+            revised=Count("pk", filter=Q(status="revised")),
+        )
+        .order_by()
+    )
+    out: dict[tuple, Figure] = {}
+    for row in rows:
+        key = tuple(row[f] for f in key_fields) + (row["results_year"], row["measure__code"], row["pupil_group__code"])
+        status = worst_status(
+            (["provisional"] if row["provisional"] else []) + (["revised"] if row["revised"] else []) + ["final"]
+        )
+        cohort = row["total_cohort"] if row["counted"] else None
+        value_cohort = row["value_cohort"]
+        if value_cohort:
+            scale = 100 if row["measure__unit"] == _PERCENT else 1
+            numerator = row["numerator"]
+            figure = Figure(cohort=cohort, numerator=numerator, value=scale * numerator / value_cohort, code="",
+                            status=status, schools=row["rows"], value_cohort=value_cohort)
+        elif row["rows"] == 1 and row["published"] is not None:
+            # One published value without counts (e.g. a benchmark from a table): show it, it cannot pool.
+            figure = Figure(cohort=cohort, numerator=None, value=float(row["published"]), code="", status=status,
+                            schools=1)
+        else:
+            code = row["marker"] or ("NE" if cohort == 0 else "x")
+            figure = Figure(cohort=cohort, numerator=None, value=None, code=code, status=status, schools=row["rows"])
+        out[key] = figure
+    return out
+
+
+def _scope_filter(scope) -> Q:
+    if isinstance(scope, School):
+        return Q(school=scope)
+    if isinstance(scope, Cluster):
+        return Q(school__cluster=scope)
+    if isinstance(scope, Area):
+        return Q(school__area=scope)
+    if isinstance(scope, LocalAuthority):
+        return Q(school__la=scope)
+    raise TypeError(f"No figures for {type(scope).__name__}.")
+
+
+def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
+    """Pooled figures keyed (results_year, measure_code, group_code) for a LocalAuthority, Area, Cluster
+    or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user)."""
+    return _aggregate(Result.objects.filter(_scope_filter(scope)), (), measures=measures, groups=groups,
+                      years=years)
+
+
+def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, Figure]:
+    """Pooled figures for every school / cluster / area / LA among ``schools`` (a queryset), in one query.
+
+    Keys are (org_id, year, measure_code, group_code); org_id is the school, cluster, area or LA pk.
+    Only results of the given schools are pooled (callers pass a scoped queryset)."""
+    field = {"school": "school_id", "cluster": "school__cluster_id", "area": "school__area_id",
+             "la": "school__la_id"}[level]
+    queryset = Result.objects.filter(school__in=schools.values("pk"))
+    return _aggregate(queryset, (field,), measures=measures, groups=groups, years=years)
+
+
+def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
+    """Benchmark figures for a geography (Benchmark.NATIONAL_CODE = "E92000001" for England)."""
+    return _aggregate(Benchmark.objects.filter(geography_code=geography_code), (), measures=measures,
+                      groups=groups, years=years)
+
+
+def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
+    return benchmark_figures(Benchmark.NATIONAL_CODE, measures=measures, groups=groups, years=years)
+
+
+__all__ += ["figures", "figures_by", "benchmark_figures", "national_figures"]
