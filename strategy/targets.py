@@ -1,0 +1,282 @@
+"""Target status, computed from the imported results — never typed in.
+
+Each target type tracks one quantity a year, with a direction and a goal:
+
+=================  ============================================  ==========  =====================================
+type               quantity for year y                           better      goal
+=================  ============================================  ==========  =====================================
+reach              focus group's value                           measure's   target value
+change             focus group's value                           measure's   baseline ± N (the better way)
+close_gap          gap (comparison − focus, positive = behind)   lower       N
+gap_national       gap here − national gap                       lower       margin (target value, default 0)
+in_line_national   shortfall: national same group − focus here   lower       allowed shortfall (default 0)
+faster             gap                                           lower       baseline gap − N × years
+=================  ============================================  ==========  =====================================
+
+(``faster``: the focus group improving N points faster than its comparison group in a year is the gap
+narrowing by N that year, so the goal line falls by N a year.)
+
+Status, from the latest year after the baseline up to the target year that has a figure:
+
+* **met** — the latest quantity is at or beyond the goal;
+* **off track** — the target year's figure is in and the goal was missed, or the latest quantity is behind a
+  straight line from the baseline (baseline year) to the goal (target year);
+* **on track** — the latest quantity is on or ahead of that straight line;
+* **no data yet** — no baseline figure, or no figure since the baseline year (or, for roles that must not
+  see them, the figures rest on a cohort below the suppression threshold).
+
+Figures are read only through ``schools.selectors.figures/benchmark_figures`` and gaps through
+``schools.gaps.gap``: this module never pools anything itself.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from schools import selectors as figure_selectors
+from schools.gaps import Figure, gap, suppression_threshold
+from schools.models import Benchmark
+
+from .models import Target, year_label
+
+EPSILON = 1e-9
+LABELS = {"met": "Met", "on_track": "On track", "off_track": "Off track", "no_data": "No data yet"}
+
+
+@dataclass
+class YearRow:
+    """One year of the figures behind a target's status."""
+
+    year: int
+    focus: Figure | None = None
+    comparison: Figure | None = None
+    national: float | None = None      # national focus value or national gap, as the type needs
+    gap: float | None = None
+    quantity: float | None = None
+    expected: float | None = None      # the straight-line trajectory for this year
+    suppressed: bool = False
+
+    @property
+    def label(self) -> str:
+        return year_label(self.year)
+
+
+@dataclass
+class TargetStatus:
+    code: str
+    explanation: str
+    quantity_name: str = ""
+    lower_is_better: bool = False
+    baseline: float | None = None
+    goal: float | None = None
+    latest_year: int | None = None
+    latest: float | None = None
+    expected: float | None = None
+    rows: list[YearRow] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    @property
+    def css(self) -> str:
+        return {"met": "rag-green", "on_track": "rag-amber-green", "off_track": "rag-red"}.get(self.code, "rag-none")
+
+    def __str__(self):
+        return self.label
+
+
+# --------------------------------------------------------------------------- formatting
+def _fmt(value: float | None, *, signed: bool = False) -> str:
+    if value is None:
+        return "no figure"
+    text = f"{value:+.1f}" if signed else f"{value:.1f}"
+    return text.replace("-", "−")
+
+
+def _unit(target: Target, gap_like: bool) -> str:
+    if gap_like:
+        return " percentage points" if target.measure.is_percent else " points"
+    return "%" if target.measure.is_percent else ""
+
+
+# --------------------------------------------------------------------------- fetching
+def _scope_key(target: Target):
+    scope = target.scope
+    return type(scope).__name__, scope.pk
+
+
+def _years(target: Target) -> list[int]:
+    return list(range(target.baseline_year, target.target_year + 1))
+
+
+def _fetch(targets: list[Target]):
+    """One figures() call per scope and one national call, whatever the number of targets."""
+    by_scope: dict = defaultdict(list)
+    for target in targets:
+        by_scope[_scope_key(target)].append(target)
+    scope_figures = {}
+    for key, group in by_scope.items():
+        measures = {t.measure.code for t in group}
+        groups = {t.focus_group.code for t in group} | {t.comparison.code for t in group if t.comparison}
+        years = set().union(*(_years(t) for t in group))
+        scope_figures[key] = figure_selectors.figures(group[0].scope, measures=measures, groups=groups, years=years)
+    national_targets = [t for t in targets if t.type in (Target.Type.GAP_NATIONAL, Target.Type.IN_LINE_NATIONAL)]
+    national = {}
+    if national_targets:
+        national = figure_selectors.benchmark_figures(
+            Benchmark.NATIONAL_CODE,
+            measures={t.measure.code for t in national_targets},
+            groups={t.focus_group.code for t in national_targets}
+            | {t.comparison.code for t in national_targets if t.comparison},
+            years=set().union(*(_years(t) for t in national_targets)),
+        )
+    return scope_figures, national
+
+
+def evaluate(targets, *, show_small_cohorts: bool = True) -> dict[int, TargetStatus]:
+    """Statuses for many targets, keyed by target pk."""
+    targets = list(targets)
+    if not targets:
+        return {}
+    scope_figures, national = _fetch(targets)
+    return {
+        t.pk: _evaluate_one(t, scope_figures[_scope_key(t)], national, show_small_cohorts) for t in targets
+    }
+
+
+# --------------------------------------------------------------------------- the rules
+def _quantity_rows(target: Target, figures: dict, national: dict, show_small: bool) -> list[YearRow]:
+    measure, T = target.measure, Target.Type
+    focus_code = target.focus_group.code
+    comparison_code = target.comparison.code if target.comparison else None
+    threshold = suppression_threshold()
+    rows = []
+    for year in _years(target):
+        row = YearRow(year=year)
+        row.focus = figures.get((year, measure.code, focus_code))
+        if comparison_code:
+            row.comparison = figures.get((year, measure.code, comparison_code))
+        used = [row.focus] + ([row.comparison] if target.type in Target.GAP_TYPES else [])
+        row.suppressed = not show_small and any(
+            f is not None and f.cohort is not None and f.cohort < threshold for f in used
+        )
+        row.gap = gap(measure, row.focus, row.comparison) if comparison_code else None
+        if target.type in (T.REACH, T.CHANGE):
+            row.quantity = row.focus.value if row.focus else None
+        elif target.type in (T.CLOSE_GAP, T.FASTER):
+            row.quantity = row.gap
+        elif target.type == T.GAP_NATIONAL:
+            national_gap = gap(measure, national.get((year, measure.code, focus_code)),
+                               national.get((year, measure.code, comparison_code)))
+            row.national = national_gap
+            row.quantity = None if row.gap is None or national_gap is None else row.gap - national_gap
+        elif target.type == T.IN_LINE_NATIONAL:
+            national_focus = national.get((year, measure.code, focus_code))
+            row.national = national_focus.value if national_focus else None
+            row.quantity = gap(measure, row.focus, national_focus)  # national − here, positive = behind
+        rows.append(row)
+    return rows
+
+
+def _baseline_quantity(target: Target, baseline_row: YearRow) -> float | None:
+    """The baseline as the type's quantity: the typed baseline value when given, else the imported figure."""
+    if target.baseline_value is None:
+        return baseline_row.quantity
+    typed = float(target.baseline_value)
+    T = Target.Type
+    if target.type == T.GAP_NATIONAL:
+        return None if baseline_row.national is None else typed - baseline_row.national
+    if target.type == T.IN_LINE_NATIONAL:
+        if baseline_row.national is None:
+            return None
+        return gap(target.measure, Figure(cohort=None, numerator=None, value=typed),
+                   Figure(cohort=None, numerator=None, value=baseline_row.national))
+    return typed
+
+
+def _goal(target: Target, baseline: float) -> float:
+    T, n = Target.Type, float(target.target_value) if target.target_value is not None else 0.0
+    if target.type == T.CHANGE:
+        return baseline + n if target.measure.higher_is_better else baseline - n
+    if target.type == T.FASTER:
+        return baseline - n * (target.target_year - target.baseline_year)
+    return n
+
+
+def _describe_quantity(target: Target) -> tuple[str, bool]:
+    """(name of the tracked quantity, lower is better)."""
+    T = Target.Type
+    group, comparison = target.focus_group.name, target.comparison.name.lower() if target.comparison else ""
+    if target.type in (T.REACH, T.CHANGE):
+        return f"{group} {target.measure.short_name or target.measure.name}", not target.measure.higher_is_better
+    if target.type in (T.CLOSE_GAP, T.FASTER):
+        return f"gap between {group.lower()} and {comparison}", True
+    if target.type == T.GAP_NATIONAL:
+        return "gap here minus the national gap", True
+    return f"shortfall of {group.lower()} here against {group.lower()} nationally", True
+
+
+def _meets(value: float, goal: float, lower_is_better: bool) -> bool:
+    return value <= goal + EPSILON if lower_is_better else value >= goal - EPSILON
+
+
+def _evaluate_one(target: Target, figures: dict, national: dict, show_small: bool) -> TargetStatus:
+    rows = _quantity_rows(target, figures, national, show_small)
+    name, lower = _describe_quantity(target)
+    gap_like = target.type != Target.Type.REACH and target.type != Target.Type.CHANGE
+    unit = _unit(target, gap_like)
+    status = TargetStatus(code="no_data", explanation="", quantity_name=name, lower_is_better=lower, rows=rows)
+    baseline_row = rows[0]
+    baseline = _baseline_quantity(target, baseline_row)
+    base_label = year_label(target.baseline_year)
+    if baseline is None:
+        status.explanation = f"No baseline figure for the {name} in {base_label}, so progress cannot be judged yet."
+        return status
+    goal = _goal(target, baseline)
+    status.baseline, status.goal = baseline, goal
+    span = target.target_year - target.baseline_year
+    for row in rows:
+        row.expected = baseline + (goal - baseline) * (row.year - target.baseline_year) / span
+    later = [row for row in rows[1:] if row.quantity is not None]
+    if not later:
+        status.explanation = (
+            f"Baseline {base_label}: {name} {_fmt(baseline)}{unit}; goal by {year_label(target.target_year)}: "
+            f"{'≤' if lower else '≥'} {_fmt(goal)}{unit}. No results for a later year yet."
+        )
+        return status
+    latest = later[-1]
+    if latest.suppressed or (target.baseline_value is None and baseline_row.suppressed):
+        status.explanation = (
+            f"The latest figures ({latest.label}) cover fewer than {suppression_threshold()} pupils, "
+            "so they are not shown and the status is withheld."
+        )
+        for row in rows:
+            if row.suppressed:
+                row.quantity = None
+        return status
+    status.latest_year, status.latest, status.expected = latest.year, latest.quantity, latest.expected
+    sign = "≤" if lower else "≥"
+    facts = (
+        f"{latest.label}: {name} {_fmt(latest.quantity)}{unit} (baseline {base_label}: {_fmt(baseline)}{unit}; "
+        f"goal by {year_label(target.target_year)}: {sign} {_fmt(goal)}{unit})."
+    )
+    if _meets(latest.quantity, goal, lower):
+        status.code = "met"
+        status.explanation = f"{facts} The goal is reached."
+    elif latest.year >= target.target_year:
+        status.code = "off_track"
+        status.explanation = f"{facts} The target year's figure misses the goal."
+    elif _meets(latest.quantity, latest.expected, lower):
+        status.code = "on_track"
+        status.explanation = (
+            f"{facts} A straight line from baseline to goal expects {sign} {_fmt(latest.expected)}{unit} "
+            f"by {latest.label}: on or ahead of it."
+        )
+    else:
+        status.code = "off_track"
+        status.explanation = (
+            f"{facts} A straight line from baseline to goal expects {sign} {_fmt(latest.expected)}{unit} "
+            f"by {latest.label}: behind it."
+        )
+    return status
