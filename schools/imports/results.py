@@ -1,0 +1,229 @@
+"""School attainment files → facts: the long template and the DfE KS2/KS4 performance tables."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import mapping
+from .facts import BENCHMARK, FACT_COLUMNS, RESULT, Reference, empty_facts
+from .problems import Problem, collect
+from .readers import Table, parse_figures
+
+STATUSES = ("provisional", "revised", "final")
+YEAR_PATTERN = r"^\d{4}$"
+
+
+@dataclass
+class Parsed:
+    """What a parser found: facts, organisations to create, problems."""
+
+    facts: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    new_schools: list[dict] = field(default_factory=list)
+    new_las: dict[str, str] = field(default_factory=dict)  # code → name
+    la_names: dict[str, str] = field(default_factory=dict)
+
+
+def require(table: Table, columns, problems: list[Problem]) -> bool:
+    missing = [c for c in columns if not table.has(c)]
+    for name in missing:
+        problems.append(Problem(row=1, column=name, value="", reason="Missing required column."))
+    return not missing
+
+
+def parse_year(cells: pd.Series, rows, problems, column="results_year") -> pd.Series:
+    text = cells.astype(str).str.strip()
+    ok = text.str.match(YEAR_PATTERN)
+    collect(problems, ~ok, rows=rows, column=column, values=text,
+            reason="Wrong year format: write the results year as four digits, e.g. 2024 for 2023/24.")
+    return pd.to_numeric(text.where(ok), errors="coerce")
+
+
+def _figure(table: Table, name: str, rows, problems, *, reason_column=None):
+    parsed = parse_figures(table.column(name))
+    collect(problems, parsed.invalid, rows=rows, column=reason_column or name, values=table.column(name),
+            reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).")
+    return parsed
+
+
+def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column: str) -> Parsed:
+    """The long template: one fact per row, for schools (``urn``) or benchmarks (``geography``)."""
+    problems: list[Problem] = []
+    required = [key_column, "results_year", "measure", "pupil_group"] + (["cohort"] if target == RESULT else [])
+    if not require(table, required, problems):
+        return Parsed(empty_facts(), problems)
+    figure_columns = [c for c in ("achievers", "points", "value") if table.has(c)]
+    if not figure_columns:
+        problems.append(Problem(row=1, column="achievers/points/value", value="",
+                                reason="Missing required column: the file needs achievers, points or value."))
+        return Parsed(empty_facts(), problems)
+    rows = table.row_numbers
+    frame = table.frame
+    year = parse_year(frame["results_year"], rows, problems)
+    cohort = _figure(table, "cohort", rows, problems)
+    achievers = _figure(table, "achievers", rows, problems)
+    points = _figure(table, "points", rows, problems)
+    value = _figure(table, "value", rows, problems)
+    code = value.code.where(value.code != "", achievers.code.where(achievers.code != "", points.code))
+    code = code.where(code != "", cohort.code)
+
+    status = table.column("status").str.strip().str.lower().replace("", "final")
+    collect(problems, ~status.isin(STATUSES), rows=rows, column="status", values=status,
+            reason="Status must be provisional, revised or final.")
+
+    facts = pd.DataFrame({
+        "target": target,
+        "urn": None, "geography_code": None, "geography_name": "", "kind": "",
+        "results_year": year,
+        "measure": frame["measure"].str.strip().str.lower(),
+        "pupil_group": frame["pupil_group"].str.strip().str.lower(),
+        "cohort": cohort.number, "achievers": achievers.number, "points": points.number, "value": value.number,
+        "value_code": code, "status": status, "row": rows,
+    })[FACT_COLUMNS]
+    if target == RESULT:
+        urn = frame[key_column].str.strip()
+        ok = urn.str.match(r"^\d{5,8}$")
+        collect(problems, ~ok, rows=rows, column=key_column, values=urn, reason="A URN is a number of 5 to 8 digits.")
+        facts["urn"] = pd.to_numeric(urn.where(ok), errors="coerce")
+    else:
+        from .benchmarks import resolve_geographies
+
+        facts = resolve_geographies(facts, frame[key_column], table.column("geography_name"), rows, problems,
+                                    column=key_column)
+    return Parsed(facts, problems)
+
+
+# --------------------------------------------------------------------------- DfE performance tables
+def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | None, known_urns: set[int],
+              known_las: dict[str, str]) -> Parsed:
+    """A DfE KS2/KS4 school-level file: one wide row per school, LA and England rows → benchmarks."""
+    problems: list[Problem] = []
+    if not require(table, ["RECTYPE", "URN", "LEA"], problems):
+        return Parsed(empty_facts(), problems)
+    if results_year is None:
+        problems.append(Problem(row=None, column="", value="", reason=(
+            "The results year is needed: DfE files have no year column. Give it (e.g. 2019 for 2018-19) "
+            "or keep the year in the file name.")))
+        return Parsed(empty_facts(), problems)
+
+    columns = mapping.dfe_columns(fmt)
+    record_types = mapping.dfe_record_types(fmt)
+    for entry in columns:
+        if entry.measure not in ref.measures or entry.group not in ref.groups:
+            problems.append(Problem(row=None, column="", value=f"{entry.measure} × {entry.group}", reason=(
+                "The DfE column mapping names an unknown measure or pupil group (fixtures/dfe_columns.csv).")))
+    if any(p.is_error for p in problems):
+        return Parsed(empty_facts(), problems)
+
+    frame = table.frame
+    rows = table.row_numbers
+    rectype = frame["RECTYPE"].str.strip()
+    roles = rectype.map({k: v.role for k, v in record_types.items()})
+    unknown = roles.isna()
+    collect(problems, unknown, rows=rows, column="RECTYPE", values=rectype, level=Problem.WARNING,
+            reason="Record type not in the mapping (fixtures/dfe_record_types.csv): row skipped.")
+    excluded = pd.Series(False, index=frame.index)
+    for column, value, reason in mapping.dfe_excluded(fmt):
+        hit = (roles == "school") & (table.column(column).str.strip() == value)
+        if hit.any():
+            excluded |= hit
+            problems.append(Problem(row=int(rows[hit.to_numpy()][0]), column=column, value=value,
+                                    level=Problem.WARNING, reason=f"{int(hit.sum())} row(s) skipped: {reason}."))
+    unknown = unknown | excluded
+    roles = roles.where(~excluded)
+    school = (roles == "school").to_numpy()
+    bench = (roles == "benchmark").to_numpy()
+
+    lea = frame["LEA"].str.strip()
+    urn_text = frame["URN"].str.strip()
+    urn_ok = urn_text.str.match(r"^\d{5,8}$")
+    collect(problems, pd.Series(school, index=frame.index) & ~urn_ok, rows=rows, column="URN", values=urn_text,
+            reason="A school row needs a URN (a number of 5 to 8 digits).")
+    urn = pd.to_numeric(urn_text.where(urn_ok), errors="coerce")
+    dup = pd.Series(school, index=frame.index) & urn.notna() & urn.duplicated(keep="first")
+    collect(problems, dup, rows=rows, column="URN", values=urn_text, reason="The same school appears twice in the file.")
+    lea_ok = lea.str.match(r"^\d{3}$")
+    collect(problems, pd.Series(school, index=frame.index) & ~lea_ok, rows=rows, column="LEA", values=lea,
+            reason="A school row needs its 3-digit LA code.")
+
+    # Geography of benchmark rows.
+    geo_code = pd.Series("", index=frame.index, dtype=object)
+    geo_name = pd.Series("", index=frame.index, dtype=object)
+    la_names = {}
+    for rtype, record in record_types.items():
+        if record.role != "benchmark":
+            continue
+        here = rectype == rtype
+        if record.geography_code == "LA":
+            geo_code[here] = lea[here]
+            names = table.column("SCHNAME")[here].str.strip()
+            geo_name[here] = [n or known_las.get(c, "") for n, c in zip(names, lea[here])]
+            bad = here & ~lea_ok
+            collect(problems, bad, rows=rows, column="LEA", values=lea, reason="The LA row has no 3-digit LA code.")
+            la_names.update({c: n for c, n in zip(lea[here], names) if n})
+        else:
+            geo_code[here] = record.geography_code
+            geo_name[here] = record.geography_name
+    kind = pd.Series(np.where(geo_code.str.match(r"^\d{3}$"), "la", "national"), index=frame.index)
+
+    pieces = []
+    seen_missing = set()
+    for entry in columns:
+        count_col, value_col = entry.pick(table.columns)
+        if value_col is None:
+            key = ("value", entry.value_columns)
+            if key not in seen_missing:
+                seen_missing.add(key)
+                problems.append(Problem(row=1, column="|".join(entry.value_columns), value="", level=Problem.WARNING,
+                                        reason=f"Column not in this file: {entry.measure} for {entry.group} "
+                                               f"not imported."))
+            continue
+        if count_col is None and ("count", entry.count_columns) not in seen_missing:
+            seen_missing.add(("count", entry.count_columns))
+            problems.append(Problem(row=1, column="|".join(entry.count_columns), value="", level=Problem.WARNING,
+                                    reason="Count column not in this file: figures kept without a cohort."))
+        value = parse_figures(frame[value_col])
+        collect(problems, value.invalid & ~unknown, rows=rows, column=value_col, values=frame[value_col],
+                reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).")
+        if count_col:
+            count = parse_figures(frame[count_col])
+            collect(problems, count.invalid & ~unknown, rows=rows, column=count_col, values=frame[count_col],
+                    reason="Not a number or a known marker.")
+            cohort = count.number
+        else:
+            cohort = pd.Series(np.nan, index=frame.index)
+        keep = ~value.blank & ~unknown & ~value.invalid & ~dup
+        if not keep.any():
+            continue
+        piece = pd.DataFrame({
+            "target": np.where(school, RESULT, BENCHMARK),
+            "urn": urn.where(pd.Series(school, index=frame.index)),
+            "geography_code": geo_code.where(pd.Series(bench, index=frame.index)),
+            "geography_name": geo_name, "kind": kind,
+            "results_year": float(results_year), "measure": entry.measure, "pupil_group": entry.group,
+            "cohort": cohort, "achievers": np.nan, "points": np.nan, "value": value.number,
+            "value_code": value.code, "status": "final", "row": rows,
+        })[keep.to_numpy()]
+        pieces.append(piece)
+    facts = pd.concat(pieces, ignore_index=True)[FACT_COLUMNS] if pieces else empty_facts()
+
+    # Schools the register does not know are created from the row's own URN, LEA, ESTAB and SCHNAME.
+    new_schools, new_las = [], {}
+    phases = {k: v.school_phase for k, v in record_types.items() if v.role == "school"}
+    estab = table.column("ESTAB").str.strip()
+    names = table.column("SCHNAME").str.strip()
+    for index in np.flatnonzero(school & urn_ok.to_numpy() & lea_ok.to_numpy() & ~dup.to_numpy()):
+        number = int(urn.iloc[index])
+        if number in known_urns:
+            continue
+        code = lea.iloc[index]
+        new_schools.append({
+            "urn": number, "la_code": code, "laestab": f"{code}{estab.iloc[index]}"[:7],
+            "name": names.iloc[index] or f"School {number}", "phase": phases.get(rectype.iloc[index], "other"),
+            "row": int(rows[index]),
+        })
+        if code not in known_las:
+            new_las[code] = la_names.get(code) or f"LA {code}"
+    return Parsed(facts, problems, new_schools=new_schools, new_las=new_las, la_names=la_names)

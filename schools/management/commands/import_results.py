@@ -1,0 +1,24 @@
+"""python manage.py import_results FILE [--format …] [--year YEAR] [--dry-run]"""
+from django.core.management.base import BaseCommand
+
+from ._import_common import run
+
+FORMATS = ["auto", "long", "dfe-ks2", "dfe-ks4", "benchmarks", "lait"]
+
+
+class Command(BaseCommand):
+    help = ("Import attainment results or benchmarks: the long template, a DfE KS2/KS4 performance-tables CSV, "
+            "benchmarks by geography, or the LAIT LA-level file. Non-zero exit on any error; nothing is written "
+            "unless every row is valid.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--format", choices=FORMATS, default="auto",
+                            help="File format (default: detect from the header).")
+        parser.add_argument("--year", type=int, default=None,
+                            help="Results year for DfE files (2019 for 2018-19); default: from the file name.")
+        parser.add_argument("--dry-run", action="store_true", help="Check and show what would change; write nothing.")
+
+    def handle(self, *args, **options):
+        run(self, options["file"], format=options["format"], results_year=options["year"],
+            dry_run=options["dry_run"], verbosity=options["verbosity"])
