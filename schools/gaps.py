@@ -299,6 +299,10 @@ def stable_band() -> float:
     return float(getattr(settings, "GAPMONITOR_TREND_STABLE_BAND", 1.0))
 
 
+def stubborn_years() -> int:
+    return int(getattr(settings, "GAPMONITOR_STUBBORN_YEARS", 3))
+
+
 def trend_window() -> int:
     return int(getattr(settings, "GAPMONITOR_TREND_WINDOW", 3))
 
@@ -375,7 +379,7 @@ def stubborn(measure, series: Mapping[int, tuple[Figure | None, Figure | None]],
              end_year: int | None = None) -> bool:
     """Stubborn gap: wider than the national gap in each of the last N published years (with data here)
     and not narrowing over them. False when there are fewer than N years to judge."""
-    years = int(getattr(settings, "GAPMONITOR_STUBBORN_YEARS", 3)) if years is None else years
+    years = stubborn_years() if years is None else years
     usable = sorted(
         year for year, (focus, comparison) in series.items()
         if (end_year is None or year <= end_year) and gap(measure, focus, comparison) is not None
@@ -593,3 +597,97 @@ def excess_over_national(measure, focus: Figure | None, national_focus: Figure |
     if vs_national is None or england is None:
         return None
     return vs_national - england
+
+
+# --------------------------------------------------------------------------- rows for pages, exports and the CLI
+@dataclass(frozen=True)
+class GapRow:
+    """One organisation × measure × focus group: the figures a page row, an export row and the CLI share."""
+
+    measure: object
+    focus_group: object
+    comparison_group: object
+    year: int | None
+    current: GapFigures
+    series: dict
+    trend: Trend | None
+    stubborn: bool
+    all_pupils: Figure
+    floor: float | None = None
+    la_series: dict | None = None
+
+    def gap(self, kind: str = Comparator.NATIONAL) -> float | None:
+        return self.current.get(kind)
+
+    def gap_interval(self, kind: str = Comparator.NATIONAL) -> tuple[float, float] | None:
+        return gap_interval(self.measure, self.current.focus, self.current.comparator_figure(kind))
+
+    def significant(self, kind: str = Comparator.NATIONAL) -> bool | None:
+        return significant(self.gap_interval(kind))
+
+    def label(self, kind: str, place: str = "here") -> str:
+        return Comparator.label(kind, self.focus_group.name, self.comparison_group.name, place)
+
+    @property
+    def national_gap(self) -> float | None:
+        return gap(self.measure, self.current.national_focus, self.current.national_comparison)
+
+    @property
+    def excess(self) -> float | None:
+        return excess_over_national(self.measure, self.current.focus, self.current.national_focus,
+                                    self.current.national_comparison)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.current.focus.suppressed
+
+    @property
+    def status(self) -> str:
+        return self.current.focus.status
+
+    def priority_reasons(self) -> list[str]:
+        return priority_reasons(
+            self.measure, focus=self.current.focus, within_gap=self.current.within, national_gap=self.national_gap,
+            like_for_like=self.current.like_for_like, all_pupils=self.all_pupils, floor=self.floor,
+            trend_=self.trend, is_stubborn=self.stubborn,
+        )
+
+    def buster_reasons(self) -> list[str]:
+        return gap_buster_reasons(focus=self.current.focus, vs_national=self.current.vs_national, trend_=self.trend)
+
+    def rag(self) -> str:
+        return rag_rating(self.excess, self.trend.classification if self.trend else None)
+
+
+def build_row(measure, focus_group, comparison_group, here: Mapping, national: Mapping, *, years: Iterable[int],
+              year: int | None = None, prefix: tuple = (), la: Mapping | None = None) -> GapRow:
+    """Assemble a GapRow from figure dicts keyed (*prefix, year, measure_code, group_code).
+
+    ``year`` defaults to the latest year with a focus figure (value or marker); the trend ends at that year.
+    """
+    code, fcode, ccode = measure.code, focus_group.code, comparison_group.code
+    series, la_series = {}, {} if la is not None else None
+    present = []
+    for y in sorted(years):
+        focus = here.get(prefix + (y, code, fcode))
+        comparison = here.get(prefix + (y, code, ccode))
+        if focus is None and comparison is None:
+            continue
+        present.append(y)
+        series[y] = gaps(measure, focus, comparison, national.get((y, code, fcode)), national.get((y, code, ccode)))
+        if la is not None:
+            la_series[y] = gaps(measure, la.get((y, code, fcode)), la.get((y, code, ccode)),
+                                national.get((y, code, fcode)), national.get((y, code, ccode)))
+    if year is None or year not in series:
+        candidates = [y for y in present if year is None or y <= year]
+        year = candidates[-1] if candidates else None
+    current = series.get(year) or gaps(measure, None, None, None, None)
+    pairs = {y: (g.focus, g.comparison) for y, g in series.items()}
+    national_pairs = {y: (g.national_focus, g.national_comparison) for y, g in series.items()}
+    return GapRow(
+        measure=measure, focus_group=focus_group, comparison_group=comparison_group, year=year, current=current,
+        series=series, trend=trend(measure, pairs, end_year=year) if year else None,
+        stubborn=stubborn(measure, pairs, national_pairs, end_year=year) if year else False,
+        all_pupils=here.get(prefix + (year, code, "all")) or MISSING,
+        floor=floor_for(code, year) if year else None, la_series=la_series,
+    )

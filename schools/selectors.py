@@ -235,3 +235,140 @@ def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], F
 
 
 __all__ += ["figures", "figures_by", "benchmark_figures", "national_figures"]
+
+
+# =========================================================================== dashboard reads
+# Each returns rows built by ``schools.gaps.build_row`` from a fixed number of queries.
+from .gaps import GapRow, build_row, suppress  # noqa: E402
+from .models import PupilGroup  # noqa: E402
+
+
+def measures_by_code(codes=None) -> dict[str, Measure]:
+    measures = Measure.objects.select_related("key_stage")
+    if codes is not None:
+        measures = measures.filter(code__in=list(codes))
+    return {m.code: m for m in measures}
+
+
+def headline_measures() -> list[Measure]:
+    return list(Measure.objects.filter(headline=True).select_related("key_stage"))
+
+
+def pupil_groups() -> dict[str, PupilGroup]:
+    """Every pupil group by code, with its comparison group (one query)."""
+    return {g.code: g for g in PupilGroup.objects.select_related("comparison")}
+
+
+def focus_groups(groups: dict[str, PupilGroup]) -> list[PupilGroup]:
+    return [g for g in groups.values() if g.is_focus and g.comparison_id]
+
+
+def group_partitions(groups: dict[str, PupilGroup]) -> list[tuple[str, tuple[str, ...]]]:
+    """(whole, parts) used for secondary suppression: every pair of groups that are each other's comparison
+    makes up all pupils, plus any extra partitions in settings (e.g. SEN support + EHC plan = any SEN)."""
+    from django.conf import settings
+
+    pairs = set()
+    for group in groups.values():
+        other = group.comparison
+        if other is not None and other.comparison_id == group.pk:
+            pairs.add(tuple(sorted((group.code, other.code))))
+    partitions = [("all", pair) for pair in sorted(pairs)]
+    extra = getattr(settings, "GAPMONITOR_GROUP_PARTITIONS", [("sen_any", ("sen_support", "ehcp"))])
+    return partitions + [(whole, tuple(parts)) for whole, parts in extra]
+
+
+def for_user(user, figures_: dict, groups: dict[str, PupilGroup]) -> dict:
+    """The figures as this user may see them: small cohorts suppressed (primary and secondary) unless
+    ``sees_small_cohorts(user)``. Apply to display figures only; pooling already happened in the database."""
+    if sees_small_cohorts(user):
+        return dict(figures_)
+    return suppress(figures_, partitions=group_partitions(groups))
+
+
+def years_with_results(la) -> list[int]:
+    """Results years that have any result in the LA (one query)."""
+    return sorted(
+        Result.objects.filter(school__la=la).order_by().values_list("results_year", flat=True).distinct()
+    )
+
+
+def scope_rows(user, scope, *, measures: list[Measure], focus: PupilGroup, groups: dict[str, PupilGroup],
+               years: list[int], year: int | None = None, la=None) -> list[GapRow]:
+    """One GapRow per measure for a scope (LA, area, cluster or school), with its national and (when ``la``
+    is given) LA lines. Three queries whatever the size of the scope."""
+    comparison = focus.comparison
+    codes = [focus.code, comparison.code, "all"]
+    measure_codes = [m.code for m in measures]
+    here = for_user(user, figures(scope, measures=measure_codes, groups=codes, years=years), groups)
+    national = national_figures(measures=measure_codes, groups=codes, years=years)
+    la_figures = figures(la, measures=measure_codes, groups=codes, years=years) if la is not None else None
+    rows = [build_row(m, focus, comparison, here, national, years=years, year=year, la=la_figures) for m in measures]
+    return [row for row in rows if row.series]
+
+
+def org_rows_by_measure(user, level: str, schools, organisations, *, measures: list[Measure], focus: PupilGroup,
+                        groups: dict[str, PupilGroup], years: list[int], year: int | None = None
+                        ) -> dict[str, list[tuple[object, GapRow]]]:
+    """{measure_code: [(organisation, GapRow), …]} for each school / cluster / area among ``organisations``,
+    pooled from ``schools`` (a scoped queryset). Two queries plus the organisations' own, whatever the
+    number of organisations or measures."""
+    comparison = focus.comparison
+    codes = [focus.code, comparison.code, "all"]
+    measure_codes = [m.code for m in measures]
+    pooled_figures = for_user(
+        user, figures_by(level, schools, measures=measure_codes, groups=codes, years=years), groups
+    )
+    national = national_figures(measures=measure_codes, groups=codes, years=years)
+    organisations = list(organisations)
+    out = {}
+    for measure in measures:
+        rows = []
+        for organisation in organisations:
+            row = build_row(measure, focus, comparison, pooled_figures, national, years=years, year=year,
+                            prefix=(organisation.pk,))
+            if row.series:
+                rows.append((organisation, row))
+        out[measure.code] = rows
+    return out
+
+
+def org_rows(user, level: str, schools, organisations, *, measure: Measure, focus: PupilGroup,
+             groups: dict[str, PupilGroup], years: list[int], year: int | None = None) -> list[tuple[object, GapRow]]:
+    """(organisation, GapRow) for one measure (see ``org_rows_by_measure``)."""
+    return org_rows_by_measure(user, level, schools, organisations, measures=[measure], focus=focus, groups=groups,
+                               years=years, year=year)[measure.code]
+
+
+def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
+    """Every figure a school has (all measures × groups × years), suppressed for this user, with the
+    national and LA figures for the same keys. Three queries."""
+    measures = measures_by_code()
+    years = sorted(set(Result.objects.filter(school=school).values_list("results_year", flat=True)))
+    codes = list(groups)
+    here = for_user(user, figures(school, measures=measures, groups=codes, years=years), groups)
+    national = national_figures(measures=measures, groups=codes, years=years)
+    la_figures = figures(school.la, measures=measures, groups=codes, years=years)
+    return measures, years, here, national, la_figures
+
+
+__all__ += ["measures_by_code", "headline_measures", "pupil_groups", "focus_groups", "group_partitions",
+            "for_user", "years_with_results", "scope_rows", "org_rows", "org_rows_by_measure", "school_figures_all"]
+
+
+def working_la(user) -> LocalAuthority:
+    """The LA whose pages a user works in: their overview LA for LA-wide roles, else the LA of the
+    schools they may see (advisers, headteachers). 404 when they may see none."""
+    if has_role(user, *LA_WIDE_ROLES):
+        return default_la(user)
+    profile = profile_of(user)
+    schools = visible_schools(user)
+    if profile and profile.la_id and schools.filter(la_id=profile.la_id).exists():
+        return profile.la
+    school = schools.order_by("name").first()
+    if school is None:
+        raise Http404("No schools to show.")
+    return school.la
+
+
+__all__ += ["working_la"]

@@ -1,0 +1,109 @@
+"""The options on every gap page (group, comparator, year, measure) and the organisation filters.
+
+Organisation filters are django-filter FilterSets over querysets that are ALREADY scoped by
+``schools.selectors``; their choice lists are scoped the same way.
+"""
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from . import selectors
+from .gaps import BusterReason, Comparator, Reason
+from .models import Area, Cluster, School
+
+COMPARATOR_CHOICES = [
+    (Comparator.NATIONAL, "Against other pupils nationally (DfE convention)"),
+    (Comparator.WITHIN, "Within: against other pupils here"),
+    (Comparator.LIKE, "Like for like: against the same group nationally"),
+]
+
+
+class GapOptionsForm(forms.Form):
+    """Read from GET; invalid values fall back to the defaults (a page always renders)."""
+
+    group = forms.ChoiceField(label="Pupil group", required=False)
+    comparator = forms.ChoiceField(label="Gap measured against", choices=COMPARATOR_CHOICES, required=False)
+    measure = forms.ChoiceField(label="Measure (tables)", required=False)
+    year = forms.TypedChoiceField(label="Results year", required=False, coerce=int, empty_value=None)
+    significant_only = forms.BooleanField(label="Significant findings only", required=False)
+
+    def __init__(self, data, *, groups, measures, years, default_group: str, default_measure: str | None):
+        super().__init__(data)
+        self.fields["group"].choices = [(g.code, g.name) for g in groups]
+        self.fields["measure"].choices = [(m.code, m.short_name or m.name) for m in measures]
+        self.fields["year"].choices = [("", "Latest")] + [(y, f"{y - 1}/{str(y)[-2:]} (results {y})") for y in reversed(years)]
+        self.defaults = {"group": default_group, "comparator": Comparator.NATIONAL, "measure": default_measure,
+                         "year": None, "significant_only": False}
+
+    def options(self) -> dict:
+        """Cleaned options, each falling back to its default when missing or invalid."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        out = {}
+        for name, default in self.defaults.items():
+            value = cleaned.get(name) if name not in self.errors else None
+            out[name] = value if value not in (None, "") else default
+        return out
+
+
+class PriorityOptionsForm(GapOptionsForm):
+    reasons = forms.MultipleChoiceField(
+        label="Only schools with these reasons", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(code, Reason.LABELS[code]) for code in Reason.ORDER],
+    )
+
+    def options(self) -> dict:
+        out = super().options()
+        out["reasons"] = (getattr(self, "cleaned_data", {}) or {}).get("reasons") or []
+        return out
+
+
+class BusterOptionsForm(GapOptionsForm):
+    reasons = forms.MultipleChoiceField(
+        label="Only schools that", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=list(BusterReason.LABELS.items()),
+    )
+
+    def options(self) -> dict:
+        out = super().options()
+        out["reasons"] = (getattr(self, "cleaned_data", {}) or {}).get("reasons") or []
+        return out
+
+
+class SchoolFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="School name contains")
+    phase = django_filters.ChoiceFilter(choices=School.Phase.choices, label="Phase", empty_label="Any phase")
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.none(), label="Area", empty_label="Any area")
+    cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.none(), label="Cluster",
+                                               empty_label="Any cluster")
+
+    class Meta:
+        model = School
+        fields = ["name", "phase", "area", "cluster"]
+
+    def __init__(self, data=None, queryset=None, *, user, la, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.filters["area"].queryset = selectors.visible_areas(user).filter(la=la)
+        self.filters["cluster"].queryset = selectors.visible_clusters(user).filter(la=la)
+
+
+class ClusterFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Cluster name contains")
+    area = django_filters.ModelChoiceFilter(queryset=Area.objects.none(), label="Area", empty_label="Any area")
+
+    class Meta:
+        model = Cluster
+        fields = ["name", "area"]
+
+    def __init__(self, data=None, queryset=None, *, user, la, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.filters["area"].queryset = selectors.visible_areas(user).filter(la=la)
+
+
+class AreaFilter(django_filters.FilterSet):
+    area_name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Area name contains")
+
+    class Meta:
+        model = Area
+        fields = ["area_name"]

@@ -1,0 +1,281 @@
+"""django-tables2 tables for the gap pages. Presentation only: figures come from GapRows.
+
+Every column carries a ``definition`` (exported in the definitions row) and an ``export_value`` that keeps
+figures as numbers and markers (SUPP, NE…) as they are.
+"""
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from .findings import number
+from .gaps import Comparator, Figure, GapRow, Reason, BusterReason, TrendClass, code_label
+
+NONE_SORT = float("-inf")
+
+
+def _sortable(value):
+    return NONE_SORT if value is None else value
+
+
+def figure_text(figure: Figure | None, measure) -> str:
+    if figure is None or figure.value is None:
+        return (figure.marker() if figure else "–")
+    places = 1 if getattr(measure, "is_percent", True) else 2
+    suffix = "%" if getattr(measure, "is_percent", False) else ""
+    return f"{figure.value:.{places}f}{suffix}"
+
+
+def figure_html(figure: Figure | None, measure):
+    if figure is None or figure.value is None:
+        code = figure.code if figure else ""
+        return format_html('<span class="suppressed" title="{}">{}</span>', code_label(code), (figure.marker() if figure else "–"))
+    return figure_text(figure, measure)
+
+
+def gap_html(value: float | None, significant: bool | None = None):
+    if value is None:
+        return format_html('<span class="suppressed" title="{}">–</span>', "No gap: a figure is missing or suppressed")
+    text = f"{value:+.1f}"
+    if significant is False:
+        return format_html('<span class="not-significant">{} <abbr title="not significant: the 95% interval '
+                           'includes 0">ns</abbr></span>', text)
+    return text
+
+
+class DefinedColumn(tables.Column):
+    def __init__(self, *args, definition: str = "", exclude_from_export: bool = False, **kwargs):
+        self.definition = definition
+        self.exclude_from_export = exclude_from_export
+        kwargs.setdefault("attrs", {})
+        super().__init__(*args, **kwargs)
+
+
+class NumberColumn(DefinedColumn):
+    def __init__(self, *args, places: int = 1, **kwargs):
+        self.places = places
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return number(value, self.places) if isinstance(value, (int, float)) else value
+
+    def export_value(self, record, name):
+        value = record.get(name)
+        return round(value, 2) if isinstance(value, float) else value
+
+
+class FigureColumn(DefinedColumn):
+    """A Figure cell: the value, or its marker (suppressed, no entries…)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        return figure_html(value, record["measure"])
+
+    def export_value(self, record, name):
+        figure = record.get(name)
+        if figure is None:
+            return None
+        return round(figure.value, 2) if figure.value is not None else figure.marker()
+
+
+class GapColumn(DefinedColumn):
+    """A gap in points; "ns" when its 95% interval includes 0."""
+
+    def __init__(self, *args, significance_key: str | None = None, **kwargs):
+        self.significance_key = significance_key
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        significant = record.get(self.significance_key) if self.significance_key else None
+        return gap_html(value, significant)
+
+    def export_value(self, record, name):
+        value = record.get(name)
+        return round(value, 2) if value is not None else "–"
+
+
+class IntervalColumn(DefinedColumn):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return f"{value[0]:.1f} to {value[1]:.1f}" if value else "–"
+
+    def export_value(self, record, name):
+        value = record.get(name)
+        return f"{value[0]:.1f} to {value[1]:.1f}" if value else ""
+
+
+class LinkColumn(DefinedColumn):
+    def render(self, value, record):
+        url = record.get("url")
+        return format_html('<a href="{}">{}</a>', url, value) if url else value
+
+
+# --------------------------------------------------------------------------- records
+def record(row: GapRow, kind: str, *, name: str = "", url: str = "", extra: dict | None = None) -> dict:
+    """A flat dict for one GapRow, used by every table and export."""
+    current = row.current
+    trend = row.trend
+    data = {
+        "name": name, "url": url, "measure": row.measure, "measure_name": row.measure.short_name or row.measure.name,
+        "year": row.year, "focus": current.focus, "comparison": current.comparison,
+        "national_focus": current.national_focus, "national_comparison": current.national_comparison,
+        "cohort": current.focus.cohort, "comparison_cohort": current.comparison.cohort,
+        "focus_ci": current.focus.interval(row.measure.unit) if current.focus.value is not None else None,
+        "within": current.within, "vs_national": current.vs_national, "like": current.like_for_like,
+        "chosen": current.get(kind), "chosen_label": row.label(kind),
+        "within_sig": row.significant(Comparator.WITHIN), "vs_national_sig": row.significant(Comparator.NATIONAL),
+        "like_sig": row.significant(Comparator.LIKE), "chosen_sig": row.significant(kind),
+        "trend": trend.label if trend else TrendClass.label(None),
+        "trend_code": trend.classification if trend else "",
+        "trend_change": trend.change if trend else None,
+        "trend_window": f"{trend.start_year}–{trend.end_year}" if trend else "",
+        "stubborn": "Yes" if row.stubborn else "No",
+        "status": (current.focus.status or "").capitalize() or "–",
+        "focus_sort": _sortable(current.focus.value), "comparison_sort": _sortable(current.comparison.value),
+        "cohort_sort": _sortable(current.focus.cohort), "within_sort": _sortable(current.within),
+        "vs_national_sort": _sortable(current.vs_national), "like_sort": _sortable(current.like_for_like),
+        "chosen_sort": _sortable(current.get(kind)), "trend_sort": _sortable(trend.change if trend else None),
+        "row": row,
+    }
+    if extra:
+        data.update(extra)
+    return data
+
+
+GAP_DEFINITION = ("{label}: comparison value − focus value ({unit}); sign flipped for lower-is-better measures, "
+                  "so a positive gap means the focus group is behind.")
+
+
+def _gap_definitions(focus_name: str, comparison_name: str) -> dict[str, str]:
+    return {
+        kind: GAP_DEFINITION.format(label=Comparator.label(kind, focus_name, comparison_name), unit="points")
+        for kind in Comparator.CHOICES
+    }
+
+
+class GapTableBase(tables.Table):
+    cohort = NumberColumn(verbose_name="Pupils in group", order_by="cohort_sort", places=0,
+                          definition="Pupils in the focus group (pooled Σ cohort above school level).")
+    focus = FigureColumn(verbose_name="Focus group", order_by="focus_sort",
+                         definition="The focus group's value: pooled Σ achievers ÷ Σ pupils (percent) or Σ points ÷ Σ pupils.")
+    focus_ci = IntervalColumn(verbose_name="95% interval",
+                              definition="95% Wilson confidence interval of the focus group's percentage.")
+    comparison = FigureColumn(verbose_name="Comparison group", order_by="comparison_sort",
+                              definition="The comparison group's value here.")
+    chosen = GapColumn(verbose_name="Gap", order_by="chosen_sort", significance_key="chosen_sig")
+    within = GapColumn(verbose_name="Gap within", order_by="within_sort", significance_key="within_sig")
+    vs_national = GapColumn(verbose_name="Gap vs national other pupils", order_by="vs_national_sort",
+                            significance_key="vs_national_sig")
+    like = GapColumn(verbose_name="Gap vs national same group", order_by="like_sort", significance_key="like_sig")
+    trend = DefinedColumn(verbose_name="Trend", order_by="trend_sort",
+                          definition="Change in the within gap over the last published years (years without results "
+                                     "skipped), classified narrowing/stable/widening.")
+    trend_window = DefinedColumn(verbose_name="Years", orderable=False, definition="First and last year of the trend.")
+    status = DefinedColumn(verbose_name="Data status", definition="Provisional, revised or final.")
+
+    class Meta:
+        orderable = True
+        attrs = {"class": "gap-table"}
+        template_name = "schools/includes/table.html"
+
+    def __init__(self, data, *, focus_group=None, comparison_group=None, caption: str = "", kind: str = "",
+                 place: str = "here", **kwargs):
+        super().__init__(data, **kwargs)
+        self.caption = caption
+        if focus_group is not None and comparison_group is not None:
+            definitions = _gap_definitions(focus_group.name, comparison_group.name)
+            for kind_, name in (("within", "within"), ("national", "vs_national"), ("like", "like")):
+                if name in self.columns:
+                    self.columns[name].column.definition = definitions[kind_]
+                    self.columns[name].column.verbose_name = "Gap: " + Comparator.label(
+                        kind_, focus_group.name, comparison_group.name, place)
+            if kind and "chosen" in self.columns:
+                self.columns["chosen"].column.definition = definitions[kind]
+                self.columns["chosen"].column.verbose_name = "Gap: " + Comparator.label(
+                    kind, focus_group.name, comparison_group.name, place)
+            self.columns["focus"].column.verbose_name = focus_group.name
+            self.columns["comparison"].column.verbose_name = f"{comparison_group.name} (here)"
+
+
+class MeasureGapTable(GapTableBase):
+    """A scope's headline measures: all three gaps, each labelled."""
+
+    measure_name = DefinedColumn(verbose_name="Measure", definition="The measure.")
+    year = NumberColumn(verbose_name="Year", places=0, definition="Results year (2024 = academic year 2023/24).")
+
+    class Meta(GapTableBase.Meta):
+        sequence = ("measure_name", "year", "...")
+        exclude = ("chosen",)
+
+
+class OrgGapTable(GapTableBase):
+    """Areas, clusters or schools for one measure."""
+
+    name = LinkColumn(verbose_name="Name", definition="The area, cluster or school.")
+    stubborn = DefinedColumn(verbose_name="Stubborn gap",
+                             definition="Wider than England's gap in each of the last published years and not narrowing.")
+
+    class Meta(GapTableBase.Meta):
+        sequence = ("name", "...")
+        exclude = ("within", "vs_national", "like")
+
+
+class PriorityTable(OrgGapTable):
+    rank = NumberColumn(verbose_name="Rank", places=0, definition="Rank by number of reasons, then gap vs national.")
+    cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
+    reasons = DefinedColumn(verbose_name="Reasons", orderable=False,
+                            definition="; ".join(f"{v}: {Reason.EXPLANATIONS[k]}" for k, v in Reason.LABELS.items()))
+
+    class Meta(OrgGapTable.Meta):
+        sequence = ("rank", "name", "cluster", "reasons", "...")
+        exclude = ("within", "vs_national", "like", "trend_window")
+
+
+class BusterTable(OrgGapTable):
+    cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
+    reasons = DefinedColumn(verbose_name="Why", orderable=False,
+                            definition="; ".join(BusterReason.LABELS.values()))
+
+    class Meta(OrgGapTable.Meta):
+        sequence = ("name", "cluster", "reasons", "...")
+
+
+class SchoolFiguresTable(tables.Table):
+    """Every figure a school has for one measure: group × year."""
+
+    year = NumberColumn(verbose_name="Year", places=0, definition="Results year.")
+    group = DefinedColumn(verbose_name="Group", definition="Pupil group.")
+    cohort = NumberColumn(verbose_name="Pupils", places=0, definition="Pupils in the group.")
+    focus = FigureColumn(verbose_name="Value", definition="The school's value for the group.")
+    focus_ci = IntervalColumn(verbose_name="95% interval", definition="95% Wilson interval (percent measures).")
+    comparison_name = DefinedColumn(verbose_name="Compared with", definition="The group's comparison group.")
+    comparison = FigureColumn(verbose_name="Comparison value", definition="The comparison group's value here.")
+    within = GapColumn(verbose_name="Gap within", significance_key="within_sig",
+                       definition=GAP_DEFINITION.format(label="Focus vs comparison group in the school", unit="points"))
+    vs_national = GapColumn(verbose_name="Gap vs national comparison group", significance_key="vs_national_sig",
+                            definition=GAP_DEFINITION.format(label="Focus group here vs comparison group nationally", unit="points"))
+    like = GapColumn(verbose_name="Gap vs national same group", significance_key="like_sig",
+                     definition=GAP_DEFINITION.format(label="Focus group here vs the same group nationally", unit="points"))
+    la_focus = FigureColumn(verbose_name="LA value", definition="The same group across the LA (pooled).")
+    national_focus = FigureColumn(verbose_name="National value", definition="The same group in England.")
+    status = DefinedColumn(verbose_name="Data status", definition="Provisional, revised or final.")
+
+    class Meta:
+        orderable = False
+        template_name = "schools/includes/table.html"
+
+    def __init__(self, data, *, caption: str = "", **kwargs):
+        super().__init__(data, **kwargs)
+        self.caption = caption
