@@ -1,0 +1,33 @@
+"""Signing in with the keyboard; the sign-in page, home redirect and school list pass axe."""
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_anonymous_user_is_sent_to_sign_in(ui):
+    ui.goto("/schools/")
+    assert ui.path().startswith("/accounts/login/?next=/schools/")
+    assert ui.page.get_by_role("heading", level=1).inner_text() == "Sign in"
+
+
+def test_wrong_password_is_refused_with_a_message(ui, sign_in):
+    sign_in("officer", "not-the-password")
+    assert ui.path() == "/accounts/login/"
+    assert "did not match" in ui.page.get_by_role("alert").inner_text()
+
+
+def test_officer_signs_in_with_the_keyboard_and_reaches_the_school_list(ui, sign_in):
+    sign_in("officer")
+    # Home sends an LA officer to the LA overview.
+    assert ui.path() == "/overview/"
+    assert "Olivia Officer" in ui.page.locator(".account").inner_text()
+    # The school list is reached from the main navigation by Tab and Enter.
+    nav = ui.page.get_by_role("navigation", name="Main")
+    ui.press_enter_on(nav.get_by_role("link", name="Schools"))
+    assert ui.path() == "/schools/"
+    # 12 demo schools, every one a link to its page.
+    school_links = ui.page.locator("main a[href^='/schools/8']")
+    assert school_links.count() == 12
+    # Signing out works by keyboard too and returns to sign-in.
+    ui.press_enter_on(ui.page.get_by_role("button", name="Sign out"))
+    assert ui.path().startswith("/accounts/login/")
