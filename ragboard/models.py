@@ -465,6 +465,10 @@ class StrategicTarget(models.Model):
     target_year = models.CharField(max_length=20, blank=True, help_text='e.g. "2026/27"')
     order = models.PositiveSmallIntegerField(default=0)
     evidence = models.TextField("evidence / impact so far", blank=True)
+    strategy_target = models.ForeignKey(
+        "strategy.Target", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="A measured target in Plans; 'are we on track?' is then computed from results.",
+    )
     judged_on_track = models.CharField(
         "on track (judged by hand)", max_length=12, choices=PlanRag.choices, blank=True,
         help_text="Used only when the target is not linked to a measured target.",
