@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -233,13 +234,17 @@ def suggest_story_years(school: School, measure: Measure, group: PupilGroup, com
     return with_gap[0], with_gap[-1]
 
 
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(f"{value:.2f}")
+
+
 @transaction.atomic
 def save_story(*, story: SuccessStory, by=None) -> SuccessStory:
     """Fill the story's gaps from the figures and stamp the publication date."""
     gap_before, gap_after = story_gaps(story.school, story.measure, story.pupil_group, story.comparison_group,
                                        story.from_year, story.to_year)
-    story.gap_before = round(gap_before, 2) if gap_before is not None else None
-    story.gap_after = round(gap_after, 2) if gap_after is not None else None
+    story.gap_before = _decimal(gap_before)
+    story.gap_after = _decimal(gap_after)
     if story.published and not story.published_on:
         story.published_on = date.today()
     if not story.published:

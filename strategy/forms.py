@@ -1,0 +1,271 @@
+"""Forms. Choice lists are limited to what the user may see (through the selectors), so a form can never
+name an organisation outside the user's scope."""
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from schools.models import AcademicYear, Measure, PupilGroup
+from schools.roles import Role, has_role
+from schools.selectors import profile_of, visible_areas, visible_clusters, visible_schools
+
+from .models import (
+    SEVEN_FEATURES, Action, ActionUpdate, Milestone, Plan, Rag, Strand, SuccessStory, SupportEngagement, Target,
+    VisitQualityAssurance, VisitReport,
+)
+from .selectors import LA_EDITOR_ROLES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def year_choices(blank: bool = False):
+    years = AcademicYear.objects.filter(results_year__gte=2010, results_year__lte=2030).order_by("-results_year")
+    choices = [(y.results_year, f"{y.label} (results {y.results_year})") for y in years]
+    return ([("", "—")] if blank else []) + choices
+
+
+class YearField(forms.TypedChoiceField):
+    def __init__(self, *args, blank=False, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("empty_value", None)
+        super().__init__(*args, choices=lambda: year_choices(blank), **kwargs)
+
+
+def focus_groups():
+    return PupilGroup.objects.filter(is_focus=True).select_related("comparison")
+
+
+def lead_users(la):
+    return get_user_model().objects.filter(profile__la=la, is_active=True).order_by("first_name", "last_name",
+                                                                                  "username")
+
+
+# --------------------------------------------------------------------------- plans
+class PlanForm(forms.ModelForm):
+    start_year = YearField(label="First year")
+    end_year = YearField(label="Last year")
+
+    class Meta:
+        model = Plan
+        fields = ["title", "level", "area", "cluster", "school", "start_year", "end_year", "status", "owner_name",
+                  "summary"]
+
+    def __init__(self, *args, user, la, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.la = user, la
+        self.fields["area"].queryset = visible_areas(user).filter(la=la)
+        self.fields["cluster"].queryset = visible_clusters(user).filter(la=la)
+        self.fields["school"].queryset = visible_schools(user).filter(la=la, status="open")
+        if not has_role(user, *LA_EDITOR_ROLES):
+            allowed = [Plan.Level.SCHOOL] + ([Plan.Level.CLUSTER] if has_role(user, Role.ADVISER) else [])
+            self.fields["level"].choices = [(c, l) for c, l in Plan.Level.choices if c in allowed]
+            if not has_role(user, Role.ADVISER):
+                del self.fields["area"], self.fields["cluster"]
+        self.instance.la = la
+
+    def clean(self):
+        data = super().clean()
+        level = data.get("level")
+        for field in ("area", "cluster", "school"):
+            if field in self.fields and level != field:
+                data[field] = None
+        return data
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["strand", "key_action", "lead_user", "lead_role", "due_date", "timescale", "intended_outcome",
+                  "monitored_by", "completed_on", "pupil_groups", "measures", "schools", "intervention_type",
+                  "funding_source", "funding_amount"]
+        widgets = {
+            "key_action": forms.Textarea(attrs={"rows": 3}), "intended_outcome": forms.Textarea(attrs={"rows": 3}),
+            "due_date": DATE, "completed_on": DATE,
+            "pupil_groups": forms.CheckboxSelectMultiple, "measures": forms.SelectMultiple(attrs={"size": 6}),
+            "schools": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, user, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        self.fields["lead_user"].queryset = lead_users(plan.la)
+        self.fields["pupil_groups"].queryset = focus_groups()
+        self.fields["schools"].queryset = visible_schools(user).filter(la=plan.la, status="open")
+        self.fields["measures"].queryset = Measure.objects.filter(last_year__isnull=True)
+
+
+class ActionUpdateForm(forms.ModelForm):
+    rag = forms.ChoiceField(label="RAG rating", choices=Rag.choices, widget=forms.RadioSelect)
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["date", "rag", "note"]
+        widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = date.today
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > date.today():
+            raise ValidationError("An update cannot be dated in the future.")
+        return value
+
+
+# --------------------------------------------------------------------------- targets
+class TargetForm(forms.ModelForm):
+    baseline_year = YearField()
+    target_year = YearField()
+
+    class Meta:
+        model = Target
+        fields = ["title", "type", "measure", "focus_group", "comparison_group", "baseline_year", "baseline_value",
+                  "target_year", "target_value"]
+
+    def __init__(self, *args, scope, plan=None, engagement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from schools.models import Area, Cluster, LocalAuthority, School
+
+        self.fields["focus_group"].queryset = focus_groups()
+        self.fields["comparison_group"].queryset = PupilGroup.objects.all()
+        self.fields["measure"].queryset = Measure.objects.all()
+        self.fields["type"].help_text = " ".join(Target.TYPE_HELP[t] for t in Target.Type)
+        target = self.instance
+        if target.pk is None:
+            target.plan, target.engagement = plan, engagement
+            target.la = scope if isinstance(scope, LocalAuthority) else scope.la
+            target.school = scope if isinstance(scope, School) else None
+            target.cluster = scope if isinstance(scope, Cluster) else None
+            target.area = scope if isinstance(scope, Area) else None
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["description", "due_date", "achieved_on"]
+        widgets = {"due_date": DATE, "achieved_on": DATE}
+
+
+# --------------------------------------------------------------------------- visits
+class VisitForm(forms.ModelForm):
+    groups = forms.ModelMultipleChoiceField(
+        label="Pupil groups whose gaps were discussed", queryset=PupilGroup.objects.none(),
+        widget=forms.CheckboxSelectMultiple, required=False,
+        help_text="Their current gap figures are stored with the report.",
+    )
+
+    class Meta:
+        model = VisitReport
+        fields = ["visit_date", "visit_type", "purpose", "strengths", "areas_for_development", "next_visit_date"]
+        widgets = {"visit_date": DATE, "next_visit_date": DATE, "purpose": forms.Textarea(attrs={"rows": 3}),
+                   "strengths": forms.Textarea(attrs={"rows": 4}),
+                   "areas_for_development": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import DEFAULT_SNAPSHOT_GROUPS
+
+        self.fields["groups"].queryset = focus_groups().filter(comparison__isnull=False)
+        self.fields["groups"].initial = list(PupilGroup.objects.filter(code__in=DEFAULT_SNAPSHOT_GROUPS))
+        self.fields["visit_date"].initial = date.today
+
+    def clean_visit_date(self):
+        value = self.cleaned_data["visit_date"]
+        if value > date.today():
+            raise ValidationError("Record a visit once it has happened.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("visit_date") and data.get("next_visit_date") and data["next_visit_date"] <= data["visit_date"]:
+            self.add_error("next_visit_date", "The next visit must be after this one.")
+        return data
+
+
+class JudgementForm(forms.Form):
+    focus_area = forms.CharField(label="Focus area", max_length=160, required=False)
+    rag = forms.ChoiceField(label="RAG rating", choices=[("", "—")] + Rag.choices, required=False)
+    comment = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("focus_area") and not data.get("rag"):
+            self.add_error("rag", "Give the focus area a RAG rating.")
+        if data.get("rag") and not data.get("focus_area"):
+            self.add_error("focus_area", "Name the focus area you rated.")
+        return data
+
+
+class AgreedActionForm(forms.Form):
+    key_action = forms.CharField(label="Agreed action", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    strand = forms.ChoiceField(label="Strand", choices=Strand.choices, initial=Strand.NARROW)
+    lead_role = forms.CharField(label="Lead", max_length=120, required=False)
+    due_date = forms.DateField(label="Due by", widget=DATE, required=False)
+    intended_outcome = forms.CharField(label="Intended outcome", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+JudgementFormSet = forms.formset_factory(JudgementForm, extra=3)
+AgreedActionFormSet = forms.formset_factory(AgreedActionForm, extra=3)
+
+
+class AcknowledgeForm(forms.Form):
+    comment = forms.CharField(label="Your comment (optional)", widget=forms.Textarea(attrs={"rows": 3}),
+                              required=False)
+
+
+class QualityAssuranceForm(forms.ModelForm):
+    class Meta:
+        model = VisitQualityAssurance
+        fields = [name for name, _ in SEVEN_FEATURES] + ["comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+
+# --------------------------------------------------------------------------- celebrate and support
+class StoryForm(forms.ModelForm):
+    from_year = YearField(label="Gap in (first year)")
+    to_year = YearField(label="Gap in (last year)")
+
+    class Meta:
+        model = SuccessStory
+        fields = ["school", "title", "measure", "pupil_group", "comparison_group", "from_year", "to_year",
+                  "what_we_did", "impact", "published"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = visible_schools(user).filter(status="open")
+        self.fields["pupil_group"].queryset = focus_groups()
+        self.fields["published"].help_text = "Published stories appear on the printable page of stories."
+        if not has_role(user, *LA_EDITOR_ROLES, Role.ADVISER, Role.HEADTEACHER):
+            self.fields["published"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pupil_group") and not data.get("comparison_group"):
+            data["comparison_group"] = data["pupil_group"].comparison
+            if data["comparison_group"] is None:
+                self.add_error("comparison_group", "Choose the group the gap is measured against.")
+        return data
+
+
+class EngagementForm(forms.ModelForm):
+    class Meta:
+        model = SupportEngagement
+        fields = ["supporting_school", "leader_name", "leader_designation", "partner_school", "commissioner",
+                  "start_date", "end_date", "status", "terms_of_reference"]
+        widgets = {"start_date": DATE, "end_date": DATE, "terms_of_reference": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = visible_schools(user).filter(status="open")
+        self.fields["supporting_school"].queryset = schools
+        self.fields["partner_school"].queryset = schools
+
+
+def head_school(user):
+    profile = profile_of(user)
+    return profile.school if profile and has_role(user, Role.HEADTEACHER) else None
