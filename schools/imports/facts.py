@@ -76,7 +76,7 @@ def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Pr
             reason=f"Results year outside {FIRST_YEAR}–{LAST_YEAR}.")
 
     unit = facts["measure"].map({c: m.unit for c, m in ref.measures.items()})
-    value_added = facts["measure"].map({c: m.value_added for c, m in ref.measures.items()}).fillna(False).astype(bool)
+    value_added = facts["measure"].map({c: m.value_added for c, m in ref.measures.items()}).eq(True)
     percent = unit == Measure.Unit.PERCENT
     average = unit == Measure.Unit.AVERAGE
 
@@ -108,7 +108,8 @@ def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Pr
             reason="A cohort of 0 cannot have achievers or points.")
 
     has_figure = value.notna() | has_counts
-    collect(problems, ~has_figure & (facts["value_code"] == "") & cohort.isna(), rows=rows, column=value_column,
+    flagged = pd.Series(np.isin(rows, [p.row for p in problems if p.is_error and p.row]), index=facts.index)
+    collect(problems, ~has_figure & (facts["value_code"] == "") & ~flagged, rows=rows, column=value_column,
             values=facts["value_code"],
             reason="No figure: give a count, a value or a marker (SUPP, NE, x, c…) — a blank is not zero.")
 
