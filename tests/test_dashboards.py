@@ -1,0 +1,195 @@
+"""Gap pages: render for the demo LA, a fixed number of queries at two sizes, scoping, suppression, exports."""
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from schools import demo as demo_module
+from schools.models import Measure, PupilGroup, Result, School
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _pages(ctx):
+    """One URL per page kind for a demo context (same organisations at both sizes)."""
+    school = ctx.schools[0]
+    return {
+        "overview": "/overview/",
+        "area": f"/areas/{ctx.areas[0].pk}/",
+        "cluster": f"/clusters/{ctx.clusters[0].pk}/",
+        "school": f"/schools/{school.urn}/",
+        "priority": "/priority/",
+        "gap_busters": "/gap-busters/",
+        "cluster_rag": "/cluster-rag/",
+        "overview_export": "/overview/export/clusters.csv",
+        "area_export": f"/areas/{ctx.areas[0].pk}/export/schools.xlsx",
+        "school_export": f"/schools/{school.urn}/export/headline.csv",
+        "priority_export": "/priority/export/priority.csv",
+        "rag_export": "/cluster-rag/export/rag.xlsx",
+    }
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_same_number_of_queries_for_8_and_30_schools():
+    small = demo_module.generate(schools=8, years=5, seed=3)
+    officer = _client(small.users["officer"])
+    counts_small = {name: _count(officer, url) for name, url in _pages(small).items()}
+    big = demo_module.generate(schools=30, years=5, seed=3)
+    assert len(big.schools) == 30 and len(big.clusters) > len(small.clusters)
+    officer = _client(big.users["officer"])
+    counts_big = {name: _count(officer, url) for name, url in _pages(big).items()}
+    assert counts_small == counts_big
+    # Budgets: a handful of GROUP BY queries per page, whatever the number of schools.
+    assert max(counts_big.values()) <= 30, counts_big
+    print("query counts:", counts_big)
+
+
+@pytest.mark.django_db
+def test_pages_render_for_the_demo_la(role_client, demo):
+    officer = role_client("officer")
+    for name, url in _pages(demo).items():
+        response = officer.get(url)
+        assert response.status_code == 200, name
+    page = officer.get("/overview/").content.decode()
+    assert "Findings" in page and "Headline measures" in page
+    # The comparator is named on every gap column.
+    assert "Gap: Disadvantaged (Demoshire) vs not disadvantaged (other pupils) nationally" in page
+    assert "vendor/plotly.min.js" in page and "js/charts.js" in page
+    assert 'type="application/json"' in page and "<caption>" in page and 'scope="col"' in page
+    assert "Data status:" in page and "provisional" in page
+    switched = officer.get("/overview/?comparator=within").content.decode()
+    assert "Gap: Disadvantaged vs not disadvantaged (other pupils) (here)" in switched
+    school_page = officer.get(f"/schools/{demo.schools[0].urn}/").content.decode()
+    assert "Ofsted (graded inspection, 1–4 scale)" in school_page and "report card" in school_page
+    assert "Every measure, group and year" in school_page
+
+
+def test_no_inline_script(role_client, demo):
+    page = role_client("officer").get("/overview/").content.decode()
+    import re
+    for tag in re.findall(r"<script[^>]*>", page):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_anonymous_redirected_to_login(client, demo):
+    for url in ["/overview/", f"/schools/{demo.schools[0].urn}/", "/priority/", "/cluster-rag/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# ----------------------------------------------------------------------- scoping
+def test_headteacher_sees_only_their_school(role_client, demo):
+    head = role_client("head")
+    own = demo.users["head"].profile.school
+    other = next(s for s in demo.schools if s.pk != own.pk)
+    assert head.get(f"/schools/{own.urn}/").status_code == 200
+    assert head.get(f"/schools/{other.urn}/").status_code == 404
+    assert head.get(f"/schools/{other.urn}/export/headline.csv").status_code == 404
+    assert head.get(f"/areas/{own.area_id}/").status_code == 404
+    assert head.get(f"/clusters/{own.cluster_id}/").status_code == 404
+    assert head.get("/overview/").status_code == 404
+    priority = head.get("/priority/?measure=ks2_rwm_exp").content.decode()
+    for school in demo.schools:
+        if school.pk != own.pk:
+            assert f"/schools/{school.urn}/" not in priority
+
+
+def test_adviser_sees_only_assigned_schools(role_client, demo):
+    adviser = role_client("adviser")
+    assigned = set(demo.users["adviser"].profile.schools.values_list("urn", flat=True))
+    assert assigned
+    for school in demo.schools:
+        expected = 200 if school.urn in assigned else 404
+        assert adviser.get(f"/schools/{school.urn}/").status_code == expected
+    busters = adviser.get("/gap-busters/?measure=ks2_rwm_exp").content.decode()
+    for school in demo.schools:
+        if school.urn not in assigned:
+            assert f"/schools/{school.urn}/" not in busters
+
+
+# ----------------------------------------------------------------------- suppression on pages
+@pytest.fixture
+def small_cohort(demo):
+    """The head's school gets 3 disadvantaged pupils (1 reaching KS2 RWM, 33.3%) in the latest year;
+    all pupils and other pupils are set so that all = disadvantaged + others (3 + 27 = 30)."""
+    school = demo.users["head"].profile.school
+    measure = Measure.objects.get(code="ks2_rwm_exp")
+    year = max(demo.years)
+    groups = {g.code: g for g in PupilGroup.objects.filter(code__in=["all", "disadvantaged", "not_disadvantaged"])}
+    for code, (cohort, achievers) in {"disadvantaged": (3, 1), "not_disadvantaged": (27, 21), "all": (30, 22)}.items():
+        Result.objects.update_or_create(
+            school=school, results_year=year, measure=measure, pupil_group=groups[code],
+            defaults=dict(cohort=cohort, achievers=achievers, value=round(100 * achievers / cohort), value_code=""),
+        )
+    return school, year
+
+
+def test_small_cohorts_suppressed_for_headteacher_not_for_officer(role_client, small_cohort):
+    school, year = small_cohort
+    url = f"/schools/{school.urn}/export/figures-ks2_rwm_exp.csv"
+    rows = list(csv.reader(io.StringIO(role_client("head").get(url).content.decode())))
+    header = rows[2]
+    year_i, group_i, value_i = header.index("Year"), header.index("Group"), header.index("Value")
+    latest = {r[group_i]: r for r in rows[3:] if r[year_i] == str(year)}
+    assert latest["Disadvantaged"][value_i] == "SUPP"                         # 3 pupils < 6
+    assert latest["Not disadvantaged (other pupils)"][value_i] == "SUPP2"     # 30 − 27 would give 3 back
+    assert float(latest["All pupils"][value_i]) == pytest.approx(73.33, abs=0.01)  # 22/30 stays
+    rows = list(csv.reader(io.StringIO(role_client("officer").get(url).content.decode())))
+    latest = {r[group_i]: r for r in rows[3:] if r[year_i] == str(year)}
+    assert float(latest["Disadvantaged"][value_i]) == pytest.approx(33.33, abs=0.01)  # 1/3
+
+
+def test_suppressed_school_not_ranked_but_counted_in_cluster(role_client, small_cohort):
+    school, year = small_cohort
+    officer = role_client("officer")
+    cluster_rows = list(csv.reader(io.StringIO(officer.get(
+        f"/overview/export/clusters.csv?measure=ks2_rwm_exp&year={year}").content.decode())))
+    header = cluster_rows[2]
+    mine = next(r for r in cluster_rows[3:] if r[0] == school.cluster.name)
+    # The cluster's disadvantaged cohort includes the 3 pupils of the suppressed school.
+    expected = sum(Result.objects.filter(school__cluster=school.cluster, results_year=year,
+                                         measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged")
+                   .values_list("cohort", flat=True))
+    assert int(float(mine[header.index("Pupils in group")])) == expected
+    adviser_view = role_client("head").get(f"/priority/?measure=ks2_rwm_exp&year={year}").content.decode()
+    assert f"/schools/{school.urn}/" not in adviser_view  # suppressed: never ranked
+    assert "not ranked" in adviser_view
+
+
+# ----------------------------------------------------------------------- exports
+def test_export_csv_and_xlsx_keep_numbers_markers_and_definitions(role_client, demo):
+    school = [s for s in demo.schools if s.phase == "primary"][1]
+    School.objects.filter(pk=school.pk).update(name="=HYPERLINK(\"http://evil\")")
+    officer = role_client("officer")
+    response = officer.get(f"/areas/{school.area_id}/export/schools.csv?measure=ks2_rwm_exp")
+    assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][0].startswith("Definition:")           # definitions row
+    assert rows[2][0] == "Name"                           # headers row
+    names = [r[0] for r in rows[3:]]
+    assert "'=HYPERLINK(\"http://evil\")" in names         # neutralised, not a formula
+    response = officer.get(f"/areas/{school.area_id}/export/schools.xlsx?measure=ks2_rwm_exp")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = values[2]
+    focus_i = header.index("Disadvantaged")
+    numbers = [r[focus_i] for r in values[3:] if isinstance(r[focus_i], (int, float))]
+    assert numbers, "figures are exported as numbers"
+    assert all(not str(r[0]).startswith("=") for r in values[3:])
+    assert officer.get("/overview/export/nope.csv").status_code == 404
+    assert officer.get("/overview/export/clusters.pdf").status_code == 404
