@@ -38,3 +38,17 @@ def build_alpha():
                                      measure=measure, pupil_group=group, cohort=cohort, achievers=achievers,
                                      value=100 * achievers / cohort)
     return la, school, measure, dis, other
+
+
+def make_user(username, role, la, *, school=None, schools=()):
+    """A user with one role (a Django group) and a profile scoped to an LA / school / assigned schools."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from schools.models import Profile
+
+    user = get_user_model().objects.create_user(username=username, password="x", first_name=username.title())
+    user.groups.add(Group.objects.get(name=role))
+    profile = Profile.objects.create(user=user, la=la, school=school)
+    profile.schools.set(schools)
+    return user

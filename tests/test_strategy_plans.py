@@ -1,0 +1,128 @@
+"""Plans and actions: RAG update history (the latest dated update is the status), overall progress,
+overdue actions, validation, and the pages."""
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from schools.roles import Role
+from strategy import services
+from strategy.models import Action, ActionUpdate, Plan
+
+from .test_strategy_helpers import build_alpha, make_user
+
+
+@pytest.fixture
+def setup(db):
+    la, school, measure, dis, other = build_alpha()
+    officer = make_user("lao", Role.LA_OFFICER, la)
+    plan = Plan.objects.create(la=la, level="la_team", title="LA gap plan", start_year=2025, end_year=2026,
+                               status="active")
+    return dict(la=la, school=school, officer=officer, plan=plan)
+
+
+def _action(plan, key, strand="narrow", **kw):
+    return Action.objects.create(plan=plan, strand=strand, key_action=key, **kw)
+
+
+def test_latest_update_is_the_status_and_history_is_kept(setup):
+    action = _action(setup["plan"], "Wave 2 reading groups")
+    assert action.rag == "" and action.get_rag_display() == "No update yet"
+    services.record_update(action=action, rag="red", note="Not started", on=date(2025, 9, 20))
+    services.record_update(action=action, rag="amber", note="Two schools started", on=date(2025, 10, 20))
+    # recorded later but dated earlier: it joins the history without becoming the status
+    services.record_update(action=action, rag="amber-red", note="Backfilled note", on=date(2025, 10, 1))
+    action = Action.objects.get(pk=action.pk)
+    assert action.rag == "amber" and action.get_rag_display() == "Amber"
+    assert [u.rag for u in action.updates.all()] == ["amber", "amber-red", "red"]
+    services.record_update(action=action, rag="green", note="All running", on=date(2025, 11, 20))
+    assert Action.objects.get(pk=action.pk).rag == "green"
+    assert ActionUpdate.history.count() == 4  # every update is in the audit trail
+
+
+def test_update_validation(setup):
+    action = _action(setup["plan"], "x")
+    with pytest.raises(ValidationError):
+        services.record_update(action=action, rag="purple", note="?", on=date(2025, 1, 1))
+    with pytest.raises(ValidationError):
+        services.record_update(action=action, rag="red", note="  ", on=date(2025, 1, 1))
+    with pytest.raises(ValidationError):
+        services.record_update(action=action, rag="red", note="future", on=date.today() + timedelta(days=1))
+    assert not ActionUpdate.objects.exists()
+
+
+def test_progress_counts_and_overdue(setup):
+    plan, today = setup["plan"], date.today()
+    done = _action(plan, "done", completed_on=today - timedelta(days=3), due_date=today - timedelta(days=10))
+    late = _action(plan, "late", due_date=today - timedelta(days=1))
+    _action(plan, "later", due_date=today + timedelta(days=30))
+    services.record_update(action=done, rag="green", note="ok", on=today)
+    services.record_update(action=late, rag="red", note="stuck", on=today)
+    progress = plan.progress()
+    # 3 actions: 1 completed (33%), 1 overdue (the completed one is not overdue), 1 green, 1 red, 1 no update
+    assert (progress["total"], progress["completed"], progress["percent_complete"], progress["overdue"]) == (3, 1, 33, 1)
+    assert (progress["green"], progress["red"], progress["no_update"]) == (1, 1, 1)
+    assert late.is_overdue(today) and not done.is_overdue(today)
+
+
+def test_plan_level_needs_its_organisation(setup):
+    plan = Plan(la=setup["la"], level="school", title="No school", start_year=2025, end_year=2024)
+    with pytest.raises(ValidationError) as error:
+        plan.full_clean()
+    assert "school" in error.value.message_dict and "end_year" in error.value.message_dict
+
+
+def test_plan_page_shows_strands_progress_overdue_and_targets(setup, client):
+    plan = setup["plan"]
+    late = _action(plan, "Governors' briefing", strand="narrow", due_date=date.today() - timedelta(days=5))
+    _action(plan, "Celebrate in the newsletter", strand="celebrate")
+    services.record_update(action=late, rag="red", note="Postponed", on=date.today())
+    client.force_login(setup["officer"])
+    body = client.get(plan.get_absolute_url()).content.decode()
+    for strand in ("Know the gaps", "Narrow the gaps", "Mind the gaps", "Celebrate gap busting"):
+        assert strand in body
+    assert "Overdue actions" in body and "Governors&#x27; briefing" in body
+    assert "2 actions: 0 completed (0%), 1 overdue" in body
+    home = client.get(reverse("strategy:home")).content.decode()
+    assert "Overdue or rated Red" in home and "Rated Red" in home and "Overdue" in home
+
+
+def test_create_plan_action_and_update_through_the_pages(setup, client):
+    client.force_login(setup["officer"])
+    response = client.post(reverse("strategy:plan_create"), {
+        "title": "Cluster plan", "level": "school", "school": setup["school"].pk, "start_year": 2026,
+        "end_year": 2026, "status": "active", "owner_name": "Heads", "summary": "",
+    })
+    assert response.status_code == 302
+    plan = Plan.objects.get(title="Cluster plan")
+    assert plan.school == setup["school"] and plan.owner == setup["officer"]
+    response = client.post(reverse("strategy:action_create", args=[plan.pk]), {
+        "strand": "know", "key_action": "Track every disadvantaged pupil", "lead_role": "Deputy head",
+        "due_date": "2026-03-31", "funding_source": "pupil_premium", "funding_amount": "1500.00",
+        "intervention_type": "data",
+    })
+    assert response.status_code == 302
+    action = plan.actions.get()
+    response = client.post(reverse("strategy:action_update", args=[action.pk]),
+                           {"date": date.today().isoformat(), "rag": "amber-green", "note": "Started"})
+    assert response.status_code == 302
+    assert Action.objects.get(pk=action.pk).rag == "amber-green"
+    # funding amount without a source is refused, and nothing is saved
+    response = client.post(reverse("strategy:action_create", args=[plan.pk]), {
+        "strand": "know", "key_action": "Unfunded?", "funding_amount": "10"})
+    assert response.status_code == 200 and "Say where the funding comes from." in response.content.decode()
+    assert plan.actions.count() == 1
+
+
+def test_home_in_a_fixed_number_of_queries(setup, client, django_assert_max_num_queries):
+    client.force_login(setup["officer"])
+    plan = setup["plan"]
+    for i in range(3):
+        services.record_update(action=_action(plan, f"a{i}"), rag="amber", note="n", on=date.today())
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("strategy:home"))
+    for i in range(3, 15):
+        services.record_update(action=_action(plan, f"a{i}"), rag="amber", note="n", on=date.today())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("strategy:home"))
