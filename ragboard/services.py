@@ -218,6 +218,7 @@ def link_evidence(*, item: EvidenceItem, judgement: Judgement, user, descriptors
 def unlink_evidence(*, item: EvidenceItem, judgement: Judgement, user) -> None:
     """Refused when the judgement's grade needs this evidence (the impact gate) and no override covers it."""
     _check_user(user)
+    judgement = Judgement.objects.select_related("standard_set__framework").get(pk=judgement.pk)
     remaining = [e for e in judgement.evidence.all() if e.pk != item.pk]
     assessment = rules.assess_judgement(judgement, evidence=remaining)
     reasons = [r for g in (judgement.la_grade, judgement.reviewer_grade) for r in assessment.reasons_against(g)]
