@@ -86,7 +86,9 @@ def generate(context):
     gld = Measure.objects.get(code="eyfs_gld")
     dis = PupilGroup.objects.select_related("comparison").get(code="disadvantaged")
     sen = PupilGroup.objects.select_related("comparison").get(code="sen_any")
-    autumn = date(last, 10, 1)  # the autumn term after the latest results
+    # The autumn term a year after the latest results: the demo is set in the current academic year.
+    autumn = date(last + 1, 10, 1)
+    current = last + 2  # its results year
 
     primaries = [s for s in context.schools if s.phase == "primary"]
     head_school = head.profile.school if head is not None else primaries[0]
@@ -110,12 +112,12 @@ def generate(context):
             outcome="All schools have benchmarked gap data", monitored="School improvement leadership team",
             updates=[(autumn + timedelta(days=30), A, "Primary packs sent; secondary packs waiting for KS4 data.")])
     _action(la_plan, N, "Wave 2 reading groups for disadvantaged pupils in priority primaries",
-            lead_role="Primary English adviser", due=date(last + 1, 7, 18), timescale="Summer term",
+            lead_role="Primary English adviser", due=date(last + 2, 7, 18), timescale="Summer term",
             outcome="Disadvantaged pupils in priority schools make accelerated progress in reading",
             monitored="SIPs at termly visits", groups=["disadvantaged"], intervention="wave2",
             funding="pupil_premium", amount=24000, schools=primaries[:4],
             updates=[(autumn + timedelta(days=20), AR, "Only two of four schools have started groups."),
-                     (autumn + timedelta(days=70), A, "All four schools running groups; tracking set up.")])
+                     (autumn + timedelta(days=48), A, "All four schools running groups; tracking set up.")])
     _action(la_plan, N, "Governors' briefing on the narrowing the gap strategy", lead_role="Governor services",
             due=autumn + timedelta(days=30), timescale="Autumn term",
             outcome="Governors hold senior leaders to account for the gaps", monitored="Governor services manager",
@@ -126,12 +128,12 @@ def generate(context):
             updates=[(autumn + timedelta(days=50), G, "New report form in use; gaps snapshot stored with each report.")],
             **officer_lead)
     _action(la_plan, M, "Termly review of gap targets at the strategy board", lead_role="Head of school improvement",
-            due=date(last + 1, 3, 31), timescale="Each term", outcome="Targets off track are challenged early",
+            due=date(last + 2, 3, 31), timescale="Each term", outcome="Targets off track are challenged early",
             monitored="Children's partnership board", **officer_lead)
     _action(la_plan, C, "Celebrate gap-busting schools in the termly newsletter and the annual awards",
-            lead_role="Communications officer", due=date(last + 1, 6, 30), timescale="Summer term",
+            lead_role="Communications officer", due=date(last + 2, 6, 30), timescale="Summer term",
             outcome="Gap-busting practice is known and shared", monitored="School improvement leadership team",
-            updates=[(autumn + timedelta(days=60), AG, "First story published; awards shortlist being drawn up.")])
+            updates=[(autumn + timedelta(days=50), AG, "First story published; awards shortlist being drawn up.")])
     _action(la_plan, C, "Share practice from gap-busting schools through cluster networks",
             lead_role="Cluster leads", timescale="Spring term", outcome="Every cluster hears from a gap-busting school",
             monitored="Area teams")
@@ -143,34 +145,34 @@ def generate(context):
         _target(la_plan, la_scope, Target.Type.CLOSE_GAP, ks2, dis, baseline, last + 2, max(0.0, ks2_gap - 6),
                 title="Close the KS2 disadvantaged gap by 6 percentage points",
                 milestones=[("Priority schools identified", autumn + timedelta(days=45), autumn + timedelta(days=45)),
-                            ("Interim tracking shows the gap narrowing in priority schools", date(last + 1, 3, 31), None)])
+                            ("Interim tracking shows the gap narrowing in priority schools", date(last + 2, 3, 31), None)])
     _target(la_plan, la_scope, Target.Type.FASTER, ks2, sen, baseline, last + 2, 3,
             title="Pupils with SEN improve 3 points a year faster than other pupils (Cambridgeshire headline)")
     if att8_gap is not None:
         _target(la_plan, la_scope, Target.Type.GAP_NATIONAL, att8, dis, baseline, last + 2, 0,
                 title="KS4 disadvantaged gap no wider than the national gap")
-    _target(la_plan, la_scope, Target.Type.IN_LINE_NATIONAL, gld, dis, baseline, last + 1, 0,
+    _target(la_plan, la_scope, Target.Type.IN_LINE_NATIONAL, gld, dis, baseline, current, 0,
             title="Disadvantaged children's GLD in line with disadvantaged children nationally")
 
     # ---------------------------------------------------------------- area, cluster, council, partnership plans
     area = context.areas[0]
-    area_plan = _plan(la, f"{area.name} area team: narrowing the gap", Plan.Level.AREA, last + 1, last + 1,
+    area_plan = _plan(la, f"{area.name} area team: narrowing the gap", Plan.Level.AREA, current, current,
                       area=area, owner_name="Area management team")
     _action(area_plan, K, "Area team members briefed on the narrowing the gap strategy and the area's gaps",
             lead_role="Area director", due=autumn + timedelta(days=21), completed=autumn + timedelta(days=18),
             outcome="All area team members aware of the strategy", monitored="Area management team",
             updates=[(autumn + timedelta(days=18), G, "Briefing held; slides shared.")])
     _action(area_plan, N, "Family learning courses in the three wards with the widest gaps", lead_role="Area manager",
-            due=date(last + 1, 5, 1), intervention="family", funding="la_budget", amount=9000,
+            due=date(last + 2, 5, 1), intervention="family", funding="la_budget", amount=9000,
             outcome="Parents of disadvantaged pupils support reading at home", monitored="Area management team",
             updates=[(autumn + timedelta(days=35), A, "Two of three courses booked.")])
     area_value = _value_of(area, ks2, dis, baseline)
     if area_value is not None:
-        _target(area_plan, {"la": la, "area": area}, Target.Type.REACH, ks2, dis, baseline, last + 1, area_value + 8,
+        _target(area_plan, {"la": la, "area": area}, Target.Type.REACH, ks2, dis, baseline, current, area_value + 8,
                 title=f"Disadvantaged pupils in {area.name} reach {area_value + 8:.0f}% at KS2")
 
     cluster = context.clusters[0]
-    cluster_plan = _plan(la, f"{cluster.name}: cluster gap plan", Plan.Level.CLUSTER, last + 1, last + 1,
+    cluster_plan = _plan(la, f"{cluster.name}: cluster gap plan", Plan.Level.CLUSTER, current, current,
                          cluster=cluster, owner_name="Cluster headteachers")
     _action(cluster_plan, K, "Pool the cluster's gap data and agree one shared priority", lead_role="Cluster chair",
             due=autumn + timedelta(days=40), outcome="A cluster plan with targets from local and national data",
@@ -180,11 +182,11 @@ def generate(context):
             monitored="Cluster headteachers")
     cluster_value = _value_of(cluster, ks2, dis, baseline)
     if cluster_value is not None:
-        _target(cluster_plan, {"la": la, "cluster": cluster}, Target.Type.CHANGE, ks2, dis, baseline, last + 1, 5,
+        _target(cluster_plan, {"la": la, "cluster": cluster}, Target.Type.CHANGE, ks2, dis, baseline, current, 5,
                 title="Disadvantaged KS2 attainment in the cluster up 5 points")
 
     council_plan = _plan(la, f"{la.name} Council: child poverty and the gaps", Plan.Level.COUNCIL, last + 1,
-                         last + 2, owner_name="Children's trust board")
+                         current, owner_name="Children's trust board")
     _action(council_plan, K, "Support the development of the council's child poverty action plan", lead_role="Director of children's services",
             timescale="This year", outcome="A council-wide plan to reduce child poverty", monitored="Children's trust board")
     partnership_plan = _plan(la, "Children's partnership board: narrowing the gap", Plan.Level.PARTNERSHIP,
@@ -195,13 +197,13 @@ def generate(context):
             updates=[(autumn + timedelta(days=28), AR, "Draft plan delayed by the consultation timetable.")])
 
     # ---------------------------------------------------------------- the head's school plan
-    school_plan = services.school_plan_for(head_school, results_year=last + 1)
+    school_plan = services.school_plan_for(head_school, results_year=current)
     _action(school_plan, K, "Progress tracking that shows every disadvantaged pupil's progress each half term",
             lead_role="Deputy headteacher", due=autumn + timedelta(days=30), completed=autumn + timedelta(days=28),
             outcome="Disadvantaged pupils are known by all staff", monitored="Governors, SIP, LA",
             updates=[(autumn + timedelta(days=28), G, "Tracking live in the MIS; staff trained.")])
     _action(school_plan, N, "One-to-one tuition in maths for Year 6 disadvantaged pupils", lead_role="Year 6 lead",
-            due=date(last + 1, 5, 10), intervention="tuition", funding="pupil_premium", amount=6500,
+            due=date(last + 2, 5, 10), intervention="tuition", funding="pupil_premium", amount=6500,
             groups=["disadvantaged"], outcome="Year 6 disadvantaged pupils reach the expected standard in maths",
             monitored="Governors, SIP, LA", schools=[head_school],
             updates=[(autumn + timedelta(days=21), A, "Tutor recruited; sessions start after half term.")])
@@ -211,28 +213,28 @@ def generate(context):
     head_gap = _gap_of(head_school, ks2, dis, baseline)
     if head_gap is not None:
         _target(school_plan, {"la": la, "school": head_school}, Target.Type.CLOSE_GAP, ks2, dis, baseline,
-                last + 1, max(0.0, head_gap / 2), title="Halve the school's KS2 disadvantaged gap")
+                current, max(0.0, head_gap / 2), title="Halve the school's KS2 disadvantaged gap")
 
     # ---------------------------------------------------------------- visits
     visits = []
     if adviser is not None:
         plans = [
-            (adviser, adviser_schools[0] if adviser_schools else primaries[0], date(last, 10, 14),
+            (adviser, adviser_schools[0] if adviser_schools else primaries[0], date(last + 1, 10, 7),
              VisitReport.VisitType.TERMLY),
-            (adviser, adviser_schools[1] if len(adviser_schools) > 1 else primaries[-1], date(last, 11, 4),
+            (adviser, adviser_schools[1] if len(adviser_schools) > 1 else primaries[-1], date(last + 1, 10, 21),
              VisitReport.VisitType.PUPIL_PREMIUM),
         ]
         if officer is not None:
-            plans.append((officer, head_school, date(last, 11, 20), VisitReport.VisitType.KIT))
+            plans.append((officer, head_school, date(last + 1, 11, 12), VisitReport.VisitType.KIT))
         for visitor, school, when, visit_type in plans:
             visits.append(_visit(visitor, school, when, visit_type))
     if officer is not None and visits:
-        services.quality_assure_visit(report=visits[0], reviewer=officer, on=date(last, 11, 1),
+        services.quality_assure_visit(report=visits[0], reviewer=officer, on=date(last + 1, 10, 20),
                                       features={name: True for name in _FEATURE_NAMES},
                                       comment="A model report: clear agenda for action with timescales.")
         if len(visits) > 1:
             services.quality_assure_visit(
-                report=visits[1], reviewer=officer, on=date(last, 11, 25),
+                report=visits[1], reviewer=officer, on=date(last + 1, 11, 2),
                 features={name: name not in ("challenge", "feeds_risk_register") for name in _FEATURE_NAMES},
                 comment="Record the challenge given and send the risk rating to the register.")
     # The head's report is left unacknowledged, for the head to acknowledge in the demo.
@@ -300,7 +302,7 @@ def _story(context, measure, group, first, last, author):
         impact="Attendance of disadvantaged pupils rose and more reached the expected standard.",
     )
     story = services.save_story(story=story, by=author)
-    SuccessStory.objects.filter(pk=story.pk).update(published_on=date(last, 12, 1))
+    SuccessStory.objects.filter(pk=story.pk).update(published_on=date(last + 1, 9, 15))
     return story
 
 

@@ -352,16 +352,16 @@ class Target(models.Model):
         """The target in words."""
         group, measure = self.focus_group.name, self.measure.short_name or self.measure.name
         unit = self.measure.unit_label
-        n = f"{self.target_value:g}" if self.target_value is not None else "?"
+        n = f"{float(self.target_value):g}" if self.target_value is not None else "?"
         year = year_label(self.target_year)
-        comparison = self.comparison.name if self.comparison else "comparison group"
+        comparison = self.comparison.name if self.comparison else "the comparison group"
         return {
             self.Type.REACH: f"{group}: {measure} reaches {n} by {year}",
             self.Type.CHANGE: f"{group}: {measure} improves by {n} {unit} by {year}",
-            self.Type.CLOSE_GAP: f"{measure}: gap between {group} and {comparison} closes to {n} {unit} or less by {year}",
-            self.Type.GAP_NATIONAL: f"{measure}: gap between {group} and {comparison} no wider than the national gap by {year}",
-            self.Type.IN_LINE_NATIONAL: f"{group}: {measure} in line with {group.lower()} nationally by {year}",
-            self.Type.FASTER: f"{measure}: {group} improve {n} {unit} a year faster than {comparison} to {year}",
+            self.Type.CLOSE_GAP: f"{measure}: gap between {group} pupils and {comparison} closes to {n} {unit} or less by {year}",
+            self.Type.GAP_NATIONAL: f"{measure}: gap between {group} pupils and {comparison} no wider than the national gap by {year}",
+            self.Type.IN_LINE_NATIONAL: f"{group}: {measure} in line with the same group nationally by {year}",
+            self.Type.FASTER: f"{measure}: {group} pupils improve {n} {unit} a year faster than {comparison} to {year}",
         }[self.type]
 
     def clean(self):

@@ -207,14 +207,14 @@ def _goal(target: Target, baseline: float) -> float:
 def _describe_quantity(target: Target) -> tuple[str, bool]:
     """(name of the tracked quantity, lower is better)."""
     T = Target.Type
-    group, comparison = target.focus_group.name, target.comparison.name.lower() if target.comparison else ""
+    group, comparison = target.focus_group.name, target.comparison.name if target.comparison else ""
     if target.type in (T.REACH, T.CHANGE):
         return f"{group} {target.measure.short_name or target.measure.name}", not target.measure.higher_is_better
     if target.type in (T.CLOSE_GAP, T.FASTER):
-        return f"gap between {group.lower()} and {comparison}", True
+        return f"gap between {group} and {comparison}", True
     if target.type == T.GAP_NATIONAL:
         return "gap here minus the national gap", True
-    return f"shortfall of {group.lower()} here against {group.lower()} nationally", True
+    return f"shortfall of {group} here against the same group nationally", True
 
 
 def _meets(value: float, goal: float, lower_is_better: bool) -> bool:
