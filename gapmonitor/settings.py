@@ -205,6 +205,18 @@ GAPMONITOR_TREND_STABLE_BAND = float(os.environ.get("GAPMONITOR_TREND_STABLE_BAN
 GAPMONITOR_TREND_WINDOW = int(os.environ.get("GAPMONITOR_TREND_WINDOW", "3"))
 GAPMONITOR_STUBBORN_YEARS = int(os.environ.get("GAPMONITOR_STUBBORN_YEARS", "3"))
 GAPMONITOR_DEFAULT_GROUP = "disadvantaged"
+# Gap engine (schools/gaps.py). The table pages open on this measure.
+GAPMONITOR_DEFAULT_MEASURE = os.environ.get("GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
+# Priority list: "gap wider than England's" when the within gap exceeds England's by at least this (points).
+GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN = float(os.environ.get("GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN", "5.0"))
+# Gap busters count only focus groups of at least this many pupils (never fewer than the suppression threshold).
+GAPMONITOR_GAP_BUSTER_MIN_COHORT = int(os.environ.get("GAPMONITOR_GAP_BUSTER_MIN_COHORT", "10"))
+# Floors (all pupils) by measure: a number, or {first year: number}. Default: schools.gaps.DEFAULT_FLOORS.
+# GAPMONITOR_FLOOR_THRESHOLDS = {"ks2_rwm_exp": {2016: 65.0}}
+# Cluster RAG rules (first match wins): default schools.gaps.DEFAULT_CLUSTER_RAG_RULES.
+# GAPMONITOR_CLUSTER_RAG_RULES = [{"rating": "red", "min_excess": 5.0, "trends": None}, …]
+# Extra (whole, parts) partitions for secondary suppression, beyond each pair of complementary groups.
+GAPMONITOR_GROUP_PARTITIONS = [("sen_any", ("sen_support", "ehcp"))]
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

@@ -372,3 +372,39 @@ def working_la(user) -> LocalAuthority:
 
 
 __all__ += ["working_la"]
+
+
+def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]]:
+    """Other benchmarks for an LA as (label, definition, figures): the LA's published figures, its region,
+    and its statistical neighbours' average (the simple mean of the neighbours' published values, the DfE
+    convention). Four queries; sets with no figures are left out."""
+    from statistics import mean
+
+    from .models import StatisticalNeighbour
+
+    measures, groups, years = list(measures), list(groups), list(years)
+    out = []
+    published = benchmark_figures(la.code, measures=measures, groups=groups, years=years)
+    if published:
+        out.append((f"{la.name} (published)", "The LA's own published figure (DfE LA tables).", published))
+    if la.region_code:
+        region = benchmark_figures(la.region_code, measures=measures, groups=groups, years=years)
+        if region:
+            out.append((la.region_name or la.region_code, "The region's published figure.", region))
+    codes = list(StatisticalNeighbour.objects.filter(la_code=la.code).values_list("neighbour_code", flat=True))
+    if codes:
+        rows = (Benchmark.objects.filter(geography_code__in=codes, results_year__in=years, measure__code__in=measures,
+                                         pupil_group__code__in=groups, value__isnull=False)
+                .values_list("results_year", "measure__code", "pupil_group__code", "value"))
+        collected: dict[tuple, list[float]] = {}
+        for year, measure, group, value in rows:
+            collected.setdefault((year, measure, group), []).append(float(value))
+        if collected:
+            average = {key: Figure(cohort=None, numerator=None, value=mean(values), schools=len(values))
+                       for key, values in collected.items()}
+            out.append((f"Statistical neighbours (average of {len(codes)})",
+                        "The simple mean of the statistical neighbours' published values.", average))
+    return out
+
+
+__all__ += ["benchmark_sets"]

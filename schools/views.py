@@ -170,12 +170,34 @@ def la_overview(request, table=None, fmt=None):
                        caption=f"Areas: {measure_name}", prefix="areas-")
     clusters = _org_table(request, cluster_pairs, opts, url=lambda c: reverse("schools:cluster", args=[c.pk]),
                           caption=f"Clusters: {measure_name}", prefix="clusters-")
+    benchmarks = _benchmark_table(la, rows, opts)
     context = _base_context(opts, f"{la.name} overview", rows, la.name)
-    context.update(la=la, headline=headline, charts=_charts(rows, place=la.name), area_table=areas,
+    context.update(la=la, headline=headline, benchmarks=benchmarks, charts=_charts(rows, place=la.name), area_table=areas,
                    cluster_table=clusters, area_filter=area_filter, cluster_filter=cluster_filter,
                    export_tables={"headline": headline, "areas": areas, "clusters": clusters},
                    export_url="schools:la_overview_export", export_args=[])
     return _respond(request, "schools/la_overview.html", context, table, fmt)
+
+
+def _benchmark_table(la, rows, opts: Options) -> dict | None:
+    """The LA's focus-group value and within gap beside its published, regional and neighbour benchmarks."""
+    from .gaps import gap as gap_of
+
+    sets = selectors.benchmark_sets(la, measures=[r.measure.code for r in rows],
+                                    groups=[opts.focus.code, opts.comparison.code], years=opts.years)
+    if not sets:
+        return None
+    body = []
+    for row in rows:
+        cells = [(figure_text(row.current.focus, row.measure), row.current.within)]
+        for _label, _definition, figs in sets:
+            focus = figs.get((row.year, row.measure.code, opts.focus.code))
+            comparison = figs.get((row.year, row.measure.code, opts.comparison.code))
+            cells.append((figure_text(focus, row.measure), gap_of(row.measure, focus, comparison)))
+        cells.append((figure_text(row.current.national_focus, row.measure), row.national_gap))
+        body.append({"measure": row.measure.short_name or row.measure.name, "year": row.year, "cells": cells})
+    return {"headers": [la.name] + [label for label, _d, _f in sets] + ["England"],
+            "definitions": [definition for _l, definition, _f in sets], "rows": body}
 
 
 # --------------------------------------------------------------------------- area and cluster

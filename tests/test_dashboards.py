@@ -193,3 +193,21 @@ def test_export_csv_and_xlsx_keep_numbers_markers_and_definitions(role_client, d
     assert all(not str(r[0]).startswith("=") for r in values[3:])
     assert officer.get("/overview/export/nope.csv").status_code == 404
     assert officer.get("/overview/export/clusters.pdf").status_code == 404
+
+
+def test_overview_shows_region_and_statistical_neighbour_average(role_client, demo):
+    from schools.models import Benchmark, StatisticalNeighbour
+
+    year = max(demo.years)
+    measure = Measure.objects.get(code="ks2_rwm_exp")
+    dis = PupilGroup.objects.get(code="disadvantaged")
+    # Two neighbours with disadvantaged KS2 RWM of 40% and 50% → neighbour average (40 + 50) ÷ 2 = 45.
+    for rank, (code, value) in enumerate([("801", 40), ("802", 50)], start=1):
+        StatisticalNeighbour.objects.create(la_code=demo.la.code, neighbour_code=code, rank=rank)
+        Benchmark.objects.create(geography_code=code, kind="la", results_year=year, measure=measure,
+                                 pupil_group=dis, value=value)
+    Benchmark.objects.create(geography_code=demo.la.region_code, kind="region", results_year=year, measure=measure,
+                             pupil_group=dis, value=47.5)
+    page = role_client("officer").get(f"/overview/?year={year}").content.decode()
+    assert "Statistical neighbours (average of 2)" in page and "45.0%" in page
+    assert "South East" in page and "47.5%" in page
