@@ -92,6 +92,9 @@ class OverallForm(forms.Form):
 
 
 class EvidenceForm(forms.ModelForm):
+    link = forms.URLField(required=False, max_length=500, assume_scheme="https",
+                          help_text="A link to the document, if it lives elsewhere (e.g. the intranet).")
+
     class Meta:
         model = EvidenceItem
         fields = ["kind", "title", "date", "summary", "file", "link", "shows_impact", "impact_strength"]

@@ -7,17 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schools.selectors import default_la
 
-from . import indicators, rules, selectors, services
+from . import indicators, selectors, services
 from .forms import (
     EvidenceForm, JudgementForm, LinkEvidenceForm, OverallForm, RoundForm, StrategicTargetForm, WorkstreamForm,
 )
 from .models import (
-    DASHBOARD_KEY, PHASE_ORDER, PLAN_RAG_LETTERS, EvidenceItem, Grade, Judgement, PlanRag, PriorityArea, StrategicTarget, Workstream,
+    DASHBOARD_KEY, PHASE_ORDER, PLAN_RAG_LETTERS, EvidenceItem, Grade, Judgement, PlanRag, StrategicTarget, Workstream,
 )
 
 
