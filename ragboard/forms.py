@@ -105,6 +105,20 @@ class EvidenceForm(forms.ModelForm):
                     "It is stored under a generated name.",
         }
 
+    descriptors = forms.ModelMultipleChoiceField(
+        queryset=Descriptor.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Criteria this evidences", help_text="Optional: the criteria of the judgement this item supports.",
+    )
+
+    def __init__(self, *args, judgement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if judgement is None:
+            del self.fields["descriptors"]
+        else:
+            applicable = [d.pk for d in judgement.standard_set.descriptors.all() if d.applies_to(judgement.phase)]
+            self.fields["descriptors"].queryset = Descriptor.objects.filter(pk__in=applicable).order_by("order")
+            self.fields["descriptors"].label_from_instance = lambda d: f"{d.get_column_display()}: {d.text}"
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and hasattr(upload, "size"):

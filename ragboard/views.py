@@ -231,7 +231,7 @@ def evidence_new(request):
     if request.GET.get("judgement"):
         judgement = selectors.get_visible_judgement(request.user, request.GET["judgement"])
         la = judgement.round.la
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(request.POST or None, request.FILES or None, judgement=judgement)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -239,6 +239,7 @@ def evidence_new(request):
                 la=la, user=request.user, kind=data["kind"], title=data["title"], date=data["date"],
                 summary=data["summary"], file=data.get("file"), link=data["link"], shows_impact=data["shows_impact"],
                 impact_strength=data["impact_strength"], judgements=[judgement] if judgement else [],
+                descriptors=data.get("descriptors") or [],
             )
         except ValidationError as exc:
             for message in _messages_from(exc):

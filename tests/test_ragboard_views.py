@@ -234,15 +234,16 @@ def test_evidence_upload_gets_a_generated_name_and_is_served_only_to_permitted_u
     settings.MEDIA_ROOT = tmp_path
     j = round_.judgements.get(standard_set__code="1.1", phase="PRI")
     upload = SimpleUploadedFile("Smith family visit notes.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    criterion = j.standard_set.descriptors.get(code="1.1-G2")
     response = role_client("officer").post(reverse("ragboard:evidence_new") + f"?judgement={j.pk}", {
         "kind": "visit", "title": "Visit notes", "date": "2025-06-01", "summary": "Notes of the visit.",
-        "file": upload, "shows_impact": "on", "impact_strength": "evidence",
+        "file": upload, "shows_impact": "on", "impact_strength": "evidence", "descriptors": [criterion.pk],
     })
     assert response.status_code == 302
     item = EvidenceItem.objects.get(title="Visit notes")
     assert re.fullmatch(r"ragboard/evidence/[0-9a-f]{32}\.pdf", item.file.name)
     assert "Smith" not in item.file.name and item.original_filename == "Smith family visit notes.pdf"
-    assert list(item.judgements.all()) == [j]
+    assert list(item.judgements.all()) == [j] and list(item.descriptors.all()) == [criterion]
     download = role_client("officer").get(reverse("ragboard:evidence_file", args=[item.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 evidence"
     assert role_client("head").get(reverse("ragboard:evidence_file", args=[item.pk])).status_code == 404
@@ -330,3 +331,25 @@ def test_indicators_pool_the_las_disadvantaged_pupils_against_national_others():
     # All pupils: A 20/40 = 50% (below the 65% floor), B 40/50 = 80% → 1 of 2 below.
     assert below.text.startswith("2024/25: 1 of 2 primary schools with a figure are below 65.0%")
     assert not indicators.disadvantaged_gap(la, "SEC", years=[2025]).available  # missing is never zero
+
+
+# --------------------------------------------------------------------------- colours
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_grade_colours_pass_contrast_and_are_all_different():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parent.parent / "ragboard/static/ragboard/ragboard.css").read_text()
+    fills = {}
+    for grade in ("OS", "G", "NI", "SI", "NA"):
+        match = re.search(rf"\.ragboard \.rag-{grade}\b[^{{]*{{ background: (#[0-9a-f]{{6}}); color: (#[0-9a-f]{{6}}); }}", css)
+        assert match, grade
+        background, colour = match.groups()
+        lighter, darker = sorted((_luminance(background), _luminance(colour)), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, grade  # WCAG 2.2 AA for normal text
+        fills[grade] = background
+    assert len(set(fills.values())) == 5
