@@ -25,7 +25,7 @@ Status, from the latest year after the baseline up to the target year that has a
 * **no data yet** — no baseline figure, or no figure since the baseline year (or, for roles that must not
   see them, the figures rest on a cohort below the suppression threshold).
 
-Figures are read only through ``schools.selectors.figures/benchmark_figures`` and gaps through
+Figures are read only through ``schools.selectors.figures_by/benchmark_figures`` and gaps through
 ``schools.gaps.gap``: this module never pools anything itself.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from schools import selectors as figure_selectors
 from schools.gaps import Figure, gap, suppression_threshold
-from schools.models import Benchmark
+from schools.models import Benchmark, School
 
 from .models import Target, year_label
 
@@ -102,8 +102,11 @@ def _unit(target: Target, gap_like: bool) -> str:
 
 # --------------------------------------------------------------------------- fetching
 def _scope_key(target: Target):
-    scope = target.scope
-    return type(scope).__name__, scope.pk
+    return target.scope_level, target.scope.pk
+
+
+# scope level → how to pick the schools whose results pool into each organisation of that level
+_SCHOOLS_OF = {"school": "pk__in", "cluster": "cluster__in", "area": "area__in", "la": "la__in"}
 
 
 def _years(target: Target) -> list[int]:
@@ -111,16 +114,20 @@ def _years(target: Target) -> list[int]:
 
 
 def _fetch(targets: list[Target]):
-    """One figures() call per scope and one national call, whatever the number of targets."""
-    by_scope: dict = defaultdict(list)
+    """One pooled query per scope level (school, cluster, area, LA) and one national query, whatever the
+    number of targets or schools."""
+    by_level: dict = defaultdict(list)
     for target in targets:
-        by_scope[_scope_key(target)].append(target)
-    scope_figures = {}
-    for key, group in by_scope.items():
+        by_level[target.scope_level].append(target)
+    scope_figures: dict = defaultdict(dict)
+    for level, group in by_level.items():
         measures = {t.measure.code for t in group}
         groups = {t.focus_group.code for t in group} | {t.comparison.code for t in group if t.comparison}
         years = set().union(*(_years(t) for t in group))
-        scope_figures[key] = figure_selectors.figures(group[0].scope, measures=measures, groups=groups, years=years)
+        schools = School.objects.filter(**{_SCHOOLS_OF[level]: {t.scope.pk for t in group}})
+        found = figure_selectors.figures_by(level, schools, measures=measures, groups=groups, years=years)
+        for (org_id, *key), figure in found.items():
+            scope_figures[(level, org_id)][tuple(key)] = figure
     national_targets = [t for t in targets if t.type in (Target.Type.GAP_NATIONAL, Target.Type.IN_LINE_NATIONAL)]
     national = {}
     if national_targets:

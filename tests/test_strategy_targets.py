@@ -117,16 +117,54 @@ def test_small_cohorts_withhold_the_status_for_roles_that_must_not_see_them(alph
 
 
 def test_many_targets_in_a_fixed_number_of_queries(alpha, django_assert_max_num_queries):
+    la, school, measure, dis, _other = alpha
     targets = [make(alpha, T.CLOSE_GAP, 2022, 2026, n) for n in (10, 15, 20, 25)]
     targets += [make(alpha, T.GAP_NATIONAL, 2022, 2026)]
+    for number in range(2, 7):  # five more schools with a target each, and one LA-wide target
+        other_school = School.objects.create(urn=901100 + number, la=la, name=f"School {number}")
+        Target.objects.create(la=la, school=other_school, type=T.REACH, measure=measure, focus_group=dis,
+                              baseline_year=2022, target_year=2026, target_value=70)
+    Target.objects.create(la=la, type=T.REACH, measure=measure, focus_group=dis, baseline_year=2022,
+                          target_year=2026, target_value=70)
     targets = list(Target.objects.select_related("school", "la", "area", "cluster", "measure", "focus_group",
-                                                 "focus_group__comparison", "comparison_group"))
-    # one figures query for the school, one national query
-    with django_assert_max_num_queries(2):
+                                                 "focus_group__comparison", "comparison_group").order_by("pk"))
+    # one pooled query per scope level (schools, LA) and one national query
+    with django_assert_max_num_queries(3):
         statuses = evaluate(targets)
+    # the LA pools only Alpha's results (the other schools have none): reach 70 from 50 → 60 expected, 60 → on track
+    assert statuses[targets[-1].pk].code == "on_track"
+    assert statuses[targets[-2].pk].code == "no_data"
     # gap 30 → N by 2026, 2024 line = 30 − (30 − N)/2: N=10 → 20 (22.5 behind), N=15 → 22.5 (on the line),
     # N=20 → 25 (ahead), N=25 → 22.5 ≤ 25 already met
     assert [statuses[t.pk].code for t in targets[:4]] == ["off_track", "on_track", "on_track", "met"]
 
 
 from schools.models import Result, School  # noqa: E402
+
+
+def test_cluster_and_area_targets_pool_their_schools(alpha):
+    from schools.models import Area, Cluster
+
+    la, school, measure, dis, _other = alpha
+    area = Area.objects.create(la=la, name="North")
+    cluster = Cluster.objects.create(la=la, area=area, name="Alpha pyramid")
+    second = School.objects.create(urn=901050, la=la, name="Second Primary", cluster=cluster, area=area)
+    School.objects.filter(pk=school.pk).update(cluster=cluster, area=area)
+    # Second Primary, disadvantaged: 2022 0/30 = 0%, 2024 30/30 = 100%.
+    # Pooled with Alpha: 2022 (10 + 0)/(20 + 30) = 20%; 2024 (12 + 30)/(20 + 30) = 84%
+    # (a mean of school percentages would wrongly give 25% and 80%)
+    for year, achievers in ((2022, 0), (2024, 30)):
+        Result.objects.create(school=second, results_year=year, measure=measure, pupil_group=dis, cohort=30,
+                              achievers=achievers)
+    cluster_target = Target.objects.create(la=la, cluster=cluster, type=T.REACH, measure=measure, focus_group=dis,
+                                           baseline_year=2022, target_year=2026, target_value=85)
+    area_target = Target.objects.create(la=la, area=area, type=T.CHANGE, measure=measure, focus_group=dis,
+                                        baseline_year=2022, target_year=2024, target_value=60)
+    statuses = evaluate(Target.objects.all())
+    # reach 85 from 20: the line expects 20 + 65×2/4 = 52.5 in 2024; 84 ≥ 52.5 → on track
+    assert statuses[cluster_target.pk].code == "on_track"
+    assert statuses[cluster_target.pk].baseline == pytest.approx(20.0)
+    assert statuses[cluster_target.pk].latest == pytest.approx(84.0)
+    # +60 from 20 → 80 by 2024: 84 ≥ 80 → met (with means it would be 25 → 85 and 80: off track)
+    assert statuses[area_target.pk].code == "met"
+    assert statuses[area_target.pk].goal == pytest.approx(80.0)
