@@ -89,7 +89,8 @@ def test_engagement_page_has_json_chart_table_and_no_inline_script(alpha, client
     engagement = _engagement(alpha)
     client.force_login(alpha["head"])
     body = client.get(engagement.get_absolute_url()).content.decode()
-    assert 'id="engagement-chart-data"' in body and 'data-plotly-figure="engagement-chart-data"' in body
+    assert 'id="engagement-chart-data"' in body and 'data-chart="engagement-chart-data"' in body
+    assert "js/charts.js" in body
     for tag in re.findall(r"<script[^>]*>", body):
         assert "src=" in tag or 'type="application/json"' in tag, tag
     assert "<caption>Gaps by year" in body and "During" in body and "22.5" in body
