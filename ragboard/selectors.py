@@ -73,6 +73,24 @@ def get_visible_evidence(user, pk) -> EvidenceItem:
     return get_object_or_404(visible_evidence(user), pk=pk)
 
 
+def get_visible_workstream(user, pk, *, la=None) -> Workstream:
+    """A workstream of an LA the user may see (optionally only of ``la``); 404 otherwise."""
+    _require(user)
+    workstreams = Workstream.objects.filter(priority_area__la__in=visible_las(user))
+    if la is not None:
+        workstreams = workstreams.filter(priority_area__la=la)
+    return get_object_or_404(workstreams.select_related("priority_area"), pk=pk)
+
+
+def get_visible_strategic_target(user, pk, *, la=None) -> StrategicTarget:
+    """A strategic target of an LA the user may see (optionally only of ``la``); 404 otherwise."""
+    _require(user)
+    targets = StrategicTarget.objects.filter(la__in=visible_las(user))
+    if la is not None:
+        targets = targets.filter(la=la)
+    return get_object_or_404(targets, pk=pk)
+
+
 def active_framework(code: str | None = None) -> Framework | None:
     frameworks = Framework.objects.filter(is_active=True)
     if code:

@@ -306,7 +306,7 @@ def plan_board(request):
 @require_http_methods(["GET", "POST"])
 def workstream_edit(request, pk=None):
     la = _la(request)
-    workstream = get_object_or_404(Workstream, pk=pk, priority_area__la=la) if pk else Workstream()
+    workstream = selectors.get_visible_workstream(request.user, pk, la=la) if pk else Workstream()
     form = WorkstreamForm(request.POST or None, instance=workstream, la=la)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -326,7 +326,7 @@ def workstream_edit(request, pk=None):
 @require_http_methods(["GET", "POST"])
 def target_edit(request, pk=None):
     la = _la(request)
-    target = get_object_or_404(StrategicTarget, pk=pk, la=la) if pk else StrategicTarget(la=la)
+    target = selectors.get_visible_strategic_target(request.user, pk, la=la) if pk else StrategicTarget(la=la)
     form = StrategicTargetForm(request.POST or None, instance=target, la=la)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
