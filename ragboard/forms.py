@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from gapmonitor.uploads import UploadRefused, check_content
 from schools.roles import Role
 
 from .models import EVIDENCE_EXTENSIONS, Descriptor, EvidenceItem, Grade, Judgement, StrategicTarget, Workstream
@@ -128,6 +129,13 @@ class EvidenceForm(forms.ModelForm):
             limit = min(MAX_EVIDENCE_BYTES, getattr(settings, "GAPMONITOR_MAX_UPLOAD_BYTES", MAX_EVIDENCE_BYTES))
             if upload.size > limit:
                 raise forms.ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+            # The name decides nothing: the content must be what the extension says (gapmonitor.uploads).
+            data = upload.read()
+            upload.seek(0)
+            try:
+                check_content(data, upload.name)
+            except UploadRefused as exc:
+                raise forms.ValidationError(exc.messages) from exc
         return upload
 
 

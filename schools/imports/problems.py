@@ -5,6 +5,8 @@ import csv
 import io
 from dataclasses import asdict, dataclass
 
+from ..exports import safe_cell
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -41,7 +43,9 @@ def problems_csv(problems) -> str:
     writer = csv.writer(out)
     writer.writerow(["row", "column", "value", "reason", "level"])
     for problem in problems:
-        writer.writerow([problem.row or "", problem.column, problem.value, problem.reason, problem.level])
+        # Values come from the uploaded file: neutralise any that a spreadsheet would run as a formula.
+        writer.writerow([safe_cell(cell) for cell in
+                         (problem.row or "", problem.column, problem.value, problem.reason, problem.level)])
     return out.getvalue()
 
 

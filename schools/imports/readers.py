@@ -55,6 +55,16 @@ def sniff_kind(data: bytes) -> str:
     if not data or not data.strip():
         raise FileProblem("The file is empty.")
     if data.startswith(ZIP_MAGIC):
+        from gapmonitor.uploads import UploadRefused, zip_kind
+
+        try:
+            kind = zip_kind(data)  # also refuses an archive that would expand beyond the limit
+        except UploadRefused as exc:
+            raise FileProblem(f"The file looks like a spreadsheet but could not be opened as XLSX "
+                              f"({' '.join(exc.messages)})") from exc
+        if kind != "xlsx":
+            raise FileProblem("This is a ZIP archive (or another Office file), not an XLSX workbook: "
+                              "upload a CSV or XLSX file.")
         return "xlsx"
     if data.startswith(OLE_MAGIC):
         raise FileProblem("This is an old Excel 97–2003 (.xls) workbook: save it as .xlsx or CSV and upload again.")
