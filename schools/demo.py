@@ -204,14 +204,21 @@ def _figure(kind: str, cohort: int, total: float) -> dict:
 
 @transaction.atomic
 def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int = 2025, headline_only: bool = False,
-             with_users: bool = True, stdout=None) -> DemoContext:
-    """Create or update the demo LA. Same arguments, same data; running again changes nothing."""
+             with_users: bool = True, measure_codes=None, stdout=None) -> DemoContext:
+    """Create or update the demo LA. Same arguments, same data; running again changes nothing.
+
+    ``measure_codes`` limits the simulated measures (e.g. the headline ones, for a national-size benchmark);
+    None simulates every measure, as before."""
     rng = np.random.default_rng(seed)
     result_years = published_years(years, last_year)
     group_codes = HEADLINE_GROUP_CODES if headline_only else GROUP_CODES
     measures = {m.code: m for m in Measure.objects.all()}
     groups = {g.code: g for g in PupilGroup.objects.filter(code__in=group_codes)}
     params = f"schools={schools} years={years} seed={seed} last={last_year} headline={headline_only}"
+    model = MODEL
+    if measure_codes is not None:
+        model = {code: spec for code, spec in MODEL.items() if code in set(measure_codes)}
+        params += f" measures={','.join(sorted(model))}"
     batch, _ = ImportBatch.objects.get_or_create(
         format=ImportBatch.Format.DEMO, sha256=hashlib.sha256(params.encode()).hexdigest(),
         defaults=dict(file_name=f"generate_demo_data {params}", status=ImportBatch.Status.COMMITTED),
@@ -280,8 +287,9 @@ def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int
     school_objs = [by_urn[row[0]] for row in school_rows]
 
     _inspections(school_objs, np.random.default_rng([seed, 11]))
-    result_count = _results(school_objs, school_rows, result_years, measures, groups, group_codes, batch, rng)
-    bench_count = _national_benchmarks(result_years, measures, groups, group_codes, batch, np.random.default_rng([seed, 13]))
+    result_count = _results(school_objs, school_rows, result_years, measures, groups, group_codes, batch, rng, model)
+    bench_count = _national_benchmarks(result_years, measures, groups, group_codes, batch,
+                                       np.random.default_rng([seed, 13]), model)
 
     users = _users(la, school_objs, cluster_objs) if with_users else {}
     context = DemoContext(
@@ -316,7 +324,7 @@ def _inspections(schools, rng):
     OfstedInspection.objects.bulk_create(new, batch_size=1000)
 
 
-def _results(schools, school_rows, result_years, measures, groups, group_codes, batch, rng) -> int:
+def _results(schools, school_rows, result_years, measures, groups, group_codes, batch, rng, model_specs=MODEL) -> int:
     n = len(schools)
     phases = np.array([row[1] for row in school_rows])
     roll = np.array([row[2] for row in school_rows])
@@ -332,7 +340,7 @@ def _results(schools, school_rows, result_years, measures, groups, group_codes, 
     for year in result_years:
         gap_shift = trend * (year - first)
         improvement = 0.02 * (year - first)
-        for code, model in MODEL.items():
+        for code, model in model_specs.items():
             measure = measures[code]
             if not measure.valid_in(year):
                 continue
@@ -362,7 +370,7 @@ def _results(schools, school_rows, result_years, measures, groups, group_codes, 
     return len(rows)
 
 
-def _national_benchmarks(result_years, measures, groups, group_codes, batch, rng) -> int:
+def _national_benchmarks(result_years, measures, groups, group_codes, batch, rng, model_specs=MODEL) -> int:
     """England figures simulated from a large pool of pupils in average schools."""
     sim = Simulator(rng, group_codes)
     n_schools = 300
@@ -373,7 +381,7 @@ def _national_benchmarks(result_years, measures, groups, group_codes, batch, rng
     rows = []
     first = result_years[0]
     for year in result_years:
-        for code, model in MODEL.items():
+        for code, model in model_specs.items():
             measure = measures[code]
             if not measure.valid_in(year):
                 continue

@@ -1,0 +1,121 @@
+"""Synthetic datasets for the benchmark, built with the demo generator, and the import files.
+
+Each size lives in a database of its own (``bench/<size>.sqlite3`` or ``<base>_<size>`` on PostgreSQL) and is
+built once: a run finds the generator's batch for the same parameters and reuses the data.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+
+SEED = 9
+SIZES = {
+    # 500 schools, 8 results years, every measure and group.
+    "la": dict(schools=500, years=8, seed=SEED),
+    # 22,000 schools, 5 results years, the headline measures, all / disadvantaged / other pupils.
+    "national": dict(schools=22_000, years=5, seed=SEED, headline_only=True, measure_codes="headline"),
+}
+REAL_KS2 = Path("/work/shared/data/dfe/ks2_2018-19_850_hampshire.csv")
+FALLBACK_KS2 = Path(__file__).resolve().parent / "ks2_header_sample.csv"
+
+
+def generator_arguments(size: str) -> dict:
+    from schools.models import Measure
+
+    args = dict(SIZES[size])
+    if args.get("measure_codes") == "headline":
+        args["measure_codes"] = list(Measure.objects.filter(headline=True).values_list("code", flat=True))
+    return args
+
+
+def dataset_ready(size: str) -> bool:
+    """The generator's batch for these parameters exists (it is written in the same transaction as the data)."""
+    from schools.models import ImportBatch, Result
+
+    args = SIZES[size]
+    marker = f"schools={args['schools']} years={args['years']} seed={args['seed']}"
+    return (ImportBatch.objects.filter(format=ImportBatch.Format.DEMO, file_name__contains=marker).exists()
+            and Result.objects.exists())
+
+
+def build(size: str, log=print) -> dict:
+    """Build the dataset unless it is there already; returns what was done and how long it took."""
+    import time
+
+    from schools import demo
+
+    if dataset_ready(size):
+        return {"built": False, "seconds": 0.0}
+    args = generator_arguments(size)
+    log(f"  building {size} dataset with schools.demo.generate({', '.join(f'{k}={v!r}' for k, v in args.items())}) …")
+    started = time.perf_counter()
+    context = demo.generate(**args)
+    seconds = time.perf_counter() - started
+    log(f"  built in {seconds:.0f} s: {context.stats}")
+    return {"built": True, "seconds": seconds, **context.stats}
+
+
+# --------------------------------------------------------------------------- import files
+LONG_MEASURES = ["ks2_rwm_exp", "ks2_rwm_high", "ks2_read_avg", "ks2_mat_avg", "persistent_absence"]
+LONG_GROUPS = ["all", "disadvantaged", "not_disadvantaged", "boys", "girls"]
+LONG_YEARS = [2016, 2017, 2018, 2019, 2022, 2023, 2024, 2025]
+
+
+def long_file(urns: list[int], rows: int = 100_000, seed: int = SEED) -> bytes:
+    """The long template (one figure per row) for ``urns``: schools × 8 years × 5 measures × 5 groups."""
+    rng = np.random.default_rng(seed)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["urn", "results_year", "measure", "pupil_group", "cohort", "achievers", "points", "value",
+                     "status"])
+    written = 0
+    for urn in urns:
+        for year in LONG_YEARS:
+            for measure in LONG_MEASURES:
+                for group in LONG_GROUPS:
+                    if written >= rows:
+                        return out.getvalue().encode()
+                    cohort = int(rng.integers(6, 60))
+                    if measure.endswith("_avg"):
+                        points = round(float(cohort * rng.normal(104, 4)), 1)
+                        writer.writerow([urn, year, measure, group, cohort, "", points, round(points / cohort, 1),
+                                         "final"])
+                    else:
+                        achievers = int(rng.integers(0, cohort + 1))
+                        writer.writerow([urn, year, measure, group, cohort, achievers, "",
+                                         round(100 * achievers / cohort), "final"])
+                    written += 1
+    if written < rows:
+        raise ValueError(f"Only {written} rows for {len(urns)} schools; need more schools.")
+    return out.getvalue().encode()
+
+
+def ks2_file(schools: int = 16_500, seed: int = SEED) -> tuple[bytes, str]:
+    """A national-size KS2 performance-tables CSV in the DfE layout: the real header and real school rows
+    (Hampshire 2018-19) repeated with new URNs and LA codes, plus the file's LA and England rows."""
+    source = REAL_KS2 if REAL_KS2.exists() else FALLBACK_KS2
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = list(reader)
+    col = {name: i for i, name in enumerate(header)}
+    school_rows = [r for r in rows if r and r[col["RECTYPE"]] in ("1", "2") and r[col["URN"]].strip()]
+    other_rows = [r for r in rows if r and r[col["RECTYPE"]] not in ("1", "2")]
+    rng = np.random.default_rng(seed)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for index in range(schools):
+        row = list(school_rows[int(rng.integers(len(school_rows)))])
+        la = 800 + index % 150
+        row[col["URN"]] = str(500_000 + index)
+        row[col["LEA"]] = str(la)
+        row[col["ESTAB"]] = str(2000 + index // 150)
+        row[col["SCHNAME"]] = f"Bench Primary School {index + 1}"
+        writer.writerow(row)
+    for row in other_rows:
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8"), "ks2_2018-19_national_bench.csv"
