@@ -30,7 +30,10 @@ def audit_log(request):
     """The site-wide audit log: administrators only."""
     if not has_role(request.user, Role.ADMINISTRATOR):
         raise Http404
-    return render(request, "audit/site_log.html", {"entries": site_log()})
+    from schools.models import ImportBatch
+
+    batches = ImportBatch.objects.select_related("uploaded_by", "rolled_back_by").order_by("-created_at", "-pk")[:50]
+    return render(request, "audit/site_log.html", {"entries": site_log(), "batches": batches})
 
 
 def _error(request, status, title, message):
