@@ -106,7 +106,7 @@ def _machine() -> dict:
         else:
             cursor.execute("select sqlite_version()")
             version = "SQLite " + cursor.fetchone()[0]
-    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": ram, "python": platform.python_version(),
+    return {"nproc": os.cpu_count(), "load": " ".join(f"{x:.1f}" for x in os.getloadavg()), "cpu": cpu, "ram": ram, "python": platform.python_version(),
             "django": django.get_version(), "database": version, "platform": platform.platform()}
 
 
@@ -141,6 +141,11 @@ def worker_pages(size: str, repeat: int) -> dict:
 
     build = datasets.build(size, log=lambda m: print(m, flush=True))
     setup_test_environment()
+    # Django empties the query log when each request starts; keep it, so a request's queries can be counted.
+    from django.core.signals import request_started
+    from django.db import reset_queries
+
+    request_started.disconnect(reset_queries)
     settings.DEBUG = False
     la = LocalAuthority.objects.get(code="999")
     user = get_user_model().objects.get(username="officer")
@@ -274,7 +279,7 @@ def render(results: dict) -> str:
              "computes the same groupings from a DataFrame already in memory.", ""]
     machines = {}
     for key, item in results.items():
-        machines.setdefault(json.dumps({k: v for k, v in item["machine"].items() if k != "database"},
+        machines.setdefault(json.dumps({k: v for k, v in item["machine"].items() if k not in ("database", "load")},
                                        sort_keys=True), set()).add(item["machine"]["database"])
     lines += ["## Machine", ""]
     for text, dbs in machines.items():
@@ -287,7 +292,8 @@ def render(results: dict) -> str:
         item = results[key]
         _, db, size = key.split(":")
         d = item["dataset"]
-        lines += [f"## Pages — {size.upper()} size on {item['machine']['database']} (taken {item['taken']})", "",
+        lines += [f"## Pages — {size.upper()} size on {item['machine']['database']} (taken {item['taken']}, "
+                  f"load average {item['machine'].get('load', '?')} at the end)", "",
                   f"{d['schools']:,} schools in one LA, {d['areas']} areas, {d['clusters']} clusters, "
                   f"{d['results']:,} results rows, years {', '.join(map(str, d['years']))}.", "",
                   "| Page | median ms | p95 ms | n | queries | raw SQL floor ms (queries) | pandas ms | ratio to floor |",

@@ -418,6 +418,10 @@ class Result(FigureFields):
         ]
         indexes = [
             models.Index(fields=["results_year", "measure", "pupil_group"], name="result_year_measure_group"),
+            # Covering index for the pooled GROUP BYs (selectors._aggregate): a page asks for a few measures ×
+            # groups over many schools, so the scan starts at measure × group and never reads the table.
+            models.Index(fields=["measure", "pupil_group", "results_year", "school", "cohort", "achievers", "points",
+                                 "value", "value_code", "status"], name="result_figures_cover"),
         ]
 
     def __str__(self):
