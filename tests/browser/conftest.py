@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CONTRAST_CHECKED: set[str] = set()  # page kinds whose colour contrast axe has checked this session
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DEMO = dict(schools=12, years=5, seed=3)
 PASSWORD = "demo-password"
@@ -57,6 +58,10 @@ SKIP_REASON = _skip_reason()
 
 
 # ---------------------------------------------------------------- pytest hooks
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "demo_apps(*apps): also build these apps' demo content for the test")
+
 
 def pytest_addoption(parser):
     parser.addoption("--screenshots", action="store_true", default=False,
@@ -141,6 +146,8 @@ class UI:
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console_errors.append(f"uncaught page error: {exc}"))
         page.on("framenavigated", self._on_navigated)
+        page.on("response", self._on_response)
+        self.server_errors: list[str] = []
 
     # -- listeners
     def _on_console(self, message):
@@ -151,6 +158,10 @@ class UI:
             return
         self.console_errors.append(text)
 
+    def _on_response(self, response):
+        if response.status >= 500:
+            self.server_errors.append(f"{response.status} from {response.request.method} {response.url}")
+
     def _on_navigated(self, frame):
         if frame == self.page.main_frame:
             self.navigations += 1
@@ -159,11 +170,11 @@ class UI:
     def url(self, path: str) -> str:
         return path if path.startswith("http") else f"{self.base_url}{path}"
 
-    def goto(self, path: str, *, check: bool = True):
+    def goto(self, path: str, *, check: bool = True, collect: list | None = None):
         response = self.page.goto(self.url(path))
         self.page.wait_for_load_state("load")
         if check:
-            self.check()
+            self.check(collect=collect)
         return response
 
     def click(self, locator, *, check: bool = True):
@@ -178,25 +189,44 @@ class UI:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
     # -- accessibility
-    def check(self, *, context=None):
-        """Run axe-core on the page now shown; fail on any WCAG A/AA violation (rule and nodes named)."""
+    def check(self, *, context=None, collect: list | None = None):
+        """Run axe-core on the page now shown; fail on any WCAG A/AA violation (rule and nodes named).
+
+        With ``collect`` (a list), the report is appended to it instead of raising, so a tour of many
+        pages can name every violation at once.
+        """
         self.page.wait_for_load_state("load")
         options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        # colour-contrast is most of axe's time on big pages (the school page: ~12,000 elements); it
+        # depends on the template's styles, so it runs on the first page of each kind (URL with its
+        # numbers blanked) in a session, every other rule on every page. GAPMONITOR_AXE_FULL=1: always.
+        kind = re.sub(r"\d+", "N", urlsplit(self.page.url).path)
+        if kind in CONTRAST_CHECKED and not os.environ.get("GAPMONITOR_AXE_FULL"):
+            options["rules"] = {"color-contrast": {"enabled": False}}
         results = self.axe.run(self.page, context=context, options=options)
         self.checked_navigations = self.navigations
         self.checked_urls.append(self.page.url)
         violations = results.response["violations"]
+        if "rules" not in options and self.page.url.startswith("http"):
+            CONTRAST_CHECKED.add(kind)
         if violations:
-            raise A11yViolation(format_axe_violations(self.page.url, violations))
+            report = format_axe_violations(self.page.url, violations)
+            if collect is None:
+                raise A11yViolation(report)
+            collect.append(report)
         return results
 
     # -- keyboard
-    def tab_to(self, locator, *, max_presses: int = 250):
-        """Press Tab until ``locator`` has focus; assert it was reachable and its focus is visible."""
-        target = locator.first if hasattr(locator, "first") else locator
+    def tab_to(self, locator, *, max_presses: int | None = None):
+        """Press Tab until ``locator`` has focus; assert it was reachable and its focus is visible.
+
+        Tabbing goes on from wherever focus is now (wrapping round the page if need be); by default it
+        gives up after twice the number of focusable elements on the page.
+        """
+        target = locator
         target.wait_for(state="visible")
-        # Start from the top of the document, as a keyboard user arriving on the page does.
-        self.page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); }")
+        if max_presses is None:
+            max_presses = 2 * self.page.evaluate(TABBABLE_COUNT_JS) + 10
         for _ in range(max_presses):
             self.page.keyboard.press("Tab")
             if target.evaluate("el => el === document.activeElement"):
@@ -216,6 +246,23 @@ class UI:
             self.page.keyboard.press("Enter")
         return target
 
+    def download(self, locator, directory: Path) -> Path:
+        """Reach a download link by Tab, press Enter, save the file; returns its path."""
+        self.tab_to(locator)
+        with self.page.expect_download() as info:
+            self.page.keyboard.press("Enter")
+        download = info.value
+        assert download.failure() is None, f"download failed: {download.failure()}"
+        path = directory / download.suggested_filename
+        download.save_as(path)
+        return path
+
+    def select(self, locator, value: str):
+        """Reach a drop-down by Tab and choose an option (by value or label)."""
+        self.tab_to(locator)
+        locator.select_option(value)
+        return locator
+
     def type_into(self, locator, text: str):
         """Reach a text field by Tab and type into it."""
         target = self.tab_to(locator)
@@ -231,6 +278,8 @@ class UI:
         problems = []
         if self.console_errors:
             problems.append("browser console errors:\n  " + "\n  ".join(self.console_errors))
+        if self.server_errors:
+            problems.append("server errors:\n  " + "\n  ".join(self.server_errors))
         if self.blocked_requests:
             problems.append("requests that would leave localhost (aborted):\n  " + "\n  ".join(self.blocked_requests))
         if self.navigations > self.checked_navigations:
@@ -245,6 +294,9 @@ def describe(locator) -> str:
     except Exception:  # noqa: BLE001 - only for messages
         return repr(locator)
 
+
+TABBABLE_COUNT_JS = """() => document.querySelectorAll(
+  'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])').length"""
 
 FOCUS_STYLE_JS = """el => {
   const s = getComputedStyle(el);
@@ -306,20 +358,23 @@ def browser(chromium_path, django_db_setup):
 
 
 @pytest.fixture
-def site(browser, django_db_serialized_rollback, live_server):
-    """The live server with the small demo LA and every app's demo content.
+def site(request, browser, django_db_serialized_rollback, live_server):
+    """The live server with the small demo LA (schools, results, users).
 
-    ``django_db_serialized_rollback`` restores the reference data (measures, groups, roles) that the
-    live server's transactional flush removes between tests.
+    A test marked ``@pytest.mark.demo_apps("strategy", "ragboard")`` also gets those apps' demo
+    content (plans, visits, self-evaluation…), built as ``generate_demo_data`` builds it; the
+    others skip it to stay fast. ``django_db_serialized_rollback`` restores the reference data
+    (measures, groups, roles) that the live server's transactional flush removes between tests.
     """
-    from django.core.management import call_command
+    from importlib import import_module
 
     from schools import demo
-    from schools.models import LocalAuthority
 
-    with open(os.devnull, "w") as quiet:
-        call_command("generate_demo_data", stdout=quiet, **DEMO)
-    return Site(live_server.url, LocalAuthority.objects.get(code=demo.DEMO_LA_CODE))
+    context = demo.generate(**DEMO)
+    marker = request.node.get_closest_marker("demo_apps")
+    for app in (marker.args if marker else ()):
+        import_module(f"{app}.demo").generate(context)
+    return Site(live_server.url, context.la)
 
 
 class Site:
@@ -328,8 +383,11 @@ class Site:
 
         self.url = url
         self.la = la
+        from schools.models import Result
+
         self.users = {u.username: u for u in get_user_model().objects.filter(
             username__in=["officer", "adviser", "head", "data", "admin"])}
+        self.years = sorted(Result.objects.filter(school__la=la).values_list("results_year", flat=True).distinct())
 
 
 @pytest.fixture

@@ -43,3 +43,9 @@ def test_keyboard_helper_reports_unreachable_controls_and_invisible_focus(ui):
     with pytest.raises(AssertionError, match="no visible focus indicator"):
         ui.tab_to(ui.page.get_by_role("button", name="plain"))
     ui.check()
+
+
+def test_colour_contrast_is_checked(ui):
+    ui.page.set_content('<html lang="en"><title>t</title><main><p style="color:#bbb;background:#fff">faint</p></main></html>')
+    with pytest.raises(A11yViolation, match="color-contrast"):
+        ui.check()
