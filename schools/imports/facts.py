@@ -300,7 +300,7 @@ def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
                    points=_dec(r.points), value=_dec(r.value), value_code=r.value_code, status=r.status, batch=batch)
             for r in created.itertuples(index=False)
         ]
-        Result.objects.bulk_create(objs, batch_size=2000)
+        bulk_insert(Result, objs)
     created = diff.benchmarks.created
     if len(created):
         objs = [
@@ -311,43 +311,102 @@ def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
                       batch=batch)
             for r in created.itertuples(index=False)
         ]
-        Benchmark.objects.bulk_create(objs, batch_size=2000)
+        bulk_insert(Benchmark, objs)
     for model, kind, updated in ((Result, ImportChange.Kind.RESULT, diff.results.updated),
                                  (Benchmark, ImportChange.Kind.BENCHMARK, diff.benchmarks.updated)):
         if not len(updated):
             continue
-        params = []
-        for r in updated.itertuples(index=False):
-            params.append((_int(r.cohort), _int(r.achievers), _dec(r.points), _dec(r.value), r.value_code, r.status,
-                           batch.pk, int(r.prev_id)))
-            changes.append(ImportChange(
-                batch=batch, kind=kind, object_id=int(r.prev_id), action=ImportChange.Action.UPDATED,
-                previous=previous_values(r), previous_batch_id=_int(r.prev_batch_id),
-            ))
+        params = [(_int(r.cohort), _int(r.achievers), _dec(r.points), _dec(r.value), r.value_code, r.status,
+                   batch.pk, int(r.prev_id)) for r in updated.itertuples(index=False)]
         execute_updates(model, WRITE_FIELDS, params)
+        changes.extend(grouped_changes(batch, kind, updated))
     return changes
 
 
-def previous_values(record) -> dict:
-    return {
-        "cohort": _int(record.prev_cohort), "achievers": _int(record.prev_achievers),
-        "points": None if pd.isna(record.prev_points) else f"{float(record.prev_points):.2f}",
-        "value": None if pd.isna(record.prev_value) else f"{float(record.prev_value):.2f}",
-        "value_code": record.prev_value_code, "status": record.prev_status, "batch_id": _int(record.prev_batch_id),
-    }
+PREVIOUS_COLUMNS = ["id", "cohort", "achievers", "points", "value", "value_code", "status", "batch_id"]
+GROUP_SIZE = 1000
+
+
+def grouped_changes(batch, kind, updated: pd.DataFrame) -> list:
+    """The overwritten values, kept for rollback: one ImportChange per previous batch and 1,000 rows
+    (``previous = {"columns": [...], "rows": [[id, cohort, …], …]}``), not one row per fact — 100,000
+    updated facts cost ~100 inserts, not 100,000."""
+    from ..models import ImportChange
+
+    out = []
+    prev_batch = updated["prev_batch_id"].astype(float)
+    for batch_id, part in updated.groupby(prev_batch.fillna(-1)):
+        rows = [[int(r.prev_id), _int(r.prev_cohort), _int(r.prev_achievers), _text(r.prev_points),
+                 _text(r.prev_value), r.prev_value_code, r.prev_status, _int(r.prev_batch_id)]
+                for r in part.itertuples(index=False)]
+        for start in range(0, len(rows), GROUP_SIZE):
+            chunk = rows[start:start + GROUP_SIZE]
+            out.append(ImportChange(batch=batch, kind=kind, object_id=chunk[0][0], action=ImportChange.Action.UPDATED,
+                                    previous={"columns": PREVIOUS_COLUMNS, "rows": chunk},
+                                    previous_batch_id=None if batch_id == -1 else int(batch_id)))
+    return out
+
+
+def restore_params(changes) -> list[tuple]:
+    """Parameters for :func:`execute_updates` that put back what grouped changes recorded."""
+    params = []
+    for change in changes:
+        for row in change.previous["rows"]:
+            record = dict(zip(change.previous["columns"], row))
+            params.append((record["cohort"], record["achievers"],
+                           None if record["points"] is None else Decimal(record["points"]),
+                           None if record["value"] is None else Decimal(record["value"]),
+                           record["value_code"], record["status"], record["batch_id"], record["id"]))
+    return params
+
+
+def updated_ids(changes) -> list[int]:
+    return [row[0] for change in changes for row in change.previous["rows"]]
+
+
+def _text(number):
+    return None if number is None or pd.isna(number) else f"{float(number):.2f}"
+
+
+def bulk_insert(model, objs: list):
+    """Insert many new rows: PostgreSQL COPY (no ids returned: none are needed), else ``bulk_create``."""
+    if connection.vendor != "postgresql" or not objs:
+        model.objects.bulk_create(objs, batch_size=2000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(tuple(getattr(obj, f.attname) for f in fields))
 
 
 def execute_updates(model, fields, params: list[tuple]):
-    """One UPDATE … WHERE id = %s executed for many rows (bulk, no per-row ORM round trip)."""
+    """Update many rows by id in bulk (each tuple: the new values in ``fields`` order, then the id).
+
+    PostgreSQL: COPY into a temporary table, then one ``UPDATE … FROM``; SQLite: one ``executemany``.
+    """
     if not params:
         return
-    table = connection.ops.quote_name(model._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in fields)
-    sql = f"UPDATE {table} SET {assignments} WHERE {connection.ops.quote_name('id')} = %s"
-    adapted = [tuple(float(v) if isinstance(v, Decimal) and connection.vendor == "sqlite" else v for v in p)
-               for p in params]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, adapted)
+        if connection.vendor == "postgresql":
+            meta = model._meta
+            types = [meta.get_field(f[:-3] if f.endswith("_id") else f).db_type(connection) for f in fields]
+            columns = ", ".join(f"{quote(f)} {t}" for f, t in zip(fields, types))
+            names = ", ".join(quote(f) for f in fields)
+            cursor.execute(f"CREATE TEMPORARY TABLE _gm_update (id {meta.pk.db_type(connection)}, {columns})")
+            with cursor.cursor.copy(f"COPY _gm_update (id, {names}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row((row[-1], *row[:-1]))
+            assignments = ", ".join(f"{quote(f)} = v.{quote(f)}" for f in fields)
+            cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM _gm_update v WHERE t.{quote('id')} = v.id")
+            cursor.execute("DROP TABLE _gm_update")
+            return
+        assignments = ", ".join(f"{quote(f)} = %s" for f in fields)
+        sql = f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"
+        cursor.executemany(sql, [tuple(float(v) if isinstance(v, Decimal) else v for v in p) for p in params])
 
 
 def school_id_map(urns) -> dict[int, int]:

@@ -7,7 +7,6 @@ file gives the same messages and the same result wherever it is imported.
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -524,11 +523,12 @@ def _discard_file(batch: ImportBatch):
 
 
 # --------------------------------------------------------------------------- rollback
-def _stored(name: str, value):
-    """A value kept in ImportChange.previous (JSON) back to what the column holds."""
-    if value is not None and name in ("points", "value"):
-        return Decimal(value)
-    return value
+def _delete_created(model, batch, updated_ids: list[int]):
+    """Rows that point to the batch and that it did not merely update are the rows it created."""
+    keep = set(updated_ids)
+    ids = [pk for pk in model.objects.filter(batch=batch).values_list("pk", flat=True) if pk not in keep]
+    for start in range(0, len(ids), 5000):
+        model.objects.filter(pk__in=ids[start:start + 5000]).delete()
 
 
 def rollback_blockers(batch: ImportBatch) -> list[str]:
@@ -567,19 +567,15 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
     for change in changes:
         by_kind.setdefault(change.kind, []).append(change)
 
-    for model, kind, fields in (
-        (Result, ImportChange.Kind.RESULT, fact_ops.WRITE_FIELDS),
-        (Benchmark, ImportChange.Kind.BENCHMARK, fact_ops.WRITE_FIELDS),
-        (StatisticalNeighbour, ImportChange.Kind.NEIGHBOUR, ("neighbour_code", "closeness", "batch_id")),
-    ):
+    for model, kind in ((Result, ImportChange.Kind.RESULT), (Benchmark, ImportChange.Kind.BENCHMARK)):
         updated = [c for c in by_kind.get(kind, []) if c.action == ImportChange.Action.UPDATED]
-        updated_ids = [c.object_id for c in updated]
-        created = model.objects.filter(batch=batch)
-        if updated_ids:
-            created = created.exclude(pk__in=updated_ids)
-        created.delete()
-        params = [tuple(_stored(f, c.previous.get(f)) for f in fields) + (c.object_id,) for c in updated]
-        fact_ops.execute_updates(model, fields, params)
+        _delete_created(model, batch, fact_ops.updated_ids(updated))
+        fact_ops.execute_updates(model, fact_ops.WRITE_FIELDS, fact_ops.restore_params(updated))
+    updated = [c for c in by_kind.get(ImportChange.Kind.NEIGHBOUR, []) if c.action == ImportChange.Action.UPDATED]
+    _delete_created(StatisticalNeighbour, batch, [c.object_id for c in updated])
+    fields = ("neighbour_code", "closeness", "batch_id")
+    fact_ops.execute_updates(StatisticalNeighbour, fields,
+                             [tuple(c.previous.get(f) for f in fields) + (c.object_id,) for c in updated])
 
     schools = by_kind.get(ImportChange.Kind.SCHOOL, [])
     restore = [c for c in schools if c.action == ImportChange.Action.UPDATED]
