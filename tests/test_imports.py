@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from schools.imports.services import (
     ImportRejected, build_plan, import_file, rollback_batch, rollback_blockers, year_from_file_name,
@@ -471,3 +472,19 @@ def test_non_importers_cannot_post_or_download(role_client, demo):
     assert client.get(reverse("schools:import_template", args=["long"])).status_code == 403
     data = role_client("data").get(reverse("schools:import_template", args=["long"]))
     assert b"urn,results_year,measure,pupil_group,cohort" in b"".join(data.streaming_content)
+
+
+def test_register_preview_lists_new_updated_and_unchanged_schools(role_client, demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = role_client("data")
+    known = demo.schools[0]
+    text = ("URN,LA (code),LA (name),EstablishmentName,EstablishmentStatus (name)\n"
+            f"{known.urn},{known.la.code},{known.la.name},Renamed Academy,Open\n"
+            f"{demo.schools[1].urn},{known.la.code},{known.la.name},{demo.schools[1].name},{demo.schools[1].get_status_display()}\n"
+            f"300001,{known.la.code},{known.la.name},Brand New Primary,Open\n")
+    response = _upload(client, text, name="register.csv")
+    page = client.get(response["Location"]).content.decode()
+    assert "<caption>New schools</caption>" in page and "Brand New Primary" in page
+    assert "<caption>Updated schools</caption>" in page and escape(f"name: {known.name} → Renamed Academy") in page
+    assert "Unchanged schools (1)" in page
+    assert School.objects.get(urn=known.urn).name == known.name  # preview writes nothing
