@@ -247,9 +247,15 @@ class BusterTable(OrgGapTable):
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(verbose_name="Why", orderable=False,
                             definition="; ".join(BusterReason.LABELS.values()))
+    story_url = DefinedColumn(verbose_name="Celebrate", orderable=False, exclude_from_export=True,
+                              definition="Start a success story from these figures.")
+
+    def render_story_url(self, value, record):
+        return format_html('<a href="{}">Start a story<span class="visually-hidden"> about {}</span></a>',
+                           value, record.get("name", ""))
 
     class Meta(OrgGapTable.Meta):
-        sequence = ("name", "cluster", "reasons", "...")
+        sequence = ("name", "cluster", "reasons", "...", "story_url")
 
 
 class SchoolFiguresTable(tables.Table):

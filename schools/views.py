@@ -6,6 +6,8 @@ exports, so the page and its CSV/XLSX exports show the same figures. Figures com
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -172,7 +174,7 @@ def la_overview(request, table=None, fmt=None):
                           caption=f"Clusters: {measure_name}", prefix="clusters-")
     benchmarks = _benchmark_table(la, rows, opts)
     context = _base_context(opts, f"{la.name} overview", rows, la.name)
-    context.update(la=la, headline=headline, benchmarks=benchmarks, charts=_charts(rows, place=la.name), area_table=areas,
+    context.update(la=la, scope=la, scope_kind="la", headline=headline, benchmarks=benchmarks, charts=_charts(rows, place=la.name), area_table=areas,
                    cluster_table=clusters, area_filter=area_filter, cluster_filter=cluster_filter,
                    export_tables={"headline": headline, "areas": areas, "clusters": clusters},
                    export_url="schools:la_overview_export", export_args=[])
@@ -400,6 +402,12 @@ def _priority_findings(ranked, opts: Options) -> list[str]:
 def gap_busters(request, table=None, fmt=None):
     la = selectors.working_la(request.user)
     opts = _options(request, la, BusterOptionsForm)
+
+    def story_url(school):
+        """One click to start a success story about this school's gap (the strategy app's form)."""
+        query = urlencode({"school": school.urn, "measure": opts.measure.code, "group": opts.focus.code})
+        return f"{reverse('strategy:story_create')}?{query}"
+
     pairs = _school_pairs(request, opts)
     busters = []
     for school, row in pairs:
@@ -417,7 +425,8 @@ def gap_busters(request, table=None, fmt=None):
         caption=f"Gap busters: {opts.focus.name.lower()} pupils, {measure_name}", prefix="busters-",
         table_class=BusterTable,
         extra=lambda s, r: {"cluster": s.cluster.name if s.cluster else "–",
-                            "reasons": "; ".join(BusterReason.LABELS[x] for x in reasons_of[s.pk])},
+                            "reasons": "; ".join(BusterReason.LABELS[x] for x in reasons_of[s.pk]),
+                            "story_url": story_url(s)},
     )
     context = _base_context(opts, "Gap busters", [r for _s, r, _ in busters], la.name)
     context["findings"] = []
