@@ -24,6 +24,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py generate_demo_data
 	@echo "Serving gapmonitor at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	DEBUG=$${DEBUG:-0} $(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
