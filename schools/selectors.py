@@ -122,6 +122,7 @@ from django.db.models import Case, Count, F, FloatField, Max, Sum, When  # noqa:
 from django.db.models.functions import Cast  # noqa: E402
 
 from .gaps import Figure, worst_status  # noqa: E402
+from . import figure_cache  # noqa: E402
 from .models import Benchmark, Measure, Result  # noqa: E402
 
 _PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
@@ -170,6 +171,11 @@ def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, 
         )
         .order_by()
     )
+    # Cached per process until an import (or rollback) changes the data: see schools.figure_cache.
+    return figure_cache.remember(rows, lambda: _figures_from_rows(rows, key_fields))
+
+
+def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
     out: dict[tuple, Figure] = {}
     for row in rows:
         key = tuple(row[f] for f in key_fields) + (row["results_year"], row["measure__code"], row["pupil_group__code"])

@@ -1,0 +1,107 @@
+"""A per-process cache of pooled figure tables (the GROUP BY results of ``selectors._aggregate``).
+
+Why: every school page pools the whole LA for every measure and group, and the overview, area and RAG pages
+pool the same LA-wide tables again; at LA size that GROUP BY is most of a page's database time, yet the
+figures only change when an import is committed or rolled back.
+
+Invalidation: each entry is stamped with the *data version* — the import batches (count, last id, last
+commit, last rollback) and the last result / benchmark id — read in ONE query per request (remembered for
+the request; outside requests for a second). An import, a rollback or the demo generator changes it. Edits
+saved through the ORM in this process (admin) clear the cache through signals; other in-place edits are
+picked up within ``GAPMONITOR_FIGURE_CACHE_SECONDS``. Off when ``GAPMONITOR_FIGURE_CACHE`` is False (tests).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.signals import request_started
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+
+MAX_FIGURES = 2_000_000  # figures kept in all (a national school table is ~330,000)
+_lock = threading.Lock()
+_entries: OrderedDict = OrderedDict()  # key → (version, stored_at, figures)
+_size = 0
+_version: dict = {}  # {"value": tuple, "at": monotonic seconds}
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "GAPMONITOR_FIGURE_CACHE", False))
+
+
+def max_age() -> float:
+    return float(getattr(settings, "GAPMONITOR_FIGURE_CACHE_SECONDS", 300))
+
+
+def data_version() -> tuple:
+    """What the figures were pooled from, in one query; remembered until the next request (or one second)."""
+    remembered = _version.get("value")
+    if remembered is not None and time.monotonic() - _version["at"] < 1.0:
+        return remembered
+    from .models import Benchmark, ImportBatch, Result
+
+    batch, result, benchmark = (m._meta.db_table for m in (ImportBatch, Result, Benchmark))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {batch}), (SELECT MAX(id) FROM {batch}), "
+            f"(SELECT MAX(committed_at) FROM {batch}), (SELECT MAX(rolled_back_at) FROM {batch}), "
+            f"(SELECT MAX(id) FROM {result}), (SELECT MAX(id) FROM {benchmark})"
+        )
+        value = (connection.alias,) + tuple(str(v) for v in cursor.fetchone())
+    _version.update(value=value, at=time.monotonic())
+    return value
+
+
+def forget_version(**_kwargs) -> None:
+    _version.clear()
+
+
+def clear(**_kwargs) -> None:
+    global _size
+    with _lock:
+        _entries.clear()
+        _size = 0
+    _version.clear()
+
+
+def remember(queryset, compute):
+    """The figures ``compute()`` pools from ``queryset``, from the cache while the data has not changed.
+    Returns a fresh dict each time (callers may add or replace keys)."""
+    global _size
+    if not enabled():
+        return compute()
+    sql, params = queryset.query.sql_with_params()
+    key = (connection.alias, sql, tuple(params))
+    version = data_version()
+    now = time.monotonic()
+    with _lock:
+        hit = _entries.get(key)
+        if hit is not None and hit[0] == version and now - hit[1] < max_age():
+            _entries.move_to_end(key)
+            return dict(hit[2])
+    figures = compute()
+    with _lock:
+        old = _entries.pop(key, None)
+        if old is not None:
+            _size -= len(old[2])
+        _entries[key] = (version, now, figures)
+        _size += len(figures)
+        while _size > MAX_FIGURES and len(_entries) > 1:
+            _k, (_v, _t, dropped) = _entries.popitem(last=False)
+            _size -= len(dropped)
+    return dict(figures)
+
+
+def _connect():
+    from .models import Benchmark, ImportBatch, Result
+
+    request_started.connect(forget_version, dispatch_uid="figure_cache_forget_version")
+    for model in (Result, Benchmark, ImportBatch):
+        post_save.connect(clear, sender=model, dispatch_uid=f"figure_cache_save_{model.__name__}")
+        post_delete.connect(clear, sender=model, dispatch_uid=f"figure_cache_delete_{model.__name__}")
+
+
+_connect()
