@@ -18,6 +18,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from schools.models import LocalAuthority
+from strategy.models import Rag
 
 
 # --------------------------------------------------------------------------- vocabularies
@@ -399,14 +400,8 @@ class EvidenceItem(models.Model):
 
 
 # --------------------------------------------------------------------------- strategic plan board (seed 003)
-class PlanRag(models.TextChoices):
-    """The five-point plan RAG used by seed 003."""
-
-    RED = "red", "Red"
-    AMBER_RED = "amber-red", "Amber/Red"
-    AMBER = "amber", "Amber"
-    AMBER_GREEN = "amber-green", "Amber/Green"
-    GREEN = "green", "Green"
+# Seed 003's five-point RAG is the one strategy's action updates use: one definition for both.
+PlanRag = Rag
 
 
 PLAN_RAG_LETTERS = {"red": "R", "amber-red": "A/R", "amber": "A", "amber-green": "A/G", "green": "G"}
