@@ -165,6 +165,7 @@ RULES: dict[str, list[Case]] = {
         Case("an adviser's assigned school", ADVISER_OWN, ADVISER_SCHOOL),
         Case("a school neither head nor adviser has", answers(200, adviser=404, head=404), OTHER_SCHOOL),
         Case("a URN that does not exist", answers(404), _kw(urn=999999)),
+        Case("a school of another LA", answers(404, admin=200), _kw(urn=lambda c: c.foreign_school.urn)),
     ],
     "schools:school_export": [
         Case("the head's own school's export", HEAD_OWN,
@@ -173,6 +174,8 @@ RULES: dict[str, list[Case]] = {
              _kw(urn=lambda c: c.other_school.urn, table="headline", **EXPORT)),
         Case("an adviser's school's XLSX", ADVISER_OWN,
              _kw(urn=lambda c: c.adviser_school.urn, table="headline", fmt="xlsx")),
+        Case("a school of another LA", answers(404, admin=200),
+             _kw(urn=lambda c: c.foreign_school.urn, table="headline", **EXPORT)),
     ],
     # Priority, gap busters and cluster RAG list only the schools/clusters the user may see (scoped).
     "schools:priority": [Case("priority schools", ALL_SIGNED_IN)],

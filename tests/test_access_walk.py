@@ -57,6 +57,7 @@ class WalkData:
     workstream: object
     strategic_target: object
     batch: object
+    foreign_school: object
 
 
 def _build() -> WalkData:
@@ -64,7 +65,7 @@ def _build() -> WalkData:
 
     from ragboard import services as rag_services
     from ragboard.models import EvidenceItem, Judgement, OverallRating, Round, StrategicTarget, Workstream
-    from schools.models import ImportBatch, School
+    from schools.models import ImportBatch, LocalAuthority, School
     from strategy.models import Action, Plan, SupportEngagement, SuccessStory, Target, VisitReport
 
     call_command("generate_demo_data", schools=12, years=5, seed=3, stdout=io.StringIO())
@@ -103,6 +104,10 @@ def _build() -> WalkData:
         workstream=Workstream.objects.order_by("pk").first(),
         strategic_target=StrategicTarget.objects.order_by("pk").first(),
         batch=ImportBatch.objects.order_by("pk").first(),
+        # A school of another LA: LA officers and data managers are scoped to their own LA.
+        foreign_school=School.objects.create(
+            urn=990001, name="Elsewhere Primary", phase="primary",
+            la=LocalAuthority.objects.create(code="990", name="Elsewhere")),
     )
 
 
