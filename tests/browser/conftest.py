@@ -60,7 +60,7 @@ SKIP_REASON = _skip_reason()
 # ---------------------------------------------------------------- pytest hooks
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "demo_apps(*apps): also build these apps' demo content for the test")
+    config.addinivalue_line("markers", "demo_apps(*apps, **size): also build these apps' demo content (and size) for the test")
 
 
 def pytest_addoption(parser):
@@ -363,15 +363,15 @@ def site(request, browser, django_db_serialized_rollback, live_server):
 
     A test marked ``@pytest.mark.demo_apps("strategy", "ragboard")`` also gets those apps' demo
     content (plans, visits, self-evaluation…), built as ``generate_demo_data`` builds it; the
-    others skip it to stay fast. ``django_db_serialized_rollback`` restores the reference data
+    others skip it to stay fast. Keyword arguments (``schools=36``) change the demo's size. ``django_db_serialized_rollback`` restores the reference data
     (measures, groups, roles) that the live server's transactional flush removes between tests.
     """
     from importlib import import_module
 
     from schools import demo
 
-    context = demo.generate(**DEMO)
     marker = request.node.get_closest_marker("demo_apps")
+    context = demo.generate(**{**DEMO, **(marker.kwargs if marker else {})})
     for app in (marker.args if marker else ()):
         import_module(f"{app}.demo").generate(context)
     return Site(live_server.url, context.la)
