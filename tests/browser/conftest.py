@@ -60,6 +60,7 @@ SKIP_REASON = _skip_reason()
 # ---------------------------------------------------------------- pytest hooks
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "screenshots: writes docs/screenshots/; runs only with --screenshots")
     config.addinivalue_line("markers", "demo_apps(*apps, **size): also build these apps' demo content (and size) for the test")
 
 
@@ -83,6 +84,11 @@ def pytest_collection_modifyitems(config, items):
     if SKIP_REASON:
         for item in browser:
             item.add_marker(pytest.mark.skip(reason=f"browser test skipped: {SKIP_REASON}"))
+    elif not config.getoption("screenshots", default=False):
+        for item in browser:
+            if item.get_closest_marker("screenshots"):
+                item.add_marker(pytest.mark.skip(
+                    reason="writes docs/screenshots/: run `make screenshots` (pytest … --screenshots)"))
     others = [item for item in items if not _is_browser(item)]
     items[:] = others + browser
 

@@ -25,7 +25,7 @@ def test_adviser_records_visit_and_actions_reach_the_plan(ui, sign_in):
 
     sign_in("adviser")
     nav = page.get_by_role("navigation", name="Main")
-    ui.press_enter_on(nav.get_by_role("link", name="Plans"))
+    ui.press_enter_on(nav.get_by_role("link", name="Plans", exact=True))
     ui.press_enter_on(page.get_by_role("navigation", name="Plans and visits").get_by_role("link", name="Visit reports"))
     assert ui.path() == "/strategy/visits/"
 

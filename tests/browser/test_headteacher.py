@@ -27,11 +27,11 @@ def test_headteacher_sees_own_school_and_acknowledges_a_report(ui, sign_in):
     assert "SUPP" in page.locator("main").inner_text()
     # The school list holds this school only.
     nav = page.get_by_role("navigation", name="Main")
-    ui.press_enter_on(nav.get_by_role("link", name="Schools"))
+    ui.press_enter_on(nav.get_by_role("link", name="Schools", exact=True))
     assert page.locator("main a[href^='/schools/8']").all_inner_texts() == [school.name]
 
     # --- visit reports: the school's own only
-    ui.press_enter_on(nav.get_by_role("link", name="Plans"))
+    ui.press_enter_on(nav.get_by_role("link", name="Plans", exact=True))
     ui.press_enter_on(page.get_by_role("navigation", name="Plans and visits").get_by_role("link", name="Visit reports"))
     reports = VisitReport.objects.filter(school=school)
     links = page.locator("main a[href^='/strategy/visits/']").filter(has_not_text="Visit reports")

@@ -7,15 +7,14 @@ import pytest
 
 from .conftest import SCREENSHOT_DIR
 
-pytestmark = [pytest.mark.browser, pytest.mark.demo_apps("strategy", "ragboard", schools=30, years=6)]
+pytestmark = [pytest.mark.browser, pytest.mark.screenshots,
+              pytest.mark.demo_apps("strategy", "ragboard", schools=30, years=6)]
 
 WIDTH, HEIGHT = 1280, 1000
 
 
 @pytest.fixture
-def shots(request):
-    if not request.config.getoption("screenshots", default=False):
-        pytest.skip("writes docs/screenshots/: run `make screenshots` (pytest … --screenshots)")
+def shots():
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
 

@@ -23,7 +23,7 @@ def test_officer_signs_in_with_the_keyboard_and_reaches_the_school_list(ui, sign
     assert "Olivia Officer" in ui.page.locator(".account").inner_text()
     # The school list is reached from the main navigation by Tab and Enter.
     nav = ui.page.get_by_role("navigation", name="Main")
-    ui.press_enter_on(nav.get_by_role("link", name="Schools"))
+    ui.press_enter_on(nav.get_by_role("link", name="Schools", exact=True))
     assert ui.path() == "/schools/"
     # 12 demo schools, every one a link to its page.
     school_links = ui.page.locator("main a[href^='/schools/8']")
