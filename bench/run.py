@@ -106,7 +106,12 @@ def _machine() -> dict:
         else:
             cursor.execute("select sqlite_version()")
             version = "SQLite " + cursor.fetchone()[0]
-    return {"nproc": os.cpu_count(), "load": " ".join(f"{x:.1f}" for x in os.getloadavg()), "cpu": cpu, "ram": ram, "python": platform.python_version(),
+    try:
+        commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True,
+                                timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return {"commit": commit, "nproc": os.cpu_count(), "load": " ".join(f"{x:.1f}" for x in os.getloadavg()), "cpu": cpu, "ram": ram, "python": platform.python_version(),
             "django": django.get_version(), "database": version, "platform": platform.platform()}
 
 
@@ -283,7 +288,7 @@ def render(results: dict) -> str:
              "computes the same groupings from a DataFrame already in memory.", ""]
     machines = {}
     for key, item in results.items():
-        machines.setdefault(json.dumps({k: v for k, v in item["machine"].items() if k not in ("database", "load")},
+        machines.setdefault(json.dumps({k: v for k, v in item["machine"].items() if k not in ("database", "load", "commit")},
                                        sort_keys=True), set()).add(item["machine"]["database"])
     lines += ["## Machine", ""]
     for text, dbs in machines.items():
@@ -297,7 +302,8 @@ def render(results: dict) -> str:
         _, db, size = key.split(":")
         d = item["dataset"]
         lines += [f"## Pages — {size.upper()} size on {item['machine']['database']} (taken {item['taken']}, "
-                  f"load average {item['machine'].get('load', '?')} at the end)", "",
+                  f"load average {item['machine'].get('load', '?')} at the end, code "
+                  f"{item['machine'].get('commit') or '?'})", "",
                   f"{d['schools']:,} schools in one LA, {d['areas']} areas, {d['clusters']} clusters, "
                   f"{d['results']:,} results rows, years {', '.join(map(str, d['years']))}.", "",
                   "| Page | median ms | p95 ms | n | first request ms | queries | raw SQL floor ms (queries) | "

@@ -67,9 +67,9 @@ def clear(**_kwargs) -> None:
     _version.clear()
 
 
-def remember(queryset, compute):
+def remember(queryset, compute, copy=dict):
     """The figures ``compute()`` pools from ``queryset``, from the cache while the data has not changed.
-    Returns a fresh dict each time (callers may add or replace keys)."""
+    Returns a fresh ``copy`` each time (callers may add or replace keys)."""
     global _size
     if not enabled():
         return compute()
@@ -81,7 +81,7 @@ def remember(queryset, compute):
         hit = _entries.get(key)
         if hit is not None and hit[0] == version and now - hit[1] < max_age():
             _entries.move_to_end(key)
-            return dict(hit[2])
+            return copy(hit[2])
     figures = compute()
     with _lock:
         old = _entries.pop(key, None)
@@ -92,7 +92,7 @@ def remember(queryset, compute):
         while _size > MAX_FIGURES and len(_entries) > 1:
             _k, (_v, _t, dropped) = _entries.popitem(last=False)
             _size -= len(dropped)
-    return dict(figures)
+    return copy(figures)
 
 
 def _connect():

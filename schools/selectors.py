@@ -293,10 +293,10 @@ def for_user(user, figures_: dict, groups: dict[str, PupilGroup]) -> dict:
 
 
 def years_with_results(la) -> list[int]:
-    """Results years that have any result in the LA (one query)."""
-    return sorted(
-        Result.objects.filter(school__la=la).order_by().values_list("results_year", flat=True).distinct()
-    )
+    """Results years that have any result in the LA (one query; a scan of the LA's results, so cached with
+    the figure tables until an import changes the data)."""
+    years = Result.objects.filter(school__la=la).order_by().values_list("results_year", flat=True).distinct()
+    return figure_cache.remember(years, lambda: sorted(years), copy=list)
 
 
 def scope_rows(user, scope, *, measures: list[Measure], focus: PupilGroup, groups: dict[str, PupilGroup],
