@@ -40,8 +40,16 @@ def visible_rounds(user):
     return Round.objects.filter(la__in=visible_las(user)).select_related("la", "framework", "reviewer")
 
 
+def _pk(value) -> int:
+    """A primary key from a query string or form: anything but a whole number is a 404, never a 500."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("Not found.") from None
+
+
 def get_visible_round(user, pk) -> Round:
-    return get_object_or_404(visible_rounds(user), pk=pk)
+    return get_object_or_404(visible_rounds(user), pk=_pk(pk))
 
 
 def current_round(user, la=None) -> Round | None:
@@ -56,7 +64,7 @@ def get_visible_judgement(user, pk) -> Judgement:
         "round__la", "round__framework", "standard_set__framework", "standard_set__key_rating", "overridden_by",
         "updated_by",
     )
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(queryset, pk=_pk(pk))
 
 
 def get_visible_overall(user, pk) -> OverallRating:

@@ -74,6 +74,10 @@ def visible_clusters(user) -> QuerySet[Cluster]:
 
 def get_visible_school(user, urn) -> School:
     """The school with this URN if the user may see it; 404 otherwise (never 403: no hint it exists)."""
+    try:
+        urn = int(urn)  # a URN typed into a query string may be anything: not a number is "not found", not a 500
+    except (TypeError, ValueError):
+        raise Http404("No such school.") from None
     return get_object_or_404(visible_schools(user), urn=urn)
 
 

@@ -278,7 +278,12 @@ RULES: dict[str, list[Case]] = {
         Case("QA of an adviser's school's report", answers(200, head=404, adviser=403, data=403), pk("adviser_visit")),
     ],
     "strategy:stories": [Case("success stories", ALL_SIGNED_IN)],
-    "strategy:story_create": [Case("new story form", answers(200, data=403))],
+    "strategy:story_create": [
+        Case("new story form", answers(200, data=403)),
+        Case("prefilled from the head's school", answers(200, adviser=404, data=403),
+             query=lambda c: f"school={c.head_school.urn}&measure=ks2_rwm_exp&group=disadvantaged"),
+        Case("a school that is not a number", answers(404, data=403), query="school=abc"),
+    ],
     "strategy:story_print": [Case("published stories", ALL_SIGNED_IN)],
     "strategy:story": [Case("a story at an adviser's school", ADVISER_OWN, pk("story"))],
     "strategy:story_edit": [Case("a story at an adviser's school", ADVISER_OWN_EDIT, pk("story"))],
@@ -295,9 +300,16 @@ RULES: dict[str, list[Case]] = {
     "ragboard:round": [Case("a round", SELF_EVALUATION, pk("round"))],
     "ragboard:judgement": [Case("a judgement", SELF_EVALUATION, pk("judgement"))],
     "ragboard:overall": [Case("an overall rating", SELF_EVALUATION, pk("overall"))],
-    "ragboard:compare": [Case("compare rounds", SELF_EVALUATION)],
+    "ragboard:compare": [
+        Case("compare rounds", SELF_EVALUATION),
+        Case("rounds that are not numbers", answers(404), query="earlier=abc&later=x"),
+    ],
     "ragboard:evidence": [Case("evidence list", SELF_EVALUATION)],
-    "ragboard:evidence_new": [Case("add evidence", SELF_EVALUATION)],
+    "ragboard:evidence_new": [
+        Case("add evidence", SELF_EVALUATION),
+        Case("for a judgement", SELF_EVALUATION, query=lambda c: f"judgement={c.judgement.pk}"),
+        Case("for a judgement that is not a number", answers(404), query="judgement=abc"),
+    ],
     "ragboard:evidence_detail": [Case("an evidence item", SELF_EVALUATION, pk("evidence"))],
     "ragboard:evidence_file": [
         Case("an uploaded file", SELF_EVALUATION, pk("evidence_with_file")),
