@@ -263,7 +263,7 @@ def evidence_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "unlink":
-                target = get_object_or_404(judgements, pk=request.POST.get("judgement"))
+                target = get_object_or_404(judgements, pk=selectors._pk(request.POST.get("judgement")))
                 services.unlink_evidence(item=item, judgement=target, user=request.user)
                 messages.success(request, f"Unlinked from {target}.")
                 return redirect(item)

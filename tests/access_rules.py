@@ -310,7 +310,11 @@ RULES: dict[str, list[Case]] = {
         Case("for a judgement", SELF_EVALUATION, query=lambda c: f"judgement={c.judgement.pk}"),
         Case("for a judgement that is not a number", answers(404), query="judgement=abc"),
     ],
-    "ragboard:evidence_detail": [Case("an evidence item", SELF_EVALUATION, pk("evidence"))],
+    "ragboard:evidence_detail": [
+        Case("an evidence item", SELF_EVALUATION, pk("evidence")),
+        Case("unlink a judgement that is not a number", answers(404), pk("evidence"), method="POST",
+             data=lambda c: {"action": "unlink", "judgement": "abc"}),
+    ],
     "ragboard:evidence_file": [
         Case("an uploaded file", SELF_EVALUATION, pk("evidence_with_file")),
         Case("evidence without a file", answers(404), pk("evidence")),
