@@ -132,3 +132,21 @@ def test_la_officer_journey(ui, sign_in, tmp_path):
     # Cluster names link back down.
     ui.press_enter_on(board.get_by_role("link", name=cluster.name))
     assert ui.path().startswith(f"/clusters/{cluster.pk}/")
+
+
+@pytest.mark.xfail(reason="known gap-engine bug (reported): the priority list ranks schools whose focus group has "
+                          "fewer than 6 pupils, though the page says they are not ranked (issue 4: excluded from rankings)",
+                   strict=False)
+def test_priority_list_does_not_rank_small_cohorts(ui, sign_in):
+    from django.conf import settings
+
+    page = ui.page
+    sign_in("officer")
+    ui.goto("/priority/")
+    assert "are not ranked" in page.locator("main").inner_text()
+    table = page.locator("table", has=page.locator("caption", has_text="Priority schools"))
+    header = [t.strip() for t in table.locator("thead th").all_inner_texts()]
+    pupils = next(i for i, text in enumerate(header) if text.startswith("Pupils in group"))
+    cohorts = [int(row.locator("th, td").nth(pupils).inner_text()) for row in table.locator("tbody tr").all()]
+    assert cohorts, "the demo has ranked schools"
+    assert min(cohorts) >= settings.GAPMONITOR_SUPPRESSION_THRESHOLD, cohorts
