@@ -367,7 +367,9 @@ def main(argv=None) -> int:
     parser.add_argument("--size", default="all", help="la, national or all (default)")
     parser.add_argument("--db", default="auto", help="sqlite, postgres, all, or auto (sqlite, plus postgres when "
                                                     "DATABASE_URL is a PostgreSQL URL)")
-    parser.add_argument("--requests", type=int, default=20, help="timed requests per page (default 20)")
+    parser.add_argument("--requests", type=int, default=None,
+                        help="timed requests per page (default 20 at LA size, 5 at national size, where each "
+                             "request takes seconds)")
     parser.add_argument("--no-imports", action="store_true", help="skip the import throughput runs")
     parser.add_argument("--imports-only", action="store_true", help="only the import throughput runs")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -377,7 +379,7 @@ def main(argv=None) -> int:
     if args.worker:
         _setup()
         if args.worker == "pages":
-            report = worker_pages(args.size, args.requests)
+            report = worker_pages(args.size, args.requests or 20)
         else:
             report = worker_import(args.worker.removeprefix("import-"))
         Path(args.out).write_text(json.dumps(report, indent=1))
@@ -395,7 +397,8 @@ def main(argv=None) -> int:
         if not args.imports_only:
             for size in sizes:
                 print(f"== pages: {size} size on {db}", flush=True)
-                results = _save(f"pages:{db}:{size}", child("pages", db, size, ["--requests", str(args.requests)]))
+                requests = args.requests or (20 if size == "la" else 5)
+                results = _save(f"pages:{db}:{size}", child("pages", db, size, ["--requests", str(requests)]))
         if not args.no_imports:
             for kind in ("long", "ks2"):
                 print(f"== import: {kind} on {db}", flush=True)
