@@ -642,6 +642,13 @@ class GapRow:
         return self.current.focus.suppressed
 
     @property
+    def rankable(self) -> bool:
+        """Only figures from groups big enough to publish are ranked or celebrated — whoever is looking:
+        an LA officer sees small cohorts' figures, but a ranking of them would single out a few pupils."""
+        focus = self.current.focus
+        return not focus.suppressed and focus.value is not None and (focus.cohort or 0) >= suppression_threshold()
+
+    @property
     def status(self) -> str:
         return self.current.focus.status
 

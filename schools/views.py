@@ -359,8 +359,8 @@ def priority(request, table=None, fmt=None):
     pairs = _school_pairs(request, opts)
     ranked, unranked = [], 0
     for school, row in pairs:
-        if row.suppressed or row.current.focus.value is None:
-            unranked += 1  # suppressed or missing: never ranked
+        if not row.rankable:
+            unranked += 1  # small, suppressed or missing: never ranked
             continue
         reasons = row.priority_reasons()
         if reasons and all(r in reasons for r in opts.reasons):
@@ -411,7 +411,7 @@ def gap_busters(request, table=None, fmt=None):
     pairs = _school_pairs(request, opts)
     busters = []
     for school, row in pairs:
-        if row.suppressed:
+        if not row.rankable:
             continue
         reasons = row.buster_reasons()
         if reasons and all(r in reasons for r in opts.reasons):

@@ -169,6 +169,11 @@ def test_suppressed_school_not_ranked_but_counted_in_cluster(role_client, small_
     adviser_view = role_client("head").get(f"/priority/?measure=ks2_rwm_exp&year={year}").content.decode()
     assert f"/schools/{school.urn}/" not in adviser_view  # suppressed: never ranked
     assert "not ranked" in adviser_view
+    # An LA officer sees the small group's figure, but it is not ranked or celebrated either.
+    officer_view = officer.get(f"/priority/?measure=ks2_rwm_exp&year={year}").content.decode()
+    assert f"/schools/{school.urn}/\"" not in officer_view.split("<caption>")[1]
+    busters = officer.get(f"/gap-busters/?measure=ks2_rwm_exp&year={year}").content.decode()
+    assert f"/schools/{school.urn}/\"" not in busters.split("<caption>")[1]
 
 
 # ----------------------------------------------------------------------- exports

@@ -134,9 +134,6 @@ def test_la_officer_journey(ui, sign_in, tmp_path):
     assert ui.path().startswith(f"/clusters/{cluster.pk}/")
 
 
-@pytest.mark.xfail(reason="known gap-engine bug (reported): the priority list ranks schools whose focus group has "
-                          "fewer than 6 pupils, though the page says they are not ranked (issue 4: excluded from rankings)",
-                   strict=False)
 def test_priority_list_does_not_rank_small_cohorts(ui, sign_in):
     from django.conf import settings
 
