@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -131,10 +132,11 @@ def format_axe_violations(url: str, violations: list[dict]) -> str:
 class UI:
     """A page in the journey plus the checks every step must pass.
 
-    ``problems`` collects console errors, page errors and non-local requests; ``check()`` runs axe
-    on the page now shown and raises at once on a violation. Tests use ``goto``/``click``/``submit``
-    so each new page is checked; ``finish()`` (called by the fixture) fails the test on anything
-    collected or on a navigation that was never checked.
+    Listeners collect console errors, uncaught page errors, 5xx responses and (from the fixture's
+    route) requests that would leave localhost; ``check()`` runs axe on the page now shown and raises
+    at once on a violation. The navigation helpers (``goto``, ``click``, ``press_enter_on``) check
+    each new page; ``finish()`` (called by the fixture) fails the test on anything collected, or if
+    the last page reached was never checked.
     """
 
     def __init__(self, page, base_url: str):
@@ -149,11 +151,11 @@ class UI:
         self.navigations = 0
         self.checked_navigations = 0
         self.checked_urls: list[str] = []
+        self.server_errors: list[str] = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console_errors.append(f"uncaught page error: {exc}"))
         page.on("framenavigated", self._on_navigated)
         page.on("response", self._on_response)
-        self.server_errors: list[str] = []
 
     # -- listeners
     def _on_console(self, message):
@@ -276,9 +278,16 @@ class UI:
         self.page.keyboard.type(text)
         return target
 
-    def allow_console_error(self, pattern: str):
-        """An expected console error, e.g. the browser's own note on a 404 response we asked for."""
-        self.allowed_console.append(re.compile(pattern))
+    @contextmanager
+    def expecting_console_error(self, pattern: str):
+        """Inside the block only, ignore console errors matching ``pattern`` — the browser's own note
+        ("Failed to load resource: … status of 404") on an error page the test asks for."""
+        compiled = re.compile(pattern)
+        self.allowed_console.append(compiled)
+        try:
+            yield
+        finally:
+            self.allowed_console.remove(compiled)
 
     def finish(self):
         problems = []

@@ -67,10 +67,10 @@ def test_adviser_records_visit_and_actions_reach_the_plan(ui, sign_in):
     assert re.match(rf"^/strategy/plans/{actions[0].plan_id}/", ui.path())
 
     # --- a school not assigned: not offered, and typed URLs are "not found"
-    ui.allow_console_error(r"status of 404")
     for path in (f"/strategy/visits/new/{outsider.urn}/", f"/strategy/visits/new/?urn={outsider.urn}",
                  f"/schools/{outsider.urn}/"):
-        response = ui.goto(path)
+        with ui.expecting_console_error(r"status of 404"):
+            response = ui.goto(path)
         assert response.status == 404, path
         assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
     assert not VisitReport.objects.filter(school=outsider, adviser=adviser).exists()

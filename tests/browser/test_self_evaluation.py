@@ -43,8 +43,8 @@ def test_good_needs_impact_evidence_then_shows_on_the_grid(ui, sign_in, tmp_path
             if box.count() and box.is_checked():
                 ui.tab_to(box)
                 page.keyboard.press("Space")
-        ui.allow_console_error(r"status of 400")  # the refusal is a 400 response, by design
-        ui.press_enter_on(page.get_by_role("button", name="Save judgement"))
+        with ui.expecting_console_error(r"status of 400"):  # a refusal is a 400 response, by design
+            ui.press_enter_on(page.get_by_role("button", name="Save judgement"))
 
     claim_good()
     refusal = page.get_by_role("alert").filter(has_text="Not saved")
