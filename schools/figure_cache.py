@@ -67,14 +67,14 @@ def clear(**_kwargs) -> None:
     _version.clear()
 
 
-def remember(queryset, compute, copy=dict):
-    """The figures ``compute()`` pools from ``queryset``, from the cache while the data has not changed.
-    Returns a fresh ``copy`` each time (callers may add or replace keys)."""
+def remember(queryset, compute, copy=dict, extra=()):
+    """The figures ``compute()`` works out from the rows of ``queryset`` (its SQL plus ``extra`` is the key),
+    from the cache while the data has not changed. Returns a fresh ``copy`` each time (callers may change it)."""
     global _size
     if not enabled():
         return compute()
     sql, params = queryset.query.sql_with_params()
-    key = (connection.alias, sql, tuple(params))
+    key = (connection.alias, sql, tuple(params), tuple(extra))
     version = data_version()
     now = time.monotonic()
     with _lock:

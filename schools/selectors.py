@@ -158,9 +158,10 @@ def _has_numerator():
 
 def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, Figure]:
     """One GROUP BY query → {(*key, year, measure_code, group_code): pooled Figure}."""
+    chosen = queryset.filter(results_year__in=list(years), measure__code__in=list(measures),
+                             pupil_group__code__in=list(groups))
     rows = (
-        queryset.filter(results_year__in=list(years), measure__code__in=list(measures),
-                        pupil_group__code__in=list(groups))
+        chosen
         .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
         .annotate(
             total_cohort=Sum("cohort"),
@@ -175,8 +176,10 @@ def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, 
         )
         .order_by()
     )
-    # Cached per process until an import (or rollback) changes the data: see schools.figure_cache.
-    return figure_cache.remember(rows, lambda: _figures_from_rows(rows, key_fields))
+    # Cached per process until an import (or rollback) changes the data: see schools.figure_cache. Keyed by
+    # the rows chosen and the grouping (compiling that is cheaper than compiling the aggregate itself).
+    return figure_cache.remember(chosen, lambda: _figures_from_rows(rows, key_fields),
+                                 extra=("aggregate",) + tuple(key_fields))
 
 
 def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
@@ -300,7 +303,7 @@ def years_with_results(la) -> list[int]:
     """Results years that have any result in the LA (one query; a scan of the LA's results, so cached with
     the figure tables until an import changes the data)."""
     years = Result.objects.filter(school__la=la).order_by().values_list("results_year", flat=True).distinct()
-    return figure_cache.remember(years, lambda: sorted(years), copy=list)
+    return figure_cache.remember(years, lambda: sorted(years), copy=list, extra=("years",))
 
 
 def scope_rows(user, scope, *, measures: list[Measure], focus: PupilGroup, groups: dict[str, PupilGroup],
