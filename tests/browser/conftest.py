@@ -152,6 +152,7 @@ class UI:
         self.checked_navigations = 0
         self.checked_urls: list[str] = []
         self.server_errors: list[str] = []
+        self._document = ""
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console_errors.append(f"uncaught page error: {exc}"))
         page.on("framenavigated", self._on_navigated)
@@ -171,8 +172,14 @@ class UI:
             self.server_errors.append(f"{response.status} from {response.request.method} {response.url}")
 
     def _on_navigated(self, frame):
-        if frame == self.page.main_frame:
-            self.navigations += 1
+        if frame != self.page.main_frame:
+            return
+        # A jump to a #fragment of the same document (the skip link) is not a new page.
+        document = frame.url.split("#")[0]
+        if "#" in frame.url and document == self._document:
+            return
+        self._document = document
+        self.navigations += 1
 
     # -- navigation helpers
     def url(self, path: str) -> str:

@@ -31,3 +31,18 @@ def test_officer_signs_in_with_the_keyboard_and_reaches_the_school_list(ui, sign
     # Signing out works by keyboard too and returns to sign-in.
     ui.press_enter_on(ui.page.get_by_role("button", name="Sign out"))
     assert ui.path().startswith("/accounts/login/")
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(ui, sign_in):
+    sign_in("head")
+    page = ui.page
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    ui.goto(ui.path())  # a fresh load: focus starts at the top of the document
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("el => el === document.activeElement")
+    # It is visible when focused (it sits off-screen otherwise).
+    box = skip.bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
