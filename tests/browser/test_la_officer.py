@@ -135,6 +135,7 @@ def test_la_officer_journey(ui, sign_in, tmp_path):
 
 
 def test_priority_list_does_not_rank_small_cohorts(ui, sign_in):
+    """Groups under the suppression threshold are never ranked, even for an officer who sees them."""
     from django.conf import settings
 
     page = ui.page
