@@ -148,3 +148,18 @@ def test_priority_list_does_not_rank_small_cohorts(ui, sign_in):
     cohorts = [int(row.locator("th, td").nth(pupils).inner_text()) for row in table.locator("tbody tr").all()]
     assert cohorts, "the demo has ranked schools"
     assert min(cohorts) >= settings.GAPMONITOR_SUPPRESSION_THRESHOLD, cohorts
+
+
+@pytest.mark.xfail(reason="known export bug (reported): the Reasons definition in the priority export keeps the "
+                          "unfilled placeholders {margin:g} {unit} and {years}", strict=False)
+def test_priority_export_definitions_are_filled_in(ui, sign_in, tmp_path):
+    page = ui.page
+    sign_in("officer")
+    ui.goto("/priority/")
+    path = ui.download(page.get_by_role("link", name=re.compile(r"^CSV")).first, tmp_path)
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    header_index = next(i for i, row in enumerate(rows) if row and row[0] == "Rank")
+    definitions = " ".join(cell for row in rows[:header_index] for cell in row)
+    assert "Definition:" in definitions
+    assert not re.search(r"\{[a-z_]+(:[^}]*)?\}", definitions), definitions
