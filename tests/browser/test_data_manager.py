@@ -1,5 +1,6 @@
 """Data manager: a long-template CSV with one bad row is refused row by row and changes nothing;
 the corrected file is previewed, confirmed, and the school page shows the new figure."""
+import csv
 import re
 
 import pytest
@@ -56,6 +57,11 @@ def test_data_manager_import_journey(ui, sign_in, tmp_path):
     assert float(cells[2]) == other.cohort + 5
     assert "more achievers than pupils" in cells[3].lower()
     assert "Nothing was written" in page.locator("main").inner_text()
+    # The same list downloads as CSV: row, column, value, reason, level.
+    problems = ui.download(page.get_by_role("link", name="Download all problems as CSV"), tmp_path)
+    with problems.open(newline="", encoding="utf-8-sig") as handle:
+        listed = list(csv.DictReader(handle))
+    assert [(p["row"], p["column"], p["level"]) for p in listed] == [("3", "achievers", "error")]
     assert page.get_by_role("button", name="Confirm and import").count() == 0
     # Nothing changed: every figure, and the batch that wrote it, is as before.
     assert {r.pk: (r.cohort, r.achievers, r.batch_id) for r in Result.objects.all()} == before
