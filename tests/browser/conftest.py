@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CONTRAST_CHECKED: set[str] = set()  # page kinds whose colour contrast axe has checked this session
+CONTRAST_CHECKED: set[tuple[str, str]] = set()  # page kinds whose colour contrast axe has checked this session
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DEMO = dict(schools=12, years=5, seed=3)
 PASSWORD = "demo-password"
@@ -153,6 +153,7 @@ class UI:
         self.checked_urls: list[str] = []
         self.server_errors: list[str] = []
         self._document = ""
+        self.role = ""  # the demo user signed in (sign_in sets it)
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console_errors.append(f"uncaught page error: {exc}"))
         page.on("framenavigated", self._on_navigated)
@@ -214,8 +215,9 @@ class UI:
         options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
         # colour-contrast is most of axe's time on big pages (the school page: ~12,000 elements); it
         # depends on the template's styles, so it runs on the first page of each kind (URL with its
-        # numbers blanked) in a session, every other rule on every page. GAPMONITOR_AXE_FULL=1: always.
-        kind = re.sub(r"\d+", "N", urlsplit(self.page.url).path)
+        # numbers blanked, per signed-in role) in a session, every other rule on every page.
+        # GAPMONITOR_AXE_FULL=1: always.
+        kind = (self.role, re.sub(r"\d+", "N", urlsplit(self.page.url).path))
         if kind in CONTRAST_CHECKED and not os.environ.get("GAPMONITOR_AXE_FULL"):
             options["rules"] = {"color-contrast": {"enabled": False}}
         results = self.axe.run(self.page, context=context, options=options)
@@ -444,9 +446,11 @@ def sign_in(ui):
     """sign_in("officer") → signs in through the form with the keyboard, returns the page reached."""
 
     def do(username: str, password: str = PASSWORD):
+        ui.role = ""
         ui.goto("/accounts/login/")
         ui.type_into(ui.page.get_by_label("Username"), username)
         ui.type_into(ui.page.get_by_label("Password"), password)
+        ui.role = username
         ui.press_enter_on(ui.page.get_by_role("button", name="Sign in"))
         return ui.page
 
