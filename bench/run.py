@@ -281,8 +281,9 @@ def render(results: dict) -> str:
     lines = ["# gapmonitor benchmark results", "",
              "Written by `make bench` (`python -m bench.run`); do not edit by hand. Server time is measured through "
              "Django's test client (whole request: middleware, session, auth, queries, templates), signed in as "
-             "the LA officer (sees every school, no suppression), over the requests shown (n) after two warm-up "
-             "requests. The **floor** for a page is the same pooled figures fetched by plain hand-written SQL "
+             "the LA officer (sees every school, no suppression), over the requests shown (n) after the first "
+             "request (shown apart: empty figure cache) and one more warm-up request. Query counts are from a "
+             "warm request. The **floor** for a page is the same pooled figures fetched by plain hand-written SQL "
              "GROUP BYs (one per figure set the page shows: scope headline figures, organisation figures for the "
              "chosen measure, national benchmarks); **ratio** = page median ÷ floor median. The pandas column "
              "computes the same groupings from a DataFrame already in memory.", ""]
