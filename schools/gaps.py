@@ -465,6 +465,14 @@ class Reason:
     ORDER = (WIDE_GAP, STUBBORN, LOW_ATTAINMENT, BELOW_FLOOR, WIDENING)
 
 
+def reason_explanations(unit_label: str) -> dict[str, str]:
+    """Each priority reason in words, with this deployment's thresholds filled in."""
+    return {
+        key: Reason.EXPLANATIONS[key].format(margin=wide_gap_margin(), unit=unit_label, years=stubborn_years())
+        for key in Reason.ORDER
+    }
+
+
 def wide_gap_margin() -> float:
     return float(getattr(settings, "GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN", 5.0))
 

@@ -236,7 +236,12 @@ class PriorityTable(OrgGapTable):
     rank = NumberColumn(verbose_name="Rank", places=0, definition="Rank by number of reasons, then gap vs national.")
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(verbose_name="Reasons", orderable=False,
-                            definition="; ".join(f"{v}: {Reason.EXPLANATIONS[k]}" for k, v in Reason.LABELS.items()))
+                            definition="Why the school is listed (see each reason below).")
+
+    def explain_reasons(self, explanations: dict[str, str]) -> None:
+        """Spell out each reason, thresholds filled in, in the definitions row of the exports."""
+        self.columns["reasons"].column.definition = "; ".join(
+            f"{Reason.LABELS[key]}: {text}" for key, text in explanations.items())
 
     class Meta(OrgGapTable.Meta):
         sequence = ("rank", "name", "cluster", "reasons", "...")

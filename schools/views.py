@@ -25,7 +25,7 @@ from .filters import (
 from .findings import findings_for
 from .gaps import (
     DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, BusterReason, Comparator, Reason, TrendClass,
-    cluster_rag_rules, code_label, describe_rule, stubborn_years, suppression_threshold, wide_gap_margin,
+    cluster_rag_rules, code_label, describe_rule, reason_explanations, suppression_threshold,
 )
 from .models import OfstedInspection
 from .roles import LA_WIDE_ROLES, has_role
@@ -376,11 +376,12 @@ def priority(request, table=None, fmt=None):
         extra=lambda s, r: {"rank": rank[s.pk], "cluster": s.cluster.name if s.cluster else "–",
                             "reasons": "; ".join(Reason.LABELS[x] for x in reasons_of[s.pk])},
     )
+    explanations = reason_explanations(opts.measure.unit_label)
+    table_.explain_reasons(explanations)
     context = _base_context(opts, "Priority schools", [r for _s, r, _ in ranked], la.name)
     context["findings"] = []
     context.update(la=la, table=table_, unranked=unranked, reason_help=[
-        (Reason.LABELS[k], Reason.EXPLANATIONS[k].format(margin=wide_gap_margin(), unit=opts.measure.unit_label,
-                                                         years=stubborn_years())) for k in Reason.ORDER], export_tables={"priority": table_},
+        (Reason.LABELS[k], text) for k, text in explanations.items()], export_tables={"priority": table_},
         export_url="schools:priority_export", export_args=[], ranked_count=len(ranked))
     context["findings_text"] = _priority_findings(ranked, opts)
     return _respond(request, "schools/priority.html", context, table, fmt)

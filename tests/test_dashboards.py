@@ -216,3 +216,14 @@ def test_overview_shows_region_and_statistical_neighbour_average(role_client, de
     page = role_client("officer").get(f"/overview/?year={year}").content.decode()
     assert "Statistical neighbours (average of 2)" in page and "45.0%" in page
     assert "South East" in page and "47.5%" in page
+
+
+def test_priority_export_spells_out_each_reason_with_thresholds(role_client, demo, settings):
+    settings.GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN = 7.5
+    settings.GAPMONITOR_STUBBORN_YEARS = 3
+    rows = list(csv.reader(io.StringIO(role_client("officer").get(
+        "/priority/export/priority.csv?measure=ks2_rwm_exp").content.decode())))
+    definitions = " ".join(rows[1])
+    assert "by at least 7.5 percentage points" in definitions
+    assert "in each of the last 3 published years" in definitions
+    assert "{" not in definitions

@@ -150,8 +150,6 @@ def test_priority_list_does_not_rank_small_cohorts(ui, sign_in):
     assert min(cohorts) >= settings.GAPMONITOR_SUPPRESSION_THRESHOLD, cohorts
 
 
-@pytest.mark.xfail(reason="known export bug (reported): the Reasons definition in the priority export keeps the "
-                          "unfilled placeholders {margin:g} {unit} and {years}", strict=False)
 def test_priority_export_definitions_are_filled_in(ui, sign_in, tmp_path):
     page = ui.page
     sign_in("officer")
