@@ -57,3 +57,30 @@ def test_main_pages_pass_axe(ui, sign_in, role):
         statuses[path] = response.status
     assert {path: status for path, status in statuses.items() if status != 200} == {}
     assert not found, "\n\n".join(found)
+
+
+TABLE_PROBLEMS_JS = """() => Array.from(document.querySelectorAll('main table')).flatMap(table => {
+  const name = (table.querySelector('caption') || {}).textContent || table.outerHTML.slice(0, 60);
+  const problems = [];
+  if (!table.querySelector('caption')) problems.push('no <caption>: ' + name.trim());
+  const bare = Array.from(table.querySelectorAll('th')).filter(th => !th.getAttribute('scope')).length;
+  if (bare) problems.push(bare + ' <th> without scope in: ' + name.trim().slice(0, 80));
+  return problems;
+})"""
+
+
+@pytest.mark.xfail(reason="known (reported): the strategy plan and visit lists use django-tables2's default "
+                          "template, which has no <caption> and no <th scope>", strict=False)
+def test_every_table_has_a_caption_and_scoped_headers(ui, sign_in):
+    """The project's standard (beyond axe): tables with <caption> and <th scope>."""
+    problems = {}
+    for role in ("officer", "head"):
+        ui.page.context.clear_cookies()
+        sign_in(role)
+        for path in pages_for(role, ui.site):
+            ui.goto(path, check=False)
+            found = ui.page.evaluate(TABLE_PROBLEMS_JS)
+            if found:
+                problems[f"{role} {path}"] = found
+    ui.check()
+    assert problems == {}
