@@ -19,6 +19,8 @@ register = template.Library()
 
 def _text(cell) -> str:
     """As ``{{ cell }}`` would print it: strings escaped unless safe, other values localized then escaped."""
+    if hasattr(cell, "__html__"):
+        return cell.__html__()
     return conditional_escape(cell if isinstance(cell, str) else localize(cell))
 
 
@@ -33,7 +35,8 @@ class _ColumnPlan:
         self.key = accessor
         self.fast = bool(accessor) and "." not in accessor and "__" not in accessor and not bound_column.link
         self.render = bound_column.render
-        self.args, self.catch_all = signature(self.render)
+        args, self.catch_all = signature(self.render)
+        self.args = tuple(args)
         self.empty_values = bound_column.column.empty_values
         self.default = bound_column.default
 
@@ -41,6 +44,10 @@ class _ColumnPlan:
         value = record.get(self.key)
         if value in self.empty_values:
             return self.default
+        if self.args == ("value",) and not self.catch_all:
+            return self.render(value=value)
+        if self.args == ("value", "record") and not self.catch_all:
+            return self.render(value=value, record=record)
         available = {"value": value, "record": record, "column": self.bound_column.column,
                      "bound_column": self.bound_column, "bound_row": row, "table": row.table}
         if self.catch_all:
@@ -63,9 +70,11 @@ def table_body_rows(table):
                 cell = plan.cell(row, record)
             else:
                 cell = row.get_cell(plan.name)
-            tag = 'th scope="row"' if index == 0 else "td"
-            cells.append(f"<{tag} {plan.td}>{_text(cell)}</{tag.split()[0]}>")
-        out.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe("".join(cells))))
+            if index == 0:
+                cells.append(f'<th scope="row" {plan.td}>{_text(cell)}</th>')
+            else:
+                cells.append(f"<td {plan.td}>{_text(cell)}</td>")
+        out.append(f"<tr {conditional_escape(row.attrs.as_html())}>{''.join(cells)}</tr>")
     if not out:
         out.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(columns),
                                table.empty_text or "No figures to show."))
