@@ -221,7 +221,7 @@ GAPMONITOR_GAP_BUSTER_MIN_COHORT = int(os.environ.get("GAPMONITOR_GAP_BUSTER_MIN
 # Extra (whole, parts) partitions for secondary suppression, beyond each pair of complementary groups.
 GAPMONITOR_GROUP_PARTITIONS = [("sen_any", ("sen_support", "ehcp"))]
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/gapmonitor.html"
 
 LOGGING = {
     "version": 1,

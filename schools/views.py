@@ -56,6 +56,13 @@ class Options:
     def comparator_label(self) -> str:
         return Comparator.label(self.kind, self.focus.name, self.comparison.name)
 
+    def carry(self, url: str) -> str:
+        """A link down that keeps the chosen group, comparator and measure (and a chosen year)."""
+        query = {"group": self.focus.code, "comparator": self.kind, "measure": self.measure.code}
+        if self.form.is_bound and self.form.data.get("year") and self.year:
+            query["year"] = self.year
+        return f"{url}?{urlencode(query)}"
+
 
 def _options(request, la, form_class=GapOptionsForm) -> Options:
     groups = selectors.pupil_groups()
@@ -91,7 +98,7 @@ def _status_summary(rows) -> list[str]:
 
 def _org_table(request, pairs, opts: Options, *, url, caption, prefix, table_class=OrgGapTable, extra=None,
                place="here"):
-    data = [record(row, opts.kind, name=str(org.name), url=url(org), extra=(extra(org, row) if extra else None))
+    data = [record(row, opts.kind, name=str(org.name), url=opts.carry(url(org)), extra=(extra(org, row) if extra else None))
             for org, row in pairs]
     table = table_class(data, focus_group=opts.focus, comparison_group=opts.comparison, caption=caption,
                         kind=opts.kind, prefix=prefix, place=place)

@@ -5,6 +5,8 @@ from .models import Plan, VisitReport
 
 
 class PlanTable(tables.Table):
+    caption = "Plans you can see"
+
     title = tables.Column(linkify=True)
     owner = tables.Column(accessor="owner_label", verbose_name="Owner", orderable=False)
     period = tables.Column(accessor="period", orderable=False)
@@ -17,6 +19,8 @@ class PlanTable(tables.Table):
 
 
 class VisitTable(tables.Table):
+    caption = "Visit reports you can see, newest first"
+
     visit_date = tables.DateColumn(format="j M Y", linkify=True, verbose_name="Date")
     school = tables.Column(accessor="school__name")
     adviser = tables.Column(accessor="adviser", orderable=False)

@@ -227,3 +227,9 @@ def test_priority_export_spells_out_each_reason_with_thresholds(role_client, dem
     assert "by at least 7.5 percentage points" in definitions
     assert "in each of the last 3 published years" in definitions
     assert "{" not in definitions
+
+
+def test_links_down_keep_the_chosen_group_comparator_and_measure(role_client, demo):
+    html = role_client("officer").get("/overview/?group=fsm&comparator=within&measure=ks2_rwm_high").content.decode()
+    area = demo.areas[0]
+    assert f'href="/areas/{area.pk}/?group=fsm&amp;comparator=within&amp;measure=ks2_rwm_high"' in html
