@@ -7,8 +7,8 @@ figures only change when an import is committed or rolled back.
 Invalidation: each entry is stamped with the *data version* — the import batches (count, last id, last
 commit, last rollback) and the last result / benchmark id — read in ONE query per request (remembered for
 the request; outside requests for a second). An import, a rollback or the demo generator changes it. Edits
-saved through the ORM in this process (admin) clear the cache through signals; other in-place edits are
-picked up within ``GAPMONITOR_FIGURE_CACHE_SECONDS``. Off when ``GAPMONITOR_FIGURE_CACHE`` is False (tests).
+saved through the ORM in this process (admin) clear the cache through signals; ORM edits in other processes
+change the data version too (through the result history), so other processes see them on their next request. Off when ``GAPMONITOR_FIGURE_CACHE`` is False (tests).
 """
 from __future__ import annotations
 
@@ -44,11 +44,15 @@ def data_version() -> tuple:
     from .models import Benchmark, ImportBatch, Result
 
     batch, result, benchmark = (m._meta.db_table for m in (ImportBatch, Result, Benchmark))
+    # Every ORM save of a result (admin, services) adds a history row: its newest id marks edits
+    # made in any process, so no process serves figures older than the last such edit.
+    result_history = Result.history.model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT COUNT(*) FROM {batch}), (SELECT MAX(id) FROM {batch}), "
             f"(SELECT MAX(committed_at) FROM {batch}), (SELECT MAX(rolled_back_at) FROM {batch}), "
-            f"(SELECT MAX(id) FROM {result}), (SELECT MAX(id) FROM {benchmark})"
+            f"(SELECT MAX(id) FROM {result}), (SELECT MAX(id) FROM {benchmark}), "
+            f"(SELECT MAX(history_id) FROM {result_history})"
         )
         value = (connection.alias,) + tuple(str(v) for v in cursor.fetchone())
     _version.update(value=value, at=time.monotonic())

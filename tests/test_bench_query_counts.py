@@ -86,3 +86,19 @@ def test_figure_cache_sees_an_import(demo):
     figure_cache.clear()
     assert after.cohort == before.cohort + 1
     assert after.numerator == before.numerator + 1
+
+
+@pytest.mark.django_db
+def test_an_edited_result_changes_the_data_version(demo):
+    """An ORM edit in any process (e.g. the admin in another worker) adds a history row, which changes
+    the data version every process checks before serving cached figures."""
+    from schools import figure_cache
+    from schools.models import Result
+
+    figure_cache.forget_version()
+    before = figure_cache.data_version()
+    result = Result.objects.filter(school__la=demo.la).first()
+    result.cohort += 1
+    result.save()
+    figure_cache.forget_version()
+    assert figure_cache.data_version() != before
