@@ -6,9 +6,8 @@ exports, so the page and its CSV/XLSX exports show the same figures. Figures com
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
