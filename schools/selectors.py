@@ -115,7 +115,7 @@ def sees_small_cohorts(user) -> bool:
 __all__ = [
     "visible_schools", "visible_las", "visible_areas", "visible_clusters", "get_visible_school",
     "get_visible_area", "get_visible_cluster", "get_visible_la", "default_la", "sees_small_cohorts",
-    "profile_of", "roles_of",
+    "profile_of", "roles_of", "import_la",
 ]
 
 
@@ -421,3 +421,18 @@ def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]
 
 
 __all__ += ["benchmark_sets"]
+
+
+def import_la(user) -> str | None:
+    """The LA code a user's imports of schools and results are limited to; ``None``: not limited.
+
+    A data manager imports for their own LA; an administrator (and the command line, which has no user) for any.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser or has_role(user, Role.ADMINISTRATOR):
+        return None
+    profile = profile_of(user)
+    if has_role(user, Role.DATA_MANAGER) and profile and profile.la_id:
+        return profile.la.code
+    return None

@@ -57,3 +57,15 @@ def collect(problems: list, mask, *, rows, column: str, values, reason: str, lev
     for row, value in zip(rows[selected], values[mask].tolist()):
         problems.append(Problem(row=int(row), column=column, value="" if value is None else str(value),
                                 reason=reason, level=level))
+
+
+class ImportRejected(Exception):
+    """The plan has errors (or the batch cannot be committed/rolled back): nothing was written."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class AlreadyDone(ImportRejected):
+    """The same request came twice (a double-click on Confirm): the first did it, the second changes nothing."""

@@ -7,8 +7,10 @@ cells and reported as warnings; longer rows (GIAS appends "Linked establishments
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +24,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 .xls
 # Markers the DfE and ONS use for "no figure". None of them is zero.
 MARKERS = ("SUPP", "NE", "NP", "NA", "LOWCOV", "NEW", "x", "c", "z", "low", "u", ":", "-", "..")
 MARKER_LOOKUP = {marker.lower(): marker for marker in MARKERS}
+# No figure in any file is this large: a bound that keeps every parsed number writable.
+MAX_FIGURE = 1e12
 
 
 class FileProblem(Exception):
@@ -49,7 +53,54 @@ class Table:
         return self.frame[name] if name in self.frame.columns else pd.Series("", index=self.frame.index)
 
 
+# --------------------------------------------------------------------------- limits
+@dataclass(frozen=True)
+class Limits:
+    """How big a file may be, so that a 50 MB upload is read in a bounded time and memory.
+
+    ``max_bytes``: the file; ``max_columns``: the header's width; ``max_cells``: rows × columns kept;
+    ``max_expanded``: an XLSX workbook's size once unzipped. ``None``: no limit.
+    """
+
+    max_bytes: int | None = None
+    max_columns: int | None = None
+    max_cells: int | None = None
+    max_expanded: int | None = None
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        from django.conf import settings
+
+        return cls(max_bytes=settings.GAPMONITOR_MAX_UPLOAD_BYTES,
+                   max_columns=getattr(settings, "GAPMONITOR_IMPORT_MAX_COLUMNS", 2_000),
+                   max_cells=getattr(settings, "GAPMONITOR_IMPORT_MAX_CELLS", 10_000_000),
+                   max_expanded=getattr(settings, "GAPMONITOR_IMPORT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024))
+
+    @classmethod
+    def none(cls) -> Limits:
+        return cls()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
 # --------------------------------------------------------------------------- file → rows
+def utf16_encoding(data: bytes) -> str | None:
+    """"utf-16" for a file with a UTF-16 byte-order mark or with every other byte zero (UTF-16 text without
+    one, as some exports write), else ``None``."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 8 and b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) >= 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
 def sniff_kind(data: bytes) -> str:
     """Tell CSV from XLSX by content, never by the file's extension."""
     if not data or not data.strip():
@@ -68,44 +119,97 @@ def sniff_kind(data: bytes) -> str:
         return "xlsx"
     if data.startswith(OLE_MAGIC):
         raise FileProblem("This is an old Excel 97–2003 (.xls) workbook: save it as .xlsx or CSV and upload again.")
+    if utf16_encoding(data):
+        return "csv"
     if b"\x00" in data[:4096]:
         raise FileProblem("This is not a CSV or XLSX file (it contains binary data).")
     return "csv"
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) first; Windows-1252 when the bytes are not UTF-8."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            "The file is not readable text: save it as CSV (UTF-8 or Windows-1252) or XLSX."
-        ) from exc
+def encoding_of(data: bytes) -> str:
+    """UTF-16 (by its byte-order mark or its zero bytes), UTF-8 (with or without BOM), else Windows-1252.
 
-
-def raw_rows(data: bytes) -> tuple[list[list[str]], str, str]:
-    """All rows of a CSV or the first sheet of an XLSX as lists of strings."""
-    kind = sniff_kind(data)
-    if kind == "xlsx":
+    Checked in 1 MB pieces, so that a large file is never held twice as text."""
+    utf16 = utf16_encoding(data)
+    candidates = [utf16] if utf16 else ["utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8", "cp1252"]
+    view = memoryview(data)
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            sheet = pd.read_excel(io.BytesIO(data), header=None, dtype=str, sheet_name=0, engine="openpyxl")
-        except Exception as exc:  # a zip that is not a workbook, a damaged file…
-            raise FileProblem(f"The file looks like a spreadsheet but could not be opened as XLSX ({exc}).") from exc
-        sheet = sheet.fillna("")
-        return [list(row) for row in sheet.itertuples(index=False, name=None)], kind, ""
-    text, encoding = decode(data)
+            for start in range(0, len(data), 1 << 20):
+                decoder.decode(view[start:start + (1 << 20)], final=start + (1 << 20) >= len(data))
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise FileProblem(
+        f"The file is not readable text{' as UTF-16' if utf16 else ''}: save it as CSV (UTF-8, UTF-16 or "
+        f"Windows-1252) or XLSX.")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The whole file as text, and its encoding."""
+    encoding = encoding_of(data)
+    return data.decode(encoding), encoding
+
+
+def _csv_rows(data: bytes) -> tuple[Iterator[list[str]], str]:
+    encoding = encoding_of(data)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    head = stream.read(4096)
+    stream.seek(0)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.count(",") == 0 else csv.excel
+        dialect = csv.Sniffer().sniff(head, delimiters=",;\t") if head.count(",") == 0 else csv.excel
     except csv.Error:
         dialect = csv.excel
+    return csv.reader(stream, dialect), encoding
+
+
+def _excel_text(value) -> str:
+    """A cell as pandas' ``read_excel(dtype=str)`` writes it: whole numbers without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as exc:
-        raise FileProblem(f"The file is not a valid CSV file ({exc}).") from exc
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(m.file_size for m in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise FileProblem(f"The file looks like a spreadsheet but could not be opened as XLSX ({exc}).") from exc
+    if limits.max_expanded is not None and expanded > limits.max_expanded:
+        raise FileProblem(
+            f"The workbook expands to {_megabytes(expanded)} when opened; the most accepted is "
+            f"{_megabytes(limits.max_expanded)}. Save the sheet you need as CSV, or split the file.")
+    try:
+        # Read-only mode streams the sheet row by row instead of building every cell as an object first.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_excel_text(v) for v in row]
+        book.close()
+    except FileProblem:
+        raise
+    except Exception as exc:  # a zip that is not a workbook, a damaged file…
+        raise FileProblem(f"The file looks like a spreadsheet but could not be opened as XLSX ({exc}).") from exc
+
+
+def raw_rows(data: bytes, limits: Limits | None = None) -> tuple[Iterator[list[str]], str, str]:
+    """The rows of a CSV or of the first sheet of an XLSX, as lists of strings, one at a time."""
+    limits = limits or Limits.none()
+    if limits.max_bytes is not None and len(data) > limits.max_bytes:
+        raise FileProblem(f"The file is {_megabytes(len(data))}; the largest file accepted is "
+                          f"{_megabytes(limits.max_bytes)}.")
+    kind = sniff_kind(data)
+    if kind == "xlsx":
+        return _xlsx_rows(data, limits), kind, ""
+    rows, encoding = _csv_rows(data)
     return rows, kind, encoding
 
 
@@ -113,42 +217,57 @@ def _clean_header(cells: list[str]) -> list[str]:
     return [str(c).replace("\ufeff", "").strip() for c in cells]
 
 
-def read_table(data: bytes, *, header_contains: tuple[str, ...] = (), max_header_search: int = 10) -> Table:
+def read_table(data: bytes, *, header_contains: tuple[str, ...] = (), max_header_search: int = 10,
+               limits: Limits | None = None) -> Table:
     """Parse bytes into a :class:`Table`.
 
     The header is the first non-blank row, or — when ``header_contains`` names columns — the first of the
     first ``max_header_search`` rows containing all of them (the statistical-neighbour workbook has two
-    rows of column letters above its header).
+    rows of column letters above its header). ``limits`` bound the header's width and the cells kept; each
+    distinct cell text is kept once, so repeated values ("SUPP", "", small numbers) cost one pointer each.
     """
-    rows, kind, encoding = raw_rows(data)
-    header_index = None
+    limits = limits or Limits.none()
+    rows, kind, encoding = raw_rows(data, limits)
+    try:
+        return _read_rows(rows, kind, encoding, header_contains, max_header_search, limits)
+    except csv.Error as exc:
+        raise FileProblem(f"The file is not a valid CSV file ({exc}).") from exc
+
+
+def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits: Limits) -> Table:
+    header = None
+    header_index = -1
+    seen_any = False
     for index, row in enumerate(rows):
+        if limits.max_columns is not None and len(row) > 10 * limits.max_columns:
+            raise FileProblem(f"Row {index + 1} has {len(row):,} cells; the most columns accepted is "
+                              f"{limits.max_columns:,}. Check the file is the one you meant.")
         cells = _clean_header(row)
         if not any(cells):
             continue
-        if not header_contains:
-            header_index = index
-            break
-        if all(name in cells for name in header_contains):
-            header_index = index
+        seen_any = True
+        if not header_contains or all(name in cells for name in header_contains):
+            header, header_index = cells, index
             break
         if index >= max_header_search:
             break
-    if header_index is None:
-        if not any(any(str(c).strip() for c in row) for row in rows):
+    if header is None:
+        if not seen_any:
             raise FileProblem("The file is empty.")
         if header_contains:
             raise FileProblem(
                 f"No header row found: expected a row with the columns {', '.join(header_contains)}."
             )
         raise FileProblem("The file has no header row.")
-    header = _clean_header(rows[header_index])
     # Trailing unnamed columns (Excel exports often add them) are dropped; other blanks get a name.
     while header and not header[-1]:
         header.pop()
     width = len(header)
     if width == 0:
         raise FileProblem("The file has no header row.")
+    if limits.max_columns is not None and width > limits.max_columns:
+        raise FileProblem(f"The header has {width:,} columns; the most accepted is {limits.max_columns:,}. "
+                          "Check the file is the one you meant.")
     header = [name or f"(column {i + 1})" for i, name in enumerate(header)]
     seen: dict[str, int] = {}
     unique = []
@@ -160,10 +279,21 @@ def read_table(data: bytes, *, header_contains: tuple[str, ...] = (), max_header
             seen[name] = 0
             unique.append(name)
 
+    max_rows = None if limits.max_cells is None else max(1, limits.max_cells // width)
+    texts: dict[str, str] = {}
     body, numbers, warnings = [], [], []
-    for offset, row in enumerate(rows[header_index + 1:]):
+    for offset, row in enumerate(rows):
         file_row = header_index + 2 + offset
-        cells = [str(c).strip() for c in row]
+        if len(row) > width:
+            extra = [c for c in row[width:] if c and c.strip()]
+            if extra:
+                warnings.append(Problem(
+                    row=file_row, column="", value=", ".join(c.strip() for c in extra[:10])[:80],
+                    reason=f"Row has {len(row)} cells but the header {width}: the extra cells are ignored.",
+                    level=Problem.WARNING,
+                ))
+            row = row[:width]
+        cells = [texts.setdefault(c, c) for c in (str(c).strip() for c in row)]
         if not any(cells):
             continue
         if len(cells) < width:
@@ -172,19 +302,15 @@ def read_table(data: bytes, *, header_contains: tuple[str, ...] = (), max_header
                 reason=f"Row has {len(cells)} of {width} cells (truncated): the missing cells are treated as missing.",
                 level=Problem.WARNING,
             ))
-            cells = cells + [""] * (width - len(cells))
-        elif len(cells) > width:
-            extra = [c for c in cells[width:] if c]
-            if extra:
-                warnings.append(Problem(
-                    row=file_row, column="", value=", ".join(extra)[:80],
-                    reason=f"Row has {len(cells)} cells but the header {width}: the extra cells are ignored.",
-                    level=Problem.WARNING,
-                ))
-            cells = cells[:width]
+            cells.extend([""] * (width - len(cells)))
         body.append(cells)
         numbers.append(file_row)
+        if max_rows is not None and len(body) > max_rows:
+            raise FileProblem(f"The file has more than {max_rows:,} rows of {width:,} columns "
+                              f"({limits.max_cells:,} cells is the most accepted): split it, or leave out the "
+                              "columns you do not need.")
     frame = pd.DataFrame(body, columns=unique, dtype=object) if body else pd.DataFrame(columns=unique, dtype=object)
+    del body
     return Table(columns=unique, frame=frame, row_numbers=np.asarray(numbers, dtype=np.int64), kind=kind,
                  encoding=encoding, warnings=warnings)
 
@@ -207,6 +333,8 @@ def parse_figures(cells: pd.Series) -> Parsed:
     code = text.str.lower().map(MARKER_LOOKUP)
     cleaned = text.str.replace(",", "", regex=False).str.rstrip("%").str.strip()
     number = pd.to_numeric(cleaned.where(code.isna() & ~blank), errors="coerce")
+    # "inf", "nan" and numbers too large for any figure are not figures (1e22 would overflow on writing).
+    number = number.where(np.isfinite(number.astype(float)) & (number.abs() < MAX_FIGURE))
     invalid = ~blank & code.isna() & number.isna()
     number = number.where(~invalid)
     return Parsed(number=number.astype(float), code=code.fillna("").astype(str), blank=blank, invalid=invalid)

@@ -1,7 +1,9 @@
 """The school register: a "Get Information About Schools" establishment extract (+ optional Area, Cluster).
 
 New schools are created, known schools updated, closed schools marked closed — never deleted. A school
-missing from the file is left alone (an extract may cover part of the LA).
+missing from the file is left alone (an extract may cover part of the LA), and so is every field whose
+column the file does not have. Establishments that are not schools (children's centres, colleges, schools
+overseas: ``fixtures/gias_not_schools.csv``) are skipped and counted.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class RegisterPlan:
     columns: set[str]  # the School fields the file gives
     new_las: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # establishment type → rows skipped (not schools)
 
     def of(self, action: str) -> list[dict]:
         return [r for r in self.rows if r["action"] == action]
@@ -37,11 +40,29 @@ class RegisterPlan:
     def counts(self) -> dict[str, int]:
         return {a: len(self.of(a)) for a in ("created", "updated", "unchanged")}
 
+    @property
+    def field_changes(self) -> dict[str, int]:
+        """How many known schools each field would change in (every field, for the preview)."""
+        out: dict[str, int] = {}
+        for record in self.of("updated"):
+            for name in record["changes"]:
+                out[name] = out.get(name, 0) + 1
+        return dict(sorted(out.items()))
 
-def _phase(phase_name: str, type_name: str, phases, types) -> str:
+
+def not_school_types() -> dict[str, str]:
+    """GIAS establishment type (lower case) → why it is not imported as a school."""
+    return {r["gias_name"].lower(): r["reason"] for r in mapping._rows("gias_not_schools.csv")}
+
+
+def _phase(phase_name: str, type_name: str, phases, types, *, has_phase: bool) -> str | None:
+    """The phase from the establishment type (special, PRU) or the phase column; ``None`` when the file
+    does not say (no phase column and a type that does not decide it): the school's phase is left alone."""
     by_type = types.get(type_name.lower())
     if by_type:
         return by_type
+    if not has_phase:
+        return None
     return phases.get(phase_name.lower(), School.Phase.OTHER)
 
 
@@ -75,7 +96,8 @@ def parse_register(table: Table, *, known_las: dict[str, str]) -> RegisterPlan:
         given.add("laestab")
     if table.has("TypeOfEstablishment (name)"):
         given.add("school_type")
-    if table.has("PhaseOfEducation (name)") or table.has("TypeOfEstablishment (name)"):
+    has_phase = table.has("PhaseOfEducation (name)")
+    if has_phase or table.has("TypeOfEstablishment (name)"):
         given.add("phase")
     if table.has("EstablishmentStatus (name)"):
         given.add("status")
@@ -98,8 +120,13 @@ def parse_register(table: Table, *, known_las: dict[str, str]) -> RegisterPlan:
     status_name = table.column("EstablishmentStatus (name)").str.strip()
     area = table.column("Area").str.strip()
     cluster = table.column("Cluster").str.strip()
+    not_schools = not_school_types()
+    skipped: dict[str, int] = {}
     for i in range(len(frame)):
         if not valid[i]:
+            continue
+        if type_name.iloc[i].lower() in not_schools:
+            skipped[type_name.iloc[i]] = skipped.get(type_name.iloc[i], 0) + 1
             continue
         code = la.iloc[i]
         if code not in known_las and code not in new_las:
@@ -110,13 +137,17 @@ def parse_register(table: Table, *, known_las: dict[str, str]) -> RegisterPlan:
             "urn": int(urn_text.iloc[i]), "row": int(rows[i]), "la_code": code,
             "laestab": f"{code}{estab.iloc[i]}"[:7] if estab.iloc[i] else "",
             "name": names.iloc[i][:200], "school_type": type_name.iloc[i][:120],
-            "phase": _phase(phase_name.iloc[i], type_name.iloc[i], phases, types),
+            "phase": _phase(phase_name.iloc[i], type_name.iloc[i], phases, types, has_phase=has_phase),
             "status": School.Status.CLOSED if status_name.iloc[i].lower() in CLOSED_STATUSES else School.Status.OPEN,
             "number_on_roll": None if pd.isna(number) else int(number),
             "fsm_percent": None if pd.isna(percent) else str(Decimal(f"{percent:.1f}")),
             "area": area.iloc[i] or None, "cluster": cluster.iloc[i] or None,
         })
-    return RegisterPlan(records, given, new_las=new_las, problems=problems)
+    if skipped:
+        listed = ", ".join(f"{name} {count}" for name, count in sorted(skipped.items()))
+        problems.append(Problem(row=None, column="TypeOfEstablishment (name)", value="", level=Problem.WARNING,
+                                reason=f"{sum(skipped.values())} establishment(s) skipped: not schools ({listed})."))
+    return RegisterPlan(records, given, new_las=new_las, problems=problems, skipped=skipped)
 
 
 def current_values(school: School) -> dict:
@@ -142,7 +173,8 @@ def diff_register(plan: RegisterPlan) -> RegisterPlan:
             record["changes"] = {}
             continue
         before = current_values(school)
-        changes = {f: (before[f], record[f]) for f in FIELDS if f in plan.columns and before[f] != record[f]}
+        changes = {f: (before[f], record[f]) for f in FIELDS
+                   if f in plan.columns and before[f] != record[f] and not (f == "phase" and record[f] is None)}
         record["id"] = school.pk
         record["previous"] = before
         record["changes"] = changes
