@@ -15,6 +15,7 @@ from django.db import connection
 
 from ..models import AcademicYear, Benchmark, Measure, PupilGroup, Result, School
 from ..reference_data import FIRST_YEAR, LAST_YEAR
+from .bounds import check_bounds
 from .problems import Problem, collect
 
 RESULT, BENCHMARK = "result", "benchmark"
@@ -81,6 +82,7 @@ def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Pr
     average = unit == Measure.Unit.AVERAGE
 
     cohort, achievers, points, value = (facts[f].astype(float) for f in NUMBER_FIELDS)
+    check_bounds(facts, ref, problems, value_column=value_column, count_column=count_column)
     collect(problems, cohort < 0, rows=rows, column=count_column, values=cohort,
             reason="Negative pupil count.")
     collect(problems, cohort.notna() & (np.floor(cohort) != cohort), rows=rows, column=count_column, values=cohort,

@@ -24,8 +24,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 .xls
 # Markers the DfE and ONS use for "no figure". None of them is zero.
 MARKERS = ("SUPP", "NE", "NP", "NA", "LOWCOV", "NEW", "x", "c", "z", "low", "u", ":", "-", "..")
 MARKER_LOOKUP = {marker.lower(): marker for marker in MARKERS}
-# No figure in any file is this large: a bound that keeps every parsed number writable.
-MAX_FIGURE = 1e12
 
 
 class FileProblem(Exception):
@@ -333,8 +331,8 @@ def parse_figures(cells: pd.Series) -> Parsed:
     code = text.str.lower().map(MARKER_LOOKUP)
     cleaned = text.str.replace(",", "", regex=False).str.rstrip("%").str.strip()
     number = pd.to_numeric(cleaned.where(code.isna() & ~blank), errors="coerce")
-    # "inf", "nan" and numbers too large for any figure are not figures (1e22 would overflow on writing).
-    number = number.where(np.isfinite(number.astype(float)) & (number.abs() < MAX_FIGURE))
+    # "inf" and "nan" are not figures (the ranges of real figures are checked in bounds.py).
+    number = number.where(np.isfinite(number.astype(float)))
     invalid = ~blank & code.isna() & number.isna()
     number = number.where(~invalid)
     return Parsed(number=number.astype(float), code=code.fillna("").astype(str), blank=blank, invalid=invalid)

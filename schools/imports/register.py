@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..models import School
 from . import mapping
+from .bounds import MAX_PUPILS
 from .problems import Problem, collect
 from .readers import Table, parse_figures
 from .results import require
@@ -23,6 +24,9 @@ REQUIRED = ["URN", "LA (code)", "EstablishmentName"]
 FIELDS = ("la_code", "laestab", "name", "phase", "school_type", "status", "number_on_roll", "fsm_percent",
           "area", "cluster")
 CLOSED_STATUSES = {"closed"}
+FIELD_LABELS = {"la_code": "LA", "laestab": "LA establishment number", "name": "Name", "phase": "Phase",
+                "school_type": "Type of establishment", "status": "Status", "number_on_roll": "Pupils on roll",
+                "fsm_percent": "FSM %", "area": "Area", "cluster": "Cluster"}
 
 
 @dataclass
@@ -83,9 +87,10 @@ def parse_register(table: Table, *, known_las: dict[str, str]) -> RegisterPlan:
     collect(problems, names == "", rows=rows, column="EstablishmentName", values=names,
             reason="A school needs a name.")
     pupils = parse_figures(table.column("NumberOfPupils"))
-    bad_pupils = pupils.invalid | (pupils.number < 0) | (pupils.number.notna() & (pupils.number % 1 != 0))
+    bad_pupils = (pupils.invalid | (pupils.number < 0) | (pupils.number > MAX_PUPILS)
+                  | (pupils.number.notna() & (pupils.number % 1 != 0)))
     collect(problems, bad_pupils, rows=rows, column="NumberOfPupils", values=table.column("NumberOfPupils"),
-            reason="Number of pupils must be a whole number (or blank).")
+            reason=f"Number of pupils must be a whole number from 0 to {MAX_PUPILS:,} (or blank).")
     fsm = parse_figures(table.column("PercentageFSM"))
     bad_fsm = fsm.invalid | (fsm.number < 0) | (fsm.number > 100)
     collect(problems, bad_fsm, rows=rows, column="PercentageFSM", values=table.column("PercentageFSM"),

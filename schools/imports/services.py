@@ -25,7 +25,7 @@ from .la_codes import la_name
 from .locking import import_transaction
 from .problems import AlreadyDone, ImportRejected, Problem
 from .readers import FileProblem, Limits, read_table
-from .register import RegisterPlan, diff_register, parse_register
+from .register import FIELD_LABELS, RegisterPlan, diff_register, parse_register
 from .results import Parsed, parse_dfe, parse_long_figures
 from .rollback import rollback_batch, rollback_blockers
 from .scope import check_scope, import_la
@@ -127,8 +127,9 @@ class ImportPlan:
         out = {"counts": self.counts, "new_las": [{"code": c, "name": n} for c, n in sorted(self.new_las.items())],
                "fingerprint": plan_fingerprint(self)}
         if self.register is not None:
-            out["field_changes"] = self.register.field_changes
-            out["skipped_types"] = self.register.skipped
+            out["field_changes"] = [{"field": f, "label": FIELD_LABELS.get(f, f), "schools": n}
+                                    for f, n in self.register.field_changes.items()]
+            out["skipped_types"] = [{"type": t, "count": n} for t, n in sorted(self.register.skipped.items())]
             out["new_schools"] = [_school_brief(r) for r in self.register.of("created")][:1000]
             out["updated_schools"] = [
                 {**_school_brief(r), "changes": [
@@ -159,7 +160,7 @@ def _text(value) -> str:
 
 def _school_brief(record: dict) -> dict:
     return {"urn": record["urn"], "name": record["name"], "la": record.get("la_code", ""),
-            "phase": record.get("phase", ""), "row": record.get("row")}
+            "phase": record.get("phase") or "", "row": record.get("row")}
 
 
 def _by_measure(diff: Diff) -> list[dict]:
@@ -373,12 +374,13 @@ STALE_MESSAGE = ("The data changed since this preview — preview again: nothing
                  "below now shows what confirming would do.")
 
 
-def confirm_batch(*, batch: ImportBatch, user) -> ImportBatch:
+def confirm_batch(*, batch: ImportBatch, user, fingerprint: str | None = None) -> ImportBatch:
     """Commit a previewed upload, once.
 
-    Holding the import lock, the file's plan is built again and compared with the preview: if another import or
-    a rollback changed the data meanwhile, nothing is written and the preview is refreshed ("preview again").
-    A second confirm of the same batch (a double-click) finds it committed and changes nothing.
+    Holding the import lock, the file's plan is built again and compared with the preview the user saw
+    (``fingerprint``, sent by the confirm form; else the last preview kept): if another import or a rollback
+    changed the data meanwhile, nothing is written and the preview is refreshed ("preview again"). A second
+    confirm of the same batch (a double-click) finds it committed, or its preview refreshed, and changes nothing.
     """
     outcome = None
     with import_transaction():
@@ -387,6 +389,9 @@ def confirm_batch(*, batch: ImportBatch, user) -> ImportBatch:
             raise AlreadyDone(f"Import #{batch.pk} was already confirmed: nothing more to do.")
         if batch.status != ImportBatch.Status.PREVIEWED:
             raise ImportRejected("Only a previewed import can be confirmed.")
+        seen = fingerprint or (batch.summary or {}).get("fingerprint")
+        if seen != (batch.summary or {}).get("fingerprint"):
+            raise AlreadyDone(STALE_MESSAGE)  # this preview was refreshed since the user saw it
         data = stored_bytes(batch)
         if sha256(data) != batch.sha256:
             raise ImportRejected("The kept file has changed since the preview: upload it again.")
@@ -396,7 +401,7 @@ def confirm_batch(*, batch: ImportBatch, user) -> ImportBatch:
             batch.status = ImportBatch.Status.FAILED
             outcome = ImportRejected(f"The file now has {len(plan.errors)} error(s): nothing was imported.",
                                      plan.errors)
-        elif plan_fingerprint(plan) != (batch.summary or {}).get("fingerprint"):
+        elif plan_fingerprint(plan) != seen:
             outcome = ImportRejected(STALE_MESSAGE)
         if outcome is not None:
             for name, value in _preview_fields(plan).items():

@@ -13,7 +13,9 @@ from ..roles import IMPORT_ROLES, has_role
 from . import mapping
 from .forms import UploadForm
 from .problems import Problem, problems_csv
-from .services import ImportRejected, confirm_batch, discard_preview, rollback_batch, rollback_blockers, stage_upload
+from .services import (
+    AlreadyDone, ImportRejected, confirm_batch, discard_preview, rollback_batch, rollback_blockers, stage_upload,
+)
 
 TEMPLATES = {"long": "long_template.csv", "benchmarks": "benchmarks_template.csv"}
 PROBLEMS_SHOWN = 500
@@ -68,7 +70,9 @@ def batch_detail(request, pk):
 def confirm(request, pk):
     batch = get_object_or_404(ImportBatch, pk=pk)
     try:
-        batch = confirm_batch(batch=batch, user=request.user)
+        batch = confirm_batch(batch=batch, user=request.user, fingerprint=request.POST.get("fingerprint") or None)
+    except AlreadyDone as exc:
+        messages.info(request, str(exc))
     except ImportRejected as exc:
         messages.error(request, str(exc))
     else:
@@ -94,6 +98,8 @@ def rollback(request, pk):
     batch = get_object_or_404(ImportBatch, pk=pk)
     try:
         rollback_batch(batch=batch, user=request.user)
+    except AlreadyDone as exc:
+        messages.info(request, str(exc))
     except ImportRejected as exc:
         messages.error(request, str(exc))
     else:

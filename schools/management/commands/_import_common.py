@@ -3,17 +3,30 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from schools.imports.readers import Limits
 from schools.imports.services import ImportRejected, import_file
 
+NO_LIMITS_HELP = ("Lift the size limits of web uploads (file size, columns, cells, unzipped XLSX size): for an "
+                  "administrator loading a file known to be large.")
 
-def run(command, path: str, *, format: str, results_year=None, dry_run=False, verbosity=1):
+
+def add_limits_argument(parser):
+    parser.add_argument("--no-limits", action="store_true", help=NO_LIMITS_HELP)
+
+
+def run(command, path: str, *, format: str, results_year=None, dry_run=False, verbosity=1, no_limits=False):
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"No such file: {path}")
+    limits = Limits.none() if no_limits else Limits.from_settings()
+    size = file.stat().st_size
+    if limits.max_bytes is not None and size > limits.max_bytes:
+        raise CommandError(f"{file.name} is {size / 1048576:,.1f} MB; the largest file accepted is "
+                           f"{limits.max_bytes / 1048576:,.1f} MB (--no-limits lifts the limit).")
     data = file.read_bytes()
     try:
         plan, batch = import_file(data=data, file_name=file.name, format=format, results_year=results_year,
-                                  dry_run=dry_run)
+                                  dry_run=dry_run, limits=limits)
     except ImportRejected as exc:
         raise CommandError(str(exc)) from exc
     out, err = command.stdout, command.stderr

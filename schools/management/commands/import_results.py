@@ -1,7 +1,7 @@
 """python manage.py import_results FILE [--format …] [--year YEAR] [--dry-run]"""
 from django.core.management.base import BaseCommand
 
-from ._import_common import run
+from ._import_common import add_limits_argument, run
 
 FORMATS = ["auto", "long", "dfe-ks2", "dfe-ks4", "benchmarks", "lait"]
 
@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=None,
                             help="Results year for DfE files (2019 for 2018-19); default: from the file name.")
         parser.add_argument("--dry-run", action="store_true", help="Check and show what would change; write nothing.")
+        add_limits_argument(parser)
 
     def handle(self, *args, **options):
         run(self, options["file"], format=options["format"], results_year=options["year"],
-            dry_run=options["dry_run"], verbosity=options["verbosity"])
+            dry_run=options["dry_run"], verbosity=options["verbosity"],
+            no_limits=options["no_limits"])

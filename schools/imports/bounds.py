@@ -1,0 +1,68 @@
+"""Ranges every figure must be in, checked when a file is read: a cohort of 3e9 or a scaled score of 500 is an
+error in the preview (row and column named), never a failure when the figures are written.
+
+Ranges by measure are data (``fixtures/measure_ranges.csv``: a measure code or pattern, or ``unit:<unit>``).
+"""
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from functools import lru_cache
+
+import pandas as pd
+
+from ..models import Measure
+from .mapping import _rows
+from .problems import collect
+
+# No group of pupils in any published file is larger (England's KS2 cohort is about 650,000).
+MAX_PUPILS = 1_000_000
+
+
+@lru_cache(maxsize=1)
+def _ranges() -> tuple[list[tuple[str, float, float]], dict[str, tuple[float, float]]]:
+    by_code, by_unit = [], {}
+    for row in _rows("measure_ranges.csv"):
+        low, high = float(row["low"]), float(row["high"])
+        if row["measure"].startswith("unit:"):
+            by_unit[row["measure"][5:]] = (low, high)
+        else:
+            by_code.append((row["measure"], low, high))
+    return by_code, by_unit
+
+
+def measure_range(measure: Measure) -> tuple[float, float]:
+    """(lowest, highest) value a figure of this measure can have."""
+    by_code, by_unit = _ranges()
+    for pattern, low, high in by_code:
+        if fnmatch(measure.code, pattern):
+            return low, high
+    return by_unit.get(measure.unit, (-1e6, 1e6))
+
+
+def check_bounds(facts: pd.DataFrame, ref, problems: list, *, value_column: str = "value",
+                 count_column: str = "cohort") -> None:
+    """One error per figure outside its range (percentages are checked with the other percentage rules)."""
+    rows = facts["row"].to_numpy()
+    cohort, achievers, points, value = (facts[f].astype(float) for f in ("cohort", "achievers", "points", "value"))
+    collect(problems, cohort > MAX_PUPILS, rows=rows, column=count_column, values=facts["cohort"],
+            reason=f"A pupil count must be from 0 to {MAX_PUPILS:,}.")
+    collect(problems, achievers > MAX_PUPILS, rows=rows, column="achievers", values=facts["achievers"],
+            reason=f"A count of pupils must be from 0 to {MAX_PUPILS:,}.")
+    ranges = {code: measure_range(m) for code, m in ref.measures.items() if m.unit != Measure.Unit.PERCENT}
+    low = facts["measure"].map({c: r[0] for c, r in ranges.items()})
+    high = facts["measure"].map({c: r[1] for c, r in ranges.items()})
+    outside = value.notna() & low.notna() & ((value < low) | (value > high))
+    if outside.any():
+        for row, shown, code, a, b in zip(rows[outside.to_numpy()], facts.loc[outside, "value"],
+                                          facts.loc[outside, "measure"], low[outside], high[outside]):
+            problems.append(_problem(int(row), value_column, shown,
+                                     f"Outside the range of {code}: from {a:g} to {b:g}."))
+    too_many_points = points.notna() & high.notna() & (points.abs() > high.abs() * MAX_PUPILS)
+    collect(problems, too_many_points, rows=rows, column="points", values=facts["points"],
+            reason="More points than the largest cohort could score.")
+
+
+def _problem(row, column, value, reason):
+    from .problems import Problem
+
+    return Problem(row=row, column=column, value=f"{float(value):g}", reason=reason)
