@@ -119,11 +119,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue instead of failing with "database is locked": every transaction takes the write lock when
     # it begins (IMMEDIATE, so a read-then-write transaction cannot deadlock) and waits up to SQLITE_TIMEOUT
     # seconds for it; write-ahead logging lets readers go on reading while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
+    SQLITE_OPTIONS = {
         "transaction_mode": "IMMEDIATE",
         "timeout": int(os.environ.get("SQLITE_TIMEOUT", "30")),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-    })
+    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

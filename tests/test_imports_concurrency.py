@@ -9,6 +9,7 @@ import sqlite3
 import threading
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connection, connections
 from django.test import Client
@@ -42,19 +43,21 @@ def threaded_db(transactional_db, tmp_path):
         yield
         return
     connection.ensure_connection()
+    assert settings.SQLITE_OPTIONS["transaction_mode"] == "IMMEDIATE"
     memory = connection.connection
     path = tmp_path / "threads.sqlite3"
     target = sqlite3.connect(path)
     memory.backup(target)
     target.close()
-    original = connection.settings_dict["NAME"]
+    original, options = connection.settings_dict["NAME"], connection.settings_dict["OPTIONS"]
     connection.settings_dict["NAME"] = str(path)
+    connection.settings_dict["OPTIONS"] = {**options, **settings.SQLITE_OPTIONS}  # as the site runs
     connection.connection = None
     try:
         yield
     finally:
         connection.close()
-        connection.settings_dict["NAME"] = original
+        connection.settings_dict["NAME"], connection.settings_dict["OPTIONS"] = original, options
         connection.connection = memory
 
 
