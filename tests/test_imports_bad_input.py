@@ -2,6 +2,7 @@
 with an error (CommandError: exit status 1, no traceback), and files built to exhaust memory are refused
 within a stated bound (measured in a subprocess: its peak resident memory, ``ru_maxrss``)."""
 import io
+import os
 import subprocess
 import sys
 import textwrap
@@ -153,6 +154,13 @@ def test_million_column_csv_is_refused_in_bounded_memory(tmp_path):
     message, megabytes = peak(path)
     assert "1,000,000 cells; the most columns accepted is 2,000" in message
     assert megabytes < MEMORY_BOUND_MB, megabytes
+    # The command line: the same message, exit status 1, no traceback.
+    done = subprocess.run([sys.executable, "manage.py", "import_results", str(path), "--dry-run"], cwd=REPO,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "gapmonitor.test_settings"})
+    assert done.returncode == 1
+    assert "Row 1 has 1,000,000 cells; the most columns accepted is 2,000" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_xlsx_that_expands_hugely_is_refused_in_bounded_memory(tmp_path):
