@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from schools.imports.services import build_plan, import_file
-from schools.models import ImportBatch, LocalAuthority, Profile, Result, School
+from schools.models import Benchmark, ImportBatch, LocalAuthority, Profile, Result, School
 from schools.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +110,7 @@ def test_new_la_without_a_name_takes_its_name_from_the_la_code_list(db):
     plan, batch = import_file(data=text.encode(), file_name="ks4_2018-2019_850.csv", format="dfe-ks4")
     assert not plan.errors, plan.errors
     assert LocalAuthority.objects.get(code="850").name == "Hampshire"
+    assert Benchmark.objects.filter(geography_code="850").values_list("geography_name", flat=True)[0] == "Hampshire"
 
 
 def test_a_data_manager_imports_for_their_own_la_only(school):

@@ -249,6 +249,7 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
     plan.problems.extend(parsed.problems)
     plan.new_schools = parsed.new_schools
     plan.new_las = {code: la_name(code, name) for code, name in parsed.new_las.items()}
+    _name_las(parsed.facts)
     # Every row is checked even when parsing found errors: all problems are reported in one pass.
     parsed.facts = complete_and_validate(parsed.facts, ref, plan.problems,
                                          check_codes=plan.format in (Format.LONG, Format.BENCHMARKS))
@@ -266,6 +267,15 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
     if not plan.has_errors:
         plan.diff = fact_ops.diff_facts(parsed.facts, ref, school_ids=school_ids)
     return plan
+
+
+def _name_las(facts: pd.DataFrame) -> None:
+    """An LA row without a name (KS4 files) is named from the LA code list."""
+    if not len(facts) or "geography_name" not in facts:
+        return
+    unnamed = (facts["kind"] == "la") & (facts["geography_name"].fillna("") == "")
+    if unnamed.any():
+        facts.loc[unnamed, "geography_name"] = [la_name(code) for code in facts.loc[unnamed, "geography_code"]]
 
 
 def diff_neighbours(links: pd.DataFrame) -> NeighbourDiff:
