@@ -4,7 +4,6 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.test import Client
 from django.urls import reverse
 
 from schools.imports.services import build_plan, import_file

@@ -14,7 +14,7 @@ def _megabytes(size: int) -> str:
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="File",
-        help_text="CSV (UTF-8, UTF-8 with BOM or Windows-1252) or XLSX. Nothing is written until you confirm.",
+        help_text="CSV (UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252) or XLSX. Nothing is written until you confirm.",
     )
     format = forms.ChoiceField(
         label="Format", choices=[("auto", "Detect from the header")] + UPLOAD_FORMATS, initial="auto",
