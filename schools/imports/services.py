@@ -420,6 +420,8 @@ def confirm_batch(*, batch: ImportBatch, user, fingerprint: str | None = None) -
         else:
             batch = commit_plan(plan=plan, user=user, batch=batch)
     if outcome is not None:
+        if batch.status == ImportBatch.Status.FAILED:
+            _discard_file(batch)
         raise outcome
     _discard_file(batch)
     return batch
