@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from schools import selectors
 from schools.exports import safe_cell
-from schools.gaps import build_row, suppress, suppression_threshold
+from schools.gaps import suppress, suppression_threshold
+from schools.judgements import build_row
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
 
 FIELDS = [
