@@ -91,7 +91,9 @@ def _outcome(m, t) -> str:
     if t.classification == TrendClass.LEAD_GREW:
         return f"their lead grew by {size}, to {end}"
     if t.classification == TrendClass.LEAD_SHRANK:
-        return f"their lead shrank by {size}, to {end}" if round(t.gap_end, 1) else f"their lead of {number(-t.gap_start)} is gone"
+        if round(t.gap_end, 1):
+            return f"their lead shrank by {size}, to {end}"
+        return f"their lead of {number(-t.gap_start)} is gone"
     if t.classification == TrendClass.WIDENING:
         if t.gap_start < 0:
             return f"their lead of {number(-t.gap_start)} turned into a gap of {end}"
@@ -139,6 +141,7 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
     where = f" in {place}" if place else ""
     count = pupil_count(focus_figure, m)
     pupils = f" ({count})" if count else ""
+    share = f", {count}" if count else ""
     name = m.short_name or m.name
     if not m.higher_is_better:
         other = row.current.national_comparison
@@ -148,7 +151,7 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
                 + (f" (England's {_group_phrase(row.focus_group).lower()}: {_value(m, row.current.national_focus)})"
                    if row.current.national_focus.value is not None else "") + ".")
     elif vs <= 0:
-        text = (f"{_group_phrase(row.focus_group)}{where} ({_value(m, focus_figure)}{pupils}) were "
+        text = (f"{_group_phrase(row.focus_group)}{where} ({_value(m, focus_figure)}{share}) were "
                 f"{'level with' if round(vs, 1) == 0 else f'{_units(m, vs)} ahead of'} "
                 f"{_group_phrase(row.comparison_group)} nationally in {name} in {row.year}.")
     else:
@@ -157,7 +160,7 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
             wider = vs - england
             compare = (f", {_units(m, wider)} {'wider' if wider > 0 else 'narrower'} than England's own gap of "
                        f"{number(england)}") if round(wider, 1) else ", the same as England's own gap"
-        text = (f"In {row.year}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}{pupils}) "
+        text = (f"In {row.year}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}{share}) "
                 f"were {_units(m, vs)} behind {_group_phrase(row.comparison_group)} nationally in {name}{compare}.")
     return Finding(text=text, significant=row.significant(Comparator.NATIONAL), kind="level", measure_code=m.code,
                    cohort=focus_figure.cohort or 0)

@@ -170,9 +170,9 @@ class LocalThreshold(models.Model):
     def definition(self) -> str:
         """The threshold in words, as a reason's definition shows it."""
         word = "below" if self.measure.higher_is_better else "above"
-        value = f"{self.value:g}{'%' if self.measure.is_percent else ''}"
+        value = f"{float(self.value):g}{'%' if self.measure.is_percent else ''}"
         return (f"{self.name} (set by {self.la.name}, adopted {self.adopted_on.day} {self.adopted_on:%B %Y}): "
-                f"{self.pupil_group.name.lower()}'s {self.measure.short_name or self.measure.name} {word} {value} "
+                f"{self.measure.short_name or self.measure.name} for {self.pupil_group.name.lower()} {word} {value} "
                 f"in {AcademicYear.label_for(self.results_year)}")
 
 

@@ -246,8 +246,8 @@ class OrgGapTable(GapTableBase):
 
     name = LinkColumn(verbose_name="Name", definition="The area, cluster or school.")
     stubborn = DefinedColumn(verbose_name="Stubborn gap",
-                             definition="Wider than England's gap in each of the last published, comparable years and not "
-                                        "narrowing.")
+                             definition="Wider than England's gap in each of the last published, comparable years "
+                                        "and not narrowing.")
 
     class Meta(GapTableBase.Meta):
         sequence = ("name", "...")

@@ -30,6 +30,7 @@ from .roles import LA_WIDE_ROLES, has_role
 from .tables import (
     BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, record,
 )
+from .trends import standing
 
 
 # --------------------------------------------------------------------------- shared set-up
@@ -197,12 +198,13 @@ def _benchmark_table(la, rows, opts: Options) -> dict | None:
         return None
     body = []
     for row in rows:
-        cells = [(figure_text(row.current.focus, row.measure), row.current.within)]
+        cells = [(figure_text(row.current.focus, row.measure), standing(row.measure, row.current.within))]
         for _label, _definition, figs in sets:
             focus = figs.get((row.year, row.measure.code, opts.focus.code))
             comparison = figs.get((row.year, row.measure.code, opts.comparison.code))
-            cells.append((figure_text(focus, row.measure), gap_of(row.measure, focus, comparison)))
-        cells.append((figure_text(row.current.national_focus, row.measure), row.national_gap))
+            cells.append((figure_text(focus, row.measure),
+                          standing(row.measure, gap_of(row.measure, focus, comparison))))
+        cells.append((figure_text(row.current.national_focus, row.measure), standing(row.measure, row.national_gap)))
         body.append({"measure": row.measure.short_name or row.measure.name, "year": row.year, "cells": cells})
     return {"headers": [la.name] + [label for label, _d, _f in sets] + ["England"],
             "definitions": [definition for _l, definition, _f in sets], "rows": body}
@@ -473,6 +475,15 @@ def gap_busters(request, table=None, fmt=None):
     return _respond(request, "schools/gap_busters.html", context, table, fmt)
 
 
+def _excess_words(excess: float | None) -> str:
+    """How the cluster's gap vs national compares with England's own gap, in words."""
+    if excess is None:
+        return ""
+    if round(excess, 1) == 0:
+        return "gap the same as England's"
+    return f"gap {abs(excess):.1f} {'wider' if excess > 0 else 'narrower'} than England's"
+
+
 @login_required
 def cluster_rag(request, table=None, fmt=None):
     user = request.user
@@ -494,6 +505,7 @@ def cluster_rag(request, table=None, fmt=None):
             row_cells.append({
                 "rating": rating, "label": RAG_LABELS[rating], "letter": RAG_LETTERS[rating], "row": row,
                 "excess": row.excess if row else None, "vs_national": row.current.vs_national if row else None,
+                "excess_text": _excess_words(row.excess) if row else "",
                 "trend": row.trend.label if row and row.trend else "No trend",
                 "value": figure_text(row.current.focus, m) if row else "–",
             })
