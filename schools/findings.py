@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .gaps import Comparator, GapRow, TrendClass
+from .gaps import Comparator
+from .judgements import GapRow
+from .trends import TrendClass
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ def _comparator_phrase(row: GapRow) -> str:
     return _group_phrase(row.comparison_group)
 
 
+def _theirs(row: GapRow, comparison: str) -> str:
+    """"other pupils'" here; "that of other pupils nationally" for a national comparator."""
+    return _possessive(comparison) if row.kind == Comparator.WITHIN else f"that of {comparison}"
+
+
 def pupil_count(figure, measure) -> str:
     """"4 of 9" (percentages with counts) or "9 pupils"; "" when the count is unknown (e.g. a published value)."""
     if figure is None or figure.value is None or not figure.cohort:
@@ -119,7 +126,7 @@ def trend_finding(row: GapRow, place: str = "") -> Finding | None:
     pupils = f" ({focus.lower()}: {'; '.join(counts)})" if counts else ""
     text = (
         f"{_possessive(focus)} {m.short_name or m.name}{where} {_moved(m, f0.value, f1.value)} "
-        f"since {t.start_year} while {_possessive(comparison)} "
+        f"since {t.start_year} while {_theirs(row, comparison)} "
         f"{_moved(m, c0.value, c1.value)}: {_outcome(m, t)}{pupils}."
     )
     return Finding(text=text, significant=t.significant, kind="trend", measure_code=m.code,
