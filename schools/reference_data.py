@@ -90,6 +90,9 @@ SERIES_BREAKS = {
 
 # Years with no KS2/KS4 results published (the pandemic years).
 UNPUBLISHED_YEARS = {2020, 2021}
+# Measures the DfE did publish in some of those years: suspensions for 2019/20 and 2020/21, persistent
+# absence for 2020/21 (2019/20 covered only the autumn and spring terms).
+PUBLISHED_IN_PANDEMIC = {"persistent_absence": {2021}, "suspension_rate": {2020, 2021}}
 FIRST_YEAR, LAST_YEAR = 2005, 2030
 
 

@@ -17,7 +17,7 @@ from typing import Iterable, Mapping
 from django.conf import settings
 
 from .gaps import Figure, change_interval_half_width, gap, improvement
-from .reference_data import UNPUBLISHED_YEARS
+from .reference_data import PUBLISHED_IN_PANDEMIC, UNPUBLISHED_YEARS
 
 
 # --------------------------------------------------------------------------- comparable years
@@ -70,9 +70,12 @@ def segments(measure, years: Iterable[int]) -> list[list[int]]:
 
 
 def published(measure, year: int) -> bool:
-    """A year in which the measure was published (not 2020/2021, within its first and last years)."""
+    """A year in which the measure was published (within its first and last years; 2020 and 2021 only for the
+    measures the DfE published then)."""
     first, last = getattr(measure, "first_year", None), getattr(measure, "last_year", None)
-    return year not in UNPUBLISHED_YEARS and (first is None or year >= first) and (last is None or year <= last)
+    if year in UNPUBLISHED_YEARS and year not in PUBLISHED_IN_PANDEMIC.get(getattr(measure, "code", ""), ()):
+        return False
+    return (first is None or year >= first) and (last is None or year <= last)
 
 
 def window_years(measure, calendar: Iterable[int], end_year: int, size: int) -> tuple[int, ...]:

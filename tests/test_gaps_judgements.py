@@ -150,6 +150,23 @@ def test_findings_lead_with_what_is_significant_then_the_bigger_group():
 
 
 # --------------------------------------------------------------------------- series breaks
+def test_a_window_with_too_few_years_is_no_trend_never_a_longer_window():
+    # A small school with figures for 2018, 2019 and 2025 only. The last three published, comparable years up to
+    # 2025 are 2023, 2024 and 2025; only 2025 has figures → no trend (never a trend "since 2018").
+    calendar = [2018, 2019, 2022, 2023, 2024, 2025]
+    here = figures(KS2, {2018: (pct(5, 10), pct(30, 40)), 2019: (pct(6, 10), pct(30, 40)),
+                         2025: (pct(2, 10), pct(30, 40))})
+    row = build_row(KS2, DIS, OTHERS, here, england(KS2, calendar), years=calendar)
+    assert all(t is None for t in row.trends.values()) and trend_finding(row) is None
+    # With 2023 as well, the trend runs 2023 → 2025 (2024 skipped: no figures, never a zero).
+    here.update(figures(KS2, {2023: (pct(4, 10), pct(30, 40))}))
+    row = build_row(KS2, DIS, OTHERS, here, england(KS2, calendar), years=calendar)
+    assert row.trend.years == (2023, 2025)
+    # 2020 and 2021 are not published years for KS2, but persistent absence was published for 2020/21.
+    assert trends.window_years(KS2, [2019, 2020, 2021, 2022], 2022, 3) == (2019, 2022)
+    assert trends.window_years(ABSENCE, [2019, 2020, 2021, 2022], 2022, 3) == (2019, 2021, 2022)
+
+
 @pytest.mark.django_db
 def test_series_breaks_are_data():
     from schools.models import Measure
