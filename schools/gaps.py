@@ -9,11 +9,14 @@ each idea, used by pages, exports, the CLI, strategy targets and the RAG board:
 * a **gap** is comparison − focus, sign flipped for lower-is-better measures, so a
   positive gap always means the focus group is behind;
 * **missing is never zero**: a figure without a value carries the reason (``code``).
+
+How a gap moved (comparable years, trend classes) is in ``schools.trends``; who needs challenge or is
+celebrated, and the rows pages share, in ``schools.judgements``; cluster RAG ratings in ``schools.rag``.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from django.conf import settings

@@ -28,7 +28,8 @@ from .models import LocalThreshold, OfstedInspection
 from .rag import DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, cluster_rag_rules, describe_rule
 from .roles import LA_WIDE_ROLES, has_role
 from .tables import (
-    BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, record,
+    BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, figure_with_count,
+    record,
 )
 from .trends import standing
 
@@ -198,7 +199,8 @@ def _benchmark_table(la, rows, opts: Options) -> dict | None:
         return None
     body = []
     for row in rows:
-        cells = [(figure_text(row.current.focus, row.measure), standing(row.measure, row.current.within))]
+        cells = [(figure_with_count(row.current.focus, row.measure),
+                  standing(row.measure, row.current.within))]
         for _label, _definition, figs in sets:
             focus = figs.get((row.year, row.measure.code, opts.focus.code))
             comparison = figs.get((row.year, row.measure.code, opts.comparison.code))
@@ -507,7 +509,7 @@ def cluster_rag(request, table=None, fmt=None):
                 "excess": row.excess if row else None, "vs_national": row.current.vs_national if row else None,
                 "excess_text": _excess_words(row.excess) if row else "",
                 "trend": row.trend.label if row and row.trend else "No trend",
-                "value": figure_text(row.current.focus, m) if row else "–",
+                "value": figure_with_count(row.current.focus, m) if row else "–",
             })
         grid.append({"cluster": c, "url": reverse("schools:cluster", args=[c.pk]), "cells": row_cells})
     export = ExportTable(

@@ -92,8 +92,10 @@ def _figure(engagement: SupportEngagement, series) -> dict:
                 hovertemplate="%{x}: gap %{y:.1f} (%{text} the engagement)<extra>%{fullData.name}</extra>",
             ))
         for year, _note in item["breaks"]:
-            fig.add_vline(x=year_label(year), line_dash="dot", line_color="#0b0c0c",
-                          annotation_text="Series break: not comparable", annotation_position="top right")
+            fig.add_shape(type="line", xref="x", yref="paper", x0=year_label(year), x1=year_label(year), y0=0, y1=1,
+                          line=dict(dash="dot", color="#0b0c0c", width=1))
+            fig.add_annotation(x=year_label(year), xref="x", y=1, yref="paper", text="Series break: not comparable",
+                               showarrow=False, xanchor="left", yanchor="bottom")
     during = [year_label(y) for item in series for y, _v, p in item["points"] if p == "during"]
     if during:
         fig.add_vrect(x0=min(during), x1=max(during), fillcolor="#dddddd", opacity=0.35, line_width=0,

@@ -176,6 +176,9 @@ def test_series_breaks_are_data():
     assert trends.comparable_from(att8, 2016) == 2016 and trends.comparable_from(att8, 2019) == 2017
     assert trends.comparable_from(att8, 2022) == 2022
     assert trends.comparable(Measure.objects.get(code="ks2_rwm_exp"), 2019, 2022)  # KS2: one series from 2016
+    # Chart lines (schools and support engagements) are drawn per run of comparable years.
+    assert trends.segments(eyfs, [2018, 2019, 2022, 2023]) == [[2018, 2019], [2022, 2023]]
+    assert trends.segments(att8, [2016, 2017, 2019, 2022]) == [[2016], [2017, 2019], [2022]]
     assert "not comparable" in trends.break_note(eyfs, 2022)
 
 
@@ -305,3 +308,33 @@ def test_priority_and_gap_busters_pages_never_share_a_school(thresholdshire, cli
     assert set(priority) == {"A Primary"} and set(busters) == {"B Primary"}
     assert busters["B Primary"]["Judged on"] == "2025 alone (40 pupils)"
     assert busters["B Primary"]["Gap: Disadvantaged (here) vs not disadvantaged (other pupils) nationally"] == "-20.0"
+
+
+@pytest.mark.django_db
+def test_a_support_engagement_chart_never_joins_eyfs_2019_to_2022():
+    from schools.models import LocalAuthority, Measure, PupilGroup, Result, School
+    from strategy.charts import engagement_chart
+    from strategy.models import SupportEngagement, Target
+
+    la = LocalAuthority.objects.create(code="994", name="Chartshire")
+    partner = School.objects.create(urn=994001, la=la, name="Partner Primary")
+    helper = School.objects.create(urn=994002, la=la, name="Helper Primary")
+    eyfs = Measure.objects.get(code="eyfs_gld")
+    dis, other = PupilGroup.objects.get(code="disadvantaged"), PupilGroup.objects.get(code="not_disadvantaged")
+    # Gaps: 2019 30/40 − 10/20 = 75 − 50 = 25; 2022 30/40 − 12/20 = 15; 2023 30/40 − 13/20 = 10.
+    for year, achievers in ((2019, 10), (2022, 12), (2023, 13)):
+        Result.objects.create(school=partner, results_year=year, measure=eyfs, pupil_group=dis, cohort=20,
+                              achievers=achievers)
+        Result.objects.create(school=partner, results_year=year, measure=eyfs, pupil_group=other, cohort=40,
+                              achievers=30)
+    engagement = SupportEngagement.objects.create(
+        supporting_school=helper, partner_school=partner, leader_name="Sam Patel", leader_designation="nle",
+        start_date=date(2021, 9, 1), end_date=date(2022, 7, 20), status="completed")
+    objective = Target.objects.create(la=la, school=partner, engagement=engagement, type="close_gap", measure=eyfs,
+                                      focus_group=dis, baseline_year=2022, target_year=2024, target_value=5)
+    chart = engagement_chart(engagement, [objective], show_small_cohorts=True)
+    lines = [trace for trace in chart["figure"]["data"]]
+    # Two runs, never one line from 2018/19 to 2021/22.
+    assert [trace["x"] for trace in lines] == [["2018/19"], ["2021/22", "2022/23"]]
+    assert [trace["y"] for trace in lines] == [[25.0], [15.0, 10.0]]
+    assert chart["notes"][0].startswith("EYFS GLD: disadvantaged gap: series break in 2021/22")
