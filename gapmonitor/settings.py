@@ -224,9 +224,11 @@ GAPMONITOR_DEFAULT_MEASURE = os.environ.get("GAPMONITOR_DEFAULT_MEASURE", "ks2_r
 GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN = float(os.environ.get("GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN", "5.0"))
 # Gap busters count only focus groups of at least this many pupils (never fewer than the suppression threshold).
 GAPMONITOR_GAP_BUSTER_MIN_COHORT = int(os.environ.get("GAPMONITOR_GAP_BUSTER_MIN_COHORT", "10"))
-# Floors (all pupils) by measure: a number, or {first year: number}. Default: schools.gaps.DEFAULT_FLOORS.
-# GAPMONITOR_FLOOR_THRESHOLDS = {"ks2_rwm_exp": {2016: 65.0}}
-# Cluster RAG rules (first match wins): default schools.gaps.DEFAULT_CLUSTER_RAG_RULES.
+# A focus group with at least this many pupils in a year is judged on that year alone (significant differences
+# only); a smaller one only on its 3-year pooled figure (schools.judgements). Floor standards were abolished in
+# 2019: an LA sets its own thresholds in the admin (LocalThreshold), none by default.
+GAPMONITOR_SINGLE_YEAR_MIN_COHORT = int(os.environ.get("GAPMONITOR_SINGLE_YEAR_MIN_COHORT", "30"))
+# Cluster RAG rules (first match wins): default schools.rag.DEFAULT_CLUSTER_RAG_RULES.
 # GAPMONITOR_CLUSTER_RAG_RULES = [{"rating": "red", "min_excess": 5.0, "trends": None}, …]
 # Extra (whole, parts) partitions for secondary suppression, beyond each pair of complementary groups.
 GAPMONITOR_GROUP_PARTITIONS = [("sen_any", ("sen_support", "ehcp"))]

@@ -13,12 +13,13 @@ from schools.models import AcademicYear, Benchmark, Measure, School
 
 # The headline attainment measure for each dashboard phase.
 PHASE_MEASURES = {"EY": "eyfs_gld", "PRI": "ks2_rwm_exp", "SEC": "ks4_em_94"}
-# Schools below a threshold: (measure, fallback threshold when schools.gaps has no floor for it).
-THRESHOLD_MEASURES = {"PRI": ("ks2_rwm_exp", 65.0), "SEC": ("ks4_p8", -0.5)}
+# Schools below a threshold: the measure whose all-pupils figure is held against the LA's own threshold
+# (schools.models.LocalThreshold; floor standards were abolished in 2019, so there is none by default).
+THRESHOLD_MEASURES = {"PRI": "ks2_rwm_exp", "SEC": "ks4_p8"}
 SCHOOL_PHASES = {"PRI": [School.Phase.PRIMARY], "SEC": [School.Phase.SECONDARY, School.Phase.ALL_THROUGH]}
 LABELS = {
     "disadvantaged_gap": "Disadvantaged pupils in the LA against other pupils nationally",
-    "schools_below_threshold": "Schools below the floor threshold",
+    "schools_below_threshold": "Schools below the LA's threshold",
     "sip_reports_all_features": "SIP reports meeting all seven features (2.4)",
 }
 
@@ -73,14 +74,17 @@ def disadvantaged_gap(la, phase: str, *, as_of_year: int | None = None, years=No
 
 
 def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, years=None) -> Indicator:
-    """How many of the LA's open schools of the phase have an all-pupils figure below the floor (one query)."""
-    from schools import gaps, selectors
+    """How many of the LA's open schools of the phase have an all-pupils figure below the LA's own threshold
+    for that year (two queries); not available while the LA has set none."""
+    from schools import selectors
 
     label = LABELS["schools_below_threshold"]
     if phase not in THRESHOLD_MEASURES:
         return Indicator("schools_below_threshold", label, "Not available for Early Years (no school floor).",
                          available=False)
-    code, fallback = THRESHOLD_MEASURES[phase]
+    from schools.models import LocalThreshold
+
+    code = THRESHOLD_MEASURES[phase]
     measure = Measure.objects.filter(code=code).first()
     years = [y for y in (list(years) if years is not None else _years(as_of_year)) if measure and measure.valid_in(y)]
     if measure is None or not years:
@@ -93,8 +97,14 @@ def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, ye
         with_figure = {sid: f.value for sid, f in values.items() if f is not None and f.value is not None}
         if not with_figure:
             continue
-        floor = gaps.floor_for(code, year)
-        floor = fallback if floor is None else floor
+        threshold = LocalThreshold.objects.filter(la=la, measure=measure, pupil_group__code="all", results_year=year,
+                                                  active=True).select_related("la", "measure", "pupil_group").first()
+        if threshold is None:
+            return Indicator("schools_below_threshold", label,
+                             f"{la.name} has set no threshold for {measure.name} in {AcademicYear.label_for(year)} "
+                             "(floor standards were abolished in 2019; an LA may set its own in the admin).",
+                             available=False)
+        floor = float(threshold.value)
         below = sum(1 for v in with_figure.values() if (v < floor if measure.higher_is_better else v > floor))
         missing = len(school_ids) - len(with_figure)
         text = (
@@ -102,7 +112,7 @@ def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, ye
             f"schools with a figure are below {_fmt(measure, floor)} on {measure.name} (all pupils)"
             + (f"; {missing} school(s) have no figure." if missing else ".")
         )
-        definition = f"Open schools whose all-pupils {measure.name} is below {_fmt(measure, floor)}."
+        definition = f"Open schools whose all-pupils figure is past the LA's threshold: {threshold.definition()}."
         return Indicator("schools_below_threshold", label, text, definition)
     return Indicator("schools_below_threshold", label, f"No school figures for {measure.name} yet.", available=False)
 

@@ -16,7 +16,8 @@ class KeyStageAdmin(admin.ModelAdmin):
 
 @admin.register(models.Measure)
 class MeasureAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "key_stage", "unit", "higher_is_better", "first_year", "last_year", "headline"]
+    list_display = ["code", "name", "key_stage", "unit", "higher_is_better", "first_year", "last_year", "series_breaks",
+                    "headline"]
     list_filter = ["key_stage", "unit", "headline"]
     search_fields = ["code", "name"]
 
@@ -101,3 +102,12 @@ class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "la", "school", "area", "cluster", "job_title"]
     filter_horizontal = ["schools"]
     raw_id_fields = ["school"]
+
+
+@admin.register(models.LocalThreshold)
+class LocalThresholdAdmin(admin.ModelAdmin):
+    """An LA's own thresholds (none by default): each gives the priority reason "Below the LA threshold"."""
+
+    list_display = ["name", "la", "measure", "pupil_group", "results_year", "value", "adopted_on", "active"]
+    list_filter = ["la", "measure", "results_year", "active"]
+    search_fields = ["name"]

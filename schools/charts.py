@@ -1,7 +1,8 @@
 """Plotly trend charts, rendered to JSON and drawn by static/js/charts.js (no inline script: CSP).
 
 Every chart comes with a fallback table of the same figures so the page reads without JavaScript.
-Years without results (2020, 2021) are gaps in the lines, never zeros.
+Years without results (2020, 2021) are gaps in the lines, never zeros; a series break (``Measure.series_breaks``)
+is a gap too, marked on the chart and in its table, so no line joins years that cannot be compared.
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from functools import lru_cache
 import plotly.io as pio
 from django.utils.text import slugify
 
-from .gaps import GapRow
-from .tables import figure_text
+from .judgements import GapRow
+from .tables import figure_with_count
+from .trends import break_note, breaks_within
 
 COLOURS = {"focus": "#1d70b8", "comparison": "#505a5f", "national_focus": "#d4351c", "national_comparison": "#f47738",
            "la_focus": "#00703c"}
@@ -28,6 +30,7 @@ class Chart:
     figure: dict          # plotly JSON (data + layout)
     headers: list[str]    # fallback table
     rows: list[list[str]]
+    notes: list[str] = None  # series breaks, in words
 
     @property
     def data_id(self) -> str:
@@ -59,22 +62,34 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
     if row.la_series is not None:
         headers.append(f"{focus_name} ({la_name or 'LA'})")
     table_rows = []
+    breaks = breaks_within(measure, [y for y in years if series[y]])
+    notes = [f"Series break in {b}: figures from {b} are not comparable with earlier years"
+             + (f" ({break_note(measure, b)})" if break_note(measure, b) else "") + "." for b in breaks]
     for year in years:
+        if year in breaks:
+            table_rows.append(["Series break"] + [f"not comparable with {year} on"] + [""] * (len(headers) - 2))
         gapfigs = series[year]
         cells = [str(year)]
         for _key, _name, get in lines:
-            cells.append(figure_text(get(gapfigs), measure) if gapfigs else "no results")
+            cells.append(figure_with_count(get(gapfigs), measure) if gapfigs else "no results")
         if row.la_series is not None:
             la = la_series.get(year)
-            cells.append(figure_text(la.focus, measure) if la else "no results")
+            cells.append(figure_with_count(la.focus, measure) if la else "no results")
         table_rows.append(cells)
+    # A break is a missing point half a year before it: plotly leaves a gap there (connectgaps=False).
+    xs = sorted(years + [b - 0.5 for b in breaks])
+
+    def at(values_by_year):
+        return [values_by_year.get(x) for x in xs]
+
     for key, name, get in lines:
-        values = [get(series[y]).value if series[y] else None for y in years]
-        trace = dict(x=years, y=values, name=name, mode="lines+markers", connectgaps=False,
+        by_year = {y: get(series[y]).value if series[y] else None for y in years}
+        values = at(by_year)
+        trace = dict(x=xs, y=values, name=name, mode="lines+markers", connectgaps=False,
                      line=dict(color=COLOURS[key], dash=DASHES[key]))
         if key == "focus" and measure.is_percent:
-            intervals = [series[y].focus.interval() if series[y] and series[y].focus.value is not None else None
-                         for y in years]
+            intervals = [series[x].focus.interval() if series.get(x) and series[x].focus.value is not None else None
+                         for x in xs]
             trace["error_y"] = dict(
                 type="data", symmetric=False, visible=True,
                 array=[(ci[1] - v) if ci and v is not None else None for ci, v in zip(intervals, values)],
@@ -82,8 +97,8 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
             )
         traces.append({**trace, "type": "scatter"})
     if row.la_series is not None:
-        values = [la_series[y].focus.value if la_series.get(y) else None for y in years]
-        traces.append(dict(x=years, y=values, name=f"{focus_name} ({la_name or 'LA'})", mode="lines+markers",
+        values = at({y: la_series[y].focus.value if la_series.get(y) else None for y in years})
+        traces.append(dict(x=xs, y=values, name=f"{focus_name} ({la_name or 'LA'})", mode="lines+markers",
                            connectgaps=False, line=dict(color=COLOURS["la_focus"], dash=DASHES["la_focus"]),
                            type="scatter"))
     unit = "%" if measure.is_percent else "points"
@@ -94,9 +109,13 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
         template=_template(), title=dict(text=title), xaxis=dict(title=dict(text="Results year"), dtick=1),
         yaxis=dict(title=dict(text=unit)), margin=dict(l=50, r=20, t=50, b=40), legend=dict(orientation="h", y=-0.2),
         height=360,
+        shapes=[dict(type="line", xref="x", yref="paper", x0=b - 0.5, x1=b - 0.5, y0=0, y1=1,
+                     line=dict(color="#0b0c0c", dash="dot", width=1)) for b in breaks],
+        annotations=[dict(x=b - 0.5, xref="x", y=1, yref="paper", text=f"Series break ({b}): not comparable",
+                          showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=11)) for b in breaks],
     )
     return Chart(id=chart_id or f"chart-{slugify(measure.code)}", title=title,
-                 figure={"data": traces, "layout": layout}, headers=headers, rows=table_rows)
+                 figure={"data": traces, "layout": layout}, headers=headers, rows=table_rows, notes=notes)
 
 
 @lru_cache(maxsize=1)

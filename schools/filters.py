@@ -9,7 +9,8 @@ import django_filters
 from django import forms
 
 from . import selectors
-from .gaps import BusterReason, Comparator, Reason
+from .gaps import Comparator
+from .judgements import BusterReason, Reason
 from .models import Area, Cluster, School
 
 COMPARATOR_CHOICES = [

@@ -9,11 +9,14 @@ each idea, used by pages, exports, the CLI, strategy targets and the RAG board:
 * a **gap** is comparison − focus, sign flipped for lower-is-better measures, so a
   positive gap always means the focus group is behind;
 * **missing is never zero**: a figure without a value carries the reason (``code``).
+
+How a gap moved (comparable years, trend classes) is in ``schools.trends``; who needs challenge or is
+celebrated, and the rows pages share, in ``schools.judgements``; cluster RAG ratings in ``schools.rag``.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from django.conf import settings
@@ -268,133 +271,6 @@ def change_interval_half_width(*figures: Figure) -> float | None:
     return math.sqrt(total)
 
 
-# --------------------------------------------------------------------------- trends
-class TrendClass:
-    NARROWING_BOTH_IMPROVING = "narrowing_both_improving"
-    NARROWING_COMPARISON_FELL = "narrowing_comparison_fell"
-    STABLE = "stable"
-    WIDENING = "widening"
-    LABELS = {
-        NARROWING_BOTH_IMPROVING: "Narrowing — both groups improving",
-        NARROWING_COMPARISON_FELL: "Narrowing — comparison group fell",
-        STABLE: "Stable",
-        WIDENING: "Widening",
-    }
-    EXPLANATIONS = {
-        NARROWING_BOTH_IMPROVING: "The gap closed and the focus group improved faster than the comparison group.",
-        NARROWING_COMPARISON_FELL: (
-            "The gap closed only because the comparison group did worse: not a success on its own "
-            "(narrowing the gaps is not enough on its own)."
-        ),
-        STABLE: "The gap changed by less than the stable band.",
-        WIDENING: "The gap grew: the focus group fell further behind.",
-    }
-
-    @classmethod
-    def label(cls, code: str | None) -> str:
-        return cls.LABELS.get(code, "Not enough years") if code else "Not enough years"
-
-
-def stable_band() -> float:
-    return float(getattr(settings, "GAPMONITOR_TREND_STABLE_BAND", 1.0))
-
-
-def stubborn_years() -> int:
-    return int(getattr(settings, "GAPMONITOR_STUBBORN_YEARS", 3))
-
-
-def trend_window() -> int:
-    return int(getattr(settings, "GAPMONITOR_TREND_WINDOW", 3))
-
-
-@dataclass(frozen=True)
-class Trend:
-    """How a gap moved over a window of published years, and why."""
-
-    start_year: int
-    end_year: int
-    years: tuple[int, ...]
-    gap_start: float
-    gap_end: float
-    change: float              # gap_end − gap_start (negative = narrowing)
-    focus_change: float        # improvement of the focus group (positive = better)
-    comparison_change: float   # improvement of the comparison group (positive = better)
-    classification: str
-    change_half_width: float | None = None  # 95% half-width of ``change`` (percent measures)
-
-    @property
-    def label(self) -> str:
-        return TrendClass.label(self.classification)
-
-    @property
-    def narrowing(self) -> bool:
-        return self.classification in (TrendClass.NARROWING_BOTH_IMPROVING, TrendClass.NARROWING_COMPARISON_FELL)
-
-    @property
-    def significant(self) -> bool | None:
-        """Is the change in gap bigger than its 95% margin? None when no margin can be worked out."""
-        if self.change_half_width is None:
-            return None
-        return abs(self.change) > self.change_half_width
-
-
-def classify(change: float, focus_change: float, comparison_change: float, band: float | None = None) -> str:
-    """Narrowing (both improving / comparison fell), stable (|change| < band), or widening."""
-    band = stable_band() if band is None else band
-    if abs(change) < band:
-        return TrendClass.STABLE
-    if change > 0:
-        return TrendClass.WIDENING
-    return TrendClass.NARROWING_COMPARISON_FELL if comparison_change < 0 else TrendClass.NARROWING_BOTH_IMPROVING
-
-
-def trend(measure, series: Mapping[int, tuple[Figure | None, Figure | None]], *, window: int | None = None,
-          band: float | None = None, end_year: int | None = None) -> Trend | None:
-    """Trend over the last ``window`` years that HAVE both figures (years with no data, e.g. 2020 and 2021,
-    are skipped, never read as zero). ``series`` maps year → (focus, comparison). None with fewer than 2 years."""
-    window = trend_window() if window is None else window
-    usable = sorted(
-        year for year, (focus, comparison) in series.items()
-        if (end_year is None or year <= end_year) and gap(measure, focus, comparison) is not None
-    )[-window:]
-    if len(usable) < 2:
-        return None
-    first, last = usable[0], usable[-1]
-    f0, c0 = series[first]
-    f1, c1 = series[last]
-    gap_start, gap_end = gap(measure, f0, c0), gap(measure, f1, c1)
-    change = gap_end - gap_start
-    focus_change = improvement(measure, f0.value, f1.value)
-    comparison_change = improvement(measure, c0.value, c1.value)
-    half = change_interval_half_width(f0, c0, f1, c1) if getattr(measure, "unit", "percent") == "percent" else None
-    return Trend(
-        start_year=first, end_year=last, years=tuple(usable), gap_start=gap_start, gap_end=gap_end, change=change,
-        focus_change=focus_change, comparison_change=comparison_change,
-        classification=classify(change, focus_change, comparison_change, band), change_half_width=half,
-    )
-
-
-def stubborn(measure, series: Mapping[int, tuple[Figure | None, Figure | None]],
-             national: Mapping[int, tuple[Figure | None, Figure | None]], *, years: int | None = None,
-             end_year: int | None = None) -> bool:
-    """Stubborn gap: wider than the national gap in each of the last N published years (with data here)
-    and not narrowing over them. False when there are fewer than N years to judge."""
-    years = stubborn_years() if years is None else years
-    usable = sorted(
-        year for year, (focus, comparison) in series.items()
-        if (end_year is None or year <= end_year) and gap(measure, focus, comparison) is not None
-    )[-years:]
-    if len(usable) < years:
-        return False
-    for year in usable:
-        here = gap(measure, *series[year])
-        england = gap(measure, *national.get(year, (None, None)))
-        if england is None or here <= england:
-            return False
-    movement = trend(measure, {y: series[y] for y in usable}, window=years)
-    return movement is not None and not movement.narrowing
-
-
 # --------------------------------------------------------------------------- suppression
 def _primary(figure: Figure, threshold: int) -> Figure:
     if figure.cohort is not None and 0 < figure.cohort < threshold:
@@ -440,269 +316,23 @@ def suppress(figures: Mapping[tuple, Figure], *, threshold: int | None = None,
     return out
 
 
-# --------------------------------------------------------------------------- priority and celebration
-class Reason:
-    WIDE_GAP = "wide_gap"
-    STUBBORN = "stubborn"
-    LOW_ATTAINMENT = "low_attainment"
-    BELOW_FLOOR = "below_floor"
-    WIDENING = "widening"
-    LABELS = {
-        WIDE_GAP: "Gap wider than England's",
-        STUBBORN: "Stubborn gap",
-        LOW_ATTAINMENT: "Group below national",
-        BELOW_FLOOR: "Below the floor",
-        WIDENING: "Gap widening",
-    }
-    EXPLANATIONS = {
-        WIDE_GAP: "The gap here (focus vs comparison group in the school) is wider than England's gap by at least "
-                  "{margin:g} {unit}.",
-        STUBBORN: "Wider than England's gap in each of the last {years} published years and not narrowing.",
-        LOW_ATTAINMENT: "The focus group's result is below the same group nationally.",
-        BELOW_FLOOR: "All pupils' result is below the floor set for that year.",
-        WIDENING: "The gap widened over the trend window by at least the stable band.",
-    }
-    ORDER = (WIDE_GAP, STUBBORN, LOW_ATTAINMENT, BELOW_FLOOR, WIDENING)
+# --------------------------------------------------------------------------- moved
+# Trends live in ``schools.trends``, judgements (priority, busters, rows) in ``schools.judgements`` and the
+# cluster RAG in ``schools.rag``; their names stay importable from here.
+_MOVED = {
+    "trends": ("TrendClass", "Trend", "classify", "trend", "stubborn", "stable_band", "stubborn_years",
+               "trend_window"),
+    "judgements": ("Reason", "BusterReason", "reason_explanations", "wide_gap_margin", "priority_reasons",
+                   "buster_min_cohort", "gap_buster_reasons", "GapRow", "build_row"),
+    "rag": ("DEFAULT_CLUSTER_RAG_RULES", "RAG_LABELS", "RAG_LETTERS", "cluster_rag_rules", "rag_rating",
+            "describe_rule", "excess_over_national"),
+}
 
 
-def reason_explanations(unit_label: str) -> dict[str, str]:
-    """Each priority reason in words, with this deployment's thresholds filled in."""
-    return {
-        key: Reason.EXPLANATIONS[key].format(margin=wide_gap_margin(), unit=unit_label, years=stubborn_years())
-        for key in Reason.ORDER
-    }
+def __getattr__(name):
+    import importlib
 
-
-def wide_gap_margin() -> float:
-    return float(getattr(settings, "GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN", 5.0))
-
-
-def floor_for(measure_code: str, year: int) -> float | None:
-    """The floor (all pupils) for a measure and year from settings: a number, or {year: number}."""
-    floors = getattr(settings, "GAPMONITOR_FLOOR_THRESHOLDS", DEFAULT_FLOORS)
-    floor = floors.get(measure_code)
-    if isinstance(floor, Mapping):
-        eligible = [y for y in floor if y <= year]
-        return floor[max(eligible)] if eligible else None
-    return floor
-
-
-# KS2 floor standard (65% reaching the expected standard in RWM, 2016–2019) and the older KS2 L4 floors.
-DEFAULT_FLOORS = {"ks2_rwm_exp": {2016: 65.0}, "ks2_l4_em": {2008: 55.0, 2011: 60.0}, "ks2_l4_rwm": {2012: 60.0, 2014: 65.0},
-                  "ks4_5acem": {2008: 30.0, 2011: 35.0, 2012: 40.0}}
-
-
-def priority_reasons(measure, *, focus: Figure | None, within_gap: float | None, national_gap: float | None,
-                     like_for_like: float | None, all_pupils: Figure | None, floor: float | None,
-                     trend_: Trend | None, is_stubborn: bool, margin: float | None = None) -> list[str]:
-    """Why a school needs challenge on this measure, as Reason codes (empty: no reason)."""
-    if focus is None or focus.value is None:
-        return []
-    margin = wide_gap_margin() if margin is None else margin
-    reasons = []
-    if within_gap is not None and national_gap is not None and within_gap - national_gap >= margin:
-        reasons.append(Reason.WIDE_GAP)
-    if is_stubborn:
-        reasons.append(Reason.STUBBORN)
-    if like_for_like is not None and like_for_like > 0:
-        reasons.append(Reason.LOW_ATTAINMENT)
-    if floor is not None and all_pupils is not None and all_pupils.value is not None:
-        below = all_pupils.value < floor if _higher_is_better(measure) else all_pupils.value > floor
-        if below:
-            reasons.append(Reason.BELOW_FLOOR)
-    if trend_ is not None and trend_.classification == TrendClass.WIDENING:
-        reasons.append(Reason.WIDENING)
-    return reasons
-
-
-def buster_min_cohort() -> int:
-    return max(suppression_threshold(), int(getattr(settings, "GAPMONITOR_GAP_BUSTER_MIN_COHORT", 10)))
-
-
-class BusterReason:
-    ABOVE_NATIONAL = "above_national"
-    NARROWED_BOTH_IMPROVING = "narrowed_both_improving"
-    LABELS = {
-        ABOVE_NATIONAL: "At or above national for other pupils",
-        NARROWED_BOTH_IMPROVING: "Gap narrowed, both groups improving",
-    }
-
-
-def gap_buster_reasons(*, focus: Figure | None, vs_national: float | None, trend_: Trend | None,
-                       min_cohort: int | None = None) -> list[str]:
-    """Why a school is a gap buster: the focus group at/above national for the comparison group, or the gap
-    narrowed with both groups improving; only with a focus cohort large enough to count."""
-    min_cohort = buster_min_cohort() if min_cohort is None else min_cohort
-    if focus is None or focus.value is None or focus.cohort is None or focus.cohort < min_cohort:
-        return []
-    reasons = []
-    if vs_national is not None and vs_national <= 0:
-        reasons.append(BusterReason.ABOVE_NATIONAL)
-    if trend_ is not None and trend_.classification == TrendClass.NARROWING_BOTH_IMPROVING:
-        reasons.append(BusterReason.NARROWED_BOTH_IMPROVING)
-    return reasons
-
-
-# --------------------------------------------------------------------------- cluster RAG
-# Rules are data: first match wins. ``excess`` is how much wider the cluster's gap vs national is than
-# England's own gap (points); ``trends`` limits the rule to those classifications (None: any, incl. no trend).
-DEFAULT_CLUSTER_RAG_RULES = [
-    {"rating": "red", "min_excess": 5.0, "trends": None},
-    {"rating": "red", "min_excess": 0.0, "exclusive_min": True, "trends": [TrendClass.WIDENING]},
-    {"rating": "green", "max_excess": 0.0,
-     "trends": [TrendClass.NARROWING_BOTH_IMPROVING, TrendClass.STABLE, None]},
-    {"rating": "amber", "trends": None},
-]
-RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "No rating"}
-RAG_LETTERS = {"red": "R", "amber": "A", "green": "G", "none": "–"}
-
-
-def cluster_rag_rules() -> list[dict]:
-    return list(getattr(settings, "GAPMONITOR_CLUSTER_RAG_RULES", DEFAULT_CLUSTER_RAG_RULES))
-
-
-def rag_rating(excess: float | None, trend_class: str | None, rules: list[dict] | None = None) -> str:
-    """Red / amber / green for a cluster cell; "none" when there is no gap to rate."""
-    if excess is None:
-        return "none"
-    for rule in cluster_rag_rules() if rules is None else rules:
-        low, high = rule.get("min_excess"), rule.get("max_excess")
-        if low is not None and (excess <= low if rule.get("exclusive_min") else excess < low):
-            continue
-        if high is not None and excess > high:
-            continue
-        trends = rule.get("trends")
-        if trends is not None and trend_class not in trends:
-            continue
-        return rule["rating"]
-    return "none"
-
-
-def describe_rule(rule: dict) -> str:
-    """The legend line for one rule, in words."""
-    parts = []
-    low, high = rule.get("min_excess"), rule.get("max_excess")
-    if low is not None:
-        word = "more than" if rule.get("exclusive_min") else "at least"
-        parts.append(f"gap vs national is {word} {low:g} points wider than England's gap")
-    if high is not None:
-        parts.append("gap vs national is no wider than England's gap" if high == 0
-                     else f"gap vs national is at most {high:g} points wider than England's gap")
-    trends = rule.get("trends")
-    if trends is not None:
-        named = [TrendClass.label(t) if t else "no trend yet" for t in trends]
-        parts.append("trend is " + " or ".join(n.lower() for n in named))
-    condition = " and ".join(parts) if parts else "otherwise"
-    return f"{RAG_LABELS.get(rule['rating'], rule['rating'])}: {condition}"
-
-
-def excess_over_national(measure, focus: Figure | None, national_focus: Figure | None,
-                         national_comparison: Figure | None) -> float | None:
-    """How much wider the gap vs national (here-focus vs England-comparison) is than England's gap.
-    Equal to England-focus − here-focus (sign-adjusted): positive = focus group here behind its peers nationally."""
-    vs_national = gap(measure, focus, national_comparison)
-    england = gap(measure, national_focus, national_comparison)
-    if vs_national is None or england is None:
-        return None
-    return vs_national - england
-
-
-# --------------------------------------------------------------------------- rows for pages, exports and the CLI
-@dataclass(frozen=True)
-class GapRow:
-    """One organisation × measure × focus group: the figures a page row, an export row and the CLI share."""
-
-    measure: object
-    focus_group: object
-    comparison_group: object
-    year: int | None
-    current: GapFigures
-    series: dict
-    trend: Trend | None
-    stubborn: bool
-    all_pupils: Figure
-    floor: float | None = None
-    la_series: dict | None = None
-
-    def gap(self, kind: str = Comparator.NATIONAL) -> float | None:
-        return self.current.get(kind)
-
-    def gap_interval(self, kind: str = Comparator.NATIONAL) -> tuple[float, float] | None:
-        return gap_interval(self.measure, self.current.focus, self.current.comparator_figure(kind))
-
-    def significant(self, kind: str = Comparator.NATIONAL) -> bool | None:
-        return significant(self.gap_interval(kind))
-
-    def label(self, kind: str, place: str = "here") -> str:
-        return Comparator.label(kind, self.focus_group.name, self.comparison_group.name, place)
-
-    @property
-    def national_gap(self) -> float | None:
-        return gap(self.measure, self.current.national_focus, self.current.national_comparison)
-
-    @property
-    def excess(self) -> float | None:
-        return excess_over_national(self.measure, self.current.focus, self.current.national_focus,
-                                    self.current.national_comparison)
-
-    @property
-    def suppressed(self) -> bool:
-        return self.current.focus.suppressed
-
-    @property
-    def rankable(self) -> bool:
-        """Only figures from groups big enough to publish are ranked or celebrated — whoever is looking:
-        an LA officer sees small cohorts' figures, but a ranking of them would single out a few pupils."""
-        focus = self.current.focus
-        return not focus.suppressed and focus.value is not None and (focus.cohort or 0) >= suppression_threshold()
-
-    @property
-    def status(self) -> str:
-        return self.current.focus.status
-
-    def priority_reasons(self) -> list[str]:
-        return priority_reasons(
-            self.measure, focus=self.current.focus, within_gap=self.current.within, national_gap=self.national_gap,
-            like_for_like=self.current.like_for_like, all_pupils=self.all_pupils, floor=self.floor,
-            trend_=self.trend, is_stubborn=self.stubborn,
-        )
-
-    def buster_reasons(self) -> list[str]:
-        return gap_buster_reasons(focus=self.current.focus, vs_national=self.current.vs_national, trend_=self.trend)
-
-    def rag(self) -> str:
-        return rag_rating(self.excess, self.trend.classification if self.trend else None)
-
-
-def build_row(measure, focus_group, comparison_group, here: Mapping, national: Mapping, *, years: Iterable[int],
-              year: int | None = None, prefix: tuple = (), la: Mapping | None = None) -> GapRow:
-    """Assemble a GapRow from figure dicts keyed (*prefix, year, measure_code, group_code).
-
-    ``year`` defaults to the latest year with a focus figure (value or marker); the trend ends at that year.
-    """
-    code, fcode, ccode = measure.code, focus_group.code, comparison_group.code
-    series, la_series = {}, {} if la is not None else None
-    present = []
-    for y in sorted(years):
-        focus = here.get(prefix + (y, code, fcode))
-        comparison = here.get(prefix + (y, code, ccode))
-        if focus is None and comparison is None:
-            continue
-        present.append(y)
-        series[y] = gaps(measure, focus, comparison, national.get((y, code, fcode)), national.get((y, code, ccode)))
-        if la is not None:
-            la_series[y] = gaps(measure, la.get((y, code, fcode)), la.get((y, code, ccode)),
-                                national.get((y, code, fcode)), national.get((y, code, ccode)))
-    if year is None or year not in series:
-        candidates = [y for y in present if year is None or y <= year]
-        year = candidates[-1] if candidates else None
-    current = series.get(year) or gaps(measure, None, None, None, None)
-    pairs = {y: (g.focus, g.comparison) for y, g in series.items()}
-    national_pairs = {y: (g.national_focus, g.national_comparison) for y, g in series.items()}
-    return GapRow(
-        measure=measure, focus_group=focus_group, comparison_group=comparison_group, year=year, current=current,
-        series=series, trend=trend(measure, pairs, end_year=year) if year else None,
-        stubborn=stubborn(measure, pairs, national_pairs, end_year=year) if year else False,
-        all_pupils=here.get(prefix + (year, code, "all")) or MISSING,
-        floor=floor_for(code, year) if year else None, la_series=la_series,
-    )
+    for module, names in _MOVED.items():
+        if name in names:
+            return getattr(importlib.import_module(f"schools.{module}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -60,6 +60,12 @@ class Measure(models.Model):
     higher_is_better = models.BooleanField(default=True)
     first_year = models.PositiveSmallIntegerField(null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    series_breaks = models.JSONField(
+        default=list, blank=True,
+        help_text='Results years from which a new comparable series starts, each with the reason, e.g. '
+                  '[{"year": 2022, "note": "EYFS profile reformed in 2021/22"}]. Trends, targets and chart lines '
+                  "never join years on either side of a break.",
+    )
     headline = models.BooleanField(default=False, help_text="Shown on overview pages.")
     value_added = models.BooleanField(default=False, help_text="A progress score centred on 0 (may be negative).")
     order = models.PositiveSmallIntegerField(default=0)
@@ -83,6 +89,11 @@ class Measure(models.Model):
         return (self.first_year is None or results_year >= self.first_year) and (
             self.last_year is None or results_year <= self.last_year
         )
+
+    def clean(self):
+        for item in self.series_breaks or []:
+            if not isinstance(item, dict) or not isinstance(item.get("year"), int):
+                raise ValidationError({"series_breaks": 'Each break is {"year": 2022, "note": "why"}.'})
 
 
 class PupilGroup(models.Model):
@@ -127,6 +138,42 @@ class LocalAuthority(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+
+class LocalThreshold(models.Model):
+    """A threshold an LA sets for itself (floor standards were abolished in 2019): a school whose figure
+    for the group is below it in that year is given the reason for challenge, with this name and date."""
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="thresholds")
+    name = models.CharField(max_length=120, help_text='e.g. "Demoshire KS2 ambition 2025".')
+    adopted_on = models.DateField(help_text="When the LA agreed it.")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
+    pupil_group = models.ForeignKey(
+        PupilGroup, on_delete=models.PROTECT, related_name="+", help_text="Usually all pupils."
+    )
+    results_year = models.PositiveSmallIntegerField(help_text="The results year it applies to (2025 for 2024/25).")
+    value = models.DecimalField(
+        max_digits=7, decimal_places=2,
+        help_text="Below this (above it for lower-is-better measures) the school is given the reason.",
+    )
+    active = models.BooleanField(default=True, help_text="Untick to stop using it without deleting it.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["la", "measure", "-results_year"]
+        constraints = [models.UniqueConstraint(fields=["la", "measure", "pupil_group", "results_year"],
+                                               name="localthreshold_unique")]
+
+    def __str__(self):
+        return f"{self.name} ({self.measure.code}, {self.results_year}): {self.value}"
+
+    def definition(self) -> str:
+        """The threshold in words, as a reason's definition shows it."""
+        word = "below" if self.measure.higher_is_better else "above"
+        value = f"{float(self.value):g}{'%' if self.measure.is_percent else ''}"
+        return (f"{self.name} (set by {self.la.name}, adopted {self.adopted_on.day} {self.adopted_on:%B %Y}): "
+                f"{self.measure.short_name or self.measure.name} for {self.pupil_group.name.lower()} {word} {value} "
+                f"in {AcademicYear.label_for(self.results_year)}")
 
 
 class Area(models.Model):

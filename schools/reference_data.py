@@ -70,8 +70,29 @@ PUPIL_GROUPS = [
     ("other_ethnic", "Other ethnic group", "ethnicity", "all", True),
 ]
 
+# Where a measure's series breaks (DfE statistical releases): the results year from which figures are
+# comparable again, with the reason. A measure's first_year starts its series too.
+_KS4_2017 = ("English and maths GCSEs graded 9–1 from 2017; Attainment 8 point scores changed "
+             "(DfE, Key stage 4 performance 2017)")
+_KS4_2022 = ("Exams returned in 2022 after centre- and teacher-assessed grades; the DfE says 2022 is not "
+             "comparable with earlier years (DfE, Key stage 4 performance 2022)")
+SERIES_BREAKS = {
+    "eyfs_gld": [(2022, "EYFS profile reformed in 2021/22; the DfE says results are not comparable with earlier "
+                        "years (DfE, Early years foundation stage profile results 2021/22)")],
+    "ks4_att8": [(2017, _KS4_2017), (2022, _KS4_2022)],
+    "ks4_p8": [(2017, _KS4_2017), (2022, _KS4_2022)],
+    "ks4_em_95": [(2022, _KS4_2022)],
+    "ks4_em_94": [(2022, _KS4_2022)],
+    "ks4_ebacc_aps": [(2022, _KS4_2022)],
+    "persistent_absence": [(2016, "Persistent absence threshold lowered from 15% to 10% of sessions in 2015/16 "
+                                  "(DfE, Pupil absence in schools in England)")],
+}
+
 # Years with no KS2/KS4 results published (the pandemic years).
 UNPUBLISHED_YEARS = {2020, 2021}
+# Measures the DfE did publish in some of those years: suspensions for 2019/20 and 2020/21, persistent
+# absence for 2020/21 (2019/20 covered only the autumn and spring terms).
+PUBLISHED_IN_PANDEMIC = {"persistent_absence": {2021}, "suspension_rate": {2020, 2021}}
 FIRST_YEAR, LAST_YEAR = 2005, 2030
 
 
@@ -109,6 +130,14 @@ def load(apps, schema_editor=None):
             results_year=year,
             defaults=dict(label=f"{year - 1}/{str(year)[-2:]}", results_published=year not in UNPUBLISHED_YEARS),
         )
+
+
+def load_series_breaks(apps, schema_editor=None):
+    """Record each measure's series breaks (safe to run again; an LA's own edits to other measures stay)."""
+    Measure = apps.get_model("schools", "Measure")
+    for code, breaks in SERIES_BREAKS.items():
+        Measure.objects.filter(code=code).update(
+            series_breaks=[{"year": year, "note": note} for year, note in breaks])
 
 
 def load_role_groups(apps, schema_editor=None):

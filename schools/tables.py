@@ -8,8 +8,10 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from .findings import number
-from .gaps import Comparator, Figure, GapRow, Reason, BusterReason, TrendClass, code_label
+from .findings import number, pupil_count
+from .gaps import Comparator, Figure, code_label
+from .judgements import BusterReason, GapRow, Reason
+from .trends import TrendClass, standing, trend_window
 
 NONE_SORT = float("-inf")
 
@@ -26,17 +28,27 @@ def figure_text(figure: Figure | None, measure) -> str:
     return f"{figure.value:.{places}f}{suffix}"
 
 
+def figure_with_count(figure: Figure | None, measure) -> str:
+    """"44.4% (4 of 9)": every figure shows how many pupils it rests on."""
+    count = pupil_count(figure, measure)
+    return f"{figure_text(figure, measure)} ({count})" if count else figure_text(figure, measure)
+
+
 def figure_html(figure: Figure | None, measure):
     if figure is None or figure.value is None:
         code = figure.code if figure else ""
         return format_html('<span class="suppressed" title="{}">{}</span>', code_label(code), (figure.marker() if figure else "–"))
+    count = pupil_count(figure, measure)
+    if count:
+        return format_html('{} <span class="count">({})</span>', figure_text(figure, measure), count)
     return figure_text(figure, measure)
 
 
-def gap_html(value: float | None, significant: bool | None = None):
+def gap_html(value: float | None, significant: bool | None = None, measure=None):
+    """A gap in words saying which way is good: "behind 11.0", "ahead 4.2" (or "higher"/"lower" for rates)."""
     if value is None:
         return format_html('<span class="suppressed" title="{}">–</span>', "No gap: a figure is missing or suppressed")
-    text = f"{value:+.1f}"
+    text = standing(measure, value)
     if significant is False:
         return format_html('<span class="not-significant">{} <abbr title="not significant: the 95% interval '
                            'includes 0">ns</abbr></span>', text)
@@ -94,7 +106,7 @@ class GapColumn(DefinedColumn):
 
     def render(self, value, record):
         significant = record.get(self.significance_key) if self.significance_key else None
-        return gap_html(value, significant)
+        return gap_html(value, significant, record.get("measure"))
 
     def export_value(self, record, name):
         value = record.get(name)
@@ -124,7 +136,8 @@ class LinkColumn(DefinedColumn):
 
 # --------------------------------------------------------------------------- records
 def record(row: GapRow, kind: str, *, name: str = "", url: str = "", extra: dict | None = None) -> dict:
-    """A flat dict for one GapRow, used by every table and export."""
+    """A flat dict for one GapRow, used by every table and export (the trend is the chosen comparator's)."""
+    row = row.for_comparator(kind)
     current = row.current
     trend = row.trend
     data = {
@@ -137,10 +150,10 @@ def record(row: GapRow, kind: str, *, name: str = "", url: str = "", extra: dict
         "chosen": current.get(kind), "chosen_label": row.label(kind),
         "within_sig": row.significant(Comparator.WITHIN), "vs_national_sig": row.significant(Comparator.NATIONAL),
         "like_sig": row.significant(Comparator.LIKE), "chosen_sig": row.significant(kind),
-        "trend": trend.label if trend else TrendClass.label(None),
+        "trend": (trend.label + (" (ns)" if trend.significant is False else "")) if trend else TrendClass.label(None),
         "trend_code": trend.classification if trend else "",
         "trend_change": trend.change if trend else None,
-        "trend_window": f"{trend.start_year}–{trend.end_year}" if trend else "",
+        "trend_window": ", ".join(map(str, trend.years)) if trend else "",
         "stubborn": "Yes" if row.stubborn else "No",
         "status": (current.focus.status or "").capitalize() or "–",
         "focus_sort": _sortable(current.focus.value), "comparison_sort": _sortable(current.comparison.value),
@@ -155,7 +168,12 @@ def record(row: GapRow, kind: str, *, name: str = "", url: str = "", extra: dict
 
 
 GAP_DEFINITION = ("{label}: comparison value − focus value ({unit}); sign flipped for lower-is-better measures, "
-                  "so a positive gap means the focus group is behind.")
+                  "so a positive gap means the focus group is behind (shown as \"behind 11.0\" / \"ahead 4.2\"; "
+                  "for absence and suspensions \"higher (worse)\" / \"lower (better)\").")
+TREND_DEFINITION = ("Change in the gap ({label}) over the last {window} published years comparable with this one "
+                    "(never across a series break; fewer than two with figures: no trend): " + "; ".join(
+                        f"{TrendClass.LABELS[c]} — {TrendClass.EXPLANATIONS[c]}" for c in TrendClass.LABELS)
+                    + " \"(ns)\": the change is within its 95% margin.")
 
 
 def _gap_definitions(focus_name: str, comparison_name: str) -> dict[str, str]:
@@ -179,10 +197,8 @@ class GapTableBase(tables.Table):
     vs_national = GapColumn(verbose_name="Gap vs national other pupils", order_by="vs_national_sort",
                             significance_key="vs_national_sig")
     like = GapColumn(verbose_name="Gap vs national same group", order_by="like_sort", significance_key="like_sig")
-    trend = DefinedColumn(verbose_name="Trend", order_by="trend_sort",
-                          definition="Change in the within gap over the last published years (years without results "
-                                     "skipped), classified narrowing/stable/widening.")
-    trend_window = DefinedColumn(verbose_name="Years", orderable=False, definition="First and last year of the trend.")
+    trend = DefinedColumn(verbose_name="Trend", order_by="trend_sort", definition="")
+    trend_window = DefinedColumn(verbose_name="Trend years", orderable=False, definition="The years the trend used.")
     status = DefinedColumn(verbose_name="Data status", definition="Provisional, revised or final.")
 
     class Meta:
@@ -201,6 +217,11 @@ class GapTableBase(tables.Table):
                     self.columns[name].column.definition = definitions[kind_]
                     self.columns[name].column.verbose_name = "Gap: " + Comparator.label(
                         kind_, focus_group.name, comparison_group.name, place)
+            trend_kind = kind or Comparator.NATIONAL
+            self.columns["trend"].column.definition = TREND_DEFINITION.format(
+                label=Comparator.label(trend_kind, focus_group.name, comparison_group.name, place),
+                window=trend_window())
+            self.columns["trend"].column.verbose_name = f"Trend ({Comparator.short(trend_kind)})"
             if kind and "chosen" in self.columns:
                 self.columns["chosen"].column.definition = definitions[kind]
                 self.columns["chosen"].column.verbose_name = "Gap: " + Comparator.label(
@@ -225,7 +246,8 @@ class OrgGapTable(GapTableBase):
 
     name = LinkColumn(verbose_name="Name", definition="The area, cluster or school.")
     stubborn = DefinedColumn(verbose_name="Stubborn gap",
-                             definition="Wider than England's gap in each of the last published years and not narrowing.")
+                             definition="Wider than England's gap in each of the last published, comparable years "
+                                        "and not narrowing.")
 
     class Meta(GapTableBase.Meta):
         sequence = ("name", "...")
@@ -237,6 +259,9 @@ class PriorityTable(OrgGapTable):
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(verbose_name="Reasons", orderable=False,
                             definition="Why the school is listed (see each reason below).")
+    basis = DefinedColumn(verbose_name="Judged on", orderable=False,
+                          definition="The figures the reasons rest on: the year alone (large groups, significant "
+                                     "differences) or the 3-year pooled figure (small groups).")
 
     def explain_reasons(self, explanations: dict[str, str]) -> None:
         """Spell out each reason, thresholds filled in, in the definitions row of the exports."""
@@ -244,7 +269,7 @@ class PriorityTable(OrgGapTable):
             f"{Reason.LABELS[key]}: {text}" for key, text in explanations.items())
 
     class Meta(OrgGapTable.Meta):
-        sequence = ("rank", "name", "cluster", "reasons", "...")
+        sequence = ("rank", "name", "cluster", "reasons", "basis", "...")
         exclude = ("within", "vs_national", "like", "trend_window")
 
 
@@ -252,6 +277,9 @@ class BusterTable(OrgGapTable):
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(verbose_name="Why", orderable=False,
                             definition="; ".join(BusterReason.LABELS.values()))
+    basis = DefinedColumn(verbose_name="Judged on", orderable=False,
+                          definition="The figures the celebration rests on: the year alone (large groups, "
+                                     "significant differences) or the 3-year pooled figure (small groups).")
     story_url = DefinedColumn(verbose_name="Celebrate", orderable=False, exclude_from_export=True,
                               definition="Start a success story from these figures.")
 
@@ -260,7 +288,7 @@ class BusterTable(OrgGapTable):
                            value, record.get("name", ""))
 
     class Meta(OrgGapTable.Meta):
-        sequence = ("name", "cluster", "reasons", "...", "story_url")
+        sequence = ("name", "cluster", "reasons", "basis", "...", "story_url")
 
 
 class SchoolFiguresTable(tables.Table):

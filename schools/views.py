@@ -22,15 +22,16 @@ from .filters import (
     AreaFilter, BusterOptionsForm, ClusterFilter, GapOptionsForm, PriorityOptionsForm, SchoolFilter,
 )
 from .findings import findings_for
-from .gaps import (
-    DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, BusterReason, Comparator, Reason, TrendClass,
-    cluster_rag_rules, code_label, describe_rule, reason_explanations, suppression_threshold,
-)
-from .models import OfstedInspection
+from .gaps import Comparator, code_label, suppression_threshold
+from .judgements import BusterReason, Reason, reason_explanations, single_year_min_cohort
+from .models import LocalThreshold, OfstedInspection
+from .rag import DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, cluster_rag_rules, describe_rule
 from .roles import LA_WIDE_ROLES, has_role
 from .tables import (
-    BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, record,
+    BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, figure_with_count,
+    record,
 )
+from .trends import standing
 
 
 # --------------------------------------------------------------------------- shared set-up
@@ -146,7 +147,8 @@ def _export_notes(opts: Options) -> str:
 def _base_context(opts: Options, title: str, rows, place: str) -> dict:
     return {
         "title": title, "opts": opts, "form": opts.form, "place": place,
-        "findings": findings_for(rows, place=place, significant_only=opts.significant_only),
+        "findings": findings_for([r.for_comparator(opts.kind) for r in rows], place=place,
+                                 significant_only=opts.significant_only),
         "status_lines": _status_summary(rows), "comparators": Comparator, "export_notes": _export_notes(opts),
         "suppression_threshold": suppression_threshold(),
         "la_link": has_role(opts.user, *LA_WIDE_ROLES) if opts.user else False,
@@ -197,12 +199,14 @@ def _benchmark_table(la, rows, opts: Options) -> dict | None:
         return None
     body = []
     for row in rows:
-        cells = [(figure_text(row.current.focus, row.measure), row.current.within)]
+        cells = [(figure_with_count(row.current.focus, row.measure),
+                  standing(row.measure, row.current.within))]
         for _label, _definition, figs in sets:
             focus = figs.get((row.year, row.measure.code, opts.focus.code))
             comparison = figs.get((row.year, row.measure.code, opts.comparison.code))
-            cells.append((figure_text(focus, row.measure), gap_of(row.measure, focus, comparison)))
-        cells.append((figure_text(row.current.national_focus, row.measure), row.national_gap))
+            cells.append((figure_text(focus, row.measure),
+                          standing(row.measure, gap_of(row.measure, focus, comparison))))
+        cells.append((figure_text(row.current.national_focus, row.measure), standing(row.measure, row.national_gap)))
         body.append({"measure": row.measure.short_name or row.measure.name, "year": row.year, "cells": cells})
     return {"headers": [la.name] + [label for label, _d, _f in sets] + ["England"],
             "definitions": [definition for _l, definition, _f in sets], "rows": body}
@@ -351,26 +355,46 @@ def school_detail(request, urn, table=None, fmt=None):
 
 
 # --------------------------------------------------------------------------- priority, busters, RAG
-def _school_pairs(request, opts: Options):
+def _school_pairs(request, opts: Options, thresholds=None):
+    """(school, row) on the chosen comparator, each row with the LA's threshold for its year (if any)."""
     user = request.user
     schools = selectors.visible_schools(user).filter(la=opts.la)
-    return selectors.org_rows(user, "school", schools, schools, measure=opts.measure, focus=opts.focus,
-                              groups=opts.groups, years=opts.years, year=opts.year)
+    pairs = selectors.org_rows(user, "school", schools, schools, measure=opts.measure, focus=opts.focus,
+                               groups=opts.groups, years=opts.years, year=opts.year)
+    thresholds = _thresholds(opts) if thresholds is None else thresholds
+    return [(school, row.for_comparator(opts.kind).with_threshold(thresholds.get(row.year)))
+            for school, row in pairs]
+
+
+def _thresholds(opts: Options) -> dict:
+    """The LA's own active thresholds for the measure, by year, for all pupils or the focus group (one query)."""
+    found = (LocalThreshold.objects.filter(la=opts.la, measure=opts.measure, active=True,
+                                           pupil_group__code__in=["all", opts.focus.code])
+             .select_related("la", "measure", "pupil_group").order_by("results_year", "pupil_group__code"))
+    return {t.results_year: t for t in found}
+
+
+def _judged_on() -> str:
+    return (f"Judged on the year alone for groups of at least {single_year_min_cohort()} pupils (significant "
+            f"differences only); smaller groups on their 3-year pooled figure.")
 
 
 @login_required
 def priority(request, table=None, fmt=None):
     la = selectors.working_la(request.user)
     opts = _options(request, la, PriorityOptionsForm)
-    pairs = _school_pairs(request, opts)
-    ranked, unranked = [], 0
+    thresholds = _thresholds(opts)
+    pairs = _school_pairs(request, opts, thresholds)
+    ranked, unranked, basis = [], 0, {}
     for school, row in pairs:
         if not row.rankable:
             unranked += 1  # small, suppressed or missing: never ranked
             continue
-        reasons = row.priority_reasons()
+        judgement = row.judgement()
+        reasons = list(judgement.priority)
         if reasons and all(r in reasons for r in opts.reasons):
             ranked.append((school, row, reasons))
+            basis[school.pk] = judgement.basis
     ranked.sort(key=lambda item: (-len(item[2]), -(item[1].current.vs_national or 0), item[0].name))
     rank = {school.pk: index for index, (school, _row, _reasons) in enumerate(ranked, start=1)}
     reasons_of = {school.pk: reasons for school, _row, reasons in ranked}
@@ -380,13 +404,16 @@ def priority(request, table=None, fmt=None):
         caption=f"Priority schools: {opts.focus.name.lower()} pupils, {measure_name}", prefix="priority-",
         table_class=PriorityTable,
         extra=lambda s, r: {"rank": rank[s.pk], "cluster": s.cluster.name if s.cluster else "–",
-                            "reasons": "; ".join(Reason.LABELS[x] for x in reasons_of[s.pk])},
+                            "reasons": "; ".join(Reason.LABELS[x] for x in reasons_of[s.pk]),
+                            "basis": basis[s.pk]},
     )
-    explanations = reason_explanations(opts.measure.unit_label)
+    shown_year = opts.year or max((r.year for _s, r in pairs if r.year), default=None)
+    in_force = [thresholds[shown_year]] if shown_year in thresholds else []
+    explanations = reason_explanations(opts.measure.unit_label, in_force)
     table_.explain_reasons(explanations)
     context = _base_context(opts, "Priority schools", [r for _s, r, _ in ranked], la.name)
     context["findings"] = []
-    context.update(la=la, table=table_, unranked=unranked, reason_help=[
+    context.update(la=la, table=table_, unranked=unranked, judged_on=_judged_on(), reason_help=[
         (Reason.LABELS[k], text) for k, text in explanations.items()], export_tables={"priority": table_},
         export_url="schools:priority_export", export_args=[], ranked_count=len(ranked))
     context["findings_text"] = _priority_findings(ranked, opts)
@@ -416,13 +443,15 @@ def gap_busters(request, table=None, fmt=None):
         return f"{reverse('strategy:story_create')}?{query}"
 
     pairs = _school_pairs(request, opts)
-    busters = []
+    busters, basis = [], {}
     for school, row in pairs:
         if not row.rankable:
             continue
-        reasons = row.buster_reasons()
+        judgement = row.judgement()  # never a buster while it has a reason for challenge
+        reasons = list(judgement.buster)
         if reasons and all(r in reasons for r in opts.reasons):
             busters.append((school, row, reasons))
+            basis[school.pk] = judgement.basis
     busters.sort(key=lambda item: (item[1].current.vs_national if item[1].current.vs_national is not None else 1e9,
                                    item[0].name))
     reasons_of = {s.pk: reasons for s, _r, reasons in busters}
@@ -433,7 +462,7 @@ def gap_busters(request, table=None, fmt=None):
         table_class=BusterTable,
         extra=lambda s, r: {"cluster": s.cluster.name if s.cluster else "–",
                             "reasons": "; ".join(BusterReason.LABELS[x] for x in reasons_of[s.pk]),
-                            "story_url": story_url(s)},
+                            "basis": basis[s.pk], "story_url": story_url(s)},
     )
     context = _base_context(opts, "Gap busters", [r for _s, r, _ in busters], la.name)
     context["findings"] = []
@@ -442,9 +471,19 @@ def gap_busters(request, table=None, fmt=None):
          f"{', '.join(s.name for s, _r, _x in busters[:3])}{' and others' if len(busters) > 3 else ''}."]
         if busters else [f"No gap busters yet for {opts.focus.name.lower()} pupils in {measure_name}."]
     )
-    context.update(la=la, table=table_, export_tables={"busters": table_}, export_url="schools:gap_busters_export",
+    context.update(la=la, table=table_, judged_on=_judged_on(), export_tables={"busters": table_},
+                   export_url="schools:gap_busters_export",
                    export_args=[], buster_help=list(BusterReason.LABELS.values()))
     return _respond(request, "schools/gap_busters.html", context, table, fmt)
+
+
+def _excess_words(excess: float | None) -> str:
+    """How the cluster's gap vs national compares with England's own gap, in words."""
+    if excess is None:
+        return ""
+    if round(excess, 1) == 0:
+        return "gap the same as England's"
+    return f"gap {abs(excess):.1f} {'wider' if excess > 0 else 'narrower'} than England's"
 
 
 @login_required
@@ -468,8 +507,9 @@ def cluster_rag(request, table=None, fmt=None):
             row_cells.append({
                 "rating": rating, "label": RAG_LABELS[rating], "letter": RAG_LETTERS[rating], "row": row,
                 "excess": row.excess if row else None, "vs_national": row.current.vs_national if row else None,
-                "trend": row.trend.label if row and row.trend else TrendClass.label(None),
-                "value": figure_text(row.current.focus, m) if row else "–",
+                "excess_text": _excess_words(row.excess) if row else "",
+                "trend": row.trend.label if row and row.trend else "No trend",
+                "value": figure_with_count(row.current.focus, m) if row else "–",
             })
         grid.append({"cluster": c, "url": reverse("schools:cluster", args=[c.pk]), "cells": row_cells})
     export = ExportTable(
@@ -481,7 +521,7 @@ def cluster_rag(request, table=None, fmt=None):
                 ("rating", "rating", "Red / amber / green by the rules in the title row"),
                 ("excess", "gap vs national minus England's gap", "Points by which the cluster's gap vs other "
                                                                   "pupils nationally is wider than England's gap"),
-                ("trend", "trend", "Trend of the within-cluster gap"))
+                ("trend", "trend", "Trend of the gap vs other pupils nationally (comparable years only)"))
         ],
         rows=[{"cluster": g["cluster"].name, **{
             key: value for m, cell in zip(measures, g["cells"]) for key, value in (

@@ -1,7 +1,8 @@
 """The support engagement chart: the partner school's gaps before, during and after the engagement.
 
 Built with plotly in Python and handed to the page as figure JSON (drawn by a static script — the CSP allows
-no inline script); the same rows are given as a table, so the page reads without JavaScript."""
+no inline script); the same rows are given as a table, so the page reads without JavaScript. A line never joins
+years on either side of a series break (``Measure.series_breaks``): each comparable run is its own trace."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ import plotly.graph_objects as go
 from schools import selectors as figure_selectors
 from schools.gaps import gap, suppression_threshold
 from schools.models import Measure, PupilGroup
+from schools.trends import break_note, breaks_within, segments
 
 from .models import SupportEngagement, year_label
 from .services import academic_results_year
@@ -67,23 +69,33 @@ def engagement_chart(engagement: SupportEngagement, objectives, *, show_small_co
                 "unit": measure.unit_label,
             })
         if points:
+            runs = segments(measure, [year for year, _v, _p in points])
             series.append({"name": f"{measure.short_name or measure.name}: {group.name.lower()} gap",
-                           "points": points})
+                           "points": points, "runs": [[p for p in points if p[0] in run] for run in runs],
+                           "breaks": [(b, break_note(measure, b)) for b in breaks_within(measure, [
+                               year for year, _v, _p in points])]})
     figure = _figure(engagement, series) if any(p[1] is not None for s in series for p in s["points"]) else None
-    return {"figure": figure, "rows": rows, "years": years, "series": series}
+    notes = sorted({f"{item['name']}: series break in {year_label(b)}" + (f" ({note})" if note else "")
+                    + "; figures either side are not compared." for item in series for b, note in item["breaks"]})
+    return {"figure": figure, "rows": rows, "years": years, "series": series, "notes": notes}
 
 
 def _figure(engagement: SupportEngagement, series) -> dict:
     fig = go.Figure()
-    for item in series:
-        xs = [year_label(year) for year, _v, _p in item["points"]]
-        ys = [value for _y, value, _p in item["points"]]
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines+markers", name=item["name"],
-            marker=dict(size=10, symbol=[PHASE_SYMBOLS[p] for _y, _v, p in item["points"]]),
-            text=[PHASE_LABELS[p] for _y, _v, p in item["points"]],
-            hovertemplate="%{x}: gap %{y:.1f} (%{text} the engagement)<extra>%{fullData.name}</extra>",
-        ))
+    for index, item in enumerate(series):
+        for number, run in enumerate(item["runs"]):
+            fig.add_trace(go.Scatter(
+                x=[year_label(year) for year, _v, _p in run], y=[value for _y, value, _p in run],
+                mode="lines+markers", name=item["name"], legendgroup=f"series-{index}", showlegend=number == 0,
+                marker=dict(size=10, symbol=[PHASE_SYMBOLS[p] for _y, _v, p in run]),
+                text=[PHASE_LABELS[p] for _y, _v, p in run],
+                hovertemplate="%{x}: gap %{y:.1f} (%{text} the engagement)<extra>%{fullData.name}</extra>",
+            ))
+        for year, _note in item["breaks"]:
+            fig.add_shape(type="line", xref="x", yref="paper", x0=year_label(year), x1=year_label(year), y0=0, y1=1,
+                          line=dict(dash="dot", color="#0b0c0c", width=1))
+            fig.add_annotation(x=year_label(year), xref="x", y=1, yref="paper", text="Series break: not comparable",
+                               showarrow=False, xanchor="left", yanchor="bottom")
     during = [year_label(y) for item in series for y, _v, p in item["points"] if p == "during"]
     if during:
         fig.add_vrect(x0=min(during), x1=max(during), fillcolor="#dddddd", opacity=0.35, line_width=0,

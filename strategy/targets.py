@@ -18,12 +18,17 @@ narrowing by N that year, so the goal line falls by N a year.)
 
 Status, from the latest year after the baseline up to the target year that has a figure:
 
-* **met** — the latest quantity is at or beyond the goal;
+* **met** — the latest quantity is at or beyond the goal, on a focus group of at least 30 pupils
+  (``schools.judgements.single_year_min_cohort``); a smaller group's target is met only when its 3-year
+  pooled figure (Σ achievers ÷ Σ pupils over the last three comparable years) reaches the goal too;
 * **off track** — the target year's figure is in and the goal was missed, or the latest quantity is behind a
   straight line from the baseline (baseline year) to the goal (target year);
 * **on track** — the latest quantity is on or ahead of that straight line;
 * **no data yet** — no baseline figure, or no figure since the baseline year (or, for roles that must not
   see them, the figures rest on a cohort below the suppression threshold).
+
+Only years comparable with the baseline count (``Measure.series_breaks``): a target whose later figures are
+all on the far side of a series break has no status ("no data yet", saying why), never a trajectory across it.
 
 Figures are read only through ``schools.selectors.figures_by/benchmark_figures`` and gaps through
 ``schools.gaps.gap``: this module never pools anything itself.
@@ -34,8 +39,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from schools import selectors as figure_selectors
-from schools.gaps import Figure, gap, suppression_threshold
+from schools.gaps import Figure, gap, gaps, suppression_threshold
+from schools.judgements import pooled_view, single_year_min_cohort
 from schools.models import Benchmark, School
+from schools.trends import break_note, comparable, comparable_from
 
 from .models import Target, year_label
 
@@ -55,6 +62,7 @@ class YearRow:
     quantity: float | None = None
     expected: float | None = None      # the straight-line trajectory for this year
     suppressed: bool = False
+    comparable: bool = True            # in the same comparable series as the baseline year
 
     @property
     def label(self) -> str:
@@ -113,6 +121,11 @@ def _years(target: Target) -> list[int]:
     return list(range(target.baseline_year, target.target_year + 1))
 
 
+def _fetch_years(target: Target) -> list[int]:
+    """The target's years and the four before, so a 3-year pooled figure can skip 2020 and 2021."""
+    return list(range(target.baseline_year - 4, target.target_year + 1))
+
+
 def _fetch(targets: list[Target]):
     """One pooled query per scope level (school, cluster, area, LA) and one national query, whatever the
     number of targets or schools."""
@@ -123,7 +136,7 @@ def _fetch(targets: list[Target]):
     for level, group in by_level.items():
         measures = {t.measure.code for t in group}
         groups = {t.focus_group.code for t in group} | {t.comparison.code for t in group if t.comparison}
-        years = set().union(*(_years(t) for t in group))
+        years = set().union(*(_fetch_years(t) for t in group))
         schools = School.objects.filter(**{_SCHOOLS_OF[level]: {t.scope.pk for t in group}})
         found = figure_selectors.figures_by(level, schools, measures=measures, groups=groups, years=years)
         for (org_id, *key), figure in found.items():
@@ -136,7 +149,7 @@ def _fetch(targets: list[Target]):
             measures={t.measure.code for t in national_targets},
             groups={t.focus_group.code for t in national_targets}
             | {t.comparison.code for t in national_targets if t.comparison},
-            years=set().union(*(_years(t) for t in national_targets)),
+            years=set().union(*(_fetch_years(t) for t in national_targets)),
         )
     return scope_figures, national
 
@@ -160,7 +173,7 @@ def _quantity_rows(target: Target, figures: dict, national: dict, show_small: bo
     threshold = suppression_threshold()
     rows = []
     for year in _years(target):
-        row = YearRow(year=year)
+        row = YearRow(year=year, comparable=comparable(measure, target.baseline_year, year))
         row.focus = figures.get((year, measure.code, focus_code))
         if comparison_code:
             row.comparison = figures.get((year, measure.code, comparison_code))
@@ -182,8 +195,36 @@ def _quantity_rows(target: Target, figures: dict, national: dict, show_small: bo
             national_focus = national.get((year, measure.code, focus_code))
             row.national = national_focus.value if national_focus else None
             row.quantity = gap(measure, row.focus, national_focus)  # national − here, positive = behind
+        if not row.comparable:
+            row.quantity = None  # on the far side of a series break: never compared with the baseline
         rows.append(row)
     return rows
+
+
+def _pooled_quantity(target: Target, figures: dict, national: dict, end_year: int):
+    """The type's quantity on the 3-year pooled figure ending at ``end_year`` (None without two years)."""
+    measure, T = target.measure, Target.Type
+    focus_code = target.focus_group.code
+    comparison_code = target.comparison.code if target.comparison else None
+    series = {
+        year: gaps(measure, figures.get((year, measure.code, focus_code)),
+                   figures.get((year, measure.code, comparison_code)) if comparison_code else None,
+                   national.get((year, measure.code, focus_code)),
+                   national.get((year, measure.code, comparison_code)) if comparison_code else None)
+        for year in _fetch_years(target) if year <= end_year and (year, measure.code, focus_code) in figures
+    }
+    view = pooled_view(measure, series, {}, end_year=end_year, calendar=_fetch_years(target))
+    if view is None:
+        return None, None
+    g = view.figures
+    if target.type in (T.REACH, T.CHANGE):
+        return g.focus.value, view
+    if target.type in (T.CLOSE_GAP, T.FASTER):
+        return g.within, view
+    if target.type == T.GAP_NATIONAL:
+        england = gap(measure, g.national_focus, g.national_comparison)
+        return (None if g.within is None or england is None else g.within - england), view
+    return g.like_for_like, view
 
 
 def _baseline_quantity(target: Target, baseline_row: YearRow) -> float | None:
@@ -244,8 +285,19 @@ def _evaluate_one(target: Target, figures: dict, national: dict, show_small: boo
     status.baseline, status.goal = baseline, goal
     span = target.target_year - target.baseline_year
     for row in rows:
-        row.expected = baseline + (goal - baseline) * (row.year - target.baseline_year) / span
+        row.expected = (baseline + (goal - baseline) * (row.year - target.baseline_year) / span
+                        if row.comparable else None)
     later = [row for row in rows[1:] if row.quantity is not None]
+    beyond = [row for row in rows[1:] if not row.comparable]
+    if not later and beyond:
+        start = comparable_from(target.measure, beyond[0].year) or beyond[0].year
+        note = break_note(target.measure, start)
+        status.explanation = (
+            f"The series breaks in {year_label(start)}{f' ({note})' if note else ''}: figures from then cannot be "
+            f"compared with the baseline ({base_label}), so progress cannot be judged. Set a new baseline from "
+            f"{year_label(start)}."
+        )
+        return status
     if not later:
         status.explanation = (
             f"Baseline {base_label}: {name} {_fmt(baseline)}{unit}; goal by {year_label(target.target_year)}: "
@@ -268,12 +320,30 @@ def _evaluate_one(target: Target, figures: dict, national: dict, show_small: boo
         f"{latest.label}: {name} {_fmt(latest.quantity)}{unit} (baseline {base_label}: {_fmt(baseline)}{unit}; "
         f"goal by {year_label(target.target_year)}: {sign} {_fmt(goal)}{unit})."
     )
-    if _meets(latest.quantity, goal, lower):
+    small = latest.focus is not None and (latest.focus.cohort or 0) < single_year_min_cohort()
+    pooled_note = ""
+    if _meets(latest.quantity, goal, lower) and small:
+        quantity, view = _pooled_quantity(target, figures, national, latest.year)
+        if quantity is not None and _meets(quantity, goal, lower):
+            status.code = "met"
+            status.explanation = (f"{facts} The goal is reached, on the 3-year pooled figure too ({view.label}: "
+                                  f"{_fmt(quantity)}{unit}).")
+            return status
+        pooled_note = (
+            f" The latest year reaches the goal on {latest.focus.cohort} pupils, fewer than "
+            f"{single_year_min_cohort()}, so it is not called met on one year"
+            + (f"; the 3-year pooled figure ({view.label}) is {_fmt(quantity)}{unit}." if quantity is not None
+               else "; there is no 3-year pooled figure yet.")
+        )
+    if _meets(latest.quantity, goal, lower) and not small:
         status.code = "met"
         status.explanation = f"{facts} The goal is reached."
+    elif pooled_note and latest.year < target.target_year:
+        status.code = "on_track"
+        status.explanation = facts + pooled_note
     elif latest.year >= target.target_year:
         status.code = "off_track"
-        status.explanation = f"{facts} The target year's figure misses the goal."
+        status.explanation = facts + (pooled_note or " The target year's figure misses the goal.")
     elif _meets(latest.quantity, latest.expected, lower):
         status.code = "on_track"
         status.explanation = (

@@ -225,7 +225,7 @@ def test_priority_export_spells_out_each_reason_with_thresholds(role_client, dem
         "/priority/export/priority.csv?measure=ks2_rwm_exp").content.decode())))
     definitions = " ".join(rows[1])
     assert "by at least 7.5 percentage points" in definitions
-    assert "in each of the last 3 published years" in definitions
+    assert "in each of the last 3 published, comparable years" in definitions
     assert "{" not in definitions
 
 

@@ -68,9 +68,11 @@ def test_cluster_level_json_pooled(tiny):
     assert row["gap"] == pytest.approx(11.90, abs=0.01)
     assert row["national_comparison_value"] == pytest.approx(73.0)
     assert row["gap_vs_national"] == pytest.approx(2.55, abs=0.01)
-    # 2023: dis (1 + 24)/44 = 56.82, others (20 + 51)/85 = 83.53 → gap 26.71; 2024 gap 11.90: narrowed 14.81,
-    # dis +13.64, others −1.18 → the comparison group fell.
-    assert row["trend"] == "narrowing_comparison_fell"
+    # The trend is on the same comparator as gap_vs_national: 2023 dis (1 + 24)/44 = 56.82 vs national others
+    # 2160/3000 = 72 → 15.18; 2024 2.55: narrowed 12.63, dis +13.64, national others +1 → both improving.
+    # (Within the cluster the others fell 83.53 → 82.35, which the old within-gap trend reported.)
+    assert row["trend"] == "narrowing_both_improving"
+    assert row["trend_years"] == [2023, 2024]
     assert row["code"] == tiny["cluster"].pk and row["suppressed"] is False
 
 

@@ -190,13 +190,19 @@ def test_gap_interval_and_significance():
 # ----------------------------------------------------------------------- priority, busters, RAG
 def test_priority_reasons():
     # Within gap 30 vs England's 20: 10 ≥ margin 5 → wide gap; focus 45 < national focus 50 → low attainment;
-    # all pupils 60 < floor 65 → below floor; widening trend.
+    # all pupils 60 < an LA threshold of 65 → below the threshold; widening trend.
     widening = gaps.trend(PCT, {2023: (pct(50, 100), pct(75, 100)), 2024: (pct(45, 100), pct(75, 100))}, band=1.0)
     reasons = gaps.priority_reasons(PCT, focus=pct(45, 100), within_gap=30, national_gap=20, like_for_like=5,
-                                    all_pupils=pct(60, 100), floor=65, trend_=widening, is_stubborn=True, margin=5)
-    assert reasons == ["wide_gap", "stubborn", "low_attainment", "below_floor", "widening"]
+                                    threshold_figure=pct(60, 100), threshold=65, trend_=widening, is_stubborn=True,
+                                    margin=5)
+    assert reasons == ["wide_gap", "stubborn", "low_attainment", "below_threshold", "widening"]
+    # No LA threshold (the default): no threshold reason, whatever the figure.
+    assert "below_threshold" not in gaps.priority_reasons(
+        PCT, focus=pct(45, 100), within_gap=30, national_gap=20, like_for_like=5, threshold_figure=pct(60, 100),
+        threshold=None, trend_=None, is_stubborn=False, margin=5)
     assert gaps.priority_reasons(PCT, focus=pct(70, 100), within_gap=22, national_gap=20, like_for_like=-20,
-                                 all_pupils=pct(80, 100), floor=65, trend_=None, is_stubborn=False, margin=5) == []
+                                 threshold_figure=pct(80, 100), threshold=65, trend_=None, is_stubborn=False,
+                                 margin=5) == []
 
 
 def test_gap_busters():

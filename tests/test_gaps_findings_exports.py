@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from schools import exports
 from schools.findings import findings_for, trend_finding
-from schools.gaps import Figure, build_row
+from schools.gaps import Comparator, Figure, build_row
 
 MEASURE = SimpleNamespace(code="ks2_rwm_exp", name="KS2 reading, writing and maths: expected standard",
                           short_name="KS2 RWM expected", unit="percent", is_percent=True, higher_is_better=True)
@@ -28,14 +28,15 @@ def row_for(n):
         (2024, "ks2_rwm_exp", "disadvantaged"): pct(56 * n // 100, n),
         (2024, "ks2_rwm_exp", "not_disadvantaged"): pct(74 * n // 100, n),
     }
-    return build_row(MEASURE, DIS, OTHERS, here, {}, years=[2022, 2023, 2024])
+    return build_row(MEASURE, DIS, OTHERS, here, {}, years=[2022, 2023, 2024], kind=Comparator.WITHIN)
 
 
 def test_trend_finding_in_words():
     finding = trend_finding(row_for(10_000))
     assert finding.text == (
         "Disadvantaged pupils' KS2 RWM expected rose 6 percentage points since 2022 while other pupils' rose "
-        "2 percentage points: the gap narrowed by 4 percentage points, to 18."
+        "2 percentage points: the gap narrowed by 4 percentage points, to 18 (disadvantaged pupils: 5,000 of "
+        "10,000 in 2022; 5,600 of 10,000 in 2024)."
     )
     # 10,000 pupils per group: each Wilson half-width ≈ 0.9–1.0 points, √(Σ squares) ≈ 1.9 < 4 → significant.
     assert finding.significant is True

@@ -327,9 +327,18 @@ def test_indicators_pool_the_las_disadvantaged_pupils_against_national_others():
     # Pooled: (4 + 15) / (10 + 30) = 19/40 = 47.5%; national other pupils 700/1000 = 70.0%; gap 70.0 − 47.5 = +22.5.
     assert gap.text == ("2024/25: LA disadvantaged 47.5% (40 pupils) against national other pupils 70.0%: "
                         "gap +22.5 percentage points.")
+    # Floor standards were abolished in 2019: with no LA threshold there is nothing to count against.
+    assert not indicators.schools_below_threshold(la, "PRI", years=[2025]).available
+    from datetime import date
+
+    from schools.models import LocalThreshold
+
+    LocalThreshold.objects.create(la=la, name="Smallton KS2 ambition", adopted_on=date(2024, 9, 1), measure=ks2,
+                                  pupil_group=everyone, results_year=2025, value=65)
     below = indicators.schools_below_threshold(la, "PRI", years=[2025])
-    # All pupils: A 20/40 = 50% (below the 65% floor), B 40/50 = 80% → 1 of 2 below.
+    # All pupils: A 20/40 = 50% (below the LA's 65%), B 40/50 = 80% → 1 of 2 below.
     assert below.text.startswith("2024/25: 1 of 2 primary schools with a figure are below 65.0%")
+    assert "Smallton KS2 ambition (set by Smallton, adopted 1 September 2024)" in below.definition
     assert not indicators.disadvantaged_gap(la, "SEC", years=[2025]).available  # missing is never zero
 
 

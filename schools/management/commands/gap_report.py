@@ -6,7 +6,9 @@
 With --format json, standard output carries the JSON list alone; notes go to standard error.
 Figures are pooled (Σ achievers ÷ Σ pupils) exactly as on the pages. By default small cohorts are
 suppressed as most roles see them (value null, "suppressed": true); --unsuppressed shows them as LA
-officers and data managers do.
+officers and data managers do. ``trend`` is worked out on the same comparator as ``gap_vs_national`` (the
+focus group here against the comparison group nationally), over the published, comparable years listed in
+``trend_years`` (classes: README, "How the figures are made").
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from schools import selectors
 from schools.exports import safe_cell
-from schools.gaps import build_row, suppress, suppression_threshold
+from schools.gaps import suppress, suppression_threshold
+from schools.judgements import build_row
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
 
 FIELDS = [
