@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from schools import selectors
 from schools.imports.services import build_plan, import_file, stage_upload
@@ -261,3 +262,26 @@ def test_a_measure_outside_its_listed_years_imports_with_a_note(tmp_path):
     assert len(notes) == 1 and notes[0].column == "results_year"
     assert float(Result.objects.get(school__urn=151078, results_year=2026, measure__code="ks2_read_prog",
                                     pupil_group__code="all").value) == 0.4
+
+
+# --------------------------------------------------------------------------- the web preview
+def test_web_preview_states_year_status_coverage_and_unused_columns(role_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    header, rows = real_rows(KS2)
+    path = write(tmp_path / "919_ks2provisional.csv", header, rows)
+    upload = io.BytesIO(path.read_bytes())
+    upload.name = "919_ks2provisional.csv"  # a browser sends the name only: the folder is typed in the form
+    client = role_client("data")
+    response = client.post(reverse("schools:imports"), {"file": upload, "format": "auto", "folder": "2024-2025",
+                                                        "results_status": ""})
+    batch = ImportBatch.objects.latest("pk")
+    assert (batch.status, batch.results_year) == (ImportBatch.Status.PREVIEWED, 2025)
+    page = client.get(response["Location"]).content.decode()
+    assert "2025 (from the folder name (2024-2025))" in page
+    assert "provisional (from the file name (919_ks2provisional.csv))" in page
+    # The 12 real school rows: all mainstream primaries with pupils and a figure.
+    assert "Figures for 12 of 12 open schools of this phase (ks2_rwm_exp, all pupils)" in page
+    assert "Columns not used" in page and "PTSCITA_EXP" in page
+    client.post(reverse("schools:import_confirm", args=[batch.pk]))
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.COMMITTED
+    assert Result.objects.filter(school__urn=151078, status="provisional").exists()
