@@ -126,7 +126,8 @@ def test_ks4_2024_25_as_published():
     # (Avanti Grange, no Year 11) is not counted. Independent schools (IND, INDSS) and the non-maintained special
     # school are not LA schools and are not in the DfE's LA figures: skipped.
     coverage = batch.summary["dfe"]["coverage"]
-    assert (coverage["with_figures"], coverage["open_schools"], coverage["share"], coverage["no_pupils"]) == (79, 79, 1.0, 1)
+    assert (coverage["with_figures"], coverage["open_schools"], coverage["share"], coverage["no_pupils"]) \
+        == (79, 79, 1.0, 1)
     assert not School.objects.filter(urn__in=[117600, 150044, 117665]).exists()  # IND, INDSS, NMSS
 
     dis, dis_published, dis_cohort = pooled_and_published("ks4_att8", "disadvantaged")
@@ -181,7 +182,8 @@ def test_revised_file_updates_figures_and_status(tmp_path):
     assert (batch.created_count, batch.updated_count) == (0, figures)
     assert batch.summary["dfe"]["status_changes"] == {"provisional → revised": figures}
     assert not Result.objects.exclude(status="revised").exists()
-    assert float(Result.objects.get(school__urn=151078, measure__code="ks2_rwm_exp", pupil_group__code="all").value) == 78
+    corrected = Result.objects.get(school__urn=151078, measure__code="ks2_rwm_exp", pupil_group__code="all")
+    assert float(corrected.value) == 78
 
 
 # --------------------------------------------------------------------------- refused: nothing written

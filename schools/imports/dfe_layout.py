@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..models import DataStatus, School
+from .facts import Diff
 from .mapping import DfeColumn, column_key
 from .problems import Problem
 
@@ -140,3 +141,31 @@ def coverage(parsed, fmt: str, new_schools: list[dict]) -> dict:
     return {"with_figures": len(with_figures), "open_schools": len(expected), "share": share,
             "phases": list(phases), "measure": layout["headline"],
             "no_pupils": len(open_schools & set(layout["no_pupils"]))}
+
+
+def status_changes(diff: Diff) -> dict[str, int]:
+    """Figures whose status changes (e.g. provisional → final), by change."""
+    out = {}
+    for frame in (diff.results.updated, diff.benchmarks.updated):
+        if len(frame):
+            changed = frame[frame["prev_status"] != frame["status"]]
+            for (before, after), size in changed.groupby(["prev_status", "status"]).size().items():
+                key = f"{before} → {after}"
+                out[key] = out.get(key, 0) + int(size)
+    return out
+
+
+def problems_first(problems: list[Problem]) -> list[Problem]:
+    """File-level problems first (e.g. no LA or England rows), and one line for the rows the DfE writes shorter
+    than the header (it leaves trailing empty cells out), not one per row."""
+    def is_short_row(problem):
+        return not problem.is_error and "truncated" in problem.reason
+
+    short = [p for p in problems if is_short_row(p)]
+    rest = [p for p in problems if not is_short_row(p)]
+    if len(short) > 1:
+        rows = [p.row for p in short]
+        short = [Problem(row=short[0].row, column=short[0].column, value="", level=Problem.WARNING, reason=(
+            f"{len(short)} rows have fewer cells than the header (truncated; rows {rows[0]}–{rows[-1]}): "
+            f"the missing cells are treated as missing."))]
+    return sorted(rest, key=lambda p: p.row is not None) + short

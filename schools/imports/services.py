@@ -21,8 +21,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ..models import (
     Area, Benchmark, Cluster, ImportBatch, ImportChange, LocalAuthority, Result, School, StatisticalNeighbour,
 )
-from . import facts as fact_ops
 from . import dfe_layout
+from . import facts as fact_ops
 from .benchmarks import parse_lait, parse_neighbours
 from .dfe_layout import year_from_file_name  # noqa: F401  (part of this module's interface)
 from .facts import Diff, Reference, complete_and_validate
@@ -158,20 +158,8 @@ class ImportPlan:
         out = {"year": self.results_year, "status": self.results_status, **self.found, **layout}
         if self.diff is not None:
             out["coverage"] = dfe_layout.coverage(self.parsed, self.format, self.new_schools)
-            out["status_changes"] = status_changes(self.diff)
+            out["status_changes"] = dfe_layout.status_changes(self.diff)
         return out
-
-
-def status_changes(diff: Diff) -> dict[str, int]:
-    """Figures whose status changes (e.g. provisional → final), by change."""
-    out = {}
-    for frame in (diff.results.updated, diff.benchmarks.updated):
-        if len(frame):
-            changed = frame[frame["prev_status"] != frame["status"]]
-            for (before, after), size in changed.groupby(["prev_status", "status"]).size().items():
-                key = f"{before} → {after}"
-                out[key] = out.get(key, 0) + int(size)
-    return out
 
 
 def _text(value) -> str:
@@ -269,7 +257,7 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
                            known_las=known_las, status=plan.results_status)
     plan.problems.extend(parsed.problems)
     if plan.format in (Format.DFE_KS2, Format.DFE_KS4):
-        plan.problems = _dfe_problems_first(plan.problems)
+        plan.problems = dfe_layout.problems_first(plan.problems)
     plan.new_schools, plan.new_las = parsed.new_schools, parsed.new_las
     if plan.has_errors:
         plan.parsed = parsed
@@ -291,19 +279,6 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
         if plan.format in (Format.LONG, Format.DFE_KS2, Format.DFE_KS4):
             plan.problems.extend(fact_ops.lost_cohort_problems(plan.diff, parsed.layout.get("columns", {})))
     return plan
-
-
-def _dfe_problems_first(problems: list[Problem]) -> list[Problem]:
-    """File-level problems first (e.g. no LA or England rows), and one line for the rows the DfE writes shorter
-    than the header (it leaves trailing empty cells out), not one per row."""
-    short = [p for p in problems if not p.is_error and "truncated" in p.reason]
-    rest = [p for p in problems if not (not p.is_error and "truncated" in p.reason)]
-    if len(short) > 1:
-        rows = [p.row for p in short]
-        short = [Problem(row=short[0].row, column=short[0].column, value="", level=Problem.WARNING, reason=(
-            f"{len(short)} rows have fewer cells than the header (truncated; rows {rows[0]}–{rows[-1]}): "
-            f"the missing cells are treated as missing."))]
-    return sorted(rest, key=lambda p: p.row is not None) + short
 
 
 def diff_neighbours(links: pd.DataFrame) -> NeighbourDiff:
@@ -488,7 +463,8 @@ def _write_neighbours(diff: NeighbourDiff, batch) -> list[ImportChange]:
 
 # --------------------------------------------------------------------------- one call for the CLI
 def import_file(*, data: bytes, file_name: str, format: str = "auto", results_year: int | None = None, user=None,
-                dry_run: bool = False, status: str | None = None, folder: str = "") -> tuple[ImportPlan, ImportBatch | None]:
+                dry_run: bool = False, status: str | None = None,
+                folder: str = "") -> tuple[ImportPlan, ImportBatch | None]:
     plan = build_plan(data=data, file_name=file_name, format=format, results_year=results_year, status=status,
                       folder=folder)
     if plan.has_errors or dry_run:
