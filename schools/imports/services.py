@@ -149,7 +149,6 @@ class ImportPlan:
                              if len(self.neighbours.created) + len(self.neighbours.updated) else 0)
         return out
 
-
     def dfe_summary(self) -> dict:
         """What the preview says of a DfE file: year and status and how they were found, the layout, the
         columns not used, and the share of the LA's open schools the file has figures for."""
