@@ -105,6 +105,8 @@ class PupilGroup(models.Model):
         LANGUAGE = "language", "Language"
         GENDER = "gender", "Gender"
         ETHNICITY = "ethnicity", "Ethnicity"
+        PRIOR = "prior", "Prior attainment"
+        MOBILITY = "mobility", "Mobility"
         LOCAL = "local", "Local group"
 
     code = models.SlugField(max_length=40, unique=True)

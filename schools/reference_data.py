@@ -18,8 +18,17 @@ MEASURES = [
     ("phonics_y1", "Phonics: Year 1 expected standard", "Phonics Y1", "phonics", "percent", True, 2012, None, False, False),
     ("ks2_rwm_exp", "KS2 reading, writing and maths: expected standard", "KS2 RWM expected", "ks2", "percent", True, 2016, None, True, False),
     ("ks2_rwm_high", "KS2 reading, writing and maths: higher standard", "KS2 RWM higher", "ks2", "percent", True, 2016, None, False, False),
+    ("ks2_read_exp", "KS2 reading: expected standard", "KS2 reading expected", "ks2", "percent", True, 2016, None, False, False),
+    ("ks2_read_high", "KS2 reading: high score", "KS2 reading high", "ks2", "percent", True, 2016, None, False, False),
+    ("ks2_writ_exp", "KS2 writing (teacher assessment): expected standard", "KS2 writing expected", "ks2", "percent", True, 2016, None, False, False),
+    ("ks2_writ_high", "KS2 writing (teacher assessment): greater depth", "KS2 writing greater depth", "ks2", "percent", True, 2016, None, False, False),
+    ("ks2_mat_exp", "KS2 maths: expected standard", "KS2 maths expected", "ks2", "percent", True, 2016, None, False, False),
+    ("ks2_mat_high", "KS2 maths: high score", "KS2 maths high", "ks2", "percent", True, 2016, None, False, False),
+    ("ks2_gps_exp", "KS2 grammar, punctuation and spelling: expected standard", "KS2 GPS expected", "ks2", "percent", True, 2016, None, False, False),
+    ("ks2_gps_high", "KS2 grammar, punctuation and spelling: high score", "KS2 GPS high", "ks2", "percent", True, 2016, None, False, False),
     ("ks2_read_avg", "KS2 reading: average scaled score", "KS2 reading score", "ks2", "average", True, 2016, None, False, False),
     ("ks2_mat_avg", "KS2 maths: average scaled score", "KS2 maths score", "ks2", "average", True, 2016, None, False, False),
+    ("ks2_gps_avg", "KS2 grammar, punctuation and spelling: average scaled score", "KS2 GPS score", "ks2", "average", True, 2016, None, False, False),
     ("ks2_read_prog", "KS2 reading progress score", "KS2 reading progress", "ks2", "average", True, 2016, 2023, False, True),
     ("ks2_writ_prog", "KS2 writing progress score", "KS2 writing progress", "ks2", "average", True, 2016, 2023, False, True),
     ("ks2_mat_prog", "KS2 maths progress score", "KS2 maths progress", "ks2", "average", True, 2016, 2023, False, True),
@@ -28,6 +37,13 @@ MEASURES = [
     ("ks4_em_95", "KS4 English and maths: grade 5 or above", "E&M grade 5+", "ks4", "percent", True, 2017, None, True, False),
     ("ks4_em_94", "KS4 English and maths: grade 4 or above", "E&M grade 4+", "ks4", "percent", True, 2017, None, False, False),
     ("ks4_ebacc_aps", "KS4 EBacc: average point score", "EBacc APS", "ks4", "average", True, 2018, None, False, False),
+    ("ks4_ebacc_entry", "KS4 EBacc: pupils entered", "EBacc entry", "ks4", "percent", True, 2016, None, False, False),
+    # The DfE's 3-year figures (this results year and the two before, pooled): for schools too small for one
+    # year's figure to mean much. Stored under the last of the three years.
+    ("ks2_rwm_exp_3yr", "KS2 RWM expected standard: 3 years to this year", "KS2 RWM expected (3 years)", "ks2", "percent", True, 2018, None, False, False),
+    ("ks2_rwm_high_3yr", "KS2 RWM higher standard: 3 years to this year", "KS2 RWM higher (3 years)", "ks2", "percent", True, 2018, None, False, False),
+    ("ks2_read_avg_3yr", "KS2 reading average scaled score: 3 years to this year", "KS2 reading score (3 years)", "ks2", "average", True, 2018, None, False, False),
+    ("ks2_mat_avg_3yr", "KS2 maths average scaled score: 3 years to this year", "KS2 maths score (3 years)", "ks2", "average", True, 2018, None, False, False),
     ("persistent_absence", "Persistent absence (10% or more of sessions missed)", "Persistent absence", "attendance", "percent", False, 2006, None, True, False),
     ("suspension_rate", "Suspensions per 100 pupils", "Suspension rate", "attendance", "rate", False, 2006, None, False, False),
     # Historical measures used in the seeds.
@@ -68,6 +84,11 @@ PUPIL_GROUPS = [
     ("black", "Black", "ethnicity", "all", True),
     ("chinese", "Chinese", "ethnicity", "all", True),
     ("other_ethnic", "Other ethnic group", "ethnicity", "all", True),
+    # Prior attainment (KS1 for KS2, KS2 for KS4) and mobility, as the DfE performance tables give them.
+    ("prior_low", "Low prior attainment", "prior", "all", False),
+    ("prior_middle", "Middle prior attainment", "prior", "all", False),
+    ("prior_high", "High prior attainment", "prior", "all", False),
+    ("non_mobile", "Non-mobile pupils (in the school since the start of Year 5 or Year 10)", "mobility", "all", False),
 ]
 
 # Where a measure's series breaks (DfE statistical releases): the results year from which figures are
@@ -86,6 +107,16 @@ SERIES_BREAKS = {
     "ks4_ebacc_aps": [(2022, _KS4_2022)],
     "persistent_absence": [(2016, "Persistent absence threshold lowered from 15% to 10% of sessions in 2015/16 "
                                   "(DfE, Pupil absence in schools in England)")],
+}
+
+# Results years in which the DfE published no figure for a measure (none in 2020 and 2021; no KS2 progress for
+# 2023/24–2024/25, no Progress 8 for 2024/25–2025/26, whose pupils had no KS1 or KS2 results). A blank in a
+# DfE file for such a year is stored as "not published" (NP), never as zero.
+NOT_PUBLISHED = {
+    "ks2_read_prog": (2020, 2021, 2024, 2025),
+    "ks2_writ_prog": (2020, 2021, 2024, 2025),
+    "ks2_mat_prog": (2020, 2021, 2024, 2025),
+    "ks4_p8": (2020, 2021, 2025, 2026),
 }
 
 # Years with no KS2/KS4 results published (the pandemic years).

@@ -113,7 +113,6 @@ def test_corrected_file_updates_only_what_changed_and_rolls_back(schools):
     ("100001,2023/24,ks2_rwm_exp,disadvantaged,18,9,,", "results_year", "Wrong year format"),
     ("100001,2024,ks2_rwm_exp,disadvantaged,18,nine,,", "achievers", "Not a number or a known marker"),
     ("100001,2024,ks2_rwm_exp,disadvantaged,18,,,", "value", "No figure"),
-    ("100001,2024,ks2_read_prog,disadvantaged,18,,,0.5", "results_year", "not published in this results year"),
 ])
 def test_each_error_names_row_column_and_reason_and_writes_nothing(schools, row, column, reason):
     text = LONG_HEADER + "100001,2024,ks2_rwm_exp,not_disadvantaged,30,14,,\n" + row + "\n"
@@ -124,6 +123,15 @@ def test_each_error_names_row_column_and_reason_and_writes_nothing(schools, row,
     assert (errors[0].row, errors[0].column) == (3, column)  # header is row 1, the bad row is row 3
     assert reason in errors[0].reason
     assert not Result.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_a_measure_outside_its_listed_years_imports_with_a_note(schools):
+    # KS2 progress is listed until 2023; a file that publishes it for 2024 is imported, with one note per measure.
+    plan, batch = run(LONG_HEADER + "100001,2024,ks2_read_prog,disadvantaged,18,,,0.5\n")
+    assert batch is not None and not plan.errors
+    assert [(w.row, w.column, w.value) for w in plan.warnings] == [(2, "results_year", "2024")]
+    assert "outside the years listed for it (2016–2023)" in plan.warnings[0].reason
+    assert result(100001, "ks2_read_prog", "disadvantaged").points == Decimal("9.00")  # 0.5 × 18
 
 
 def test_duplicate_fact_and_missing_column_are_errors(schools):

@@ -118,9 +118,15 @@ def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Pr
     # Validity of the measure in the year (e.g. KS2 progress scores ended in 2023).
     first = facts["measure"].map({c: m.first_year for c, m in ref.measures.items()})
     last = facts["measure"].map({c: m.last_year for c, m in ref.measures.items()})
+    # A figure the file gives is published: outside the measure's listed years it is imported with a note.
     out_of_range = has_figure & ((first.notna() & (year < first)) | (last.notna() & (year > last)))
-    collect(problems, out_of_range, rows=rows, column="results_year", values=year.astype("Int64"),
-            reason="This measure was not published in this results year.")
+    if out_of_range.any():
+        for (measure, when), part in facts[out_of_range].groupby(["measure", "results_year"]):
+            span = f"{_year_text(ref.measures[measure].first_year)}–{_year_text(ref.measures[measure].last_year)}"
+            problems.append(Problem(row=int(part["row"].iloc[0]), column="results_year", value=str(int(when)),
+                                    level=Problem.WARNING, reason=(
+                f"{len(part)} figure(s) for {measure} in {int(when)}, outside the years listed for it ({span}): "
+                f"imported, as the file publishes them.")))
 
     # Derive counts and values.
     usable = cohort.notna() & (cohort > 0)
@@ -148,6 +154,10 @@ def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Pr
                                     reason=f"Duplicate fact: the same school/geography, year, measure and group "
                                            f"as row {first_row_of.get(k)}."))
     return facts
+
+
+def _year_text(year) -> str:
+    return str(year) if year else "…"
 
 
 # --------------------------------------------------------------------------- comparing with the database
@@ -266,6 +276,23 @@ def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int
                 "before": _describe(record, "prev_"), "after": _describe(record, ""), "row": int(record["row"]),
             })
     return Diff(results=result_diff, benchmarks=bench_diff, samples=samples)
+
+
+def lost_cohort_problems(diff: Diff, columns: dict) -> list[Problem]:
+    """Updates that would replace a figure that has its cohort with one that has none: refused (less information
+    must not overwrite more). ``columns`` maps (measure, group) → (count column, value column) for the message."""
+    problems = []
+    for frame in (diff.results.updated, diff.benchmarks.updated):
+        if not len(frame):
+            continue
+        lost = frame[frame["prev_cohort"].notna() & frame["cohort"].isna()]
+        for (measure, group), part in lost.groupby(["measure", "pupil_group"]):
+            count_column = columns.get((measure, group), ("cohort",))[0]
+            problems.append(Problem(row=int(part["row"].iloc[0]), column=count_column, value=f"{len(part)} figure(s)",
+                                    reason=(f"The file would replace {len(part)} figure(s) for {measure}, {group} "
+                                            f"that have a pupil count with figures that have none (the cohort "
+                                            f"would be lost): nothing is imported.")))
+    return problems
 
 
 def _describe(record: dict, prefix: str) -> str:

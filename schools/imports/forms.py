@@ -22,7 +22,18 @@ class UploadForm(forms.Form):
     results_year = forms.IntegerField(
         label="Results year (DfE files)", required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR,
         help_text="DfE performance tables have no year column. Leave blank to take it from the file name "
-                  "(ks2_2018-19_… → 2019); the preview shows the year used.",
+                  "(ks2_2018-19_… → 2019), else the folder below, else the file's previous-year columns; the "
+                  "preview shows the year used and how it was found.",
+    )
+    folder = forms.CharField(
+        label="Folder the file came from (DfE files, optional)", required=False, max_length=100,
+        help_text="The DfE's download keeps the year in the folder name, e.g. 2024-2025 for "
+                  "2024-2025/919_ks2final.csv; a browser uploads only the file name.",
+    )
+    results_status = forms.ChoiceField(
+        label="Status of the figures (DfE files)", required=False, initial="",
+        choices=[("", "From the file name (ks2provisional, ks2revised, ks2final), else final"),
+                 ("provisional", "Provisional"), ("revised", "Revised"), ("final", "Final")],
     )
 
     def clean_file(self):

@@ -2,7 +2,10 @@
 
 A new year's DfE columns, a new LAIT measure code or a new GIAS phase is a change to those files,
 not to the code: ``dfe_columns.csv`` says which count and value columns give which measure × group
-(several candidate columns separated by ``|``: the first one the file has is used).
+(several candidate columns separated by ``|``: the first one the file has is used), in which results years
+the DfE's layout has them (``first_year``/``last_year``, blank = open) and whether a file of those years must
+have them (``required``). Column names are matched whatever their case or surrounding spaces: the DfE spells
+``TNotFSM6CLA1A`` (2016–2019) and ``TNOTFSM6CLA1A`` (2022 on) for the same count.
 """
 from __future__ import annotations
 
@@ -22,18 +25,36 @@ def _candidates(text: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in text.split("|") if c.strip())
 
 
+def column_key(name: str) -> str:
+    """How a header is matched: case and surrounding spaces ignored."""
+    return str(name).strip().upper()
+
+
 @dataclass(frozen=True)
 class DfeColumn:
     measure: str
     group: str
     count_columns: tuple[str, ...]
     value_columns: tuple[str, ...]
+    first_year: int | None = None
+    last_year: int | None = None
+    required: bool = False
 
     def pick(self, columns) -> tuple[str | None, str | None]:
-        """The first candidate count and value columns present in the file."""
-        count = next((c for c in self.count_columns if c in columns), None)
-        value = next((c for c in self.value_columns if c in columns), None)
+        """The first candidate count and value columns present in the file, as the file spells them."""
+        by_key = {column_key(c): c for c in columns}
+        count = next((by_key[column_key(c)] for c in self.count_columns if column_key(c) in by_key), None)
+        value = next((by_key[column_key(c)] for c in self.value_columns if column_key(c) in by_key), None)
         return count, value
+
+    def in_layout(self, results_year: int) -> bool:
+        """Whether the DfE's layout for that results year has this column."""
+        return (self.first_year is None or results_year >= self.first_year) and (
+            self.last_year is None or results_year <= self.last_year)
+
+    @property
+    def names(self) -> set[str]:
+        return {column_key(c) for c in self.count_columns + self.value_columns}
 
 
 @dataclass(frozen=True)
@@ -45,9 +66,14 @@ class RecordType:
     school_phase: str
 
 
+def _year(text: str) -> int | None:
+    return int(text) if text else None
+
+
 def dfe_columns(fmt: str) -> list[DfeColumn]:
     return [
-        DfeColumn(r["measure"], r["pupil_group"], _candidates(r["count_columns"]), _candidates(r["value_columns"]))
+        DfeColumn(r["measure"], r["pupil_group"], _candidates(r["count_columns"]), _candidates(r["value_columns"]),
+                  _year(r.get("first_year", "")), _year(r.get("last_year", "")), r.get("required", "") == "yes")
         for r in _rows("dfe_columns.csv") if r["format"] == fmt
     ]
 

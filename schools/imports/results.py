@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import mapping
+from ..reference_data import NOT_PUBLISHED
+from . import dfe_layout, mapping
 from .facts import BENCHMARK, FACT_COLUMNS, RESULT, Reference, empty_facts
 from .problems import Problem, collect
 from .readers import Table, parse_figures
@@ -24,6 +25,7 @@ class Parsed:
     new_schools: list[dict] = field(default_factory=list)
     new_las: dict[str, str] = field(default_factory=dict)  # code → name
     la_names: dict[str, str] = field(default_factory=dict)
+    layout: dict = field(default_factory=dict)  # DfE files: what of the file is used (for the preview)
 
 
 def require(table: Table, columns, problems: list[Problem]) -> bool:
@@ -96,16 +98,33 @@ def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column:
 
 
 # --------------------------------------------------------------------------- DfE performance tables
+def _normalised(table: Table) -> Table:
+    """The table with headers as the mapping names them (upper case, no surrounding spaces)."""
+    names, seen = [], set()
+    for name in table.columns:
+        key = mapping.column_key(name)
+        names.append(key if key not in seen else name)
+        seen.add(key)
+    frame = table.frame.copy()
+    frame.columns = names
+    return Table(columns=names, frame=frame, row_numbers=table.row_numbers, kind=table.kind,
+                 encoding=table.encoding, warnings=table.warnings)
+
+
 def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | None, known_urns: set[int],
-              known_las: dict[str, str]) -> Parsed:
+              known_las: dict[str, str], status: str = "final") -> Parsed:
     """A DfE KS2/KS4 school-level file: one wide row per school, LA and England rows → benchmarks."""
     problems: list[Problem] = []
+    table = _normalised(table)
     if not require(table, ["RECTYPE", "URN", "LEA"], problems):
         return Parsed(empty_facts(), problems)
+    wrong_stage = dfe_layout.key_stage_problem(fmt, table.columns)
+    if wrong_stage:
+        return Parsed(empty_facts(), [wrong_stage])
     if results_year is None:
         problems.append(Problem(row=None, column="", value="", reason=(
-            "The results year is needed: DfE files have no year column. Give it (e.g. 2019 for 2018-19) "
-            "or keep the year in the file name.")))
+            "The results year is needed: DfE files have no year column. Give it (e.g. 2019 for 2018-19), "
+            "or keep the year in the file name or its folder (2018-2019/…).")))
         return Parsed(empty_facts(), problems)
 
     columns = mapping.dfe_columns(fmt)
@@ -114,6 +133,11 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
         if entry.measure not in ref.measures or entry.group not in ref.groups:
             problems.append(Problem(row=None, column="", value=f"{entry.measure} × {entry.group}", reason=(
                 "The DfE column mapping names an unknown measure or pupil group (fixtures/dfe_columns.csv).")))
+    layout = dfe_layout.layout_label(fmt, results_year)
+    for entry in columns:
+        if entry.required and entry.in_layout(results_year) and entry.pick(table.columns)[1] is None:
+            problems.append(Problem(row=1, column=entry.value_columns[0], value="", reason=(
+                f"Missing required column: {layout} has it ({entry.measure}, {entry.group}).")))
     if any(p.is_error for p in problems):
         return Parsed(empty_facts(), problems)
 
@@ -126,7 +150,7 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
             reason="Record type not in the mapping (fixtures/dfe_record_types.csv): row skipped.")
     excluded = pd.Series(False, index=frame.index)
     for column, value, reason in mapping.dfe_excluded(fmt):
-        hit = (roles == "school") & (table.column(column).str.strip() == value)
+        hit = (roles == "school") & (table.column(mapping.column_key(column)).str.strip() == value)
         if hit.any():
             excluded |= hit
             problems.append(Problem(row=int(rows[hit.to_numpy()][0]), column=column, value=value,
@@ -167,26 +191,21 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
             geo_code[here] = record.geography_code
             geo_name[here] = record.geography_name
     kind = pd.Series(np.where(geo_code.str.match(r"^\d{3}$"), "la", "national"), index=frame.index)
+    problems[:0] = _missing_summary_rows(record_types, rectype, bench)
 
-    pieces = []
-    seen_missing = set()
+    pieces, missing, used = [], [], {}
+    not_published = NOT_PUBLISHED
     for entry in columns:
         count_col, value_col = entry.pick(table.columns)
         if value_col is None:
-            key = ("value", entry.value_columns)
-            if key not in seen_missing:
-                seen_missing.add(key)
-                problems.append(Problem(row=1, column="|".join(entry.value_columns), value="", level=Problem.WARNING,
-                                        reason=f"Column not in this file: {entry.measure} for {entry.group} "
-                                               f"not imported."))
+            if entry.in_layout(results_year):
+                missing.append(entry.value_columns[0])
             continue
-        if count_col is None and ("count", entry.count_columns) not in seen_missing:
-            seen_missing.add(("count", entry.count_columns))
-            problems.append(Problem(row=1, column="|".join(entry.count_columns), value="", level=Problem.WARNING,
-                                    reason="Count column not in this file: figures kept without a cohort."))
+        used[(entry.measure, entry.group)] = (count_col or entry.count_columns[0], value_col)
         value = parse_figures(frame[value_col])
         collect(problems, value.invalid & ~unknown, rows=rows, column=value_col, values=frame[value_col],
                 reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).")
+        keep = ~value.blank & ~unknown & ~value.invalid & ~dup
         if count_col:
             count = parse_figures(frame[count_col])
             collect(problems, count.invalid & ~unknown, rows=rows, column=count_col, values=frame[count_col],
@@ -194,7 +213,20 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
             cohort = count.number
         else:
             cohort = pd.Series(np.nan, index=frame.index)
-        keep = ~value.blank & ~unknown & ~value.invalid & ~dup
+            with_figures = keep & value.number.notna()
+            if with_figures.any():
+                problems.append(Problem(
+                    row=int(rows[with_figures.to_numpy()][0]), column="|".join(entry.count_columns), value="",
+                    reason=(f"Missing count column {' or '.join(entry.count_columns)}: {value_col} has "
+                            f"{int(with_figures.sum())} figure(s) but no pupil count ({layout} has it). Without "
+                            f"the cohort the figures cannot be pooled or compared: nothing is imported.")))
+                continue
+        code = value.code
+        if results_year in not_published.get(entry.measure, ()):
+            # The DfE publishes nothing for this measure this year: a blank is "not published", never zero.
+            blank_np = value.blank & ~unknown & ~dup & (cohort > 0)
+            code = code.where(~blank_np, "NP")
+            keep = keep | blank_np
         if not keep.any():
             continue
         piece = pd.DataFrame({
@@ -204,9 +236,13 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
             "geography_name": geo_name, "kind": kind,
             "results_year": float(results_year), "measure": entry.measure, "pupil_group": entry.group,
             "cohort": cohort, "achievers": np.nan, "points": np.nan, "value": value.number,
-            "value_code": value.code, "status": "final", "row": rows,
+            "value_code": code, "status": status, "row": rows,
         })[keep.to_numpy()]
         pieces.append(piece)
+    if missing:
+        problems.append(Problem(row=1, column=", ".join(missing[:40]) + ("…" if len(missing) > 40 else ""),
+                                value="", level=Problem.WARNING, reason=(
+            f"{len(missing)} column(s) of {layout} are not in this file: those figures are not imported.")))
     facts = pd.concat(pieces, ignore_index=True)[FACT_COLUMNS] if pieces else empty_facts()
 
     # Schools the register does not know are created from the row's own URN, LEA, ESTAB and SCHNAME.
@@ -226,4 +262,33 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
         })
         if code not in known_las:
             new_las[code] = la_names.get(code) or f"LA {code}"
-    return Parsed(facts, problems, new_schools=new_schools, new_las=new_las, la_names=la_names)
+
+    # For the preview: what of the file is used, and which schools had no pupils at the end of the key stage.
+    headline = next(e for e in columns if e.required and e.group == "all")
+    count_col = headline.pick(table.columns)[0]
+    pupils = parse_figures(table.column(count_col)).number if count_col else pd.Series(np.nan, index=frame.index)
+    no_pupils = pd.Series(school, index=frame.index) & ~(pupils > 0) & urn.notna()
+    layout_info = {
+        "label": layout, "headline": headline.measure, "columns": used,
+        "school_las": sorted(set(lea[pd.Series(school, index=frame.index) & lea_ok])),
+        "no_pupils": sorted(int(u) for u in urn[no_pupils]),
+        **dfe_layout.classify_columns(table.columns, columns),
+    }
+    return Parsed(facts, problems, new_schools=new_schools, new_las=new_las, la_names=la_names, layout=layout_info)
+
+
+def _missing_summary_rows(record_types, rectype: pd.Series, bench) -> list[Problem]:
+    """A file without its LA and England rows (a download cut short) may go ahead, but only once the preview says so."""
+    present = set(rectype[bench])
+    la_types = sorted(k for k, v in record_types.items() if v.role == "benchmark" and v.geography_code == "LA")
+    national = sorted(k for k, v in record_types.items() if v.role == "benchmark" and v.geography_code != "LA")
+    lacking = []
+    if not present & set(la_types):
+        lacking.append(f"LA row (RECTYPE {', '.join(la_types)})")
+    if not present & set(national):
+        lacking.append(f"England rows (RECTYPE {', '.join(national)})")
+    if not lacking:
+        return []
+    return [Problem(row=None, column="RECTYPE", value="", level=Problem.WARNING, reason=(
+        f"The file has no {' and no '.join(lacking)}: it may have been cut short. Check it is the whole file; "
+        f"the LA's and England's published figures are not updated by this import."))]

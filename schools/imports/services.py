@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,8 @@ from ..models import ImportBatch, LocalAuthority, School, StatisticalNeighbour
 from . import facts as fact_ops
 from .benchmarks import parse_lait, parse_neighbours
 from .committing import MAX_STORED_PROBLEMS, _user, commit_plan
+from . import dfe_layout
+from .dfe_layout import year_from_file_name  # noqa: F401  (part of this module's interface)
 from .facts import Diff, Reference, complete_and_validate
 from .la_codes import la_name
 from .locking import import_transaction
@@ -38,22 +39,10 @@ REEXPORTED = (AlreadyDone, ImportRejected, commit_plan, rollback_batch, rollback
 
 
 # --------------------------------------------------------------------------- helpers
-def year_from_file_name(name: str) -> int | None:
-    """2018-19 → 2019, 2016-2017 → 2017, ks2_2019 → 2019 (the results year is the summer of the exams)."""
-    stem = Path(name or "").name
-    match = re.search(r"(20\d\d)\s*[-_/]\s*(20\d\d|\d\d)(?!\d)", stem)
-    if match:
-        first, second = match.groups()
-        year = int(second) if len(second) == 4 else int(first[:2] + second)
-        if year == int(first) + 1:
-            return year
-    match = re.search(r"(?<!\d)(20\d\d)(?!\d)", stem)
-    return int(match.group(1)) if match else None
-
-
 def detect_format(columns) -> str | None:
     """Guess the format from the header (used when the user chooses "detect")."""
     names = set(columns)
+    upper = {str(c).strip().upper() for c in columns}
     if {"urn", "results_year", "measure", "pupil_group"} <= names:
         return Format.LONG
     if {"geography", "results_year", "measure", "pupil_group"} <= names:
@@ -62,10 +51,10 @@ def detect_format(columns) -> str | None:
         return Format.LAIT
     if "SN1" in names:
         return Format.NEIGHBOURS
-    if {"RECTYPE", "URN"} <= names:
-        if any(c.startswith("PTRWM") or c == "TELIG" for c in names):
+    if {"RECTYPE", "URN"} <= upper:
+        if any(c.startswith("PTRWM") or c == "TELIG" for c in upper):
             return Format.DFE_KS2
-        if any(c.startswith("ATT8") or c == "TPUP" for c in names):
+        if any(c.startswith("ATT8") or c == "TPUP" for c in upper):
             return Format.DFE_KS4
     if {"URN", "LA (code)", "EstablishmentName"} <= names:
         return Format.REGISTER
@@ -89,6 +78,8 @@ class ImportPlan:
     format: str
     file_name: str
     results_year: int | None = None
+    results_status: str | None = None  # DfE files: provisional, revised or final
+    found: dict = field(default_factory=dict)  # how the year and status were found (DfE files)
     rows_read: int = 0
     problems: list[Problem] = field(default_factory=list)
     parsed: Parsed | None = None
@@ -148,9 +139,22 @@ class ImportPlan:
             for frame in (self.diff.results.created, self.diff.results.updated):
                 urns.update(int(u) for u in frame["urn"].dropna().unique())
             out["schools_touched"] = len(urns)
+        if self.format in (Format.DFE_KS2, Format.DFE_KS4) and self.parsed is not None:
+            out["dfe"] = self.dfe_summary()
         if self.neighbours is not None:
             out["las"] = int(pd.concat([self.neighbours.created, self.neighbours.updated])["la_code"].nunique()
                              if len(self.neighbours.created) + len(self.neighbours.updated) else 0)
+        return out
+
+    def dfe_summary(self) -> dict:
+        """What the preview says of a DfE file: year and status and how they were found, the layout, the
+        columns not used, and the share of the LA's open schools the file has figures for."""
+        layout = dict(self.parsed.layout)
+        layout.pop("columns", None)
+        out = {"year": self.results_year, "status": self.results_status, **self.found, **layout}
+        if self.diff is not None:
+            out["coverage"] = dfe_layout.coverage(self.parsed, self.format, self.new_schools)
+            out["status_changes"] = dfe_layout.status_changes(self.diff)
         return out
 
 
@@ -177,12 +181,14 @@ def _by_measure(diff: Diff) -> list[dict]:
 
 
 def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_year: int | None = None, user=None,
-               limits: Limits | None = None) -> ImportPlan:
+               limits: Limits | None = None, status: str | None = None, folder: str = "") -> ImportPlan:
     """Parse and check every row, then compare with the database. Writes nothing.
 
     ``user``: a data manager's imports are limited to their LA (:func:`scope.import_la`); ``None`` (the command
     line) is not limited. ``limits``: the size limits (default: the settings; ``Limits.none()`` lifts them).
-    """
+    DfE files: the results year is ``results_year``, else from the file name, else from its folder
+    (``folder``, or a folder in ``file_name``), else from the file's previous-year columns; the status is
+    ``status``, else from the file name, else final."""
     plan = ImportPlan(format=format, file_name=file_name, results_year=results_year)
     limits = Limits.from_settings() if limits is None else limits
     try:
@@ -206,8 +212,12 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
                 "Could not tell the format from the header: choose the format, or check the header row.")))
             return plan
         plan.format = detected
-    if plan.format in (Format.DFE_KS2, Format.DFE_KS4) and plan.results_year is None:
-        plan.results_year = year_from_file_name(file_name)
+    if plan.format in (Format.DFE_KS2, Format.DFE_KS4):
+        plan.results_year, year_how = dfe_layout.find_year(given=results_year, file_name=file_name, folder=folder,
+                                                           columns=table.columns)
+        plan.results_status, status_how = dfe_layout.find_status(given=status, file_name=file_name)
+        plan.found = {"year_found": year_how, "status_found": status_how, "year_given": results_year,
+                      "status_given": status, "folder": folder}
     plan.rows_read = len(table)
     plan.problems.extend(table.warnings)
     if not len(table):
@@ -245,8 +255,10 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
         urns = pd.to_numeric(table.column("URN").str.strip(), errors="coerce").dropna().astype(int)
         known_urns = set(fact_ops.school_id_map(urns.tolist()))
         parsed = parse_dfe(table, ref, fmt=plan.format, results_year=plan.results_year, known_urns=known_urns,
-                           known_las=known_las)
+                           known_las=known_las, status=plan.results_status)
     plan.problems.extend(parsed.problems)
+    if plan.format in (Format.DFE_KS2, Format.DFE_KS4):
+        plan.problems = dfe_layout.problems_first(plan.problems)
     plan.new_schools = parsed.new_schools
     plan.new_las = {code: la_name(code, name) for code, name in parsed.new_las.items()}
     _name_las(parsed.facts)
@@ -266,6 +278,8 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
         plan.results_year = int(years[0]) if len(years) == 1 else None
     if not plan.has_errors:
         plan.diff = fact_ops.diff_facts(parsed.facts, ref, school_ids=school_ids)
+        if plan.format in (Format.LONG, Format.DFE_KS2, Format.DFE_KS4):
+            plan.problems.extend(fact_ops.lost_cohort_problems(plan.diff, parsed.layout.get("columns", {})))
     return plan
 
 
@@ -330,15 +344,16 @@ def plan_fingerprint(plan: ImportPlan) -> str:
 
 # --------------------------------------------------------------------------- one call for the CLI
 def import_file(*, data: bytes, file_name: str, format: str = "auto", results_year: int | None = None, user=None,
-                dry_run: bool = False, limits: Limits | None = None) -> tuple[ImportPlan, ImportBatch | None]:
+                dry_run: bool = False, limits: Limits | None = None, status: str | None = None,
+                folder: str = "") -> tuple[ImportPlan, ImportBatch | None]:
     """Check and (unless ``dry_run``) write a file. The plan is built while holding the import lock, so what
     it records as "previous" is what it replaces, whatever else is importing at the same time."""
+    options = dict(data=data, file_name=file_name, format=format, results_year=results_year, user=user,
+                   limits=limits, status=status, folder=folder)
     if dry_run:
-        return build_plan(data=data, file_name=file_name, format=format, results_year=results_year, user=user,
-                          limits=limits), None
+        return build_plan(**options), None
     with import_transaction():
-        plan = build_plan(data=data, file_name=file_name, format=format, results_year=results_year, user=user,
-                          limits=limits)
+        plan = build_plan(**options)
         if plan.has_errors:
             return plan, None
         batch = commit_plan(plan=plan, user=user, file_size=len(data), file_hash=sha256(data))
@@ -346,9 +361,11 @@ def import_file(*, data: bytes, file_name: str, format: str = "auto", results_ye
 
 
 # --------------------------------------------------------------------------- web: stage, confirm
-def stage_upload(*, data: bytes, file_name: str, format: str, results_year: int | None, user) -> ImportBatch:
+def stage_upload(*, data: bytes, file_name: str, format: str, results_year: int | None, user,
+                 status: str | None = None, folder: str = "") -> ImportBatch:
     """Check the file and keep it (under a generated name) with its preview until the user confirms."""
-    plan = build_plan(data=data, file_name=file_name, format=format, results_year=results_year, user=user)
+    plan = build_plan(data=data, file_name=file_name, format=format, results_year=results_year, user=user,
+                      status=status, folder=folder)
     stored = ""
     if not plan.has_errors:
         stored = f"imports/{uuid.uuid4().hex}.upload"
@@ -405,8 +422,10 @@ def confirm_batch(*, batch: ImportBatch, user, fingerprint: str | None = None) -
         data = stored_bytes(batch)
         if sha256(data) != batch.sha256:
             raise ImportRejected("The kept file has changed since the preview: upload it again.")
+        given = (batch.summary or {}).get("dfe", {})
         plan = build_plan(data=data, file_name=batch.file_name, format=batch.format,
-                          results_year=batch.results_year, user=user)
+                          results_year=given.get("year_given", batch.results_year), user=user,
+                          status=given.get("status_given"), folder=given.get("folder", ""))
         if plan.has_errors:
             batch.status = ImportBatch.Status.FAILED
             outcome = ImportRejected(f"The file now has {len(plan.errors)} error(s): nothing was imported.",

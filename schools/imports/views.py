@@ -39,7 +39,9 @@ def index(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             batch = stage_upload(data=form.data_bytes, file_name=upload.name, format=form.cleaned_data["format"],
-                                 results_year=form.cleaned_data["results_year"], user=request.user)
+                                 results_year=form.cleaned_data["results_year"], user=request.user,
+                                 status=form.cleaned_data["results_status"] or None,
+                                 folder=form.cleaned_data["folder"])
             return redirect("schools:import_batch", pk=batch.pk)
     else:
         form = UploadForm()

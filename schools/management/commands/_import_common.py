@@ -14,7 +14,8 @@ def add_limits_argument(parser):
     parser.add_argument("--no-limits", action="store_true", help=NO_LIMITS_HELP)
 
 
-def run(command, path: str, *, format: str, results_year=None, dry_run=False, verbosity=1, no_limits=False):
+def run(command, path: str, *, format: str, results_year=None, dry_run=False, verbosity=1, no_limits=False,
+        status=None):
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"No such file: {path}")
@@ -25,8 +26,10 @@ def run(command, path: str, *, format: str, results_year=None, dry_run=False, ve
                            f"{limits.max_bytes / 1048576:,.1f} MB (--no-limits lifts the limit).")
     data = file.read_bytes()
     try:
+        # The folder goes too: the DfE's download keeps the year there (2024-2025/919_ks2final.csv).
         plan, batch = import_file(data=data, file_name=file.name, format=format, results_year=results_year,
-                                  dry_run=dry_run, limits=limits)
+                                  dry_run=dry_run, limits=limits, status=status,
+                                  folder=file.resolve().parent.name)
     except ImportRejected as exc:
         raise CommandError(str(exc)) from exc
     out, err = command.stdout, command.stderr
@@ -35,6 +38,8 @@ def run(command, path: str, *, format: str, results_year=None, dry_run=False, ve
         (err if problem.is_error else out).write(str(problem))
     if verbosity <= 1 and len(plan.warnings) > 20:
         out.write(f"… and {len(plan.warnings) - 20} more warnings (use -v 2 to see them all).")
+    for line in dfe_lines(plan, verbosity):
+        out.write(line)
     counts = plan.counts
     year = f", results year {plan.results_year}" if plan.results_year else ""
     head = f"{file.name} ({plan.format}{year}): {plan.rows_read} rows read"
@@ -50,3 +55,28 @@ def run(command, path: str, *, format: str, results_year=None, dry_run=False, ve
         out.write(command.style.SUCCESS(f"Import #{batch.pk}. {head}: {figures}{tail}; "
                                         f"{len(plan.warnings)} warning(s)."))
     return plan, batch
+
+
+def dfe_lines(plan, verbosity=1) -> list[str]:
+    """What the preview page says of a DfE file, for the terminal."""
+    if plan.results_status is None:
+        return []
+    found = plan.found
+    lines = [f"Results year {plan.results_year or '?'} ({found.get('year_found') or 'not found'}); "
+             f"status {plan.results_status} ({found.get('status_found')})."]
+    if plan.parsed is None or plan.diff is None:
+        return lines
+    info = plan.summary().get("dfe", {})
+    coverage = info.get("coverage") or {}
+    if coverage.get("open_schools"):
+        lines.append(f"Figures for {coverage['with_figures']} of {coverage['open_schools']} open schools of this "
+                     f"phase ({coverage['measure']}, all pupils).")
+    for change, size in (info.get("status_changes") or {}).items():
+        lines.append(f"{size} figure(s) change status: {change}.")
+    if info.get("earlier_years"):
+        lines.append(f"{len(info['earlier_years'])} column(s) of earlier years' figures recognised, not imported "
+                     f"(each year's own file is the source).")
+    if info.get("not_used"):
+        listed = f": {', '.join(info['not_used'])}" if verbosity > 1 else " (-v 2 lists them)"
+        lines.append(f"{len(info['not_used'])} column(s) not used{listed}.")
+    return lines

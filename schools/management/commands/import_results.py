@@ -16,11 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="auto",
                             help="File format (default: detect from the header).")
         parser.add_argument("--year", type=int, default=None,
-                            help="Results year for DfE files (2019 for 2018-19); default: from the file name.")
+                            help="Results year for DfE files (2019 for 2018-19); default: from the file name, else "
+                                 "its folder (2024-2025/…), else the file's previous-year columns.")
+        parser.add_argument("--status", choices=["provisional", "revised", "final"], default=None,
+                            help="Status of DfE figures; default: from the file name (ks2provisional…), else final.")
         parser.add_argument("--dry-run", action="store_true", help="Check and show what would change; write nothing.")
         add_limits_argument(parser)
 
     def handle(self, *args, **options):
         run(self, options["file"], format=options["format"], results_year=options["year"],
-            dry_run=options["dry_run"], verbosity=options["verbosity"],
+            dry_run=options["dry_run"], verbosity=options["verbosity"], status=options["status"],
             no_limits=options["no_limits"])
