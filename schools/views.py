@@ -27,6 +27,7 @@ from .gaps import (
     cluster_rag_rules, code_label, describe_rule, reason_explanations, suppression_threshold,
 )
 from .models import OfstedInspection
+from .published import PUBLISHED
 from .roles import LA_WIDE_ROLES, has_role
 from .tables import (
     BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, record,
@@ -160,8 +161,9 @@ def la_overview(request, table=None, fmt=None):
     code = request.GET.get("la")
     la = selectors.get_visible_la(user, code) if code else selectors.default_la(user)
     opts = _options(request, la)
-    rows = selectors.scope_rows(user, la, measures=opts.headline, focus=opts.focus, groups=opts.groups,
-                                years=opts.years, year=opts.year)
+    head = selectors.la_headline(user, la, measures=opts.headline, focus=opts.focus, groups=opts.groups,
+                                 years=opts.years, year=opts.year)
+    rows = head.rows
     schools = selectors.visible_schools(user).filter(la=la)
     area_filter = AreaFilter(request.GET, queryset=selectors.visible_areas(user).filter(la=la), prefix="area")
     cluster_filter = ClusterFilter(request.GET, queryset=selectors.visible_clusters(user).filter(la=la),
@@ -172,19 +174,73 @@ def la_overview(request, table=None, fmt=None):
                                        measure=opts.measure, focus=opts.focus, groups=opts.groups, years=opts.years,
                                        year=opts.year)
     measure_name = opts.measure.short_name or opts.measure.name
+    published_names = [r.measure.short_name or r.measure.name for r in rows
+                       if head.sources.get(r.measure.code) == PUBLISHED]
     headline = _headline(request, rows, opts, caption=f"Headline measures for {opts.focus.name.lower()} pupils in "
-                                                      f"{la.name}", place=la.name)
+                                                      f"{la.name}" + (" (the DfE's published LA figure where there "
+                                                                      "is one)" if published_names else ""),
+                         place=la.name)
     areas = _org_table(request, area_pairs, opts, url=lambda a: reverse("schools:area", args=[a.pk]),
                        caption=f"Areas: {measure_name}", prefix="areas-")
     clusters = _org_table(request, cluster_pairs, opts, url=lambda c: reverse("schools:cluster", args=[c.pk]),
                           caption=f"Clusters: {measure_name}", prefix="clusters-")
-    benchmarks = _benchmark_table(la, rows, opts)
+    benchmarks = _benchmark_table(la, head.pooled_rows, opts)
     context = _base_context(opts, f"{la.name} overview", rows, la.name)
     context.update(la=la, scope=la, scope_kind="la", headline=headline, benchmarks=benchmarks, charts=_charts(rows, place=la.name), area_table=areas,
+                   published=_published_table(head, opts), published_names=published_names,
+                   coverage_notes=_scope_coverage_notes(la, rows, area_pairs + cluster_pairs, opts),
                    cluster_table=clusters, area_filter=area_filter, cluster_filter=cluster_filter,
                    export_tables={"headline": headline, "areas": areas, "clusters": clusters},
                    export_url="schools:la_overview_export", export_args=[])
     return _respond(request, "schools/la_overview.html", context, table, fmt)
+
+
+def _published_table(head, opts: Options) -> list[dict]:
+    """Each headline measure: the DfE's published LA figure and gap beside the pooled ones, and why they differ."""
+    out = []
+    for pair in head.comparisons:
+        measure = pair.measure
+        out.append({
+            "measure": measure.short_name or measure.name, "year": pair.year,
+            "source": ("Published" if head.sources.get(measure.code) == PUBLISHED else "Pooled"),
+            "published_focus": figure_text(pair.published_focus, measure),
+            "published_comparison": figure_text(pair.published_comparison, measure),
+            "published_gap": pair.published_gap, "published_cohort": pair.published_cohort,
+            "pooled_focus": figure_text(pair.pooled_focus, measure),
+            "pooled_comparison": figure_text(pair.pooled_comparison, measure),
+            "pooled_gap": pair.pooled_gap, "pooled_cohort": pair.pooled_cohort,
+            "difference": pair.difference(opts.focus.name),
+        })
+    return out
+
+
+def _pooled_lines(rows, opts: Options) -> list[str]:
+    """How many pupils each pooled headline figure of an area or cluster covers."""
+    lines = []
+    for row in rows:
+        focus, comparison = row.current.focus, row.current.comparison
+        if not row.year or focus.value is None:
+            continue
+        name = row.measure.short_name or row.measure.name
+        other = (f" and {comparison.denominator} {opts.comparison.name.lower()} pupils"
+                 if comparison.value is not None else "")
+        lines.append(f"{name} ({row.year}): pooled over {focus.denominator} {opts.focus.name.lower()} pupils"
+                     f"{other} in {focus.schools} school{'' if focus.schools == 1 else 's'}.")
+    return lines
+
+
+def _scope_coverage_notes(la, rows, pairs, opts: Options) -> list[str]:
+    """A visible note for each year shown (headline rows, and the chosen measure in the tables below) that
+    covers fewer than the configured share of the LA's open schools. Two queries."""
+    measures = {row.measure.code: row.measure for row in rows}
+    measures.setdefault(opts.measure.code, opts.measure)
+    years = sorted({row.year for row in rows if row.year} | {row.year for _o, row in pairs if row.year})
+    if not years:
+        return []
+    found = selectors.coverage(la, measures=list(measures.values()), years=years)
+    shown = {(row.year, row.measure.code) for row in rows if row.year}
+    shown |= {(row.year, opts.measure.code) for _org, row in pairs if row.year}
+    return [found[key].note() for key in sorted(shown) if key in found and found[key].below_share]
 
 
 def _benchmark_table(la, rows, opts: Options) -> dict | None:
@@ -204,7 +260,7 @@ def _benchmark_table(la, rows, opts: Options) -> dict | None:
             cells.append((figure_text(focus, row.measure), gap_of(row.measure, focus, comparison)))
         cells.append((figure_text(row.current.national_focus, row.measure), row.national_gap))
         body.append({"measure": row.measure.short_name or row.measure.name, "year": row.year, "cells": cells})
-    return {"headers": [la.name] + [label for label, _d, _f in sets] + ["England"],
+    return {"headers": [f"{la.name} (pooled)"] + [label for label, _d, _f in sets] + ["England"],
             "definitions": [definition for _l, definition, _f in sets], "rows": body}
 
 
@@ -232,7 +288,8 @@ def area(request, pk, table=None, fmt=None):
     school_table = _org_table(request, school_pairs, opts, url=lambda s: reverse("schools:school", args=[s.urn]),
                               caption=f"Schools in {the_area.name}: {measure_name}", prefix="schools-")
     context = _base_context(opts, f"{the_area.name} area", rows, the_area.name)
-    context.update(la=la, scope=the_area, scope_kind="area", headline=headline,
+    context.update(la=la, scope=the_area, scope_kind="area", headline=headline, pooled_lines=_pooled_lines(rows, opts),
+                   coverage_notes=_scope_coverage_notes(la, rows, cluster_pairs + school_pairs, opts),
                    charts=_charts(rows, place=the_area.name, la_name=la.name), cluster_table=clusters,
                    school_table=school_table, school_filter=school_filter,
                    export_tables={"headline": headline, "clusters": clusters, "schools": school_table},
@@ -258,6 +315,8 @@ def cluster(request, pk, table=None, fmt=None):
                               caption=f"Schools in {the_cluster.name}: {measure_name}", prefix="schools-")
     context = _base_context(opts, the_cluster.name, rows, the_cluster.name)
     context.update(la=la, scope=the_cluster, scope_kind="cluster", headline=headline,
+                   pooled_lines=_pooled_lines(rows, opts),
+                   coverage_notes=_scope_coverage_notes(la, rows, school_pairs, opts),
                    area_link=bool(the_cluster.area_id) and selectors.visible_areas(user).filter(
                        pk=the_cluster.area_id).exists(),
                    charts=_charts(rows, place=the_cluster.name, la_name=la.name), school_table=school_table,

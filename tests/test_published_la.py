@@ -1,0 +1,145 @@
+"""The LA row of a DfE file kept as the LA's published figure (with its cohort) and shown beside the pooled one.
+
+tests/data/dfe/ks2_2018-19_997_testshire.csv is a small file in the 2016–2019 KS2 layout (the real header, 318
+columns) for an LA "Testshire" (997), results year 2019:
+
+    school          TELIG  disadvantaged (TFSM6CLA1A)   other (TNotFSM6CLA1A)   all
+    Alpha 990001     30    10 pupils, 40% → 4           20 pupils, 70% → 14     60% → 18
+    Beta  990002     50    20 pupils, 50% → 10          30 pupils, 80% → 24     68% → 34
+    Gamma 990003     12     3 pupils, SUPP               9 pupils, SUPP         50% → 6
+    LA row (997)     92    33 pupils, 42%               59 pupils, 73%          63%
+    England (5)            51%                          71%
+
+Pooled disadvantaged = (4 + 10) ÷ (10 + 20) = 14/30 = 46.67% over 30 pupils (Gamma's 3 have no value);
+pooled other = (14 + 24) ÷ (20 + 30) = 38/50 = 76.00%; pooled gap = 76.00 − 46.67 = 29.33.
+Published gap = 73 − 42 = 31; published cohort 33 − pooled cohort 30 = 3 pupils in suppressed school rows.
+"""
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import override_settings
+
+from schools.imports.services import import_file
+from schools.models import Benchmark, LocalAuthority, Profile, School
+from schools.roles import Role
+
+DATA = Path(__file__).resolve().parent / "data" / "dfe"
+FILE = DATA / "ks2_2018-19_997_testshire.csv"
+
+
+@pytest.fixture
+def testshire(db):
+    plan, batch = import_file(data=FILE.read_bytes(), file_name=FILE.name, format="dfe-ks2", results_year=2019)
+    assert not plan.errors, plan.errors
+    la = LocalAuthority.objects.get(code="997")
+    # A fourth open primary school with no results: the 2019 figures cover 3 of 4 open primary schools.
+    School.objects.create(urn=990004, la=la, name="Delta Primary", phase=School.Phase.PRIMARY)
+    return la
+
+
+def officer_client(la):
+    user = User.objects.create_user("officer997", password="x")
+    user.groups.add(Group.objects.get_or_create(name=Role.LA_OFFICER)[0])
+    Profile.objects.create(user=user, la=la)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def report(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("gap_report", *args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def test_la_row_stored_as_published_figure_with_its_cohort(testshire):
+    published = {b.pupil_group.code: b for b in Benchmark.objects.filter(geography_code="997", results_year=2019,
+                                                                          measure__code="ks2_rwm_exp")}
+    assert published["disadvantaged"].kind == "la"
+    assert published["disadvantaged"].cohort == 33 and float(published["disadvantaged"].value) == 42.0
+    assert published["not_disadvantaged"].cohort == 59 and float(published["not_disadvantaged"].value) == 73.0
+    assert published["all"].cohort == 92 and float(published["all"].value) == 63.0
+
+
+def test_gap_report_la_json_shows_published_beside_pooled(testshire):
+    rows = json.loads(report("--level", "la", "--measure", "ks2_rwm_exp", "--group", "disadvantaged",
+                             "--year", "2019", "--format", "json"))
+    assert len(rows) == 1
+    row = rows[0]
+    # The cohort shown is the one the value is pooled over: 30, not the 33 pupils the school rows count.
+    assert row["cohort"] == 30 and row["pooled_cohort"] == 30
+    assert row["value"] == pytest.approx(46.67, abs=0.005)
+    assert row["comparison_cohort"] == 50 and row["comparison_value"] == pytest.approx(76.0)
+    assert row["gap"] == pytest.approx(29.33, abs=0.005)
+    assert row["published_value"] == 42.0 and row["published_comparison_value"] == 73.0
+    assert row["published_gap"] == 31.0 and row["published_cohort"] == 33
+    assert row["published_difference"] == (
+        "3 disadvantaged pupils in schools whose figures are suppressed in the school rows "
+        "(published cohort 33, pooled over 30).")
+    # Alpha, Beta and Gamma have 2019 figures; Delta does not: 3 of 4 open primary schools.
+    assert row["coverage"] == 0.75
+    assert "figures for 3 of 4 open primary" in row["coverage_note"]
+
+
+def test_gap_report_la_csv_has_the_published_columns(testshire):
+    text = report("--level", "la", "--measure", "ks2_rwm_exp", "--group", "disadvantaged", "--year", "2019",
+                  "--unsuppressed")
+    (record,) = list(csv.DictReader(io.StringIO(text)))
+    assert record["published_value"] == "42.0" and record["published_gap"] == "31.0"
+    assert record["pooled_cohort"] == "30" and record["coverage"] == "0.75"
+
+
+def test_overview_shows_published_figure_and_says_so(testshire):
+    response = officer_client(testshire).get("/overview/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The headline uses the published figure and says so.
+    assert "the headline uses the DfE's published LA figure" in page
+    assert "KS2 RWM expected" in page
+    headline = response.context["headline"]
+    first = next(r for r in headline.data.data if r["measure"].code == "ks2_rwm_exp")
+    assert first["focus"].value == 42.0 and first["within"] == pytest.approx(31.0)
+    assert first["cohort"] == 33
+    # Published and pooled side by side, with the difference in words.
+    published = {r["measure"]: r for r in response.context["published"]}["KS2 RWM expected"]
+    assert published["source"] == "Published"
+    assert published["published_focus"] == "42.0%" and published["pooled_focus"] == "46.7%"
+    assert published["published_gap"] == pytest.approx(31.0)
+    assert published["pooled_gap"] == pytest.approx(29.33, abs=0.005)
+    assert published["pooled_cohort"] == 30 and published["published_cohort"] == 33
+    assert "3 disadvantaged pupils in schools whose figures are suppressed in the school rows" in page
+
+
+def test_overview_notes_a_year_under_the_coverage_share(testshire):
+    client = officer_client(testshire)
+    page = client.get("/overview/").content.decode()
+    assert "KS2 RWM expected, 2019: figures for 3 of 4 open primary schools (75%)" in page
+    assert "under the 90% needed" in page
+    with override_settings(GAPMONITOR_COVERAGE_SHARE=0.75):
+        page = client.get("/overview/").content.decode()
+    assert "figures for 3 of 4 open primary schools" not in page
+
+
+def test_published_first_never_mixes_sources_within_a_measure():
+    from schools.gaps import Figure
+    from schools.published import POOLED, PUBLISHED, published_first
+
+    def fig(value, cohort=20):
+        return Figure(cohort=cohort, numerator=None, value=value)
+
+    pooled = {(2023, "m", "f"): fig(40), (2023, "m", "c"): fig(70), (2024, "m", "f"): fig(45),
+              (2024, "m", "c"): fig(72)}
+    # Published figures for 2024 only: a trend 2023→2024 would mix the two, so the measure stays pooled.
+    published = {(2024, "m", "f"): fig(41), (2024, "m", "c"): fig(74)}
+    merged, sources = published_first(pooled, published, measures=["m"], years=[2023, 2024], required=("f", "c"))
+    assert sources == {"m": POOLED} and merged[(2024, "m", "f")].value == 45
+    published.update({(2023, "m", "f"): fig(38), (2023, "m", "c"): fig(71)})
+    merged, sources = published_first(pooled, published, measures=["m"], years=[2023, 2024], required=("f", "c"))
+    assert sources == {"m": PUBLISHED}
+    assert [merged[(y, "m", g)].value for y in (2023, 2024) for g in ("f", "c")] == [38, 71, 41, 74]
