@@ -522,3 +522,23 @@ def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Fig
 
 
 __all__ += ["published_by_geography"]
+
+
+def school_context(user, school, *, groups: dict[str, PupilGroup]) -> list:
+    """The school's latest context from each companion file (census, absence, school information), each with
+    its own year. One query. The FSM pupil count goes through the same suppression as every figure."""
+    from .models import SchoolContext
+
+    latest = {}
+    for row in SchoolContext.objects.filter(school=school).order_by("-results_year", "source"):
+        latest.setdefault(row.source, row)
+    census = latest.get(SchoolContext.Source.CENSUS)
+    if census is not None and census.fsm_pupils is not None:
+        count = Figure(cohort=census.fsm_pupils, numerator=census.fsm_pupils, value=float(census.fsm_pupils))
+        shown = for_user(user, {("context", "fsm"): count}, groups)[("context", "fsm")]
+        census.fsm_pupils_figure = shown
+    order = [SchoolContext.Source.CENSUS, SchoolContext.Source.ABSENCE, SchoolContext.Source.INFORMATION]
+    return [latest[source] for source in order if source in latest]
+
+
+__all__ += ["school_context"]

@@ -387,6 +387,40 @@ def _school_figure_tables(school, opts: Options, measures, years, here, national
     return out
 
 
+def _percent(row, name) -> str:
+    value = getattr(row, name)
+    return f"{value}%" if value is not None else row.markers.get(name, "–")
+
+
+def _school_context(rows) -> list[dict]:
+    """The context rows as (label, text) lists, each under its file and year."""
+    out = []
+    for row in rows:
+        year = f"{row.year_label} (results year {row.results_year})"
+        if row.source == "census":
+            fsm = getattr(row, "fsm_pupils_figure", None)
+            items = [("Pupils on roll", row.number_on_roll if row.number_on_roll is not None else "–"),
+                     ("Pupils eligible for FSM", (f"{fsm.value:.0f}" if fsm is not None and fsm.value is not None
+                                                  else (fsm.marker() if fsm is not None else "–"))),
+                     ("FSM at any time in the past 6 years", _percent(row, "fsm6_percent")),
+                     ("SEN support", _percent(row, "sen_support_percent")),
+                     ("EHC plan", _percent(row, "ehcp_percent")),
+                     ("English as an additional language", _percent(row, "eal_percent"))]
+            title = "School census"
+        elif row.source == "absence":
+            items = [("Overall absence (% of sessions)", _percent(row, "overall_absence_percent")),
+                     ("Persistent absence (% of pupils missing 10% or more)",
+                      _percent(row, "persistent_absence_percent"))]
+            title = "Absence, whole school, full year"
+        else:
+            items = [("Type", row.school_type or "–"), ("Ages", row.age_range or "–"), ("Gender", row.gender or "–"),
+                     ("Religious character", row.religious_character or "–"),
+                     ("Admissions policy", row.admissions_policy or "–")]
+            title = "School information"
+        out.append({"title": title, "year": year, "items": items})
+    return out
+
+
 @login_required
 def school_detail(request, urn, table=None, fmt=None):
     user = request.user
@@ -403,6 +437,7 @@ def school_detail(request, urn, table=None, fmt=None):
     export_tables = {"headline": headline}
     export_tables.update({f"figures-{m.code}": t for m, t in figure_tables})
     context.update(la=la, school=school, scope=school, scope_kind="school", headline=headline,
+                   school_context=_school_context(selectors.school_context(user, school, groups=opts.groups)),
                    charts=_charts(rows, place=school.name, la_name=la.name), figure_tables=figure_tables,
                    ofsted=_ofsted(school), export_tables=export_tables,
                    export_url="schools:school_export", export_args=[school.urn])

@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ..models import (
     Area, Benchmark, Cluster, ImportBatch, ImportChange, LocalAuthority, Result, School, StatisticalNeighbour,
 )
+from . import context as context_import
 from . import facts as fact_ops
 from .benchmarks import parse_lait, parse_neighbours
 from .facts import Diff, Reference, complete_and_validate
@@ -76,7 +77,7 @@ def detect_format(columns) -> str | None:
             return Format.DFE_KS4
     if {"URN", "LA (code)", "EstablishmentName"} <= names:
         return Format.REGISTER
-    return None
+    return context_import.detect_format(names)
 
 
 def sha256(data: bytes) -> str:
@@ -104,6 +105,7 @@ class ImportPlan:
     neighbours: NeighbourDiff | None = None
     new_las: dict[str, str] = field(default_factory=dict)
     new_schools: list[dict] = field(default_factory=list)
+    context: context_import.ContextPlan | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -122,6 +124,8 @@ class ImportPlan:
         """Created / updated / unchanged rows of what this format writes (facts, schools or neighbours)."""
         if self.register is not None:
             return self.register.counts
+        if self.context is not None:
+            return self.context.counts
         if self.neighbours is not None:
             return {"created": len(self.neighbours.created), "updated": len(self.neighbours.updated),
                     "unchanged": self.neighbours.unchanged}
@@ -225,6 +229,15 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
         if not plan.has_errors:
             plan.neighbours = diff_neighbours(parsed.links)
         return plan
+    if plan.format in context_import.FORMATS:
+        if plan.results_year is None:
+            plan.results_year = year_from_file_name(file_name)
+        urn_column = next((c for c in table.columns if c.strip().upper() == "URN"), "URN")
+        school_ids = fact_ops.school_id_map(
+            pd.to_numeric(table.column(urn_column).str.strip(), errors="coerce").dropna().astype(int).tolist())
+        plan.context = context_import.parse(table, plan.format, results_year=plan.results_year,
+                                            school_ids=school_ids, problems=plan.problems)
+        return plan
     if plan.format not in FACT_FORMATS:
         plan.problems.append(Problem(row=None, column="", value=str(plan.format), reason="Unknown import format."))
         return plan
@@ -306,6 +319,8 @@ def commit_plan(*, plan: ImportPlan, user=None, file_size: int = 0, file_hash: s
         changes.extend(fact_ops.write_facts(plan.diff, batch=batch, school_ids=school_ids))
     if plan.neighbours is not None:
         changes.extend(_write_neighbours(plan.neighbours, batch))
+    if plan.context is not None:
+        changes.extend(context_import.write(plan.context, batch))
     ImportChange.objects.bulk_create(changes, batch_size=2000)
 
     counts = plan.counts
@@ -571,6 +586,7 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
         updated = [c for c in by_kind.get(kind, []) if c.action == ImportChange.Action.UPDATED]
         _delete_created(model, batch, fact_ops.updated_ids(updated))
         fact_ops.execute_updates(model, fact_ops.WRITE_FIELDS, fact_ops.restore_params(updated))
+    context_import.rollback(batch, by_kind.get(ImportChange.Kind.CONTEXT, []))
     updated = [c for c in by_kind.get(ImportChange.Kind.NEIGHBOUR, []) if c.action == ImportChange.Action.UPDATED]
     _delete_created(StatisticalNeighbour, batch, [c.object_id for c in updated])
     fields = ("neighbour_code", "closeness", "batch_id")
