@@ -222,15 +222,22 @@ class MeasureGapTable(GapTableBase):
 
 
 class OrgGapTable(GapTableBase):
-    """Areas, clusters or schools for one measure."""
+    """Areas, clusters or schools for one measure. Each row shows its latest year with figures; when those years
+    differ the table gets a Year column (see :func:`mixes_years`), so it never mixes years silently."""
 
     name = LinkColumn(verbose_name="Name", definition="The area, cluster or school.")
+    year = NumberColumn(verbose_name="Year", places=0,
+                        definition="Results year of the row's figures (rows differ: the latest each one has).")
     stubborn = DefinedColumn(verbose_name="Stubborn gap",
                              definition="Wider than England's gap in each of the last published years and not narrowing.")
 
     class Meta(GapTableBase.Meta):
-        sequence = ("name", "...")
+        sequence = ("name", "year", "...")
         exclude = ("within", "vs_national", "like")
+
+
+def mixes_years(records) -> bool:
+    return len({r["year"] for r in records if r.get("year")}) > 1
 
 
 class PriorityTable(OrgGapTable):

@@ -30,7 +30,7 @@ from .models import OfstedInspection
 from .published import PUBLISHED
 from .roles import LA_WIDE_ROLES, has_role
 from .tables import (
-    BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, record,
+    BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, mixes_years, record,
 )
 
 
@@ -100,8 +100,13 @@ def _org_table(request, pairs, opts: Options, *, url, caption, prefix, table_cla
                place="here"):
     data = [record(row, opts.kind, name=str(org.name), url=opts.carry(url(org)), extra=(extra(org, row) if extra else None))
             for org, row in pairs]
+    if mixes_years(data):
+        caption = f"{caption} (rows from different results years: see the Year column)"
+        exclude = tuple(c for c in (table_class._meta.exclude or ()) if c != "year")
+    else:
+        exclude = tuple(table_class._meta.exclude or ()) + ("year",)
     table = table_class(data, focus_group=opts.focus, comparison_group=opts.comparison, caption=caption,
-                        kind=opts.kind, prefix=prefix, place=place)
+                        kind=opts.kind, prefix=prefix, place=place, exclude=exclude)
     RequestConfig(request, paginate=False).configure(table)
     return table
 
@@ -196,7 +201,10 @@ def la_overview(request, table=None, fmt=None):
 
 
 def _published_table(head, opts: Options) -> list[dict]:
-    """Each headline measure: the DfE's published LA figure and gap beside the pooled ones, and why they differ."""
+    """Each headline measure: the DfE's published LA figure and gap beside the pooled ones, and why they differ.
+    Empty when the LA has no published figure for any of them."""
+    if not any(pair.has_published for pair in head.comparisons):
+        return []
     out = []
     for pair in head.comparisons:
         measure = pair.measure
@@ -590,6 +598,11 @@ def cluster_rag(request, table=None, fmt=None):
     context["findings_text"] = [
         f"Across {len(clusters)} clusters and {len(measures)} headline measures: {counts['red']} red, "
         f"{counts['amber']} amber, {counts['green']} green, {counts['none']} without a rating."]
+    cell_years = sorted({row.year for row in all_rows if row.year})
+    if len(cell_years) > 1:
+        context["findings_text"].append(
+            f"The cells come from different results years ({', '.join(map(str, cell_years))}): each shows the "
+            f"latest year the cluster has figures for. Choose a results year to compare like with like.")
     context.update(la=la, measures=measures, grid=grid, legend=[
         (rule["rating"], RAG_LABELS[rule["rating"]], RAG_LETTERS[rule["rating"]], describe_rule(rule))
         for rule in cluster_rag_rules()], export_tables={"rag": export}, export_url="schools:cluster_rag_export",

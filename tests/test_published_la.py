@@ -143,3 +143,64 @@ def test_published_first_never_mixes_sources_within_a_measure():
     merged, sources = published_first(pooled, published, measures=["m"], years=[2023, 2024], required=("f", "c"))
     assert sources == {"m": PUBLISHED}
     assert [merged[(y, "m", g)].value for y in (2023, 2024) for g in ("f", "c")] == [38, 71, 41, 74]
+
+
+def test_tables_with_rows_from_different_years_say_so(testshire):
+    from schools.models import Cluster, Measure, PupilGroup, Result
+
+    measure = Measure.objects.get(code="ks2_rwm_exp")
+    north = Cluster.objects.create(la=testshire, name="North")
+    south = Cluster.objects.create(la=testshire, name="South")
+    School.objects.filter(urn__in=[990001, 990002]).update(cluster=north)
+    # Epsilon (South) has figures for 2018 only: 12 of 20 disadvantaged, 30 of 40 other pupils.
+    epsilon = School.objects.create(urn=990005, la=testshire, name="Epsilon Primary", cluster=south)
+    for code, cohort, achievers in (("disadvantaged", 20, 12), ("not_disadvantaged", 40, 30), ("all", 60, 42)):
+        Result.objects.create(school=epsilon, results_year=2018, measure=measure,
+                              pupil_group=PupilGroup.objects.get(code=code), cohort=cohort, achievers=achievers)
+    response = officer_client(testshire).get("/overview/")
+    clusters = response.context["cluster_table"]
+    assert "rows from different results years: see the Year column" in clusters.caption
+    assert "year" in [column.name for column in clusters.columns]
+    assert {r["name"]: r["year"] for r in clusters.data.data} == {"North": 2019, "South": 2018}
+    page = response.content.decode()
+    # 2018: Epsilon is 1 of the 5 open primary schools (Alpha, Beta, Gamma, Delta, Epsilon).
+    assert "KS2 RWM expected, 2018: figures for 1 of 5 open primary schools (20%)" in page
+    # One year only: no Year column and no note in the caption.
+    areas = response.context["area_table"]
+    assert "year" not in [column.name for column in areas.columns]
+
+
+def test_real_ks4_file_published_beside_pooled(db):
+    """Surrey's KS4 2018/19 file as published (tests/data/dfe/ks4_2018-2019_936_surrey.csv): the LA row
+    (RECTYPE 4) gives disadvantaged Attainment 8 35.5 over 1,580 pupils and 53.0 for the other 8,808. The school
+    rows pool over fewer disadvantaged pupils: those of schools whose figure is suppressed give a count but no
+    value. Independent schools are not in the DfE's LA figure and are skipped."""
+    path = DATA / "ks4_2018-2019_936_surrey.csv"
+    plan, _batch = import_file(data=path.read_bytes(), file_name=path.name, format="dfe-ks4")
+    assert not plan.errors, plan.errors[:3]
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle)
+                if r["RECTYPE"] in ("1", "2") and r["NFTYPE"] not in ("IND", "INDSPEC")]
+
+    def number(text):
+        try:
+            return float((text or "").rstrip("%"))
+        except ValueError:
+            return None
+
+    with_value = [r for r in rows if number(r["ATT8SCR_FSM6CLA1A"]) is not None and number(r["TFSM6CLA1A"])]
+    pooled_cohort = sum(int(r["TFSM6CLA1A"]) for r in with_value)
+    pooled_value = (sum(float(r["ATT8SCR_FSM6CLA1A"]) * int(r["TFSM6CLA1A"]) for r in with_value)
+                    / pooled_cohort)
+    (row,) = json.loads(report("--level", "la", "--measure", "ks4_att8", "--group", "disadvantaged", "--year",
+                               "2019", "--format", "json"))
+    assert row["published_value"] == 35.5 and row["published_comparison_value"] == 53.0
+    assert row["published_gap"] == 17.5 and row["published_cohort"] == 1580
+    assert row["pooled_cohort"] == row["cohort"] == pooled_cohort
+    # Points are stored to 2 decimals (average × pupils), so the pooled value agrees to 0.01.
+    assert row["value"] == pytest.approx(pooled_value, abs=0.01)
+    assert row["published_difference"].startswith(
+        f"{1580 - pooled_cohort} disadvantaged pupils in schools whose figures are suppressed")
+    # 57 open mainstream secondaries (the register here is the file itself); three new free schools (Hoe Valley,
+    # Merstham Park, Chertsey High) had no pupils at the end of KS4 yet, so no figure: 54/57 = 0.9474, over 90%.
+    assert row["coverage"] == 0.9474 and row["coverage_note"] == ""
