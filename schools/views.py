@@ -190,14 +190,37 @@ def la_overview(request, table=None, fmt=None):
     clusters = _org_table(request, cluster_pairs, opts, url=lambda c: reverse("schools:cluster", args=[c.pk]),
                           caption=f"Clusters: {measure_name}", prefix="clusters-")
     benchmarks = _benchmark_table(la, head.pooled_rows, opts)
+    published = _published_table(head, opts)
     context = _base_context(opts, f"{la.name} overview", rows, la.name)
     context.update(la=la, scope=la, scope_kind="la", headline=headline, benchmarks=benchmarks, charts=_charts(rows, place=la.name), area_table=areas,
-                   published=_published_table(head, opts), published_names=published_names,
+                   published=published, published_names=published_names,
                    coverage_notes=_scope_coverage_notes(la, rows, area_pairs + cluster_pairs, opts),
                    cluster_table=clusters, area_filter=area_filter, cluster_filter=cluster_filter,
-                   export_tables={"headline": headline, "areas": areas, "clusters": clusters},
+                   export_tables={"headline": headline, "areas": areas, "clusters": clusters,
+                                  **({"published": _published_export(published, la, opts)} if published else {})},
                    export_url="schools:la_overview_export", export_args=[])
     return _respond(request, "schools/la_overview.html", context, table, fmt)
+
+
+def _published_export(rows: list[dict], la, opts: Options) -> ExportTable:
+    focus, comparison = opts.focus.name.lower(), opts.comparison.name.lower()
+    columns = [
+        ("measure", "Measure", "The headline measure."), ("year", "Year", "Results year."),
+        ("source", "Headline uses", "Published where the LA has a published figure for every year shown."),
+        ("published_focus", f"Published: {focus}", "The LA row of the DfE performance tables."),
+        ("published_comparison", f"Published: {comparison}", "The LA row of the DfE performance tables."),
+        ("published_gap", "Published gap", f"{comparison} − {focus}, published figures; positive = focus behind."),
+        ("published_cohort", "Published cohort", f"{opts.focus.name} pupils in the LA row."),
+        ("pooled_focus", f"Pooled: {focus}", "Σ achievers ÷ Σ pupils over the school rows."),
+        ("pooled_comparison", f"Pooled: {comparison}", "Σ achievers ÷ Σ pupils over the school rows."),
+        ("pooled_gap", "Pooled gap", f"{comparison} − {focus}, pooled figures; positive = focus behind."),
+        ("pooled_cohort", "Pooled over (pupils)", f"{opts.focus.name} pupils the pooled value is computed over."),
+        ("difference", "Difference", "What the difference between the published and pooled figures is."),
+    ]
+    body = [{**r, "published_gap": None if r["published_gap"] is None else round(r["published_gap"], 2),
+             "pooled_gap": None if r["pooled_gap"] is None else round(r["pooled_gap"], 2)} for r in rows]
+    return ExportTable(title=f"{la.name}: published and pooled LA figures, {focus} pupils", columns=columns,
+                       rows=body, notes=_export_notes(opts))
 
 
 def _published_table(head, opts: Options) -> list[dict]:

@@ -204,3 +204,12 @@ def test_real_ks4_file_published_beside_pooled(db):
     # 57 open mainstream secondaries (the register here is the file itself); three new free schools (Hoe Valley,
     # Merstham Park, Chertsey High) had no pupils at the end of KS4 yet, so no figure: 54/57 = 0.9474, over 90%.
     assert row["coverage"] == 0.9474 and row["coverage_note"] == ""
+
+
+def test_published_table_exports_as_csv(testshire):
+    response = officer_client(testshire).get("/overview/export/published.csv")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    (record,) = [r for r in csv.reader(io.StringIO(text)) if r and r[0] == "KS2 RWM expected"]
+    assert record[1:4] == ["2019", "Published", "42.0%"]
+    assert "31.0" in record and "29.33" in record and "30" in record and "33" in record

@@ -155,6 +155,9 @@ class ImportPlan:
             for frame in (self.diff.results.created, self.diff.results.updated):
                 urns.update(int(u) for u in frame["urn"].dropna().unique())
             out["schools_touched"] = len(urns)
+        if self.context is not None:
+            out["schools_touched"] = len(self.context.created) + len(self.context.updated)
+            out["skipped_schools"] = self.context.skipped_unknown
         if self.neighbours is not None:
             out["las"] = int(pd.concat([self.neighbours.created, self.neighbours.updated])["la_code"].nunique()
                              if len(self.neighbours.created) + len(self.neighbours.updated) else 0)
