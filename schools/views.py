@@ -253,10 +253,10 @@ def _pooled_lines(rows, opts: Options) -> list[str]:
         if not row.year or focus.value is None:
             continue
         name = row.measure.short_name or row.measure.name
-        other = (f" and {comparison.denominator} {opts.comparison.name.lower()} pupils"
+        other = (f" and {comparison.denominator} {opts.comparison.name.lower()}"
                  if comparison.value is not None else "")
         lines.append(f"{name} ({row.year}): pooled over {focus.denominator} {opts.focus.name.lower()} pupils"
-                     f"{other} in {focus.schools} school{'' if focus.schools == 1 else 's'}.")
+                     f"{other}, from {focus.schools} school{'' if focus.schools == 1 else 's'}.")
     return lines
 
 

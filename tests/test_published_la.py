@@ -213,3 +213,17 @@ def test_published_table_exports_as_csv(testshire):
     (record,) = [r for r in csv.reader(io.StringIO(text)) if r and r[0] == "KS2 RWM expected"]
     assert record[1:4] == ["2019", "Published", "42.0%"]
     assert "31.0" in record and "29.33" in record and "30" in record and "33" in record
+
+
+def test_cluster_page_is_pooled_and_says_how_many_pupils(testshire):
+    from schools.models import Cluster
+
+    north = Cluster.objects.create(la=testshire, name="North")
+    School.objects.filter(urn__in=[990001, 990002, 990003]).update(cluster=north)
+    page = officer_client(testshire).get(f"/clusters/{north.pk}/").content.decode()
+    # Alpha 10 + Beta 20 disadvantaged pupils with figures (Gamma's 3 are suppressed in the school rows);
+    # other pupils 20 + 30 = 50; three schools' rows pooled.
+    assert ("KS2 RWM expected (2019): pooled over 30 disadvantaged pupils and 50 not disadvantaged "
+            "(other pupils), from 3 schools.") in page
+    # The LA's coverage of 2019 (3 of 4 open primary schools) is noted here too.
+    assert "figures for 3 of 4 open primary schools (75%)" in page
