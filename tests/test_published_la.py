@@ -114,6 +114,11 @@ def test_overview_shows_published_figure_and_says_so(testshire):
     assert published["pooled_gap"] == pytest.approx(29.33, abs=0.005)
     assert published["pooled_cohort"] == 30 and published["published_cohort"] == 33
     assert "3 disadvantaged pupils in schools whose figures are suppressed in the school rows" in page
+    # The benchmark table agrees: pooled 46.7% (gap 29.3) beside the published 42.0% (gap 31.0).
+    benchmarks = response.context["benchmarks"]
+    assert benchmarks["headers"][:2] == ["Testshire (pooled)", "Testshire (published)"]
+    (cells,) = [r["cells"] for r in benchmarks["rows"] if r["measure"] == "KS2 RWM expected"]
+    assert cells[0][0] == "46.7%" and cells[1][0] == "42.0%" and cells[1][1] == pytest.approx(31.0)
 
 
 def test_overview_notes_a_year_under_the_coverage_share(testshire):
