@@ -121,6 +121,9 @@ def test_bad_context_files_are_refused_with_nothing_written(herts):
     assert errors[0].column == "PPERSABS10" and "Missing required column" in errors[0].reason
     errors = _refused(ABS_2023.read_bytes(), year=None)
     assert "year is needed" in errors[0].reason
+    # The DfE's year folder gives the year when the name does not.
+    plan, _ = import_file(data=ABS_2023.read_bytes(), file_name="2022-2023/919_abs.csv", dry_run=True)
+    assert plan.results_year == 2023 and not plan.errors
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_results", str(ABS_2023), "--format", "census", stdout=out, stderr=err)
