@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig
 
-from . import charts, selectors
+from . import charts, page_notes, selectors
 from .exports import FORMATS, ExportTable, export_response, from_table2
 from .filters import (
     AreaFilter, BusterOptionsForm, ClusterFilter, GapOptionsForm, PriorityOptionsForm, SchoolFilter,
@@ -190,88 +190,17 @@ def la_overview(request, table=None, fmt=None):
     clusters = _org_table(request, cluster_pairs, opts, url=lambda c: reverse("schools:cluster", args=[c.pk]),
                           caption=f"Clusters: {measure_name}", prefix="clusters-")
     benchmarks = _benchmark_table(la, head.pooled_rows, opts)
-    published = _published_table(head, opts)
+    published = page_notes.published_table(head, opts)
     context = _base_context(opts, f"{la.name} overview", rows, la.name)
     context.update(la=la, scope=la, scope_kind="la", headline=headline, benchmarks=benchmarks, charts=_charts(rows, place=la.name), area_table=areas,
                    published=published, published_names=published_names,
-                   coverage_notes=_scope_coverage_notes(la, rows, area_pairs + cluster_pairs, opts),
+                   coverage_notes=page_notes.coverage_notes(la, rows, area_pairs + cluster_pairs, opts),
                    cluster_table=clusters, area_filter=area_filter, cluster_filter=cluster_filter,
                    export_tables={"headline": headline, "areas": areas, "clusters": clusters,
-                                  **({"published": _published_export(published, la, opts)} if published else {})},
+                                  **({"published": page_notes.published_export(
+                                      published, la, opts, notes=_export_notes(opts))} if published else {})},
                    export_url="schools:la_overview_export", export_args=[])
     return _respond(request, "schools/la_overview.html", context, table, fmt)
-
-
-def _published_export(rows: list[dict], la, opts: Options) -> ExportTable:
-    focus, comparison = opts.focus.name.lower(), opts.comparison.name.lower()
-    columns = [
-        ("measure", "Measure", "The headline measure."), ("year", "Year", "Results year."),
-        ("source", "Headline uses", "Published where the LA has a published figure for every year shown."),
-        ("published_focus", f"Published: {focus}", "The LA row of the DfE performance tables."),
-        ("published_comparison", f"Published: {comparison}", "The LA row of the DfE performance tables."),
-        ("published_gap", "Published gap", f"{comparison} − {focus}, published figures; positive = focus behind."),
-        ("published_cohort", "Published cohort", f"{opts.focus.name} pupils in the LA row."),
-        ("pooled_focus", f"Pooled: {focus}", "Σ achievers ÷ Σ pupils over the school rows."),
-        ("pooled_comparison", f"Pooled: {comparison}", "Σ achievers ÷ Σ pupils over the school rows."),
-        ("pooled_gap", "Pooled gap", f"{comparison} − {focus}, pooled figures; positive = focus behind."),
-        ("pooled_cohort", "Pooled over (pupils)", f"{opts.focus.name} pupils the pooled value is computed over."),
-        ("difference", "Difference", "What the difference between the published and pooled figures is."),
-    ]
-    body = [{**r, "published_gap": None if r["published_gap"] is None else round(r["published_gap"], 2),
-             "pooled_gap": None if r["pooled_gap"] is None else round(r["pooled_gap"], 2)} for r in rows]
-    return ExportTable(title=f"{la.name}: published and pooled LA figures, {focus} pupils", columns=columns,
-                       rows=body, notes=_export_notes(opts))
-
-
-def _published_table(head, opts: Options) -> list[dict]:
-    """Each headline measure: the DfE's published LA figure and gap beside the pooled ones, and why they differ.
-    Empty when the LA has no published figure for any of them."""
-    if not any(pair.has_published for pair in head.comparisons):
-        return []
-    out = []
-    for pair in head.comparisons:
-        measure = pair.measure
-        out.append({
-            "measure": measure.short_name or measure.name, "year": pair.year,
-            "source": ("Published" if head.sources.get(measure.code) == PUBLISHED else "Pooled"),
-            "published_focus": figure_text(pair.published_focus, measure),
-            "published_comparison": figure_text(pair.published_comparison, measure),
-            "published_gap": pair.published_gap, "published_cohort": pair.published_cohort,
-            "pooled_focus": figure_text(pair.pooled_focus, measure),
-            "pooled_comparison": figure_text(pair.pooled_comparison, measure),
-            "pooled_gap": pair.pooled_gap, "pooled_cohort": pair.pooled_cohort,
-            "difference": pair.difference(opts.focus.name),
-        })
-    return out
-
-
-def _pooled_lines(rows, opts: Options) -> list[str]:
-    """How many pupils each pooled headline figure of an area or cluster covers."""
-    lines = []
-    for row in rows:
-        focus, comparison = row.current.focus, row.current.comparison
-        if not row.year or focus.value is None:
-            continue
-        name = row.measure.short_name or row.measure.name
-        other = (f" and {comparison.denominator} {opts.comparison.name.lower()}"
-                 if comparison.value is not None else "")
-        lines.append(f"{name} ({row.year}): pooled over {focus.denominator} {opts.focus.name.lower()} pupils"
-                     f"{other}, from {focus.schools} school{'' if focus.schools == 1 else 's'}.")
-    return lines
-
-
-def _scope_coverage_notes(la, rows, pairs, opts: Options) -> list[str]:
-    """A visible note for each year shown (headline rows, and the chosen measure in the tables below) that
-    covers fewer than the configured share of the LA's open schools. Two queries."""
-    measures = {row.measure.code: row.measure for row in rows}
-    measures.setdefault(opts.measure.code, opts.measure)
-    years = sorted({row.year for row in rows if row.year} | {row.year for _o, row in pairs if row.year})
-    if not years:
-        return []
-    found = selectors.coverage(la, measures=list(measures.values()), years=years)
-    shown = {(row.year, row.measure.code) for row in rows if row.year}
-    shown |= {(row.year, opts.measure.code) for _org, row in pairs if row.year}
-    return [found[key].note() for key in sorted(shown) if key in found and found[key].below_share]
 
 
 def _benchmark_table(la, rows, opts: Options) -> dict | None:
@@ -319,8 +248,9 @@ def area(request, pk, table=None, fmt=None):
     school_table = _org_table(request, school_pairs, opts, url=lambda s: reverse("schools:school", args=[s.urn]),
                               caption=f"Schools in {the_area.name}: {measure_name}", prefix="schools-")
     context = _base_context(opts, f"{the_area.name} area", rows, the_area.name)
-    context.update(la=la, scope=the_area, scope_kind="area", headline=headline, pooled_lines=_pooled_lines(rows, opts),
-                   coverage_notes=_scope_coverage_notes(la, rows, cluster_pairs + school_pairs, opts),
+    context.update(la=la, scope=the_area, scope_kind="area", headline=headline,
+                   pooled_lines=page_notes.pooled_lines(rows, opts),
+                   coverage_notes=page_notes.coverage_notes(la, rows, cluster_pairs + school_pairs, opts),
                    charts=_charts(rows, place=the_area.name, la_name=la.name), cluster_table=clusters,
                    school_table=school_table, school_filter=school_filter,
                    export_tables={"headline": headline, "clusters": clusters, "schools": school_table},
@@ -346,8 +276,8 @@ def cluster(request, pk, table=None, fmt=None):
                               caption=f"Schools in {the_cluster.name}: {measure_name}", prefix="schools-")
     context = _base_context(opts, the_cluster.name, rows, the_cluster.name)
     context.update(la=la, scope=the_cluster, scope_kind="cluster", headline=headline,
-                   pooled_lines=_pooled_lines(rows, opts),
-                   coverage_notes=_scope_coverage_notes(la, rows, school_pairs, opts),
+                   pooled_lines=page_notes.pooled_lines(rows, opts),
+                   coverage_notes=page_notes.coverage_notes(la, rows, school_pairs, opts),
                    area_link=bool(the_cluster.area_id) and selectors.visible_areas(user).filter(
                        pk=the_cluster.area_id).exists(),
                    charts=_charts(rows, place=the_cluster.name, la_name=la.name), school_table=school_table,
@@ -418,40 +348,6 @@ def _school_figure_tables(school, opts: Options, measures, years, here, national
     return out
 
 
-def _percent(row, name) -> str:
-    value = getattr(row, name)
-    return f"{value}%" if value is not None else row.markers.get(name, "–")
-
-
-def _school_context(rows) -> list[dict]:
-    """The context rows as (label, text) lists, each under its file and year."""
-    out = []
-    for row in rows:
-        year = f"{row.year_label} (results year {row.results_year})"
-        if row.source == "census":
-            fsm = getattr(row, "fsm_pupils_figure", None)
-            items = [("Pupils on roll", row.number_on_roll if row.number_on_roll is not None else "–"),
-                     ("Pupils eligible for FSM", (f"{fsm.value:.0f}" if fsm is not None and fsm.value is not None
-                                                  else (fsm.marker() if fsm is not None else "–"))),
-                     ("FSM at any time in the past 6 years", _percent(row, "fsm6_percent")),
-                     ("SEN support", _percent(row, "sen_support_percent")),
-                     ("EHC plan", _percent(row, "ehcp_percent")),
-                     ("English as an additional language", _percent(row, "eal_percent"))]
-            title = "School census"
-        elif row.source == "absence":
-            items = [("Overall absence (% of sessions)", _percent(row, "overall_absence_percent")),
-                     ("Persistent absence (% of pupils missing 10% or more)",
-                      _percent(row, "persistent_absence_percent"))]
-            title = "Absence, whole school, full year"
-        else:
-            items = [("Type", row.school_type or "–"), ("Ages", row.age_range or "–"), ("Gender", row.gender or "–"),
-                     ("Religious character", row.religious_character or "–"),
-                     ("Admissions policy", row.admissions_policy or "–")]
-            title = "School information"
-        out.append({"title": title, "year": year, "items": items})
-    return out
-
-
 @login_required
 def school_detail(request, urn, table=None, fmt=None):
     user = request.user
@@ -468,7 +364,8 @@ def school_detail(request, urn, table=None, fmt=None):
     export_tables = {"headline": headline}
     export_tables.update({f"figures-{m.code}": t for m, t in figure_tables})
     context.update(la=la, school=school, scope=school, scope_kind="school", headline=headline,
-                   school_context=_school_context(selectors.school_context(user, school, groups=opts.groups)),
+                   school_context=page_notes.school_context(
+                       selectors.school_context(user, school, groups=opts.groups)),
                    charts=_charts(rows, place=school.name, la_name=la.name), figure_tables=figure_tables,
                    ofsted=_ofsted(school), export_tables=export_tables,
                    export_url="schools:school_export", export_args=[school.urn])
