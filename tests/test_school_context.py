@@ -142,3 +142,24 @@ def test_reimport_updates_and_rollback_restores(herts):
     assert row.overall_absence_percent == Decimal("4.9") and row.batch_id == first.pk
     rollback_batch(batch=first)
     assert SchoolContext.objects.count() == 0
+
+
+def test_small_fsm_count_is_suppressed_for_a_headteacher(herts):
+    """117087 (Jenyns First School) has NUMFSM 5: under the threshold of 6, so a headteacher sees SUPP, as for
+    every other figure; an LA officer sees 5."""
+    load(CENSUS_2023)
+    school = School.objects.get(urn=117087)
+    head = User.objects.create_user("head919", password="x")
+    head.groups.add(Group.objects.get_or_create(name=Role.HEADTEACHER)[0])
+    Profile.objects.create(user=head, la=herts, school=school)
+    officer = User.objects.create_user("officer919b", password="x")
+    officer.groups.add(Group.objects.get_or_create(name=Role.LA_OFFICER)[0])
+    Profile.objects.create(user=officer, la=herts)
+    pages = {}
+    for name, user in (("head", head), ("officer", officer)):
+        client = Client()
+        client.force_login(user)
+        pages[name] = client.get("/schools/117087/").content.decode()
+    assert "<dt>Pupils eligible for FSM</dt><dd>SUPP</dd>" in pages["head"]
+    assert "<dt>Pupils eligible for FSM</dt><dd>5</dd>" in pages["officer"]
+    assert "<dd>74</dd>" in pages["head"]  # pupils on roll
