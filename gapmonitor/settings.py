@@ -210,6 +210,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Statistics: groups smaller than this are suppressed (DfE: 1-5 pupils).
 GAPMONITOR_SUPPRESSION_THRESHOLD = int(os.environ.get("GAPMONITOR_SUPPRESSION_THRESHOLD", "6"))
+# A results year covering fewer than this share of the LA's open schools (of the measure's phases) gets a note.
+GAPMONITOR_COVERAGE_SHARE = float(os.environ.get("GAPMONITOR_COVERAGE_SHARE", "0.9"))
 # Trend classification: a change in gap smaller than this (points) is "stable".
 GAPMONITOR_TREND_STABLE_BAND = float(os.environ.get("GAPMONITOR_TREND_STABLE_BAND", "1.0"))
 GAPMONITOR_TREND_WINDOW = int(os.environ.get("GAPMONITOR_TREND_WINDOW", "3"))

@@ -91,6 +91,15 @@ class BenchmarkAdmin(admin.ModelAdmin):
     raw_id_fields = ["batch"]
 
 
+@admin.register(models.SchoolContext)
+class SchoolContextAdmin(admin.ModelAdmin):
+    list_display = ["school", "results_year", "source", "number_on_roll", "fsm6_percent", "overall_absence_percent",
+                    "persistent_absence_percent"]
+    list_filter = ["source", "results_year"]
+    search_fields = ["school__name", "school__urn"]
+    raw_id_fields = ["school", "batch"]
+
+
 @admin.register(models.StatisticalNeighbour)
 class StatisticalNeighbourAdmin(admin.ModelAdmin):
     list_display = ["la_code", "rank", "neighbour_code", "closeness"]

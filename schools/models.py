@@ -326,6 +326,9 @@ class ImportBatch(models.Model):
         BENCHMARKS = "benchmarks", "Benchmarks, long template"
         LAIT = "lait", "LA-level gap measures (LAIT)"
         NEIGHBOURS = "neighbours", "Statistical neighbours"
+        CENSUS = "census", "School context: census (performance tables)"
+        ABSENCE = "absence", "School context: absence (performance tables)"
+        SCHOOL_INFORMATION = "school-information", "School context: school information (performance tables)"
         DEMO = "demo", "Generated demo data"
 
     class Status(models.TextChoices):
@@ -391,6 +394,7 @@ class ImportChange(models.Model):
         CLUSTER = "cluster", "Cluster"
         NEIGHBOUR = "neighbour", "Statistical neighbour"
         INSPECTION = "inspection", "Ofsted inspection"
+        CONTEXT = "context", "School context"
 
     class Action(models.TextChoices):
         CREATED = "created", "Created"
@@ -503,6 +507,55 @@ class Benchmark(FigureFields):
 
     def __str__(self):
         return f"{self.geography_code} {self.results_year} {self.measure_id} {self.pupil_group_id}"
+
+
+class SchoolContext(models.Model):
+    """A school's context in one academic year, from a companion file of the DfE's performance tables: the
+    spring census (pupils on roll, FSM, SEN, EAL), absence (whole school) or the school information file.
+
+    One row per school × year × source, so each file's import (and rollback) touches only its own figures.
+    A figure the file gives as a marker (``NA``, ``SUPP``…) is null here with its marker in ``markers``.
+    """
+
+    class Source(models.TextChoices):
+        CENSUS = "census", "School census"
+        ABSENCE = "absence", "Absence"
+        INFORMATION = "information", "School information"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="contexts")
+    results_year = models.PositiveSmallIntegerField(help_text="The academic year's results year (2023 for 2022/23).")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    # Census (NOR, NUMFSM, PNUMFSMEVER, PSENELK, PSENELSE, PNUMEAL).
+    number_on_roll = models.PositiveIntegerField(null=True, blank=True)
+    fsm_pupils = models.PositiveIntegerField(null=True, blank=True, help_text="Pupils eligible for FSM (NUMFSM).")
+    fsm6_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True,
+                                       help_text="% eligible for FSM at any time in the past 6 years (PNUMFSMEVER).")
+    sen_support_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    ehcp_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    eal_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    # Absence, whole school, full academic year (PERCTOT, PPERSABS10).
+    overall_absence_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    persistent_absence_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    # School information.
+    school_type = models.CharField(max_length=120, blank=True)
+    age_range = models.CharField(max_length=20, blank=True)
+    gender = models.CharField(max_length=40, blank=True)
+    religious_character = models.CharField(max_length=120, blank=True)
+    admissions_policy = models.CharField(max_length=80, blank=True)
+    markers = models.JSONField(default=dict, blank=True, help_text="Field → marker for figures not published.")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="contexts")
+
+    class Meta:
+        ordering = ["-results_year", "source"]
+        constraints = [models.UniqueConstraint(fields=["school", "results_year", "source"],
+                                               name="school_context_unique")]
+
+    def __str__(self):
+        return f"{self.school_id} {self.results_year} {self.source}"
+
+    @property
+    def year_label(self) -> str:
+        return AcademicYear.label_for(self.results_year)
 
 
 class StatisticalNeighbour(models.Model):

@@ -397,7 +397,8 @@ def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]
 
     measures, groups, years = list(measures), list(groups), list(years)
     out = []
-    published = benchmark_figures(la.code, measures=measures, groups=groups, years=years)
+    found = published_by_geography([la.code], measures=measures, groups=groups, years=years)
+    published = {key[1:]: figure for key, figure in found.items()}  # as published: 42% stays 42
     if published:
         out.append((f"{la.name} (published)", "The LA's own published figure (DfE LA tables).", published))
     if la.region_code:
@@ -436,3 +437,124 @@ def import_la(user) -> str | None:
     if has_role(user, Role.DATA_MANAGER) and profile and profile.la_id:
         return profile.la.code
     return None
+
+
+# =========================================================================== published LA figures and coverage
+from dataclasses import dataclass as _dataclass  # noqa: E402
+
+from .published import Coverage, key_stage_phases, published_first, side_by_side  # noqa: E402
+
+
+def published_la_figures(user, la, *, measures, groups: dict[str, PupilGroup], codes, years) -> dict:
+    """The LA's own published figures (the LA rows of the DfE files, or LAIT), keyed (year, measure, group),
+    as this user may see them. One query."""
+    found = published_by_geography([la.code], measures=measures, groups=codes, years=years)
+    return for_user(user, {key[1:]: figure for key, figure in found.items()}, groups)
+
+
+def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Coverage]:
+    """{(year, measure_code): Coverage}: the LA's open schools of the measure's phases that have a result for
+    the measure that year, out of all its open schools of those phases. Two queries."""
+    from .models import School as _School
+
+    years = list(years)
+    open_by_phase = dict(_School.objects.filter(la=la, status=_School.Status.OPEN).order_by()
+                         .values_list("phase").annotate(n=Count("pk")))
+    rows = (Result.objects.filter(school__la=la, school__status=_School.Status.OPEN, results_year__in=years,
+                                  measure__code__in=[m.code for m in measures])
+            .order_by().values_list("results_year", "measure__code", "school__phase")
+            .annotate(n=Count("school", distinct=True)))
+    with_figures: dict[tuple, int] = {}
+    for year, code, phase, n in rows:
+        with_figures[(year, code, phase)] = n
+    labels = dict(_School.Phase.choices)
+    out = {}
+    for measure in measures:
+        phases = key_stage_phases(measure.key_stage.code) or tuple(open_by_phase)
+        open_schools = sum(open_by_phase.get(p, 0) for p in phases)
+        label = " / ".join(labels[p].lower() for p in phases if open_by_phase.get(p))
+        for year in years:
+            count = sum(with_figures.get((year, measure.code, p), 0) for p in phases)
+            if count:
+                out[(year, measure.code)] = Coverage(measure=measure, year=year, with_figures=count,
+                                                     open_schools=open_schools, phase_label=label)
+    return out
+
+
+@_dataclass
+class LaHeadline:
+    """The LA overview's headline: rows from the published figure where there is one (``sources`` says which),
+    the pooled rows beside them, and each measure's published-vs-pooled comparison."""
+
+    rows: list[GapRow]
+    pooled_rows: list[GapRow]
+    sources: dict[str, str]
+    comparisons: list
+
+
+def la_headline(user, la, *, measures: list[Measure], focus: PupilGroup, groups: dict[str, PupilGroup],
+                years: list[int], year: int | None = None) -> LaHeadline:
+    """Headline rows for an LA. Three queries whatever the number of schools."""
+    comparison = focus.comparison
+    codes = [focus.code, comparison.code, "all"]
+    measure_codes = [m.code for m in measures]
+    pooled = for_user(user, figures(la, measures=measure_codes, groups=codes, years=years), groups)
+    published = published_la_figures(user, la, measures=measure_codes, groups=groups, codes=codes, years=years)
+    national = national_figures(measures=measure_codes, groups=codes, years=years)
+    merged, sources = published_first(pooled, published, measures=measure_codes, years=years,
+                                      required=(focus.code, comparison.code))
+    pooled_rows, rows, comparisons = [], [], []
+    for m in measures:
+        pooled_row = build_row(m, focus, comparison, pooled, national, years=years, year=year)
+        if not pooled_row.series:
+            continue
+        pooled_rows.append(pooled_row)
+        rows.append(build_row(m, focus, comparison, merged, national, years=years, year=year))
+        comparisons.append(side_by_side(m, pooled_row.year, pooled, published, focus.code, comparison.code))
+    return LaHeadline(rows=rows, pooled_rows=pooled_rows, sources=sources, comparisons=comparisons)
+
+
+__all__ += ["published_la_figures", "coverage", "LaHeadline", "la_headline"]
+
+
+def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Figure]:
+    """Published figures for several geographies (e.g. LA codes) in one query, keyed (geography_code, year,
+    measure_code, group_code). The value is the one published (42% stays 42, not the 42.4 that the achievers
+    worked out from it would give); the cohort is the published cohort."""
+    rows = (Benchmark.objects.filter(geography_code__in=list(codes), results_year__in=list(years),
+                                     measure__code__in=list(measures), pupil_group__code__in=list(groups))
+            .values_list("geography_code", "results_year", "measure__code", "pupil_group__code", "cohort",
+                         "achievers", "points", "value", "value_code", "status"))
+    out = {}
+    for geography, year, measure, group, cohort, achievers, points, value, code, status in rows:
+        numerator = achievers if achievers is not None else (float(points) if points is not None else None)
+        if value is None:
+            figure = Figure(cohort=cohort, numerator=None, value=None, code=code or "x", status=status)
+        else:
+            figure = Figure(cohort=cohort, numerator=numerator, value=float(value), code="", status=status,
+                            value_cohort=cohort)
+        out[(geography, year, measure, group)] = figure
+    return out
+
+
+__all__ += ["published_by_geography"]
+
+
+def school_context(user, school, *, groups: dict[str, PupilGroup]) -> list:
+    """The school's latest context from each companion file (census, absence, school information), each with
+    its own year. One query. The FSM pupil count goes through the same suppression as every figure."""
+    from .models import SchoolContext
+
+    latest = {}
+    for row in SchoolContext.objects.filter(school=school).order_by("-results_year", "source"):
+        latest.setdefault(row.source, row)
+    census = latest.get(SchoolContext.Source.CENSUS)
+    if census is not None and census.fsm_pupils is not None:
+        count = Figure(cohort=census.fsm_pupils, numerator=census.fsm_pupils, value=float(census.fsm_pupils))
+        shown = for_user(user, {("context", "fsm"): count}, groups)[("context", "fsm")]
+        census.fsm_pupils_figure = shown
+    order = [SchoolContext.Source.CENSUS, SchoolContext.Source.ABSENCE, SchoolContext.Source.INFORMATION]
+    return [latest[source] for source in order if source in latest]
+
+
+__all__ += ["school_context"]

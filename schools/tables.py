@@ -144,7 +144,7 @@ def record(row: GapRow, kind: str, *, name: str = "", url: str = "", extra: dict
         "name": name, "url": url, "measure": row.measure, "measure_name": row.measure.short_name or row.measure.name,
         "year": row.year, "focus": current.focus, "comparison": current.comparison,
         "national_focus": current.national_focus, "national_comparison": current.national_comparison,
-        "cohort": current.focus.cohort, "comparison_cohort": current.comparison.cohort,
+        "cohort": current.focus.denominator, "comparison_cohort": current.comparison.denominator,
         "focus_ci": current.focus.interval(row.measure.unit) if current.focus.value is not None else None,
         "within": current.within, "vs_national": current.vs_national, "like": current.like_for_like,
         "chosen": current.get(kind), "chosen_label": row.label(kind),
@@ -157,7 +157,7 @@ def record(row: GapRow, kind: str, *, name: str = "", url: str = "", extra: dict
         "stubborn": "Yes" if row.stubborn else "No",
         "status": (current.focus.status or "").capitalize() or "–",
         "focus_sort": _sortable(current.focus.value), "comparison_sort": _sortable(current.comparison.value),
-        "cohort_sort": _sortable(current.focus.cohort), "within_sort": _sortable(current.within),
+        "cohort_sort": _sortable(current.focus.denominator), "within_sort": _sortable(current.within),
         "vs_national_sort": _sortable(current.vs_national), "like_sort": _sortable(current.like_for_like),
         "chosen_sort": _sortable(current.get(kind)), "trend_sort": _sortable(trend.change if trend else None),
         "row": row,
@@ -185,7 +185,8 @@ def _gap_definitions(focus_name: str, comparison_name: str) -> dict[str, str]:
 
 class GapTableBase(tables.Table):
     cohort = NumberColumn(verbose_name="Pupils in group", order_by="cohort_sort", places=0,
-                          definition="Pupils in the focus group (pooled Σ cohort above school level).")
+                          definition="Pupils in the focus group that the value is computed over (above school "
+                                     "level: pupils in schools with a published figure).")
     focus = FigureColumn(verbose_name="Focus group", order_by="focus_sort",
                          definition="The focus group's value: pooled Σ achievers ÷ Σ pupils (percent) or Σ points ÷ Σ pupils.")
     focus_ci = IntervalColumn(verbose_name="95% interval",
@@ -242,16 +243,23 @@ class MeasureGapTable(GapTableBase):
 
 
 class OrgGapTable(GapTableBase):
-    """Areas, clusters or schools for one measure."""
+    """Areas, clusters or schools for one measure. Each row shows its latest year with figures; when those years
+    differ the table gets a Year column (see :func:`mixes_years`), so it never mixes years silently."""
 
     name = LinkColumn(verbose_name="Name", definition="The area, cluster or school.")
+    year = NumberColumn(verbose_name="Year", places=0,
+                        definition="Results year of the row's figures (rows differ: the latest each one has).")
     stubborn = DefinedColumn(verbose_name="Stubborn gap",
                              definition="Wider than England's gap in each of the last published, comparable years "
                                         "and not narrowing.")
 
     class Meta(GapTableBase.Meta):
-        sequence = ("name", "...")
+        sequence = ("name", "year", "...")
         exclude = ("within", "vs_national", "like")
+
+
+def mixes_years(records) -> bool:
+    return len({r["year"] for r in records if r.get("year")}) > 1
 
 
 class PriorityTable(OrgGapTable):

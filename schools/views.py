@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig
 
-from . import charts, selectors
+from . import charts, page_notes, selectors
 from .exports import FORMATS, ExportTable, export_response, from_table2
 from .filters import (
     AreaFilter, BusterOptionsForm, ClusterFilter, GapOptionsForm, PriorityOptionsForm, SchoolFilter,
@@ -25,11 +25,12 @@ from .findings import findings_for
 from .gaps import Comparator, code_label, suppression_threshold
 from .judgements import BusterReason, Reason, reason_explanations, single_year_min_cohort
 from .models import LocalThreshold, OfstedInspection
+from .published import PUBLISHED
 from .rag import DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, cluster_rag_rules, describe_rule
 from .roles import LA_WIDE_ROLES, has_role
 from .tables import (
     BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, figure_with_count,
-    record,
+    mixes_years, record,
 )
 from .trends import standing
 
@@ -100,8 +101,13 @@ def _org_table(request, pairs, opts: Options, *, url, caption, prefix, table_cla
                place="here"):
     data = [record(row, opts.kind, name=str(org.name), url=opts.carry(url(org)), extra=(extra(org, row) if extra else None))
             for org, row in pairs]
+    if mixes_years(data):
+        caption = f"{caption} (rows from different results years: see the Year column)"
+        exclude = tuple(c for c in (table_class._meta.exclude or ()) if c != "year")
+    else:
+        exclude = tuple(table_class._meta.exclude or ()) + ("year",)
     table = table_class(data, focus_group=opts.focus, comparison_group=opts.comparison, caption=caption,
-                        kind=opts.kind, prefix=prefix, place=place)
+                        kind=opts.kind, prefix=prefix, place=place, exclude=exclude)
     RequestConfig(request, paginate=False).configure(table)
     return table
 
@@ -162,8 +168,9 @@ def la_overview(request, table=None, fmt=None):
     code = request.GET.get("la")
     la = selectors.get_visible_la(user, code) if code else selectors.default_la(user)
     opts = _options(request, la)
-    rows = selectors.scope_rows(user, la, measures=opts.headline, focus=opts.focus, groups=opts.groups,
-                                years=opts.years, year=opts.year)
+    head = selectors.la_headline(user, la, measures=opts.headline, focus=opts.focus, groups=opts.groups,
+                                 years=opts.years, year=opts.year)
+    rows = head.rows
     schools = selectors.visible_schools(user).filter(la=la)
     area_filter = AreaFilter(request.GET, queryset=selectors.visible_areas(user).filter(la=la), prefix="area")
     cluster_filter = ClusterFilter(request.GET, queryset=selectors.visible_clusters(user).filter(la=la),
@@ -174,17 +181,26 @@ def la_overview(request, table=None, fmt=None):
                                        measure=opts.measure, focus=opts.focus, groups=opts.groups, years=opts.years,
                                        year=opts.year)
     measure_name = opts.measure.short_name or opts.measure.name
+    published_names = [r.measure.short_name or r.measure.name for r in rows
+                       if head.sources.get(r.measure.code) == PUBLISHED]
     headline = _headline(request, rows, opts, caption=f"Headline measures for {opts.focus.name.lower()} pupils in "
-                                                      f"{la.name}", place=la.name)
+                                                      f"{la.name}" + (" (the DfE's published LA figure where there "
+                                                                      "is one)" if published_names else ""),
+                         place=la.name)
     areas = _org_table(request, area_pairs, opts, url=lambda a: reverse("schools:area", args=[a.pk]),
                        caption=f"Areas: {measure_name}", prefix="areas-")
     clusters = _org_table(request, cluster_pairs, opts, url=lambda c: reverse("schools:cluster", args=[c.pk]),
                           caption=f"Clusters: {measure_name}", prefix="clusters-")
-    benchmarks = _benchmark_table(la, rows, opts)
+    benchmarks = _benchmark_table(la, head.pooled_rows, opts)
+    published = page_notes.published_table(head, opts)
     context = _base_context(opts, f"{la.name} overview", rows, la.name)
     context.update(la=la, scope=la, scope_kind="la", headline=headline, benchmarks=benchmarks, charts=_charts(rows, place=la.name), area_table=areas,
+                   published=published, published_names=published_names,
+                   coverage_notes=page_notes.coverage_notes(la, rows, area_pairs + cluster_pairs, opts),
                    cluster_table=clusters, area_filter=area_filter, cluster_filter=cluster_filter,
-                   export_tables={"headline": headline, "areas": areas, "clusters": clusters},
+                   export_tables={"headline": headline, "areas": areas, "clusters": clusters,
+                                  **({"published": page_notes.published_export(
+                                      published, la, opts, notes=_export_notes(opts))} if published else {})},
                    export_url="schools:la_overview_export", export_args=[])
     return _respond(request, "schools/la_overview.html", context, table, fmt)
 
@@ -208,7 +224,7 @@ def _benchmark_table(la, rows, opts: Options) -> dict | None:
                           standing(row.measure, gap_of(row.measure, focus, comparison))))
         cells.append((figure_text(row.current.national_focus, row.measure), standing(row.measure, row.national_gap)))
         body.append({"measure": row.measure.short_name or row.measure.name, "year": row.year, "cells": cells})
-    return {"headers": [la.name] + [label for label, _d, _f in sets] + ["England"],
+    return {"headers": [f"{la.name} (pooled)"] + [label for label, _d, _f in sets] + ["England"],
             "definitions": [definition for _l, definition, _f in sets], "rows": body}
 
 
@@ -237,6 +253,8 @@ def area(request, pk, table=None, fmt=None):
                               caption=f"Schools in {the_area.name}: {measure_name}", prefix="schools-")
     context = _base_context(opts, f"{the_area.name} area", rows, the_area.name)
     context.update(la=la, scope=the_area, scope_kind="area", headline=headline,
+                   pooled_lines=page_notes.pooled_lines(rows, opts),
+                   coverage_notes=page_notes.coverage_notes(la, rows, cluster_pairs + school_pairs, opts),
                    charts=_charts(rows, place=the_area.name, la_name=la.name), cluster_table=clusters,
                    school_table=school_table, school_filter=school_filter,
                    export_tables={"headline": headline, "clusters": clusters, "schools": school_table},
@@ -262,6 +280,8 @@ def cluster(request, pk, table=None, fmt=None):
                               caption=f"Schools in {the_cluster.name}: {measure_name}", prefix="schools-")
     context = _base_context(opts, the_cluster.name, rows, the_cluster.name)
     context.update(la=la, scope=the_cluster, scope_kind="cluster", headline=headline,
+                   pooled_lines=page_notes.pooled_lines(rows, opts),
+                   coverage_notes=page_notes.coverage_notes(la, rows, school_pairs, opts),
                    area_link=bool(the_cluster.area_id) and selectors.visible_areas(user).filter(
                        pk=the_cluster.area_id).exists(),
                    charts=_charts(rows, place=the_cluster.name, la_name=la.name), school_table=school_table,
@@ -348,6 +368,8 @@ def school_detail(request, urn, table=None, fmt=None):
     export_tables = {"headline": headline}
     export_tables.update({f"figures-{m.code}": t for m, t in figure_tables})
     context.update(la=la, school=school, scope=school, scope_kind="school", headline=headline,
+                   school_context=page_notes.school_context(
+                       selectors.school_context(user, school, groups=opts.groups)),
                    charts=_charts(rows, place=school.name, la_name=la.name), figure_tables=figure_tables,
                    ofsted=_ofsted(school), export_tables=export_tables,
                    export_url="schools:school_export", export_args=[school.urn])
@@ -536,6 +558,11 @@ def cluster_rag(request, table=None, fmt=None):
     context["findings_text"] = [
         f"Across {len(clusters)} clusters and {len(measures)} headline measures: {counts['red']} red, "
         f"{counts['amber']} amber, {counts['green']} green, {counts['none']} without a rating."]
+    cell_years = sorted({row.year for row in all_rows if row.year})
+    if len(cell_years) > 1:
+        context["findings_text"].append(
+            f"The cells come from different results years ({', '.join(map(str, cell_years))}): each shows the "
+            f"latest year the cluster has figures for. Choose a results year to compare like with like.")
     context.update(la=la, measures=measures, grid=grid, legend=[
         (rule["rating"], RAG_LABELS[rule["rating"]], RAG_LETTERS[rule["rating"]], describe_rule(rule))
         for rule in cluster_rag_rules()], export_tables={"rag": export}, export_url="schools:cluster_rag_export",

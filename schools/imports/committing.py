@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import Area, Cluster, ImportBatch, ImportChange, LocalAuthority, School, StatisticalNeighbour
+from . import context as context_import
 from . import facts as fact_ops
 from .la_codes import la_name
 from .locking import hold_import_lock
@@ -54,6 +55,8 @@ def commit_plan(*, plan: ImportPlan, user=None, file_size: int = 0, file_hash: s
         changes.extend(fact_ops.write_facts(plan.diff, batch=batch, school_ids=school_ids))
     if plan.neighbours is not None:
         changes.extend(_write_neighbours(plan.neighbours, batch))
+    if plan.context is not None:
+        changes.extend(context_import.write(plan.context, batch))
     ImportChange.objects.bulk_create(changes, batch_size=2000)
 
     counts = plan.counts

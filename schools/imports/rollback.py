@@ -10,6 +10,7 @@ from simple_history.utils import bulk_update_with_history
 from ..models import (
     Area, Benchmark, Cluster, ImportBatch, ImportChange, LocalAuthority, Result, School, StatisticalNeighbour,
 )
+from . import context as context_import
 from . import facts as fact_ops
 from .committing import SCHOOL_WRITE_FIELDS, _user
 from .locking import hold_import_lock
@@ -71,6 +72,7 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
         updated = [c for c in by_kind.get(kind, []) if c.action == ImportChange.Action.UPDATED]
         _delete_created(model, batch, fact_ops.updated_ids(updated))
         fact_ops.execute_updates(model, fact_ops.WRITE_FIELDS, fact_ops.restore_params(updated))
+    context_import.rollback(batch, by_kind.get(ImportChange.Kind.CONTEXT, []))
     updated = [c for c in by_kind.get(ImportChange.Kind.NEIGHBOUR, []) if c.action == ImportChange.Action.UPDATED]
     _delete_created(StatisticalNeighbour, batch, [c.object_id for c in updated])
     fields = ("neighbour_code", "closeness", "batch_id")

@@ -16,6 +16,7 @@ import pandas as pd
 from django.conf import settings
 
 from ..models import ImportBatch, LocalAuthority, School, StatisticalNeighbour
+from . import context as context_import
 from . import facts as fact_ops
 from .benchmarks import parse_lait, parse_neighbours
 from .committing import MAX_STORED_PROBLEMS, _user, commit_plan
@@ -58,7 +59,7 @@ def detect_format(columns) -> str | None:
             return Format.DFE_KS4
     if {"URN", "LA (code)", "EstablishmentName"} <= names:
         return Format.REGISTER
-    return None
+    return context_import.detect_format(names)
 
 
 def sha256(data: bytes) -> str:
@@ -88,6 +89,7 @@ class ImportPlan:
     neighbours: NeighbourDiff | None = None
     new_las: dict[str, str] = field(default_factory=dict)
     new_schools: list[dict] = field(default_factory=list)
+    context: context_import.ContextPlan | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -106,6 +108,8 @@ class ImportPlan:
         """Created / updated / unchanged rows of what this format writes (facts, schools or neighbours)."""
         if self.register is not None:
             return self.register.counts
+        if self.context is not None:
+            return self.context.counts
         if self.neighbours is not None:
             return {"created": len(self.neighbours.created), "updated": len(self.neighbours.updated),
                     "unchanged": self.neighbours.unchanged}
@@ -141,6 +145,9 @@ class ImportPlan:
             out["schools_touched"] = len(urns)
         if self.format in (Format.DFE_KS2, Format.DFE_KS4) and self.parsed is not None:
             out["dfe"] = self.dfe_summary()
+        if self.context is not None:
+            out["schools_touched"] = len(self.context.created) + len(self.context.updated)
+            out["skipped_schools"] = self.context.skipped_unknown
         if self.neighbours is not None:
             out["las"] = int(pd.concat([self.neighbours.created, self.neighbours.updated])["la_code"].nunique()
                              if len(self.neighbours.created) + len(self.neighbours.updated) else 0)
@@ -239,6 +246,16 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
         plan.problems.extend(parsed.problems)
         if not plan.has_errors:
             plan.neighbours = diff_neighbours(parsed.links)
+        return plan
+    if plan.format in context_import.FORMATS:
+        if plan.results_year is None:  # the name, else the DfE's year folder (2022-2023/919_abs.csv)
+            plan.results_year = (year_from_file_name(file_name)
+                                 or year_from_file_name(Path(file_name or "").parent.name))
+        urn_column = next((c for c in table.columns if c.strip().upper() == "URN"), "URN")
+        school_ids = fact_ops.school_id_map(
+            pd.to_numeric(table.column(urn_column).str.strip(), errors="coerce").dropna().astype(int).tolist())
+        plan.context = context_import.parse(table, plan.format, results_year=plan.results_year,
+                                            school_ids=school_ids, problems=plan.problems)
         return plan
     if plan.format not in FACT_FORMATS:
         plan.problems.append(Problem(row=None, column="", value=str(plan.format), reason="Unknown import format."))
@@ -339,6 +356,8 @@ def plan_fingerprint(plan: ImportPlan) -> str:
                 for r in plan.register.rows]
         digest.update(json.dumps(rows, default=str).encode())
     digest.update(json.dumps([sorted(plan.new_las.items()), sorted(r["urn"] for r in plan.new_schools)]).encode())
+    if plan.context is not None:
+        digest.update(context_import.fingerprint(plan.context).encode())
     return digest.hexdigest()
 
 

@@ -9,6 +9,11 @@ suppressed as most roles see them (value null, "suppressed": true); --unsuppress
 officers and data managers do. ``trend`` is worked out on the same comparator as ``gap_vs_national`` (the
 focus group here against the comparison group nationally), over the published, comparable years listed in
 ``trend_years`` (classes: README, "How the figures are made").
+
+"cohort" is the number of pupils the value is pooled over (schools whose figure is suppressed in the DfE's
+school rows give a cohort but no value, so they are not in it). At --level la each row also carries the LA's
+own published figure (the LA row of the DfE file) and its gap, the pooled cohort, what the difference between
+the two is, and the coverage: schools with a figure ÷ open schools of the measure's phases in the LA.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from schools import selectors
 from schools.exports import safe_cell
 from schools.gaps import suppress, suppression_threshold
 from schools.judgements import build_row
+from schools.published import side_by_side
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
 
 FIELDS = [
@@ -30,6 +36,9 @@ FIELDS = [
     "suppressed",
 ]
 EXTRA_FIELDS = ["gap_change", "trend_years", "data_status"]
+# LA level only: the LA's own published figure (the LA row of the DfE file) beside the pooled one.
+LA_FIELDS = ["published_value", "published_cohort", "published_comparison_value", "published_gap", "pooled_cohort",
+             "published_difference", "coverage", "coverage_note"]
 LEVEL_MODELS = {"la": LocalAuthority, "area": Area, "cluster": Cluster, "school": School}
 
 
@@ -89,6 +98,12 @@ class Command(BaseCommand):
         national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
         org_ids = {key[0] for key in figures}
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
+        published = {}
+        if level == "la":
+            published = selectors.published_by_geography([la.code for la in organisations], measures=[measure.code],
+                                                         groups=codes, years=[year])
+            if not options["unsuppressed"]:
+                published = suppress(published, partitions=selectors.group_partitions(groups))
 
         out = []
         for org in organisations:
@@ -100,8 +115,8 @@ class Command(BaseCommand):
             out.append({
                 "level": level, "name": org.name, "code": code, "measure": measure.code, "group": focus.code,
                 "comparison_group": comparison.code, "year": year,
-                "cohort": current.focus.cohort, "value": _round(current.focus.value),
-                "comparison_cohort": current.comparison.cohort, "comparison_value": _round(current.comparison.value),
+                "cohort": current.focus.denominator, "value": _round(current.focus.value),
+                "comparison_cohort": current.comparison.denominator, "comparison_value": _round(current.comparison.value),
                 "gap": _round(current.within), "national_comparison_value": _round(current.national_comparison.value),
                 "gap_vs_national": _round(current.vs_national),
                 "trend": row.trend.classification if row.trend else None,
@@ -110,13 +125,36 @@ class Command(BaseCommand):
                 "trend_years": list(row.trend.years) if row.trend else [],
                 "data_status": current.focus.status or None,
             })
+            if level == "la":
+                out[-1].update(self._published(org, measure, focus, comparison, figures, published, row))
         self.stderr.write(f"{len(out)} {level} rows for {measure.code}, {focus.code} vs {comparison.code}, {year}"
                           f"{'' if options['unsuppressed'] else f' (cohorts under {suppression_threshold()} suppressed)'}.")
         if options["format"] == "json":
             self.stdout.write(json.dumps(out, indent=2))
         else:
             writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(FIELDS + EXTRA_FIELDS)
+            names = FIELDS + EXTRA_FIELDS + (LA_FIELDS if level == "la" else [])
+            writer.writerow(names)
             for item in out:
                 writer.writerow([safe_cell(" ".join(map(str, item[f])) if isinstance(item[f], list) else item[f])
-                                 for f in FIELDS + EXTRA_FIELDS])
+                                 for f in names])
+
+    @staticmethod
+    def _published(la, measure, focus, comparison, pooled, published, row) -> dict:
+        """The LA's published figure, its gap, the pupils the pooled value covers, and the schools covered."""
+        year = row.year
+        pooled_here = {key[1:]: figure for key, figure in pooled.items() if key[0] == la.pk}
+        published_here = {key[1:]: figure for key, figure in published.items() if key[0] == la.code}
+        pair = side_by_side(measure, year, pooled_here, published_here, focus.code, comparison.code)
+        cover = selectors.coverage(la, measures=[measure], years=[year]).get((year, measure.code))
+        return {
+            "published_value": _round(pair.published_focus.value) if pair.published_focus else None,
+            "published_cohort": pair.published_cohort,
+            "published_comparison_value": (_round(pair.published_comparison.value)
+                                           if pair.published_comparison else None),
+            "published_gap": _round(pair.published_gap),
+            "pooled_cohort": pair.pooled_cohort,
+            "published_difference": pair.difference(focus.name),
+            "coverage": _round(cover.share, 4) if cover and cover.share is not None else None,
+            "coverage_note": cover.note() if cover and cover.below_share else "",
+        }

@@ -3,12 +3,13 @@ from django.core.management.base import BaseCommand
 
 from ._import_common import add_limits_argument, run
 
-FORMATS = ["auto", "long", "dfe-ks2", "dfe-ks4", "benchmarks", "lait"]
+FORMATS = ["auto", "long", "dfe-ks2", "dfe-ks4", "benchmarks", "lait", "census", "absence", "school-information"]
 
 
 class Command(BaseCommand):
     help = ("Import attainment results or benchmarks: the long template, a DfE KS2/KS4 performance-tables CSV, "
-            "benchmarks by geography, or the LAIT LA-level file. Non-zero exit on any error; nothing is written "
+            "benchmarks by geography, the LAIT LA-level file, or the performance tables' school context files "
+            "(census, absence, school information). Non-zero exit on any error; nothing is written "
             "unless every row is valid.")
 
     def add_arguments(self, parser):
