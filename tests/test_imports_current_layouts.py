@@ -273,7 +273,7 @@ def test_web_preview_states_year_status_coverage_and_unused_columns(role_client,
     path = write(tmp_path / "919_ks2provisional.csv", header, rows)
     upload = io.BytesIO(path.read_bytes())
     upload.name = "919_ks2provisional.csv"  # a browser sends the name only: the folder is typed in the form
-    client = role_client("data")
+    client = role_client("admin")  # a data manager imports for their own LA only (Demoshire)
     response = client.post(reverse("schools:imports"), {"file": upload, "format": "auto", "folder": "2024-2025",
                                                         "results_status": ""})
     batch = ImportBatch.objects.latest("pk")

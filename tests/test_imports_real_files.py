@@ -43,7 +43,12 @@ def test_register_imports_cleanly():
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 576)
 
 
-@pytest.mark.parametrize("path", sorted((DATA / "dfe").glob("ks2_*.csv")), ids=lambda p: p.name)
+# The DfE's own files (a made-up "testshire" file kept beside them for other tests is not one).
+REAL_KS2 = sorted(p for p in (DATA / "dfe").glob("ks2_*.csv") if "testshire" not in p.name)
+REAL_KS4 = sorted(p for p in (DATA / "dfe").glob("ks4_*.csv") if "testshire" not in p.name)
+
+
+@pytest.mark.parametrize("path", REAL_KS2, ids=lambda p: p.name)
 def test_ks2_pooled_la_figures_match_the_published_la_row(path):
     register()
     plan, batch = load(path)
@@ -64,7 +69,7 @@ def test_ks2_pooled_la_figures_match_the_published_la_row(path):
     assert (again.created_count, again.updated_count) == (0, 0)
 
 
-@pytest.mark.parametrize("path", sorted((DATA / "dfe").glob("ks4_*.csv")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REAL_KS4, ids=lambda p: p.name)
 def test_ks4_imports_and_pooled_differences_are_small(path):
     register()
     plan, batch = load(path)

@@ -103,9 +103,10 @@ def test_new_la_without_a_name_takes_its_name_from_the_la_code_list(db):
     register(GIAS + "\n100001,919,,School 1\n")
     assert LocalAuthority.objects.get(code="919").name == "Hertfordshire"
     # A KS4 file's LA row without a name: the new LA is named from the list too.
-    text = ("RECTYPE,LEA,ESTAB,URN,SCHNAME,NFTYPE,TPUP,ATT8SCR\n"
-            "1,850,4001,300001,Hill School,CY,150,47.3\n"
-            "4,850,,,,,9000,50.3\n")
+    text = ("RECTYPE,LEA,ESTAB,URN,SCHNAME,NFTYPE,TPUP,ATT8SCR,TFSM6CLA1A,TNOTFSM6CLA1A,ATT8SCR_FSM6CLA1A,"
+            "ATT8SCR_NFSM6CLA1A\n"
+            "1,850,4001,300001,Hill School,CY,150,47.3,30,120,38.1,49.6\n"
+            "4,850,,,,,9000,50.3,2000,7000,40.2,53.1\n")
     plan, batch = import_file(data=text.encode(), file_name="ks4_2018-2019_850.csv", format="dfe-ks4")
     assert not plan.errors, plan.errors
     assert LocalAuthority.objects.get(code="850").name == "Hampshire"

@@ -14,8 +14,10 @@ from ..models import Measure
 from .mapping import _rows
 from .problems import collect
 
-# No group of pupils in any published file is larger (England's KS2 cohort is about 650,000).
+# No school's or LA's group of pupils is larger (England's KS2 cohort is about 650,000). England and region rows
+# may count more: the DfE's 3-year figures pool three cohorts (England KS2 2023–2025: 1,997,404 pupils).
 MAX_PUPILS = 1_000_000
+MAX_PUPILS_NATIONAL = 10_000_000
 
 
 @lru_cache(maxsize=1)
@@ -44,10 +46,12 @@ def check_bounds(facts: pd.DataFrame, ref, problems: list, *, value_column: str 
     """One error per figure outside its range (percentages are checked with the other percentage rules)."""
     rows = facts["row"].to_numpy()
     cohort, achievers, points, value = (facts[f].astype(float) for f in ("cohort", "achievers", "points", "value"))
-    collect(problems, cohort > MAX_PUPILS, rows=rows, column=count_column, values=facts["cohort"],
-            reason=f"A pupil count must be from 0 to {MAX_PUPILS:,}.")
-    collect(problems, achievers > MAX_PUPILS, rows=rows, column="achievers", values=facts["achievers"],
-            reason=f"A count of pupils must be from 0 to {MAX_PUPILS:,}.")
+    national = _national(facts)
+    for limit, where in ((MAX_PUPILS, ~national), (MAX_PUPILS_NATIONAL, national)):
+        collect(problems, where & (cohort > limit), rows=rows, column=count_column, values=facts["cohort"],
+                reason=f"A pupil count must be from 0 to {limit:,}.")
+        collect(problems, where & (achievers > limit), rows=rows, column="achievers", values=facts["achievers"],
+                reason=f"A count of pupils must be from 0 to {limit:,}.")
     ranges = {code: measure_range(m) for code, m in ref.measures.items() if m.unit != Measure.Unit.PERCENT}
     low = facts["measure"].map({c: r[0] for c, r in ranges.items()})
     high = facts["measure"].map({c: r[1] for c, r in ranges.items()})
@@ -60,6 +64,13 @@ def check_bounds(facts: pd.DataFrame, ref, problems: list, *, value_column: str 
     too_many_points = points.notna() & high.notna() & (points.abs() > high.abs() * MAX_PUPILS)
     collect(problems, too_many_points, rows=rows, column="points", values=facts["points"],
             reason="More points than the largest cohort could score.")
+
+
+def _national(facts: pd.DataFrame) -> pd.Series:
+    """Rows for England or a region (geography codes ``E92…``/``E12…``), which may count more pupils."""
+    if "geography_code" not in facts.columns:
+        return pd.Series(False, index=facts.index)
+    return facts["geography_code"].fillna("").astype(str).str.match(r"E(92|12)")
 
 
 def _problem(row, column, value, reason):
