@@ -228,7 +228,7 @@ GAPMONITOR_TREND_STABLE_BAND = float(os.environ.get("GAPMONITOR_TREND_STABLE_BAN
 GAPMONITOR_TREND_WINDOW = int(os.environ.get("GAPMONITOR_TREND_WINDOW", "3"))
 GAPMONITOR_STUBBORN_YEARS = int(os.environ.get("GAPMONITOR_STUBBORN_YEARS", "3"))
 GAPMONITOR_DEFAULT_GROUP = "disadvantaged"
-# Pooled figure tables are cached per process until an import or rollback changes the data (schools.figure_cache).
+# Pooled figure tables are cached per process until the data changes in any process (schools.figure_cache).
 GAPMONITOR_FIGURE_CACHE = env_bool("GAPMONITOR_FIGURE_CACHE", True)
 GAPMONITOR_FIGURE_CACHE_SECONDS = int(os.environ.get("GAPMONITOR_FIGURE_CACHE_SECONDS", "300"))
 # Gap engine (schools/gaps.py). The table pages open on this measure.
