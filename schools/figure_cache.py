@@ -101,7 +101,7 @@ def data_changed(sender=None, using: str = "default", **_kwargs) -> None:
         bump(using)
 
     after_commit.bumps_data_version = True
-    transaction.on_commit(after_commit, using=using)
+    transaction.on_commit(after_commit, using=using, robust=True)  # the write stands even if the bump fails
 
 
 def remember(queryset, compute, copy=dict, extra=()):

@@ -300,3 +300,12 @@ class TestLeadPicker:
         form = ActionForm(instance=action, user=users["head"], plan=plan)
         assert "admin" in names(form.fields["lead_user"].queryset)
         assert "admin" not in names(ActionForm(user=users["head"], plan=plan).fields["lead_user"].queryset)
+
+    def test_the_self_evaluation_reviewer_picker_uses_the_same_rule(self, people):
+        from ragboard.forms import RoundForm
+        from ragboard.models import Round
+
+        la, _school, users = people
+        form = RoundForm(rounds=Round.objects.none(), la=la, user=users["officer"])
+        # LA officers only: not the inactive one, not another LA's, not administrators (who review every round).
+        assert names(form.fields["reviewer"].queryset) == {"officer"}
