@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gapmonitor.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -141,12 +142,34 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in throttling (django-axes): five failures lock the username+address for 30 minutes.
+# Sign-in throttling (django-axes). Policy: five failed sign-ins for one username from one address pause
+# sign-in for that username from that address for 30 minutes, counted from the fifth failure. Attempts
+# during the pause are refused and not counted, so they cannot extend it; a stranger elsewhere never locks
+# the account's owner out (the pause is per address), and a password reset by email lifts it.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind N reverse proxies that append to X-Forwarded-For, the client's address is the N-th from the right
+# (gapmonitor.client_ip); 0 (the default) never reads the header.
+GAPMONITOR_TRUSTED_PROXIES = int(os.environ.get("GAPMONITOR_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "gapmonitor.client_ip.client_ip"
+
+# Email (password reset). The console backend prints messages when running locally or with DEBUG.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if (DEBUG or LOCAL)
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gapmonitor <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour (the pages and the email say so)
 
 # Sessions expire: eight working hours, and on closing the browser.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
@@ -217,7 +240,7 @@ GAPMONITOR_TREND_STABLE_BAND = float(os.environ.get("GAPMONITOR_TREND_STABLE_BAN
 GAPMONITOR_TREND_WINDOW = int(os.environ.get("GAPMONITOR_TREND_WINDOW", "3"))
 GAPMONITOR_STUBBORN_YEARS = int(os.environ.get("GAPMONITOR_STUBBORN_YEARS", "3"))
 GAPMONITOR_DEFAULT_GROUP = "disadvantaged"
-# Pooled figure tables are cached per process until an import or rollback changes the data (schools.figure_cache).
+# Pooled figure tables are cached per process until the data changes in any process (schools.figure_cache).
 GAPMONITOR_FIGURE_CACHE = env_bool("GAPMONITOR_FIGURE_CACHE", True)
 GAPMONITOR_FIGURE_CACHE_SECONDS = int(os.environ.get("GAPMONITOR_FIGURE_CACHE_SECONDS", "300"))
 # Gap engine (schools/gaps.py). The table pages open on this measure.

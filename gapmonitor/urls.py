@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("gapmonitor.accounts")),
     path("admin/", admin.site.urls),
     path("audit/", views.audit_log, name="audit_log"),
     path("", include("schools.urls")),

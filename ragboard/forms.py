@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from gapmonitor.uploads import UploadRefused, check_content
 from schools.roles import Role
+from schools.selectors import assignable_users
 
 from .models import EVIDENCE_EXTENSIONS, Descriptor, EvidenceItem, Grade, Judgement, StrategicTarget, Workstream
 
@@ -24,13 +25,12 @@ class RoundForm(forms.Form):
     copy_from = forms.ModelChoiceField(queryset=None, required=False, label="Start from round",
                                        help_text="Copies ticked criteria, figures, texts and evidence links; never grades.")
 
-    def __init__(self, *args, rounds, la, **kwargs):
+    def __init__(self, *args, rounds, la, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["copy_from"].queryset = rounds
-        self.fields["reviewer"].queryset = (
-            get_user_model().objects.filter(groups__name__in=[Role.LA_OFFICER, Role.ADMINISTRATOR], profile__la=la)
-            .distinct().order_by("username")
-        )
+        # The LA officers this user may name (administrators review every round without being named).
+        self.fields["reviewer"].queryset = assignable_users(user, la).filter(
+            pk__in=get_user_model().objects.filter(groups__name=Role.LA_OFFICER).values("pk"))
 
 
 class JudgementForm(forms.Form):

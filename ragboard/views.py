@@ -50,7 +50,7 @@ def _dashboard(request, la, round_):
     rounds = selectors.visible_rounds(request.user).filter(la=la)
     context = {
         "la": la, "round": round_, "rounds": rounds, "key": DASHBOARD_KEY, "grades": Grade,
-        "views": selectors.VIEWS, "round_form": RoundForm(rounds=rounds, la=la),
+        "views": selectors.VIEWS, "round_form": RoundForm(rounds=rounds, la=la, user=request.user),
     }
     if round_ is not None:
         context["grid"] = selectors.grid(round_, view)
@@ -65,7 +65,7 @@ def _dashboard(request, la, round_):
 def round_new(request):
     la = _la(request)
     rounds = selectors.visible_rounds(request.user).filter(la=la)
-    form = RoundForm(request.POST, rounds=rounds, la=la)
+    form = RoundForm(request.POST, rounds=rounds, la=la, user=request.user)
     if form.is_valid():
         try:
             round_ = services.start_round(

@@ -5,10 +5,13 @@ pool the same LA-wide tables again; at LA size that GROUP BY is most of a page's
 figures only change when an import is committed or rolled back.
 
 Invalidation: each entry is stamped with the *data version* — the import batches (count, last id, last
-commit, last rollback) and the last result / benchmark id — read in ONE query per request (remembered for
-the request; outside requests for a second). An import, a rollback or the demo generator changes it. Edits
-saved through the ORM in this process (admin) clear the cache through signals; ORM edits in other processes
-change the data version too (through the result history), so other processes see them on their next request. Off when ``GAPMONITOR_FIGURE_CACHE`` is False (tests).
+commit, last rollback), the last result / benchmark id, the newest result history row, and the
+``DataVersion`` counter — read in ONE query per request (remembered for the request; outside requests for a
+second). Saving or deleting a result, benchmark, batch, school, cluster, area, LA, measure or pupil group
+through the ORM clears this process's cache at once and, when the write commits, bumps the counter, so every
+other process drops its figures on its next request: a school moved to another cluster in the admin is
+pooled with its new cluster everywhere. Imports and rollbacks (bulk writes, no signals) change the batch
+columns. Off when ``GAPMONITOR_FIGURE_CACHE`` is False.
 """
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.signals import request_started
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 MAX_FIGURES = 2_000_000  # figures kept in all (a national school table is ~330,000)
@@ -41,9 +45,10 @@ def data_version() -> tuple:
     remembered = _version.get("value")
     if remembered is not None and time.monotonic() - _version["at"] < 1.0:
         return remembered
-    from .models import Benchmark, ImportBatch, Result
+    from .models import Benchmark, DataVersion, ImportBatch, Result
 
     batch, result, benchmark = (m._meta.db_table for m in (ImportBatch, Result, Benchmark))
+    counter = DataVersion._meta.db_table
     # Every ORM save of a result (admin, services) adds a history row: its newest id marks edits
     # made in any process, so no process serves figures older than the last such edit.
     result_history = Result.history.model._meta.db_table
@@ -52,7 +57,7 @@ def data_version() -> tuple:
             f"SELECT (SELECT COUNT(*) FROM {batch}), (SELECT MAX(id) FROM {batch}), "
             f"(SELECT MAX(committed_at) FROM {batch}), (SELECT MAX(rolled_back_at) FROM {batch}), "
             f"(SELECT MAX(id) FROM {result}), (SELECT MAX(id) FROM {benchmark}), "
-            f"(SELECT MAX(history_id) FROM {result_history})"
+            f"(SELECT MAX(history_id) FROM {result_history}), (SELECT MAX(counter) FROM {counter})"
         )
         value = (connection.alias,) + tuple(str(v) for v in cursor.fetchone())
     _version.update(value=value, at=time.monotonic())
@@ -69,6 +74,34 @@ def clear(**_kwargs) -> None:
         _entries.clear()
         _size = 0
     _version.clear()
+
+
+def bump(using: str = "default") -> None:
+    """Move the shared counter on (after a commit), so every process pools its figures afresh."""
+    from .models import DataVersion
+
+    versions = DataVersion.objects.using(using)
+    if not versions.filter(pk=1).update(counter=F("counter") + 1):
+        versions.get_or_create(pk=1)
+        versions.filter(pk=1).update(counter=F("counter") + 1)
+    _version.clear()
+
+
+def data_changed(sender=None, using: str = "default", **_kwargs) -> None:
+    """A write changed figures or where a school sits: forget them here now, everywhere once it commits.
+
+    The counter is bumped once per transaction, after it commits: inside it, a concurrent writer would wait
+    on the counter row, and a reader could not see the new data yet anyway."""
+    clear()
+    conn = connections[using]
+    if conn.in_atomic_block and any(getattr(entry[1], "bumps_data_version", False) for entry in conn.run_on_commit):
+        return
+
+    def after_commit():
+        bump(using)
+
+    after_commit.bumps_data_version = True
+    transaction.on_commit(after_commit, using=using, robust=True)  # the write stands even if the bump fails
 
 
 def remember(queryset, compute, copy=dict, extra=()):
@@ -99,13 +132,14 @@ def remember(queryset, compute, copy=dict, extra=()):
     return copy(figures)
 
 
-def _connect():
-    from .models import Benchmark, ImportBatch, Result
+def connect() -> None:
+    """Called by the app's ready(): every process that writes through the ORM (pages, admin, commands)
+    clears and bumps, whether or not it ever reads figures."""
+    from .models import Area, Benchmark, Cluster, ImportBatch, LocalAuthority, Measure, PupilGroup, Result, School
 
     request_started.connect(forget_version, dispatch_uid="figure_cache_forget_version")
-    for model in (Result, Benchmark, ImportBatch):
-        post_save.connect(clear, sender=model, dispatch_uid=f"figure_cache_save_{model.__name__}")
-        post_delete.connect(clear, sender=model, dispatch_uid=f"figure_cache_delete_{model.__name__}")
-
-
-_connect()
+    # Figures, and what they are pooled by: a school's LA, area, cluster and status; a cluster's or area's
+    # deletion moves its schools (SET_NULL) without saving them; a measure's unit changes how it pools.
+    for model in (Result, Benchmark, ImportBatch, School, Cluster, Area, LocalAuthority, Measure, PupilGroup):
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"figure_cache_save_{model.__name__}")
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"figure_cache_delete_{model.__name__}")

@@ -112,6 +112,36 @@ def sees_small_cohorts(user) -> bool:
     return has_role(user, *UNSUPPRESSED_ROLES)
 
 
+def assignable_users(user, la):
+    """The people ``user`` may name in ``la`` (an action's lead): the one place every user picker asks.
+
+    Never administrators (accounts that run the site, not school improvement), inactive accounts, or
+    anyone without a role or outside ``la``. LA-wide roles may name anyone else in their LA; a headteacher or
+    adviser the people linked to the schools they see: staff of those schools, the advisers covering them
+    (assigned, or through the school's cluster or area) and the LA's officers."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if la is None or not visible_schools(user).filter(la=la).exists():
+        return User.objects.none()
+    admins = User.objects.filter(Q(is_superuser=True) | Q(groups__name=Role.ADMINISTRATOR)).values("pk")
+    with_role = User.objects.filter(groups__name__in=[r for r in Role.values if r != Role.ADMINISTRATOR])
+    people = User.objects.filter(
+        Q(profile__la=la) | Q(profile__school__la=la), is_active=True, pk__in=with_role.values("pk"),
+    ).exclude(pk__in=admins)
+    if not has_role(user, *LA_WIDE_ROLES):
+        schools = visible_schools(user).filter(la=la)
+        advisers = User.objects.filter(groups__name=Role.ADVISER).filter(
+            Q(profile__schools__in=schools) | Q(profile__cluster__in=schools.values("cluster"))
+            | Q(profile__area__in=schools.values("area"))
+        )
+        officers = User.objects.filter(groups__name=Role.LA_OFFICER)
+        people = people.filter(
+            Q(profile__school__in=schools) | Q(pk__in=advisers.values("pk")) | Q(pk__in=officers.values("pk"))
+        )
+    return people.distinct().order_by("first_name", "last_name", "username")
+
+
 __all__ = [
     "visible_schools", "visible_las", "visible_areas", "visible_clusters", "get_visible_school",
     "get_visible_area", "get_visible_cluster", "get_visible_la", "default_la", "sees_small_cohorts",

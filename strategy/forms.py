@@ -7,10 +7,11 @@ from datetime import date
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from schools.models import AcademicYear, Measure, PupilGroup
 from schools.roles import Role, has_role
-from schools.selectors import profile_of, visible_areas, visible_clusters, visible_schools
+from schools.selectors import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
 
 from .models import (
     SEVEN_FEATURES, Action, ActionUpdate, Milestone, Plan, Rag, Strand, SuccessStory, SupportEngagement, Target,
@@ -38,9 +39,19 @@ def focus_groups():
     return PupilGroup.objects.filter(is_focus=True).select_related("comparison")
 
 
-def lead_users(la):
-    return get_user_model().objects.filter(profile__la=la, is_active=True).order_by("first_name", "last_name",
-                                                                                  "username")
+def lead_users(user, la, current=None):
+    """Who ``user`` may name as a lead (``schools.selectors.assignable_users``), plus the lead already
+    recorded, so editing an older action never drops it silently."""
+    people = assignable_users(user, la)
+    if current is None:
+        return people
+    return get_user_model().objects.filter(Q(pk__in=people.values("pk")) | Q(pk=current)).order_by(
+        "first_name", "last_name", "username")
+
+
+def person_label(user) -> str:
+    full = user.get_full_name()
+    return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
 # --------------------------------------------------------------------------- plans
@@ -91,7 +102,8 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, user, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
-        self.fields["lead_user"].queryset = lead_users(plan.la)
+        self.fields["lead_user"].queryset = lead_users(user, plan.la, current=self.instance.lead_user_id)
+        self.fields["lead_user"].label_from_instance = person_label
         self.fields["pupil_groups"].queryset = focus_groups()
         self.fields["schools"].queryset = visible_schools(user).filter(la=plan.la, status="open")
         self.fields["measures"].queryset = Measure.objects.filter(last_year__isnull=True)

@@ -145,6 +145,11 @@ RULES: dict[str, list[Case]] = {
         Case("POST signs out", answers(Redirect("/accounts/login/"), anonymous=Redirect("/accounts/login/")),
              method="POST"),
     ],
+    "password_reset": [Case("ask for a reset link: anyone", answers(200, anonymous=200))],
+    "password_reset_done": [Case("link sent: anyone", answers(200, anonymous=200))],
+    "password_reset_confirm": [Case("a made-up link says it no longer works", answers(200, anonymous=200),
+                                    _kw(uidb64="MQ", token="made-up-token"))],
+    "password_reset_complete": [Case("password changed: anyone", answers(200, anonymous=200))],
     "audit_log": [Case("site-wide audit log: administrators only", answers(404, admin=200))],
     "admin:index": [Case("Django admin: staff only", answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=200))],
     # ------------------------------------------------------------------ gap dashboards

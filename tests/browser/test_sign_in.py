@@ -46,3 +46,27 @@ def test_skip_link_is_first_and_moves_focus_to_main(ui, sign_in):
     assert box and box["x"] >= 0 and box["y"] >= 0
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_a_forgotten_password_is_reset_by_email_with_the_keyboard(ui):
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    get_user_model().objects.filter(username="officer").update(email="olivia@example.org")
+    ui.goto("/accounts/login/")
+    ui.press_enter_on(ui.page.get_by_role("link", name="Forgotten your password?"))
+    assert ui.page.get_by_role("heading", level=1).inner_text() == "Reset your password"
+    ui.type_into(ui.page.get_by_label("Email"), "olivia@example.org")
+    ui.press_enter_on(ui.page.get_by_role("button", name="Email me a link"))
+    assert ui.page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    link = re.search(r"https?://[^/\s]+(/accounts/password-reset/\S+/)", mail.outbox[-1].body).group(1)
+    ui.goto(link)
+    assert ui.page.get_by_role("heading", level=1).inner_text() == "Choose a new password"
+    new = "a-long-unusual-phrase-42"
+    ui.type_into(ui.page.locator("#id_new_password1"), new)
+    ui.type_into(ui.page.locator("#id_new_password2"), new)
+    ui.press_enter_on(ui.page.get_by_role("button", name="Change my password"))
+    assert ui.page.get_by_role("heading", level=1).inner_text() == "Your password has been changed"
+    assert get_user_model().objects.get(username="officer").check_password(new)
