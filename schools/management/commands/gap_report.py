@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from schools import selectors
 from schools.exports import safe_cell
-from schools.gaps import build_row, suppress, suppression_threshold
+from schools.disclosure import disclose, needed_groups
+from schools.gaps import build_row, suppression_threshold
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
 
 FIELDS = [
@@ -80,9 +81,10 @@ class Command(BaseCommand):
         years = [y for y in years if y <= year] or [year]
 
         codes = [focus.code, comparison.code, "all"]
-        figures = selectors.figures_by(level, schools, measures=[measure.code], groups=codes, years=years)
-        if not options["unsuppressed"]:
-            figures = suppress(figures, partitions=selectors.group_partitions(groups))
+        partitions = selectors.group_partitions(groups)
+        fetched = codes if options["unsuppressed"] else sorted(needed_groups(codes, partitions) & set(groups))
+        figures = selectors.figures_by(level, schools, measures=[measure.code], groups=fetched, years=years)
+        figures = disclose(figures, viewer_sees_small_cohorts=options["unsuppressed"], partitions=partitions)
         national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
         org_ids = {key[0] for key in figures}
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
