@@ -215,3 +215,21 @@ def test_snapshot_hides_the_year_before_and_applies_secondary_suppression(testsh
     assert "31.1" in page              # 2024 EAL gap (7 pupils): 17/23 − 3/7 = 31.06
     officer = _client(client, testshire["officer"]).get(report.get_absolute_url()).content.decode()
     assert "48.1" in officer and "37.5" in officer
+
+
+# ----------------------------------------------------------------------- a cluster and the schools in it
+def test_cluster_figure_does_not_give_away_a_hidden_school(testshire, client):
+    from schools.models import Profile
+
+    cluster = testshire["hill"].cluster
+    Profile.objects.filter(user=testshire["adviser"]).update(cluster=cluster)
+    c = _client(client, testshire["adviser"])
+    query = "?group=fsm&measure=ks2_rwm_exp&year=2024"
+    schools = {r["Name"]: r
+               for r in _csv(c.get(f"/clusters/{cluster.pk}/export/schools.csv{query}"))}
+    assert "50.0" in schools["Hill Primary"].values()          # 4/8 FSM pupils: shown
+    assert "SUPP" in schools["Brook Primary"].values()         # 3 FSM pupils: hidden
+    # The cluster's 11 FSM pupils (5 achieving) minus Hill's 8 (4) would give Brook's 3 (1) back.
+    headline = _csv(c.get(f"/clusters/{cluster.pk}/export/headline.csv{query}"))
+    row = next(r for r in headline if r["Measure"].startswith("KS2 RWM"))
+    assert "45.45" not in ",".join(row.values()) and "SUPP" in row.values()

@@ -157,3 +157,35 @@ def test_officers_see_everything():
     pupils = [{"dis": True, "fsm": True, "sen": 2, "eal": True, "cla": True, "boy": True, "achieved": False}]
     true = school_figures(pupils)
     assert disclose(true, viewer_sees_small_cohorts=True) == true
+
+
+# ----------------------------------------------------------------------- hand-worked cases
+def pct(achievers, cohort):
+    return Figure(cohort=cohort, numerator=achievers, value=100 * achievers / cohort)
+
+
+def test_pupils_in_no_listed_group_are_protected_too():
+    # All 30; White British 27 is the only ethnic group recorded: the other 3 pupils (all − 27) would follow.
+    figures = {("all",): pct(20, 30), ("white_british",): pct(18, 27)}
+    shown = disclose(figures, viewer_sees_small_cohorts=False, threshold=6)
+    assert shown[("white_british",)].code == "SUPP2" and shown[("all",)].value is not None
+
+
+def test_a_special_schools_small_no_sen_group_cannot_be_worked_out_through_any_sen():
+    # 2 pupils without SEN (hidden); any SEN 40 is hidden with them, so SEN support + EHC plan must not
+    # rebuild it: one of them is hidden too.
+    figures = {("all",): pct(10, 42), ("no_sen",): pct(1, 2), ("sen_any",): pct(9, 40),
+               ("sen_support",): pct(6, 12), ("ehcp",): pct(3, 28)}
+    shown = disclose(figures, viewer_sees_small_cohorts=False, threshold=6,
+                     partitions=[("all", ("no_sen", "sen_any")), ("sen_any", ("sen_support", "ehcp"))])
+    assert shown[("no_sen",)].code == "SUPP" and shown[("sen_any",)].code == "SUPP2"
+    assert shown[("sen_support",)].code == "SUPP2" and shown[("ehcp",)].value is not None
+
+
+def test_one_hidden_school_under_a_shown_total_hides_the_total():
+    # An LA figure of 40 pupils; the viewer sees one school's 30 and another's (10) is hidden from them.
+    la = {("cla",): pct(20, 40)}
+    shown = disclose(la, viewer_sees_small_cohorts=False, threshold=6, known={("cla",): Seen(30, 1, 40)})
+    assert shown[("cla",)].code == "SUPP"
+    shown = disclose(la, viewer_sees_small_cohorts=False, threshold=6, known={("cla",): Seen(30, 1, 32)})
+    assert shown[("cla",)].value == 50.0  # 8 more pupils in schools the viewer never sees: 10 cannot follow
