@@ -92,6 +92,26 @@ def _seen(known) -> Seen | None:
     return None if known.cohort is None else Seen(shown=known.cohort, members=known.cohort)
 
 
+def seen_through_members(members: Mapping[tuple, Figure], shown: Mapping[tuple, Figure], org_of: Mapping,
+                         *, own=None) -> dict[tuple, Seen]:
+    """What a viewer sees of pooled figures through the figures of their members (schools), as ``known``
+    for :func:`disclose`. ``members``: true figures keyed ``(member_id, *key)``; ``shown``: the same as the
+    viewer sees them; ``org_of``: member_id → the pooled figure's key prefix (``()`` for one organisation,
+    ``(org_id,)`` for many); ``own``: a member the viewer knows in full (a head's school)."""
+    totals: dict[tuple, list[int]] = {}
+    for (member, *key), figure in members.items():
+        if member not in org_of:
+            continue
+        seen = figure if member == own else shown[(member, *key)]
+        total = totals.setdefault(tuple(org_of[member]) + tuple(key), [0, 0, 0])
+        total[2] += figure.cohort or 0
+        if seen.suppressed:
+            total[1] += 1
+        elif seen.cohort is not None:
+            total[0] += seen.cohort
+    return {key: Seen(shown=shown_, hidden=hidden, members=pupils) for key, (shown_, hidden, pupils) in totals.items()}
+
+
 def _hidden(figure: Figure, code: str) -> Figure:
     return Figure(cohort=None, numerator=None, value=None, code=code, status=figure.status, schools=figure.schools)
 

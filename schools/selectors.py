@@ -252,7 +252,7 @@ __all__ += ["figures", "figures_by", "benchmark_figures", "national_figures"]
 
 # =========================================================================== dashboard reads
 # Each returns rows built by ``schools.gaps.build_row`` from a fixed number of queries.
-from .disclosure import Seen, disclose, needed_groups, partitions_of  # noqa: E402
+from .disclosure import disclose, needed_groups, partitions_of, seen_through_members  # noqa: E402
 from .gaps import GapRow, build_row  # noqa: E402
 from .models import PupilGroup  # noqa: E402
 
@@ -320,25 +320,13 @@ def known_figures(user, scope, *, measures, groups: dict[str, PupilGroup], codes
     else:
         schools = visible_schools(user).filter(pk__in=scope.values("pk"))
     schools = list(schools.values_list("pk", "cluster_id", "area_id", "la_id"))
-    org_of = {pk: {"school": pk, "cluster": cluster, "area": area, "la": la}[level or "la"]
+    org_of = {pk: () if level is None else ({"school": pk, "cluster": cluster, "area": area, "la": la}[level],)
               for pk, cluster, area, la in schools}
     per_school = figures_by("school", School.objects.filter(pk__in=list(org_of)), measures=measures, groups=codes,
                             years=years)
-    shown = for_user(user, per_school, groups)
     profile = profile_of(user)
     own = profile.school_id if profile and has_role(user, Role.HEADTEACHER) else None
-    totals: dict[tuple, list[int]] = {}
-    for (school_id, *key), figure in per_school.items():
-        seen = figure if school_id == own else shown[(school_id, *key)]
-        out_key = tuple(key) if level is None else (org_of[school_id], *key)
-        total = totals.setdefault(out_key, [0, 0, 0])
-        total[2] += figure.cohort or 0
-        if seen.suppressed:
-            total[1] += 1
-        elif seen.cohort is not None:
-            total[0] += seen.cohort
-    return {key: Seen(shown=shown_, hidden=hidden, members=members)
-            for key, (shown_, hidden, members) in totals.items()}
+    return seen_through_members(per_school, for_user(user, per_school, groups), org_of, own=own)
 
 
 def la_figures_for(user, la, *, measures, groups: dict[str, PupilGroup], codes, years) -> dict:

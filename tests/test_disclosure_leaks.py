@@ -233,3 +233,11 @@ def test_cluster_figure_does_not_give_away_a_hidden_school(testshire, client):
     headline = _csv(c.get(f"/clusters/{cluster.pk}/export/headline.csv{query}"))
     row = next(r for r in headline if r["Measure"].startswith("KS2 RWM"))
     assert "45.45" not in ",".join(row.values()) and "SUPP" in row.values()
+
+
+def test_gap_report_cluster_level_does_not_give_away_a_hidden_school(testshire):
+    out = io.StringIO()
+    call_command("gap_report", "--level", "cluster", "--measure", "ks2_rwm_exp", "--group", "fsm", "--year", "2024",
+                 "--format", "json", stdout=out, stderr=io.StringIO())
+    row = json.loads(out.getvalue())[0]
+    assert row["value"] is None and row["suppressed"] is True  # 11 FSM pupils − Hill's 8 shown = Brook's 3

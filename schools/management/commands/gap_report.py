@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from schools import selectors
 from schools.exports import safe_cell
-from schools.disclosure import disclose, needed_groups
+from schools.disclosure import disclose, needed_groups, seen_through_members
 from schools.gaps import build_row, suppression_threshold
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
 
@@ -84,7 +84,16 @@ class Command(BaseCommand):
         partitions = selectors.group_partitions(groups)
         fetched = codes if options["unsuppressed"] else sorted(needed_groups(codes, partitions) & set(groups))
         figures = selectors.figures_by(level, schools, measures=[measure.code], groups=fetched, years=years)
-        figures = disclose(figures, viewer_sees_small_cohorts=options["unsuppressed"], partitions=partitions)
+        known = None
+        if level != "school" and not options["unsuppressed"]:
+            # Whoever reads this can also run --level school: a pooled figure must not give a hidden school away.
+            per_school = selectors.figures_by("school", schools, measures=[measure.code], groups=fetched, years=years)
+            shown = disclose(per_school, viewer_sees_small_cohorts=False, partitions=partitions)
+            field = {"la": "la_id", "area": "area_id", "cluster": "cluster_id"}[level]
+            org_of = {pk: (org,) for pk, org in schools.values_list("pk", field) if org is not None}
+            known = seen_through_members(per_school, shown, org_of)
+        figures = disclose(figures, viewer_sees_small_cohorts=options["unsuppressed"], partitions=partitions,
+                           known=known)
         national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
         org_ids = {key[0] for key in figures}
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
