@@ -12,7 +12,7 @@ head's school — may be worked out.
 import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from schools.disclosure import Seen, default_partitions, disclose
+from schools.disclosure import Seen, default_partitions, disclose, seen_through_members
 from schools.gaps import Figure
 
 THRESHOLD = 6
@@ -126,20 +126,21 @@ def test_a_head_cannot_work_out_another_schools_small_group(all_pupils):
 
 
 @BUDGET
-@given(schools)
-def test_an_adviser_cannot_work_out_a_small_group(all_pupils):
+@given(schools, st.integers(1, 4))
+def test_an_adviser_cannot_work_out_a_small_group(all_pupils, assigned):
     n = len(all_pupils)
+    assigned = min(assigned, n)  # the adviser sees schools 0 … assigned − 1, not the others
     true = [school_figures(p) for p in all_pupils]
     la_true = la_figures(all_pupils)
     shown = [disclose(f, viewer_sees_small_cohorts=False, threshold=THRESHOLD) for f in true]
-    # An adviser assigned every school sees each school's disclosed figures; the LA's are disclosed against them.
-    known = {key: Seen(shown=sum(sh[key].cohort for sh in shown if not sh[key].suppressed),
-                       hidden=sum(sh[key].suppressed for sh in shown), members=la_true[key].cohort)
-             for key in la_true}
+    # The adviser sees each assigned school's disclosed figures; the LA's are disclosed against them.
+    members = {(s, *key): figure for s in range(assigned) for key, figure in true[s].items()}
+    seen = {(s, *key): figure for s in range(assigned) for key, figure in shown[s].items()}
+    known = seen_through_members(members, seen, {s: () for s in range(assigned)})
     la_shown = disclose(la_true, viewer_sees_small_cohorts=False, threshold=THRESHOLD, known=known)
 
     def unknown(s, code):
-        return shown[s][PREFIX + (code,)].suppressed
+        return s >= assigned or shown[s][PREFIX + (code,)].suppressed
 
     rows = school_rows(n, unknown) + la_rows(n, unknown, la_shown)
     for code in GROUPS:
@@ -148,9 +149,13 @@ def test_an_adviser_cannot_work_out_a_small_group(all_pupils):
             if 0 < true[s][key].cohort < THRESHOLD:
                 assert shown[s][key].suppressed, (s, code)
                 assert not determined(rows, {(s, code): 1}), (s, code)
-        if 0 < la_true[key].cohort < THRESHOLD and la_shown[key].suppressed:
+        if 0 < la_true[key].cohort < THRESHOLD:
+            assert la_shown[key].suppressed, ("LA", code)
             hidden = {(s, code): 1 for s in range(n) if unknown(s, code)}
             assert hidden and not determined(rows, hidden), ("LA", code)
+        rest = la_true[key].cohort - sum(true[s][key].cohort for s in range(assigned))
+        if 0 < rest < THRESHOLD:
+            assert not determined(rows, {(s, code): 1 for s in range(assigned, n)}), ("unassigned", code)
 
 
 def test_officers_see_everything():
