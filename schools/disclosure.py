@@ -139,9 +139,7 @@ def disclose(figures: Mapping[tuple, Figure], *, viewer_sees_small_cohorts: bool
         return dict(figures)
     threshold = suppression_threshold() if threshold is None else threshold
     partitions = default_partitions() if partitions is None else list(partitions)
-    known = known or {}
-
-    known = {key: _seen(value) for key, value in known.items()}
+    known = {key: _seen(value) for key, value in (known or {}).items()}
 
     def gives_away(key, figure):
         seen = known.get(key)
@@ -153,9 +151,10 @@ def disclose(figures: Mapping[tuple, Figure], *, viewer_sees_small_cohorts: bool
 
     out: dict[tuple, Figure] = {}
     for key, figure in figures.items():
-        small = figure.cohort is not None and 0 < figure.cohort < threshold
-        if small or gives_away(key, figure):
+        if figure.cohort is not None and 0 < figure.cohort < threshold:
             out[key] = _hidden(figure, SUPPRESSED)
+        elif gives_away(key, figure):
+            out[key] = _hidden(figure, SECONDARY)
         else:
             out[key] = figure
     if not partitions:

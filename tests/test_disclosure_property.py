@@ -191,6 +191,6 @@ def test_one_hidden_school_under_a_shown_total_hides_the_total():
     # An LA figure of 40 pupils; the viewer sees one school's 30 and another's (10) is hidden from them.
     la = {("cla",): pct(20, 40)}
     shown = disclose(la, viewer_sees_small_cohorts=False, threshold=6, known={("cla",): Seen(30, 1, 40)})
-    assert shown[("cla",)].code == "SUPP"
+    assert shown[("cla",)].code == "SUPP2"
     shown = disclose(la, viewer_sees_small_cohorts=False, threshold=6, known={("cla",): Seen(30, 1, 32)})
     assert shown[("cla",)].value == 50.0  # 8 more pupils in schools the viewer never sees: 10 cannot follow
