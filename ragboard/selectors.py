@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from schools.roles import Role, has_role
-from schools.selectors import visible_las
+from schools.selectors import sees_small_cohorts, visible_las
 
 from . import rules
 from .models import (
@@ -345,11 +345,12 @@ def plan_board(user, la):
         PriorityArea.objects.filter(la=la).prefetch_related(Prefetch("workstreams", queryset=Workstream.objects.order_by("order", "title")))
     )
     targets = list(StrategicTarget.objects.filter(la=la).select_related("strategy_target"))
-    statuses = _statuses(targets)
-    return areas, [(t, on_track(t, statuses=statuses)) for t in targets]
+    show_small = sees_small_cohorts(user)
+    statuses = _statuses(targets, show_small_cohorts=show_small)
+    return areas, [(t, on_track(t, statuses=statuses, show_small_cohorts=show_small)) for t in targets]
 
 
-def _statuses(targets) -> dict:
+def _statuses(targets, *, show_small_cohorts: bool) -> dict:
     """Statuses of every linked measured target, computed together (a fixed number of queries)."""
     linked = [t.strategy_target for t in targets if t.strategy_target_id]
     if not linked:
@@ -358,16 +359,16 @@ def _statuses(targets) -> dict:
         from strategy.targets import evaluate
     except ImportError:
         return {}
-    return evaluate(linked)
+    return evaluate(linked, show_small_cohorts=show_small_cohorts)
 
 
-def on_track(target: StrategicTarget, *, statuses=None) -> OnTrack:
+def on_track(target: StrategicTarget, *, show_small_cohorts: bool, statuses=None) -> OnTrack:
     """Computed from the linked measured target when there is one; else the hand judgement, labelled as such."""
     if target.strategy_target_id:
         status = (statuses or {}).get(target.strategy_target_id)
         if status is None:
             try:
-                status = target.strategy_target.status()
+                status = target.strategy_target.status(show_small_cohorts=show_small_cohorts)
             except Exception:  # noqa: BLE001 - the plans app may be mid-change; say so rather than fail the board
                 status = None
         if status is not None:

@@ -272,48 +272,13 @@ def change_interval_half_width(*figures: Figure) -> float | None:
 
 
 # --------------------------------------------------------------------------- suppression
-def _primary(figure: Figure, threshold: int) -> Figure:
-    if figure.cohort is not None and 0 < figure.cohort < threshold:
-        return Figure(cohort=None, numerator=None, value=None, code=SUPPRESSED, status=figure.status,
-                      schools=figure.schools)
-    return figure
-
-
 def suppress(figures: Mapping[tuple, Figure], *, threshold: int | None = None,
              partitions: Iterable[tuple[str, tuple[str, ...]]] = ()) -> dict[tuple, Figure]:
-    """Hide small cohorts (primary) and one more figure where a hidden one could be worked out (secondary).
+    """Hide small cohorts and what would give them away: see ``schools.disclosure.disclose``, the one
+    disclosure-control function (this name is kept for older callers)."""
+    from .disclosure import suppress as _suppress
 
-    Keys end with the group code. ``partitions`` lists (whole, parts): e.g. ("all", ("disadvantaged",
-    "not_disadvantaged")). When exactly one part is hidden but the whole and the other parts are shown,
-    the hidden part = whole − others, so the smallest other part is hidden too (marker SUPP2).
-    Call this on figures for display only: pooled aggregates are computed from unsuppressed counts.
-    """
-    threshold = suppression_threshold() if threshold is None else threshold
-    out = {key: _primary(figure, threshold) for key, figure in figures.items()}
-    partitions = list(partitions)
-    if not partitions:
-        return out
-    prefixes = {key[:-1] for key in out}
-    changed = True
-    while changed:
-        changed = False
-        for prefix in prefixes:
-            for whole, parts in partitions:
-                whole_figure = out.get(prefix + (whole,))
-                if whole_figure is None or whole_figure.value is None:
-                    continue
-                present = [p for p in parts if prefix + (p,) in out]
-                if len(present) != len(parts):
-                    continue  # a part is not published at all: nothing to subtract from
-                hidden = [p for p in parts if out[prefix + (p,)].suppressed]
-                shown = [p for p in parts if out[prefix + (p,)].value is not None]
-                if len(hidden) == 1 and shown and len(hidden) + len(shown) == len(parts):
-                    victim = min(shown, key=lambda p: (figures[prefix + (p,)].cohort or 0, p))
-                    old = out[prefix + (victim,)]
-                    out[prefix + (victim,)] = Figure(cohort=None, numerator=None, value=None, code=SECONDARY,
-                                                     status=old.status, schools=old.schools)
-                    changed = True
-    return out
+    return _suppress(figures, threshold=threshold, partitions=partitions)
 
 
 # --------------------------------------------------------------------------- moved

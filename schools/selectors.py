@@ -282,7 +282,8 @@ __all__ += ["figures", "figures_by", "benchmark_figures", "national_figures"]
 
 # =========================================================================== dashboard reads
 # Each returns rows built by ``schools.gaps.build_row`` from a fixed number of queries.
-from .gaps import GapRow, build_row, suppress  # noqa: E402
+from .disclosure import disclose, needed_groups, partitions_of, seen_through_members  # noqa: E402
+from .gaps import GapRow, build_row  # noqa: E402
 from .models import PupilGroup  # noqa: E402
 
 
@@ -307,26 +308,64 @@ def focus_groups(groups: dict[str, PupilGroup]) -> list[PupilGroup]:
 
 
 def group_partitions(groups: dict[str, PupilGroup]) -> list[tuple[str, tuple[str, ...]]]:
-    """(whole, parts) used for secondary suppression: every pair of groups that are each other's comparison
-    makes up all pupils, plus any extra partitions in settings (e.g. SEN support + EHC plan = any SEN)."""
-    from django.conf import settings
-
-    pairs = set()
-    for group in groups.values():
-        other = group.comparison
-        if other is not None and other.comparison_id == group.pk:
-            pairs.add(tuple(sorted((group.code, other.code))))
-    partitions = [("all", pair) for pair in sorted(pairs)]
-    extra = getattr(settings, "GAPMONITOR_GROUP_PARTITIONS", [("sen_any", ("sen_support", "ehcp"))])
-    return partitions + [(whole, tuple(parts)) for whole, parts in extra]
+    """(whole, parts) partitions of the pupils, used for complementary suppression: every pair of groups that
+    are each other's comparison makes up all pupils, the ethnic groups make up all pupils, plus extra
+    partitions in settings (e.g. SEN support + EHC plan = any SEN). See ``schools.disclosure``."""
+    return partitions_of(groups)
 
 
-def for_user(user, figures_: dict, groups: dict[str, PupilGroup]) -> dict:
-    """The figures as this user may see them: small cohorts suppressed (primary and secondary) unless
-    ``sees_small_cohorts(user)``. Apply to display figures only; pooling already happened in the database."""
+def disclosure_groups(user, codes, groups: dict[str, PupilGroup]) -> list[str]:
+    """The groups to fetch so that ``for_user`` can decide about ``codes``: for roles that must not see
+    small cohorts, every group linked to them through a partition (the same query, more rows)."""
+    return disclosure_groups_for(sees_small_cohorts(user), codes, groups)
+
+
+def disclosure_groups_for(viewer_sees_small_cohorts: bool, codes, groups: dict[str, PupilGroup]) -> list[str]:
+    if viewer_sees_small_cohorts:
+        return list(codes)
+    return sorted(needed_groups(codes, group_partitions(groups)) & set(groups) | set(codes))
+
+
+def for_user(user, figures_: dict, groups: dict[str, PupilGroup], *, known: dict | None = None) -> dict:
+    """The figures as this user may see them, through the one disclosure-control function
+    (``schools.disclosure.disclose``): small cohorts hidden, with complementary suppression, unless
+    ``sees_small_cohorts(user)``. ``known``: figures the user can subtract (see ``known_figures``).
+    Apply to display figures only; pooling already happened in the database."""
+    return disclose(figures_, viewer_sees_small_cohorts=sees_small_cohorts(user),
+                    partitions=group_partitions(groups), known=known)
+
+
+def known_figures(user, scope, *, measures, groups: dict[str, PupilGroup], codes, years,
+                  level: str | None = None) -> dict | None:
+    """What a user can subtract from the pooled figures of ``scope`` (an LA, area or cluster; or, with
+    ``level``, every organisation of that level among ``scope``, a queryset of schools): the sum over the
+    schools they may see in it of the figures they see — all of their own school for a head, who knows their
+    pupils; the shown ones elsewhere. None for roles that see small cohorts (nothing to protect from them).
+    Keys as ``figures`` (with the organisation's pk first when ``level`` is given); only cohorts are summed."""
     if sees_small_cohorts(user):
-        return dict(figures_)
-    return suppress(figures_, partitions=group_partitions(groups))
+        return None
+    if level is None:
+        field = {School: "pk", Cluster: "cluster", Area: "area", LocalAuthority: "la"}[type(scope)]
+        schools = visible_schools(user).filter(**{field: scope.pk})
+    else:
+        schools = visible_schools(user).filter(pk__in=scope.values("pk"))
+    schools = list(schools.values_list("pk", "cluster_id", "area_id", "la_id"))
+    org_of = {pk: () if level is None else ({"school": pk, "cluster": cluster, "area": area, "la": la}[level],)
+              for pk, cluster, area, la in schools}
+    per_school = figures_by("school", School.objects.filter(pk__in=list(org_of)), measures=measures, groups=codes,
+                            years=years)
+    profile = profile_of(user)
+    own = profile.school_id if profile and has_role(user, Role.HEADTEACHER) else None
+    return seen_through_members(per_school, for_user(user, per_school, groups), org_of, own=own)
+
+
+def la_figures_for(user, la, *, measures, groups: dict[str, PupilGroup], codes, years) -> dict:
+    """An LA's pooled figures beside a school, area or cluster, disclosed for this user: hidden when the LA's
+    group is small, or when the LA minus what the user sees of its schools leaves a small group."""
+    codes = disclosure_groups(user, codes, groups)
+    la_figures = figures(la, measures=measures, groups=codes, years=years)
+    known = known_figures(user, la, measures=measures, groups=groups, codes=codes, years=years)
+    return for_user(user, la_figures, groups, known=known)
 
 
 def years_with_results(la) -> list[int]:
@@ -343,9 +382,13 @@ def scope_rows(user, scope, *, measures: list[Measure], focus: PupilGroup, group
     comparison = focus.comparison
     codes = [focus.code, comparison.code, "all"]
     measure_codes = [m.code for m in measures]
-    here = for_user(user, figures(scope, measures=measure_codes, groups=codes, years=years), groups)
+    fetched = disclosure_groups(user, codes, groups)
+    known = None if isinstance(scope, School) else known_figures(user, scope, measures=measure_codes, groups=groups,
+                                                                 codes=fetched, years=years)
+    here = for_user(user, figures(scope, measures=measure_codes, groups=fetched, years=years), groups, known=known)
     national = national_figures(measures=measure_codes, groups=codes, years=years)
-    la_figures = figures(la, measures=measure_codes, groups=codes, years=years) if la is not None else None
+    la_figures = (la_figures_for(user, la, measures=measure_codes, groups=groups, codes=codes, years=years)
+                  if la is not None else None)
     rows = [build_row(m, focus, comparison, here, national, years=years, year=year, la=la_figures) for m in measures]
     return [row for row in rows if row.series]
 
@@ -359,8 +402,11 @@ def org_rows_by_measure(user, level: str, schools, organisations, *, measures: l
     comparison = focus.comparison
     codes = [focus.code, comparison.code, "all"]
     measure_codes = [m.code for m in measures]
+    fetched = disclosure_groups(user, codes, groups)
+    known = None if level == "school" else known_figures(user, schools, measures=measure_codes, groups=groups,
+                                                         codes=fetched, years=years, level=level)
     pooled_figures = for_user(
-        user, figures_by(level, schools, measures=measure_codes, groups=codes, years=years), groups
+        user, figures_by(level, schools, measures=measure_codes, groups=fetched, years=years), groups, known=known
     )
     national = national_figures(measures=measure_codes, groups=codes, years=years)
     organisations = list(organisations)
@@ -385,18 +431,18 @@ def org_rows(user, level: str, schools, organisations, *, measure: Measure, focu
 
 def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
     """Every figure a school has (all measures × groups × years), suppressed for this user, with the
-    national and LA figures for the same keys. Three queries."""
+    national and LA figures for the same keys. Three queries (four for roles that do not see small cohorts)."""
     measures = measures_by_code()
     years = sorted(set(Result.objects.filter(school=school).values_list("results_year", flat=True)))
     codes = list(groups)
     here = for_user(user, figures(school, measures=measures, groups=codes, years=years), groups)
     national = national_figures(measures=measures, groups=codes, years=years)
-    la_figures = figures(school.la, measures=measures, groups=codes, years=years)
+    la_figures = la_figures_for(user, school.la, measures=measures, groups=groups, codes=codes, years=years)
     return measures, years, here, national, la_figures
 
 
 __all__ += ["measures_by_code", "headline_measures", "pupil_groups", "focus_groups", "group_partitions",
-            "for_user", "years_with_results", "scope_rows", "org_rows", "org_rows_by_measure", "school_figures_all"]
+            "disclosure_groups", "disclosure_groups_for", "known_figures", "la_figures_for", "for_user", "years_with_results", "scope_rows", "org_rows", "org_rows_by_measure", "school_figures_all"]
 
 
 def working_la(user) -> LocalAuthority:

@@ -11,7 +11,8 @@ from datetime import date
 import plotly.graph_objects as go
 
 from schools import selectors as figure_selectors
-from schools.gaps import gap, suppression_threshold
+from schools.disclosure import disclose
+from schools.gaps import MISSING, gap
 from schools.models import Measure, PupilGroup
 from schools.trends import break_note, breaks_within, segments
 
@@ -44,11 +45,13 @@ def engagement_chart(engagement: SupportEngagement, objectives, *, show_small_co
     last = min(academic_results_year(end) + YEARS_AFTER, academic_results_year(date.today()))
     years = list(range(first, last + 1))
     keys = _series_keys(engagement, objectives)
-    found = figure_selectors.figures(
-        engagement.partner_school, measures={m.code for m, _, _ in keys},
-        groups={g.code for _, g, _ in keys} | {c.code for _, _, c in keys}, years=years,
-    )
-    threshold = suppression_threshold()
+    groups = figure_selectors.pupil_groups()
+    codes = figure_selectors.disclosure_groups_for(show_small_cohorts, {g.code for _, g, _ in keys}
+                                                   | {c.code for _, _, c in keys}, groups)
+    found = figure_selectors.figures(engagement.partner_school, measures={m.code for m, _, _ in keys},
+                                     groups=codes, years=years)
+    shown = disclose(found, viewer_sees_small_cohorts=show_small_cohorts,
+                     partitions=figure_selectors.group_partitions(groups))
     series, rows = [], []
     for measure, group, comparison in keys:
         points = []
@@ -58,8 +61,8 @@ def engagement_chart(engagement: SupportEngagement, objectives, *, show_small_co
             value = gap(measure, focus, other)
             if value is None:
                 continue
-            small = any(f is not None and f.cohort is not None and f.cohort < threshold for f in (focus, other))
-            hidden = small and not show_small_cohorts
+            hidden = any(shown.get((year, measure.code, code), MISSING).suppressed
+                         for code in (group.code, comparison.code))
             phase = engagement.phase_of(year)
             points.append((year, None if hidden else round(value, 1), phase))
             rows.append({

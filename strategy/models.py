@@ -382,8 +382,9 @@ class Target(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def status(self, *, show_small_cohorts: bool = True):
-        """Computed status (met / on track / off track / no data yet) with the figures used, in words."""
+    def status(self, *, show_small_cohorts: bool):
+        """Computed status (met / on track / off track / no data yet) with the figures used, in words.
+        ``show_small_cohorts``: ``schools.selectors.sees_small_cohorts(user)`` for the reader."""
         from .targets import evaluate
 
         return evaluate([self], show_small_cohorts=show_small_cohorts)[self.pk]

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from schools import selectors as figure_selectors
-from schools.gaps import gap
+from schools.disclosure import disclose, needed_groups
+from schools.gaps import MISSING, gap
 from schools.models import Benchmark, Measure, PupilGroup, School
 
 from .models import (
@@ -34,9 +35,22 @@ def academic_results_year(day: date) -> int:
 
 
 # --------------------------------------------------------------------------- gap snapshot
+def _disclosed_for_everyone(found: dict) -> dict:
+    """Figures as roles that must not see small cohorts see them (``schools.disclosure.disclose``)."""
+    return disclose(found, viewer_sees_small_cohorts=False,
+                    partitions=figure_selectors.group_partitions(figure_selectors.pupil_groups()))
+
+
+def _needed(codes) -> set[str]:
+    return needed_groups(codes, figure_selectors.group_partitions(figure_selectors.pupil_groups()))
+
+
 def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> list[dict]:
     """The school's gaps for each (measure, focus group): the latest results year up to ``as_of`` with a gap,
-    the year before it, and the national gap for that year. Plain JSON, frozen into the report."""
+    the year before it, and the national gap for that year. Plain JSON, frozen into the report.
+
+    The figures are stored as they were (LA officers see them); ``suppressed`` and ``previous_suppressed``
+    record whether ``schools.disclosure.disclose`` hid them from everyone else that day."""
     if measures is None:
         measures = list(Measure.objects.filter(headline=True))
     if groups is None:
@@ -51,9 +65,15 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
     years = list(range(last - SNAPSHOT_LOOKBACK, last + 1))
     codes = {g.code for g in groups} | {g.comparison.code for g in groups}
     measure_codes = {m.code for m in measures}
-    here = figure_selectors.figures(school, measures=measure_codes, groups=codes, years=years)
+    here = figure_selectors.figures(school, measures=measure_codes, groups=_needed(codes), years=years)
+    shown = _disclosed_for_everyone(here)
     national = figure_selectors.benchmark_figures(Benchmark.NATIONAL_CODE, measures=measure_codes, groups=codes,
                                                   years=years)
+
+    def hidden(year, measure, group):
+        return any(shown.get((year, measure.code, code), MISSING).suppressed
+                   for code in (group.code, group.comparison.code))
+
     rows = []
     for measure in measures:
         for group in groups:
@@ -81,6 +101,8 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
                 "previous_year": previous[0] if previous else None,
                 "previous_gap": round(previous[3], 2) if previous else None,
                 "national_gap": round(national_gap, 2) if national_gap is not None else None,
+                "suppressed": hidden(year, measure, group),
+                "previous_suppressed": hidden(previous[0], measure, group) if previous else False,
             })
     return rows
 
@@ -210,9 +232,11 @@ def quality_assure_visit(*, report: VisitReport, reviewer, features: dict[str, b
 # --------------------------------------------------------------------------- celebrate
 def story_gaps(school: School, measure: Measure, group: PupilGroup, comparison: PupilGroup,
                from_year: int, to_year: int) -> tuple[float | None, float | None]:
-    """The school's gap at the start and end of a story, from the imported figures."""
-    found = figure_selectors.figures(school, measures=[measure.code], groups=[group.code, comparison.code],
+    """The school's gap at the start and end of a story, from the imported figures as everyone may see them
+    (a published story is read by every role): None where either group is hidden."""
+    found = figure_selectors.figures(school, measures=[measure.code], groups=_needed([group.code, comparison.code]),
                                      years=[from_year, to_year])
+    found = _disclosed_for_everyone(found)
     return tuple(
         gap(measure, found.get((year, measure.code, group.code)), found.get((year, measure.code, comparison.code)))
         for year in (from_year, to_year)
@@ -224,8 +248,9 @@ def suggest_story_years(school: School, measure: Measure, group: PupilGroup, com
     """(first, last) results years with a gap within the last ``span`` years of the school's figures."""
     last = academic_results_year(date.today())
     years = list(range(last - span - 2, last + 1))
-    found = figure_selectors.figures(school, measures=[measure.code], groups=[group.code, comparison.code],
+    found = figure_selectors.figures(school, measures=[measure.code], groups=_needed([group.code, comparison.code]),
                                      years=years)
+    found = _disclosed_for_everyone(found)
     with_gap = [y for y in years if gap(measure, found.get((y, measure.code, group.code)),
                                         found.get((y, measure.code, comparison.code))) is not None]
     if len(with_gap) < 2:

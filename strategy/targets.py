@@ -25,13 +25,14 @@ Status, from the latest year after the baseline up to the target year that has a
   straight line from the baseline (baseline year) to the goal (target year);
 * **on track** — the latest quantity is on or ahead of that straight line;
 * **no data yet** — no baseline figure, or no figure since the baseline year (or, for roles that must not
-  see them, the figures rest on a cohort below the suppression threshold).
+  see them, the figures are hidden by ``schools.disclosure.disclose``: a small group, or one from which a
+  small group could be worked out).
 
 Only years comparable with the baseline count (``Measure.series_breaks``): a target whose later figures are
 all on the far side of a series break has no status ("no data yet", saying why), never a trajectory across it.
 
-Figures are read only through ``schools.selectors.figures_by/benchmark_figures`` and gaps through
-``schools.gaps.gap``: this module never pools anything itself.
+Figures are read only through ``schools.selectors.figures_by/benchmark_figures``, disclosed through
+``schools.disclosure.disclose``, and gaps through ``schools.gaps.gap``: this module never pools anything.
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from schools import selectors as figure_selectors
+from schools.disclosure import disclose, needed_groups
 from schools.gaps import Figure, gap, gaps, suppression_threshold
 from schools.judgements import pooled_view, single_year_min_cohort
 from schools.models import Benchmark, School
@@ -126,19 +128,23 @@ def _fetch_years(target: Target) -> list[int]:
     return list(range(target.baseline_year - 4, target.target_year + 1))
 
 
-def _fetch(targets: list[Target]):
+def _fetch(targets: list[Target], show_small_cohorts: bool):
     """One pooled query per scope level (school, cluster, area, LA) and one national query, whatever the
-    number of targets or schools."""
+    number of targets or schools; figures disclosed for the viewer."""
     by_level: dict = defaultdict(list)
     for target in targets:
         by_level[target.scope_level].append(target)
     scope_figures: dict = defaultdict(dict)
+    partitions = figure_selectors.group_partitions(figure_selectors.pupil_groups()) if not show_small_cohorts else []
     for level, group in by_level.items():
         measures = {t.measure.code for t in group}
         groups = {t.focus_group.code for t in group} | {t.comparison.code for t in group if t.comparison}
         years = set().union(*(_fetch_years(t) for t in group))
         schools = School.objects.filter(**{_SCHOOLS_OF[level]: {t.scope.pk for t in group}})
+        if not show_small_cohorts:
+            groups = needed_groups(groups, partitions)
         found = figure_selectors.figures_by(level, schools, measures=measures, groups=groups, years=years)
+        found = disclose(found, viewer_sees_small_cohorts=show_small_cohorts, partitions=partitions)
         for (org_id, *key), figure in found.items():
             scope_figures[(level, org_id)][tuple(key)] = figure
     national_targets = [t for t in targets if t.type in (Target.Type.GAP_NATIONAL, Target.Type.IN_LINE_NATIONAL)]
@@ -154,12 +160,13 @@ def _fetch(targets: list[Target]):
     return scope_figures, national
 
 
-def evaluate(targets, *, show_small_cohorts: bool = True) -> dict[int, TargetStatus]:
-    """Statuses for many targets, keyed by target pk."""
+def evaluate(targets, *, show_small_cohorts: bool) -> dict[int, TargetStatus]:
+    """Statuses for many targets, keyed by target pk. ``show_small_cohorts`` is required: pass
+    ``schools.selectors.sees_small_cohorts(user)`` for the person who will read the statuses."""
     targets = list(targets)
     if not targets:
         return {}
-    scope_figures, national = _fetch(targets)
+    scope_figures, national = _fetch(targets, show_small_cohorts)
     return {
         t.pk: _evaluate_one(t, scope_figures[_scope_key(t)], national, show_small_cohorts) for t in targets
     }
@@ -170,7 +177,6 @@ def _quantity_rows(target: Target, figures: dict, national: dict, show_small: bo
     measure, T = target.measure, Target.Type
     focus_code = target.focus_group.code
     comparison_code = target.comparison.code if target.comparison else None
-    threshold = suppression_threshold()
     rows = []
     for year in _years(target):
         row = YearRow(year=year, comparable=comparable(measure, target.baseline_year, year))
@@ -178,9 +184,7 @@ def _quantity_rows(target: Target, figures: dict, national: dict, show_small: bo
         if comparison_code:
             row.comparison = figures.get((year, measure.code, comparison_code))
         used = [row.focus] + ([row.comparison] if target.type in Target.GAP_TYPES else [])
-        row.suppressed = not show_small and any(
-            f is not None and f.cohort is not None and f.cohort < threshold for f in used
-        )
+        row.suppressed = not show_small and any(f is not None and f.suppressed for f in used)
         row.gap = gap(measure, row.focus, row.comparison) if comparison_code else None
         if target.type in (T.REACH, T.CHANGE):
             row.quantity = row.focus.value if row.focus else None
@@ -278,6 +282,13 @@ def _evaluate_one(target: Target, figures: dict, national: dict, show_small: boo
     baseline_row = rows[0]
     baseline = _baseline_quantity(target, baseline_row)
     base_label = year_label(target.baseline_year)
+    withheld = (
+        f"cover fewer than {suppression_threshold()} pupils, or would let such a group be worked out, "
+        "so they are not shown and the status is withheld."
+    )
+    if baseline is None and baseline_row.suppressed:
+        status.explanation = f"The baseline figures ({base_label}) {withheld}"
+        return status
     if baseline is None:
         status.explanation = f"No baseline figure for the {name} in {base_label}, so progress cannot be judged yet."
         return status
@@ -287,7 +298,7 @@ def _evaluate_one(target: Target, figures: dict, national: dict, show_small: boo
     for row in rows:
         row.expected = (baseline + (goal - baseline) * (row.year - target.baseline_year) / span
                         if row.comparable else None)
-    later = [row for row in rows[1:] if row.quantity is not None]
+    later = [row for row in rows[1:] if row.quantity is not None or row.suppressed]
     beyond = [row for row in rows[1:] if not row.comparable]
     if not later and beyond:
         start = comparable_from(target.measure, beyond[0].year) or beyond[0].year
@@ -305,14 +316,8 @@ def _evaluate_one(target: Target, figures: dict, national: dict, show_small: boo
         )
         return status
     latest = later[-1]
-    if latest.suppressed or (target.baseline_value is None and baseline_row.suppressed):
-        status.explanation = (
-            f"The latest figures ({latest.label}) cover fewer than {suppression_threshold()} pupils, "
-            "so they are not shown and the status is withheld."
-        )
-        for row in rows:
-            if row.suppressed:
-                row.quantity = None
+    if latest.suppressed:
+        status.explanation = f"The latest figures ({latest.label}) {withheld}"
         return status
     status.latest_year, status.latest, status.expected = latest.year, latest.quantity, latest.expected
     sign = "≤" if lower else "≥"

@@ -319,15 +319,23 @@ def _visit_context(request, report, **extra):
 
 
 def _snapshot_rows(rows, show_small):
-    """Snapshot rows with small cohorts marked for suppression for this viewer."""
+    """Snapshot rows as this viewer may see them: what ``schools.disclosure.disclose`` hid on the day
+    (stored with each row) is hidden from roles that do not see small cohorts. Rows stored before that
+    was recorded hide small cohorts and, having no counts for it, the year before."""
     from schools.gaps import suppression_threshold
 
     threshold = suppression_threshold()
     out = []
     for row in rows:
-        cohorts = [row.get("focus_cohort"), row.get("comparison_cohort")]
-        small = any(c is not None and c < threshold for c in cohorts)
-        out.append({**row, "suppressed": small and not show_small,
+        if "suppressed" in row and "previous_suppressed" in row:
+            current, previous = row["suppressed"], row["previous_suppressed"]
+        else:
+            cohorts = [row.get("focus_cohort"), row.get("comparison_cohort")]
+            current = any(c is not None and c < threshold for c in cohorts)
+            previous = row.get("previous_gap") is not None
+        hide_previous = (previous or current) and not show_small
+        out.append({**row, "suppressed": current and not show_small,
+                    "previous_gap": None if hide_previous else row.get("previous_gap"),
                     "year_label": _label(row["year"]), "previous_label": _label(row.get("previous_year"))})
     return out
 

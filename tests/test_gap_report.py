@@ -53,7 +53,7 @@ def run(*args):
 
 def test_cluster_level_json_pooled(tiny):
     out, err = run("--level", "cluster", "--measure", "ks2_rwm_exp", "--group", "disadvantaged", "--year", "2024",
-                   "--format", "json")
+                   "--format", "json", "--unsuppressed")
     rows = json.loads(out)  # stdout is the JSON alone
     assert "cluster" in err
     assert len(rows) == 1
@@ -76,6 +76,16 @@ def test_cluster_level_json_pooled(tiny):
     assert row["code"] == tiny["cluster"].pk and row["suppressed"] is False
 
 
+def test_pooled_levels_do_not_give_a_hidden_school_away(tiny):
+    # Alpha's 4 disadvantaged pupils are hidden at school level, Beta's 40 shown: the cluster's 44 would give
+    # Alpha's back (44 − 40 = 4, 31 − 30 = 1 achiever), and its other pupils likewise (85 − 60 = 25).
+    for level in ("cluster", "area", "la"):
+        out, _err = run("--level", level, "--measure", "ks2_rwm_exp", "--group", "disadvantaged", "--year", "2024",
+                        "--format", "json")
+        row = json.loads(out)[0]
+        assert row["suppressed"] is True and row["value"] is None and row["comparison_value"] is None, level
+
+
 def test_school_level_suppresses_small_cohorts_by_default(tiny):
     out, _err = run("--level", "school", "--measure", "ks2_rwm_exp", "--group", "disadvantaged", "--year", "2024",
                     "--format", "json")
@@ -95,11 +105,12 @@ def test_school_level_suppresses_small_cohorts_by_default(tiny):
 
 def test_la_level_and_csv(tiny):
     out, _err = run("--level", "la", "--measure", "ks2_rwm_exp", "--group", "disadvantaged", "--year", "2024",
-                    "--format", "json")
+                    "--format", "json", "--unsuppressed")
     rows = json.loads(out)
     assert [r["code"] for r in rows] == ["997"]
     assert rows[0]["value"] == pytest.approx(70.45, abs=0.01)
-    out, _err = run("--level", "area", "--measure", "ks2_rwm_exp", "--group", "disadvantaged", "--year", "2024")
+    out, _err = run("--level", "area", "--measure", "ks2_rwm_exp", "--group", "disadvantaged", "--year", "2024",
+                    "--unsuppressed")
     lines = out.strip().splitlines()
     assert lines[0].startswith("level,name,code,measure,group,comparison_group,year,cohort,value")
     assert lines[1].startswith(f"area,West,{tiny['area'].pk},ks2_rwm_exp,disadvantaged,not_disadvantaged,2024,44,70.45")

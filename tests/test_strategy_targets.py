@@ -59,7 +59,7 @@ T = Target.Type
 ])
 def test_status_of_each_type(alpha, type_, baseline_year, target_year, n, code, expected, goal):
     target = make(alpha, type_, baseline_year, target_year, n)
-    status = target.status()
+    status = target.status(show_small_cohorts=True)
     assert status.code == code, status.explanation
     assert status.latest_year == 2024
     assert status.expected == pytest.approx(expected)
@@ -69,7 +69,7 @@ def test_status_of_each_type(alpha, type_, baseline_year, target_year, n, code, 
 
 
 def test_latest_value_and_explanation_quote_the_figures(alpha):
-    status = make(alpha, T.CLOSE_GAP, 2022, 2026, 20).status()
+    status = make(alpha, T.CLOSE_GAP, 2022, 2026, 20).status(show_small_cohorts=True)
     # gap 2024 = 82.5 − 60 = 22.5; baseline 2022 = 80 − 50 = 30
     assert status.latest == pytest.approx(22.5)
     assert status.baseline == pytest.approx(30.0)
@@ -79,7 +79,7 @@ def test_latest_value_and_explanation_quote_the_figures(alpha):
 
 def test_typed_baseline_wins_over_the_imported_figure(alpha):
     # baseline typed as 52: line to 70 by 2026 expects 52 + 18×2/4 = 61 in 2024; latest 60 < 61 → off track
-    status = make(alpha, T.REACH, 2022, 2026, 70, baseline_value=52).status()
+    status = make(alpha, T.REACH, 2022, 2026, 70, baseline_value=52).status(show_small_cohorts=True)
     assert status.code == "off_track"
     assert status.expected == pytest.approx(61.0)
 
@@ -87,18 +87,18 @@ def test_typed_baseline_wins_over_the_imported_figure(alpha):
 def test_typed_gap_baseline_for_gap_vs_national(alpha):
     # typed baseline gap 26 in 2022, national gap 20 → excess 6 → 0 by 2026; line expects 6 − 3 = 3 in 2024;
     # latest excess 2.5 ≤ 3 → on track
-    status = make(alpha, T.GAP_NATIONAL, 2022, 2026, baseline_value=26).status()
+    status = make(alpha, T.GAP_NATIONAL, 2022, 2026, baseline_value=26).status(show_small_cohorts=True)
     assert status.code == "on_track"
     assert status.baseline == pytest.approx(6.0)
 
 
 def test_no_data_yet(alpha):
     # no results after the 2024 baseline
-    status = make(alpha, T.REACH, 2024, 2026, 70).status()
+    status = make(alpha, T.REACH, 2024, 2026, 70).status(show_small_cohorts=True)
     assert status.code == "no_data" and status.label == "No data yet"
     assert "No results for a later year" in status.explanation
     # no baseline figure at all (2019 has no results)
-    status = make(alpha, T.REACH, 2019, 2026, 70).status()
+    status = make(alpha, T.REACH, 2019, 2026, 70).status(show_small_cohorts=True)
     assert status.code == "no_data"
     assert "No baseline figure" in status.explanation
 
@@ -133,7 +133,7 @@ def test_many_targets_in_a_fixed_number_of_queries(alpha, django_assert_max_num_
                                                  "focus_group__comparison", "comparison_group").order_by("pk"))
     # one pooled query per scope level (schools, LA) and one national query
     with django_assert_max_num_queries(3):
-        statuses = evaluate(targets)
+        statuses = evaluate(targets, show_small_cohorts=True)
     # the LA pools only Alpha's results (the other schools have none): reach 70 from 50 → 60 expected, 60 → on track
     assert statuses[targets[-1].pk].code == "on_track"
     assert statuses[targets[-2].pk].code == "no_data"
@@ -163,7 +163,7 @@ def test_cluster_and_area_targets_pool_their_schools(alpha):
                                            baseline_year=2022, target_year=2026, target_value=85)
     area_target = Target.objects.create(la=la, area=area, type=T.CHANGE, measure=measure, focus_group=dis,
                                         baseline_year=2022, target_year=2024, target_value=60)
-    statuses = evaluate(Target.objects.all())
+    statuses = evaluate(Target.objects.all(), show_small_cohorts=True)
     # reach 85 from 20: the line expects 20 + 65×2/4 = 52.5 in 2024; 84 ≥ 52.5 → on track
     assert statuses[cluster_target.pk].code == "on_track"
     assert statuses[cluster_target.pk].baseline == pytest.approx(20.0)

@@ -25,7 +25,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from schools import selectors
 from schools.exports import safe_cell
-from schools.gaps import suppress, suppression_threshold
+from schools.disclosure import disclose, needed_groups, seen_through_members
+from schools.gaps import suppression_threshold
 from schools.judgements import build_row
 from schools.published import side_by_side
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
@@ -92,9 +93,19 @@ class Command(BaseCommand):
         years = [y for y in years if y <= year] or [year]
 
         codes = [focus.code, comparison.code, "all"]
-        figures = selectors.figures_by(level, schools, measures=[measure.code], groups=codes, years=years)
-        if not options["unsuppressed"]:
-            figures = suppress(figures, partitions=selectors.group_partitions(groups))
+        partitions = selectors.group_partitions(groups)
+        fetched = codes if options["unsuppressed"] else sorted(needed_groups(codes, partitions) & set(groups))
+        figures = selectors.figures_by(level, schools, measures=[measure.code], groups=fetched, years=years)
+        known = None
+        if level != "school" and not options["unsuppressed"]:
+            # Whoever reads this can also run --level school: a pooled figure must not give a hidden school away.
+            per_school = selectors.figures_by("school", schools, measures=[measure.code], groups=fetched, years=years)
+            shown = disclose(per_school, viewer_sees_small_cohorts=False, partitions=partitions)
+            field = {"la": "la_id", "area": "area_id", "cluster": "cluster_id"}[level]
+            org_of = {pk: (org,) for pk, org in schools.values_list("pk", field) if org is not None}
+            known = seen_through_members(per_school, shown, org_of)
+        figures = disclose(figures, viewer_sees_small_cohorts=options["unsuppressed"], partitions=partitions,
+                           known=known)
         national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
         org_ids = {key[0] for key in figures}
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
@@ -103,7 +114,7 @@ class Command(BaseCommand):
             published = selectors.published_by_geography([la.code for la in organisations], measures=[measure.code],
                                                          groups=codes, years=[year])
             if not options["unsuppressed"]:
-                published = suppress(published, partitions=selectors.group_partitions(groups))
+                published = disclose(published, viewer_sees_small_cohorts=False, partitions=partitions)
 
         out = []
         for org in organisations:
