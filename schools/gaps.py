@@ -623,6 +623,7 @@ class GapRow:
     all_pupils: Figure
     floor: float | None = None
     la_series: dict | None = None
+    national_basis: object = None  # schools.comparators.NationalBasis: which national figures (None: England)
 
     def gap(self, kind: str = Comparator.NATIONAL) -> float | None:
         return self.current.get(kind)
@@ -644,6 +645,14 @@ class GapRow:
     def excess(self) -> float | None:
         return excess_over_national(self.measure, self.current.focus, self.current.national_focus,
                                     self.current.national_comparison)
+
+    @property
+    def national_note(self) -> str:
+        """Why there is no national gap, when the school is compared only with its own type of school."""
+        basis = self.national_basis
+        if basis is None or not basis.own_type or self.current.national_comparison.value is not None:
+            return ""
+        return basis.missing
 
     @property
     def suppressed(self) -> bool:
@@ -675,7 +684,8 @@ class GapRow:
 
 
 def build_row(measure, focus_group, comparison_group, here: Mapping, national: Mapping, *, years: Iterable[int],
-              year: int | None = None, prefix: tuple = (), la: Mapping | None = None) -> GapRow:
+              year: int | None = None, prefix: tuple = (), la: Mapping | None = None,
+              national_basis=None) -> GapRow:
     """Assemble a GapRow from figure dicts keyed (*prefix, year, measure_code, group_code).
 
     ``year`` defaults to the latest year with a focus figure (value or marker); the trend ends at that year.
@@ -704,5 +714,5 @@ def build_row(measure, focus_group, comparison_group, here: Mapping, national: M
         series=series, trend=trend(measure, pairs, end_year=year) if year else None,
         stubborn=stubborn(measure, pairs, national_pairs, end_year=year) if year else False,
         all_pupils=here.get(prefix + (year, code, "all")) or MISSING,
-        floor=floor_for(code, year) if year else None, la_series=la_series,
+        floor=floor_for(code, year) if year else None, la_series=la_series, national_basis=national_basis,
     )

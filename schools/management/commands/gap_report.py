@@ -83,13 +83,20 @@ class Command(BaseCommand):
         figures = selectors.figures_by(level, schools, measures=[measure.code], groups=codes, years=years)
         if not options["unsuppressed"]:
             figures = suppress(figures, partitions=selectors.group_partitions(groups))
-        national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
         org_ids = {key[0] for key in figures}
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
+        if level == "school":  # special schools and AP against their own type of school only
+            by_basis = selectors.national_figures_by_basis(measures=[measure.code], groups=codes, years=years)
+        else:
+            national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
 
         out = []
         for org in organisations:
-            row = build_row(measure, focus, comparison, figures, national, years=years, year=year, prefix=(org.pk,))
+            basis = None
+            if level == "school":
+                basis, national = selectors.national_for(org, by_basis)
+            row = build_row(measure, focus, comparison, figures, national, years=years, year=year, prefix=(org.pk,),
+                            national_basis=basis)
             if row.year != year:
                 continue
             current = row.current
@@ -106,6 +113,8 @@ class Command(BaseCommand):
                 "gap_change": _round(row.trend.change) if row.trend else None,
                 "trend_years": list(row.trend.years) if row.trend else [],
                 "data_status": current.focus.status or None,
+                "national_comparator": basis.label if basis is not None else "England",
+                "no_national_gap_reason": row.national_note or None,
             })
         self.stderr.write(f"{len(out)} {level} rows for {measure.code}, {focus.code} vs {comparison.code}, {year}"
                           f"{'' if options['unsuppressed'] else f' (cohorts under {suppression_threshold()} suppressed)'}.")
