@@ -480,6 +480,7 @@ def _fitted(sim, model, pupils, masks, school_effect, targets: dict[str, float])
     if pair is None and "all" not in targets:
         return model
     zero = np.zeros(len(school_effect))
+    model = dict(model, higher_is_better=measure_higher_is_better(model))
     base = sim.linear(dict(model, dis=0.0), pupils, school_effect, zero)
     dis = model["dis"] * pupils["dis"]
     percent = model["kind"] == "percent"
@@ -507,7 +508,7 @@ def _fitted(sim, model, pupils, masks, school_effect, targets: dict[str, float])
         for _ in range(3):  # the comparison group may hold some pupils with the focus group's effect (FSM)
             shift, factor = solve(masks[pair[1]], targets[pair[1]], shift, factor, True)
             shift, factor = solve(masks[pair[0]], targets[pair[0]], shift, factor, False)
-    fitted = dict(model, dis=model["dis"] * max(factor, 0.0), higher_is_better=measure_higher_is_better(model))
+    fitted = dict(model, dis=model["dis"] * max(factor, 0.0))
     fitted["base"] = float(_sigmoid(_logit(model["base"]) + shift)) if percent else model["base"] + shift
     return fitted
 
