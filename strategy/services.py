@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from schools import selectors as figure_selectors
 from schools.gaps import gap
-from schools.models import Benchmark, Measure, PupilGroup, School
+from schools.models import Measure, PupilGroup, School
 
 from .models import (
     SEVEN_FEATURES, Action, ActionUpdate, Plan, Rag, Strand, SuccessStory, VisitJudgement, VisitQualityAssurance,
@@ -52,8 +52,8 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
     codes = {g.code for g in groups} | {g.comparison.code for g in groups}
     measure_codes = {m.code for m in measures}
     here = figure_selectors.figures(school, measures=measure_codes, groups=codes, years=years)
-    national = figure_selectors.benchmark_figures(Benchmark.NATIONAL_CODE, measures=measure_codes, groups=codes,
-                                                  years=years)
+    _basis, national = figure_selectors.national_for(school, figure_selectors.national_figures_by_basis(
+        measures=measure_codes, groups=codes, years=years))  # special schools and AP: their own type only
     rows = []
     for measure in measures:
         for group in groups:
