@@ -126,3 +126,26 @@ def test_special_school_compared_with_special_schools_nationally(la_with_special
     client.force_login(la_with_special["officer"])
     page = client.get(f"/schools/{la_with_special['special'].urn}/").content.decode()
     assert "England, special schools" in page and NOTE not in page
+
+
+def test_special_school_target_measured_against_special_schools(db):
+    """A target "in line with the same group nationally" at a special school (Alpha, made special: disadvantaged
+    50% in 2022, 60% in 2024). Against all-school England (60%, 62%) it would read as a shortfall of 10 then 2;
+    without special-school figures there is nothing to measure it by; with them (40%, 45%) the school is
+    ahead: shortfall 40 − 50 = −10 at the baseline and 45 − 60 = −15 in 2024."""
+    from strategy.models import Target
+
+    from .test_strategy_helpers import build_alpha
+
+    la, school, measure, dis, _other = build_alpha()
+    school.phase, school.school_type = "special", "Community special school"
+    school.save()
+    target = Target.objects.create(la=la, school=school, type=Target.Type.IN_LINE_NATIONAL, measure=measure,
+                                   focus_group=dis, baseline_year=2022, target_year=2025)
+    assert target.status().code == "no_data"
+    for year, achievers in ((2022, 40), (2024, 45)):
+        Benchmark.objects.create(geography_code="E92000001_SPECIAL", kind="national", results_year=year,
+                                 measure=measure, pupil_group=dis, cohort=100, achievers=achievers)
+    status = Target.objects.get(pk=target.pk).status()
+    assert status.baseline == pytest.approx(-10.0)
+    assert status.latest == pytest.approx(-15.0)
