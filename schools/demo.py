@@ -5,7 +5,8 @@ group, so every school's "all pupils" figure is exactly the sum of its
 disadvantaged and other pupils, of its boys and girls, and so on — as in real
 data. Some schools' gaps narrow over the years, others widen; special schools
 and small primaries give tiny, suppressible cohorts; 2020 and 2021 have no
-results, as in England.
+results, as in England. National figures are England's published ones wherever the repository holds them
+(``england_figures``); Ofsted histories and data statuses follow the rules and timetable of their dates.
 """
 from __future__ import annotations
 
@@ -343,7 +344,7 @@ def _school_day(rng, first: date, last: date) -> date:
 def _inspection_history(school, rng) -> list[tuple]:
     """(date, framework, overall grade, concern, {area: grade}) under the rules in force on each date: an
     overall grade before 2 September 2024, key judgements only until November 2025, then report cards."""
-    Grade, Area = OfstedInspection.Grade, OfstedJudgement.Area
+    Grade, Judged = OfstedInspection.Grade, OfstedJudgement.Area
     graded, cards = OfstedInspection.GRADED_SCALE, OfstedInspection.REPORT_CARD_SCALE
     quality = int(rng.choice(4, p=[0.14, 0.68, 0.14, 0.04]))  # 0 outstanding … 3 inadequate
     first = _school_day(rng, date(2015, 9, 1), date(2019, 7, 20))
@@ -351,26 +352,26 @@ def _inspection_history(school, rng) -> list[tuple]:
                 "special_measures" if quality == 3 else "", {})]
     quality = int(np.clip(quality + rng.integers(-1, 2), 0, 3))
     second = _school_day(rng, date(2021, 9, 1), date(2026, 10, 16))
-    extra_areas = [Area.EARLY_YEARS_PROVISION] if school.phase == "primary" else (
-        [Area.SIXTH_FORM_PROVISION] if school.phase == "secondary" else [])
+    extra_areas = [Judged.EARLY_YEARS_PROVISION] if school.phase == "primary" else (
+        [Judged.SIXTH_FORM_PROVISION] if school.phase == "secondary" else [])
     if second < OVERALL_GRADES_END:
         history.append((second, OfstedInspection.Framework.GRADED, graded[quality],
                         "serious_weaknesses" if quality == 3 else "", {}))
     elif second < REPORT_CARDS_START:
-        areas = [Area.QUALITY_OF_EDUCATION, Area.BEHAVIOUR_AND_ATTITUDES, Area.PERSONAL_DEVELOPMENT,
-                 Area.LEADERSHIP_AND_MANAGEMENT] + extra_areas
+        areas = [Judged.QUALITY_OF_EDUCATION, Judged.BEHAVIOUR_AND_ATTITUDES, Judged.PERSONAL_DEVELOPMENT,
+                 Judged.LEADERSHIP_AND_MANAGEMENT] + extra_areas
         judgements = {area: graded[int(np.clip(quality + rng.choice([-1, 0, 0, 0, 1]), 0, 3))] for area in areas}
         history.append((second, OfstedInspection.Framework.GRADED, "", "", judgements))
     if second >= REPORT_CARDS_START or (second < date(2023, 1, 1) and rng.random() < 0.3):
         when = second if second >= REPORT_CARDS_START else _school_day(rng, REPORT_CARDS_START, date(2026, 10, 16))
-        areas = [Area.INCLUSION, Area.CURRICULUM_AND_TEACHING, Area.ACHIEVEMENT, Area.ATTENDANCE_AND_BEHAVIOUR,
-                 Area.PERSONAL_DEVELOPMENT_AND_WELLBEING, Area.LEADERSHIP_AND_GOVERNANCE]
-        areas += [Area.EARLY_YEARS] if school.phase == "primary" else (
-            [Area.SIXTH_FORM] if school.phase == "secondary" else [])
+        areas = [Judged.INCLUSION, Judged.CURRICULUM_AND_TEACHING, Judged.ACHIEVEMENT, Judged.ATTENDANCE_AND_BEHAVIOUR,
+                 Judged.PERSONAL_DEVELOPMENT_AND_WELLBEING, Judged.LEADERSHIP_AND_GOVERNANCE]
+        areas += [Judged.EARLY_YEARS] if school.phase == "primary" else (
+            [Judged.SIXTH_FORM] if school.phase == "secondary" else [])
         # Most areas at the expected standard; the school's quality moves them up or down.
         centre = 2 + (quality - 1) * 0.8
         judgements = {area: cards[int(np.clip(round(centre + rng.normal(0, 0.7)), 0, 4))] for area in areas}
-        judgements[Area.SAFEGUARDING] = Grade.NOT_MET if rng.random() < 0.03 else Grade.MET
+        judgements[Judged.SAFEGUARDING] = Grade.NOT_MET if rng.random() < 0.03 else Grade.MET
         history.append((when, OfstedInspection.Framework.REPORT_CARD, "", "", judgements))
     return history
 
