@@ -60,11 +60,19 @@ class SchoolAdmin(SimpleHistoryAdmin):
     inlines = [OfstedInspectionInline]
 
 
+class OfstedJudgementInline(admin.TabularInline):
+    """Key judgements (graded inspections) or evaluation areas (report cards)."""
+
+    model = models.OfstedJudgement
+    extra = 0
+
+
 @admin.register(models.OfstedInspection)
 class OfstedInspectionAdmin(admin.ModelAdmin):
     list_display = ["school", "inspection_date", "framework", "grade", "category_of_concern"]
     list_filter = ["framework", "grade"]
     autocomplete_fields = ["school"]
+    inlines = [OfstedJudgementInline]
 
 
 @admin.register(models.ImportBatch)

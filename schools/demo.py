@@ -5,22 +5,26 @@ group, so every school's "all pupils" figure is exactly the sum of its
 disadvantaged and other pupils, of its boys and girls, and so on — as in real
 data. Some schools' gaps narrow over the years, others widen; special schools
 and small primaries give tiny, suppressible cohorts; 2020 and 2021 have no
-results, as in England.
+results, as in England. National figures are England's published ones wherever the repository holds them
+(``england_figures``); Ofsted histories and data statuses follow the rules and timetable of their dates.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import (
-    Area, Benchmark, Cluster, ImportBatch, LocalAuthority, Measure, OfstedInspection, Profile, PupilGroup,
-    Result, School,
+    OVERALL_GRADES_END, REPORT_CARDS_START, Area, Benchmark, Cluster, DataStatus, ImportBatch, LocalAuthority, Measure,
+    OfstedInspection, OfstedJudgement, Profile, PupilGroup, Result, School,
 )
 from .reference_data import UNPUBLISHED_YEARS
 from .roles import Role
@@ -40,9 +44,11 @@ AREA_NAMES = ["North", "South", "East", "West", "Central", "Coastal"]
 TOWNS = [
     "Ashby", "Brampton", "Calder", "Dunmore", "Elmstead", "Fairlight", "Glenholm", "Harwick", "Ingleby",
     "Jesmond", "Kilbride", "Langley", "Marston", "Northam", "Oakhurst", "Penrith", "Queensbury", "Redhill",
-    "Stanton", "Thornbury", "Upwell", "Valley End", "Westbury", "Yardley", "Ashcombe", "Bexley Green",
+    "Stanton", "Thornbury", "Upwell", "Valley End", "Westbury", "Yardley", "Ashcombe", "Brackenfield",
     "Cotterill", "Dovecote", "Eastwick", "Foxley", "Greyfriars", "Holmewood",
 ]
+TOWN_PREFIXES = ["Upper", "Lower", "Great", "Little", "Nether", "Over", "Old", "Far"]
+QUARTERS = ["Hill", "Green", "Park", "Fields", "Meadow", "Brook", "Wood", "Vale", "Grange", "Heath", "Common", "Lane"]
 PRIMARY_SUFFIXES = [
     "Primary School", "CE Primary School", "Infant and Junior School", "Community Primary School",
     "St Mary's Catholic Primary School", "Academy", "Junior School", "Park Primary School",
@@ -99,6 +105,32 @@ class DemoContext:
         return np.random.default_rng([self.seed, int(hashlib.sha256(salt.encode()).hexdigest()[:8], 16)])
 
 
+def _town(index: int) -> str:
+    """The index-th pyramid's town: the towns, then "Upper Ashby", "Lower Ashby"…, then numbered."""
+    town, round_ = TOWNS[index % len(TOWNS)], index // len(TOWNS)
+    if round_ == 0:
+        return town
+    if round_ <= len(TOWN_PREFIXES):
+        return f"{TOWN_PREFIXES[round_ - 1]} {town}"
+    return f"{town} {round_ - len(TOWN_PREFIXES) + 1}"
+
+
+def _unique_name(place: str, endings: list[str], used: set[str], start: int = 0) -> str:
+    """The first of "<place> <ending>", then "<place> <quarter> <ending>", not yet used in the LA, so no two
+    schools share a name."""
+    for quarter in ("", *QUARTERS):
+        for step in range(len(endings)):
+            name = " ".join(filter(None, (place, quarter, endings[(start + step) % len(endings)])))
+            if name not in used:
+                used.add(name)
+                return name
+    number = 2
+    while f"{place} {endings[0]} {number}" in used:
+        number += 1
+    used.add(f"{place} {endings[0]} {number}")
+    return f"{place} {endings[0]} {number}"
+
+
 def published_years(count: int, last: int = 2025) -> list[int]:
     """The last ``count`` results years up to ``last`` that had published results (2020 and 2021 had none)."""
     years, year = [], last
@@ -111,7 +143,7 @@ def published_years(count: int, last: int = 2025) -> list[int]:
 
 def measure_higher_is_better(model: dict) -> bool:
     """Lower-is-better measures are those where disadvantage raises the figure."""
-    return model["dis"] < 0
+    return model.get("higher_is_better", model["dis"] < 0)
 
 
 def _logit(p):
@@ -154,29 +186,29 @@ class Simulator:
         }
         return {code: masks[code] for code in self.group_codes}
 
-    def outcomes(self, model: dict, p: dict[str, np.ndarray], school_effect: np.ndarray, gap_shift: np.ndarray):
-        """Per-pupil outcome: achieved (0/1), a score, or an event count."""
-        rng, school = self.rng, p["school"]
+    def linear(self, model: dict, p: dict[str, np.ndarray], school_effect: np.ndarray, gap_shift: np.ndarray):
+        """Per-pupil linear predictor: the logit (percent), the expected score (average) or the log rate."""
+        school = p["school"]
         sen = p["ehcp"] * 1.4 + p["sen_support"] * 1.0
         dis_effect = model["dis"] * (1 + gap_shift[school]) * p["dis"]
+        rest = model["sen"] * sen + model["eal"] * p["eal"] + model["boy"] * p["boy"]
         if model["kind"] == "percent":
             # A better school lowers absence: the school effect works against lower-is-better rates.
             sign = 1 if measure_higher_is_better(model) else -1
-            logit = (
-                _logit(model["base"]) + sign * school_effect[school] + dis_effect + model["sen"] * sen
-                + model["eal"] * p["eal"] + model["boy"] * p["boy"]
-            )
-            return (rng.random(len(school)) < _sigmoid(logit)).astype(np.int64)
+            return _logit(model["base"]) + sign * school_effect[school] + dis_effect + rest
         if model["kind"] == "average":
-            score = (
-                model["base"] + school_effect[school] * model["sd"] * 0.6 + dis_effect + model["sen"] * sen
-                + model["eal"] * p["eal"] + model["boy"] * p["boy"] + rng.normal(0, model["sd"] * 0.8, len(school))
-            )
-            return score
-        rate = model["base"] * np.exp(
-            -school_effect[school] + dis_effect + model["sen"] * sen + model["eal"] * p["eal"] + model["boy"] * p["boy"]
-        )
-        return rng.poisson(rate)
+            return model["base"] + school_effect[school] * model["sd"] * 0.6 + dis_effect + rest
+        return np.log(model["base"]) - school_effect[school] + dis_effect + rest
+
+    def outcomes(self, model: dict, p: dict[str, np.ndarray], school_effect: np.ndarray, gap_shift: np.ndarray):
+        """Per-pupil outcome: achieved (0/1), a score, or an event count."""
+        rng, n = self.rng, len(p["school"])
+        linear = self.linear(model, p, school_effect, gap_shift)
+        if model["kind"] == "percent":
+            return (rng.random(n) < _sigmoid(linear)).astype(np.int64)
+        if model["kind"] == "average":
+            return linear + rng.normal(0, model["sd"] * 0.8, n)
+        return rng.poisson(np.exp(linear))
 
     def count(self, masks, outcome, school_count):
         """cohort and total (achievers, points or events) per school for each group."""
@@ -204,7 +236,7 @@ def _figure(kind: str, cohort: int, total: float) -> dict:
 
 @transaction.atomic
 def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int = 2025, headline_only: bool = False,
-             with_users: bool = True, measure_codes=None, stdout=None) -> DemoContext:
+             with_users: bool = True, measure_codes=None, stdout=None, today: date | None = None) -> DemoContext:
     """Create or update the demo LA. Same arguments, same data; running again changes nothing.
 
     ``measure_codes`` limits the simulated measures (e.g. the headline ones, for a national-size benchmark);
@@ -240,7 +272,7 @@ def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int
     school_rng = np.random.default_rng([seed, 7])
     cluster_objs: list[Cluster] = []
     for index in range(secondary_count):
-        town = TOWNS[index % len(TOWNS)] + ("" if index < len(TOWNS) else f" {index // len(TOWNS) + 1}")
+        town = _town(index)
         area = areas[index % len(areas)]
         cluster, _ = Cluster.objects.update_or_create(la=la, name=f"{town} pyramid", defaults=dict(area=area))
         cluster_objs.append(cluster)
@@ -248,19 +280,18 @@ def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int
     existing = {s.urn: s for s in School.objects.filter(la=la)}
     to_create, to_update, school_rows = [], [], []
     counters = {"primary": 0, "secondary": 0, "special": 0}
+    used_names: set[str] = set()
     for index, phase in enumerate(phases):
         counters[phase] += 1
         cluster = cluster_objs[index % len(cluster_objs)] if phase != "secondary" else cluster_objs[counters[phase] - 1]
         town = cluster.name.removesuffix(" pyramid")
         number = counters[phase]
         if phase == "secondary":
-            name, roll, estab = f"{town} High School", int(school_rng.integers(650, 1500)), 4000 + number
+            name, roll, estab = _unique_name(town, ["High School"], used_names), int(school_rng.integers(650, 1500)), 4000 + number
         elif phase == "special":
-            name, roll, estab = f"{town} Special School", int(school_rng.integers(60, 160)), 7000 + number
+            name, roll, estab = _unique_name(town, ["Special School"], used_names), int(school_rng.integers(60, 160)), 7000 + number
         else:
-            suffix = PRIMARY_SUFFIXES[number % len(PRIMARY_SUFFIXES)]
-            name = f"{TOWNS[(number * 7) % len(TOWNS)]} {suffix}" if number > len(TOWNS) else f"{town} {suffix}"
-            name = f"{name} ({number})" if number > len(TOWNS) else name
+            name = _unique_name(town, PRIMARY_SUFFIXES, used_names, start=number)
             roll = int(school_rng.choice([45, 90, 120, 180, 210, 240, 315, 420, 480, 630], p=[0.05, 0.08, 0.1, 0.12, 0.2, 0.12, 0.12, 0.11, 0.06, 0.04]))
             estab = 2000 + number
         fsm = float(np.clip(school_rng.gamma(4.0, 4.5), 2.0, 65.0))
@@ -287,7 +318,8 @@ def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int
     school_objs = [by_urn[row[0]] for row in school_rows]
 
     _inspections(school_objs, np.random.default_rng([seed, 11]))
-    result_count = _results(school_objs, school_rows, result_years, measures, groups, group_codes, batch, rng, model)
+    result_count = _results(school_objs, school_rows, result_years, measures, groups, group_codes, batch, rng, model,
+                            today=today)
     bench_count = _national_benchmarks(result_years, measures, groups, group_codes, batch,
                                        np.random.default_rng([seed, 13]), model)
 
@@ -301,30 +333,87 @@ def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int
     return context
 
 
+def _school_day(rng, first: date, last: date) -> date:
+    """A weekday in term time (not August) between two dates."""
+    while True:
+        when = first + timedelta(days=int(rng.integers(0, (last - first).days + 1)))
+        if when.weekday() < 5 and when.month != 8:
+            return when
+
+
+def _inspection_history(school, rng) -> list[tuple]:
+    """(date, framework, overall grade, concern, {area: grade}) under the rules in force on each date: an
+    overall grade before 2 September 2024, key judgements only until November 2025, then report cards."""
+    Grade, Judged = OfstedInspection.Grade, OfstedJudgement.Area
+    graded, cards = OfstedInspection.GRADED_SCALE, OfstedInspection.REPORT_CARD_SCALE
+    quality = int(rng.choice(4, p=[0.14, 0.68, 0.14, 0.04]))  # 0 outstanding … 3 inadequate
+    first = _school_day(rng, date(2015, 9, 1), date(2019, 7, 20))
+    history = [(first, OfstedInspection.Framework.GRADED, graded[quality],
+                "special_measures" if quality == 3 else "", {})]
+    quality = int(np.clip(quality + rng.integers(-1, 2), 0, 3))
+    second = _school_day(rng, date(2021, 9, 1), date(2026, 10, 16))
+    extra_areas = [Judged.EARLY_YEARS_PROVISION] if school.phase == "primary" else (
+        [Judged.SIXTH_FORM_PROVISION] if school.phase == "secondary" else [])
+    if second < OVERALL_GRADES_END:
+        history.append((second, OfstedInspection.Framework.GRADED, graded[quality],
+                        "serious_weaknesses" if quality == 3 else "", {}))
+    elif second < REPORT_CARDS_START:
+        areas = [Judged.QUALITY_OF_EDUCATION, Judged.BEHAVIOUR_AND_ATTITUDES, Judged.PERSONAL_DEVELOPMENT,
+                 Judged.LEADERSHIP_AND_MANAGEMENT] + extra_areas
+        judgements = {area: graded[int(np.clip(quality + rng.choice([-1, 0, 0, 0, 1]), 0, 3))] for area in areas}
+        history.append((second, OfstedInspection.Framework.GRADED, "", "", judgements))
+    if second >= REPORT_CARDS_START or (second < date(2023, 1, 1) and rng.random() < 0.3):
+        when = second if second >= REPORT_CARDS_START else _school_day(rng, REPORT_CARDS_START, date(2026, 10, 16))
+        areas = [Judged.INCLUSION, Judged.CURRICULUM_AND_TEACHING, Judged.ACHIEVEMENT, Judged.ATTENDANCE_AND_BEHAVIOUR,
+                 Judged.PERSONAL_DEVELOPMENT_AND_WELLBEING, Judged.LEADERSHIP_AND_GOVERNANCE]
+        areas += [Judged.EARLY_YEARS] if school.phase == "primary" else (
+            [Judged.SIXTH_FORM] if school.phase == "secondary" else [])
+        # Most areas at the expected standard; the school's quality moves them up or down.
+        centre = 2 + (quality - 1) * 0.8
+        judgements = {area: cards[int(np.clip(round(centre + rng.normal(0, 0.7)), 0, 4))] for area in areas}
+        judgements[Judged.SAFEGUARDING] = Grade.NOT_MET if rng.random() < 0.03 else Grade.MET
+        history.append((when, OfstedInspection.Framework.REPORT_CARD, "", "", judgements))
+    return history
+
+
 def _inspections(schools, rng):
-    grades = OfstedInspection.GRADED_SCALE
-    cards = OfstedInspection.REPORT_CARD_SCALE
-    existing = set(OfstedInspection.objects.filter(school__in=schools).values_list("school_id", "inspection_date"))
-    new = []
-    for school in schools:
-        grade_index = int(rng.choice(4, p=[0.14, 0.68, 0.14, 0.04]))
-        first = date(2016 + int(rng.integers(0, 4)), int(rng.integers(1, 13)), int(rng.integers(1, 28)))
-        second = date(2021 + int(rng.integers(0, 4)), int(rng.integers(1, 13)), int(rng.integers(1, 28)))
-        rows = [(first, OfstedInspection.Framework.GRADED, grades[grade_index], "")]
-        later_index = int(np.clip(grade_index + rng.integers(-1, 2), 0, 3))
-        concern = "special_measures" if grades[later_index] == OfstedInspection.Grade.INADEQUATE else ""
-        rows.append((second, OfstedInspection.Framework.GRADED, grades[later_index], concern))
-        if rng.random() < 0.15:
-            rows.append((date(2026, int(rng.integers(1, 10)), int(rng.integers(1, 28))),
-                         OfstedInspection.Framework.REPORT_CARD, cards[int(rng.choice(5, p=[0.05, 0.3, 0.5, 0.12, 0.03]))], ""))
-        for when, framework, grade, concern in rows:
-            if (school.pk, when) not in existing:
-                new.append(OfstedInspection(school=school, inspection_date=when, framework=framework, grade=grade,
-                                            category_of_concern=concern))
-    OfstedInspection.objects.bulk_create(new, batch_size=1000)
+    """Each demo school's Ofsted history, replacing what an earlier run (or an older rule) left behind."""
+    wanted = {(school.pk, row[0]): row for school in schools for row in _inspection_history(school, rng)}
+    existing = {}
+    for inspection in OfstedInspection.objects.filter(school__in=schools).prefetch_related("judgements"):
+        existing[(inspection.school_id, inspection.inspection_date)] = (
+            inspection.pk, (inspection.inspection_date, inspection.framework, inspection.grade,
+                            inspection.category_of_concern, {j.area: j.grade for j in inspection.judgements.all()}))
+    stale = [pk for key, (pk, row) in existing.items() if wanted.get(key) != row]
+    OfstedInspection.objects.filter(pk__in=stale).delete()
+    kept = {key for key, (pk, _row) in existing.items() if pk not in stale}
+    new = [(OfstedInspection(school_id=school_id, inspection_date=when, framework=framework, grade=grade,
+                             category_of_concern=concern), judgements)
+           for (school_id, when), (_, framework, grade, concern, judgements) in wanted.items() if (school_id, when) not in kept]
+    OfstedInspection.objects.bulk_create([inspection for inspection, _ in new], batch_size=1000)
+    OfstedJudgement.objects.bulk_create(
+        [OfstedJudgement(inspection=inspection, area=area, grade=grade)
+         for inspection, judgements in new for area, grade in judgements.items()], batch_size=2000)
 
 
-def _results(schools, school_rows, result_years, measures, groups, group_codes, batch, rng, model_specs=MODEL) -> int:
+def results_status(measure_code: str, results_year: int, today: date) -> str:
+    """Where a results year's figures stand on ``today`` in the DfE's publication cycle. KS2: provisional from
+    the summer, revised with the performance tables in December; KS4: provisional in October, revised in
+    February. Both are final from the next September, when the next cohort's results replace them as the
+    latest. Other measures (EYFS, phonics, absence, suspensions) have one release, so are final once shown."""
+    if measure_code.startswith("ks2_"):
+        revised = date(results_year, 12, 1)
+    elif measure_code.startswith("ks4_"):
+        revised = date(results_year + 1, 2, 1)
+    else:
+        return DataStatus.FINAL
+    if today >= date(results_year + 1, 9, 1):
+        return DataStatus.FINAL
+    return DataStatus.REVISED if today >= revised else DataStatus.PROVISIONAL
+
+
+def _results(schools, school_rows, result_years, measures, groups, group_codes, batch, rng, model_specs=MODEL,
+             today: date | None = None) -> int:
     n = len(schools)
     phases = np.array([row[1] for row in school_rows])
     roll = np.array([row[2] for row in school_rows])
@@ -336,6 +425,7 @@ def _results(schools, school_rows, result_years, measures, groups, group_codes, 
     trend = rng.choice([-0.07, 0.0, 0.06], size=n, p=[0.38, 0.37, 0.25]) + rng.normal(0, 0.01, n)
     sim = Simulator(rng, group_codes)
     rows: list[Result] = []
+    today = today or date.today()
     first = result_years[0]
     for year in result_years:
         gap_shift = trend * (year - first)
@@ -358,6 +448,7 @@ def _results(schools, school_rows, result_years, measures, groups, group_codes, 
             outcome = sim.outcomes(model, pupils, school_effect + improvement, gap_shift)
             masks = sim.masks(pupils)
             masks["_school"] = pupils["school"]
+            status = results_status(code, year, today)
             counts = sim.count(masks, outcome, n)
             for index in np.nonzero(phase_ok & (sizes > 0))[0]:
                 school = schools[index]
@@ -365,13 +456,69 @@ def _results(schools, school_rows, result_years, measures, groups, group_codes, 
                     cohort, total = counts[group_code]
                     figure = _figure(model["kind"], int(cohort[index]), float(total[index]))
                     rows.append(Result(school=school, results_year=year, measure=measure, pupil_group=groups[group_code],
-                                       batch=batch, status="final" if year < result_years[-1] else "provisional", **figure))
+                                       batch=batch, status=status, **figure))
     _upsert(Result, rows, ["school", "results_year", "measure", "pupil_group"])
     return len(rows)
 
 
+ENGLAND_FIGURES = Path(settings.BASE_DIR) / "fixtures" / "england_gap_measures.csv"
+# Published pairs the national pool is fitted to, first found first used: (focus group, comparison group).
+ANCHOR_PAIRS = (("disadvantaged", "not_disadvantaged"), ("fsm", "not_fsm"))
+
+
+def england_figures(path: Path = ENGLAND_FIGURES) -> dict[tuple[int, str, str], float]:
+    """England's published values, (results_year, measure, group) → value: the England rows of the DfE's Local
+    Authority Interactive Tool gap measures, kept in the repository (see the README's "Demo data")."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {(int(row["results_year"]), row["measure"], row["pupil_group"]): float(row["value"])
+                for row in csv.DictReader(handle)}
+
+
+def _fitted(sim, model, pupils, masks, school_effect, targets: dict[str, float]) -> dict:
+    """The model with its level and disadvantage effect moved so that the pool's expected figures for a
+    published pair of groups (or all pupils) equal England's published values."""
+    pair = next(((f, c) for f, c in ANCHOR_PAIRS if f in targets and c in targets), None)
+    if pair is None and "all" not in targets:
+        return model
+    zero = np.zeros(len(school_effect))
+    model = dict(model, higher_is_better=measure_higher_is_better(model))
+    base = sim.linear(dict(model, dis=0.0), pupils, school_effect, zero)
+    dis = model["dis"] * pupils["dis"]
+    percent = model["kind"] == "percent"
+    scale = 100.0 if percent else 1.0
+
+    def solve(mask, target, shift, factor, move_shift):
+        for _ in range(20):
+            linear = base[mask] + shift + factor * dis[mask]
+            value = _sigmoid(linear) if percent else linear
+            slope = value * (1 - value) if percent else np.ones_like(value)
+            error = value.mean() - target / scale
+            step = (slope if move_shift else slope * dis[mask]).mean()
+            if abs(error) < 1e-7 or step == 0:
+                break
+            if move_shift:
+                shift -= error / step
+            else:
+                factor -= error / step
+        return shift, factor
+
+    shift, factor = 0.0, 1.0
+    if pair is None:
+        shift, factor = solve(masks["all"], targets["all"], shift, factor, True)
+    else:
+        for _ in range(3):  # the comparison group may hold some pupils with the focus group's effect (FSM)
+            shift, factor = solve(masks[pair[1]], targets[pair[1]], shift, factor, True)
+            shift, factor = solve(masks[pair[0]], targets[pair[0]], shift, factor, False)
+    fitted = dict(model, dis=model["dis"] * max(factor, 0.0))
+    fitted["base"] = float(_sigmoid(_logit(model["base"]) + shift)) if percent else model["base"] + shift
+    return fitted
+
+
 def _national_benchmarks(result_years, measures, groups, group_codes, batch, rng, model_specs=MODEL) -> int:
-    """England figures simulated from a large pool of pupils in average schools."""
+    """England figures: the published value wherever England's figure is kept in the repository
+    (``england_figures``), counted over a pool of simulated pupils fitted to those figures; the other groups
+    and measures are the pool's own simulated figures."""
+    published = england_figures()
     sim = Simulator(rng, group_codes)
     n_schools = 300
     sizes = np.full(n_schools, NATIONAL_PUPILS // n_schools)
@@ -386,16 +533,23 @@ def _national_benchmarks(result_years, measures, groups, group_codes, batch, rng
             if not measure.valid_in(year):
                 continue
             pupils = sim.pupils(sizes, dis_share, eal_share)
-            outcome = sim.outcomes(model, pupils, school_effect + 0.015 * (year - first), np.zeros(n_schools))
             masks = sim.masks(pupils)
+            targets = {g: v for (y, m, g), v in published.items() if y == year and m == code and g in masks}
+            effect = school_effect + 0.015 * (year - first)
+            model = _fitted(sim, model, pupils, masks, effect, targets) if targets else model
+            outcome = sim.outcomes(model, pupils, effect, np.zeros(n_schools))
             for group_code in group_codes:
                 mask = masks[group_code]
                 figure = _figure(model["kind"], int(mask.sum()), float(outcome[mask].sum()))
-                if figure["value"] is not None and model["kind"] == "percent":
+                if group_code in targets and figure["cohort"]:
+                    # England's published value, over the pool's pupils (so the national interval has a size).
+                    figure.update(achievers=None, points=None, value=targets[group_code], value_code="")
+                elif figure["value"] is not None and model["kind"] == "percent":
                     figure["value"] = round(100 * figure["achievers"] / figure["cohort"], 1)
                 rows.append(Benchmark(
                     geography_code=Benchmark.NATIONAL_CODE, geography_name="England", kind=Benchmark.Kind.NATIONAL,
-                    results_year=year, measure=measure, pupil_group=groups[group_code], batch=batch, **figure,
+                    results_year=year, measure=measure, pupil_group=groups[group_code], batch=batch,
+                    status=DataStatus.FINAL, **figure,
                 ))
     _upsert(Benchmark, rows, ["geography_code", "results_year", "measure", "pupil_group"])
     return len(rows)

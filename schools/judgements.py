@@ -206,6 +206,7 @@ class GapRow:
     kind: str = Comparator.NATIONAL
     pooled: PooledView | None = None
     years: tuple = field(default=())
+    national_basis: object = None  # schools.comparators.NationalBasis: which national figures (None: England)
 
     @property
     def trend(self) -> Trend | None:
@@ -238,6 +239,14 @@ class GapRow:
     def excess(self) -> float | None:
         return excess_over_national(self.measure, self.current.focus, self.current.national_focus,
                                     self.current.national_comparison)
+
+    @property
+    def national_note(self) -> str:
+        """Why there is no national gap, when the school is compared only with its own type of school."""
+        basis = self.national_basis
+        if basis is None or not basis.own_type or self.current.national_comparison.value is not None:
+            return ""
+        return basis.missing
 
     @property
     def suppressed(self) -> bool:
@@ -335,7 +344,7 @@ def _clearly_past(measure, figure: Figure | None, threshold) -> bool:
 
 def build_row(measure, focus_group, comparison_group, here: Mapping, national: Mapping, *, years: Iterable[int],
               year: int | None = None, prefix: tuple = (), la: Mapping | None = None,
-              kind: str = Comparator.NATIONAL, threshold=None) -> GapRow:
+              kind: str = Comparator.NATIONAL, threshold=None, national_basis=None) -> GapRow:
     """Assemble a GapRow from figure dicts keyed (*prefix, year, measure_code, group_code).
 
     ``year`` defaults to the latest year with a focus figure (value or marker); trends end at that year and
@@ -371,5 +380,5 @@ def build_row(measure, focus_group, comparison_group, here: Mapping, national: M
         measure=measure, focus_group=focus_group, comparison_group=comparison_group, year=year, current=current,
         series=series, trends=trends, stubborn=is_stubborn, all_pupils=all_series.get(year, MISSING),
         threshold=threshold, la_series=la_series, kind=kind, pooled=view,
-        years=tuple(y for y in calendar if published(measure, y)),
+        years=tuple(y for y in calendar if published(measure, y)), national_basis=national_basis,
     )

@@ -277,7 +277,30 @@ def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], F
     return benchmark_figures(Benchmark.NATIONAL_CODE, measures=measures, groups=groups, years=years)
 
 
-__all__ += ["figures", "figures_by", "benchmark_figures", "national_figures"]
+def national_figures_by_basis(*, measures, groups, years) -> dict[str, dict[tuple[int, str, str], Figure]]:
+    """{geography_code: figures} for England and for England's special schools and alternative provision
+    (``schools.comparators``), in one query. A basis with no benchmarks maps to an empty dict."""
+    from .comparators import BASES
+
+    codes = [basis.geography_code for basis in BASES]
+    found = _aggregate(Benchmark.objects.filter(geography_code__in=codes), ("geography_code",), measures=measures,
+                       groups=groups, years=years)
+    out: dict[str, dict] = {code: {} for code in codes}
+    for key, figure in found.items():
+        out[key[0]][key[1:]] = figure
+    return out
+
+
+def national_for(school: School, by_basis: dict[str, dict]) -> tuple[object, dict]:
+    """(NationalBasis, figures) a school is compared with: special schools and AP with their own type only."""
+    from .comparators import basis_for
+
+    basis = basis_for(school)
+    return basis, by_basis.get(basis.geography_code, {})
+
+
+__all__ += ["figures", "figures_by", "benchmark_figures", "national_figures", "national_figures_by_basis",
+            "national_for"]
 
 
 # =========================================================================== dashboard reads
@@ -386,10 +409,16 @@ def scope_rows(user, scope, *, measures: list[Measure], focus: PupilGroup, group
     known = None if isinstance(scope, School) else known_figures(user, scope, measures=measure_codes, groups=groups,
                                                                  codes=fetched, years=years)
     here = for_user(user, figures(scope, measures=measure_codes, groups=fetched, years=years), groups, known=known)
-    national = national_figures(measures=measure_codes, groups=codes, years=years)
+    basis = None
+    if isinstance(scope, School):
+        basis, national = national_for(scope, national_figures_by_basis(measures=measure_codes, groups=codes,
+                                                                        years=years))
+    else:
+        national = national_figures(measures=measure_codes, groups=codes, years=years)
     la_figures = (la_figures_for(user, la, measures=measure_codes, groups=groups, codes=codes, years=years)
                   if la is not None else None)
-    rows = [build_row(m, focus, comparison, here, national, years=years, year=year, la=la_figures) for m in measures]
+    rows = [build_row(m, focus, comparison, here, national, years=years, year=year, la=la_figures,
+                      national_basis=basis) for m in measures]
     return [row for row in rows if row.series]
 
 
@@ -408,14 +437,20 @@ def org_rows_by_measure(user, level: str, schools, organisations, *, measures: l
     pooled_figures = for_user(
         user, figures_by(level, schools, measures=measure_codes, groups=fetched, years=years), groups, known=known
     )
-    national = national_figures(measures=measure_codes, groups=codes, years=years)
     organisations = list(organisations)
+    if level == "school":  # each school against its own type of school nationally
+        by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+        nationals = {school.pk: national_for(school, by_basis) for school in organisations}
+    else:
+        nationals = dict.fromkeys((o.pk for o in organisations),
+                                  (None, national_figures(measures=measure_codes, groups=codes, years=years)))
     out = {}
     for measure in measures:
         rows = []
         for organisation in organisations:
+            basis, national = nationals[organisation.pk]
             row = build_row(measure, focus, comparison, pooled_figures, national, years=years, year=year,
-                            prefix=(organisation.pk,))
+                            prefix=(organisation.pk,), national_basis=basis)
             if row.series:
                 rows.append((organisation, row))
         out[measure.code] = rows
@@ -431,12 +466,13 @@ def org_rows(user, level: str, schools, organisations, *, measure: Measure, focu
 
 def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
     """Every figure a school has (all measures × groups × years), suppressed for this user, with the
-    national and LA figures for the same keys. Three queries (four for roles that do not see small cohorts)."""
+    national figures for its type of school (``national_for``) and LA figures for the same keys. Three queries
+    (four for roles that do not see small cohorts)."""
     measures = measures_by_code()
     years = sorted(set(Result.objects.filter(school=school).values_list("results_year", flat=True)))
     codes = list(groups)
     here = for_user(user, figures(school, measures=measures, groups=codes, years=years), groups)
-    national = national_figures(measures=measures, groups=codes, years=years)
+    _basis, national = national_for(school, national_figures_by_basis(measures=measures, groups=codes, years=years))
     la_figures = la_figures_for(user, school.la, measures=measures, groups=groups, codes=codes, years=years)
     return measures, years, here, national, la_figures
 

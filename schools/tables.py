@@ -44,9 +44,12 @@ def figure_html(figure: Figure | None, measure):
     return figure_text(figure, measure)
 
 
-def gap_html(value: float | None, significant: bool | None = None, measure=None):
-    """A gap in words saying which way is good: "behind 11.0", "ahead 4.2" (or "higher"/"lower" for rates)."""
+def gap_html(value: float | None, significant: bool | None = None, measure=None, missing: str = ""):
+    """A gap in words saying which way is good: "behind 11.0", "ahead 4.2" (or "higher"/"lower" for rates);
+    ``missing`` says why there is no gap when the reason is not a missing or suppressed figure."""
     if value is None:
+        if missing:
+            return format_html('<span class="no-comparator">– <span class="note">{}</span></span>', missing)
         return format_html('<span class="suppressed" title="{}">–</span>', "No gap: a figure is missing or suppressed")
     text = standing(measure, value)
     if significant is False:
@@ -104,13 +107,14 @@ class GapColumn(DefinedColumn):
         kwargs.setdefault("empty_values", ())
         super().__init__(*args, **kwargs)
 
-    def render(self, value, record):
+    def render(self, value, record, bound_column):
         significant = record.get(self.significance_key) if self.significance_key else None
-        return gap_html(value, significant, record.get("measure"))
+        return gap_html(value, significant, record.get("measure"),
+                        record.get("missing_reasons", {}).get(bound_column.name, ""))
 
     def export_value(self, record, name):
         value = record.get(name)
-        return round(value, 2) if value is not None else "–"
+        return round(value, 2) if value is not None else record.get("missing_reasons", {}).get(name) or "–"
 
 
 class IntervalColumn(DefinedColumn):
@@ -161,10 +165,21 @@ def record(row: GapRow, kind: str, *, name: str = "", url: str = "", extra: dict
         "vs_national_sort": _sortable(current.vs_national), "like_sort": _sortable(current.like_for_like),
         "chosen_sort": _sortable(current.get(kind)), "trend_sort": _sortable(trend.change if trend else None),
         "row": row,
+        "missing_reasons": national_missing_reasons(row.national_note, kind),
     }
     if extra:
         data.update(extra)
     return data
+
+
+def national_missing_reasons(note: str, kind: str = "") -> dict[str, str]:
+    """Why the national gap columns are empty for a school compared only with its own type of school."""
+    if not note:
+        return {}
+    reasons = {"vs_national": note, "like": note}
+    if kind and kind != Comparator.WITHIN:
+        reasons["chosen"] = note
+    return reasons
 
 
 GAP_DEFINITION = ("{label}: comparison value − focus value ({unit}); sign flipped for lower-is-better measures, "

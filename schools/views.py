@@ -18,19 +18,20 @@ from django_tables2 import RequestConfig
 
 from . import charts, page_notes, selectors
 from .exports import FORMATS, ExportTable, export_response, from_table2
+from .comparators import basis_for
 from .filters import (
     AreaFilter, BusterOptionsForm, ClusterFilter, GapOptionsForm, PriorityOptionsForm, SchoolFilter,
 )
 from .findings import findings_for
 from .gaps import Comparator, code_label, suppression_threshold
 from .judgements import BusterReason, Reason, reason_explanations, single_year_min_cohort
-from .models import LocalThreshold, OfstedInspection
+from .models import OVERALL_GRADES_END, LocalThreshold, OfstedInspection
 from .published import PUBLISHED
 from .rag import DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, cluster_rag_rules, describe_rule
 from .roles import LA_WIDE_ROLES, has_role
 from .tables import (
     BusterTable, MeasureGapTable, OrgGapTable, PriorityTable, SchoolFiguresTable, figure_text, figure_with_count,
-    mixes_years, record,
+    mixes_years, national_missing_reasons, record,
 )
 from .trends import standing
 
@@ -305,17 +306,22 @@ def school_list(request):
 
 
 def _ofsted(school) -> dict:
-    """The latest inspection on each scale: the graded (1–4) and report-card scales are not comparable."""
+    """The latest inspection on each scale, with its graded areas: the graded (1–4) and report-card scales
+    are not comparable, and report cards have no overall grade."""
     latest = {}
-    for inspection in school.inspections.all():
+    for inspection in school.inspections.prefetch_related("judgements"):
         latest.setdefault(inspection.framework, inspection)
+    graded, card = latest.get(OfstedInspection.Framework.GRADED), latest.get(OfstedInspection.Framework.REPORT_CARD)
     return {
-        "graded": latest.get(OfstedInspection.Framework.GRADED),
-        "report_card": latest.get(OfstedInspection.Framework.REPORT_CARD),
+        "graded": graded,
+        "graded_judgements": sorted(graded.judgements.all(), key=lambda j: j.order) if graded else [],
+        "report_card": card,
+        "report_card_judgements": sorted(card.judgements.all(), key=lambda j: j.order) if card else [],
+        "overall_grades_end": OVERALL_GRADES_END,
     }
 
 
-def _school_figure_tables(school, opts: Options, measures, years, here, national, la_figures):
+def _school_figure_tables(school, opts: Options, measures, years, here, national, la_figures, basis=None):
     """One table per measure the school has: every group × year with its gaps."""
     from .gaps import gaps as gap_figures
 
@@ -345,6 +351,9 @@ def _school_figure_tables(school, opts: Options, measures, years, here, national
                     "like_sig": significant(gap_interval(measure, figure, g.national_focus)) if comparison else None,
                     "la_focus": la_figures.get((year, code, group.code)), "national_focus": g.national_focus,
                     "status": (figure.status or "").capitalize() or "–",
+                    "missing_reasons": national_missing_reasons(
+                        basis.missing if basis is not None and basis.own_type and comparison
+                        and g.national_comparison.value is None else ""),
                 })
         if data:
             out.append((measure, SchoolFiguresTable(
@@ -361,7 +370,8 @@ def school_detail(request, urn, table=None, fmt=None):
     rows = selectors.scope_rows(user, school, measures=opts.headline, focus=opts.focus, groups=opts.groups,
                                 years=opts.years, year=opts.year, la=la)
     measures, years, here, national, la_figures = selectors.school_figures_all(user, school, groups=opts.groups)
-    figure_tables = _school_figure_tables(school, opts, measures, years, here, national, la_figures)
+    basis = basis_for(school)
+    figure_tables = _school_figure_tables(school, opts, measures, years, here, national, la_figures, basis)
     headline = _headline(request, rows, opts, caption=f"Headline measures for {opts.focus.name.lower()} pupils at "
                                                       f"{school.name}", place=school.name)
     context = _base_context(opts, school.name, rows, school.name)
@@ -371,7 +381,8 @@ def school_detail(request, urn, table=None, fmt=None):
                    school_context=page_notes.school_context(
                        selectors.school_context(user, school, groups=opts.groups)),
                    charts=_charts(rows, place=school.name, la_name=la.name), figure_tables=figure_tables,
-                   ofsted=_ofsted(school), export_tables=export_tables,
+                   ofsted=_ofsted(school), export_tables=export_tables, national_basis=basis,
+                   national_missing=any(row.national_note for row in rows),
                    export_url="schools:school_export", export_args=[school.urn])
     return _respond(request, "schools/school_detail.html", context, table, fmt)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from schools import selectors as figure_selectors
 from schools.disclosure import disclose, needed_groups
 from schools.gaps import MISSING, gap
-from schools.models import Benchmark, Measure, PupilGroup, School
+from schools.models import Measure, PupilGroup, School
 
 from .models import (
     SEVEN_FEATURES, Action, ActionUpdate, Plan, Rag, Strand, SuccessStory, VisitJudgement, VisitQualityAssurance,
@@ -67,8 +67,8 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
     measure_codes = {m.code for m in measures}
     here = figure_selectors.figures(school, measures=measure_codes, groups=_needed(codes), years=years)
     shown = _disclosed_for_everyone(here)
-    national = figure_selectors.benchmark_figures(Benchmark.NATIONAL_CODE, measures=measure_codes, groups=codes,
-                                                  years=years)
+    _basis, national = figure_selectors.national_for(school, figure_selectors.national_figures_by_basis(
+        measures=measure_codes, groups=codes, years=years))  # special schools and AP: their own type only
 
     def hidden(year, measure, group):
         return any(shown.get((year, measure.code, code), MISSING).suppressed

@@ -150,14 +150,23 @@ def _fetch(targets: list[Target], show_small_cohorts: bool):
     national_targets = [t for t in targets if t.type in (Target.Type.GAP_NATIONAL, Target.Type.IN_LINE_NATIONAL)]
     national = {}
     if national_targets:
-        national = figure_selectors.benchmark_figures(
-            Benchmark.NATIONAL_CODE,
+        # A special school's or AP's target is measured against its own type of school nationally.
+        national = figure_selectors.national_figures_by_basis(
             measures={t.measure.code for t in national_targets},
             groups={t.focus_group.code for t in national_targets}
             | {t.comparison.code for t in national_targets if t.comparison},
             years=set().union(*(_fetch_years(t) for t in national_targets)),
         )
     return scope_figures, national
+
+
+def _national_for(target: Target, by_basis: dict) -> dict:
+    """The national figures a target is measured against (see ``schools.comparators``)."""
+    if not by_basis:
+        return {}
+    if target.scope_level == "school":
+        return figure_selectors.national_for(target.scope, by_basis)[1]
+    return by_basis[Benchmark.NATIONAL_CODE]
 
 
 def evaluate(targets, *, show_small_cohorts: bool) -> dict[int, TargetStatus]:
@@ -168,7 +177,8 @@ def evaluate(targets, *, show_small_cohorts: bool) -> dict[int, TargetStatus]:
         return {}
     scope_figures, national = _fetch(targets, show_small_cohorts)
     return {
-        t.pk: _evaluate_one(t, scope_figures[_scope_key(t)], national, show_small_cohorts) for t in targets
+        t.pk: _evaluate_one(t, scope_figures[_scope_key(t)], _national_for(t, national), show_small_cohorts)
+        for t in targets
     }
 
 

@@ -83,11 +83,11 @@ def test_pages_render_for_the_demo_la(role_client, demo):
     assert "Gap: Disadvantaged (Demoshire) vs not disadvantaged (other pupils) nationally" in page
     assert "vendor/plotly.min.js" in page and "js/charts.js" in page
     assert 'type="application/json"' in page and "<caption>" in page and 'scope="col"' in page
-    assert "Data status:" in page and "provisional" in page
+    assert "Data status:" in page and "2025 results: final" in page  # final by November 2026
     switched = officer.get("/overview/?comparator=within").content.decode()
     assert "Gap: Disadvantaged vs not disadvantaged (other pupils) (here)" in switched
     school_page = officer.get(f"/schools/{demo.schools[0].urn}/").content.decode()
-    assert "Ofsted (graded inspection, 1–4 scale)" in school_page and "report card" in school_page
+    assert "Ofsted: latest graded inspection (1–4 scale)" in school_page and "report card" in school_page
     assert "Every measure, group and year" in school_page
 
 

@@ -25,9 +25,12 @@ def pages_for(role, site):
     common = ["/strategy/", "/strategy/plans/", "/strategy/visits/", "/strategy/targets/", "/strategy/stories/"]
     if role == "officer":
         school = School.objects.filter(la=la, phase="secondary").order_by("urn").first()
+        special = School.objects.filter(la=la, phase="special").order_by("urn").first()  # no national gap, why
+        carded = School.objects.filter(la=la, inspections__framework="report_card").order_by("urn").first()
         pages = [
             "/overview/", f"/areas/{head_school.area_id}/", f"/clusters/{head_school.cluster_id}/", "/schools/",
-            f"/schools/{school.urn}/", "/priority/", "/gap-busters/", "/cluster-rag/",
+            f"/schools/{school.urn}/", f"/schools/{special.urn}/", f"/schools/{carded.urn}/",
+            "/priority/", "/gap-busters/", "/cluster-rag/",
             *common, "/strategy/support/", "/strategy/visits/quality/", "/strategy/stories/published/",
             f"/strategy/plans/{first_pk(Plan, la=la)}/", f"/strategy/actions/{first_pk(Action)}/",
             f"/strategy/targets/{first_pk(Target)}/", f"/strategy/visits/{first_pk(VisitReport)}/",

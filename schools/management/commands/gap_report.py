@@ -106,9 +106,12 @@ class Command(BaseCommand):
             known = seen_through_members(per_school, shown, org_of)
         figures = disclose(figures, viewer_sees_small_cohorts=options["unsuppressed"], partitions=partitions,
                            known=known)
-        national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
         org_ids = {key[0] for key in figures}
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
+        if level == "school":  # special schools and AP against their own type of school only
+            by_basis = selectors.national_figures_by_basis(measures=[measure.code], groups=codes, years=years)
+        else:
+            national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
         published = {}
         if level == "la":
             published = selectors.published_by_geography([la.code for la in organisations], measures=[measure.code],
@@ -118,7 +121,11 @@ class Command(BaseCommand):
 
         out = []
         for org in organisations:
-            row = build_row(measure, focus, comparison, figures, national, years=years, year=year, prefix=(org.pk,))
+            basis = None
+            if level == "school":
+                basis, national = selectors.national_for(org, by_basis)
+            row = build_row(measure, focus, comparison, figures, national, years=years, year=year, prefix=(org.pk,),
+                            national_basis=basis)
             if row.year != year:
                 continue
             current = row.current
@@ -135,6 +142,8 @@ class Command(BaseCommand):
                 "gap_change": _round(row.trend.change) if row.trend else None,
                 "trend_years": list(row.trend.years) if row.trend else [],
                 "data_status": current.focus.status or None,
+                "national_comparator": basis.label if basis is not None else "England",
+                "no_national_gap_reason": row.national_note or None,
             })
             if level == "la":
                 out[-1].update(self._published(org, measure, focus, comparison, figures, published, row))
