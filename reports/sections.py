@@ -33,8 +33,8 @@ def headline_table(rows, *, place: str, year: int) -> Table:
         ])
     return Table(
         caption=f"Headline measures for {focus.lower()} pupils in {place}, {year}",
-        headers=["Measure", "Year", f"{focus} pupils", f"{focus} result", f"{comparison} result",
-                 f"Gap in {place}", "England's gap", "Trend"],
+        headers=["Measure", "Year", "Pupils in group", focus, comparison_phrase(rows[0].comparison_group).capitalize()
+                 if rows else comparison, "Gap here", "England's gap", "Trend"],
         rows=body,
         note=(f"Gap = {comparison.lower()} − {focus.lower()} pupils (points); positive means {focus.lower()} pupils "
               f"are behind. England's gap is the same difference nationally. " + suppression_note()),

@@ -57,3 +57,10 @@ def docx_text(data: bytes) -> str:
     parts = [p.text for p in word.paragraphs]
     parts += [cell for table in docx_tables(data) for row in table for cell in row]
     return "\n".join(parts)
+
+
+def pdf_is_ua(data: bytes) -> bool:
+    """Declared PDF/UA (pdfuaid in the XMP metadata) and set to show its title, not its file name."""
+    root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
+    declared = b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+    return declared and bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"))

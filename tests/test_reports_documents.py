@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import Client
 
 from tests.report_support import (
-    docx_headings, docx_read, docx_tables, docx_text, pdf_structure_tags, pdf_text, pdf_title,
+    docx_headings, docx_read, docx_tables, docx_text, pdf_is_ua, pdf_structure_tags, pdf_text, pdf_title,
 )
 
 
@@ -92,6 +92,7 @@ def test_briefing_pdf_and_docx_match_gap_report(la, db):
 def test_briefing_pdf_is_tagged_with_title_and_headings(la, db):
     data = _client("officer").get("/reports/la/briefing.pdf").content
     assert pdf_title(data) == "Demoshire: the gaps for disadvantaged pupils, 2024/25"
+    assert pdf_is_ua(data)
     tags = pdf_structure_tags(data)
     assert {"Document", "H1", "H2", "Table", "TH", "Figure"} <= tags
     text = pdf_text(data)
@@ -216,3 +217,26 @@ def test_gap_briefing_command_writes_the_file(la, db, tmp_path):
     with pytest.raises(CommandError, match="Unknown area"):
         call_command("gap_briefing", format="pdf", output=str(tmp_path / "x.pdf"), area=999999, stderr=io.StringIO())
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_briefing_ranks_the_la_among_its_statistical_neighbours(la, db):
+    from schools.models import Benchmark, Measure, PupilGroup, StatisticalNeighbour
+
+    own = _gap_report("ks2_rwm_exp", 2025)["gap"]
+    measure = Measure.objects.get(code="ks2_rwm_exp")
+    focus, other = PupilGroup.objects.get(code="disadvantaged"), PupilGroup.objects.get(code="not_disadvantaged")
+    # Three neighbours whose published gaps are 10 narrower, 5 wider and 10 wider than ours: we are 2nd of 4.
+    for rank, (code, gap) in enumerate((("801", own - 10), ("802", own + 5), ("803", own + 10)), start=1):
+        StatisticalNeighbour.objects.create(la_code="999", neighbour_code=code, rank=rank)
+        Benchmark.objects.create(geography_code=code, kind=Benchmark.Kind.LA, results_year=2025, measure=measure,
+                                 pupil_group=other, value=70)
+        Benchmark.objects.create(geography_code=code, kind=Benchmark.Kind.LA, results_year=2025, measure=measure,
+                                 pupil_group=focus, value=round(70 - gap, 2))
+    data = _client("officer").get("/reports/la/briefing.docx?year=2025").content
+    text = docx_text(data)
+    assert ("KS2 RWM expected: 2 of 4 (quartile 2; 1 = narrowest gap) among Demoshire and its statistical "
+            "neighbours.") in text
+    (table,) = [t for t in docx_tables(data) if t[0][:2] == ["Measure", "Demoshire"]]
+    assert table[0] == ["Measure", "Demoshire", "Statistical neighbours (average of 3)", "England"]
+    (row,) = [r for r in table if r[0] == "KS2 RWM expected"]
+    assert float(row[2].replace("−", "-").lstrip("+")) == pytest.approx(own + 5 / 3, abs=0.06)
