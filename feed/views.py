@@ -52,7 +52,8 @@ class FigureViewSet(viewsets.ViewSet):
         groups = selectors.pupil_groups()
         focus = groups.get(params.get("group") or "disadvantaged")
         if focus is None or focus.comparison_id is None:
-            raise ValidationError({"group": f"Unknown focus group. Codes: {', '.join(g.code for g in selectors.focus_groups(groups))}."})
+            codes = ", ".join(g.code for g in selectors.focus_groups(groups))
+            raise ValidationError({"group": f"Unknown focus group. Codes: {codes}."})
         codes = [c for value in params.getlist("measure") for c in value.split(",") if c]
         if codes:
             by_code = selectors.measures_by_code(codes)

@@ -71,10 +71,10 @@ def _benchmarks(la, area, rows, year: int) -> list:
         return [Heading(f"Against {la.name} and England"),
                 Table(caption=f"The gap in {area.name}, {la.name} and England, {year}",
                       headers=["Measure", area.name, la.name, "England"], rows=body)]
-    sets = selectors.benchmark_sets(la, measures=[r.measure.code for r in rows],
-                                    groups=[r.focus_group.code for r in rows[:1]] + [r.comparison_group.code
-                                                                                      for r in rows[:1]],
-                                    years=[year])
+    if not rows:
+        return []
+    pair = [rows[0].focus_group.code, rows[0].comparison_group.code]
+    sets = selectors.benchmark_sets(la, measures=[r.measure.code for r in rows], groups=pair, years=[year])
     ranks = neighbour_rank(la, rows, year=year)
     headers = ["Measure", la.name] + [label for label, _d, _f in sets] + ["England"]
     body = []
@@ -130,8 +130,8 @@ def _what_we_did(la, area, year: int) -> list:
                                    a.key_action[:160]] for a in actions[:15]],
                             note=f"The first 15 of {len(actions)}." if len(actions) > 15 else ""))
     if engagements:
-        blocks.append(Table(caption="School-to-school support", headers=["Supporting school", "Leader", "Partner school",
-                                                                          "Status"],
+        blocks.append(Table(caption="School-to-school support",
+                            headers=["Supporting school", "Leader", "Partner school", "Status"],
                             rows=[[e.supporting_school.name, f"{e.leader_name} ({e.get_leader_designation_display()})",
                                    e.partner_school.name, e.get_status_display()] for e in engagements]))
     return blocks
@@ -147,8 +147,9 @@ def _gap_busters(la, area, measures, focus, groups, years, year, user) -> list:
         for school, row in by_measure.get(measure.code, []):
             if row.year == year and row.rankable and row.buster_reasons():
                 reasons = "; ".join(BusterReason.LABELS[r].lower() for r in row.buster_reasons())
-                moved = (f"the gap in the school went from {number(row.trend.gap_start)} to {number(row.trend.gap_end)} "
-                         f"between {row.trend.start_year} and {row.trend.end_year}" if row.trend else
+                t = row.trend
+                moved = (f"the gap in the school went from {number(t.gap_start)} to {number(t.gap_end)} between "
+                         f"{t.start_year} and {t.end_year}" if t else
                          f"gap vs other pupils nationally {gap_text(row.current.vs_national)}")
                 items.append(f"{school.name} — {measure.short_name or measure.name}: {reasons} ({moved}).")
     stories = list(_in_scope(SuccessStory.objects.filter(published=True, to_year__lte=year), la, area)

@@ -18,7 +18,8 @@ from .briefing import FOCUS_GROUP
 
 
 def _context(school) -> list:
-    facts = [f"URN {school.urn}; {school.get_phase_display().lower()}{', ' + school.school_type if school.school_type else ''}.",
+    kind = f", {school.school_type}" if school.school_type else ""
+    facts = [f"URN {school.urn}; {school.get_phase_display().lower()}{kind}.",
              f"Local authority: {school.la.name}"
              + (f"; area: {school.area.name}" if school.area_id else "")
              + (f"; cluster: {school.cluster.name}" if school.cluster_id else "") + "."]

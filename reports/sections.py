@@ -77,7 +77,8 @@ def why(rows) -> list:
         items.append(
             f"{name}, {t.start_year} to {t.end_year}: the gap went from {number(t.gap_start)} to {number(t.gap_end)} "
             f"{unit} ({t.label.lower()}). {row.focus_group.name} pupils' result changed by "
-            f"{gap_text(t.focus_change)} and {comparison_phrase(row.comparison_group)}' by {gap_text(t.comparison_change)} "
+            f"{gap_text(t.focus_change)} and {comparison_phrase(row.comparison_group)}' by "
+            f"{gap_text(t.comparison_change)} "
             f"(positive = better). {TrendClass.EXPLANATIONS[t.classification]}"
             + (" The change is within the 95% margin of error." if t.significant is False else "")
         )

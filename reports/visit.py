@@ -30,7 +30,8 @@ def snapshot_table(rows: list[dict]) -> Table:
             cells = ["SUPP", "SUPP", "SUPP", "SUPP"]
         else:
             cells = [str(row.get("focus_cohort") if row.get("focus_cohort") is not None else "–"),
-                     _value(row.get("focus_value"), row.get("unit")), _value(row.get("comparison_value"), row.get("unit")),
+                     _value(row.get("focus_value"), row.get("unit")),
+                     _value(row.get("comparison_value"), row.get("unit")),
                      gap_text(row.get("gap"))]
         body.append([row["measure_name"], row["group_name"], year_label(row["year"])] + cells
                     + [gap_text(row.get("national_gap"))])
@@ -68,7 +69,8 @@ def build_visit_report(report, *, user) -> Document:
         document.add(Paragraph(f"Next visit: {report.next_visit_date:%d %B %Y}."))
     document.add(Heading("Headteacher's acknowledgement"))
     if report.acknowledged_at:
-        who = report.acknowledged_by.get_full_name() or report.acknowledged_by.username if report.acknowledged_by else "–"
+        by = report.acknowledged_by
+        who = (by.get_full_name() or by.username) if by else "–"
         text = f"Acknowledged by {who} on {report.acknowledged_at:%d %B %Y}."
         if report.head_comment:
             text += f" Comment: “{report.head_comment}”"
@@ -80,6 +82,9 @@ def build_visit_report(report, *, user) -> Document:
     except VisitQualityAssurance.DoesNotExist:
         qa = None
     document.add(Heading("Quality assurance"))
-    document.add(Paragraph(f"Checked on {qa.reviewed_on:%d %B %Y}: {qa.features_met} of the 7 features of a good "
-                           f"report{' — all met' if qa.meets_all else ''}.") if qa else Paragraph("Not yet quality-assured."))
+    if qa:
+        document.add(Paragraph(f"Checked on {qa.reviewed_on:%d %B %Y}: {qa.features_met} of the 7 features of a "
+                               f"good report{' — all met' if qa.meets_all else ''}."))
+    else:
+        document.add(Paragraph("Not yet quality-assured."))
     return document

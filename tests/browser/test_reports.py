@@ -7,6 +7,12 @@ from tests.report_support import docx_read, pdf_structure_tags, pdf_text, pdf_ti
 pytestmark = [pytest.mark.browser, pytest.mark.demo_apps("strategy")]
 
 
+@pytest.fixture(autouse=True)
+def patient(ui):
+    """A download waits for the document to be written (seconds, more on a busy machine)."""
+    ui.page.set_default_timeout(90_000)
+
+
 def test_officer_downloads_the_briefing_from_the_la_page(ui, sign_in, tmp_path):
     page = sign_in("officer")
     assert ui.path() == "/overview/"
