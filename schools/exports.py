@@ -6,7 +6,8 @@ A reusable helper for every app::
     table = ExportTable(title="…", columns=[("name", "School", "The school's name"), …], rows=[{…}, …])
     return export_response(table, "xlsx", "priority-list")
 
-Layout (both formats): row 1 the title (and notes), row 2 the definition of each column, row 3 the column
+Layout (both formats): row 1 the title (and notes; led by a warning when an officer's export shows groups below
+the suppression threshold), row 2 the definition of each column, row 3 the column
 headers, then one row per record. Figures stay numbers; missing figures keep their marker (SUPP, NE, x…);
 text cells that a spreadsheet would run as a formula (= + - @, tab, CR) are neutralised with a leading ',
 numbers are never altered.
@@ -50,17 +51,20 @@ class ExportTable:
 
     @property
     def warning(self) -> str:
-        """The first row of a file carrying small cohorts: it must not be published or passed on as it is."""
+        """Heads the first row of a file carrying small cohorts: it must not be published or passed on as it is."""
         if not self.small_cohorts:
             return ""
         from .gaps import suppression_threshold
 
-        return (f"Sensitive: {SMALL_COHORTS} — {self.small_cohorts} figures rest on fewer than "
+        n = self.small_cohorts
+        return (f"Sensitive: {SMALL_COHORTS} — {n} {'figure rests' if n == 1 else 'figures rest'} on fewer than "
                 f"{suppression_threshold()} pupils. For use inside the local authority only; do not publish or share.")
 
     def header_rows(self) -> list[list]:
         title = self.title + (f" — {self.notes}" if self.notes else "")
-        return [[self.warning] + [""] * (len(self.columns) - 1)] * bool(self.warning) + [
+        if self.warning:
+            title = f"{self.warning} {title}"  # in the first row, keeping the layout below it
+        return [
             [title] + [""] * (len(self.columns) - 1),
             [f"Definition: {definition}" if definition else "" for _key, _header, definition in self.columns],
             [header for _key, header, _definition in self.columns],

@@ -28,9 +28,10 @@ def test_an_officers_export_with_a_small_cohort_is_labelled_and_audited(demo, ro
     name = response["Content-Disposition"]
     assert name.endswith('-includes-unsuppressed-small-cohorts.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][0] == ("Sensitive: includes unsuppressed small cohorts — 1 figures rest on fewer than 6 pupils. "
-                          "For use inside the local authority only; do not publish or share.")
-    assert rows[1][0].startswith(school.name)  # the title follows
+    warning = ("Sensitive: includes unsuppressed small cohorts — 1 figure rests on fewer than 6 pupils. "
+               "For use inside the local authority only; do not publish or share. ")
+    assert rows[0][0].startswith(warning + school.name)  # then the export's own title
+    assert rows[1][0].startswith("Definition:") and rows[2][0] == "Measure"  # the layout below is unchanged
     (record,) = SensitiveExport.objects.all()
     assert record.user == demo.users["officer"] and record.small_cohort_figures == 1
     assert record.path == url and record.file_name in name
@@ -50,7 +51,7 @@ def test_a_heads_export_is_suppressed_and_not_labelled(demo, role_client):
     response = role_client("head").get(f"/schools/{school.urn}/export/headline.csv?year=2025")
     assert "includes-unsuppressed" not in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][0].startswith(school.name)
+    assert rows[0][0].startswith(school.name)  # no warning
     assert "SUPP" in [cell for row in rows for cell in row]
     assert not SensitiveExport.objects.exists()
 
@@ -58,5 +59,5 @@ def test_a_heads_export_is_suppressed_and_not_labelled(demo, role_client):
 def test_an_officers_export_without_small_cohorts_is_unchanged(demo, role_client):
     response = role_client("officer").get("/overview/export/headline.csv")
     assert "includes-unsuppressed" not in response["Content-Disposition"]
-    assert not list(csv.reader(io.StringIO(response.content.decode())))[0][0].startswith("Sensitive")
+    assert "Sensitive" not in list(csv.reader(io.StringIO(response.content.decode())))[0][0]
     assert not SensitiveExport.objects.exists()
