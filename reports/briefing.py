@@ -24,6 +24,14 @@ def _academic_year(year: int) -> tuple[date, date]:
     return date(year - 1, 9, 1), date(year, 8, 31)
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _engagements(n: int) -> str:
+    return "school-to-school support " + ("engagement has" if n == 1 else "engagements have")
+
+
 def _in_scope(queryset, la, area, *, school_field: str = "school"):
     queryset = queryset.filter(**{f"{school_field}__la": la})
     return queryset.filter(**{f"{school_field}__area": area}) if area else queryset
@@ -111,7 +119,11 @@ def _targets(la, area, user) -> list:
 
 
 def _what_we_did(la, area, year: int) -> list:
-    start, end = _academic_year(year)
+    """Plan actions completed and school-to-school support from the start of the results year to today:
+    what was done while those pupils were taught, and since."""
+    start, _end = _academic_year(year)
+    end = max(timezone.localdate(), _end)
+    since = f"since {start:%B %Y}"
     plans = Plan.objects.filter(la=la)
     if area is not None:
         plans = plans.filter(area=area) | plans.filter(school__area=area) | plans.filter(cluster__area=area)
@@ -121,10 +133,10 @@ def _what_we_did(la, area, year: int) -> list:
                        .filter(start_date__lte=end).exclude(end_date__lt=start)
                        .select_related("supporting_school", "partner_school").order_by("start_date", "pk"))
     blocks = [Heading("What we did"),
-              Paragraph(f"{len(actions)} plan actions were completed in {year_label(year)}; "
-                        f"{len(engagements)} school-to-school support engagements ran during the year.")]
+              Paragraph(f"{_count(len(actions), 'plan action has', 'plan actions have')} been completed {since}, "
+                        f"and {len(engagements)} {_engagements(len(engagements))} run.")]
     if actions:
-        blocks.append(Table(caption=f"Plan actions completed in {year_label(year)}",
+        blocks.append(Table(caption=f"Plan actions completed {since}",
                             headers=["Completed", "Plan", "Strand", "Action"],
                             rows=[[f"{a.completed_on:%d %b %Y}", a.plan.title, a.get_strand_display(),
                                    a.key_action[:160]] for a in actions[:15]],

@@ -240,3 +240,22 @@ def test_briefing_ranks_the_la_among_its_statistical_neighbours(la, db):
     assert table[0] == ["Measure", "Demoshire", "Statistical neighbours (average of 3)", "England"]
     (row,) = [r for r in table if r[0] == "KS2 RWM expected"]
     assert float(row[2].replace("−", "-").lstrip("+")) == pytest.approx(own + 5 / 3, abs=0.06)
+
+
+def test_briefing_says_what_the_la_did(la, db):
+    from strategy.models import Action, Plan, SupportEngagement
+
+    plan = Plan.objects.get(la=la, level=Plan.Level.LA_TEAM)
+    Action.objects.filter(plan__la=la).update(completed_on=None)
+    action = plan.actions.order_by("pk").first()
+    action.key_action, action.completed_on = "Train every Year 6 teacher in #reading [pilot]", date(2025, 3, 14)
+    action.save()
+    engagements = (SupportEngagement.objects.filter(partner_school__la=la, start_date__lte=date.today())
+                   .exclude(end_date__lt=date(2024, 9, 1)).count())
+    assert engagements > 1
+    data = _client("officer").get("/reports/la/briefing.docx?year=2025").content
+    text = docx_text(data)
+    assert (f"1 plan action has been completed since September 2024, and {engagements} school-to-school support "
+            "engagements have run.") in text
+    (table,) = [t for t in docx_tables(data) if t[0] == ["Completed", "Plan", "Strand", "Action"]]
+    assert table[1] == ["14 Mar 2025", plan.title, action.get_strand_display(), action.key_action]
