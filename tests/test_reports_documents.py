@@ -250,12 +250,19 @@ def test_briefing_says_what_the_la_did(la, db):
     action = plan.actions.order_by("pk").first()
     action.key_action, action.completed_on = "Train every Year 6 teacher in #reading [pilot]", date(2025, 3, 14)
     action.save()
-    engagements = (SupportEngagement.objects.filter(partner_school__la=la, start_date__lte=date.today())
-                   .exclude(end_date__lt=date(2024, 9, 1)).count())
-    assert engagements > 1
+    from schools.models import School
+
+    # The demo's one engagement ended in July 2024, before the 2024/25 school year: not counted.
+    assert not SupportEngagement.objects.filter(partner_school__la=la).exclude(end_date__lt=date(2024, 9, 1))
+    supporting, partner = School.objects.filter(la=la).order_by("urn")[:2]
+    SupportEngagement.objects.create(supporting_school=supporting, partner_school=partner, leader_name="Dr A. Khan",
+                                     leader_designation="nle", start_date=date(2024, 11, 4))
     data = _client("officer").get("/reports/la/briefing.docx?year=2025").content
     text = docx_text(data)
-    assert (f"1 plan action has been completed since September 2024, and {engagements} school-to-school support "
-            "engagements have run.") in text
+    assert ("1 plan action has been completed since September 2024, and 1 school-to-school support "
+            "engagement has run.") in text
     (table,) = [t for t in docx_tables(data) if t[0] == ["Completed", "Plan", "Strand", "Action"]]
     assert table[1] == ["14 Mar 2025", plan.title, action.get_strand_display(), action.key_action]
+    (support,) = [t for t in docx_tables(data) if t[0][0] == "Supporting school"]
+    assert support[1:] == [[supporting.name, "Dr A. Khan (National Leader of Education (NLE))", partner.name,
+                            "Active"]]
