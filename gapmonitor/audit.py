@@ -76,3 +76,12 @@ def site_log(limit: int = 200) -> list[Entry]:
             for r in records
         ])
     return list(merge(*streams, key=lambda entry: entry.when, reverse=True))[:limit]
+
+
+def record_sensitive_export(user, *, path: str, response, count: int):
+    """Write to the audit log that ``user`` took an export showing ``count`` small-cohort figures."""
+    from .models import SensitiveExport
+
+    file_name = response["Content-Disposition"].split('filename="', 1)[-1].rstrip('"')
+    return SensitiveExport.objects.create(user=user if user.is_authenticated else None, path=path[:500],
+                                          file_name=file_name[:255], small_cohort_figures=count)

@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "schools",
     "strategy",
     "ragboard",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "reports",
+    "feed",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", views.audit_log, name="audit_log"),
     path("", include("schools.urls")),
+    path("", include("reports.urls")),
+    path("api/", include("feed.urls")),
     path("strategy/", include("strategy.urls")),
     path("ragboard/", include("ragboard.urls")),
 ]

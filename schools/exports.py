@@ -6,7 +6,8 @@ A reusable helper for every app::
     table = ExportTable(title="…", columns=[("name", "School", "The school's name"), …], rows=[{…}, …])
     return export_response(table, "xlsx", "priority-list")
 
-Layout (both formats): row 1 the title (and notes), row 2 the definition of each column, row 3 the column
+Layout (both formats): row 1 the title (and notes; led by a warning when an officer's export shows groups below
+the suppression threshold), row 2 the definition of each column, row 3 the column
 headers, then one row per record. Figures stay numbers; missing figures keep their marker (SUPP, NE, x…);
 text cells that a spreadsheet would run as a formula (= + - @, tab, CR) are neutralised with a leading ',
 numbers are never altered.
@@ -24,6 +25,7 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SMALL_COHORTS = "includes unsuppressed small cohorts"
 FORMATS = ("csv", "xlsx")
 
 
@@ -45,9 +47,23 @@ class ExportTable:
     columns: list[tuple[str, str, str]]  # (key, header, definition)
     rows: list[dict] = field(default_factory=list)
     notes: str = ""
+    small_cohorts: int = 0  # figures shown for groups below the suppression threshold (an officer's view)
+
+    @property
+    def warning(self) -> str:
+        """Heads the first row of a file carrying small cohorts: it must not be published or passed on as it is."""
+        if not self.small_cohorts:
+            return ""
+        from .gaps import suppression_threshold
+
+        n = self.small_cohorts
+        return (f"Sensitive: {SMALL_COHORTS} — {n} {'figure rests' if n == 1 else 'figures rest'} on fewer than "
+                f"{suppression_threshold()} pupils. For use inside the local authority only; do not publish or share.")
 
     def header_rows(self) -> list[list]:
         title = self.title + (f" — {self.notes}" if self.notes else "")
+        if self.warning:
+            title = f"{self.warning} {title}"  # in the first row, keeping the layout below it
         return [
             [title] + [""] * (len(self.columns) - 1),
             [f"Definition: {definition}" if definition else "" for _key, _header, definition in self.columns],
@@ -91,9 +107,26 @@ def to_xlsx(table: ExportTable) -> bytes:
     return buffer.getvalue()
 
 
+def small_cohort_figures(records) -> int:
+    """How many figures in these table records rest on a group below the suppression threshold and are
+    shown all the same (an LA officer's or data manager's view)."""
+    from .gaps import Figure, suppression_threshold
+
+    threshold = suppression_threshold()
+    return sum(
+        1 for record in records if isinstance(record, dict)
+        for value in record.values()
+        if isinstance(value, Figure) and value.value is not None and value.cohort is not None
+        and 0 < value.cohort < threshold
+    )
+
+
 def export_response(table: ExportTable, fmt: str, filename: str) -> HttpResponse:
-    """An attachment response in ``fmt`` (csv or xlsx); ValueError for anything else."""
+    """An attachment response in ``fmt`` (csv or xlsx); ValueError for anything else. A table marked as
+    carrying small cohorts says so in its file name too."""
     name = slugify(filename) or "export"
+    if table.small_cohorts:
+        name += "-" + slugify(SMALL_COHORTS)
     if fmt == "csv":
         response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django_tables2 import RequestConfig
 
 from . import charts, page_notes, selectors
-from .exports import FORMATS, ExportTable, export_response, from_table2
+from .exports import FORMATS, ExportTable, export_response, from_table2, small_cohort_figures
 from .comparators import basis_for
 from .filters import (
     AreaFilter, BusterOptionsForm, ClusterFilter, GapOptionsForm, PriorityOptionsForm, SchoolFilter,
@@ -142,7 +142,15 @@ def _respond(request, template, context, table=None, fmt=None):
     found = tables[table]
     export = found if isinstance(found, ExportTable) else from_table2(
         found, title=f"{context['title']}: {found.caption}", notes=context.get("export_notes", ""))
-    return export_response(export, fmt, f"{context['title']}-{table}")
+    if selectors.sees_small_cohorts(request.user) and not isinstance(found, ExportTable):
+        export.small_cohorts = small_cohort_figures(row.record for row in found.rows)
+    response = export_response(export, fmt, f"{context['title']}-{table}")
+    if export.small_cohorts:
+        from gapmonitor.audit import record_sensitive_export
+
+        record_sensitive_export(request.user, path=request.get_full_path(), response=response,
+                                count=export.small_cohorts)
+    return response
 
 
 def _export_notes(opts: Options) -> str:

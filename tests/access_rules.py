@@ -299,6 +299,25 @@ RULES: dict[str, list[Case]] = {
         Case("support for the head's school", answers(200, adviser=404, head=403, data=403), pk("engagement"))],
     "strategy:objective_create": [
         Case("support for the head's school", answers(200, adviser=404, head=403, data=403), pk("engagement"))],
+    # ------------------------------------------------------------------ documents (PDF / Word)
+    "reports:briefing": [
+        Case("the LA's members' briefing", LA_WIDE, _kw(fmt="docx")),
+        Case("a format that does not exist", answers(404), _kw(fmt="odt")),
+    ],
+    "reports:profile": [
+        Case("the head's own school's profile", HEAD_OWN, _kw(urn=lambda c: c.head_school.urn, fmt="docx")),
+        Case("a school neither head nor adviser has", answers(200, adviser=404, head=404),
+             _kw(urn=lambda c: c.other_school.urn, fmt="pdf")),
+    ],
+    "reports:visit_report": [
+        Case("a visit report on the head's school", HEAD_OWN, _kw(pk=lambda c: c.head_visit.pk, fmt="pdf")),
+        Case("a visit report on an adviser's school", ADVISER_OWN, _kw(pk=lambda c: c.adviser_visit.pk, fmt="docx")),
+    ],
+    # ------------------------------------------------------------------ BI feed: a token, never a session (401)
+    "feed:la-figures-list": [Case("LA figures", answers(401, anonymous=401))],
+    "feed:area-figures-list": [Case("area figures", answers(401, anonymous=401))],
+    "feed:cluster-figures-list": [Case("cluster figures", answers(401, anonymous=401))],
+    "feed:school-figures-list": [Case("school figures", answers(401, anonymous=401))],
     # ------------------------------------------------------------------ ragboard (LA self-evaluation)
     "ragboard:home": [Case("self-evaluation grid", SELF_EVALUATION)],
     "ragboard:round_new": [Case("GET refused (POST only)", POST_ONLY)],

@@ -57,3 +57,14 @@ def test_screenshots_of_main_pages(ui, sign_in, shots):
     ]
     assert [p.name for p in written] == ["overview.png", "school.png", "priority.png", "cluster-rag.png",
                                          "plan.png", "self-evaluation.png"]
+
+
+def test_picture_of_the_briefing(ui, sign_in, shots):
+    """The members' briefing's first page, as the officer downloads it, rendered by Typst to PNG."""
+    from reports.briefing import build_briefing
+    from reports.pdf import render_pdf
+
+    sign_in("officer")
+    target = shots / "briefing.png"
+    target.write_bytes(render_pdf(build_briefing(ui.site.la), png=True, ppi=100))
+    assert target.stat().st_size > 10_000, f"{target} looks empty"
