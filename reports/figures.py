@@ -49,12 +49,18 @@ def org_rows(level: str, schools, organisations, *, measures, focus, groups, yea
     measure_codes = [m.code for m in measures]
     pooled = disclosed(selectors.figures_by(level, schools, measures=measure_codes,
                                             groups=groups_to_fetch(codes, groups), years=years), groups)
-    national = selectors.national_figures(measures=measure_codes, groups=codes, years=years)
     organisations = list(organisations)
+    if level == "school":  # each school against its own type of school nationally (schools.comparators)
+        by_basis = selectors.national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+        nationals = {org.pk: selectors.national_for(org, by_basis) for org in organisations}
+    else:
+        england = selectors.national_figures(measures=measure_codes, groups=codes, years=years)
+        nationals = {org.pk: (None, england) for org in organisations}
     out = {}
     for measure in measures:
-        rows = [(org, build_row(measure, focus, focus.comparison, pooled, national, years=years, year=year,
-                                prefix=(org.pk,))) for org in organisations]
+        rows = [(org, build_row(measure, focus, focus.comparison, pooled, nationals[org.pk][1], years=years,
+                                year=year, prefix=(org.pk,), national_basis=nationals[org.pk][0]))
+                for org in organisations]
         out[measure.code] = [(org, row) for org, row in rows if row.series]
     return out
 

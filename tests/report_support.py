@@ -64,3 +64,17 @@ def pdf_is_ua(data: bytes) -> bool:
     root = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
     declared = b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
     return declared and bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"))
+
+
+def all_pupils_add_up(school, changed):
+    """Keep all pupils = disadvantaged + other pupils after a test edits the disadvantaged row."""
+    from schools.models import Result
+
+    def row(group):
+        return Result.objects.get(school=school, results_year=changed.results_year, measure=changed.measure,
+                                  pupil_group__code=group)
+    other, everyone = row("not_disadvantaged"), row("all")
+    everyone.cohort = other.cohort + changed.cohort
+    everyone.achievers = other.achievers + changed.achievers
+    everyone.value = round(100 * everyone.achievers / everyone.cohort, 2)
+    everyone.save()
