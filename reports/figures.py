@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from schools import selectors
+from schools.gaps import Comparator
 from schools.judgements import GapRow, build_row
 
 from schools.models import School
@@ -16,6 +17,11 @@ def years_up_to(la, year: int | None) -> tuple[list[int], int | None]:
     if year is None:
         year = years[-1] if years else None
     return [y for y in years if year is None or y <= year], year
+
+
+# Documents set the gap here beside England's own gap (tables "Gap here" / "England's gap"), so their trends and
+# findings are about that same gap: the comparison group in the same school, area or LA.
+WITHIN = Comparator.WITHIN
 
 
 def _national(scope, measure_codes, codes, years) -> dict:
@@ -37,7 +43,7 @@ def scope_rows(scope, *, measures, focus, groups, years, year=None, la=None) -> 
     if la is not None:
         la_figures = disclosed(selectors.figures(la, measures=measure_codes, groups=groups_to_fetch(codes, groups),
                                                  years=years), groups)
-    rows = [build_row(m, focus, focus.comparison, here, national, years=years, year=year, la=la_figures)
+    rows = [build_row(m, focus, focus.comparison, here, national, years=years, year=year, la=la_figures, kind=WITHIN)
             for m in measures]
     return [row for row in rows if row.series]
 
@@ -76,7 +82,7 @@ def every_group_rows(scope, *, measures, groups, years, year=None) -> list[GapRo
     rows = []
     for measure in measures:
         for focus in focusable:
-            row = build_row(measure, focus, focus.comparison, here, national, years=years, year=year)
+            row = build_row(measure, focus, focus.comparison, here, national, years=years, year=year, kind=WITHIN)
             if row.series and row.year == year:
                 rows.append(row)
     return rows

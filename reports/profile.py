@@ -29,7 +29,7 @@ def _context(school) -> list:
         facts.append(f"Pupils eligible for free school meals: {float(school.fsm_percent):.1f}%.")
     inspection = school.latest_inspection
     if inspection is not None:
-        facts.append(f"Latest Ofsted inspection: {inspection.inspection_date:%d %B %Y}, {inspection} "
+        facts.append(f"Latest Ofsted inspection: {inspection.inspection_date:%-d %B %Y}, {inspection.summary} "
                      f"(graded judgements and report cards are different scales and are not compared).")
     return [Heading("The school"), Bullets(facts)]
 

@@ -29,7 +29,7 @@ MAX_FIGURES = 2_000_000  # figures kept in all (a national school table is ~330,
 _lock = threading.Lock()
 _entries: OrderedDict = OrderedDict()  # key → (version, stored_at, figures)
 _size = 0
-_version: dict = {}  # {"value": tuple, "at": monotonic seconds}
+_version: dict = {}  # {"snapshot": (value tuple, monotonic seconds)}: one key, so threads never see half of it
 
 
 def enabled() -> bool:
@@ -42,9 +42,9 @@ def max_age() -> float:
 
 def data_version() -> tuple:
     """What the figures were pooled from, in one query; remembered until the next request (or one second)."""
-    remembered = _version.get("value")
-    if remembered is not None and time.monotonic() - _version["at"] < 1.0:
-        return remembered
+    snapshot = _version.get("snapshot")  # read once: another thread may clear it meanwhile
+    if snapshot is not None and time.monotonic() - snapshot[1] < 1.0:
+        return snapshot[0]
     from .models import Benchmark, DataVersion, ImportBatch, Result
 
     batch, result, benchmark = (m._meta.db_table for m in (ImportBatch, Result, Benchmark))
@@ -60,7 +60,7 @@ def data_version() -> tuple:
             f"(SELECT MAX(history_id) FROM {result_history}), (SELECT MAX(counter) FROM {counter})"
         )
         value = (connection.alias,) + tuple(str(v) for v in cursor.fetchone())
-    _version.update(value=value, at=time.monotonic())
+    _version["snapshot"] = (value, time.monotonic())
     return value
 
 

@@ -30,6 +30,12 @@ class GapOptionsForm(forms.Form):
     significant_only = forms.BooleanField(label="Significant findings only", required=False)
 
     def __init__(self, data, *, groups, measures, years, default_group: str, default_measure: str | None):
+        # Options the request leaves out show their defaults, so the form names what the page shows.
+        data = data.copy() if data is not None else {}
+        for name, default in (("group", default_group), ("comparator", Comparator.NATIONAL),
+                              ("measure", default_measure)):
+            if default is not None and not data.get(name):
+                data[name] = default
         super().__init__(data)
         self.fields["group"].choices = [(g.code, g.name) for g in groups]
         self.fields["measure"].choices = [(m.code, m.short_name or m.name) for m in measures]

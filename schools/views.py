@@ -466,7 +466,7 @@ def _priority_findings(ranked, opts: Options) -> list[str]:
         return [f"No school has a priority reason for {opts.focus.name.lower()} pupils in "
                 f"{opts.measure.short_name or opts.measure.name} with these filters."]
     counts = {code: sum(code in reasons for _s, _r, reasons in ranked) for code in Reason.ORDER}
-    words = ", ".join(f"{n} {Reason.LABELS[c].lower()}" for c, n in counts.items() if n)
+    words = "; ".join(f"{Reason.LABELS[c]}: {n}" for c, n in counts.items() if n)
     top = ranked[0]
     return [f"{len(ranked)} schools need challenge on {opts.measure.short_name or opts.measure.name} for "
             f"{opts.focus.name.lower()} pupils ({words}).",
