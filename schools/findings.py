@@ -141,6 +141,8 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
     """Where the focus group stands against other pupils nationally (the DfE convention), named. Absence and
     suspensions read as rates ("31.7% vs 14.4%"), never as points behind."""
     vs = row.current.vs_national
+    if vs is None and row.national_note:
+        return _within_finding(row, place)
     if vs is None or row.year is None:
         return None
     m, focus_figure = row.measure, row.current.focus
@@ -173,6 +175,27 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
                    cohort=focus_figure.cohort or 0)
 
 
+def _within_finding(row: GapRow, place: str = "") -> Finding | None:
+    """A school compared only with its own type of school, with no national figure for that type (special
+    schools, AP): where the focus group stands against the comparison group in the same school, and why."""
+    gap_here = row.current.within
+    if gap_here is None or row.year is None:
+        return None
+    m, focus_figure = row.measure, row.current.focus
+    count = pupil_count(focus_figure, m)
+    where = f" in {place}" if place else ""
+    if m.higher_is_better:
+        direction = "behind" if gap_here > 0 else "ahead of"
+    else:
+        direction = "higher (worse) than" if gap_here > 0 else "lower (better) than"
+    standing_words = "level with" if round(gap_here, 1) == 0 else f"{_units(m, abs(gap_here))} {direction}"
+    text = (f"In {row.year}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}"
+            f"{', ' + count if count else ''}) were {standing_words} {_group_phrase(row.comparison_group)} in the "
+            f"same school in {m.short_name or m.name}. {row.national_note}")
+    return Finding(text=text, significant=row.significant(Comparator.WITHIN), kind="level", measure_code=m.code,
+                   cohort=focus_figure.cohort or 0)
+
+
 SIGNIFICANCE_ORDER = {True: 0, None: 1, False: 2}
 
 
@@ -180,6 +203,8 @@ def findings_for(rows: list[GapRow], *, place: str = "", significant_only: bool 
                  limit: int | None = 8) -> list[Finding]:
     """Findings for a page, leading with what is significant, then by the number of pupils behind them
     (the trend of a measure before where it stands when both weigh the same)."""
+    # Schools with no national figure for their type are judged on the gap within the school.
+    rows = [r.for_comparator(Comparator.WITHIN) if r.national_note else r for r in rows]
     found = [f for f in (trend_finding(r, place) for r in rows) if f]
     found += [f for f in (level_finding(r, place) for r in rows) if f]
     found.sort(key=lambda f: (SIGNIFICANCE_ORDER[f.significant], -f.cohort))

@@ -104,6 +104,9 @@ def test_special_school_without_special_benchmarks_has_no_national_gap(la_with_s
     page = client.get(f"/schools/{la_with_special['special'].urn}/").content.decode()
     assert NOTE in page
     assert "55.7" not in page  # the mainstream comparison is never made
+    # The findings speak of the gap within the school (44.4% − 14.3% = 30.2 points), not "no figures".
+    assert "were 30.2 percentage points behind other pupils in the same school" in page
+    assert "No findings: there are no figures" not in page
     listing = client.get(f"/clusters/{la_with_special['special'].cluster_id}/?comparator=national").content.decode()
     assert NOTE in listing  # the empty cell says why
 
