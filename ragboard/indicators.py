@@ -131,7 +131,8 @@ def sip_reports_all_features(la, phase: str = "", **_) -> Indicator:
     return Indicator(
         "sip_reports_all_features", label,
         f"{meeting} of {assured} quality-assured reports ({100 * meeting / assured:.0f}%) show all seven features.",
-        "Reports quality-assured against the seven features of seed 004 set 2.4.",
+        "Reports quality-assured against the seven features of a good visit report in the DCSF National "
+        "Strategies' quality standards for LA self-evaluation (2009), standard 2.4.",
     )
 
 
