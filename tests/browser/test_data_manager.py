@@ -96,4 +96,4 @@ def test_data_manager_import_journey(ui, sign_in, tmp_path):
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
     assert cells[0] == str(year)
     assert cells[1] == str(focus.cohort)
-    assert cells[2] == f"{100 * new_achievers / focus.cohort:.1f}%"
+    assert cells[2] == f"{100 * new_achievers / focus.cohort:.1f}% ({new_achievers:g} of {focus.cohort})"

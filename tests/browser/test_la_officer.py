@@ -54,7 +54,7 @@ def test_la_officer_journey(ui, sign_in, tmp_path):
     cells = row_cells(headline, "KS2 RWM expected")
     assert cells[0] == str(year)
     assert cells[1] == str(cohort)
-    assert cells[2] == f"{value:.1f}%"
+    assert cells[2] == f"{value:.1f}% ({round(value * cohort / 100)} of {cohort})"  # every figure with its count
 
     # --- drill down: the first area in the areas table
     areas = page.locator("section", has=page.get_by_role("heading", name="Areas", exact=True))
@@ -75,7 +75,7 @@ def test_la_officer_journey(ui, sign_in, tmp_path):
     cohort, value = pooled(School.objects.filter(cluster=cluster), year, group=GROUP)
     headline = page.locator("table", has=page.locator("caption", has_text="Headline measures"))
     cells = row_cells(headline, "KS2 RWM expected")
-    assert cells[1] == str(cohort) and cells[2] == f"{value:.1f}%"
+    assert cells[1] == str(cohort) and cells[2] == f"{value:.1f}% ({round(value * cohort / 100)} of {cohort})"
 
     # --- a school of that cluster
     school_link = page.locator("main a[href^='/schools/8']").first
