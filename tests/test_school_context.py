@@ -163,3 +163,11 @@ def test_small_fsm_count_is_suppressed_for_a_headteacher(herts):
     assert "<dt>Pupils eligible for FSM</dt><dd>SUPP</dd>" in pages["head"]
     assert "<dt>Pupils eligible for FSM</dt><dd>5</dd>" in pages["officer"]
     assert "<dd>74</dd>" in pages["head"]  # pupils on roll
+
+
+def test_command_line_takes_the_year_from_the_dfe_year_folder(herts):
+    """`import_results 2021-2022/919_abs.csv` with no --year: the DfE's download keeps the year in the folder."""
+    out = io.StringIO()
+    call_command("import_results", str(ABS_2022), stdout=out, stderr=io.StringIO())
+    assert SchoolContext.objects.filter(results_year=2022, source="absence").count() == 3
+    assert not SchoolContext.objects.filter(results_year=2023).exists()

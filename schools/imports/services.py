@@ -249,8 +249,8 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
         return plan
     if plan.format in context_import.FORMATS:
         if plan.results_year is None:  # the name, else the DfE's year folder (2022-2023/919_abs.csv)
-            plan.results_year = (year_from_file_name(file_name)
-                                 or year_from_file_name(Path(file_name or "").parent.name))
+            plan.results_year, _how = dfe_layout.find_year(given=None, file_name=file_name, folder=folder,
+                                                           columns=table.columns)
         urn_column = next((c for c in table.columns if c.strip().upper() == "URN"), "URN")
         school_ids = fact_ops.school_id_map(
             pd.to_numeric(table.column(urn_column).str.strip(), errors="coerce").dropna().astype(int).tolist())
