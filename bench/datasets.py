@@ -3,6 +3,7 @@
 Each size lives in a database of its own (``bench/<size>.sqlite3`` or ``<base>_<size>`` on PostgreSQL) and is
 built once: a run finds the generator's batch for the same parameters and reuses the data.
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,8 +38,10 @@ def dataset_ready(size: str) -> bool:
 
     args = SIZES[size]
     marker = f"schools={args['schools']} years={args['years']} seed={args['seed']}"
-    return (ImportBatch.objects.filter(format=ImportBatch.Format.DEMO, file_name__contains=marker).exists()
-            and Result.objects.exists())
+    return (
+        ImportBatch.objects.filter(format=ImportBatch.Format.DEMO, file_name__contains=marker).exists()
+        and Result.objects.exists()
+    )
 
 
 def build(size: str, log=print) -> dict:
@@ -69,8 +72,9 @@ def long_file(urns: list[int], rows: int = 100_000, seed: int = SEED) -> bytes:
     rng = np.random.default_rng(seed)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["urn", "results_year", "measure", "pupil_group", "cohort", "achievers", "points", "value",
-                     "status"])
+    writer.writerow(
+        ["urn", "results_year", "measure", "pupil_group", "cohort", "achievers", "points", "value", "status"]
+    )
     written = 0
     for urn in urns:
         for year in LONG_YEARS:
@@ -81,12 +85,14 @@ def long_file(urns: list[int], rows: int = 100_000, seed: int = SEED) -> bytes:
                     cohort = int(rng.integers(6, 60))
                     if measure.endswith("_avg"):
                         points = round(float(cohort * rng.normal(104, 4)), 1)
-                        writer.writerow([urn, year, measure, group, cohort, "", points, round(points / cohort, 1),
-                                         "final"])
+                        writer.writerow(
+                            [urn, year, measure, group, cohort, "", points, round(points / cohort, 1), "final"]
+                        )
                     else:
                         achievers = int(rng.integers(0, cohort + 1))
-                        writer.writerow([urn, year, measure, group, cohort, achievers, "",
-                                         round(100 * achievers / cohort), "final"])
+                        writer.writerow(
+                            [urn, year, measure, group, cohort, achievers, "", round(100 * achievers / cohort), "final"]
+                        )
                     written += 1
     if written < rows:
         raise ValueError(f"Only {written} rows for {len(urns)} schools; need more schools.")

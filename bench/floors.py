@@ -5,6 +5,7 @@ time is also reported as a ratio to its raw-SQL floor.
 Each floor lists the GROUP BYs the page needs (scope headline figures, organisation figures for the chosen
 measure, national benchmarks), with the same measures, groups and years the page uses.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,15 +13,16 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db import connection
 
-NUMERATOR = ("CASE WHEN m.unit = 'percent' THEN r.achievers WHEN m.unit = 'average' THEN r.points "
-             "ELSE r.value * r.cohort END")
+NUMERATOR = (
+    "CASE WHEN m.unit = 'percent' THEN r.achievers WHEN m.unit = 'average' THEN r.points ELSE r.value * r.cohort END"
+)
 
 
 @dataclass(frozen=True)
 class Grouping:
     """One GROUP BY: pooled Σ cohort and Σ numerator by (key, year, measure, group) over some schools."""
 
-    key: str | None            # school column to group by: "id", "area_id", "cluster_id", "la_id" or None
+    key: str | None  # school column to group by: "id", "area_id", "cluster_id", "la_id" or None
     where: tuple[str, object]  # school column and value that scope the rows, e.g. ("la_id", 1)
     measures: tuple[str, ...]
     groups: tuple[str, ...]
@@ -96,18 +98,20 @@ def load_frame() -> pd.DataFrame:
         frame = pd.DataFrame(cursor.fetchall(), columns=columns)
     for name in ("cohort", "achievers", "points", "value"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
-    frame["numerator"] = frame["achievers"].where(frame["unit"] == "percent",
-                                                  frame["points"].where(frame["unit"] == "average",
-                                                                        frame["value"] * frame["cohort"]))
+    frame["numerator"] = frame["achievers"].where(
+        frame["unit"] == "percent", frame["points"].where(frame["unit"] == "average", frame["value"] * frame["cohort"])
+    )
     for name in ("measure", "grp", "unit"):
         frame[name] = frame[name].astype("category")
     return frame
 
 
 def load_national() -> pd.DataFrame:
-    sql = ("SELECT b.results_year, m.code AS measure, pg.code AS grp, b.cohort, b.achievers, b.points, b.value "
-           "FROM schools_benchmark b JOIN schools_measure m ON m.id = b.measure_id "
-           "JOIN schools_pupilgroup pg ON pg.id = b.pupil_group_id WHERE b.geography_code = 'E92000001'")
+    sql = (
+        "SELECT b.results_year, m.code AS measure, pg.code AS grp, b.cohort, b.achievers, b.points, b.value "
+        "FROM schools_benchmark b JOIN schools_measure m ON m.id = b.measure_id "
+        "JOIN schools_pupilgroup pg ON pg.id = b.pupil_group_id WHERE b.geography_code = 'E92000001'"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return pd.DataFrame(cursor.fetchall(), columns=[c[0] for c in cursor.description])
@@ -117,16 +121,22 @@ def run_pandas(parts, frame: pd.DataFrame, national: pd.DataFrame) -> int:
     rows = 0
     for part in parts:
         if isinstance(part, National):
-            picked = national[national["measure"].isin(part.measures) & national["grp"].isin(part.groups)
-                              & national["results_year"].isin(part.years)]
+            picked = national[
+                national["measure"].isin(part.measures)
+                & national["grp"].isin(part.groups)
+                & national["results_year"].isin(part.years)
+            ]
             rows += len(picked)
             continue
         if part.school_id is not None:
             scoped = frame[frame["id"] == part.school_id]
         else:
             scoped = frame[frame[part.where[0]] == part.where[1]]
-        scoped = scoped[scoped["measure"].isin(part.measures) & scoped["grp"].isin(part.groups)
-                        & scoped["results_year"].isin(part.years)]
+        scoped = scoped[
+            scoped["measure"].isin(part.measures)
+            & scoped["grp"].isin(part.groups)
+            & scoped["results_year"].isin(part.years)
+        ]
         keys = ([part.key] if part.key else []) + ["results_year", "measure", "grp"]
         pooled = scoped.groupby(keys, observed=True)[["cohort", "numerator"]].sum()
         rows += len(pooled)

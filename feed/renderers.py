@@ -1,5 +1,6 @@
 """CSV for spreadsheets and Power BI: the rows of the page asked for, one header line, cells that a
 spreadsheet would run as a formula neutralised (``schools.exports.safe_cell``)."""
+
 from __future__ import annotations
 
 import csv

@@ -1,17 +1,32 @@
 """Rows for the BI feed: the pooled figures at one level, as ``gap_report`` prints them, scoped to the
 token's user and disclosed (suppressed) on the way out whatever the user's role."""
+
 from __future__ import annotations
 
+from reports import figures
 from schools import selectors
 from schools.gaps import Figure
 from schools.models import Result
 
-from reports import figures
-
 FIELDS = [
-    "level", "name", "code", "measure", "group", "comparison_group", "year", "cohort", "value",
-    "comparison_cohort", "comparison_value", "gap", "national_comparison_value", "gap_vs_national", "trend",
-    "gap_change", "suppressed", "data_status",
+    "level",
+    "name",
+    "code",
+    "measure",
+    "group",
+    "comparison_group",
+    "year",
+    "cohort",
+    "value",
+    "comparison_cohort",
+    "comparison_value",
+    "gap",
+    "national_comparison_value",
+    "gap_vs_national",
+    "trend",
+    "gap_change",
+    "suppressed",
+    "data_status",
 ]
 
 
@@ -41,29 +56,43 @@ def figure_rows(user, level: str, *, measures, focus, groups, year: int | None) 
     orgs = list(orgs)
     if not orgs:
         return []
-    years = sorted(Result.objects.filter(school__in=schools.values("pk")).order_by()
-                   .values_list("results_year", flat=True).distinct())
+    years = sorted(
+        Result.objects.filter(school__in=schools.values("pk"))
+        .order_by()
+        .values_list("results_year", flat=True)
+        .distinct()
+    )
     if year is not None:
         years = [y for y in years if y <= year]
-    by_measure = figures.org_rows(level, schools, orgs, measures=measures, focus=focus, groups=groups, years=years,
-                                  year=year)
+    by_measure = figures.org_rows(
+        level, schools, orgs, measures=measures, focus=focus, groups=groups, years=years, year=year
+    )
     rows = []
     for measure in measures:
         for org, row in by_measure.get(measure.code, []):
             if year is not None and row.year != year:
                 continue
             current = row.current
-            rows.append({
-                "level": level, "name": org.name,
-                "code": org.code if level == "la" else org.urn if level == "school" else org.pk,
-                "measure": measure.code, "group": focus.code, "comparison_group": focus.comparison.code,
-                "year": row.year, "cohort": _cohort(current.focus), "value": _round(current.focus.value),
-                "comparison_cohort": _cohort(current.comparison), "comparison_value": _round(current.comparison.value),
-                "gap": _round(current.within), "national_comparison_value": _round(current.national_comparison.value),
-                "gap_vs_national": _round(current.vs_national),
-                "trend": row.trend.classification if row.trend else None,
-                "gap_change": _round(row.trend.change) if row.trend else None,
-                "suppressed": current.focus.suppressed or current.comparison.suppressed,
-                "data_status": current.focus.status or None,
-            })
+            rows.append(
+                {
+                    "level": level,
+                    "name": org.name,
+                    "code": org.code if level == "la" else org.urn if level == "school" else org.pk,
+                    "measure": measure.code,
+                    "group": focus.code,
+                    "comparison_group": focus.comparison.code,
+                    "year": row.year,
+                    "cohort": _cohort(current.focus),
+                    "value": _round(current.focus.value),
+                    "comparison_cohort": _cohort(current.comparison),
+                    "comparison_value": _round(current.comparison.value),
+                    "gap": _round(current.within),
+                    "national_comparison_value": _round(current.national_comparison.value),
+                    "gap_vs_national": _round(current.vs_national),
+                    "trend": row.trend.classification if row.trend else None,
+                    "gap_change": _round(row.trend.change) if row.trend else None,
+                    "suppressed": current.focus.suppressed or current.comparison.suppressed,
+                    "data_status": current.focus.status or None,
+                }
+            )
     return rows

@@ -5,6 +5,7 @@ document (small cohorts never leave the building).
     GET /api/figures/schools/?measure=ks2_rwm_exp&group=disadvantaged&year=2025&format=csv
     Authorization: Token <key>
 """
+
 from __future__ import annotations
 
 from rest_framework import viewsets
@@ -27,8 +28,11 @@ class FeedPagination(PageNumberPagination):
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        links = [f'<{url}>; rel="{rel}"' for rel, url in (("next", self.get_next_link()),
-                                                          ("prev", self.get_previous_link())) if url]
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for rel, url in (("next", self.get_next_link()), ("prev", self.get_previous_link()))
+            if url
+        ]
         if links:
             response["Link"] = ", ".join(links)  # CSV has no body field for them
         return response

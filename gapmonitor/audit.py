@@ -4,6 +4,7 @@ Every audited model carries ``history = HistoricalRecords()`` (users are
 registered in ``gapmonitor.models``). Imports are audited as ImportBatch rows,
 and every result points to the batch that last wrote it.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 from heapq import merge
@@ -44,9 +45,13 @@ def _short(value, limit: int = 120) -> str:
 
 def _entry(record, model_name: str, with_changes: bool) -> Entry:
     return Entry(
-        when=record.history_date, who=_who(record), action=ACTIONS.get(record.history_type, record.history_type),
-        model=model_name, object_repr=_short(record.instance if with_changes else record.history_object),
-        changes=_changes(record) if with_changes else [], reason=record.history_change_reason or "",
+        when=record.history_date,
+        who=_who(record),
+        action=ACTIONS.get(record.history_type, record.history_type),
+        model=model_name,
+        object_repr=_short(record.instance if with_changes else record.history_object),
+        changes=_changes(record) if with_changes else [],
+        reason=record.history_change_reason or "",
     )
 
 
@@ -70,11 +75,20 @@ def site_log(limit: int = 200) -> list[Entry]:
         history_model = manager.model
         records = history_model.objects.select_related("history_user").order_by("-history_date")[:limit]
         name = model._meta.verbose_name
-        streams.append([
-            Entry(when=r.history_date, who=_who(r), action=ACTIONS.get(r.history_type, r.history_type),
-                  model=name, object_repr=_short(r.history_object), changes=[], reason=r.history_change_reason or "")
-            for r in records
-        ])
+        streams.append(
+            [
+                Entry(
+                    when=r.history_date,
+                    who=_who(r),
+                    action=ACTIONS.get(r.history_type, r.history_type),
+                    model=name,
+                    object_repr=_short(r.history_object),
+                    changes=[],
+                    reason=r.history_change_reason or "",
+                )
+                for r in records
+            ]
+        )
     return list(merge(*streams, key=lambda entry: entry.when, reverse=True))[:limit]
 
 
@@ -83,5 +97,9 @@ def record_sensitive_export(user, *, path: str, response, count: int):
     from .models import SensitiveExport
 
     file_name = response["Content-Disposition"].split('filename="', 1)[-1].rstrip('"')
-    return SensitiveExport.objects.create(user=user if user.is_authenticated else None, path=path[:500],
-                                          file_name=file_name[:255], small_cohort_figures=count)
+    return SensitiveExport.objects.create(
+        user=user if user.is_authenticated else None,
+        path=path[:500],
+        file_name=file_name[:255],
+        small_cohort_figures=count,
+    )

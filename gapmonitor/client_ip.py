@@ -6,6 +6,7 @@ saw to ``X-Forwarded-For`` (nginx ``$proxy_add_x_forwarded_for``, most load bala
 client is the N-th address from the right: entries further left were written by the client and can be
 forged, so they are never read. With 0 (the default) the header is ignored and ``REMOTE_ADDR`` is used.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -1,4 +1,5 @@
 """Navigation that shows each role what it may use."""
+
 from django.urls import NoReverseMatch, reverse
 
 from schools.roles import IMPORT_ROLES, LA_WIDE_ROLES, Role, has_role, roles_of

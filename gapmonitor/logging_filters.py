@@ -9,6 +9,7 @@ every log handler and, for every record:
 - replaces the traceback by its frames (file, line, function) and the exception's *type* only: the
   message is withheld.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Headers Django 5.2 does not set by itself."""
+
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 

@@ -1,4 +1,5 @@
 """Project-level audit: user accounts are history-tracked like every audited model."""
+
 from django.contrib.auth.models import User
 from simple_history import register
 

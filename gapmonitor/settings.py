@@ -5,6 +5,7 @@ environment, and one variable (HTTPS=1) switches on every HTTPS-only setting.
 Local runs (``make demo``, the tests) set GAPMONITOR_LOCAL=1, which lets the
 site generate and keep a development secret key in ``var/``.
 """
+
 import os
 import secrets
 from pathlib import Path
@@ -164,7 +165,8 @@ AXES_CLIENT_IP_CALLABLE = "gapmonitor.client_ip.client_ip"
 # Email (password reset). The console backend prints messages when running locally or with DEBUG.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if (DEBUG or LOCAL)
+    "django.core.mail.backends.console.EmailBackend"
+    if (DEBUG or LOCAL)
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

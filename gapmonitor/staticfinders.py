@@ -1,4 +1,5 @@
 """Serve plotly.js from the installed plotly package (never a CDN)."""
+
 from pathlib import Path
 
 import plotly

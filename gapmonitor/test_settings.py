@@ -1,4 +1,5 @@
 """Settings for the test suite: local key, fast hashing, plain static storage."""
+
 import os
 
 os.environ.setdefault("GAPMONITOR_LOCAL", "1")

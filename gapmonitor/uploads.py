@@ -5,6 +5,7 @@ ZIP archive renamed ``report.xlsx`` is refused with a message saying what the fi
 formats (XLSX, DOCX, PPTX, OpenDocument) are also refused when they would expand to more than
 ``GAPMONITOR_MAX_UNCOMPRESSED_BYTES`` (a "zip bomb").
 """
+
 from __future__ import annotations
 
 import io
@@ -18,20 +19,44 @@ DEFAULT_MAX_UNCOMPRESSED = 500 * 1024 * 1024
 
 # What each extension's content must be.
 EXPECTED_KIND = {
-    ".pdf": "pdf", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
-    ".xlsx": "xlsx", ".docx": "docx", ".pptx": "pptx", ".odt": "odt", ".ods": "ods",
-    ".doc": "ole", ".xls": "ole", ".csv": "text", ".txt": "text",
+    ".pdf": "pdf",
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+    ".pptx": "pptx",
+    ".odt": "odt",
+    ".ods": "ods",
+    ".doc": "ole",
+    ".xls": "ole",
+    ".csv": "text",
+    ".txt": "text",
 }
 KIND_NAMES = {
-    "pdf": "a PDF document", "png": "a PNG image", "jpeg": "a JPEG image", "gif": "a GIF image",
-    "xlsx": "an Excel (XLSX) workbook", "docx": "a Word (DOCX) document", "pptx": "a PowerPoint (PPTX) file",
-    "odt": "an OpenDocument text", "ods": "an OpenDocument spreadsheet", "zip": "a ZIP archive",
-    "ole": "an old Office 97–2003 file", "text": "a text file", "binary": "a binary file",
+    "pdf": "a PDF document",
+    "png": "a PNG image",
+    "jpeg": "a JPEG image",
+    "gif": "a GIF image",
+    "xlsx": "an Excel (XLSX) workbook",
+    "docx": "a Word (DOCX) document",
+    "pptx": "a PowerPoint (PPTX) file",
+    "odt": "an OpenDocument text",
+    "ods": "an OpenDocument spreadsheet",
+    "zip": "a ZIP archive",
+    "ole": "an old Office 97–2003 file",
+    "text": "a text file",
+    "binary": "a binary file",
     "executable": "a program",
 }
 _MAGIC = (
-    (b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF8", "gif"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"), (b"MZ", "executable"), (b"\x7fELF", "executable"),
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+    (b"MZ", "executable"),
+    (b"\x7fELF", "executable"),
 )
 _ZIP_MARKERS = (("xl/workbook.xml", "xlsx"), ("word/document.xml", "docx"), ("ppt/presentation.xml", "pptx"))
 
@@ -45,15 +70,16 @@ def max_uncompressed() -> int:
 
 
 def zip_kind(data: bytes) -> str:
-    """"xlsx", "docx", "pptx", "odt", "ods" or "zip" (any other archive). Refuses an archive that would expand
+    """ "xlsx", "docx", "pptx", "odt", "ods" or "zip" (any other archive). Refuses an archive that would expand
     beyond the limit or that cannot be read."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             names = {m.filename for m in members}
             if sum(m.file_size for m in members) > max_uncompressed():
-                raise UploadRefused("The file expands to more than the largest size accepted: it cannot be opened "
-                                    "safely.")
+                raise UploadRefused(
+                    "The file expands to more than the largest size accepted: it cannot be opened safely."
+                )
             if "mimetype" in names:
                 mimetype = archive.read("mimetype")[:100]
                 if mimetype == b"application/vnd.oasis.opendocument.text":
@@ -101,5 +127,6 @@ def check_content(data: bytes, file_name: str, *, allowed: dict[str, str] | None
     if kind != allowed[ext]:
         raise UploadRefused(
             f"The file is named {ext} but its content is {KIND_NAMES.get(kind, kind)}, not "
-            f"{KIND_NAMES.get(allowed[ext], allowed[ext])}: upload the file in the format its name says.")
+            f"{KIND_NAMES.get(allowed[ext], allowed[ext])}: upload the file in the format its name says."
+        )
     return kind

@@ -1,13 +1,14 @@
 """The home page, which sends each role to its dashboard, and the error pages."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
 
 from schools.roles import LA_WIDE_ROLES, Role, has_role
+from schools.selectors import profile_of
 
 from .audit import site_log
-from schools.selectors import profile_of
 
 
 @login_required

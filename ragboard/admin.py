@@ -1,4 +1,5 @@
 """Admin: the framework can be corrected in place (every change is kept in its history)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -58,5 +59,14 @@ class EvidenceItemAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "summary"]
 
 
-admin.site.register([models.KeyRating, models.QualityStandard, models.OverallRating, models.PriorityArea,
-                     models.Workstream, models.StrategicTarget], SimpleHistoryAdmin)
+admin.site.register(
+    [
+        models.KeyRating,
+        models.QualityStandard,
+        models.OverallRating,
+        models.PriorityArea,
+        models.Workstream,
+        models.StrategicTarget,
+    ],
+    SimpleHistoryAdmin,
+)

@@ -1,4 +1,5 @@
 """Forms for the self-evaluation. They validate input; the rules are applied by ``services``."""
+
 from __future__ import annotations
 
 import os
@@ -20,17 +21,25 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 class RoundForm(forms.Form):
     label = forms.CharField(max_length=60, help_text='e.g. "2025/26 autumn"')
     as_of = forms.DateField(label="Evaluation date", widget=forms.DateInput(attrs={"type": "date"}))
-    reviewer = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False,
-                                      help_text="Gives the external view; administrators can always review.")
-    copy_from = forms.ModelChoiceField(queryset=None, required=False, label="Start from round",
-                                       help_text="Copies ticked criteria, figures, texts and evidence links; never grades.")
+    reviewer = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text="Gives the external view; administrators can always review.",
+    )
+    copy_from = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Start from round",
+        help_text="Copies ticked criteria, figures, texts and evidence links; never grades.",
+    )
 
     def __init__(self, *args, rounds, la, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["copy_from"].queryset = rounds
         # The LA officers this user may name (administrators review every round without being named).
         self.fields["reviewer"].queryset = assignable_users(user, la).filter(
-            pk__in=get_user_model().objects.filter(groups__name=Role.LA_OFFICER).values("pk"))
+            pk__in=get_user_model().objects.filter(groups__name=Role.LA_OFFICER).values("pk")
+        )
 
 
 class JudgementForm(forms.Form):
@@ -39,10 +48,12 @@ class JudgementForm(forms.Form):
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     strengths = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     areas_for_improvement = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    ticked = forms.ModelMultipleChoiceField(queryset=Descriptor.objects.none(), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    ticked = forms.ModelMultipleChoiceField(
+        queryset=Descriptor.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     override_reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text="Reviewers only: why a grade the rules forbid is right. Recorded with your name.",
     )
 
@@ -50,32 +61,44 @@ class JudgementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.judgement = judgement
         applicable = [
-            d.pk for d in judgement.standard_set.descriptors.all() if d.applies_to(judgement.phase) and not d.is_automatic
+            d.pk
+            for d in judgement.standard_set.descriptors.all()
+            if d.applies_to(judgement.phase) and not d.is_automatic
         ]
         self.fields["ticked"].queryset = Descriptor.objects.filter(pk__in=applicable)
         if not reviewer:
             self.fields["reviewer_grade"].disabled = True
             del self.fields["override_reason"]
         self.metric_fields = []
-        codes = {d.params.get("metric") for d in judgement.standard_set.descriptors.all()
-                 if d.rule == Descriptor.Rule.BAND and d.applies_to(judgement.phase)}
+        codes = {
+            d.params.get("metric")
+            for d in judgement.standard_set.descriptors.all()
+            if d.rule == Descriptor.Rule.BAND and d.applies_to(judgement.phase)
+        }
         for metric in judgement.standard_set.framework.metrics:
             if metric["code"] not in codes:
                 continue
             name = f"metric_{metric['code']}"
             if metric.get("kind") == "percent":
-                field = forms.DecimalField(label=f"{metric['label']} (%)", required=False, min_value=0, max_value=100,
-                                           decimal_places=1)
+                field = forms.DecimalField(
+                    label=f"{metric['label']} (%)", required=False, min_value=0, max_value=100, decimal_places=1
+                )
             else:
-                field = forms.ChoiceField(label=metric["label"], required=False,
-                                          choices=[("", "Not recorded"), *[tuple(c) for c in metric.get("choices", [])]])
+                field = forms.ChoiceField(
+                    label=metric["label"],
+                    required=False,
+                    choices=[("", "Not recorded"), *[tuple(c) for c in metric.get("choices", [])]],
+                )
             field.initial = judgement.metrics.get(metric["code"])
             self.fields[name] = field
             self.metric_fields.append((metric["code"], name))
 
     def metrics(self) -> dict:
-        return {code: self.cleaned_data.get(name) for code, name in self.metric_fields
-                if self.cleaned_data.get(name) not in (None, "")}
+        return {
+            code: self.cleaned_data.get(name)
+            for code, name in self.metric_fields
+            if self.cleaned_data.get(name) not in (None, "")
+        }
 
     def bound_metric_fields(self):
         return [self[name] for _code, name in self.metric_fields]
@@ -93,8 +116,12 @@ class OverallForm(forms.Form):
 
 
 class EvidenceForm(forms.ModelForm):
-    link = forms.URLField(required=False, max_length=500, assume_scheme="https",
-                          help_text="A link to the document, if it lives elsewhere (e.g. the intranet).")
+    link = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="A link to the document, if it lives elsewhere (e.g. the intranet).",
+    )
 
     class Meta:
         model = EvidenceItem
@@ -103,12 +130,15 @@ class EvidenceForm(forms.ModelForm):
         help_texts = {
             "impact_strength": "Good needs evidence of impact; Outstanding needs substantial evidence of impact.",
             "file": "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or an image; at most 20 MB. "
-                    "It is stored under a generated name.",
+            "It is stored under a generated name.",
         }
 
     descriptors = forms.ModelMultipleChoiceField(
-        queryset=Descriptor.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Criteria this evidences", help_text="Optional: the criteria of the judgement this item supports.",
+        queryset=Descriptor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Criteria this evidences",
+        help_text="Optional: the criteria of the judgement this item supports.",
     )
 
     def __init__(self, *args, judgement=None, **kwargs):
@@ -150,8 +180,18 @@ class LinkEvidenceForm(forms.Form):
 class WorkstreamForm(forms.ModelForm):
     class Meta:
         model = Workstream
-        fields = ["priority_area", "title", "order", "analysis_of_need", "interventions", "intended_impact", "rag",
-                  "rag_narrative", "evidence", "next_priorities"]
+        fields = [
+            "priority_area",
+            "title",
+            "order",
+            "analysis_of_need",
+            "interventions",
+            "intended_impact",
+            "rag",
+            "rag_narrative",
+            "evidence",
+            "next_priorities",
+        ]
 
     def __init__(self, *args, la, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ alongside the old one, so rounds already judged keep the descriptors they were j
 Loading the same (code, version) again changes nothing. The loader takes a model getter so the
 data migration can run it with historical models.
 """
+
 from __future__ import annotations
 
 import json
@@ -95,9 +96,15 @@ def load_data(data: dict, *, source: str = "", apps=None):
         return existing, False
     issued = date.fromisoformat(fw["issued"]) if fw.get("issued") else None
     framework = Framework.objects.create(
-        code=fw["code"], version=fw["version"], title=fw["title"], publication_ref=fw.get("publication_ref", ""),
-        issued=issued, source_file=source, metrics=data.get("metrics", []),
-        interpretations=data.get("interpretations", []), is_active=True,
+        code=fw["code"],
+        version=fw["version"],
+        title=fw["title"],
+        publication_ref=fw.get("publication_ref", ""),
+        issued=issued,
+        source_file=source,
+        metrics=data.get("metrics", []),
+        interpretations=data.get("interpretations", []),
+        is_active=True,
     )
     # Only the newest version of a framework is offered for new rounds.
     Framework.objects.filter(code=fw["code"], version__lt=fw["version"]).update(is_active=False)
@@ -107,14 +114,22 @@ def load_data(data: dict, *, source: str = "", apps=None):
     order = 0
     for kr_data in data["key_ratings"]:
         key_rating = KeyRating.objects.create(
-            framework=framework, number=kr_data["number"], title=kr_data["title"],
+            framework=framework,
+            number=kr_data["number"],
+            title=kr_data["title"],
             dashboard_title=kr_data.get("dashboard_title") or kr_data["title"],
         )
         for st in kr_data["sets"]:
             order += 1
             standard_set = StandardSet.objects.create(
-                framework=framework, key_rating=key_rating, code=st["code"], order=order, title=st["title"],
-                short_title=st.get("short_title") or st["title"][:160], phases=st["phases"], note=st.get("note", ""),
+                framework=framework,
+                key_rating=key_rating,
+                code=st["code"],
+                order=order,
+                title=st["title"],
+                short_title=st.get("short_title") or st["title"][:160],
+                phases=st["phases"],
+                note=st.get("note", ""),
                 indicators=st.get("indicators", []),
             )
             _load_standards(QualityStandard, standard_set, st.get("standards", []))
@@ -127,7 +142,11 @@ def _load_standards(QualityStandard, standard_set, standards, parent=None, count
     for item in standards:
         counter[0] += 1
         row = QualityStandard.objects.create(
-            standard_set=standard_set, parent=parent, order=counter[0], lead_in=item.get("lead_in", ""), text=item["text"]
+            standard_set=standard_set,
+            parent=parent,
+            order=counter[0],
+            lead_in=item.get("lead_in", ""),
+            text=item["text"],
         )
         _load_standards(QualityStandard, standard_set, item.get("children", []), parent=row, counter=counter)
 
@@ -147,8 +166,13 @@ def _load_descriptors(Descriptor, standard_set, columns):
 
 def _fields(desc: dict) -> dict:
     return dict(
-        code=desc["code"], lead_in=desc.get("lead_in", ""), text=desc["text"], is_critical=bool(desc.get("critical")),
-        rule=desc.get("rule", "statement"), params=desc.get("params", {}), phases=desc.get("phases", []),
+        code=desc["code"],
+        lead_in=desc.get("lead_in", ""),
+        text=desc["text"],
+        is_critical=bool(desc.get("critical")),
+        rule=desc.get("rule", "statement"),
+        params=desc.get("params", {}),
+        phases=desc.get("phases", []),
         interpretation=desc.get("interpretation", ""),
     )
 

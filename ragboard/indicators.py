@@ -5,6 +5,7 @@ pupils not entitled to FSM ("to avoid local deprivation profile as a factor"); w
 disadvantaged / not disadvantaged groups. Indicators are triangulation for a human judgement,
 never an input to the rules (the document gives them no thresholds).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -80,8 +81,9 @@ def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, ye
 
     label = LABELS["schools_below_threshold"]
     if phase not in THRESHOLD_MEASURES:
-        return Indicator("schools_below_threshold", label, "Not available for Early Years (no school floor).",
-                         available=False)
+        return Indicator(
+            "schools_below_threshold", label, "Not available for Early Years (no school floor).", available=False
+        )
     from schools.models import LocalThreshold
 
     code = THRESHOLD_MEASURES[phase]
@@ -97,13 +99,21 @@ def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, ye
         with_figure = {sid: f.value for sid, f in values.items() if f is not None and f.value is not None}
         if not with_figure:
             continue
-        threshold = LocalThreshold.objects.filter(la=la, measure=measure, pupil_group__code="all", results_year=year,
-                                                  active=True).select_related("la", "measure", "pupil_group").first()
+        threshold = (
+            LocalThreshold.objects.filter(
+                la=la, measure=measure, pupil_group__code="all", results_year=year, active=True
+            )
+            .select_related("la", "measure", "pupil_group")
+            .first()
+        )
         if threshold is None:
-            return Indicator("schools_below_threshold", label,
-                             f"{la.name} has set no threshold for {measure.name} in {AcademicYear.label_for(year)} "
-                             "(floor standards were abolished in 2019; an LA may set its own in the admin).",
-                             available=False)
+            return Indicator(
+                "schools_below_threshold",
+                label,
+                f"{la.name} has set no threshold for {measure.name} in {AcademicYear.label_for(year)} "
+                "(floor standards were abolished in 2019; an LA may set its own in the admin).",
+                available=False,
+            )
         floor = float(threshold.value)
         below = sum(1 for v in with_figure.values() if (v < floor if measure.higher_is_better else v > floor))
         missing = len(school_ids) - len(with_figure)
@@ -126,10 +136,12 @@ def sip_reports_all_features(la, phase: str = "", **_) -> Indicator:
         return Indicator("sip_reports_all_features", label, "Not available.", available=False)
     meeting, assured = visit_reports_meeting_all_features(la)
     if not assured:
-        return Indicator("sip_reports_all_features", label, "No visit reports have been quality-assured yet.",
-                         available=False)
+        return Indicator(
+            "sip_reports_all_features", label, "No visit reports have been quality-assured yet.", available=False
+        )
     return Indicator(
-        "sip_reports_all_features", label,
+        "sip_reports_all_features",
+        label,
         f"{meeting} of {assured} quality-assured reports ({100 * meeting / assured:.0f}%) show all seven features.",
         "Reports quality-assured against the seven features of a good visit report in the DCSF National "
         "Strategies' quality standards for LA self-evaluation (2009), standard 2.4.",

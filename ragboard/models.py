@@ -6,6 +6,7 @@ and versioned, so a newer framework loads without code changes. A round holds on
 per set × phase with the LA's grade and the reviewer's grade side by side; ``ragboard.rules``
 checks a grade against the document's rules and says why.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,7 +86,9 @@ class Framework(models.Model):
     issued = models.DateField(null=True, blank=True)
     source_file = models.CharField(max_length=255, blank=True)
     metrics = models.JSONField(default=list, blank=True, help_text="Recorded figures that band rules read.")
-    interpretations = models.JSONField(default=list, blank=True, help_text="Readings we chose where the text is ambiguous.")
+    interpretations = models.JSONField(
+        default=list, blank=True, help_text="Readings we chose where the text is ambiguous."
+    )
     is_active = models.BooleanField(default=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -235,7 +238,11 @@ class Round(models.Model):
     as_of = models.DateField(help_text="The date the evaluation describes.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Gives the external (reviewer) view; administrators may always review.",
     )
     notes = models.TextField(blank=True)
@@ -267,14 +274,18 @@ class Judgement(models.Model):
     strengths = models.TextField(blank=True)
     areas_for_improvement = models.TextField(blank=True)
     ticked = models.ManyToManyField(Descriptor, blank=True, related_name="+", verbose_name="descriptors ticked as met")
-    metrics = models.JSONField(default=dict, blank=True, help_text="Figures the band rules read (e.g. 1.5's percentage).")
+    metrics = models.JSONField(
+        default=dict, blank=True, help_text="Figures the band rules read (e.g. 1.5's percentage)."
+    )
     override_reason = models.TextField(blank=True)
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
     overridden_rules = models.TextField(blank=True, help_text="The rules the override set aside, in words.")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[ticked])
@@ -313,15 +324,15 @@ class OverallRating(models.Model):
     la_grade = models.CharField("LA grade", max_length=2, choices=Grade.choices, blank=True)
     reviewer_grade = models.CharField("reviewer grade", max_length=2, choices=Grade.choices, blank=True)
     rationale = models.TextField(blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["round", "key_rating", "phase"], name="ragboard_overall_cell")
-        ]
+        constraints = [models.UniqueConstraint(fields=["round", "key_rating", "phase"], name="ragboard_overall_cell")]
 
     def __str__(self):
         return f"RAG {self.key_rating.number} {self.get_phase_display() or 'Overall'} – {self.round.label}"
@@ -331,7 +342,21 @@ class OverallRating(models.Model):
 
 
 # --------------------------------------------------------------------------- evidence
-EVIDENCE_EXTENSIONS = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".csv", ".pptx", ".odt", ".ods", ".txt", ".png", ".jpg", ".jpeg"}
+EVIDENCE_EXTENSIONS = {
+    ".pdf",
+    ".docx",
+    ".doc",
+    ".xlsx",
+    ".xls",
+    ".csv",
+    ".pptx",
+    ".odt",
+    ".ods",
+    ".txt",
+    ".png",
+    ".jpg",
+    ".jpeg",
+}
 
 
 def evidence_upload_to(instance, filename: str) -> str:
@@ -373,7 +398,9 @@ class EvidenceItem(models.Model):
     impact_strength = models.CharField(max_length=20, choices=Strength.choices, blank=True)
     judgements = models.ManyToManyField(Judgement, blank=True, related_name="evidence")
     descriptors = models.ManyToManyField(Descriptor, blank=True, related_name="evidence")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[judgements, descriptors])
@@ -435,7 +462,9 @@ class Workstream(models.Model):
     rag_narrative = models.TextField("RAG narrative", blank=True)
     evidence = models.TextField("evidence / impact", blank=True)
     next_priorities = models.TextField("next priorities", blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -461,11 +490,18 @@ class StrategicTarget(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     evidence = models.TextField("evidence / impact so far", blank=True)
     strategy_target = models.ForeignKey(
-        "strategy.Target", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "strategy.Target",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="A measured target in Plans; 'are we on track?' is then computed from results.",
     )
     judged_on_track = models.CharField(
-        "on track (judged by hand)", max_length=12, choices=PlanRag.choices, blank=True,
+        "on track (judged by hand)",
+        max_length=12,
+        choices=PlanRag.choices,
+        blank=True,
         help_text="Used only when the target is not linked to a measured target.",
     )
 

@@ -12,11 +12,12 @@ best grade the evidence allows and says why each better grade is ruled out.
   decide their column from a count or a recorded figure.
 * The impact gate: Good needs linked evidence of impact on outcomes; Outstanding substantial evidence.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
 
 from .models import GRADE_ORDER, GRADE_RANK, Descriptor, EvidenceItem, Grade, grade_label, grade_worse
 
@@ -69,7 +70,9 @@ class Assessment:
 class _State:
     """Works out whether each descriptor holds, for one set × phase."""
 
-    def __init__(self, descriptors: Iterable[Descriptor], phase: str, ticked: set[int], metrics: dict, framework_metrics):
+    def __init__(
+        self, descriptors: Iterable[Descriptor], phase: str, ticked: set[int], metrics: dict, framework_metrics
+    ):
         self.phase = phase
         self.all = [d for d in descriptors if d.applies_to(phase)]
         self.by_code = {d.code: d for d in self.all}
@@ -146,7 +149,12 @@ def _names(items: list[Descriptor]) -> str:
 
 
 def assess(
-    *, standard_set, phase: str, descriptors: Iterable[Descriptor], ticked: Iterable[int], metrics: dict | None = None,
+    *,
+    standard_set,
+    phase: str,
+    descriptors: Iterable[Descriptor],
+    ticked: Iterable[int],
+    metrics: dict | None = None,
     evidence: Iterable[EvidenceItem] = (),
 ) -> Assessment:
     """Apply every rule of ``standard_set`` for ``phase`` to the ticked descriptors, figures and linked evidence."""
@@ -159,12 +167,15 @@ def assess(
             unmet = [g for g in state.good_criteria() if state.holds(g) is not True]
             result.unmet_good = unmet
             if unmet:
-                result.findings.append(Finding(
-                    "all_good", Grade.GOOD,
-                    f"{code}: Outstanding needs {_quote(d)}, but {len(unmet)} of the {len(state.good_criteria())} "
-                    f"Good criteria are not met ({_names(unmet)}).",
-                    d.code,
-                ))
+                result.findings.append(
+                    Finding(
+                        "all_good",
+                        Grade.GOOD,
+                        f"{code}: Outstanding needs {_quote(d)}, but {len(unmet)} of the {len(state.good_criteria())} "
+                        f"Good criteria are not met ({_names(unmet)}).",
+                        d.code,
+                    )
+                )
             continue
         if not d.limits_grade:
             continue
@@ -178,29 +189,38 @@ def assess(
                 missing = state.missing_items(d)
                 total = len(state.items.get(d.pk, []))
                 why = f"{len(missing)} of the {total} are missing ({_names(missing)})"
-                result.findings.append(Finding(
-                    "count", best,
-                    f"{code}: {column} needs the critical criterion {_quote(d)} – {why}. Critical criteria in the "
-                    f"{column} column are minimum requirements, so the grade can be no better than {grade_label(best)}.",
-                    d.code,
-                ))
+                result.findings.append(
+                    Finding(
+                        "count",
+                        best,
+                        f"{code}: {column} needs the critical criterion {_quote(d)} – {why}. Critical criteria in the "
+                        f"{column} column are minimum requirements, so the grade can be no better than {grade_label(best)}.",
+                        d.code,
+                    )
+                )
             elif d.rule == Rule.BAND:
                 figure = state.describe_metric(d.params.get("metric"))
                 status = "has not been recorded" if holds is None else "does not meet it"
-                result.findings.append(Finding(
-                    "band", best,
-                    f"{code}: {column} needs the critical criterion {_quote(d)}; {figure}, which {status}. "
-                    f"So the grade can be no better than {grade_label(best)}.",
-                    d.code,
-                ))
+                result.findings.append(
+                    Finding(
+                        "band",
+                        best,
+                        f"{code}: {column} needs the critical criterion {_quote(d)}; {figure}, which {status}. "
+                        f"So the grade can be no better than {grade_label(best)}.",
+                        d.code,
+                    )
+                )
             else:
                 lead = f"{d.parent.text.rstrip(':')} … " if d.parent_id and d.parent else ""
-                result.findings.append(Finding(
-                    "minimum", best,
-                    f"{code}: the critical criterion {lead}{_quote(d)} is not met. Critical criteria in the {column} "
-                    f"column are minimum requirements, so the grade can be no better than {grade_label(best)}.",
-                    d.code,
-                ))
+                result.findings.append(
+                    Finding(
+                        "minimum",
+                        best,
+                        f"{code}: the critical criterion {lead}{_quote(d)} is not met. Critical criteria in the {column} "
+                        f"column are minimum requirements, so the grade can be no better than {grade_label(best)}.",
+                        d.code,
+                    )
+                )
         else:
             if holds is not True:
                 continue
@@ -209,44 +229,59 @@ def assess(
                 checklist = state.by_code[d.params["checklist"]]
                 missing = state.missing_items(checklist)
                 total = len(state.items.get(checklist.pk, []))
-                result.findings.append(Finding(
-                    "count", d.column,
-                    f"{code}: {len(missing)} of the {total} items of {_quote(checklist)} are missing "
-                    f"({_names(missing)}), so {_quote(d)} holds and the grade can be no better than {column}.",
-                    d.code,
-                ))
+                result.findings.append(
+                    Finding(
+                        "count",
+                        d.column,
+                        f"{code}: {len(missing)} of the {total} items of {_quote(checklist)} are missing "
+                        f"({_names(missing)}), so {_quote(d)} holds and the grade can be no better than {column}.",
+                        d.code,
+                    )
+                )
             elif d.rule == Rule.BAND:
                 figure = state.describe_metric(d.params.get("metric"))
-                result.findings.append(Finding(
-                    "band", d.column,
-                    f"{code}: {figure}, so {_quote(d)} holds; this criterion shows the maximum rating, "
-                    f"so the grade can be no better than {column}.",
-                    d.code,
-                ))
+                result.findings.append(
+                    Finding(
+                        "band",
+                        d.column,
+                        f"{code}: {figure}, so {_quote(d)} holds; this criterion shows the maximum rating, "
+                        f"so the grade can be no better than {column}.",
+                        d.code,
+                    )
+                )
             else:
-                result.findings.append(Finding(
-                    "cap", d.column,
-                    f"{code}: {_quote(d)} is ticked as describing the LA. A critical criterion in the ‘{column}’ column "
-                    f"shows the maximum rating that can be given, so the grade can be no better than {column}.",
-                    d.code,
-                ))
+                result.findings.append(
+                    Finding(
+                        "cap",
+                        d.column,
+                        f"{code}: {_quote(d)} is ticked as describing the LA. A critical criterion in the ‘{column}’ column "
+                        f"shows the maximum rating that can be given, so the grade can be no better than {column}.",
+                        d.code,
+                    )
+                )
 
     evidence = list(evidence)
     showing = [e for e in evidence if e.shows_impact]
     substantial = [e for e in showing if e.impact_strength == EvidenceItem.Strength.SUBSTANTIAL]
     if not showing:
-        result.findings.append(Finding(
-            "impact", Grade.SOME_IMPROVEMENT,
-            f"{code}: Good and Outstanding must be accompanied by evidence of impact upon outcomes for children and "
-            f"young people; none of the {len(evidence)} evidence item(s) linked to this judgement shows impact, "
-            f"so the grade can be no better than Requires some improvement.",
-        ))
+        result.findings.append(
+            Finding(
+                "impact",
+                Grade.SOME_IMPROVEMENT,
+                f"{code}: Good and Outstanding must be accompanied by evidence of impact upon outcomes for children and "
+                f"young people; none of the {len(evidence)} evidence item(s) linked to this judgement shows impact, "
+                f"so the grade can be no better than Requires some improvement.",
+            )
+        )
     elif not substantial:
-        result.findings.append(Finding(
-            "impact", Grade.GOOD,
-            f"{code}: Outstanding must be accompanied by substantial evidence of impact; {len(showing)} linked item(s) "
-            f"show impact but none is substantial, so the grade can be no better than Good.",
-        ))
+        result.findings.append(
+            Finding(
+                "impact",
+                Grade.GOOD,
+                f"{code}: Outstanding must be accompanied by substantial evidence of impact; {len(showing)} linked item(s) "
+                f"show impact but none is substantial, so the grade can be no better than Good.",
+            )
+        )
     for metric in {d.params.get("metric") for d in state.all if d.rule == Rule.BAND}:
         result.notes.append(state.describe_metric(metric))
     return result
@@ -259,7 +294,9 @@ def assess_judgement(judgement, *, ticked=None, metrics=None, evidence=None) -> 
         if d.parent_id:
             d.parent = next((p for p in descriptors if p.pk == d.parent_id), None)
     return assess(
-        standard_set=judgement.standard_set, phase=judgement.phase, descriptors=descriptors,
+        standard_set=judgement.standard_set,
+        phase=judgement.phase,
+        descriptors=descriptors,
         ticked=[d.pk for d in judgement.ticked.all()] if ticked is None else ticked,
         metrics=judgement.metrics if metrics is None else metrics,
         evidence=judgement.evidence.all() if evidence is None else evidence,
@@ -287,11 +324,20 @@ def suggest_overall(grades: Iterable[str]) -> tuple[str | None, str]:
         return f"{k} of {n} ({round(100 * k / n)}%)"
 
     if outstanding * 4 >= 3 * n and good_or_better == n:
-        return Grade.OUTSTANDING.value, f"{share(outstanding)} applicable sub-ratings are Outstanding and none is below Good."
+        return (
+            Grade.OUTSTANDING.value,
+            f"{share(outstanding)} applicable sub-ratings are Outstanding and none is below Good.",
+        )
     if good_or_better * 4 >= 3 * n:
-        return Grade.GOOD.value, f"{share(good_or_better)} applicable sub-ratings are Good or better (at least three quarters)."
+        return (
+            Grade.GOOD.value,
+            f"{share(good_or_better)} applicable sub-ratings are Good or better (at least three quarters).",
+        )
     if significant * 2 > n:
-        return Grade.SIGNIFICANT_IMPROVEMENT.value, f"{share(significant)} applicable sub-ratings require significant improvement (more than half)."
+        return (
+            Grade.SIGNIFICANT_IMPROVEMENT.value,
+            f"{share(significant)} applicable sub-ratings require significant improvement (more than half).",
+        )
     return Grade.SOME_IMPROVEMENT.value, (
         f"Only {share(good_or_better)} applicable sub-ratings are Good or better (fewer than three quarters)"
         + (f" and {share(significant)} require significant improvement." if significant else ".")

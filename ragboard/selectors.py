@@ -1,5 +1,6 @@
 """Reads for the self-evaluation. Only LA officers and administrators may see any of it: everyone
 else gets a 404 (no hint that it exists). LA scoping goes through ``schools.selectors``."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,22 @@ from schools.selectors import sees_small_cohorts, visible_las
 
 from . import rules
 from .models import (
-    GRADE_RANK, NOT_APPLICABLE, OVERALL_WORDS, PHASE_ORDER, Descriptor, EvidenceItem, Framework, Grade, Judgement,
-    OverallRating, Phase, PriorityArea, Round, StandardSet, StrategicTarget, Workstream,
+    GRADE_RANK,
+    NOT_APPLICABLE,
+    OVERALL_WORDS,
+    PHASE_ORDER,
+    Descriptor,
+    EvidenceItem,
+    Framework,
+    Grade,
+    Judgement,
+    OverallRating,
+    Phase,
+    PriorityArea,
+    Round,
+    StandardSet,
+    StrategicTarget,
+    Workstream,
 )
 
 SELF_EVALUATION_ROLES = (Role.LA_OFFICER, Role.ADMINISTRATOR)
@@ -61,7 +76,11 @@ def current_round(user, la=None) -> Round | None:
 
 def get_visible_judgement(user, pk) -> Judgement:
     queryset = Judgement.objects.filter(round__in=visible_rounds(user)).select_related(
-        "round__la", "round__framework", "standard_set__framework", "standard_set__key_rating", "overridden_by",
+        "round__la",
+        "round__framework",
+        "standard_set__framework",
+        "standard_set__key_rating",
+        "overridden_by",
         "updated_by",
     )
     return get_object_or_404(queryset, pk=_pk(pk))
@@ -176,9 +195,11 @@ def grid(round_: Round, view: str = "reviewer") -> Grid:
     """The dashboard readout of seed 004's worked example, in a fixed number of queries."""
     view = view if view in VIEWS else "reviewer"
     other = "la" if view == "reviewer" else "reviewer"
-    key_ratings = list(round_.framework.key_ratings.order_by("number").prefetch_related(
-        Prefetch("sets", queryset=StandardSet.objects.order_by("order"))
-    ))
+    key_ratings = list(
+        round_.framework.key_ratings.order_by("number").prefetch_related(
+            Prefetch("sets", queryset=StandardSet.objects.order_by("order"))
+        )
+    )
     sets = [s for kr in key_ratings for s in kr.sets.all()]
     judgements = {(j.standard_set_id, j.phase): j for j in round_.judgements.all()}
     overall = {(o.key_rating_id, o.phase): o for o in round_.overall_ratings.all()}
@@ -201,15 +222,17 @@ def grid(round_: Round, view: str = "reviewer") -> Grid:
             by_rating[kr.pk].extend(grades)
             suggested, reason = rules.suggest_overall(grades)
             rating = overall.get((kr.pk, phase.value))
-            overall_cells.append(OverallCell(
-                kr, rating, rating.grade_for(view) if rating else "", len(kr.sets.all()), suggested, reason
-            ))
+            overall_cells.append(
+                OverallCell(kr, rating, rating.grade_for(view) if rating else "", len(kr.sets.all()), suggested, reason)
+            )
         rows.append(Row("phase_overall", f"{phase.label} overall", phase.value, overall_cells))
     final = []
     for kr in key_ratings:
         suggested, reason = rules.suggest_overall(by_rating[kr.pk])
         rating = overall.get((kr.pk, ""))
-        final.append(OverallCell(kr, rating, rating.grade_for(view) if rating else "", len(kr.sets.all()), suggested, reason))
+        final.append(
+            OverallCell(kr, rating, rating.grade_for(view) if rating else "", len(kr.sets.all()), suggested, reason)
+        )
     rows.append(Row("overall", "Overall", "", final))
     return Grid(round_, view, key_ratings, sets, rows)
 
@@ -228,7 +251,9 @@ def descriptor_columns(judgement: Judgement, ticked_ids: set[int] | None = None)
     """The four columns of the criteria table for this judgement's phase, with ticks and automatic states."""
     descriptors = list(judgement.standard_set.descriptors.all())
     ticked_ids = ticked_ids if ticked_ids is not None else {d.pk for d in judgement.ticked.all()}
-    state = rules._State(descriptors, judgement.phase, ticked_ids, judgement.metrics, judgement.standard_set.framework.metrics)
+    state = rules._State(
+        descriptors, judgement.phase, ticked_ids, judgement.metrics, judgement.standard_set.framework.metrics
+    )
     columns = []
     for grade in (Grade.OUTSTANDING, Grade.GOOD, Grade.SOME_IMPROVEMENT, Grade.SIGNIFICANT_IMPROVEMENT):
         rows, last_lead = [], None
@@ -236,7 +261,9 @@ def descriptor_columns(judgement: Judgement, ticked_ids: set[int] | None = None)
             if d.column != grade:
                 continue
             items = [DescriptorRow(i, i.pk in ticked_ids, state.holds(i)) for i in state.items.get(d.pk, [])]
-            rows.append(DescriptorRow(d, d.pk in ticked_ids, state.holds(d), items, bool(d.lead_in) and d.lead_in != last_lead))
+            rows.append(
+                DescriptorRow(d, d.pk in ticked_ids, state.holds(d), items, bool(d.lead_in) and d.lead_in != last_lead)
+            )
             last_lead = d.lead_in
         columns.append((grade.value, grade.label, rows))
     return columns
@@ -249,7 +276,8 @@ def judgement_assessment(judgement: Judgement) -> rules.Assessment:
 def neighbours(judgement: Judgement) -> tuple[Judgement | None, Judgement | None]:
     """Previous and next applicable judgement in the round, for keyboard-friendly paging."""
     cells = list(
-        judgement.round.judgements.filter(not_applicable=False).order_by("standard_set__order", "phase")
+        judgement.round.judgements.filter(not_applicable=False)
+        .order_by("standard_set__order", "phase")
         .values_list("pk", "standard_set__order", "phase")
     )
     order = {"EY": 0, "PRI": 1, "SEC": 2}
@@ -319,10 +347,20 @@ def compare(earlier: Round, later: Round, view: str = "reviewer") -> list[Change
         added = [ticks_b[c] for c in sorted(set(ticks_b) - set(ticks_a))]
         removed = [ticks_a[c] for c in sorted(set(ticks_a) - set(ticks_b))]
         s = (jb or ja).standard_set
-        changes.append(Change(
-            key[0], s.short_title, dict(Phase.choices)[key[1]], before, after, direction, added, removed,
-            jb.rationale if jb else "", jb,
-        ))
+        changes.append(
+            Change(
+                key[0],
+                s.short_title,
+                dict(Phase.choices)[key[1]],
+                before,
+                after,
+                direction,
+                added,
+                removed,
+                jb.rationale if jb else "",
+                jb,
+            )
+        )
     return changes
 
 
@@ -342,7 +380,9 @@ def plan_board(user, la):
     """Priority areas with their workstreams, and strategic targets with 'are we on track?'."""
     _require(user)
     areas = list(
-        PriorityArea.objects.filter(la=la).prefetch_related(Prefetch("workstreams", queryset=Workstream.objects.order_by("order", "title")))
+        PriorityArea.objects.filter(la=la).prefetch_related(
+            Prefetch("workstreams", queryset=Workstream.objects.order_by("order", "title"))
+        )
     )
     targets = list(StrategicTarget.objects.filter(la=la).select_related("strategy_target"))
     show_small = sees_small_cohorts(user)
@@ -375,6 +415,10 @@ def on_track(target: StrategicTarget, *, show_small_cohorts: bool, statuses=None
             return OnTrack(status.code, status.label, status.explanation, STATUS_CSS.get(status.code, "rag-none"))
         return OnTrack("no_data", "Not available", "The linked target's status could not be computed.", "rag-none")
     if target.judged_on_track:
-        return OnTrack("judged", f"{target.get_judged_on_track_display()} (judged)",
-                       "Judged by hand: this target is not linked to a measured target.", f"rag-{target.judged_on_track}")
+        return OnTrack(
+            "judged",
+            f"{target.get_judged_on_track_display()} (judged)",
+            "Judged by hand: this target is not linked to a measured target.",
+            f"rag-{target.judged_on_track}",
+        )
     return OnTrack("not_linked", "Not assessed", "Not linked to a measured target and not yet judged.", "rag-none")

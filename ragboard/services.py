@@ -1,5 +1,6 @@
 """Writes that keep the self-evaluation's invariants: every judgement obeys the rules or carries a
 reviewer's recorded override; evidence cannot be unlinked from under a grade that needs it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +11,15 @@ from django.utils import timezone
 
 from . import rules
 from .models import (
-    PHASE_ORDER, Descriptor, EvidenceItem, Framework, Grade, Judgement, OverallRating, Round, StrategicTarget,
+    PHASE_ORDER,
+    Descriptor,
+    EvidenceItem,
+    Framework,
+    Grade,
+    Judgement,
+    OverallRating,
+    Round,
+    StrategicTarget,
     Workstream,
 )
 from .selectors import can_review, can_use
@@ -31,8 +40,16 @@ def _check_user(user):
 
 
 @transaction.atomic
-def start_round(*, la, label: str, as_of: date, user, framework: Framework | None = None, reviewer=None,
-                copy_from: Round | None = None) -> Round:
+def start_round(
+    *,
+    la,
+    label: str,
+    as_of: date,
+    user,
+    framework: Framework | None = None,
+    reviewer=None,
+    copy_from: Round | None = None,
+) -> Round:
     """A new round with one judgement per set × phase (N/A where the set does not apply) and empty overall rows.
 
     ``copy_from`` carries over the ticked descriptors, figures, texts and evidence links (matched by code)
@@ -59,15 +76,22 @@ def start_round(*, la, label: str, as_of: date, user, framework: Framework | Non
     for standard_set in framework.sets.order_by("order"):
         for phase in PHASE_ORDER:
             j = Judgement.objects.create(
-                round=round_, standard_set=standard_set, phase=phase.value,
-                not_applicable=not standard_set.applies_to(phase.value), updated_by=user,
+                round=round_,
+                standard_set=standard_set,
+                phase=phase.value,
+                not_applicable=not standard_set.applies_to(phase.value),
+                updated_by=user,
             )
             old = previous.get((standard_set.code, phase.value))
             if old is not None and not j.not_applicable:
                 codes = descriptors_by_set.get(standard_set.pk, {})
                 j.ticked.set([codes[d.code] for d in old.ticked.all() if d.code in codes])
                 j.metrics = dict(old.metrics)
-                j.rationale, j.strengths, j.areas_for_improvement = old.rationale, old.strengths, old.areas_for_improvement
+                j.rationale, j.strengths, j.areas_for_improvement = (
+                    old.rationale,
+                    old.strengths,
+                    old.areas_for_improvement,
+                )
                 j.save()
                 j.evidence.set(old.evidence.all())
     for key_rating in framework.key_ratings.all():
@@ -80,7 +104,9 @@ def _clean_ticks(judgement: Judgement, ticked) -> list[Descriptor]:
     ticked = list(ticked)
     for d in ticked:
         if d.standard_set_id != judgement.standard_set_id or not d.applies_to(judgement.phase):
-            raise ValidationError(f"“{d.text[:60]}” is not a criterion of {judgement.standard_set.code} for this phase.")
+            raise ValidationError(
+                f"“{d.text[:60]}” is not a criterion of {judgement.standard_set.code} for this phase."
+            )
         if d.is_automatic:
             raise ValidationError(f"“{d.text[:60]}” is worked out from its checklist or figure; it cannot be ticked.")
     return ticked
@@ -111,9 +137,19 @@ def _clean_metrics(judgement: Judgement, metrics: dict) -> dict:
 
 
 @transaction.atomic
-def record_judgement(*, judgement: Judgement, user, la_grade: str = "", reviewer_grade: str = "", rationale: str = "",
-                     strengths: str = "", areas_for_improvement: str = "", ticked=(), metrics: dict | None = None,
-                     override_reason: str = "") -> rules.Assessment:
+def record_judgement(
+    *,
+    judgement: Judgement,
+    user,
+    la_grade: str = "",
+    reviewer_grade: str = "",
+    rationale: str = "",
+    strengths: str = "",
+    areas_for_improvement: str = "",
+    ticked=(),
+    metrics: dict | None = None,
+    override_reason: str = "",
+) -> rules.Assessment:
     """Save a judgement if the rules allow both grades; otherwise refuse with the reasons, unless a reviewer
     records an override reason (kept on the judgement and in its history)."""
     _check_user(user)
@@ -125,7 +161,9 @@ def record_judgement(*, judgement: Judgement, user, la_grade: str = "", reviewer
         if value and value not in Grade.values:
             raise ValidationError(f"Unknown grade {value!r}.")
     if judgement.not_applicable and (la_grade or reviewer_grade):
-        raise ValidationError(f"{judgement.standard_set.code} does not apply to {judgement.get_phase_display()}: it is N/A.")
+        raise ValidationError(
+            f"{judgement.standard_set.code} does not apply to {judgement.get_phase_display()}: it is N/A."
+        )
     ticked = _clean_ticks(judgement, ticked)
     metrics = _clean_metrics(judgement, metrics or {})
     assessment = rules.assess_judgement(judgement, ticked=[d.pk for d in ticked], metrics=metrics)
@@ -169,7 +207,9 @@ def grade_name(code: str) -> str:
 
 
 @transaction.atomic
-def record_overall(*, rating: OverallRating, user, la_grade: str = "", reviewer_grade: str = "", rationale: str = "") -> OverallRating:
+def record_overall(
+    *, rating: OverallRating, user, la_grade: str = "", reviewer_grade: str = "", rationale: str = ""
+) -> OverallRating:
     """Overall rows are human judgements (the document gives no rule); the reviewer grade needs a reviewer."""
     _check_user(user)
     if reviewer_grade != rating.reviewer_grade and not can_review(user, rating.round):
@@ -177,18 +217,43 @@ def record_overall(*, rating: OverallRating, user, la_grade: str = "", reviewer_
     for value in (la_grade, reviewer_grade):
         if value and value not in Grade.values:
             raise ValidationError(f"Unknown grade {value!r}.")
-    rating.la_grade, rating.reviewer_grade, rating.rationale, rating.updated_by = la_grade, reviewer_grade, rationale, user
+    rating.la_grade, rating.reviewer_grade, rating.rationale, rating.updated_by = (
+        la_grade,
+        reviewer_grade,
+        rationale,
+        user,
+    )
     rating.save()
     return rating
 
 
 @transaction.atomic
-def add_evidence(*, la, user, kind: str, title: str, date: date, summary: str, file=None, link: str = "",
-                 shows_impact: bool = False, impact_strength: str = "", judgements=(), descriptors=()) -> EvidenceItem:
+def add_evidence(
+    *,
+    la,
+    user,
+    kind: str,
+    title: str,
+    date: date,
+    summary: str,
+    file=None,
+    link: str = "",
+    shows_impact: bool = False,
+    impact_strength: str = "",
+    judgements=(),
+    descriptors=(),
+) -> EvidenceItem:
     _check_user(user)
     item = EvidenceItem(
-        la=la, kind=kind, title=title, date=date, summary=summary, link=link, shows_impact=shows_impact,
-        impact_strength=impact_strength if shows_impact else "", added_by=user,
+        la=la,
+        kind=kind,
+        title=title,
+        date=date,
+        summary=summary,
+        link=link,
+        shows_impact=shows_impact,
+        impact_strength=impact_strength if shows_impact else "",
+        added_by=user,
     )
     if file:
         item.original_filename = getattr(file, "name", "")[:255]
@@ -244,8 +309,10 @@ def update_evidence(*, item: EvidenceItem, user, **fields) -> EvidenceItem:
         assessment = rules.assess_judgement(judgement, evidence=evidence)
         reasons = [r for g in (judgement.la_grade, judgement.reviewer_grade) for r in assessment.reasons_against(g)]
         if reasons and not judgement.override_reason:
-            raise RuleRefusal([f"This change would leave {judgement} without the evidence its grade needs."] + reasons,
-                              can_override=False)
+            raise RuleRefusal(
+                [f"This change would leave {judgement} without the evidence its grade needs."] + reasons,
+                can_override=False,
+            )
     item.save()
     return item
 

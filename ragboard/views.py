@@ -1,5 +1,6 @@
 """Self-evaluation pages. Every read goes through ``ragboard.selectors`` (404 for anyone but LA officers
 and administrators); every write through ``ragboard.services``."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -13,10 +14,24 @@ from schools.selectors import default_la
 
 from . import indicators, selectors, services
 from .forms import (
-    EvidenceForm, JudgementForm, LinkEvidenceForm, OverallForm, RoundForm, StrategicTargetForm, WorkstreamForm,
+    EvidenceForm,
+    JudgementForm,
+    LinkEvidenceForm,
+    OverallForm,
+    RoundForm,
+    StrategicTargetForm,
+    WorkstreamForm,
 )
 from .models import (
-    DASHBOARD_KEY, PHASE_ORDER, PLAN_RAG_LETTERS, EvidenceItem, Grade, Judgement, PlanRag, StrategicTarget, Workstream,
+    DASHBOARD_KEY,
+    PHASE_ORDER,
+    PLAN_RAG_LETTERS,
+    EvidenceItem,
+    Grade,
+    Judgement,
+    PlanRag,
+    StrategicTarget,
+    Workstream,
 )
 
 
@@ -49,13 +64,19 @@ def _dashboard(request, la, round_):
     view = request.GET.get("view", "reviewer")
     rounds = selectors.visible_rounds(request.user).filter(la=la)
     context = {
-        "la": la, "round": round_, "rounds": rounds, "key": DASHBOARD_KEY, "grades": Grade,
-        "views": selectors.VIEWS, "round_form": RoundForm(rounds=rounds, la=la, user=request.user),
+        "la": la,
+        "round": round_,
+        "rounds": rounds,
+        "key": DASHBOARD_KEY,
+        "grades": Grade,
+        "views": selectors.VIEWS,
+        "round_form": RoundForm(rounds=rounds, la=la, user=request.user),
     }
     if round_ is not None:
         context["grid"] = selectors.grid(round_, view)
         context["highlights"] = [
-            (phase.label, indicators.disadvantaged_gap(la, phase.value, as_of_year=round_.as_of.year)) for phase in PHASE_ORDER
+            (phase.label, indicators.disadvantaged_gap(la, phase.value, as_of_year=round_.as_of.year))
+            for phase in PHASE_ORDER
         ]
     return render(request, "ragboard/home.html", context)
 
@@ -69,8 +90,12 @@ def round_new(request):
     if form.is_valid():
         try:
             round_ = services.start_round(
-                la=la, user=request.user, label=form.cleaned_data["label"], as_of=form.cleaned_data["as_of"],
-                reviewer=form.cleaned_data["reviewer"], copy_from=form.cleaned_data["copy_from"],
+                la=la,
+                user=request.user,
+                label=form.cleaned_data["label"],
+                as_of=form.cleaned_data["as_of"],
+                reviewer=form.cleaned_data["reviewer"],
+                copy_from=form.cleaned_data["copy_from"],
             )
         except ValidationError as exc:
             for message in _messages_from(exc):
@@ -92,8 +117,12 @@ def judgement(request, pk):
     j = selectors.get_visible_judgement(request.user, pk)
     reviewer = selectors.can_review(request.user, j.round)
     initial = {
-        "la_grade": j.la_grade, "reviewer_grade": j.reviewer_grade, "rationale": j.rationale, "strengths": j.strengths,
-        "areas_for_improvement": j.areas_for_improvement, "ticked": list(j.ticked.all()),
+        "la_grade": j.la_grade,
+        "reviewer_grade": j.reviewer_grade,
+        "rationale": j.rationale,
+        "strengths": j.strengths,
+        "areas_for_improvement": j.areas_for_improvement,
+        "ticked": list(j.ticked.all()),
         "override_reason": j.override_reason,
     }
     refusal = None
@@ -106,10 +135,14 @@ def judgement(request, pk):
             data = form.cleaned_data
             try:
                 services.record_judgement(
-                    judgement=j, user=request.user, la_grade=data["la_grade"],
+                    judgement=j,
+                    user=request.user,
+                    la_grade=data["la_grade"],
                     reviewer_grade=data["reviewer_grade"] if reviewer else j.reviewer_grade,
-                    rationale=data["rationale"], strengths=data["strengths"],
-                    areas_for_improvement=data["areas_for_improvement"], ticked=data["ticked"],
+                    rationale=data["rationale"],
+                    strengths=data["strengths"],
+                    areas_for_improvement=data["areas_for_improvement"],
+                    ticked=data["ticked"],
                     metrics={k: (float(v) if not isinstance(v, str) else v) for k, v in form.metrics().items()},
                     override_reason=data.get("override_reason", ""),
                 )
@@ -125,7 +158,11 @@ def judgement(request, pk):
                 return redirect(j)
         else:
             status = 400
-        ticked_ids = {d.pk for d in form.cleaned_data.get("ticked", [])} if form.is_bound and hasattr(form, "cleaned_data") else None
+        ticked_ids = (
+            {d.pk for d in form.cleaned_data.get("ticked", [])}
+            if form.is_bound and hasattr(form, "cleaned_data")
+            else None
+        )
     else:
         form = JudgementForm(initial=initial, judgement=j, reviewer=reviewer)
         for code, name in form.metric_fields:
@@ -133,7 +170,10 @@ def judgement(request, pk):
         ticked_ids = None
     previous, following = selectors.neighbours(j)
     context = {
-        "j": j, "form": form, "reviewer": reviewer, "refusal": refusal,
+        "j": j,
+        "form": form,
+        "reviewer": reviewer,
+        "refusal": refusal,
         "assessment": selectors.judgement_assessment(j),
         "columns": selectors.descriptor_columns(j, ticked_ids),
         "ticked_ids": ticked_ids if ticked_ids is not None else {d.pk for d in j.ticked.all()},
@@ -141,7 +181,8 @@ def judgement(request, pk):
         "evidence": j.evidence.all(),
         "indicators": indicators.for_judgement(j),
         "history": j.history.select_related("history_user")[:10],
-        "previous": previous, "following": following,
+        "previous": previous,
+        "following": following,
     }
     return render(request, "ragboard/judgement.html", context, status=status)
 
@@ -156,9 +197,13 @@ def overall(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_overall(rating=rating, user=request.user, la_grade=data["la_grade"],
-                                    reviewer_grade=data["reviewer_grade"] if reviewer else rating.reviewer_grade,
-                                    rationale=data["rationale"])
+            services.record_overall(
+                rating=rating,
+                user=request.user,
+                la_grade=data["la_grade"],
+                reviewer_grade=data["reviewer_grade"] if reviewer else rating.reviewer_grade,
+                rationale=data["rationale"],
+            )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, str(exc))
         else:
@@ -175,9 +220,17 @@ def overall(request, pk):
     for row in reviewer_grid.rows:
         if row.kind in ("phase_overall", "overall") and row.phase == rating.phase:
             reviewer_suggestion = next((c for c in row.cells if c.key_rating.pk == rating.key_rating_id), None)
-    return render(request, "ragboard/overall.html", {
-        "rating": rating, "form": form, "la_suggestion": la_suggestion, "reviewer_suggestion": reviewer_suggestion,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "ragboard/overall.html",
+        {
+            "rating": rating,
+            "form": form,
+            "la_suggestion": la_suggestion,
+            "reviewer_suggestion": reviewer_suggestion,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --------------------------------------------------------------------------- compare rounds
@@ -193,20 +246,33 @@ def compare(request):
     elif len(rounds) >= 2:
         later, earlier = rounds[0], rounds[1]
     changes = selectors.compare(earlier, later, view) if earlier and later else []
-    summary = {k.replace(" ", "_"): sum(1 for c in changes if c.direction == k)
-               for k in ("improved", "declined", "unchanged", "newly rated")}
-    return render(request, "ragboard/compare.html", {
-        "rounds": rounds, "earlier": earlier, "later": later, "changes": changes, "view": view,
-        "views": selectors.VIEWS, "summary": summary,
-    })
+    summary = {
+        k.replace(" ", "_"): sum(1 for c in changes if c.direction == k)
+        for k in ("improved", "declined", "unchanged", "newly rated")
+    }
+    return render(
+        request,
+        "ragboard/compare.html",
+        {
+            "rounds": rounds,
+            "earlier": earlier,
+            "later": later,
+            "changes": changes,
+            "view": view,
+            "views": selectors.VIEWS,
+            "summary": summary,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- evidence
 @login_required
 def evidence_list(request):
     la = _la(request)
-    items = selectors.visible_evidence(request.user).filter(la=la).prefetch_related(
-        "judgements__standard_set", "judgements__round"
+    items = (
+        selectors.visible_evidence(request.user)
+        .filter(la=la)
+        .prefetch_related("judgements__standard_set", "judgements__round")
     )
     kind = request.GET.get("kind", "")
     impact = request.GET.get("impact", "")
@@ -218,9 +284,17 @@ def evidence_list(request):
         items = items.filter(shows_impact=True)
     elif impact == "process":
         items = items.filter(shows_impact=False)
-    return render(request, "ragboard/evidence_list.html", {
-        "items": items, "kinds": EvidenceItem.Kind.choices, "kind": kind, "impact": impact, "la": la,
-    })
+    return render(
+        request,
+        "ragboard/evidence_list.html",
+        {
+            "items": items,
+            "kinds": EvidenceItem.Kind.choices,
+            "kind": kind,
+            "impact": impact,
+            "la": la,
+        },
+    )
 
 
 @login_required
@@ -236,9 +310,17 @@ def evidence_new(request):
         data = form.cleaned_data
         try:
             item = services.add_evidence(
-                la=la, user=request.user, kind=data["kind"], title=data["title"], date=data["date"],
-                summary=data["summary"], file=data.get("file"), link=data["link"], shows_impact=data["shows_impact"],
-                impact_strength=data["impact_strength"], judgements=[judgement] if judgement else [],
+                la=la,
+                user=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                date=data["date"],
+                summary=data["summary"],
+                file=data.get("file"),
+                link=data["link"],
+                shows_impact=data["shows_impact"],
+                impact_strength=data["impact_strength"],
+                judgements=[judgement] if judgement else [],
                 descriptors=data.get("descriptors") or [],
             )
         except ValidationError as exc:
@@ -247,17 +329,25 @@ def evidence_new(request):
         else:
             messages.success(request, f"Evidence “{item.title}” added.")
             return redirect(judgement or item)
-    return render(request, "ragboard/evidence_form.html", {"form": form, "judgement": judgement},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "ragboard/evidence_form.html",
+        {"form": form, "judgement": judgement},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_detail(request, pk):
     item = selectors.get_visible_evidence(request.user, pk)
-    judgements = Judgement.objects.filter(
-        round__in=selectors.visible_rounds(request.user).filter(la=item.la), not_applicable=False
-    ).select_related("standard_set", "round").order_by("-round__as_of", "standard_set__order", "phase")
+    judgements = (
+        Judgement.objects.filter(
+            round__in=selectors.visible_rounds(request.user).filter(la=item.la), not_applicable=False
+        )
+        .select_related("standard_set", "round")
+        .order_by("-round__as_of", "standard_set__order", "phase")
+    )
     link_form = LinkEvidenceForm(request.POST or None, judgements=judgements)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -275,11 +365,16 @@ def evidence_detail(request, pk):
             for reason in exc.reasons:
                 messages.error(request, reason)
             return redirect(item)
-    return render(request, "ragboard/evidence_detail.html", {
-        "item": item, "link_form": link_form,
-        "linked": item.judgements.select_related("standard_set", "round"),
-        "descriptors": item.descriptors.select_related("standard_set"),
-    })
+    return render(
+        request,
+        "ragboard/evidence_detail.html",
+        {
+            "item": item,
+            "link_form": link_form,
+            "linked": item.judgements.select_related("standard_set", "round"),
+            "descriptors": item.descriptors.select_related("standard_set"),
+        },
+    )
 
 
 @login_required
@@ -297,9 +392,17 @@ def evidence_file(request, pk):
 def plan_board(request):
     la = _la(request)
     areas, targets = selectors.plan_board(request.user, la)
-    return render(request, "ragboard/plan_board.html", {
-        "la": la, "areas": areas, "targets": targets, "rags": PlanRag.choices, "letters": PLAN_RAG_LETTERS,
-    })
+    return render(
+        request,
+        "ragboard/plan_board.html",
+        {
+            "la": la,
+            "areas": areas,
+            "targets": targets,
+            "rags": PlanRag.choices,
+            "letters": PLAN_RAG_LETTERS,
+        },
+    )
 
 
 @login_required
@@ -318,8 +421,12 @@ def workstream_edit(request, pk=None):
         else:
             messages.success(request, f"Workstream “{workstream.title}” saved.")
             return redirect("ragboard:plan_board")
-    return render(request, "ragboard/plan_form.html", {"form": form, "title": workstream.title or "New workstream"},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "ragboard/plan_form.html",
+        {"form": form, "title": workstream.title or "New workstream"},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -338,8 +445,12 @@ def target_edit(request, pk=None):
         else:
             messages.success(request, "Strategic target saved.")
             return redirect("ragboard:plan_board")
-    return render(request, "ragboard/plan_form.html", {"form": form, "title": "Strategic target"},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "ragboard/plan_form.html",
+        {"form": form, "title": "Strategic target"},
+        status=400 if form.errors else 200,
+    )
 
 
 # --------------------------------------------------------------------------- the framework

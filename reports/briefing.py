@@ -1,6 +1,7 @@
 """The members' gap briefing: a few pages an elected member reads in ten minutes — the LA's (or an area's)
 disadvantaged gaps on the headline measures against England, the region and statistical neighbours, over
 time; what narrowed and why; the targets; what the LA did; gap busters and their stories; the method."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -44,10 +45,13 @@ def neighbour_rank(la, rows, *, year: int) -> dict[str, str]:
     if not codes or not rows:
         return {}
     focus, comparison = rows[0].focus_group.code, rows[0].comparison_group.code
-    published = (Benchmark.objects.filter(geography_code__in=codes, results_year=year, value__isnull=False,
-                                          measure__code__in=[r.measure.code for r in rows],
-                                          pupil_group__code__in=[focus, comparison])
-                 .values_list("geography_code", "measure__code", "pupil_group__code", "value"))
+    published = Benchmark.objects.filter(
+        geography_code__in=codes,
+        results_year=year,
+        value__isnull=False,
+        measure__code__in=[r.measure.code for r in rows],
+        pupil_group__code__in=[focus, comparison],
+    ).values_list("geography_code", "measure__code", "pupil_group__code", "value")
     values: dict = {}
     for geography, measure, group, value in published:
         values[(geography, measure, group)] = float(value)
@@ -72,13 +76,27 @@ def neighbour_rank(la, rows, *, year: int) -> dict[str, str]:
 
 def _benchmarks(la, area, rows, year: int) -> list:
     if area is not None:
-        body = [[r.measure.short_name or r.measure.name, gap_text(r.current.within),
-                 gap_text(gap(r.measure, r.la_series[r.year].focus, r.la_series[r.year].comparison)
-                          if r.la_series and r.year in r.la_series else None),
-                 gap_text(r.national_gap)] for r in rows]
-        return [Heading(f"Against {la.name} and England"),
-                Table(caption=f"The gap in {area.name}, {la.name} and England, {year}",
-                      headers=["Measure", area.name, la.name, "England"], rows=body)]
+        body = [
+            [
+                r.measure.short_name or r.measure.name,
+                gap_text(r.current.within),
+                gap_text(
+                    gap(r.measure, r.la_series[r.year].focus, r.la_series[r.year].comparison)
+                    if r.la_series and r.year in r.la_series
+                    else None
+                ),
+                gap_text(r.national_gap),
+            ]
+            for r in rows
+        ]
+        return [
+            Heading(f"Against {la.name} and England"),
+            Table(
+                caption=f"The gap in {area.name}, {la.name} and England, {year}",
+                headers=["Measure", area.name, la.name, "England"],
+                rows=body,
+            ),
+        ]
     if not rows:
         return []
     pair = [rows[0].focus_group.code, rows[0].comparison_group.code]
@@ -89,16 +107,37 @@ def _benchmarks(la, area, rows, year: int) -> list:
     for r in rows:
         cells = [r.measure.short_name or r.measure.name, gap_text(r.current.within)]
         for _label, _definition, figs in sets:
-            cells.append(gap_text(gap(r.measure, figs.get((year, r.measure.code, r.focus_group.code)),
-                                      figs.get((year, r.measure.code, r.comparison_group.code)))))
+            cells.append(
+                gap_text(
+                    gap(
+                        r.measure,
+                        figs.get((year, r.measure.code, r.focus_group.code)),
+                        figs.get((year, r.measure.code, r.comparison_group.code)),
+                    )
+                )
+            )
         cells.append(gap_text(r.national_gap))
         body.append(cells)
-    blocks = [Heading("Against England, the region and statistical neighbours"),
-              Table(caption=f"The gap in {la.name} against other benchmarks, {year}", headers=headers, rows=body,
-                    note=" ".join(d for _l, d, _f in sets))]
+    blocks = [
+        Heading("Against England, the region and statistical neighbours"),
+        Table(
+            caption=f"The gap in {la.name} against other benchmarks, {year}",
+            headers=headers,
+            rows=body,
+            note=" ".join(d for _l, d, _f in sets),
+        ),
+    ]
     if ranks:
-        blocks.append(Bullets([f"{r.measure.short_name or r.measure.name}: {ranks[r.measure.code]} among "
-                               f"{la.name} and its statistical neighbours." for r in rows if r.measure.code in ranks]))
+        blocks.append(
+            Bullets(
+                [
+                    f"{r.measure.short_name or r.measure.name}: {ranks[r.measure.code]} among "
+                    f"{la.name} and its statistical neighbours."
+                    for r in rows
+                    if r.measure.code in ranks
+                ]
+            )
+        )
     elif not sets:
         blocks.append(Paragraph("No regional or statistical-neighbour figures have been imported for this year."))
     return blocks
@@ -112,8 +151,11 @@ def _targets(la, area, user) -> list:
         targets = strategy_selectors.targets_for_scope(user, scope)
     else:
         targets = Target.objects.filter(la=la, area=area, cluster__isnull=True, school__isnull=True)
-    targets = list(targets.select_related("measure", "focus_group", "focus_group__comparison", "comparison_group",
-                                          "la", "area", "cluster", "school"))
+    targets = list(
+        targets.select_related(
+            "measure", "focus_group", "focus_group__comparison", "comparison_group", "la", "area", "cluster", "school"
+        )
+    )
     statuses = evaluate(targets, show_small_cohorts=False)
     return sections.targets([(t, statuses[t.pk]) for t in targets])
 
@@ -127,53 +169,94 @@ def _what_we_did(la, area, year: int) -> list:
     plans = Plan.objects.filter(la=la)
     if area is not None:
         plans = plans.filter(area=area) | plans.filter(school__area=area) | plans.filter(cluster__area=area)
-    actions = list(Action.objects.filter(plan__in=plans, completed_on__range=(start, end))
-                   .select_related("plan").order_by("completed_on", "pk"))
-    engagements = list(_in_scope(SupportEngagement.objects.all(), la, area, school_field="partner_school")
-                       .filter(start_date__lte=end).exclude(end_date__lt=start)
-                       .select_related("supporting_school", "partner_school").order_by("start_date", "pk"))
-    blocks = [Heading("What we did"),
-              Paragraph(f"{_count(len(actions), 'plan action has', 'plan actions have')} been completed {since}, "
-                        f"and {len(engagements)} {_engagements(len(engagements))} run.")]
+    actions = list(
+        Action.objects.filter(plan__in=plans, completed_on__range=(start, end))
+        .select_related("plan")
+        .order_by("completed_on", "pk")
+    )
+    engagements = list(
+        _in_scope(SupportEngagement.objects.all(), la, area, school_field="partner_school")
+        .filter(start_date__lte=end)
+        .exclude(end_date__lt=start)
+        .select_related("supporting_school", "partner_school")
+        .order_by("start_date", "pk")
+    )
+    blocks = [
+        Heading("What we did"),
+        Paragraph(
+            f"{_count(len(actions), 'plan action has', 'plan actions have')} been completed {since}, "
+            f"and {len(engagements)} {_engagements(len(engagements))} run."
+        ),
+    ]
     if actions:
-        blocks.append(Table(caption=f"Plan actions completed {since}",
-                            headers=["Completed", "Plan", "Strand", "Action"],
-                            rows=[[f"{a.completed_on:%d %b %Y}", a.plan.title, a.get_strand_display(),
-                                   a.key_action[:160]] for a in actions[:15]],
-                            note=f"The first 15 of {len(actions)}." if len(actions) > 15 else ""))
+        blocks.append(
+            Table(
+                caption=f"Plan actions completed {since}",
+                headers=["Completed", "Plan", "Strand", "Action"],
+                rows=[
+                    [f"{a.completed_on:%d %b %Y}", a.plan.title, a.get_strand_display(), a.key_action[:160]]
+                    for a in actions[:15]
+                ],
+                note=f"The first 15 of {len(actions)}." if len(actions) > 15 else "",
+            )
+        )
     if engagements:
-        blocks.append(Table(caption="School-to-school support",
-                            headers=["Supporting school", "Leader", "Partner school", "Status"],
-                            rows=[[e.supporting_school.name, f"{e.leader_name} ({e.get_leader_designation_display()})",
-                                   e.partner_school.name, e.get_status_display()] for e in engagements]))
+        blocks.append(
+            Table(
+                caption="School-to-school support",
+                headers=["Supporting school", "Leader", "Partner school", "Status"],
+                rows=[
+                    [
+                        e.supporting_school.name,
+                        f"{e.leader_name} ({e.get_leader_designation_display()})",
+                        e.partner_school.name,
+                        e.get_status_display(),
+                    ]
+                    for e in engagements
+                ],
+            )
+        )
     return blocks
 
 
 def _gap_busters(la, area, measures, focus, groups, years, year, user) -> list:
     schools = selectors.visible_schools(user) if user is not None else la.schools.all()
     schools = schools.filter(la=la, **({"area": area} if area else {}))
-    by_measure = figures.org_rows("school", schools, schools, measures=measures, focus=focus, groups=groups,
-                                  years=years, year=year)
+    by_measure = figures.org_rows(
+        "school", schools, schools, measures=measures, focus=focus, groups=groups, years=years, year=year
+    )
     items = []
     for measure in measures:
         for school, row in by_measure.get(measure.code, []):
             if row.year == year and row.rankable and row.buster_reasons():
                 reasons = "; ".join(BusterReason.LABELS[r].lower() for r in row.buster_reasons())
                 t = row.trend
-                moved = (f"the gap in the school went from {number(t.gap_start)} to {number(t.gap_end)} between "
-                         f"{t.start_year} and {t.end_year}" if t else
-                         f"gap vs other pupils nationally {gap_text(row.current.vs_national)}")
+                moved = (
+                    f"the gap in the school went from {number(t.gap_start)} to {number(t.gap_end)} between "
+                    f"{t.start_year} and {t.end_year}"
+                    if t
+                    else f"gap vs other pupils nationally {gap_text(row.current.vs_national)}"
+                )
                 items.append(f"{school.name} — {measure.short_name or measure.name}: {reasons} ({moved}).")
-    stories = list(_in_scope(SuccessStory.objects.filter(published=True, to_year__lte=year), la, area)
-                   .select_related("school", "measure").order_by("-to_year", "school__name")[:5])
-    blocks = [Heading("Gap busters"),
-              Bullets(items) if items else Paragraph(f"No school was a gap buster on a headline measure in {year}.")]
+    stories = list(
+        _in_scope(SuccessStory.objects.filter(published=True, to_year__lte=year), la, area)
+        .select_related("school", "measure")
+        .order_by("-to_year", "school__name")[:5]
+    )
+    blocks = [
+        Heading("Gap busters"),
+        Bullets(items) if items else Paragraph(f"No school was a gap buster on a headline measure in {year}."),
+    ]
     for story in stories:
-        blocks += [Heading(story.title if story.school.name in story.title else f"{story.school.name}: {story.title}",
-                           level=3),
-                   Paragraph(f"{story.measure.short_name or story.measure.name}, {story.from_year} to {story.to_year}. "
-                             f"What the school did: {story.what_we_did}"),
-                   ] + ([Paragraph(f"Impact: {story.impact}")] if story.impact else [])
+        blocks += [
+            Heading(
+                story.title if story.school.name in story.title else f"{story.school.name}: {story.title}", level=3
+            ),
+            Paragraph(
+                f"{story.measure.short_name or story.measure.name}, {story.from_year} to {story.to_year}. "
+                f"What the school did: {story.what_we_did}"
+            ),
+        ] + ([Paragraph(f"Impact: {story.impact}")] if story.impact else [])
     return blocks
 
 
@@ -188,19 +271,25 @@ def build_briefing(la, *, area=None, year: int | None = None, user=None) -> Docu
         raise ValueError(f"{la.name} has no results yet.")
     scope = area or la
     place = scope.name
-    rows = figures.scope_rows(scope, measures=measures, focus=focus, groups=groups, years=years, year=year,
-                              la=la if area else None)
+    rows = figures.scope_rows(
+        scope, measures=measures, focus=focus, groups=groups, years=years, year=year, la=la if area else None
+    )
     title = f"{place}: the gaps for disadvantaged pupils, {year_label(year)}"
     document = Document(
         title=title,
-        subtitle=(f"Members' briefing · {la.name}{' · ' + area.name + ' area' if area else ''} · results year "
-                  f"{year} ({year_label(year)}) · produced {timezone.localdate():%d %B %Y}"),
+        subtitle=(
+            f"Members' briefing · {la.name}{' · ' + area.name + ' area' if area else ''} · results year "
+            f"{year} ({year_label(year)}) · produced {timezone.localdate():%d %B %Y}"
+        ),
         footer=f"{place} gap briefing {year_label(year)} · groups under the suppression threshold are not shown",
     )
-    document.add(Paragraph(
-        f"This briefing sets out how disadvantaged pupils in {place} did in {year_label(year)} against other pupils, "
-        f"here and in England, on the headline measures; how the gaps moved and why; whether our targets are on "
-        f"track; what we did; and the schools that are busting the gap."))
+    document.add(
+        Paragraph(
+            f"This briefing sets out how disadvantaged pupils in {place} did in {year_label(year)} against other pupils, "
+            f"here and in England, on the headline measures; how the gaps moved and why; whether our targets are on "
+            f"track; what we did; and the schools that are busting the gap."
+        )
+    )
     document.add(*sections.summary(rows, place=place))
     document.add(Heading(f"The headline gaps in {year}"), sections.headline_table(rows, place=place, year=year))
     document.add(*_benchmarks(la, area, rows, year))

@@ -1,6 +1,7 @@
 """Charts for documents, drawn on the server with matplotlib (no browser): SVG for the PDF (vector, sharp
 at any zoom) and PNG at print resolution for Word. Years without results (2020, 2021) break the line,
 never drop to zero. Every chart has alt text that states its figures."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -40,16 +41,18 @@ def gap_trend_chart(rows: list[GapRow], *, place: str, la_name: str = "", captio
         # Fixed margins rather than a layout engine: constrained layout doubles the drawing time.
         height = 2.4 * lines
         figure = Figure(figsize=(7.2, height))
-        figure.subplots_adjust(left=0.08, right=0.99, bottom=0.5 / height, top=1 - 0.5 / height, wspace=0.3,
-                               hspace=0.6)
+        figure.subplots_adjust(left=0.08, right=0.99, bottom=0.5 / height, top=1 - 0.5 / height, wspace=0.3, hspace=0.6)
         axes = figure.subplots(lines, columns, squeeze=False).flatten()
-        alt = [f"Line charts of the gap between {rows[0].comparison_group.name.lower()} and "
-               f"{rows[0].focus_group.name.lower()} pupils by results year; positive means "
-               f"{rows[0].focus_group.name.lower()} pupils are behind."]
+        alt = [
+            f"Line charts of the gap between {rows[0].comparison_group.name.lower()} and "
+            f"{rows[0].focus_group.name.lower()} pupils by results year; positive means "
+            f"{rows[0].focus_group.name.lower()} pupils are behind."
+        ]
         for ax, row in zip(axes, rows):
             here = _series(years, {y: g.within for y, g in row.series.items()})
-            england = _series(years, {y: gap(row.measure, g.national_focus, g.national_comparison)
-                                      for y, g in row.series.items()})
+            england = _series(
+                years, {y: gap(row.measure, g.national_focus, g.national_comparison) for y, g in row.series.items()}
+            )
             ax.plot(years, [_nan(v) for v in here], marker="o", color=HERE, label=place)
             parts = [_listing(place, years, here)]
             if row.la_series and la_name:
@@ -65,7 +68,7 @@ def gap_trend_chart(rows: list[GapRow], *, place: str, la_name: str = "", captio
             ax.set_ylabel("gap (points)")
             ax.grid(axis="y", color="#e5e6e7", linewidth=0.5)
             alt.append(f"{name} — " + "; ".join(parts) + ".")
-        for ax in axes[len(rows):]:
+        for ax in axes[len(rows) :]:
             ax.set_visible(False)
         handles, labels = axes[0].get_legend_handles_labels()
         figure.legend(handles, labels, loc="upper center", ncols=len(labels), fontsize=7, frameon=False)

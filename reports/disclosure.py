@@ -5,6 +5,7 @@ Anything that leaves the building applies the DfE's primary and secondary suppre
 which a hidden one could be worked out is hidden as well. It is ``schools.disclosure.disclose`` with the
 small-cohort choice fixed to "no": pages decide per role (``selectors.for_user``); documents and the feed do not.
 """
+
 from __future__ import annotations
 
 from schools import selectors

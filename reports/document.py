@@ -4,6 +4,7 @@
 Text stays text: renderers pass it as data, never as markup, so a school called "St Mary's #1 [C of E]"
 prints as written.
 """
+
 from __future__ import annotations
 
 import io
@@ -80,7 +81,7 @@ class Document:
     author: str = "gapmonitor"
     footer: str = ""
 
-    def add(self, *blocks) -> "Document":
+    def add(self, *blocks) -> Document:
         self.blocks.extend(b for b in blocks if b is not None)
         return self
 
@@ -96,8 +97,13 @@ class Document:
                 index += 1
             else:
                 blocks.append(asdict(block))
-        return {"title": self.title, "subtitle": self.subtitle, "author": self.author, "footer": self.footer,
-                "blocks": blocks}
+        return {
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "author": self.author,
+            "footer": self.footer,
+            "blocks": blocks,
+        }
 
 
 # --------------------------------------------------------------------------- wording shared by every report
@@ -118,8 +124,10 @@ def cohort_text(figure) -> str:
 
 def suppression_note() -> str:
     threshold = suppression_threshold()
-    return (f"SUPP: {code_label('SUPP')}. SUPP2: {code_label('SUPP2')}. "
-            f"Groups of 1 to {threshold - 1} pupils are never printed in a document, whoever produces it.")
+    return (
+        f"SUPP: {code_label('SUPP')}. SUPP2: {code_label('SUPP2')}. "
+        f"Groups of 1 to {threshold - 1} pupils are never printed in a document, whoever produces it."
+    )
 
 
 def method_paragraph(focus_name: str, comparison_name: str) -> Paragraph:

@@ -1,11 +1,11 @@
 """Figure reads for documents and the feed: the same selectors and gap engine as the pages and
 ``gap_report``, with every figure passed through ``reports.disclosure.disclosed`` (whoever asks)."""
+
 from __future__ import annotations
 
 from schools import selectors
 from schools.gaps import Comparator
 from schools.judgements import GapRow, build_row
-
 from schools.models import School
 
 from .disclosure import disclosed, groups_to_fetch
@@ -27,8 +27,9 @@ WITHIN = Comparator.WITHIN
 def _national(scope, measure_codes, codes, years) -> dict:
     """England's figures; for a special school or AP, its own type of school's (``schools.comparators``)."""
     if isinstance(scope, School):
-        return selectors.national_for(scope, selectors.national_figures_by_basis(measures=measure_codes,
-                                                                                 groups=codes, years=years))[1]
+        return selectors.national_for(
+            scope, selectors.national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+        )[1]
     return selectors.national_figures(measures=measure_codes, groups=codes, years=years)
 
 
@@ -36,25 +37,34 @@ def scope_rows(scope, *, measures, focus, groups, years, year=None, la=None) -> 
     """One GapRow per measure for an LA, area, cluster or school (with the LA's line when ``la`` is given)."""
     codes = [focus.code, focus.comparison.code, "all"]
     measure_codes = [m.code for m in measures]
-    here = disclosed(selectors.figures(scope, measures=measure_codes, groups=groups_to_fetch(codes, groups),
-                                       years=years), groups)
+    here = disclosed(
+        selectors.figures(scope, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years), groups
+    )
     national = _national(scope, measure_codes, codes, years)
     la_figures = None
     if la is not None:
-        la_figures = disclosed(selectors.figures(la, measures=measure_codes, groups=groups_to_fetch(codes, groups),
-                                                 years=years), groups)
-    rows = [build_row(m, focus, focus.comparison, here, national, years=years, year=year, la=la_figures, kind=WITHIN)
-            for m in measures]
+        la_figures = disclosed(
+            selectors.figures(la, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years), groups
+        )
+    rows = [
+        build_row(m, focus, focus.comparison, here, national, years=years, year=year, la=la_figures, kind=WITHIN)
+        for m in measures
+    ]
     return [row for row in rows if row.series]
 
 
-def org_rows(level: str, schools, organisations, *, measures, focus, groups, years, year=None
-             ) -> dict[str, list[tuple[object, GapRow]]]:
+def org_rows(
+    level: str, schools, organisations, *, measures, focus, groups, years, year=None
+) -> dict[str, list[tuple[object, GapRow]]]:
     """{measure_code: [(organisation, GapRow)]} pooled from ``schools`` (already scoped), disclosed."""
     codes = [focus.code, focus.comparison.code, "all"]
     measure_codes = [m.code for m in measures]
-    pooled = disclosed(selectors.figures_by(level, schools, measures=measure_codes,
-                                            groups=groups_to_fetch(codes, groups), years=years), groups)
+    pooled = disclosed(
+        selectors.figures_by(
+            level, schools, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years
+        ),
+        groups,
+    )
     organisations = list(organisations)
     if level == "school":  # each school against its own type of school nationally (schools.comparators)
         by_basis = selectors.national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
@@ -64,9 +74,23 @@ def org_rows(level: str, schools, organisations, *, measures, focus, groups, yea
         nationals = {org.pk: (None, england) for org in organisations}
     out = {}
     for measure in measures:
-        rows = [(org, build_row(measure, focus, focus.comparison, pooled, nationals[org.pk][1], years=years,
-                                year=year, prefix=(org.pk,), national_basis=nationals[org.pk][0]))
-                for org in organisations]
+        rows = [
+            (
+                org,
+                build_row(
+                    measure,
+                    focus,
+                    focus.comparison,
+                    pooled,
+                    nationals[org.pk][1],
+                    years=years,
+                    year=year,
+                    prefix=(org.pk,),
+                    national_basis=nationals[org.pk][0],
+                ),
+            )
+            for org in organisations
+        ]
         out[measure.code] = [(org, row) for org, row in rows if row.series]
     return out
 
@@ -76,8 +100,9 @@ def every_group_rows(scope, *, measures, groups, years, year=None) -> list[GapRo
     focusable = selectors.focus_groups(groups)
     codes = sorted({g.code for g in focusable} | {g.comparison.code for g in focusable} | {"all"})
     measure_codes = [m.code for m in measures]
-    here = disclosed(selectors.figures(scope, measures=measure_codes, groups=groups_to_fetch(codes, groups),
-                                       years=years), groups)
+    here = disclosed(
+        selectors.figures(scope, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years), groups
+    )
     national = _national(scope, measure_codes, codes, years)
     rows = []
     for measure in measures:

@@ -1,6 +1,7 @@
 """PDF with Typst: PDF/UA-1 (tagged: a structure tree for screen readers), with a document title, real
 headings, table headers and alt text on every chart. The layout is ``typst/report.typ``; the content goes in as JSON
 through ``sys.inputs`` and is read with Typst's ``json()``, so no user text is ever parsed as markup."""
+
 from __future__ import annotations
 
 import json
@@ -29,6 +30,7 @@ def render_pdf(document: Document, *, png: bool = False, ppi: float = 110) -> by
         inputs[f"chart{index}"] = chart.svg
     # PDF/UA-1: Typst refuses to write the PDF unless it meets the standard (title, alt text, tagged structure).
     options = {"format": "png", "ppi": ppi} if png else {"format": "pdf", "pdf_standards": ["ua-1"]}
-    result = typst.compile(TEMPLATE.read_bytes(), font_paths=_font_paths(), ignore_system_fonts=True,
-                           sys_inputs=inputs, **options)
+    result = typst.compile(
+        TEMPLATE.read_bytes(), font_paths=_font_paths(), ignore_system_fonts=True, sys_inputs=inputs, **options
+    )
     return result[0] if isinstance(result, list) else result

@@ -1,6 +1,7 @@
 """The school gap profile: the head's landing page as a document an adviser takes to a visit and a head
 gives governors — the school's context, its disadvantaged gaps on the headline measures over time, every
 group's gap this year, its targets and recent visits."""
+
 from __future__ import annotations
 
 from django.utils import timezone
@@ -11,41 +12,70 @@ from strategy.models import year_label
 from strategy.targets import evaluate
 
 from . import figures, sections
-from .document import (
-    Bullets, Document, Heading, Paragraph, Table, cohort_text, gap_text, method_paragraph, suppression_note, value_text,
-)
 from .briefing import FOCUS_GROUP
+from .document import (
+    Bullets,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+    cohort_text,
+    gap_text,
+    method_paragraph,
+    suppression_note,
+    value_text,
+)
 
 
 def _context(school) -> list:
     kind = f", {school.school_type}" if school.school_type else ""
-    facts = [f"URN {school.urn}; {school.get_phase_display().lower()}{kind}.",
-             f"Local authority: {school.la.name}"
-             + (f"; area: {school.area.name}" if school.area_id else "")
-             + (f"; cluster: {school.cluster.name}" if school.cluster_id else "") + "."]
+    facts = [
+        f"URN {school.urn}; {school.get_phase_display().lower()}{kind}.",
+        f"Local authority: {school.la.name}"
+        + (f"; area: {school.area.name}" if school.area_id else "")
+        + (f"; cluster: {school.cluster.name}" if school.cluster_id else "")
+        + ".",
+    ]
     if school.number_on_roll:
         facts.append(f"Pupils on roll: {school.number_on_roll}.")
     if school.fsm_percent is not None:
         facts.append(f"Pupils eligible for free school meals: {float(school.fsm_percent):.1f}%.")
     inspection = school.latest_inspection
     if inspection is not None:
-        facts.append(f"Latest Ofsted inspection: {inspection.inspection_date:%-d %B %Y}, {inspection.summary} "
-                     f"(graded judgements and report cards are different scales and are not compared).")
+        facts.append(
+            f"Latest Ofsted inspection: {inspection.inspection_date:%-d %B %Y}, {inspection.summary} "
+            f"(graded judgements and report cards are different scales and are not compared)."
+        )
     return [Heading("The school"), Bullets(facts)]
 
 
 def _every_group(school, groups, years, year) -> list:
-    rows = figures.every_group_rows(school, measures=selectors.headline_measures(), groups=groups, years=years,
-                                    year=year)
+    rows = figures.every_group_rows(
+        school, measures=selectors.headline_measures(), groups=groups, years=years, year=year
+    )
     if not rows:
         return []
-    body = [[r.measure.short_name or r.measure.name, r.focus_group.name, cohort_text(r.current.focus),
-             value_text(r.current.focus, r.measure), value_text(r.current.comparison, r.measure),
-             gap_text(r.current.within), gap_text(r.national_gap)] for r in rows]
-    return [Heading(f"Every group in {year}"),
-            Table(caption=f"Each pupil group against its comparison group at {school.name}, {year}",
-                  headers=["Measure", "Group", "Pupils", "Group result", "Comparison result", "Gap", "England's gap"],
-                  rows=body, note=suppression_note())]
+    body = [
+        [
+            r.measure.short_name or r.measure.name,
+            r.focus_group.name,
+            cohort_text(r.current.focus),
+            value_text(r.current.focus, r.measure),
+            value_text(r.current.comparison, r.measure),
+            gap_text(r.current.within),
+            gap_text(r.national_gap),
+        ]
+        for r in rows
+    ]
+    return [
+        Heading(f"Every group in {year}"),
+        Table(
+            caption=f"Each pupil group against its comparison group at {school.name}, {year}",
+            headers=["Measure", "Group", "Pupils", "Group result", "Comparison result", "Gap", "England's gap"],
+            rows=body,
+            note=suppression_note(),
+        ),
+    ]
 
 
 def _targets_and_visits(school, user) -> list:
@@ -55,8 +85,15 @@ def _targets_and_visits(school, user) -> list:
     visits = list(strategy_selectors.visible_visits(user).filter(school=school)[:5])
     blocks.append(Heading("Recent visits"))
     if visits:
-        blocks.append(Bullets([f"{v.visit_date:%d %B %Y}: {v.get_visit_type_display()}"
-                               f"{' (acknowledged)' if v.acknowledged_at else ''}." for v in visits]))
+        blocks.append(
+            Bullets(
+                [
+                    f"{v.visit_date:%d %B %Y}: {v.get_visit_type_display()}"
+                    f"{' (acknowledged)' if v.acknowledged_at else ''}."
+                    for v in visits
+                ]
+            )
+        )
     else:
         blocks.append(Paragraph("No visit reports recorded."))
     return blocks
@@ -69,13 +106,14 @@ def build_profile(school, *, user, year: int | None = None) -> Document:
     years, year = figures.years_up_to(school.la, year)
     if year is None:
         raise ValueError(f"{school.la.name} has no results yet.")
-    rows = figures.scope_rows(school, measures=selectors.headline_measures(), focus=focus, groups=groups,
-                              years=years, year=year, la=school.la)
+    rows = figures.scope_rows(
+        school, measures=selectors.headline_measures(), focus=focus, groups=groups, years=years, year=year, la=school.la
+    )
     place = school.name
     document = Document(
         title=f"{school.name}: gap profile, {year_label(year)}",
         subtitle=f"School gap profile · {school.la.name} · results year {year} ({year_label(year)}) · produced "
-                 f"{timezone.localdate():%d %B %Y}",
+        f"{timezone.localdate():%d %B %Y}",
         footer=f"{school.name} gap profile {year_label(year)} · groups under the suppression threshold are not shown",
     )
     document.add(*_context(school))

@@ -1,4 +1,5 @@
 """Turn a Document into a download: PDF or Word, one function for the views and the command."""
+
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse

@@ -1,4 +1,5 @@
 """Sections shared by the briefing and the school profile, built from disclosed GapRows."""
+
 from __future__ import annotations
 
 from schools.findings import findings_for, number
@@ -9,9 +10,12 @@ from .document import Bullets, Heading, Paragraph, Table, cohort_text, gap_text,
 
 
 def comparison_phrase(group) -> str:
-    """"other pupils" for the usual comparison groups, else the group's name."""
-    return "other pupils" if group.code in ("not_disadvantaged", "not_fsm", "all") or "other pupils" in group.name \
+    """ "other pupils" for the usual comparison groups, else the group's name."""
+    return (
+        "other pupils"
+        if group.code in ("not_disadvantaged", "not_fsm", "all") or "other pupils" in group.name
         else group.name.lower()
+    )
 
 
 def summary(rows, *, place: str) -> list:
@@ -26,18 +30,35 @@ def headline_table(rows, *, place: str, year: int) -> Table:
     body = []
     for row in rows:
         current = row.current
-        body.append([
-            row.measure.short_name or row.measure.name, str(row.year), cohort_text(current.focus),
-            value_text(current.focus, row.measure), value_text(current.comparison, row.measure),
-            gap_text(current.within), gap_text(row.national_gap), row.trend.label if row.trend else "Not enough years",
-        ])
+        body.append(
+            [
+                row.measure.short_name or row.measure.name,
+                str(row.year),
+                cohort_text(current.focus),
+                value_text(current.focus, row.measure),
+                value_text(current.comparison, row.measure),
+                gap_text(current.within),
+                gap_text(row.national_gap),
+                row.trend.label if row.trend else "Not enough years",
+            ]
+        )
     return Table(
         caption=f"Headline measures for {focus.lower()} pupils in {place}, {year}",
-        headers=["Measure", "Year", "Pupils in group", focus, comparison_phrase(rows[0].comparison_group).capitalize()
-                 if rows else comparison, "Gap here", "England's gap", "Trend"],
+        headers=[
+            "Measure",
+            "Year",
+            "Pupils in group",
+            focus,
+            comparison_phrase(rows[0].comparison_group).capitalize() if rows else comparison,
+            "Gap here",
+            "England's gap",
+            "Trend",
+        ],
         rows=body,
-        note=(f"Gap = {comparison.lower()} − {focus.lower()} pupils (points); positive means {focus.lower()} pupils "
-              f"are behind. England's gap is the same difference nationally. " + suppression_note()),
+        note=(
+            f"Gap = {comparison.lower()} − {focus.lower()} pupils (points); positive means {focus.lower()} pupils "
+            f"are behind. England's gap is the same difference nationally. " + suppression_note()
+        ),
     )
 
 
@@ -45,14 +66,20 @@ def over_time(rows, *, place: str, la_name: str = "") -> list:
     years = sorted({y for row in rows for y in row.series})
     if not years:
         return []
-    chart = charts.gap_trend_chart(rows, place=place, la_name=la_name,
-                                   caption=f"The gap by results year in {place} and in England")
+    chart = charts.gap_trend_chart(
+        rows, place=place, la_name=la_name, caption=f"The gap by results year in {place} and in England"
+    )
     table = Table(
         caption=f"The gap in {place} by results year (England's gap in brackets)",
         headers=["Measure"] + [str(y) for y in years],
-        rows=[[row.measure.short_name or row.measure.name] + [
-            f"{gap_text(row.series[y].within)} ({gap_text(_england(row, y))})" if y in row.series else "–"
-            for y in years] for row in rows],
+        rows=[
+            [row.measure.short_name or row.measure.name]
+            + [
+                f"{gap_text(row.series[y].within)} ({gap_text(_england(row, y))})" if y in row.series else "–"
+                for y in years
+            ]
+            for row in rows
+        ],
         note="Years with no published results (2020 and 2021) are left out, never counted as zero.",
     )
     return [Heading("Over time"), chart, table]
@@ -96,5 +123,8 @@ def targets(statuses) -> list:
     for _target, status in statuses:
         counts[status.label] = counts.get(status.label, 0) + 1
     summary_text = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
-    return [Heading("Targets"), Paragraph(f"{len(statuses)} targets: {summary_text}."),
-            Table(caption="Targets and whether each is on track", headers=["Target", "Status", "Why"], rows=body)]
+    return [
+        Heading("Targets"),
+        Paragraph(f"{len(statuses)} targets: {summary_text}."),
+        Table(caption="Targets and whether each is on track", headers=["Target", "Status", "Why"], rows=body),
+    ]

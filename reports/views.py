@@ -1,5 +1,6 @@
 """Downloads of the briefing, the school profile and the visit report, scoped like the pages: a user who
 may not see the page gets a 404 for its document too."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required

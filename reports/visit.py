@@ -1,6 +1,7 @@
 """A visit report as a document: the stored snapshot of the gaps discussed (suppressed again on the way
 out, whoever prints it), the purpose, strengths, areas for development, judgements, agreed actions and
 whether the headteacher has acknowledged it."""
+
 from __future__ import annotations
 
 from schools.gaps import suppression_threshold
@@ -29,15 +30,23 @@ def snapshot_table(rows: list[dict]) -> Table:
         if _small(row):
             cells = ["SUPP", "SUPP", "SUPP", "SUPP"]
         else:
-            cells = [str(row.get("focus_cohort") if row.get("focus_cohort") is not None else "–"),
-                     _value(row.get("focus_value"), row.get("unit")),
-                     _value(row.get("comparison_value"), row.get("unit")),
-                     gap_text(row.get("gap"))]
-        body.append([row["measure_name"], row["group_name"], year_label(row["year"])] + cells
-                    + [gap_text(row.get("national_gap"))])
-    return Table(caption="Gap figures as they stood on the day of the visit (stored with the report)",
-                 headers=["Measure", "Group", "Year", "Pupils", "Group result", "Comparison result", "Gap",
-                          "England's gap"], rows=body, note=suppression_note())
+            cells = [
+                str(row.get("focus_cohort") if row.get("focus_cohort") is not None else "–"),
+                _value(row.get("focus_value"), row.get("unit")),
+                _value(row.get("comparison_value"), row.get("unit")),
+                gap_text(row.get("gap")),
+            ]
+        body.append(
+            [row["measure_name"], row["group_name"], year_label(row["year"])]
+            + cells
+            + [gap_text(row.get("national_gap"))]
+        )
+    return Table(
+        caption="Gap figures as they stood on the day of the visit (stored with the report)",
+        headers=["Measure", "Group", "Year", "Pupils", "Group result", "Comparison result", "Gap", "England's gap"],
+        rows=body,
+        note=suppression_note(),
+    )
 
 
 def build_visit_report(report, *, user) -> Document:
@@ -58,13 +67,27 @@ def build_visit_report(report, *, user) -> Document:
     document.add(Heading("Areas for development"), Paragraph(report.areas_for_development or "–"))
     judgements = list(report.judgements.all())
     document.add(Heading("Judgements"))
-    document.add(Table(caption="RAG judgement for each focus area", headers=["Focus area", "Judgement", "Comment"],
-                       rows=[[j.focus_area, j.get_rag_display(), j.comment] for j in judgements])
-                 if judgements else Paragraph("No judgements recorded."))
+    document.add(
+        Table(
+            caption="RAG judgement for each focus area",
+            headers=["Focus area", "Judgement", "Comment"],
+            rows=[[j.focus_area, j.get_rag_display(), j.comment] for j in judgements],
+        )
+        if judgements
+        else Paragraph("No judgements recorded.")
+    )
     actions = list(strategy_selectors.actions_with_updates(report.agreed_actions.all()))
     document.add(Heading("Agreed actions"))
-    document.add(Bullets([f"{a.key_action} ({a.get_strand_display()}; lead {a.lead}; {a.when}) — {a.get_rag_display()}"
-                          for a in actions]) if actions else Paragraph("No actions were agreed."))
+    document.add(
+        Bullets(
+            [
+                f"{a.key_action} ({a.get_strand_display()}; lead {a.lead}; {a.when}) — {a.get_rag_display()}"
+                for a in actions
+            ]
+        )
+        if actions
+        else Paragraph("No actions were agreed.")
+    )
     if report.next_visit_date:
         document.add(Paragraph(f"Next visit: {report.next_visit_date:%d %B %Y}."))
     document.add(Heading("Headteacher's acknowledgement"))
@@ -83,8 +106,12 @@ def build_visit_report(report, *, user) -> Document:
         qa = None
     document.add(Heading("Quality assurance"))
     if qa:
-        document.add(Paragraph(f"Checked on {qa.reviewed_on:%d %B %Y}: {qa.features_met} of the 7 features of a "
-                               f"good report{' — all met' if qa.meets_all else ''}."))
+        document.add(
+            Paragraph(
+                f"Checked on {qa.reviewed_on:%d %B %Y}: {qa.features_met} of the 7 features of a "
+                f"good report{' — all met' if qa.meets_all else ''}."
+            )
+        )
     else:
         document.add(Paragraph("Not yet quality-assured."))
     return document

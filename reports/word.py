@@ -1,6 +1,7 @@
 """Word (.docx) with python-docx: the document title in the file's properties, Word's own heading styles
 (so the navigation pane and screen readers see the structure), real tables with a repeating header row, and
 charts as PNG pictures with alt text (Word cannot embed SVG)."""
+
 from __future__ import annotations
 
 import io

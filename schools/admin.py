@@ -16,8 +16,17 @@ class KeyStageAdmin(admin.ModelAdmin):
 
 @admin.register(models.Measure)
 class MeasureAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "key_stage", "unit", "higher_is_better", "first_year", "last_year", "series_breaks",
-                    "headline"]
+    list_display = [
+        "code",
+        "name",
+        "key_stage",
+        "unit",
+        "higher_is_better",
+        "first_year",
+        "last_year",
+        "series_breaks",
+        "headline",
+    ]
     list_filter = ["key_stage", "unit", "headline"]
     search_fields = ["code", "name"]
 
@@ -77,14 +86,35 @@ class OfstedInspectionAdmin(admin.ModelAdmin):
 
 @admin.register(models.ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "format", "file_name", "status", "created_count", "updated_count", "unchanged_count", "uploaded_by"]
+    list_display = [
+        "created_at",
+        "format",
+        "file_name",
+        "status",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "uploaded_by",
+    ]
     list_filter = ["format", "status"]
     readonly_fields = [f.name for f in models.ImportBatch._meta.fields]
 
 
 @admin.register(models.Result)
 class ResultAdmin(SimpleHistoryAdmin):
-    list_display = ["school", "results_year", "measure", "pupil_group", "cohort", "achievers", "points", "value", "value_code", "status", "batch"]
+    list_display = [
+        "school",
+        "results_year",
+        "measure",
+        "pupil_group",
+        "cohort",
+        "achievers",
+        "points",
+        "value",
+        "value_code",
+        "status",
+        "batch",
+    ]
     list_filter = ["results_year", "measure", "pupil_group", "status"]
     search_fields = ["school__name", "school__urn"]
     raw_id_fields = ["school", "batch"]
@@ -93,7 +123,16 @@ class ResultAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.Benchmark)
 class BenchmarkAdmin(admin.ModelAdmin):
-    list_display = ["geography_code", "geography_name", "kind", "results_year", "measure", "pupil_group", "value", "value_code"]
+    list_display = [
+        "geography_code",
+        "geography_name",
+        "kind",
+        "results_year",
+        "measure",
+        "pupil_group",
+        "value",
+        "value_code",
+    ]
     list_filter = ["kind", "results_year", "measure"]
     search_fields = ["geography_code", "geography_name"]
     raw_id_fields = ["batch"]
@@ -101,8 +140,15 @@ class BenchmarkAdmin(admin.ModelAdmin):
 
 @admin.register(models.SchoolContext)
 class SchoolContextAdmin(admin.ModelAdmin):
-    list_display = ["school", "results_year", "source", "number_on_roll", "fsm6_percent", "overall_absence_percent",
-                    "persistent_absence_percent"]
+    list_display = [
+        "school",
+        "results_year",
+        "source",
+        "number_on_roll",
+        "fsm6_percent",
+        "overall_absence_percent",
+        "persistent_absence_percent",
+    ]
     list_filter = ["source", "results_year"]
     search_fields = ["school__name", "school__urn"]
     raw_id_fields = ["school", "batch"]

@@ -4,6 +4,7 @@ Every chart comes with a fallback table of the same figures so the page reads wi
 Years without results (2020, 2021) are gaps in the lines, never zeros; a series break (``Measure.series_breaks``)
 is a gap too, marked on the chart and in its table, so no line joins years that cannot be compared.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,18 +18,28 @@ from .judgements import GapRow
 from .tables import figure_with_count
 from .trends import break_note, breaks_within
 
-COLOURS = {"focus": "#1d70b8", "comparison": "#505a5f", "national_focus": "#d4351c", "national_comparison": "#f47738",
-           "la_focus": "#00703c"}
-DASHES = {"focus": "solid", "comparison": "solid", "national_focus": "dash", "national_comparison": "dot",
-          "la_focus": "dashdot"}
+COLOURS = {
+    "focus": "#1d70b8",
+    "comparison": "#505a5f",
+    "national_focus": "#d4351c",
+    "national_comparison": "#f47738",
+    "la_focus": "#00703c",
+}
+DASHES = {
+    "focus": "solid",
+    "comparison": "solid",
+    "national_focus": "dash",
+    "national_comparison": "dot",
+    "la_focus": "dashdot",
+}
 
 
 @dataclass
 class Chart:
     id: str
     title: str
-    figure: dict          # plotly JSON (data + layout)
-    headers: list[str]    # fallback table
+    figure: dict  # plotly JSON (data + layout)
+    headers: list[str]  # fallback table
     rows: list[list[str]]
     notes: list[str] = None  # series breaks, in words
 
@@ -63,8 +74,12 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
         headers.append(f"{focus_name} ({la_name or 'LA'})")
     table_rows = []
     breaks = breaks_within(measure, [y for y in years if series[y]])
-    notes = [f"Series break in {b}: figures from {b} are not comparable with earlier years"
-             + (f" ({break_note(measure, b)})" if break_note(measure, b) else "") + "." for b in breaks]
+    notes = [
+        f"Series break in {b}: figures from {b} are not comparable with earlier years"
+        + (f" ({break_note(measure, b)})" if break_note(measure, b) else "")
+        + "."
+        for b in breaks
+    ]
     for year in years:
         if year in breaks:
             table_rows.append(["Series break"] + [f"not comparable with {year} on"] + [""] * (len(headers) - 2))
@@ -85,37 +100,87 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
     for key, name, get in lines:
         by_year = {y: get(series[y]).value if series[y] else None for y in years}
         values = at(by_year)
-        trace = dict(x=xs, y=values, name=name, mode="lines+markers", connectgaps=False,
-                     line=dict(color=COLOURS[key], dash=DASHES[key]))
+        trace = dict(
+            x=xs,
+            y=values,
+            name=name,
+            mode="lines+markers",
+            connectgaps=False,
+            line=dict(color=COLOURS[key], dash=DASHES[key]),
+        )
         if key == "focus" and measure.is_percent:
-            intervals = [series[x].focus.interval() if series.get(x) and series[x].focus.value is not None else None
-                         for x in xs]
+            intervals = [
+                series[x].focus.interval() if series.get(x) and series[x].focus.value is not None else None for x in xs
+            ]
             trace["error_y"] = dict(
-                type="data", symmetric=False, visible=True,
+                type="data",
+                symmetric=False,
+                visible=True,
                 array=[(ci[1] - v) if ci and v is not None else None for ci, v in zip(intervals, values)],
                 arrayminus=[(v - ci[0]) if ci and v is not None else None for ci, v in zip(intervals, values)],
             )
         traces.append({**trace, "type": "scatter"})
     if row.la_series is not None:
         values = at({y: la_series[y].focus.value if la_series.get(y) else None for y in years})
-        traces.append(dict(x=xs, y=values, name=f"{focus_name} ({la_name or 'LA'})", mode="lines+markers",
-                           connectgaps=False, line=dict(color=COLOURS["la_focus"], dash=DASHES["la_focus"]),
-                           type="scatter"))
+        traces.append(
+            dict(
+                x=xs,
+                y=values,
+                name=f"{focus_name} ({la_name or 'LA'})",
+                mode="lines+markers",
+                connectgaps=False,
+                line=dict(color=COLOURS["la_focus"], dash=DASHES["la_focus"]),
+                type="scatter",
+            )
+        )
     unit = "%" if measure.is_percent else "points"
     title = f"{measure.short_name or measure.name}: {focus_name.lower()} and {comparison_name.lower()}"
     # Plain dicts in plotly's JSON form (what go.Figure(...).to_json() gave, template included): building
     # validated plotly objects took a quarter of a dashboard's time.
     layout = dict(
-        template=_template(), title=dict(text=title), xaxis=dict(title=dict(text="Results year"), dtick=1),
-        yaxis=dict(title=dict(text=unit)), margin=dict(l=50, r=20, t=50, b=40), legend=dict(orientation="h", y=-0.2),
+        template=_template(),
+        title=dict(text=title),
+        xaxis=dict(title=dict(text="Results year"), dtick=1),
+        yaxis=dict(title=dict(text=unit)),
+        margin=dict(l=50, r=20, t=50, b=40),
+        legend=dict(orientation="h", y=-0.2),
         height=360,
-        shapes=[dict(type="line", xref="x", yref="paper", x0=b - 0.5, x1=b - 0.5, y0=0, y1=1,
-                     line=dict(color="#0b0c0c", dash="dot", width=1)) for b in breaks],
-        annotations=[dict(x=b - 0.5, xref="x", y=1, yref="paper", text=f"Series break ({b}): not comparable",
-                          showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=11)) for b in breaks],
+        shapes=[
+            dict(
+                type="line",
+                xref="x",
+                yref="paper",
+                x0=b - 0.5,
+                x1=b - 0.5,
+                y0=0,
+                y1=1,
+                line=dict(color="#0b0c0c", dash="dot", width=1),
+            )
+            for b in breaks
+        ],
+        annotations=[
+            dict(
+                x=b - 0.5,
+                xref="x",
+                y=1,
+                yref="paper",
+                text=f"Series break ({b}): not comparable",
+                showarrow=False,
+                xanchor="left",
+                yanchor="bottom",
+                font=dict(size=11),
+            )
+            for b in breaks
+        ],
     )
-    return Chart(id=chart_id or f"chart-{slugify(measure.code)}", title=title,
-                 figure={"data": traces, "layout": layout}, headers=headers, rows=table_rows, notes=notes)
+    return Chart(
+        id=chart_id or f"chart-{slugify(measure.code)}",
+        title=title,
+        figure={"data": traces, "layout": layout},
+        headers=headers,
+        rows=table_rows,
+        notes=notes,
+    )
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ about them. They are compared with England's figures for their own type of schoo
 shown. Mainstream schools, and areas, clusters and the LA (which pool every school), use England
 (``E92000001``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,10 +20,10 @@ from .models import Benchmark, School
 class NationalBasis:
     """The national figures a school's national gaps are worked out against."""
 
-    kind: str            # mainstream / special / ap
+    kind: str  # mainstream / special / ap
     geography_code: str  # the Benchmark geography holding them
-    label: str           # what "nationally" means in a sentence or a column
-    missing: str = ""    # why there is no national gap when no figure is held
+    label: str  # what "nationally" means in a sentence or a column
+    missing: str = ""  # why there is no national gap when no figure is held
 
     @property
     def own_type(self) -> bool:
@@ -32,24 +33,38 @@ class NationalBasis:
 
 MAINSTREAM = NationalBasis("mainstream", Benchmark.NATIONAL_CODE, "England")
 SPECIAL = NationalBasis(
-    "special", f"{Benchmark.NATIONAL_CODE}_SPECIAL", "England, special schools",
+    "special",
+    f"{Benchmark.NATIONAL_CODE}_SPECIAL",
+    "England, special schools",
     "No national figure for special schools: not compared with mainstream schools.",
 )
 ALTERNATIVE_PROVISION = NationalBasis(
-    "ap", f"{Benchmark.NATIONAL_CODE}_AP", "England, alternative provision",
+    "ap",
+    f"{Benchmark.NATIONAL_CODE}_AP",
+    "England, alternative provision",
     "No national figure for alternative provision: not compared with mainstream schools.",
 )
 BASES = (MAINSTREAM, SPECIAL, ALTERNATIVE_PROVISION)
 
 # GIAS "TypeOfEstablishment (name)" values of special schools and alternative provision.
-SPECIAL_TYPES = frozenset({
-    "community special school", "foundation special school", "non-maintained special school",
-    "academy special converter", "academy special sponsor led", "free schools special",
-})
-AP_TYPES = frozenset({
-    "pupil referral unit", "academy alternative provision converter",
-    "academy alternative provision sponsor led", "free schools alternative provision",
-})
+SPECIAL_TYPES = frozenset(
+    {
+        "community special school",
+        "foundation special school",
+        "non-maintained special school",
+        "academy special converter",
+        "academy special sponsor led",
+        "free schools special",
+    }
+)
+AP_TYPES = frozenset(
+    {
+        "pupil referral unit",
+        "academy alternative provision converter",
+        "academy alternative provision sponsor led",
+        "free schools alternative provision",
+    }
+)
 
 
 def basis_for(school: School) -> NationalBasis:

@@ -8,6 +8,7 @@ and small primaries give tiny, suppressible cohorts; 2020 and 2021 have no
 results, as in England. National figures are England's published ones wherever the repository holds them
 (``england_figures``); Ofsted histories and data statuses follow the rules and timetable of their dates.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,21 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import (
-    OVERALL_GRADES_END, REPORT_CARDS_START, Area, Benchmark, Cluster, DataStatus, ImportBatch, LocalAuthority, Measure,
-    OfstedInspection, OfstedJudgement, Profile, PupilGroup, Result, School,
+    OVERALL_GRADES_END,
+    REPORT_CARDS_START,
+    Area,
+    Benchmark,
+    Cluster,
+    DataStatus,
+    ImportBatch,
+    LocalAuthority,
+    Measure,
+    OfstedInspection,
+    OfstedJudgement,
+    Profile,
+    PupilGroup,
+    Result,
+    School,
 )
 from .reference_data import UNPUBLISHED_YEARS
 from .roles import Role
@@ -42,28 +56,89 @@ DEMO_USERS = [
 ]
 AREA_NAMES = ["North", "South", "East", "West", "Central", "Coastal"]
 TOWNS = [
-    "Ashby", "Brampton", "Calder", "Dunmore", "Elmstead", "Fairlight", "Glenholm", "Harwick", "Ingleby",
-    "Jesmond", "Kilbride", "Langley", "Marston", "Northam", "Oakhurst", "Penrith", "Queensbury", "Redhill",
-    "Stanton", "Thornbury", "Upwell", "Valley End", "Westbury", "Yardley", "Ashcombe", "Brackenfield",
-    "Cotterill", "Dovecote", "Eastwick", "Foxley", "Greyfriars", "Holmewood",
+    "Ashby",
+    "Brampton",
+    "Calder",
+    "Dunmore",
+    "Elmstead",
+    "Fairlight",
+    "Glenholm",
+    "Harwick",
+    "Ingleby",
+    "Jesmond",
+    "Kilbride",
+    "Langley",
+    "Marston",
+    "Northam",
+    "Oakhurst",
+    "Penrith",
+    "Queensbury",
+    "Redhill",
+    "Stanton",
+    "Thornbury",
+    "Upwell",
+    "Valley End",
+    "Westbury",
+    "Yardley",
+    "Ashcombe",
+    "Brackenfield",
+    "Cotterill",
+    "Dovecote",
+    "Eastwick",
+    "Foxley",
+    "Greyfriars",
+    "Holmewood",
 ]
 TOWN_PREFIXES = ["Upper", "Lower", "Great", "Little", "Nether", "Over", "Old", "Far"]
 QUARTERS = ["Hill", "Green", "Park", "Fields", "Meadow", "Brook", "Wood", "Vale", "Grange", "Heath", "Common", "Lane"]
 PRIMARY_SUFFIXES = [
-    "Primary School", "CE Primary School", "Infant and Junior School", "Community Primary School",
-    "St Mary's Catholic Primary School", "Academy", "Junior School", "Park Primary School",
+    "Primary School",
+    "CE Primary School",
+    "Infant and Junior School",
+    "Community Primary School",
+    "St Mary's Catholic Primary School",
+    "Academy",
+    "Junior School",
+    "Park Primary School",
 ]
 
 GROUP_CODES = [
-    "all", "disadvantaged", "not_disadvantaged", "fsm", "not_fsm", "sen_support", "ehcp", "sen_any", "no_sen",
-    "cla", "not_cla", "eal", "not_eal", "boys", "girls",
+    "all",
+    "disadvantaged",
+    "not_disadvantaged",
+    "fsm",
+    "not_fsm",
+    "sen_support",
+    "ehcp",
+    "sen_any",
+    "no_sen",
+    "cla",
+    "not_cla",
+    "eal",
+    "not_eal",
+    "boys",
+    "girls",
 ]
 HEADLINE_GROUP_CODES = ["all", "disadvantaged", "not_disadvantaged"]
 PRIMARY_MEASURES = [
-    "eyfs_gld", "phonics_y1", "ks2_rwm_exp", "ks2_rwm_high", "ks2_read_avg", "ks2_mat_avg",
-    "persistent_absence", "suspension_rate",
+    "eyfs_gld",
+    "phonics_y1",
+    "ks2_rwm_exp",
+    "ks2_rwm_high",
+    "ks2_read_avg",
+    "ks2_mat_avg",
+    "persistent_absence",
+    "suspension_rate",
 ]
-SECONDARY_MEASURES = ["ks4_att8", "ks4_p8", "ks4_em_95", "ks4_em_94", "ks4_ebacc_aps", "persistent_absence", "suspension_rate"]
+SECONDARY_MEASURES = [
+    "ks4_att8",
+    "ks4_p8",
+    "ks4_em_95",
+    "ks4_em_94",
+    "ks4_ebacc_aps",
+    "persistent_absence",
+    "suspension_rate",
+]
 
 # How each measure is simulated. Percent measures: base rate for other pupils and
 # logit effects. Average measures: mean and spread for other pupils, effects in points.
@@ -179,10 +254,21 @@ class Simulator:
         sen_any = p["ehcp"] | p["sen_support"]
         every = np.ones(len(p["school"]), dtype=bool)
         masks = {
-            "all": every, "disadvantaged": p["dis"], "not_disadvantaged": ~p["dis"], "fsm": p["fsm"],
-            "not_fsm": ~p["fsm"], "sen_support": p["sen_support"], "ehcp": p["ehcp"], "sen_any": sen_any,
-            "no_sen": ~sen_any, "cla": p["cla"], "not_cla": ~p["cla"], "eal": p["eal"], "not_eal": ~p["eal"],
-            "boys": p["boy"], "girls": ~p["boy"],
+            "all": every,
+            "disadvantaged": p["dis"],
+            "not_disadvantaged": ~p["dis"],
+            "fsm": p["fsm"],
+            "not_fsm": ~p["fsm"],
+            "sen_support": p["sen_support"],
+            "ehcp": p["ehcp"],
+            "sen_any": sen_any,
+            "no_sen": ~sen_any,
+            "cla": p["cla"],
+            "not_cla": ~p["cla"],
+            "eal": p["eal"],
+            "not_eal": ~p["eal"],
+            "boys": p["boy"],
+            "girls": ~p["boy"],
         }
         return {code: masks[code] for code in self.group_codes}
 
@@ -235,8 +321,18 @@ def _figure(kind: str, cohort: int, total: float) -> dict:
 
 
 @transaction.atomic
-def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int = 2025, headline_only: bool = False,
-             with_users: bool = True, measure_codes=None, stdout=None, today: date | None = None) -> DemoContext:
+def generate(
+    *,
+    schools: int = 60,
+    years: int = 6,
+    seed: int = 1,
+    last_year: int = 2025,
+    headline_only: bool = False,
+    with_users: bool = True,
+    measure_codes=None,
+    stdout=None,
+    today: date | None = None,
+) -> DemoContext:
     """Create or update the demo LA. Same arguments, same data; running again changes nothing.
 
     ``measure_codes`` limits the simulated measures (e.g. the headline ones, for a national-size benchmark);
@@ -252,7 +348,8 @@ def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int
         model = {code: spec for code, spec in MODEL.items() if code in set(measure_codes)}
         params += f" measures={','.join(sorted(model))}"
     batch, _ = ImportBatch.objects.get_or_create(
-        format=ImportBatch.Format.DEMO, sha256=hashlib.sha256(params.encode()).hexdigest(),
+        format=ImportBatch.Format.DEMO,
+        sha256=hashlib.sha256(params.encode()).hexdigest(),
         defaults=dict(file_name=f"generate_demo_data {params}", status=ImportBatch.Status.COMMITTED),
     )
 
@@ -287,19 +384,43 @@ def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int
         town = cluster.name.removesuffix(" pyramid")
         number = counters[phase]
         if phase == "secondary":
-            name, roll, estab = _unique_name(town, ["High School"], used_names), int(school_rng.integers(650, 1500)), 4000 + number
+            name, roll, estab = (
+                _unique_name(town, ["High School"], used_names),
+                int(school_rng.integers(650, 1500)),
+                4000 + number,
+            )
         elif phase == "special":
-            name, roll, estab = _unique_name(town, ["Special School"], used_names), int(school_rng.integers(60, 160)), 7000 + number
+            name, roll, estab = (
+                _unique_name(town, ["Special School"], used_names),
+                int(school_rng.integers(60, 160)),
+                7000 + number,
+            )
         else:
             name = _unique_name(town, PRIMARY_SUFFIXES, used_names, start=number)
-            roll = int(school_rng.choice([45, 90, 120, 180, 210, 240, 315, 420, 480, 630], p=[0.05, 0.08, 0.1, 0.12, 0.2, 0.12, 0.12, 0.11, 0.06, 0.04]))
+            roll = int(
+                school_rng.choice(
+                    [45, 90, 120, 180, 210, 240, 315, 420, 480, 630],
+                    p=[0.05, 0.08, 0.1, 0.12, 0.2, 0.12, 0.12, 0.11, 0.06, 0.04],
+                )
+            )
             estab = 2000 + number
         fsm = float(np.clip(school_rng.gamma(4.0, 4.5), 2.0, 65.0))
         urn = 800_000 + index + 1
         values = dict(
-            la=la, laestab=f"{DEMO_LA_CODE}{estab % 10000:04d}", name=name, phase=phase,
-            school_type={"primary": "Community school", "secondary": "Academy converter", "special": "Community special school"}[phase],
-            status=School.Status.OPEN, area=cluster.area, cluster=cluster, number_on_roll=roll, fsm_percent=round(fsm, 1),
+            la=la,
+            laestab=f"{DEMO_LA_CODE}{estab % 10000:04d}",
+            name=name,
+            phase=phase,
+            school_type={
+                "primary": "Community school",
+                "secondary": "Academy converter",
+                "special": "Community special school",
+            }[phase],
+            status=School.Status.OPEN,
+            area=cluster.area,
+            cluster=cluster,
+            number_on_roll=roll,
+            fsm_percent=round(fsm, 1),
         )
         school = existing.get(urn)
         if school is None:
@@ -311,22 +432,46 @@ def generate(*, schools: int = 60, years: int = 6, seed: int = 1, last_year: int
         school_rows.append((urn, phase, roll, fsm))
     School.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
-        School.objects.bulk_update(to_update, list(to_update[0].__dict__.keys() & {
-            "laestab", "name", "phase", "school_type", "status", "area_id", "cluster_id", "number_on_roll", "fsm_percent"}),
-            batch_size=1000)
+        School.objects.bulk_update(
+            to_update,
+            list(
+                to_update[0].__dict__.keys()
+                & {
+                    "laestab",
+                    "name",
+                    "phase",
+                    "school_type",
+                    "status",
+                    "area_id",
+                    "cluster_id",
+                    "number_on_roll",
+                    "fsm_percent",
+                }
+            ),
+            batch_size=1000,
+        )
     by_urn = {s.urn: s for s in School.objects.filter(la=la, urn__in=[row[0] for row in school_rows])}
     school_objs = [by_urn[row[0]] for row in school_rows]
 
     _inspections(school_objs, np.random.default_rng([seed, 11]))
-    result_count = _results(school_objs, school_rows, result_years, measures, groups, group_codes, batch, rng, model,
-                            today=today)
-    bench_count = _national_benchmarks(result_years, measures, groups, group_codes, batch,
-                                       np.random.default_rng([seed, 13]), model)
+    result_count = _results(
+        school_objs, school_rows, result_years, measures, groups, group_codes, batch, rng, model, today=today
+    )
+    bench_count = _national_benchmarks(
+        result_years, measures, groups, group_codes, batch, np.random.default_rng([seed, 13]), model
+    )
 
     users = _users(la, school_objs, cluster_objs) if with_users else {}
     context = DemoContext(
-        la=la, seed=seed, years=result_years, users=users, schools=school_objs, areas=areas,
-        clusters=cluster_objs, batch=batch, stats={"schools": len(school_objs), "results": result_count, "benchmarks": bench_count},
+        la=la,
+        seed=seed,
+        years=result_years,
+        users=users,
+        schools=school_objs,
+        areas=areas,
+        clusters=cluster_objs,
+        batch=batch,
+        stats={"schools": len(school_objs), "results": result_count, "benchmarks": bench_count},
     )
     batch.rows_read = result_count + bench_count
     batch.save(update_fields=["rows_read"])
@@ -348,26 +493,50 @@ def _inspection_history(school, rng) -> list[tuple]:
     graded, cards = OfstedInspection.GRADED_SCALE, OfstedInspection.REPORT_CARD_SCALE
     quality = int(rng.choice(4, p=[0.14, 0.68, 0.14, 0.04]))  # 0 outstanding … 3 inadequate
     first = _school_day(rng, date(2015, 9, 1), date(2019, 7, 20))
-    history = [(first, OfstedInspection.Framework.GRADED, graded[quality],
-                "special_measures" if quality == 3 else "", {})]
+    history = [
+        (first, OfstedInspection.Framework.GRADED, graded[quality], "special_measures" if quality == 3 else "", {})
+    ]
     quality = int(np.clip(quality + rng.integers(-1, 2), 0, 3))
     second = _school_day(rng, date(2021, 9, 1), date(2026, 10, 16))
-    extra_areas = [Judged.EARLY_YEARS_PROVISION] if school.phase == "primary" else (
-        [Judged.SIXTH_FORM_PROVISION] if school.phase == "secondary" else [])
+    extra_areas = (
+        [Judged.EARLY_YEARS_PROVISION]
+        if school.phase == "primary"
+        else ([Judged.SIXTH_FORM_PROVISION] if school.phase == "secondary" else [])
+    )
     if second < OVERALL_GRADES_END:
-        history.append((second, OfstedInspection.Framework.GRADED, graded[quality],
-                        "serious_weaknesses" if quality == 3 else "", {}))
+        history.append(
+            (
+                second,
+                OfstedInspection.Framework.GRADED,
+                graded[quality],
+                "serious_weaknesses" if quality == 3 else "",
+                {},
+            )
+        )
     elif second < REPORT_CARDS_START:
-        areas = [Judged.QUALITY_OF_EDUCATION, Judged.BEHAVIOUR_AND_ATTITUDES, Judged.PERSONAL_DEVELOPMENT,
-                 Judged.LEADERSHIP_AND_MANAGEMENT] + extra_areas
+        areas = [
+            Judged.QUALITY_OF_EDUCATION,
+            Judged.BEHAVIOUR_AND_ATTITUDES,
+            Judged.PERSONAL_DEVELOPMENT,
+            Judged.LEADERSHIP_AND_MANAGEMENT,
+        ] + extra_areas
         judgements = {area: graded[int(np.clip(quality + rng.choice([-1, 0, 0, 0, 1]), 0, 3))] for area in areas}
         history.append((second, OfstedInspection.Framework.GRADED, "", "", judgements))
     if second >= REPORT_CARDS_START or (second < date(2023, 1, 1) and rng.random() < 0.3):
         when = second if second >= REPORT_CARDS_START else _school_day(rng, REPORT_CARDS_START, date(2026, 10, 16))
-        areas = [Judged.INCLUSION, Judged.CURRICULUM_AND_TEACHING, Judged.ACHIEVEMENT, Judged.ATTENDANCE_AND_BEHAVIOUR,
-                 Judged.PERSONAL_DEVELOPMENT_AND_WELLBEING, Judged.LEADERSHIP_AND_GOVERNANCE]
-        areas += [Judged.EARLY_YEARS] if school.phase == "primary" else (
-            [Judged.SIXTH_FORM] if school.phase == "secondary" else [])
+        areas = [
+            Judged.INCLUSION,
+            Judged.CURRICULUM_AND_TEACHING,
+            Judged.ACHIEVEMENT,
+            Judged.ATTENDANCE_AND_BEHAVIOUR,
+            Judged.PERSONAL_DEVELOPMENT_AND_WELLBEING,
+            Judged.LEADERSHIP_AND_GOVERNANCE,
+        ]
+        areas += (
+            [Judged.EARLY_YEARS]
+            if school.phase == "primary"
+            else ([Judged.SIXTH_FORM] if school.phase == "secondary" else [])
+        )
         # Most areas at the expected standard; the school's quality moves them up or down.
         centre = 2 + (quality - 1) * 0.8
         judgements = {area: cards[int(np.clip(round(centre + rng.normal(0, 0.7)), 0, 4))] for area in areas}
@@ -382,18 +551,37 @@ def _inspections(schools, rng):
     existing = {}
     for inspection in OfstedInspection.objects.filter(school__in=schools).prefetch_related("judgements"):
         existing[(inspection.school_id, inspection.inspection_date)] = (
-            inspection.pk, (inspection.inspection_date, inspection.framework, inspection.grade,
-                            inspection.category_of_concern, {j.area: j.grade for j in inspection.judgements.all()}))
+            inspection.pk,
+            (
+                inspection.inspection_date,
+                inspection.framework,
+                inspection.grade,
+                inspection.category_of_concern,
+                {j.area: j.grade for j in inspection.judgements.all()},
+            ),
+        )
     stale = [pk for key, (pk, row) in existing.items() if wanted.get(key) != row]
     OfstedInspection.objects.filter(pk__in=stale).delete()
     kept = {key for key, (pk, _row) in existing.items() if pk not in stale}
-    new = [(OfstedInspection(school_id=school_id, inspection_date=when, framework=framework, grade=grade,
-                             category_of_concern=concern), judgements)
-           for (school_id, when), (_, framework, grade, concern, judgements) in wanted.items() if (school_id, when) not in kept]
+    new = [
+        (
+            OfstedInspection(
+                school_id=school_id, inspection_date=when, framework=framework, grade=grade, category_of_concern=concern
+            ),
+            judgements,
+        )
+        for (school_id, when), (_, framework, grade, concern, judgements) in wanted.items()
+        if (school_id, when) not in kept
+    ]
     OfstedInspection.objects.bulk_create([inspection for inspection, _ in new], batch_size=1000)
     OfstedJudgement.objects.bulk_create(
-        [OfstedJudgement(inspection=inspection, area=area, grade=grade)
-         for inspection, judgements in new for area, grade in judgements.items()], batch_size=2000)
+        [
+            OfstedJudgement(inspection=inspection, area=area, grade=grade)
+            for inspection, judgements in new
+            for area, grade in judgements.items()
+        ],
+        batch_size=2000,
+    )
 
 
 def results_status(measure_code: str, results_year: int, today: date) -> str:
@@ -412,8 +600,18 @@ def results_status(measure_code: str, results_year: int, today: date) -> str:
     return DataStatus.REVISED if today >= revised else DataStatus.PROVISIONAL
 
 
-def _results(schools, school_rows, result_years, measures, groups, group_codes, batch, rng, model_specs=MODEL,
-             today: date | None = None) -> int:
+def _results(
+    schools,
+    school_rows,
+    result_years,
+    measures,
+    groups,
+    group_codes,
+    batch,
+    rng,
+    model_specs=MODEL,
+    today: date | None = None,
+) -> int:
     n = len(schools)
     phases = np.array([row[1] for row in school_rows])
     roll = np.array([row[2] for row in school_rows])
@@ -442,7 +640,9 @@ def _results(schools, school_rows, result_years, measures, groups, group_codes, 
             if model["cohort"] == "roll":
                 base_size = roll
             else:
-                base_size = np.where(phases == "secondary", roll / 5, np.where(phases == "special", roll / 10, roll / 7))
+                base_size = np.where(
+                    phases == "secondary", roll / 5, np.where(phases == "special", roll / 10, roll / 7)
+                )
             sizes = np.where(phase_ok, np.maximum(0, rng.poisson(np.maximum(base_size, 1))), 0).astype(np.int64)
             pupils = sim.pupils(sizes, dis_share, eal_share)
             outcome = sim.outcomes(model, pupils, school_effect + improvement, gap_shift)
@@ -455,8 +655,17 @@ def _results(schools, school_rows, result_years, measures, groups, group_codes, 
                 for group_code in group_codes:
                     cohort, total = counts[group_code]
                     figure = _figure(model["kind"], int(cohort[index]), float(total[index]))
-                    rows.append(Result(school=school, results_year=year, measure=measure, pupil_group=groups[group_code],
-                                       batch=batch, status=status, **figure))
+                    rows.append(
+                        Result(
+                            school=school,
+                            results_year=year,
+                            measure=measure,
+                            pupil_group=groups[group_code],
+                            batch=batch,
+                            status=status,
+                            **figure,
+                        )
+                    )
     _upsert(Result, rows, ["school", "results_year", "measure", "pupil_group"])
     return len(rows)
 
@@ -470,8 +679,10 @@ def england_figures(path: Path = ENGLAND_FIGURES) -> dict[tuple[int, str, str], 
     """England's published values, (results_year, measure, group) → value: the England rows of the DfE's Local
     Authority Interactive Tool gap measures, kept in the repository (see the README's "Demo data")."""
     with open(path, newline="", encoding="utf-8") as handle:
-        return {(int(row["results_year"]), row["measure"], row["pupil_group"]): float(row["value"])
-                for row in csv.DictReader(handle)}
+        return {
+            (int(row["results_year"]), row["measure"], row["pupil_group"]): float(row["value"])
+            for row in csv.DictReader(handle)
+        }
 
 
 def _fitted(sim, model, pupils, masks, school_effect, targets: dict[str, float]) -> dict:
@@ -546,18 +757,29 @@ def _national_benchmarks(result_years, measures, groups, group_codes, batch, rng
                     figure.update(achievers=None, points=None, value=targets[group_code], value_code="")
                 elif figure["value"] is not None and model["kind"] == "percent":
                     figure["value"] = round(100 * figure["achievers"] / figure["cohort"], 1)
-                rows.append(Benchmark(
-                    geography_code=Benchmark.NATIONAL_CODE, geography_name="England", kind=Benchmark.Kind.NATIONAL,
-                    results_year=year, measure=measure, pupil_group=groups[group_code], batch=batch,
-                    status=DataStatus.FINAL, **figure,
-                ))
+                rows.append(
+                    Benchmark(
+                        geography_code=Benchmark.NATIONAL_CODE,
+                        geography_name="England",
+                        kind=Benchmark.Kind.NATIONAL,
+                        results_year=year,
+                        measure=measure,
+                        pupil_group=groups[group_code],
+                        batch=batch,
+                        status=DataStatus.FINAL,
+                        **figure,
+                    )
+                )
     _upsert(Benchmark, rows, ["geography_code", "results_year", "measure", "pupil_group"])
     return len(rows)
 
 
 def _upsert(model, rows, unique_fields):
     model.objects.bulk_create(
-        rows, batch_size=2000, update_conflicts=True, unique_fields=unique_fields,
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=unique_fields,
         update_fields=["cohort", "achievers", "points", "value", "value_code", "status", "batch"],
     )
 

@@ -19,10 +19,11 @@ figure from which they can be recovered.
 
 Pooling never uses disclosed figures: pupils in hidden groups still count in every total above them.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from django.conf import settings
 
@@ -42,8 +43,9 @@ def default_partitions() -> list[Partition]:
 
 
 def _partitions(comparison: Mapping[str, str | None], category: Mapping[str, str]) -> list[Partition]:
-    pairs = {tuple(sorted((code, other))) for code, other in comparison.items()
-             if other and comparison.get(other) == code}
+    pairs = {
+        tuple(sorted((code, other))) for code, other in comparison.items() if other and comparison.get(other) == code
+    }
     out: list[Partition] = [("all", pair) for pair in sorted(pairs)]
     ethnic = tuple(code for code, kind in category.items() if kind == "ethnicity")
     if len(ethnic) > 1:
@@ -92,8 +94,9 @@ def _seen(known) -> Seen | None:
     return None if known.cohort is None else Seen(shown=known.cohort, members=known.cohort)
 
 
-def seen_through_members(members: Mapping[tuple, Figure], shown: Mapping[tuple, Figure], org_of: Mapping,
-                         *, own=None) -> dict[tuple, Seen]:
+def seen_through_members(
+    members: Mapping[tuple, Figure], shown: Mapping[tuple, Figure], org_of: Mapping, *, own=None
+) -> dict[tuple, Seen]:
     """What a viewer sees of pooled figures through the figures of their members (schools), as ``known``
     for :func:`disclose`. ``members``: true figures keyed ``(member_id, *key)``; ``shown``: the same as the
     viewer sees them; ``org_of``: member_id → the pooled figure's key prefix (``()`` for one organisation,
@@ -116,9 +119,14 @@ def _hidden(figure: Figure, code: str) -> Figure:
     return Figure(cohort=None, numerator=None, value=None, code=code, status=figure.status, schools=figure.schools)
 
 
-def disclose(figures: Mapping[tuple, Figure], *, viewer_sees_small_cohorts: bool,
-             partitions: Iterable[Partition] | None = None, threshold: int | None = None,
-             known: Mapping[tuple, Figure] | None = None) -> dict[tuple, Figure]:
+def disclose(
+    figures: Mapping[tuple, Figure],
+    *,
+    viewer_sees_small_cohorts: bool,
+    partitions: Iterable[Partition] | None = None,
+    threshold: int | None = None,
+    known: Mapping[tuple, Figure] | None = None,
+) -> dict[tuple, Figure]:
     """The figures as a viewer may see them.
 
     ``figures``: true (unsuppressed) figures keyed ``(*prefix, group_code)``, e.g. ``(year, measure, group)``
@@ -220,20 +228,21 @@ def _complement(prefix, whole, parts, present, figures, out, known, threshold) -
             need = True
     if not need:
         return False
-    candidates = [p for p in shown_parts if figures[prefix + (p,)].value is not None or
-                  figures[prefix + (p,)].cohort]
+    candidates = [p for p in shown_parts if figures[prefix + (p,)].value is not None or figures[prefix + (p,)].cohort]
     if not candidates:
         if whole_hidden or figures[whole_key].cohort == 0:
             return False
         out[whole_key] = _hidden(figures[whole_key], SECONDARY)
         return True
-    victim = min(candidates, key=lambda p: ((figures[prefix + (p,)].cohort or 0) == 0,
-                                            figures[prefix + (p,)].cohort or 0, p))
+    victim = min(
+        candidates, key=lambda p: ((figures[prefix + (p,)].cohort or 0) == 0, figures[prefix + (p,)].cohort or 0, p)
+    )
     out[prefix + (victim,)] = _hidden(figures[prefix + (victim,)], SECONDARY)
     return True
 
 
-def suppress(figures: Mapping[tuple, Figure], *, threshold: int | None = None,
-             partitions: Iterable[Partition] = ()) -> dict[tuple, Figure]:
+def suppress(
+    figures: Mapping[tuple, Figure], *, threshold: int | None = None, partitions: Iterable[Partition] = ()
+) -> dict[tuple, Figure]:
     """:func:`disclose` for a viewer who does not see small cohorts (kept for older callers)."""
     return disclose(figures, viewer_sees_small_cohorts=False, partitions=list(partitions), threshold=threshold)

@@ -12,6 +12,7 @@ headers, then one row per record. Figures stay numbers; missing figures keep the
 text cells that a spreadsheet would run as a formula (= + - @, tab, CR) are neutralised with a leading ',
 numbers are never altered.
 """
+
 from __future__ import annotations
 
 import csv
@@ -57,8 +58,10 @@ class ExportTable:
         from .gaps import suppression_threshold
 
         n = self.small_cohorts
-        return (f"Sensitive: {SMALL_COHORTS} — {n} {'figure rests' if n == 1 else 'figures rest'} on fewer than "
-                f"{suppression_threshold()} pupils. For use inside the local authority only; do not publish or share.")
+        return (
+            f"Sensitive: {SMALL_COHORTS} — {n} {'figure rests' if n == 1 else 'figures rest'} on fewer than "
+            f"{suppression_threshold()} pupils. For use inside the local authority only; do not publish or share."
+        )
 
     def header_rows(self) -> list[list]:
         title = self.title + (f" — {self.notes}" if self.notes else "")
@@ -114,9 +117,13 @@ def small_cohort_figures(records) -> int:
 
     threshold = suppression_threshold()
     return sum(
-        1 for record in records if isinstance(record, dict)
+        1
+        for record in records
+        if isinstance(record, dict)
         for value in record.values()
-        if isinstance(value, Figure) and value.value is not None and value.cohort is not None
+        if isinstance(value, Figure)
+        and value.value is not None
+        and value.cohort is not None
         and 0 < value.cohort < threshold
     )
 

@@ -13,6 +13,7 @@ other process drops its figures on its next request: a school moved to another c
 pooled with its new cluster everywhere. Imports and rollbacks (bulk writes, no signals) change the batch
 columns. Off when ``GAPMONITOR_FIGURE_CACHE`` is False.
 """
+
 from __future__ import annotations
 
 import threading

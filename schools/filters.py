@@ -3,6 +3,7 @@
 Organisation filters are django-filter FilterSets over querysets that are ALREADY scoped by
 ``schools.selectors``; their choice lists are scoped the same way.
 """
+
 from __future__ import annotations
 
 import django_filters
@@ -32,16 +33,26 @@ class GapOptionsForm(forms.Form):
     def __init__(self, data, *, groups, measures, years, default_group: str, default_measure: str | None):
         # Options the request leaves out show their defaults, so the form names what the page shows.
         data = data.copy() if data is not None else {}
-        for name, default in (("group", default_group), ("comparator", Comparator.NATIONAL),
-                              ("measure", default_measure)):
+        for name, default in (
+            ("group", default_group),
+            ("comparator", Comparator.NATIONAL),
+            ("measure", default_measure),
+        ):
             if default is not None and not data.get(name):
                 data[name] = default
         super().__init__(data)
         self.fields["group"].choices = [(g.code, g.name) for g in groups]
         self.fields["measure"].choices = [(m.code, m.short_name or m.name) for m in measures]
-        self.fields["year"].choices = [("", "Latest")] + [(y, f"{y - 1}/{str(y)[-2:]} (results {y})") for y in reversed(years)]
-        self.defaults = {"group": default_group, "comparator": Comparator.NATIONAL, "measure": default_measure,
-                         "year": None, "significant_only": False}
+        self.fields["year"].choices = [("", "Latest")] + [
+            (y, f"{y - 1}/{str(y)[-2:]} (results {y})") for y in reversed(years)
+        ]
+        self.defaults = {
+            "group": default_group,
+            "comparator": Comparator.NATIONAL,
+            "measure": default_measure,
+            "year": None,
+            "significant_only": False,
+        }
 
     def options(self) -> dict:
         """Cleaned options, each falling back to its default when missing or invalid."""
@@ -56,7 +67,9 @@ class GapOptionsForm(forms.Form):
 
 class PriorityOptionsForm(GapOptionsForm):
     reasons = forms.MultipleChoiceField(
-        label="Only schools with these reasons", required=False, widget=forms.CheckboxSelectMultiple,
+        label="Only schools with these reasons",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(code, Reason.LABELS[code]) for code in Reason.ORDER],
     )
 
@@ -68,7 +81,9 @@ class PriorityOptionsForm(GapOptionsForm):
 
 class BusterOptionsForm(GapOptionsForm):
     reasons = forms.MultipleChoiceField(
-        label="Only schools that", required=False, widget=forms.CheckboxSelectMultiple,
+        label="Only schools that",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=list(BusterReason.LABELS.items()),
     )
 
@@ -82,8 +97,9 @@ class SchoolFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="School name contains")
     phase = django_filters.ChoiceFilter(choices=School.Phase.choices, label="Phase", empty_label="Any phase")
     area = django_filters.ModelChoiceFilter(queryset=Area.objects.none(), label="Area", empty_label="Any area")
-    cluster = django_filters.ModelChoiceFilter(queryset=Cluster.objects.none(), label="Cluster",
-                                               empty_label="Any cluster")
+    cluster = django_filters.ModelChoiceFilter(
+        queryset=Cluster.objects.none(), label="Cluster", empty_label="Any cluster"
+    )
 
     class Meta:
         model = School

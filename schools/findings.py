@@ -3,6 +3,7 @@
 Findings are sentences a user can copy into a report. Each says whether its change is bigger than the
 95% margin (``significant``); the "significant only" filter hides the ones that are not.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from .trends import TrendClass
 class Finding:
     text: str
     significant: bool | None  # None: no interval can be worked out (average scores, published values only)
-    kind: str = "trend"       # trend / level
+    kind: str = "trend"  # trend / level
     measure_code: str = ""
-    cohort: int = 0           # pupils in the focus group behind it (the latest year)
+    cohort: int = 0  # pupils in the focus group behind it (the latest year)
 
     @property
     def note(self) -> str:
@@ -58,9 +59,14 @@ def _possessive(name: str) -> str:
 
 
 def _group_phrase(group) -> str:
-    """"Disadvantaged pupils", "Other pupils", "Boys"…"""
-    short = {"disadvantaged": "Disadvantaged pupils", "not_disadvantaged": "other pupils",
-             "fsm": "FSM pupils", "not_fsm": "non-FSM pupils", "all": "all pupils"}
+    """ "Disadvantaged pupils", "Other pupils", "Boys"…"""
+    short = {
+        "disadvantaged": "Disadvantaged pupils",
+        "not_disadvantaged": "other pupils",
+        "fsm": "FSM pupils",
+        "not_fsm": "non-FSM pupils",
+        "all": "all pupils",
+    }
     return short.get(group.code, group.name)
 
 
@@ -74,12 +80,12 @@ def _comparator_phrase(row: GapRow) -> str:
 
 
 def _theirs(row: GapRow, comparison: str) -> str:
-    """"other pupils'" here; "that of other pupils nationally" for a national comparator."""
+    """ "other pupils'" here; "that of other pupils nationally" for a national comparator."""
     return _possessive(comparison) if row.kind == Comparator.WITHIN else f"that of {comparison}"
 
 
 def pupil_count(figure, measure) -> str:
-    """"4 of 9" (percentages with counts) or "9 pupils"; "" when the count is unknown (e.g. a published value)."""
+    """ "4 of 9" (percentages with counts) or "9 pupils"; "" when the count is unknown (e.g. a published value)."""
     if figure is None or figure.value is None or not figure.cohort:
         return ""
     denominator = figure.denominator or figure.cohort
@@ -105,9 +111,13 @@ def _outcome(m, t) -> str:
         if t.gap_start < 0:
             return f"their lead of {number(-t.gap_start)} turned into a gap of {end}"
         return f"the gap widened by {size}, to {end}"
-    outcome = (f"the gap narrowed by {size}, to {end}" if t.gap_end > 0 else
-               f"the gap of {number(t.gap_start)} closed: they are now {end} ahead" if round(t.gap_end, 1) else
-               f"the gap of {number(t.gap_start)} closed")
+    outcome = (
+        f"the gap narrowed by {size}, to {end}"
+        if t.gap_end > 0
+        else f"the gap of {number(t.gap_start)} closed: they are now {end} ahead"
+        if round(t.gap_end, 1)
+        else f"the gap of {number(t.gap_start)} closed"
+    )
     if t.classification == TrendClass.NARROWING_COMPARISON_FELL:
         outcome += " — but only because the comparison group did worse, which is not a success on its own"
     return outcome
@@ -129,8 +139,7 @@ def trend_finding(row: GapRow, place: str = "") -> Finding | None:
         f"since {t.start_year} while {_theirs(row, comparison)} "
         f"{_moved(m, c0.value, c1.value)}: {_outcome(m, t)}{pupils}."
     )
-    return Finding(text=text, significant=t.significant, kind="trend", measure_code=m.code,
-                   cohort=f1.cohort or 0)
+    return Finding(text=text, significant=t.significant, kind="trend", measure_code=m.code, cohort=f1.cohort or 0)
 
 
 def _value(m, figure) -> str:
@@ -154,25 +163,46 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
     name = m.short_name or m.name
     if not m.higher_is_better:
         other = row.current.national_comparison
-        text = (f"In {row.year}{where}, {_possessive(_group_phrase(row.focus_group).lower())} {name.lower()} was "
-                f"{_value(m, focus_figure)}{pupils} against {_value(m, other)} for "
-                f"{_group_phrase(row.comparison_group)} nationally"
-                + (f" (England's {_group_phrase(row.focus_group).lower()}: {_value(m, row.current.national_focus)})"
-                   if row.current.national_focus.value is not None else "") + ".")
+        text = (
+            f"In {row.year}{where}, {_possessive(_group_phrase(row.focus_group).lower())} {name.lower()} was "
+            f"{_value(m, focus_figure)}{pupils} against {_value(m, other)} for "
+            f"{_group_phrase(row.comparison_group)} nationally"
+            + (
+                f" (England's {_group_phrase(row.focus_group).lower()}: {_value(m, row.current.national_focus)})"
+                if row.current.national_focus.value is not None
+                else ""
+            )
+            + "."
+        )
     elif vs <= 0:
-        text = (f"{_group_phrase(row.focus_group)}{where} ({_value(m, focus_figure)}{share}) were "
-                f"{'level with' if round(vs, 1) == 0 else f'{_units(m, vs)} ahead of'} "
-                f"{_group_phrase(row.comparison_group)} nationally in {name} in {row.year}.")
+        text = (
+            f"{_group_phrase(row.focus_group)}{where} ({_value(m, focus_figure)}{share}) were "
+            f"{'level with' if round(vs, 1) == 0 else f'{_units(m, vs)} ahead of'} "
+            f"{_group_phrase(row.comparison_group)} nationally in {name} in {row.year}."
+        )
     else:
         compare = ""
         if england is not None:
             wider = vs - england
-            compare = (f", {_units(m, wider)} {'wider' if wider > 0 else 'narrower'} than England's own gap of "
-                       f"{number(england)}") if round(wider, 1) else ", the same as England's own gap"
-        text = (f"In {row.year}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}{share}) "
-                f"were {_units(m, vs)} behind {_group_phrase(row.comparison_group)} nationally in {name}{compare}.")
-    return Finding(text=text, significant=row.significant(Comparator.NATIONAL), kind="level", measure_code=m.code,
-                   cohort=focus_figure.cohort or 0)
+            compare = (
+                (
+                    f", {_units(m, wider)} {'wider' if wider > 0 else 'narrower'} than England's own gap of "
+                    f"{number(england)}"
+                )
+                if round(wider, 1)
+                else ", the same as England's own gap"
+            )
+        text = (
+            f"In {row.year}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}{share}) "
+            f"were {_units(m, vs)} behind {_group_phrase(row.comparison_group)} nationally in {name}{compare}."
+        )
+    return Finding(
+        text=text,
+        significant=row.significant(Comparator.NATIONAL),
+        kind="level",
+        measure_code=m.code,
+        cohort=focus_figure.cohort or 0,
+    )
 
 
 def _within_finding(row: GapRow, place: str = "") -> Finding | None:
@@ -189,18 +219,26 @@ def _within_finding(row: GapRow, place: str = "") -> Finding | None:
     else:
         direction = "higher (worse) than" if gap_here > 0 else "lower (better) than"
     standing_words = "level with" if round(gap_here, 1) == 0 else f"{_units(m, abs(gap_here))} {direction}"
-    text = (f"In {row.year}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}"
-            f"{', ' + count if count else ''}) were {standing_words} {_group_phrase(row.comparison_group)} in the "
-            f"same school in {m.short_name or m.name}. {row.national_note}")
-    return Finding(text=text, significant=row.significant(Comparator.WITHIN), kind="level", measure_code=m.code,
-                   cohort=focus_figure.cohort or 0)
+    text = (
+        f"In {row.year}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}"
+        f"{', ' + count if count else ''}) were {standing_words} {_group_phrase(row.comparison_group)} in the "
+        f"same school in {m.short_name or m.name}. {row.national_note}"
+    )
+    return Finding(
+        text=text,
+        significant=row.significant(Comparator.WITHIN),
+        kind="level",
+        measure_code=m.code,
+        cohort=focus_figure.cohort or 0,
+    )
 
 
 SIGNIFICANCE_ORDER = {True: 0, None: 1, False: 2}
 
 
-def findings_for(rows: list[GapRow], *, place: str = "", significant_only: bool = False,
-                 limit: int | None = 8) -> list[Finding]:
+def findings_for(
+    rows: list[GapRow], *, place: str = "", significant_only: bool = False, limit: int | None = 8
+) -> list[Finding]:
     """Findings for a page, leading with what is significant, then by the number of pupils behind them
     (the trend of a measure before where it stands when both weigh the same)."""
     # Schools with no national figure for their type are judged on the gap within the school.

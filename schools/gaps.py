@@ -13,17 +13,18 @@ each idea, used by pages, exports, the CLI, strategy targets and the RAG board:
 How a gap moved (comparable years, trend classes) is in ``schools.trends``; who needs challenge or is
 celebrated, and the rows pages share, in ``schools.judgements``; cluster RAG ratings in ``schools.rag``.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from django.conf import settings
 
 # --------------------------------------------------------------------------- markers
-SUPPRESSED = "SUPP"          # primary suppression: fewer pupils than the threshold
-SECONDARY = "SUPP2"          # secondary suppression: would let a suppressed figure be worked out
+SUPPRESSED = "SUPP"  # primary suppression: fewer pupils than the threshold
+SECONDARY = "SUPP2"  # secondary suppression: would let a suppressed figure be worked out
 SUPPRESSION_CODES = frozenset({SUPPRESSED, SECONDARY, "c"})
 CODE_LABELS = {
     SUPPRESSED: "Suppressed: fewer than {threshold} pupils",
@@ -61,8 +62,8 @@ class Figure:
     numerator: float | None
     value: float | None
     code: str = ""
-    status: str = ""             # provisional / revised / final ("" when unknown)
-    schools: int = 0             # schools pooled (0 for a benchmark)
+    status: str = ""  # provisional / revised / final ("" when unknown)
+    schools: int = 0  # schools pooled (0 for a benchmark)
     value_cohort: int | None = None  # pupils behind ``value`` (may be < cohort when some counts are unpublished)
 
     @property
@@ -117,11 +118,24 @@ def pooled(figures: Iterable[Figure], unit: str = "percent") -> Figure:
                 numerator += figure.numerator
                 value_cohort += figure.cohort
     if not value_cohort:
-        return Figure(cohort=cohort if any_cohort else None, numerator=None, value=None,
-                      code="NE" if any_cohort and cohort == 0 else "x", status=worst_status(statuses), schools=schools)
+        return Figure(
+            cohort=cohort if any_cohort else None,
+            numerator=None,
+            value=None,
+            code="NE" if any_cohort and cohort == 0 else "x",
+            status=worst_status(statuses),
+            schools=schools,
+        )
     scale = 100 if unit == "percent" else 1
-    return Figure(cohort=cohort, numerator=numerator, value=scale * numerator / value_cohort, code="",
-                  status=worst_status(statuses), schools=schools, value_cohort=value_cohort)
+    return Figure(
+        cohort=cohort,
+        numerator=numerator,
+        value=scale * numerator / value_cohort,
+        code="",
+        status=worst_status(statuses),
+        schools=schools,
+        value_cohort=value_cohort,
+    )
 
 
 def averaged(figures: Iterable[Figure]) -> float | None:
@@ -166,9 +180,9 @@ def improvement(measure, before: float | None, after: float | None) -> float | N
 class Comparator:
     """The three ways to state a gap. Every gap cell names the one it uses."""
 
-    WITHIN = "within"        # focus here vs comparison group here
-    NATIONAL = "national"    # focus here vs comparison group nationally (DfE convention)
-    LIKE = "like"            # focus here vs focus group nationally (like for like)
+    WITHIN = "within"  # focus here vs comparison group here
+    NATIONAL = "national"  # focus here vs comparison group nationally (DfE convention)
+    LIKE = "like"  # focus here vs focus group nationally (like for like)
     CHOICES = (WITHIN, NATIONAL, LIKE)
 
     @staticmethod
@@ -197,22 +211,37 @@ class GapFigures:
     like_for_like: float | None
 
     def get(self, kind: str) -> float | None:
-        return {Comparator.WITHIN: self.within, Comparator.NATIONAL: self.vs_national,
-                Comparator.LIKE: self.like_for_like}[kind]
+        return {
+            Comparator.WITHIN: self.within,
+            Comparator.NATIONAL: self.vs_national,
+            Comparator.LIKE: self.like_for_like,
+        }[kind]
 
     def comparator_figure(self, kind: str) -> Figure:
-        return {Comparator.WITHIN: self.comparison, Comparator.NATIONAL: self.national_comparison,
-                Comparator.LIKE: self.national_focus}[kind]
+        return {
+            Comparator.WITHIN: self.comparison,
+            Comparator.NATIONAL: self.national_comparison,
+            Comparator.LIKE: self.national_focus,
+        }[kind]
 
 
-def gaps(measure, focus: Figure | None, comparison: Figure | None, national_focus: Figure | None,
-         national_comparison: Figure | None) -> GapFigures:
+def gaps(
+    measure,
+    focus: Figure | None,
+    comparison: Figure | None,
+    national_focus: Figure | None,
+    national_comparison: Figure | None,
+) -> GapFigures:
     """All three gaps for one focus figure."""
     focus, comparison = focus or MISSING, comparison or MISSING
     national_focus, national_comparison = national_focus or MISSING, national_comparison or MISSING
     return GapFigures(
-        focus=focus, comparison=comparison, national_focus=national_focus, national_comparison=national_comparison,
-        within=gap(measure, focus, comparison), vs_national=gap(measure, focus, national_comparison),
+        focus=focus,
+        comparison=comparison,
+        national_focus=national_focus,
+        national_comparison=national_comparison,
+        within=gap(measure, focus, comparison),
+        vs_national=gap(measure, focus, national_comparison),
         like_for_like=gap(measure, focus, national_focus),
     )
 
@@ -272,8 +301,12 @@ def change_interval_half_width(*figures: Figure) -> float | None:
 
 
 # --------------------------------------------------------------------------- suppression
-def suppress(figures: Mapping[tuple, Figure], *, threshold: int | None = None,
-             partitions: Iterable[tuple[str, tuple[str, ...]]] = ()) -> dict[tuple, Figure]:
+def suppress(
+    figures: Mapping[tuple, Figure],
+    *,
+    threshold: int | None = None,
+    partitions: Iterable[tuple[str, tuple[str, ...]]] = (),
+) -> dict[tuple, Figure]:
     """Hide small cohorts and what would give them away: see ``schools.disclosure.disclose``, the one
     disclosure-control function (this name is kept for older callers)."""
     from .disclosure import suppress as _suppress
@@ -285,12 +318,27 @@ def suppress(figures: Mapping[tuple, Figure], *, threshold: int | None = None,
 # Trends live in ``schools.trends``, judgements (priority, busters, rows) in ``schools.judgements`` and the
 # cluster RAG in ``schools.rag``; their names stay importable from here.
 _MOVED = {
-    "trends": ("TrendClass", "Trend", "classify", "trend", "stubborn", "stable_band", "stubborn_years",
-               "trend_window"),
-    "judgements": ("Reason", "BusterReason", "reason_explanations", "wide_gap_margin", "priority_reasons",
-                   "buster_min_cohort", "gap_buster_reasons", "GapRow", "build_row"),
-    "rag": ("DEFAULT_CLUSTER_RAG_RULES", "RAG_LABELS", "RAG_LETTERS", "cluster_rag_rules", "rag_rating",
-            "describe_rule", "excess_over_national"),
+    "trends": ("TrendClass", "Trend", "classify", "trend", "stubborn", "stable_band", "stubborn_years", "trend_window"),
+    "judgements": (
+        "Reason",
+        "BusterReason",
+        "reason_explanations",
+        "wide_gap_margin",
+        "priority_reasons",
+        "buster_min_cohort",
+        "gap_buster_reasons",
+        "GapRow",
+        "build_row",
+    ),
+    "rag": (
+        "DEFAULT_CLUSTER_RAG_RULES",
+        "RAG_LABELS",
+        "RAG_LETTERS",
+        "cluster_rag_rules",
+        "rag_rating",
+        "describe_rule",
+        "excess_over_national",
+    ),
 }
 
 

@@ -13,16 +13,26 @@ Rules, stated once (the README repeats them in plain words):
 * **no abolished standards**: floor and coasting standards ended in 2019; an LA may set its own thresholds
   (``LocalThreshold``), none by default.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from statistics import mean
-from typing import Iterable, Mapping
 
 from django.conf import settings
 
 from .gaps import (
-    MISSING, Comparator, Figure, GapFigures, gap, gap_interval, gaps, pooled, significant, suppression_threshold,
+    MISSING,
+    Comparator,
+    Figure,
+    GapFigures,
+    gap,
+    gap_interval,
+    gaps,
+    pooled,
+    significant,
+    suppression_threshold,
 )
 from .rag import excess_over_national, rag_rating
 from .trends import Trend, TrendClass, published, stubborn, stubborn_years, trend, window_years
@@ -59,17 +69,18 @@ class Reason:
     }
     EXPLANATIONS = {
         WIDE_GAP: "The gap here (focus vs comparison group in the school) is wider than England's gap by at least "
-                  "{margin:g} {unit}, and its 95% interval lies above England's gap.",
-        STUBBORN: "Wider than England's gap in each of the last {years} published, comparable years and not "
-                  "narrowing.",
+        "{margin:g} {unit}, and its 95% interval lies above England's gap.",
+        STUBBORN: "Wider than England's gap in each of the last {years} published, comparable years and not narrowing.",
         LOW_ATTAINMENT: "The focus group's result is below the same group nationally (95% interval below it).",
         BELOW_THRESHOLD: "{thresholds}",
         WIDENING: "The focus group fell further behind over the trend window by at least the stable band, "
-                  "more than the 95% margin.",
+        "more than the 95% margin.",
     }
     ORDER = (WIDE_GAP, STUBBORN, LOW_ATTAINMENT, BELOW_THRESHOLD, WIDENING)
-    BASIS = ("Each reason needs a focus group of at least {size} pupils in the year and a significant difference; "
-             "a smaller group is judged only on its 3-year pooled figure (trend and stubborn reasons not used).")
+    BASIS = (
+        "Each reason needs a focus group of at least {size} pupils in the year and a significant difference; "
+        "a smaller group is judged only on its 3-year pooled figure (trend and stubborn reasons not used)."
+    )
 
 
 class BusterReason:
@@ -84,12 +95,16 @@ class BusterReason:
 def reason_explanations(unit_label: str, thresholds: Iterable = ()) -> dict[str, str]:
     """Each priority reason in words, with this deployment's thresholds (and the LA's own) filled in."""
     defined = "; ".join(t.definition() for t in thresholds)
-    threshold_text = (f"The school's figure is past a threshold the LA set: {defined}." if defined else
-                      "The LA has set no threshold for this measure (none by default: floor and coasting "
-                      "standards were abolished in 2019).")
+    threshold_text = (
+        f"The school's figure is past a threshold the LA set: {defined}."
+        if defined
+        else "The LA has set no threshold for this measure (none by default: floor and coasting "
+        "standards were abolished in 2019)."
+    )
     return {
-        key: Reason.EXPLANATIONS[key].format(margin=wide_gap_margin(), unit=unit_label, years=stubborn_years(),
-                                             thresholds=threshold_text)
+        key: Reason.EXPLANATIONS[key].format(
+            margin=wide_gap_margin(), unit=unit_label, years=stubborn_years(), thresholds=threshold_text
+        )
         for key in Reason.ORDER
     }
 
@@ -100,10 +115,19 @@ def _past(measure, value: float | None, threshold: float) -> bool:
     return value < threshold if getattr(measure, "higher_is_better", True) else value > threshold
 
 
-def priority_reasons(measure, *, focus: Figure | None, within_gap: float | None, national_gap: float | None,
-                     like_for_like: float | None, trend_: Trend | None, is_stubborn: bool,
-                     threshold_figure: Figure | None = None, threshold: float | None = None,
-                     margin: float | None = None) -> list[str]:
+def priority_reasons(
+    measure,
+    *,
+    focus: Figure | None,
+    within_gap: float | None,
+    national_gap: float | None,
+    like_for_like: float | None,
+    trend_: Trend | None,
+    is_stubborn: bool,
+    threshold_figure: Figure | None = None,
+    threshold: float | None = None,
+    margin: float | None = None,
+) -> list[str]:
     """Why a school needs challenge on this measure, as Reason codes (the conditions alone; the evidence a
     judgement needs is checked by ``GapRow.judgement``)."""
     if focus is None or focus.value is None:
@@ -123,8 +147,9 @@ def priority_reasons(measure, *, focus: Figure | None, within_gap: float | None,
     return reasons
 
 
-def gap_buster_reasons(*, focus: Figure | None, vs_national: float | None, trend_: Trend | None,
-                       min_cohort: int | None = None) -> list[str]:
+def gap_buster_reasons(
+    *, focus: Figure | None, vs_national: float | None, trend_: Trend | None, min_cohort: int | None = None
+) -> list[str]:
     """Why a school is a gap buster (the conditions alone): the focus group above the comparison group
     nationally, or the gap narrowed with both groups improving; only with a focus cohort large enough."""
     min_cohort = buster_min_cohort() if min_cohort is None else min_cohort
@@ -162,21 +187,34 @@ def _national(figures: list[Figure], unit: str) -> Figure:
     return Figure(cohort=None, numerator=None, value=mean(values)) if values else MISSING
 
 
-def pooled_view(measure, series: Mapping[int, GapFigures], all_pupils: Mapping[int, Figure], *, end_year: int,
-                calendar: Iterable[int], size: int = POOLED_YEARS) -> PooledView | None:
+def pooled_view(
+    measure,
+    series: Mapping[int, GapFigures],
+    all_pupils: Mapping[int, Figure],
+    *,
+    end_year: int,
+    calendar: Iterable[int],
+    size: int = POOLED_YEARS,
+) -> PooledView | None:
     """Σ numerator ÷ Σ pupils over the last ``size`` published, comparable years up to ``end_year`` with counts;
     None with fewer than two such years."""
     unit = getattr(measure, "unit", "percent")
-    years = [y for y in window_years(measure, calendar, end_year, size)
-             if y in series and series[y].focus.numerator is not None and series[y].focus.cohort]
+    years = [
+        y
+        for y in window_years(measure, calendar, end_year, size)
+        if y in series and series[y].focus.numerator is not None and series[y].focus.cohort
+    ]
     if len(years) < 2:
         return None
     parts = [series[y] for y in years]
-    figures = gaps(measure, pooled([p.focus for p in parts], unit), pooled([p.comparison for p in parts], unit),
-                   _national([p.national_focus for p in parts], unit),
-                   _national([p.national_comparison for p in parts], unit))
-    return PooledView(years=tuple(years), figures=figures,
-                      all_pupils=pooled([all_pupils.get(y) for y in years], unit))
+    figures = gaps(
+        measure,
+        pooled([p.focus for p in parts], unit),
+        pooled([p.comparison for p in parts], unit),
+        _national([p.national_focus for p in parts], unit),
+        _national([p.national_comparison for p in parts], unit),
+    )
+    return PooledView(years=tuple(years), figures=figures, all_pupils=pooled([all_pupils.get(y) for y in years], unit))
 
 
 # --------------------------------------------------------------------------- rows for pages, exports and the CLI
@@ -184,7 +222,7 @@ def pooled_view(measure, series: Mapping[int, GapFigures], all_pupils: Mapping[i
 class Judgement:
     priority: tuple[str, ...] = ()
     buster: tuple[str, ...] = ()
-    basis: str = ""          # "2025 alone (40 pupils)", "2023–2025 pooled (27 pupils)" or "" (not judged)
+    basis: str = ""  # "2025 alone (40 pupils)", "2023–2025 pooled (27 pupils)" or "" (not judged)
 
 
 @dataclass(frozen=True)
@@ -201,7 +239,7 @@ class GapRow:
     trends: dict
     stubborn: bool
     all_pupils: Figure
-    threshold: object = None      # a LocalThreshold (or anything with .value and .definition())
+    threshold: object = None  # a LocalThreshold (or anything with .value and .definition())
     la_series: dict | None = None
     kind: str = Comparator.NATIONAL
     pooled: PooledView | None = None
@@ -212,10 +250,10 @@ class GapRow:
     def trend(self) -> Trend | None:
         return self.trends.get(self.kind)
 
-    def for_comparator(self, kind: str) -> "GapRow":
+    def for_comparator(self, kind: str) -> GapRow:
         return replace(self, kind=kind) if kind in Comparator.CHOICES else self
 
-    def with_threshold(self, threshold) -> "GapRow":
+    def with_threshold(self, threshold) -> GapRow:
         return replace(self, threshold=threshold)
 
     def gap(self, kind: str | None = None) -> float | None:
@@ -237,8 +275,9 @@ class GapRow:
 
     @property
     def excess(self) -> float | None:
-        return excess_over_national(self.measure, self.current.focus, self.current.national_focus,
-                                    self.current.national_comparison)
+        return excess_over_national(
+            self.measure, self.current.focus, self.current.national_focus, self.current.national_comparison
+        )
 
     @property
     def national_note(self) -> str:
@@ -291,14 +330,28 @@ class GapRow:
         else:
             return Judgement()
         threshold = float(self.threshold.value) if self.threshold is not None else None
-        priority = [r for r in priority_reasons(
-            m, focus=g.focus, within_gap=g.within, national_gap=_england(m, g), like_for_like=g.like_for_like,
-            trend_=trend_, is_stubborn=stubborn_, threshold_figure=self._threshold_figure(g, all_pupils),
-            threshold=threshold) if evidence.get(r, True)]
+        priority = [
+            r
+            for r in priority_reasons(
+                m,
+                focus=g.focus,
+                within_gap=g.within,
+                national_gap=_england(m, g),
+                like_for_like=g.like_for_like,
+                trend_=trend_,
+                is_stubborn=stubborn_,
+                threshold_figure=self._threshold_figure(g, all_pupils),
+                threshold=threshold,
+            )
+            if evidence.get(r, True)
+        ]
         if priority:
             return Judgement(priority=tuple(priority), basis=basis)
-        buster = [r for r in gap_buster_reasons(focus=g.focus, vs_national=g.vs_national, trend_=trend_)
-                  if evidence.get(r, True)]
+        buster = [
+            r
+            for r in gap_buster_reasons(focus=g.focus, vs_national=g.vs_national, trend_=trend_)
+            if evidence.get(r, True)
+        ]
         return Judgement(buster=tuple(buster), basis=basis if buster else "")
 
     def _threshold_figure(self, g: GapFigures, all_pupils: Figure) -> Figure | None:
@@ -342,9 +395,21 @@ def _clearly_past(measure, figure: Figure | None, threshold) -> bool:
     return _past(measure, edge, float(threshold.value))
 
 
-def build_row(measure, focus_group, comparison_group, here: Mapping, national: Mapping, *, years: Iterable[int],
-              year: int | None = None, prefix: tuple = (), la: Mapping | None = None,
-              kind: str = Comparator.NATIONAL, threshold=None, national_basis=None) -> GapRow:
+def build_row(
+    measure,
+    focus_group,
+    comparison_group,
+    here: Mapping,
+    national: Mapping,
+    *,
+    years: Iterable[int],
+    year: int | None = None,
+    prefix: tuple = (),
+    la: Mapping | None = None,
+    kind: str = Comparator.NATIONAL,
+    threshold=None,
+    national_basis=None,
+) -> GapRow:
     """Assemble a GapRow from figure dicts keyed (*prefix, year, measure_code, group_code).
 
     ``year`` defaults to the latest year with a focus figure (value or marker); trends end at that year and
@@ -362,23 +427,40 @@ def build_row(measure, focus_group, comparison_group, here: Mapping, national: M
         series[y] = gaps(measure, focus, comparison, national.get((y, code, fcode)), national.get((y, code, ccode)))
         all_series[y] = here.get(prefix + (y, code, "all")) or MISSING
         if la is not None:
-            la_series[y] = gaps(measure, la.get((y, code, fcode)), la.get((y, code, ccode)),
-                                national.get((y, code, fcode)), national.get((y, code, ccode)))
+            la_series[y] = gaps(
+                measure,
+                la.get((y, code, fcode)),
+                la.get((y, code, ccode)),
+                national.get((y, code, fcode)),
+                national.get((y, code, ccode)),
+            )
     if year is None or year not in series:
         candidates = [y for y in present if year is None or y <= year]
         year = candidates[-1] if candidates else None
     current = series.get(year) or gaps(measure, None, None, None, None)
     trends, is_stubborn, view = {}, False, None
     if year:
-        pairs = {kind_: {y: (g.focus, g.comparator_figure(kind_)) for y, g in series.items()}
-                 for kind_ in Comparator.CHOICES}
+        pairs = {
+            kind_: {y: (g.focus, g.comparator_figure(kind_)) for y, g in series.items()} for kind_ in Comparator.CHOICES
+        }
         trends = {kind_: trend(measure, pairs[kind_], end_year=year, years=calendar) for kind_ in Comparator.CHOICES}
         national_pairs = {y: (g.national_focus, g.national_comparison) for y, g in series.items()}
         is_stubborn = stubborn(measure, pairs[Comparator.WITHIN], national_pairs, end_year=year, calendar=calendar)
         view = pooled_view(measure, series, all_series, end_year=year, calendar=calendar)
     return GapRow(
-        measure=measure, focus_group=focus_group, comparison_group=comparison_group, year=year, current=current,
-        series=series, trends=trends, stubborn=is_stubborn, all_pupils=all_series.get(year, MISSING),
-        threshold=threshold, la_series=la_series, kind=kind, pooled=view,
-        years=tuple(y for y in calendar if published(measure, y)), national_basis=national_basis,
+        measure=measure,
+        focus_group=focus_group,
+        comparison_group=comparison_group,
+        year=year,
+        current=current,
+        series=series,
+        trends=trends,
+        stubborn=is_stubborn,
+        all_pupils=all_series.get(year, MISSING),
+        threshold=threshold,
+        la_series=la_series,
+        kind=kind,
+        pooled=view,
+        years=tuple(y for y in calendar if published(measure, y)),
+        national_basis=national_basis,
     )

@@ -5,6 +5,7 @@ every figure above school level can be pooled. A published figure that is not a
 number keeps its marker (``SUPP``, ``NE``, ``x``…) in ``value_code``: missing is
 never zero.
 """
+
 from datetime import date
 from decimal import Decimal
 
@@ -62,10 +63,11 @@ class Measure(models.Model):
     first_year = models.PositiveSmallIntegerField(null=True, blank=True)
     last_year = models.PositiveSmallIntegerField(null=True, blank=True)
     series_breaks = models.JSONField(
-        default=list, blank=True,
-        help_text='Results years from which a new comparable series starts, each with the reason, e.g. '
-                  '[{"year": 2022, "note": "EYFS profile reformed in 2021/22"}]. Trends, targets and chart lines '
-                  "never join years on either side of a break.",
+        default=list,
+        blank=True,
+        help_text="Results years from which a new comparable series starts, each with the reason, e.g. "
+        '[{"year": 2022, "note": "EYFS profile reformed in 2021/22"}]. Trends, targets and chart lines '
+        "never join years on either side of a break.",
     )
     headline = models.BooleanField(default=False, help_text="Shown on overview pages.")
     value_added = models.BooleanField(default=False, help_text="A progress score centred on 0 (may be negative).")
@@ -114,7 +116,11 @@ class PupilGroup(models.Model):
     name = models.CharField(max_length=120)
     category = models.CharField(max_length=20, choices=Category.choices)
     comparison = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The group this group's gap is measured against.",
     )
     is_focus = models.BooleanField(default=True, help_text="A vulnerable group whose gap we watch.")
@@ -156,7 +162,8 @@ class LocalThreshold(models.Model):
     )
     results_year = models.PositiveSmallIntegerField(help_text="The results year it applies to (2025 for 2024/25).")
     value = models.DecimalField(
-        max_digits=7, decimal_places=2,
+        max_digits=7,
+        decimal_places=2,
         help_text="Below this (above it for lower-is-better measures) the school is given the reason.",
     )
     active = models.BooleanField(default=True, help_text="Untick to stop using it without deleting it.")
@@ -164,8 +171,11 @@ class LocalThreshold(models.Model):
 
     class Meta:
         ordering = ["la", "measure", "-results_year"]
-        constraints = [models.UniqueConstraint(fields=["la", "measure", "pupil_group", "results_year"],
-                                               name="localthreshold_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["la", "measure", "pupil_group", "results_year"], name="localthreshold_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.measure.code}, {self.results_year}): {self.value}"
@@ -174,9 +184,11 @@ class LocalThreshold(models.Model):
         """The threshold in words, as a reason's definition shows it."""
         word = "below" if self.measure.higher_is_better else "above"
         value = f"{float(self.value):g}{'%' if self.measure.is_percent else ''}"
-        return (f"{self.name} (set by {self.la.name}, adopted {self.adopted_on.day} {self.adopted_on:%B %Y}): "
-                f"{self.measure.short_name or self.measure.name} for {self.pupil_group.name.lower()} {word} {value} "
-                f"in {AcademicYear.label_for(self.results_year)}")
+        return (
+            f"{self.name} (set by {self.la.name}, adopted {self.adopted_on.day} {self.adopted_on:%B %Y}): "
+            f"{self.measure.short_name or self.measure.name} for {self.pupil_group.name.lower()} {word} {value} "
+            f"in {AcademicYear.label_for(self.results_year)}"
+        )
 
 
 class Area(models.Model):
@@ -232,15 +244,17 @@ class School(models.Model):
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
     cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
     number_on_roll = models.PositiveIntegerField(null=True, blank=True)
-    fsm_percent = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True, verbose_name="FSM %"
-    )
+    fsm_percent = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True, verbose_name="FSM %")
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["la", "status"]), models.Index(fields=["cluster"]), models.Index(fields=["area"])]
+        indexes = [
+            models.Index(fields=["la", "status"]),
+            models.Index(fields=["cluster"]),
+            models.Index(fields=["area"]),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.urn})"
@@ -290,7 +304,11 @@ class OfstedInspection(models.Model):
 
     GRADED_SCALE = (Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE)
     REPORT_CARD_SCALE = (
-        Grade.EXCEPTIONAL, Grade.STRONG, Grade.EXPECTED, Grade.NEEDS_ATTENTION, Grade.URGENT_IMPROVEMENT,
+        Grade.EXCEPTIONAL,
+        Grade.STRONG,
+        Grade.EXPECTED,
+        Grade.NEEDS_ATTENTION,
+        Grade.URGENT_IMPROVEMENT,
     )
     SAFEGUARDING_SCALE = (Grade.MET, Grade.NOT_MET)
 
@@ -304,7 +322,11 @@ class OfstedInspection(models.Model):
     inspection_date = models.DateField()
     framework = models.CharField(max_length=20, choices=Framework.choices)
     grade = models.CharField(
-        max_length=30, choices=Grade.choices, blank=True, default="", verbose_name="overall effectiveness",
+        max_length=30,
+        choices=Grade.choices,
+        blank=True,
+        default="",
+        verbose_name="overall effectiveness",
         help_text="Graded inspections before 2 September 2024 only; report cards have no overall grade.",
     )
     category_of_concern = models.CharField(max_length=30, choices=Concern.choices, blank=True, default="")
@@ -315,19 +337,22 @@ class OfstedInspection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "inspection_date"], name="inspection_unique_date"),
             models.CheckConstraint(
-                condition=models.Q(grade="") | models.Q(framework="graded", inspection_date__lt=OVERALL_GRADES_END,
-                                                        grade__in=["outstanding", "good", "requires_improvement",
-                                                                   "inadequate"]),
+                condition=models.Q(grade="")
+                | models.Q(
+                    framework="graded",
+                    inspection_date__lt=OVERALL_GRADES_END,
+                    grade__in=["outstanding", "good", "requires_improvement", "inadequate"],
+                ),
                 name="inspection_overall_grade_until_sept_2024",
                 violation_error_message="An overall effectiveness grade (1–4) belongs only to a graded inspection "
-                                        "before 2 September 2024.",
+                "before 2 September 2024.",
             ),
             models.CheckConstraint(
                 condition=models.Q(framework="graded", inspection_date__lt=REPORT_CARDS_START)
                 | models.Q(framework="report_card", inspection_date__gte=REPORT_CARDS_START),
                 name="inspection_framework_in_force",
                 violation_error_message="Graded inspections ended on 7 November 2025; report cards began on "
-                                        "10 November 2025.",
+                "10 November 2025.",
             ),
         ]
 
@@ -360,19 +385,24 @@ class OfstedInspection(models.Model):
             errors["inspection_date"] = "An inspection cannot be dated in the future."
         if when and framework:
             if framework == self.Framework.REPORT_CARD and when < REPORT_CARDS_START:
-                errors["framework"] = (f"Report cards began on {REPORT_CARDS_START:%-d %B %Y}; an inspection on "
-                                       f"{when:%-d %B %Y} was graded.")
+                errors["framework"] = (
+                    f"Report cards began on {REPORT_CARDS_START:%-d %B %Y}; an inspection on "
+                    f"{when:%-d %B %Y} was graded."
+                )
             elif framework == self.Framework.GRADED and when >= REPORT_CARDS_START:
-                errors["framework"] = (f"Graded inspections ended in November 2025; an inspection on "
-                                       f"{when:%-d %B %Y} has a report card.")
+                errors["framework"] = (
+                    f"Graded inspections ended in November 2025; an inspection on {when:%-d %B %Y} has a report card."
+                )
         if self.grade:
             if framework == self.Framework.REPORT_CARD:
-                errors["grade"] = ("A report card has no overall grade: record a grade for each evaluation area.")
+                errors["grade"] = "A report card has no overall grade: record a grade for each evaluation area."
             elif self.grade not in self.GRADED_SCALE:
                 errors["grade"] = f"{self.get_grade_display()} is not a grade of the graded (1–4) scale."
             elif when and when >= OVERALL_GRADES_END:
-                errors["grade"] = (f"Ofsted gave no overall effectiveness grade for inspections from "
-                                   f"{OVERALL_GRADES_END:%-d %B %Y}: record the key judgements instead.")
+                errors["grade"] = (
+                    f"Ofsted gave no overall effectiveness grade for inspections from "
+                    f"{OVERALL_GRADES_END:%-d %B %Y}: record the key judgements instead."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -401,12 +431,22 @@ class OfstedJudgement(models.Model):
         SAFEGUARDING = "safeguarding", "Safeguarding"
 
     GRADED_AREAS = (
-        Area.QUALITY_OF_EDUCATION, Area.BEHAVIOUR_AND_ATTITUDES, Area.PERSONAL_DEVELOPMENT,
-        Area.LEADERSHIP_AND_MANAGEMENT, Area.EARLY_YEARS_PROVISION, Area.SIXTH_FORM_PROVISION,
+        Area.QUALITY_OF_EDUCATION,
+        Area.BEHAVIOUR_AND_ATTITUDES,
+        Area.PERSONAL_DEVELOPMENT,
+        Area.LEADERSHIP_AND_MANAGEMENT,
+        Area.EARLY_YEARS_PROVISION,
+        Area.SIXTH_FORM_PROVISION,
     )
     REPORT_CARD_AREAS = (
-        Area.INCLUSION, Area.CURRICULUM_AND_TEACHING, Area.ACHIEVEMENT, Area.ATTENDANCE_AND_BEHAVIOUR,
-        Area.PERSONAL_DEVELOPMENT_AND_WELLBEING, Area.EARLY_YEARS, Area.SIXTH_FORM, Area.LEADERSHIP_AND_GOVERNANCE,
+        Area.INCLUSION,
+        Area.CURRICULUM_AND_TEACHING,
+        Area.ACHIEVEMENT,
+        Area.ATTENDANCE_AND_BEHAVIOUR,
+        Area.PERSONAL_DEVELOPMENT_AND_WELLBEING,
+        Area.EARLY_YEARS,
+        Area.SIXTH_FORM,
+        Area.LEADERSHIP_AND_GOVERNANCE,
         Area.SAFEGUARDING,
     )
 
@@ -437,8 +477,11 @@ class OfstedJudgement(models.Model):
         errors = {}
         inspection = self.inspection if self.inspection_id else None
         if inspection is not None and self.area:
-            areas = self.REPORT_CARD_AREAS if inspection.framework == OfstedInspection.Framework.REPORT_CARD \
+            areas = (
+                self.REPORT_CARD_AREAS
+                if inspection.framework == OfstedInspection.Framework.REPORT_CARD
                 else self.GRADED_AREAS
+            )
             if self.area not in areas:
                 errors["area"] = f"{self.get_area_display()} is not graded in a {inspection.get_framework_display()}."
         if self.area and self.grade and self.grade not in self.allowed_grades():
@@ -540,7 +583,11 @@ class ImportChange(models.Model):
     action = models.CharField(max_length=8, choices=Action.choices)
     previous = models.JSONField(null=True, blank=True, help_text="Field values before this batch wrote them.")
     previous_batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="superseding_changes",
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseding_changes",
         help_text="The batch that had last written the row.",
     )
 
@@ -564,7 +611,9 @@ class FigureFields(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT)
     pupil_group = models.ForeignKey(PupilGroup, on_delete=models.PROTECT)
     cohort = models.PositiveIntegerField(null=True, blank=True, help_text="Pupils in the group.")
-    achievers = models.PositiveIntegerField(null=True, blank=True, help_text="Pupils reaching the measure (percent measures).")
+    achievers = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Pupils reaching the measure (percent measures)."
+    )
     points = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, help_text="Total points (average-score measures)."
     )
@@ -607,8 +656,21 @@ class Result(FigureFields):
             models.Index(fields=["results_year", "measure", "pupil_group"], name="result_year_measure_group"),
             # Covering index for the pooled GROUP BYs (selectors._aggregate): a page asks for a few measures ×
             # groups over many schools, so the scan starts at measure × group and never reads the table.
-            models.Index(fields=["measure", "pupil_group", "results_year", "school", "cohort", "achievers", "points",
-                                 "value", "value_code", "status"], name="result_figures_cover"),
+            models.Index(
+                fields=[
+                    "measure",
+                    "pupil_group",
+                    "results_year",
+                    "school",
+                    "cohort",
+                    "achievers",
+                    "points",
+                    "value",
+                    "value_code",
+                    "status",
+                ],
+                name="result_figures_cover",
+            ),
         ]
 
     def __str__(self):
@@ -662,8 +724,13 @@ class SchoolContext(models.Model):
     # Census (NOR, NUMFSM, PNUMFSMEVER, PSENELK, PSENELSE, PNUMEAL).
     number_on_roll = models.PositiveIntegerField(null=True, blank=True)
     fsm_pupils = models.PositiveIntegerField(null=True, blank=True, help_text="Pupils eligible for FSM (NUMFSM).")
-    fsm6_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True,
-                                       help_text="% eligible for FSM at any time in the past 6 years (PNUMFSMEVER).")
+    fsm6_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="% eligible for FSM at any time in the past 6 years (PNUMFSMEVER).",
+    )
     sen_support_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     ehcp_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     eal_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
@@ -681,8 +748,9 @@ class SchoolContext(models.Model):
 
     class Meta:
         ordering = ["-results_year", "source"]
-        constraints = [models.UniqueConstraint(fields=["school", "results_year", "source"],
-                                               name="school_context_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "results_year", "source"], name="school_context_unique")
+        ]
 
     def __str__(self):
         return f"{self.school_id} {self.results_year} {self.source}"
@@ -716,7 +784,11 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     la = models.ForeignKey(LocalAuthority, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     school = models.ForeignKey(
-        School, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="A headteacher's school.",
     )
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -3,6 +3,7 @@ pooled figure covers, results years that cover too few of the LA's schools, and 
 
 Presentation only: the figures come from ``schools.selectors`` and ``schools.published``.
 """
+
 from __future__ import annotations
 
 from . import selectors
@@ -15,7 +16,8 @@ def published_export(rows: list[dict], la, opts, *, notes: str = "") -> ExportTa
     """The published-and-pooled table as a CSV/XLSX export, each column defined."""
     focus, comparison = opts.focus.name.lower(), opts.comparison.name.lower()
     columns = [
-        ("measure", "Measure", "The headline measure."), ("year", "Year", "Results year."),
+        ("measure", "Measure", "The headline measure."),
+        ("year", "Year", "Results year."),
         ("source", "Headline uses", "Published where the LA has a published figure for every year shown."),
         ("published_focus", f"Published: {focus}", "The LA row of the DfE performance tables."),
         ("published_comparison", f"Published: {comparison}", "The LA row of the DfE performance tables."),
@@ -27,10 +29,17 @@ def published_export(rows: list[dict], la, opts, *, notes: str = "") -> ExportTa
         ("pooled_cohort", "Pooled over (pupils)", f"{opts.focus.name} pupils the pooled value is computed over."),
         ("difference", "Difference", "What the difference between the published and pooled figures is."),
     ]
-    body = [{**r, "published_gap": None if r["published_gap"] is None else round(r["published_gap"], 2),
-             "pooled_gap": None if r["pooled_gap"] is None else round(r["pooled_gap"], 2)} for r in rows]
-    return ExportTable(title=f"{la.name}: published and pooled LA figures, {focus} pupils", columns=columns,
-                       rows=body, notes=notes)
+    body = [
+        {
+            **r,
+            "published_gap": None if r["published_gap"] is None else round(r["published_gap"], 2),
+            "pooled_gap": None if r["pooled_gap"] is None else round(r["pooled_gap"], 2),
+        }
+        for r in rows
+    ]
+    return ExportTable(
+        title=f"{la.name}: published and pooled LA figures, {focus} pupils", columns=columns, rows=body, notes=notes
+    )
 
 
 def published_table(head, opts) -> list[dict]:
@@ -41,17 +50,22 @@ def published_table(head, opts) -> list[dict]:
     out = []
     for pair in head.comparisons:
         measure = pair.measure
-        out.append({
-            "measure": measure.short_name or measure.name, "year": pair.year,
-            "source": ("Published" if head.sources.get(measure.code) == PUBLISHED else "Pooled"),
-            "published_focus": figure_text(pair.published_focus, measure),
-            "published_comparison": figure_text(pair.published_comparison, measure),
-            "published_gap": pair.published_gap, "published_cohort": pair.published_cohort,
-            "pooled_focus": figure_text(pair.pooled_focus, measure),
-            "pooled_comparison": figure_text(pair.pooled_comparison, measure),
-            "pooled_gap": pair.pooled_gap, "pooled_cohort": pair.pooled_cohort,
-            "difference": pair.difference(opts.focus.name),
-        })
+        out.append(
+            {
+                "measure": measure.short_name or measure.name,
+                "year": pair.year,
+                "source": ("Published" if head.sources.get(measure.code) == PUBLISHED else "Pooled"),
+                "published_focus": figure_text(pair.published_focus, measure),
+                "published_comparison": figure_text(pair.published_comparison, measure),
+                "published_gap": pair.published_gap,
+                "published_cohort": pair.published_cohort,
+                "pooled_focus": figure_text(pair.pooled_focus, measure),
+                "pooled_comparison": figure_text(pair.pooled_comparison, measure),
+                "pooled_gap": pair.pooled_gap,
+                "pooled_cohort": pair.pooled_cohort,
+                "difference": pair.difference(opts.focus.name),
+            }
+        )
     return out
 
 
@@ -63,10 +77,11 @@ def pooled_lines(rows, opts) -> list[str]:
         if not row.year or focus.value is None:
             continue
         name = row.measure.short_name or row.measure.name
-        other = (f" and {comparison.denominator} {opts.comparison.name.lower()}"
-                 if comparison.value is not None else "")
-        lines.append(f"{name} ({row.year}): pooled over {focus.denominator} {opts.focus.name.lower()} pupils"
-                     f"{other}, from {focus.schools} school{'' if focus.schools == 1 else 's'}.")
+        other = f" and {comparison.denominator} {opts.comparison.name.lower()}" if comparison.value is not None else ""
+        lines.append(
+            f"{name} ({row.year}): pooled over {focus.denominator} {opts.focus.name.lower()} pupils"
+            f"{other}, from {focus.schools} school{'' if focus.schools == 1 else 's'}."
+        )
     return lines
 
 
@@ -96,23 +111,36 @@ def school_context(rows) -> list[dict]:
         year = f"{row.year_label} (results year {row.results_year})"
         if row.source == "census":
             fsm = getattr(row, "fsm_pupils_figure", None)
-            items = [("Pupils on roll", row.number_on_roll if row.number_on_roll is not None else "–"),
-                     ("Pupils eligible for FSM", (f"{fsm.value:.0f}" if fsm is not None and fsm.value is not None
-                                                  else (fsm.marker() if fsm is not None else "–"))),
-                     ("FSM at any time in the past 6 years", _percent(row, "fsm6_percent")),
-                     ("SEN support", _percent(row, "sen_support_percent")),
-                     ("EHC plan", _percent(row, "ehcp_percent")),
-                     ("English as an additional language", _percent(row, "eal_percent"))]
+            items = [
+                ("Pupils on roll", row.number_on_roll if row.number_on_roll is not None else "–"),
+                (
+                    "Pupils eligible for FSM",
+                    (
+                        f"{fsm.value:.0f}"
+                        if fsm is not None and fsm.value is not None
+                        else (fsm.marker() if fsm is not None else "–")
+                    ),
+                ),
+                ("FSM at any time in the past 6 years", _percent(row, "fsm6_percent")),
+                ("SEN support", _percent(row, "sen_support_percent")),
+                ("EHC plan", _percent(row, "ehcp_percent")),
+                ("English as an additional language", _percent(row, "eal_percent")),
+            ]
             title = "School census"
         elif row.source == "absence":
-            items = [("Overall absence (% of sessions)", _percent(row, "overall_absence_percent")),
-                     ("Persistent absence (% of pupils missing 10% or more)",
-                      _percent(row, "persistent_absence_percent"))]
+            items = [
+                ("Overall absence (% of sessions)", _percent(row, "overall_absence_percent")),
+                ("Persistent absence (% of pupils missing 10% or more)", _percent(row, "persistent_absence_percent")),
+            ]
             title = "Absence, whole school, full year"
         else:
-            items = [("Type", row.school_type or "–"), ("Ages", row.age_range or "–"), ("Gender", row.gender or "–"),
-                     ("Religious character", row.religious_character or "–"),
-                     ("Admissions policy", row.admissions_policy or "–")]
+            items = [
+                ("Type", row.school_type or "–"),
+                ("Ages", row.age_range or "–"),
+                ("Gender", row.gender or "–"),
+                ("Religious character", row.religious_character or "–"),
+                ("Admissions policy", row.admissions_policy or "–"),
+            ]
             title = "School information"
         out.append({"title": title, "year": year, "items": items})
     return out

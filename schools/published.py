@@ -8,6 +8,7 @@ with small cohorts are suppressed the same way. So the two differ, and the page 
 
 Pure functions over :class:`schools.gaps.Figure` values; the reads are in ``schools.selectors``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,8 +69,10 @@ class Coverage:
 
     def note(self) -> str:
         """The visible note when the year covers less than the configured share of the LA's schools."""
-        return (f"{self.sentence()}, under the {100 * coverage_share():.0f}% needed to stand for the whole LA: "
-                f"the {self.year} figures describe only the schools whose results are imported so far.")
+        return (
+            f"{self.sentence()}, under the {100 * coverage_share():.0f}% needed to stand for the whole LA: "
+            f"the {self.year} figures describe only the schools whose results are imported so far."
+        )
 
 
 @dataclass(frozen=True)
@@ -121,23 +124,31 @@ class SideBySide:
             return "The published figure gives no cohort, so the pupils behind the difference cannot be counted."
         if missing > 0:
             pupils = "pupil" if missing == 1 else "pupils"
-            return (f"{missing} {group}{pupils} in schools whose figures are suppressed in the school rows "
-                    f"(published cohort {self.published_cohort}, pooled over {self.pooled_cohort}).")
+            return (
+                f"{missing} {group}{pupils} in schools whose figures are suppressed in the school rows "
+                f"(published cohort {self.published_cohort}, pooled over {self.pooled_cohort})."
+            )
         if missing < 0:
-            return (f"The pooled figure counts {-missing} more {group}pupils than the published one "
-                    f"(published cohort {self.published_cohort}, pooled over {self.pooled_cohort}).")
-        return (f"Both count the same {self.pooled_cohort} {group}pupils; any difference in value is rounding "
-                f"in the published school percentages.")
+            return (
+                f"The pooled figure counts {-missing} more {group}pupils than the published one "
+                f"(published cohort {self.published_cohort}, pooled over {self.pooled_cohort})."
+            )
+        return (
+            f"Both count the same {self.pooled_cohort} {group}pupils; any difference in value is rounding "
+            f"in the published school percentages."
+        )
 
 
-def side_by_side(measure, year: int, pooled: dict, published: dict, focus_code: str, comparison_code: str
-                 ) -> SideBySide:
+def side_by_side(
+    measure, year: int, pooled: dict, published: dict, focus_code: str, comparison_code: str
+) -> SideBySide:
     """Pair the pooled and published figures (both keyed (year, measure_code, group_code)) for one measure."""
     from .gaps import MISSING
 
     code = measure.code
     return SideBySide(
-        measure=measure, year=year,
+        measure=measure,
+        year=year,
         pooled_focus=pooled.get((year, code, focus_code)) or MISSING,
         pooled_comparison=pooled.get((year, code, comparison_code)) or MISSING,
         published_focus=published.get((year, code, focus_code)),
@@ -145,8 +156,9 @@ def side_by_side(measure, year: int, pooled: dict, published: dict, focus_code: 
     )
 
 
-def published_first(pooled: dict, published: dict, *, measures, years, required, optional=("all",)
-                    ) -> tuple[dict, dict[str, str]]:
+def published_first(
+    pooled: dict, published: dict, *, measures, years, required, optional=("all",)
+) -> tuple[dict, dict[str, str]]:
     """The LA's headline figures: the published figure where the LA has one, else the pooled one.
 
     Decided per measure, never per year or group, so a gap and its trend never mix the two: a measure uses the
@@ -154,6 +166,7 @@ def published_first(pooled: dict, published: dict, *, measures, years, required,
     group (the focus and comparison groups); ``optional`` groups are taken from the published figures when there.
     Returns (figures, {measure_code: "published" | "pooled"}).
     """
+
     def present(key):
         figure = published.get(key)
         return figure is not None and (figure.value is not None or figure.suppressed)

@@ -1,4 +1,5 @@
 """Cluster red/amber/green ratings: rules are data (settings), first match wins."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -11,8 +12,11 @@ from .trends import TrendClass
 DEFAULT_CLUSTER_RAG_RULES = [
     {"rating": "red", "min_excess": 5.0, "trends": None},
     {"rating": "red", "min_excess": 0.0, "exclusive_min": True, "trends": [TrendClass.WIDENING]},
-    {"rating": "green", "max_excess": 0.0,
-     "trends": [TrendClass.NARROWING_BOTH_IMPROVING, TrendClass.LEAD_GREW, TrendClass.STABLE, None]},
+    {
+        "rating": "green",
+        "max_excess": 0.0,
+        "trends": [TrendClass.NARROWING_BOTH_IMPROVING, TrendClass.LEAD_GREW, TrendClass.STABLE, None],
+    },
     {"rating": "amber", "trends": None},
 ]
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "No rating"}
@@ -48,8 +52,11 @@ def describe_rule(rule: dict) -> str:
         word = "more than" if rule.get("exclusive_min") else "at least"
         parts.append(f"gap vs national is {word} {low:g} points wider than England's gap")
     if high is not None:
-        parts.append("gap vs national is no wider than England's gap" if high == 0
-                     else f"gap vs national is at most {high:g} points wider than England's gap")
+        parts.append(
+            "gap vs national is no wider than England's gap"
+            if high == 0
+            else f"gap vs national is at most {high:g} points wider than England's gap"
+        )
     trends = rule.get("trends")
     if trends is not None:
         named = [TrendClass.label(t) if t else "no trend yet" for t in trends]
@@ -58,8 +65,9 @@ def describe_rule(rule: dict) -> str:
     return f"{RAG_LABELS.get(rule['rating'], rule['rating'])}: {condition}"
 
 
-def excess_over_national(measure, focus: Figure | None, national_focus: Figure | None,
-                         national_comparison: Figure | None) -> float | None:
+def excess_over_national(
+    measure, focus: Figure | None, national_focus: Figure | None, national_comparison: Figure | None
+) -> float | None:
     """How much wider the gap vs national (here-focus vs England-comparison) is than England's gap.
     Equal to England-focus − here-focus (sign-adjusted): positive = focus group here behind its peers nationally."""
     vs_national = gap(measure, focus, national_comparison)
@@ -67,4 +75,3 @@ def excess_over_national(measure, focus: Figure | None, national_focus: Figure |
     if vs_national is None or england is None:
         return None
     return vs_national - england
-

@@ -1,4 +1,5 @@
 """The five roles, kept as Django groups. ``roles_of(user)`` is the one way to ask."""
+
 from django.db import models
 
 

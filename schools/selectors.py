@@ -1,5 +1,6 @@
 """Reads. Access scoping lives here and only here: every view asks these functions
 what a user may see, so a headteacher guessing another school's URL gets a 404."""
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -127,12 +128,15 @@ def assignable_users(user, la):
     admins = User.objects.filter(Q(is_superuser=True) | Q(groups__name=Role.ADMINISTRATOR)).values("pk")
     with_role = User.objects.filter(groups__name__in=[r for r in Role.values if r != Role.ADMINISTRATOR])
     people = User.objects.filter(
-        Q(profile__la=la) | Q(profile__school__la=la), is_active=True, pk__in=with_role.values("pk"),
+        Q(profile__la=la) | Q(profile__school__la=la),
+        is_active=True,
+        pk__in=with_role.values("pk"),
     ).exclude(pk__in=admins)
     if not has_role(user, *LA_WIDE_ROLES):
         schools = visible_schools(user).filter(la=la)
         advisers = User.objects.filter(groups__name=Role.ADVISER).filter(
-            Q(profile__schools__in=schools) | Q(profile__cluster__in=schools.values("cluster"))
+            Q(profile__schools__in=schools)
+            | Q(profile__cluster__in=schools.values("cluster"))
             | Q(profile__area__in=schools.values("area"))
         )
         officers = User.objects.filter(groups__name=Role.LA_OFFICER)
@@ -143,20 +147,30 @@ def assignable_users(user, la):
 
 
 __all__ = [
-    "visible_schools", "visible_las", "visible_areas", "visible_clusters", "get_visible_school",
-    "get_visible_area", "get_visible_cluster", "get_visible_la", "default_la", "sees_small_cohorts",
-    "profile_of", "roles_of", "import_la",
+    "visible_schools",
+    "visible_las",
+    "visible_areas",
+    "visible_clusters",
+    "get_visible_school",
+    "get_visible_area",
+    "get_visible_cluster",
+    "get_visible_la",
+    "default_la",
+    "sees_small_cohorts",
+    "profile_of",
+    "roles_of",
+    "import_la",
 ]
 
 
 # =========================================================================== figure reads
 # Pooled figures come from a few GROUP BY queries; the arithmetic is in ``schools.gaps``.
 # Each function below is ONE query, whatever the number of schools.
-from django.db.models import Case, Count, F, FloatField, Max, Sum, When  # noqa: E402
+from django.db.models import Case, Count, FloatField, Max, Sum, When  # noqa: E402
 from django.db.models.functions import Cast  # noqa: E402
 
-from .gaps import Figure, worst_status  # noqa: E402
 from . import figure_cache  # noqa: E402
+from .gaps import Figure, worst_status  # noqa: E402
 from .models import Benchmark, Measure, Result  # noqa: E402
 
 _PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
@@ -171,28 +185,29 @@ def _numerator_expression():
     counted = Q(cohort__isnull=False)
     return Case(
         When(counted & Q(measure__unit=_PERCENT, achievers__isnull=False), then=_float("achievers")),
-        When(counted & Q(measure__unit=_PERCENT, value__isnull=False),
-             then=_float("value") * _float("cohort") / 100.0),
+        When(counted & Q(measure__unit=_PERCENT, value__isnull=False), then=_float("value") * _float("cohort") / 100.0),
         When(counted & Q(measure__unit=_AVERAGE, points__isnull=False), then=_float("points")),
         When(counted & Q(value__isnull=False), then=_float("value") * _float("cohort")),
-        default=None, output_field=FloatField(),
+        default=None,
+        output_field=FloatField(),
     )
 
 
 def _has_numerator():
     return Q(cohort__isnull=False) & (
-        Q(measure__unit=_PERCENT, achievers__isnull=False) | Q(measure__unit=_AVERAGE, points__isnull=False)
+        Q(measure__unit=_PERCENT, achievers__isnull=False)
+        | Q(measure__unit=_AVERAGE, points__isnull=False)
         | Q(value__isnull=False)
     )
 
 
 def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, Figure]:
     """One GROUP BY query → {(*key, year, measure_code, group_code): pooled Figure}."""
-    chosen = queryset.filter(results_year__in=list(years), measure__code__in=list(measures),
-                             pupil_group__code__in=list(groups))
+    chosen = queryset.filter(
+        results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups)
+    )
     rows = (
-        chosen
-        .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
+        chosen.values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
         .annotate(
             total_cohort=Sum("cohort"),
             counted=Count("cohort"),
@@ -208,8 +223,9 @@ def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, 
     )
     # Cached per process until an import (or rollback) changes the data: see schools.figure_cache. Keyed by
     # the rows chosen and the grouping (compiling that is cheaper than compiling the aggregate itself).
-    return figure_cache.remember(chosen, lambda: _figures_from_rows(rows, key_fields),
-                                 extra=("aggregate",) + tuple(key_fields))
+    return figure_cache.remember(
+        chosen, lambda: _figures_from_rows(rows, key_fields), extra=("aggregate",) + tuple(key_fields)
+    )
 
 
 def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
@@ -224,12 +240,20 @@ def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
         if value_cohort:
             scale = 100 if row["measure__unit"] == _PERCENT else 1
             numerator = row["numerator"]
-            figure = Figure(cohort=cohort, numerator=numerator, value=scale * numerator / value_cohort, code="",
-                            status=status, schools=row["rows"], value_cohort=value_cohort)
+            figure = Figure(
+                cohort=cohort,
+                numerator=numerator,
+                value=scale * numerator / value_cohort,
+                code="",
+                status=status,
+                schools=row["rows"],
+                value_cohort=value_cohort,
+            )
         elif row["rows"] == 1 and row["published"] is not None:
             # One published value without counts (e.g. a benchmark from a table): show it, it cannot pool.
-            figure = Figure(cohort=cohort, numerator=None, value=float(row["published"]), code="", status=status,
-                            schools=1)
+            figure = Figure(
+                cohort=cohort, numerator=None, value=float(row["published"]), code="", status=status, schools=1
+            )
         else:
             code = row["marker"] or ("NE" if cohort == 0 else "x")
             figure = Figure(cohort=cohort, numerator=None, value=None, code=code, status=status, schools=row["rows"])
@@ -252,8 +276,7 @@ def _scope_filter(scope) -> Q:
 def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
     """Pooled figures keyed (results_year, measure_code, group_code) for a LocalAuthority, Area, Cluster
     or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user)."""
-    return _aggregate(Result.objects.filter(_scope_filter(scope)), (), measures=measures, groups=groups,
-                      years=years)
+    return _aggregate(Result.objects.filter(_scope_filter(scope)), (), measures=measures, groups=groups, years=years)
 
 
 def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, Figure]:
@@ -261,16 +284,18 @@ def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, F
 
     Keys are (org_id, year, measure_code, group_code); org_id is the school, cluster, area or LA pk.
     Only results of the given schools are pooled (callers pass a scoped queryset)."""
-    field = {"school": "school_id", "cluster": "school__cluster_id", "area": "school__area_id",
-             "la": "school__la_id"}[level]
+    field = {"school": "school_id", "cluster": "school__cluster_id", "area": "school__area_id", "la": "school__la_id"}[
+        level
+    ]
     queryset = Result.objects.filter(school__in=schools.values("pk"))
     return _aggregate(queryset, (field,), measures=measures, groups=groups, years=years)
 
 
 def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
     """Benchmark figures for a geography (Benchmark.NATIONAL_CODE = "E92000001" for England)."""
-    return _aggregate(Benchmark.objects.filter(geography_code=geography_code), (), measures=measures,
-                      groups=groups, years=years)
+    return _aggregate(
+        Benchmark.objects.filter(geography_code=geography_code), (), measures=measures, groups=groups, years=years
+    )
 
 
 def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
@@ -283,8 +308,13 @@ def national_figures_by_basis(*, measures, groups, years) -> dict[str, dict[tupl
     from .comparators import BASES
 
     codes = [basis.geography_code for basis in BASES]
-    found = _aggregate(Benchmark.objects.filter(geography_code__in=codes), ("geography_code",), measures=measures,
-                       groups=groups, years=years)
+    found = _aggregate(
+        Benchmark.objects.filter(geography_code__in=codes),
+        ("geography_code",),
+        measures=measures,
+        groups=groups,
+        years=years,
+    )
     out: dict[str, dict] = {code: {} for code in codes}
     for key, figure in found.items():
         out[key[0]][key[1:]] = figure
@@ -299,8 +329,14 @@ def national_for(school: School, by_basis: dict[str, dict]) -> tuple[object, dic
     return basis, by_basis.get(basis.geography_code, {})
 
 
-__all__ += ["figures", "figures_by", "benchmark_figures", "national_figures", "national_figures_by_basis",
-            "national_for"]
+__all__ += [
+    "figures",
+    "figures_by",
+    "benchmark_figures",
+    "national_figures",
+    "national_figures_by_basis",
+    "national_for",
+]
 
 
 # =========================================================================== dashboard reads
@@ -354,12 +390,14 @@ def for_user(user, figures_: dict, groups: dict[str, PupilGroup], *, known: dict
     (``schools.disclosure.disclose``): small cohorts hidden, with complementary suppression, unless
     ``sees_small_cohorts(user)``. ``known``: figures the user can subtract (see ``known_figures``).
     Apply to display figures only; pooling already happened in the database."""
-    return disclose(figures_, viewer_sees_small_cohorts=sees_small_cohorts(user),
-                    partitions=group_partitions(groups), known=known)
+    return disclose(
+        figures_, viewer_sees_small_cohorts=sees_small_cohorts(user), partitions=group_partitions(groups), known=known
+    )
 
 
-def known_figures(user, scope, *, measures, groups: dict[str, PupilGroup], codes, years,
-                  level: str | None = None) -> dict | None:
+def known_figures(
+    user, scope, *, measures, groups: dict[str, PupilGroup], codes, years, level: str | None = None
+) -> dict | None:
     """What a user can subtract from the pooled figures of ``scope`` (an LA, area or cluster; or, with
     ``level``, every organisation of that level among ``scope``, a queryset of schools): the sum over the
     schools they may see in it of the figures they see — all of their own school for a head, who knows their
@@ -373,10 +411,13 @@ def known_figures(user, scope, *, measures, groups: dict[str, PupilGroup], codes
     else:
         schools = visible_schools(user).filter(pk__in=scope.values("pk"))
     schools = list(schools.values_list("pk", "cluster_id", "area_id", "la_id"))
-    org_of = {pk: () if level is None else ({"school": pk, "cluster": cluster, "area": area, "la": la}[level],)
-              for pk, cluster, area, la in schools}
-    per_school = figures_by("school", School.objects.filter(pk__in=list(org_of)), measures=measures, groups=codes,
-                            years=years)
+    org_of = {
+        pk: () if level is None else ({"school": pk, "cluster": cluster, "area": area, "la": la}[level],)
+        for pk, cluster, area, la in schools
+    }
+    per_school = figures_by(
+        "school", School.objects.filter(pk__in=list(org_of)), measures=measures, groups=codes, years=years
+    )
     profile = profile_of(user)
     own = profile.school_id if profile and has_role(user, Role.HEADTEACHER) else None
     return seen_through_members(per_school, for_user(user, per_school, groups), org_of, own=own)
@@ -398,33 +439,60 @@ def years_with_results(la) -> list[int]:
     return figure_cache.remember(years, lambda: sorted(years), copy=list, extra=("years",))
 
 
-def scope_rows(user, scope, *, measures: list[Measure], focus: PupilGroup, groups: dict[str, PupilGroup],
-               years: list[int], year: int | None = None, la=None) -> list[GapRow]:
+def scope_rows(
+    user,
+    scope,
+    *,
+    measures: list[Measure],
+    focus: PupilGroup,
+    groups: dict[str, PupilGroup],
+    years: list[int],
+    year: int | None = None,
+    la=None,
+) -> list[GapRow]:
     """One GapRow per measure for a scope (LA, area, cluster or school), with its national and (when ``la``
     is given) LA lines. Three queries whatever the size of the scope."""
     comparison = focus.comparison
     codes = [focus.code, comparison.code, "all"]
     measure_codes = [m.code for m in measures]
     fetched = disclosure_groups(user, codes, groups)
-    known = None if isinstance(scope, School) else known_figures(user, scope, measures=measure_codes, groups=groups,
-                                                                 codes=fetched, years=years)
+    known = (
+        None
+        if isinstance(scope, School)
+        else known_figures(user, scope, measures=measure_codes, groups=groups, codes=fetched, years=years)
+    )
     here = for_user(user, figures(scope, measures=measure_codes, groups=fetched, years=years), groups, known=known)
     basis = None
     if isinstance(scope, School):
-        basis, national = national_for(scope, national_figures_by_basis(measures=measure_codes, groups=codes,
-                                                                        years=years))
+        basis, national = national_for(
+            scope, national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+        )
     else:
         national = national_figures(measures=measure_codes, groups=codes, years=years)
-    la_figures = (la_figures_for(user, la, measures=measure_codes, groups=groups, codes=codes, years=years)
-                  if la is not None else None)
-    rows = [build_row(m, focus, comparison, here, national, years=years, year=year, la=la_figures,
-                      national_basis=basis) for m in measures]
+    la_figures = (
+        la_figures_for(user, la, measures=measure_codes, groups=groups, codes=codes, years=years)
+        if la is not None
+        else None
+    )
+    rows = [
+        build_row(m, focus, comparison, here, national, years=years, year=year, la=la_figures, national_basis=basis)
+        for m in measures
+    ]
     return [row for row in rows if row.series]
 
 
-def org_rows_by_measure(user, level: str, schools, organisations, *, measures: list[Measure], focus: PupilGroup,
-                        groups: dict[str, PupilGroup], years: list[int], year: int | None = None
-                        ) -> dict[str, list[tuple[object, GapRow]]]:
+def org_rows_by_measure(
+    user,
+    level: str,
+    schools,
+    organisations,
+    *,
+    measures: list[Measure],
+    focus: PupilGroup,
+    groups: dict[str, PupilGroup],
+    years: list[int],
+    year: int | None = None,
+) -> dict[str, list[tuple[object, GapRow]]]:
     """{measure_code: [(organisation, GapRow), …]} for each school / cluster / area among ``organisations``,
     pooled from ``schools`` (a scoped queryset). Two queries plus the organisations' own, whatever the
     number of organisations or measures."""
@@ -432,8 +500,13 @@ def org_rows_by_measure(user, level: str, schools, organisations, *, measures: l
     codes = [focus.code, comparison.code, "all"]
     measure_codes = [m.code for m in measures]
     fetched = disclosure_groups(user, codes, groups)
-    known = None if level == "school" else known_figures(user, schools, measures=measure_codes, groups=groups,
-                                                         codes=fetched, years=years, level=level)
+    known = (
+        None
+        if level == "school"
+        else known_figures(
+            user, schools, measures=measure_codes, groups=groups, codes=fetched, years=years, level=level
+        )
+    )
     pooled_figures = for_user(
         user, figures_by(level, schools, measures=measure_codes, groups=fetched, years=years), groups, known=known
     )
@@ -442,26 +515,47 @@ def org_rows_by_measure(user, level: str, schools, organisations, *, measures: l
         by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
         nationals = {school.pk: national_for(school, by_basis) for school in organisations}
     else:
-        nationals = dict.fromkeys((o.pk for o in organisations),
-                                  (None, national_figures(measures=measure_codes, groups=codes, years=years)))
+        nationals = dict.fromkeys(
+            (o.pk for o in organisations), (None, national_figures(measures=measure_codes, groups=codes, years=years))
+        )
     out = {}
     for measure in measures:
         rows = []
         for organisation in organisations:
             basis, national = nationals[organisation.pk]
-            row = build_row(measure, focus, comparison, pooled_figures, national, years=years, year=year,
-                            prefix=(organisation.pk,), national_basis=basis)
+            row = build_row(
+                measure,
+                focus,
+                comparison,
+                pooled_figures,
+                national,
+                years=years,
+                year=year,
+                prefix=(organisation.pk,),
+                national_basis=basis,
+            )
             if row.series:
                 rows.append((organisation, row))
         out[measure.code] = rows
     return out
 
 
-def org_rows(user, level: str, schools, organisations, *, measure: Measure, focus: PupilGroup,
-             groups: dict[str, PupilGroup], years: list[int], year: int | None = None) -> list[tuple[object, GapRow]]:
+def org_rows(
+    user,
+    level: str,
+    schools,
+    organisations,
+    *,
+    measure: Measure,
+    focus: PupilGroup,
+    groups: dict[str, PupilGroup],
+    years: list[int],
+    year: int | None = None,
+) -> list[tuple[object, GapRow]]:
     """(organisation, GapRow) for one measure (see ``org_rows_by_measure``)."""
-    return org_rows_by_measure(user, level, schools, organisations, measures=[measure], focus=focus, groups=groups,
-                               years=years, year=year)[measure.code]
+    return org_rows_by_measure(
+        user, level, schools, organisations, measures=[measure], focus=focus, groups=groups, years=years, year=year
+    )[measure.code]
 
 
 def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
@@ -477,8 +571,23 @@ def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
     return measures, years, here, national, la_figures
 
 
-__all__ += ["measures_by_code", "headline_measures", "pupil_groups", "focus_groups", "group_partitions",
-            "disclosure_groups", "disclosure_groups_for", "known_figures", "la_figures_for", "for_user", "years_with_results", "scope_rows", "org_rows", "org_rows_by_measure", "school_figures_all"]
+__all__ += [
+    "measures_by_code",
+    "headline_measures",
+    "pupil_groups",
+    "focus_groups",
+    "group_partitions",
+    "disclosure_groups",
+    "disclosure_groups_for",
+    "known_figures",
+    "la_figures_for",
+    "for_user",
+    "years_with_results",
+    "scope_rows",
+    "org_rows",
+    "org_rows_by_measure",
+    "school_figures_all",
+]
 
 
 def working_la(user) -> LocalAuthority:
@@ -519,17 +628,28 @@ def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]
             out.append((la.region_name or la.region_code, "The region's published figure.", region))
     codes = list(StatisticalNeighbour.objects.filter(la_code=la.code).values_list("neighbour_code", flat=True))
     if codes:
-        rows = (Benchmark.objects.filter(geography_code__in=codes, results_year__in=years, measure__code__in=measures,
-                                         pupil_group__code__in=groups, value__isnull=False)
-                .values_list("results_year", "measure__code", "pupil_group__code", "value"))
+        rows = Benchmark.objects.filter(
+            geography_code__in=codes,
+            results_year__in=years,
+            measure__code__in=measures,
+            pupil_group__code__in=groups,
+            value__isnull=False,
+        ).values_list("results_year", "measure__code", "pupil_group__code", "value")
         collected: dict[tuple, list[float]] = {}
         for year, measure, group, value in rows:
             collected.setdefault((year, measure, group), []).append(float(value))
         if collected:
-            average = {key: Figure(cohort=None, numerator=None, value=mean(values), schools=len(values))
-                       for key, values in collected.items()}
-            out.append((f"Statistical neighbours (average of {len(codes)})",
-                        "The simple mean of the statistical neighbours' published values.", average))
+            average = {
+                key: Figure(cohort=None, numerator=None, value=mean(values), schools=len(values))
+                for key, values in collected.items()
+            }
+            out.append(
+                (
+                    f"Statistical neighbours (average of {len(codes)})",
+                    "The simple mean of the statistical neighbours' published values.",
+                    average,
+                )
+            )
     return out
 
 
@@ -570,12 +690,23 @@ def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Cov
     from .models import School as _School
 
     years = list(years)
-    open_by_phase = dict(_School.objects.filter(la=la, status=_School.Status.OPEN).order_by()
-                         .values_list("phase").annotate(n=Count("pk")))
-    rows = (Result.objects.filter(school__la=la, school__status=_School.Status.OPEN, results_year__in=years,
-                                  measure__code__in=[m.code for m in measures])
-            .order_by().values_list("results_year", "measure__code", "school__phase")
-            .annotate(n=Count("school", distinct=True)))
+    open_by_phase = dict(
+        _School.objects.filter(la=la, status=_School.Status.OPEN)
+        .order_by()
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+    )
+    rows = (
+        Result.objects.filter(
+            school__la=la,
+            school__status=_School.Status.OPEN,
+            results_year__in=years,
+            measure__code__in=[m.code for m in measures],
+        )
+        .order_by()
+        .values_list("results_year", "measure__code", "school__phase")
+        .annotate(n=Count("school", distinct=True))
+    )
     with_figures: dict[tuple, int] = {}
     for year, code, phase, n in rows:
         with_figures[(year, code, phase)] = n
@@ -588,8 +719,9 @@ def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Cov
         for year in years:
             count = sum(with_figures.get((year, measure.code, p), 0) for p in phases)
             if count:
-                out[(year, measure.code)] = Coverage(measure=measure, year=year, with_figures=count,
-                                                     open_schools=open_schools, phase_label=label)
+                out[(year, measure.code)] = Coverage(
+                    measure=measure, year=year, with_figures=count, open_schools=open_schools, phase_label=label
+                )
     return out
 
 
@@ -604,8 +736,16 @@ class LaHeadline:
     comparisons: list
 
 
-def la_headline(user, la, *, measures: list[Measure], focus: PupilGroup, groups: dict[str, PupilGroup],
-                years: list[int], year: int | None = None) -> LaHeadline:
+def la_headline(
+    user,
+    la,
+    *,
+    measures: list[Measure],
+    focus: PupilGroup,
+    groups: dict[str, PupilGroup],
+    years: list[int],
+    year: int | None = None,
+) -> LaHeadline:
     """Headline rows for an LA. Three queries whatever the number of schools."""
     comparison = focus.comparison
     codes = [focus.code, comparison.code, "all"]
@@ -613,8 +753,9 @@ def la_headline(user, la, *, measures: list[Measure], focus: PupilGroup, groups:
     pooled = for_user(user, figures(la, measures=measure_codes, groups=codes, years=years), groups)
     published = published_la_figures(user, la, measures=measure_codes, groups=groups, codes=codes, years=years)
     national = national_figures(measures=measure_codes, groups=codes, years=years)
-    merged, sources = published_first(pooled, published, measures=measure_codes, years=years,
-                                      required=(focus.code, comparison.code))
+    merged, sources = published_first(
+        pooled, published, measures=measure_codes, years=years, required=(focus.code, comparison.code)
+    )
     pooled_rows, rows, comparisons = [], [], []
     for m in measures:
         pooled_row = build_row(m, focus, comparison, pooled, national, years=years, year=year)
@@ -633,18 +774,32 @@ def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Fig
     """Published figures for several geographies (e.g. LA codes) in one query, keyed (geography_code, year,
     measure_code, group_code). The value is the one published (42% stays 42, not the 42.4 that the achievers
     worked out from it would give); the cohort is the published cohort."""
-    rows = (Benchmark.objects.filter(geography_code__in=list(codes), results_year__in=list(years),
-                                     measure__code__in=list(measures), pupil_group__code__in=list(groups))
-            .values_list("geography_code", "results_year", "measure__code", "pupil_group__code", "cohort",
-                         "achievers", "points", "value", "value_code", "status"))
+    rows = Benchmark.objects.filter(
+        geography_code__in=list(codes),
+        results_year__in=list(years),
+        measure__code__in=list(measures),
+        pupil_group__code__in=list(groups),
+    ).values_list(
+        "geography_code",
+        "results_year",
+        "measure__code",
+        "pupil_group__code",
+        "cohort",
+        "achievers",
+        "points",
+        "value",
+        "value_code",
+        "status",
+    )
     out = {}
     for geography, year, measure, group, cohort, achievers, points, value, code, status in rows:
         numerator = achievers if achievers is not None else (float(points) if points is not None else None)
         if value is None:
             figure = Figure(cohort=cohort, numerator=None, value=None, code=code or "x", status=status)
         else:
-            figure = Figure(cohort=cohort, numerator=numerator, value=float(value), code="", status=status,
-                            value_cohort=cohort)
+            figure = Figure(
+                cohort=cohort, numerator=numerator, value=float(value), code="", status=status, value_cohort=cohort
+            )
         out[(geography, year, measure, group)] = figure
     return out
 

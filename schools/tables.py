@@ -3,6 +3,7 @@
 Every column carries a ``definition`` (exported in the definitions row) and an ``export_value`` that keeps
 figures as numbers and markers (SUPP, NE…) as they are.
 """
+
 from __future__ import annotations
 
 import django_tables2 as tables
@@ -22,14 +23,14 @@ def _sortable(value):
 
 def figure_text(figure: Figure | None, measure) -> str:
     if figure is None or figure.value is None:
-        return (figure.marker() if figure else "–")
+        return figure.marker() if figure else "–"
     places = 1 if getattr(measure, "is_percent", True) else 2
     suffix = "%" if getattr(measure, "is_percent", False) else ""
     return f"{figure.value:.{places}f}{suffix}"
 
 
 def figure_with_count(figure: Figure | None, measure) -> str:
-    """"44.4% (4 of 9)": every figure shows how many pupils it rests on."""
+    """ "44.4% (4 of 9)": every figure shows how many pupils it rests on."""
     count = pupil_count(figure, measure)
     return f"{figure_text(figure, measure)} ({count})" if count else figure_text(figure, measure)
 
@@ -37,7 +38,9 @@ def figure_with_count(figure: Figure | None, measure) -> str:
 def figure_html(figure: Figure | None, measure):
     if figure is None or figure.value is None:
         code = figure.code if figure else ""
-        return format_html('<span class="suppressed" title="{}">{}</span>', code_label(code), (figure.marker() if figure else "–"))
+        return format_html(
+            '<span class="suppressed" title="{}">{}</span>', code_label(code), (figure.marker() if figure else "–")
+        )
     count = pupil_count(figure, measure)
     if count:
         return format_html('{} <span class="count">({})</span>', figure_text(figure, measure), count)
@@ -53,8 +56,11 @@ def gap_html(value: float | None, significant: bool | None = None, measure=None,
         return format_html('<span class="suppressed" title="{}">–</span>', "No gap: a figure is missing or suppressed")
     text = standing(measure, value)
     if significant is False:
-        return format_html('<span class="not-significant">{} <abbr title="not significant: the 95% interval '
-                           'includes 0">ns</abbr></span>', text)
+        return format_html(
+            '<span class="not-significant">{} <abbr title="not significant: the 95% interval '
+            'includes 0">ns</abbr></span>',
+            text,
+        )
     return text
 
 
@@ -109,8 +115,9 @@ class GapColumn(DefinedColumn):
 
     def render(self, value, record, bound_column):
         significant = record.get(self.significance_key) if self.significance_key else None
-        return gap_html(value, significant, record.get("measure"),
-                        record.get("missing_reasons", {}).get(bound_column.name, ""))
+        return gap_html(
+            value, significant, record.get("measure"), record.get("missing_reasons", {}).get(bound_column.name, "")
+        )
 
     def export_value(self, record, name):
         value = record.get(name)
@@ -145,25 +152,41 @@ def record(row: GapRow, kind: str, *, name: str = "", url: str = "", extra: dict
     current = row.current
     trend = row.trend
     data = {
-        "name": name, "url": url, "measure": row.measure, "measure_name": row.measure.short_name or row.measure.name,
-        "year": row.year, "focus": current.focus, "comparison": current.comparison,
-        "national_focus": current.national_focus, "national_comparison": current.national_comparison,
-        "cohort": current.focus.denominator, "comparison_cohort": current.comparison.denominator,
+        "name": name,
+        "url": url,
+        "measure": row.measure,
+        "measure_name": row.measure.short_name or row.measure.name,
+        "year": row.year,
+        "focus": current.focus,
+        "comparison": current.comparison,
+        "national_focus": current.national_focus,
+        "national_comparison": current.national_comparison,
+        "cohort": current.focus.denominator,
+        "comparison_cohort": current.comparison.denominator,
         "focus_ci": current.focus.interval(row.measure.unit) if current.focus.value is not None else None,
-        "within": current.within, "vs_national": current.vs_national, "like": current.like_for_like,
-        "chosen": current.get(kind), "chosen_label": row.label(kind),
-        "within_sig": row.significant(Comparator.WITHIN), "vs_national_sig": row.significant(Comparator.NATIONAL),
-        "like_sig": row.significant(Comparator.LIKE), "chosen_sig": row.significant(kind),
+        "within": current.within,
+        "vs_national": current.vs_national,
+        "like": current.like_for_like,
+        "chosen": current.get(kind),
+        "chosen_label": row.label(kind),
+        "within_sig": row.significant(Comparator.WITHIN),
+        "vs_national_sig": row.significant(Comparator.NATIONAL),
+        "like_sig": row.significant(Comparator.LIKE),
+        "chosen_sig": row.significant(kind),
         "trend": (trend.label + (" (ns)" if trend.significant is False else "")) if trend else TrendClass.label(None),
         "trend_code": trend.classification if trend else "",
         "trend_change": trend.change if trend else None,
         "trend_window": ", ".join(map(str, trend.years)) if trend else "",
         "stubborn": "Yes" if row.stubborn else "No",
         "status": (current.focus.status or "").capitalize() or "–",
-        "focus_sort": _sortable(current.focus.value), "comparison_sort": _sortable(current.comparison.value),
-        "cohort_sort": _sortable(current.focus.denominator), "within_sort": _sortable(current.within),
-        "vs_national_sort": _sortable(current.vs_national), "like_sort": _sortable(current.like_for_like),
-        "chosen_sort": _sortable(current.get(kind)), "trend_sort": _sortable(trend.change if trend else None),
+        "focus_sort": _sortable(current.focus.value),
+        "comparison_sort": _sortable(current.comparison.value),
+        "cohort_sort": _sortable(current.focus.denominator),
+        "within_sort": _sortable(current.within),
+        "vs_national_sort": _sortable(current.vs_national),
+        "like_sort": _sortable(current.like_for_like),
+        "chosen_sort": _sortable(current.get(kind)),
+        "trend_sort": _sortable(trend.change if trend else None),
         "row": row,
         "missing_reasons": national_missing_reasons(row.national_note, kind),
     }
@@ -182,13 +205,17 @@ def national_missing_reasons(note: str, kind: str = "") -> dict[str, str]:
     return reasons
 
 
-GAP_DEFINITION = ("{label}: comparison value − focus value ({unit}); sign flipped for lower-is-better measures, "
-                  "so a positive gap means the focus group is behind (shown as \"behind 11.0\" / \"ahead 4.2\"; "
-                  "for absence and suspensions \"higher (worse)\" / \"lower (better)\").")
-TREND_DEFINITION = ("Change in the gap ({label}) over the last {window} published years comparable with this one "
-                    "(never across a series break; fewer than two with figures: no trend): " + "; ".join(
-                        f"{TrendClass.LABELS[c]} — {TrendClass.EXPLANATIONS[c]}" for c in TrendClass.LABELS)
-                    + " \"(ns)\": the change is within its 95% margin.")
+GAP_DEFINITION = (
+    "{label}: comparison value − focus value ({unit}); sign flipped for lower-is-better measures, "
+    'so a positive gap means the focus group is behind (shown as "behind 11.0" / "ahead 4.2"; '
+    'for absence and suspensions "higher (worse)" / "lower (better)").'
+)
+TREND_DEFINITION = (
+    "Change in the gap ({label}) over the last {window} published years comparable with this one "
+    "(never across a series break; fewer than two with figures: no trend): "
+    + "; ".join(f"{TrendClass.LABELS[c]} — {TrendClass.EXPLANATIONS[c]}" for c in TrendClass.LABELS)
+    + ' "(ns)": the change is within its 95% margin.'
+)
 
 
 def _gap_definitions(focus_name: str, comparison_name: str) -> dict[str, str]:
@@ -199,19 +226,29 @@ def _gap_definitions(focus_name: str, comparison_name: str) -> dict[str, str]:
 
 
 class GapTableBase(tables.Table):
-    cohort = NumberColumn(verbose_name="Pupils in group", order_by="cohort_sort", places=0,
-                          definition="Pupils in the focus group that the value is computed over (above school "
-                                     "level: pupils in schools with a published figure).")
-    focus = FigureColumn(verbose_name="Focus group", order_by="focus_sort",
-                         definition="The focus group's value: pooled Σ achievers ÷ Σ pupils (percent) or Σ points ÷ Σ pupils.")
-    focus_ci = IntervalColumn(verbose_name="95% interval",
-                              definition="95% Wilson confidence interval of the focus group's percentage.")
-    comparison = FigureColumn(verbose_name="Comparison group", order_by="comparison_sort",
-                              definition="The comparison group's value here.")
+    cohort = NumberColumn(
+        verbose_name="Pupils in group",
+        order_by="cohort_sort",
+        places=0,
+        definition="Pupils in the focus group that the value is computed over (above school "
+        "level: pupils in schools with a published figure).",
+    )
+    focus = FigureColumn(
+        verbose_name="Focus group",
+        order_by="focus_sort",
+        definition="The focus group's value: pooled Σ achievers ÷ Σ pupils (percent) or Σ points ÷ Σ pupils.",
+    )
+    focus_ci = IntervalColumn(
+        verbose_name="95% interval", definition="95% Wilson confidence interval of the focus group's percentage."
+    )
+    comparison = FigureColumn(
+        verbose_name="Comparison group", order_by="comparison_sort", definition="The comparison group's value here."
+    )
     chosen = GapColumn(verbose_name="Gap", order_by="chosen_sort", significance_key="chosen_sig")
     within = GapColumn(verbose_name="Gap within", order_by="within_sort", significance_key="within_sig")
-    vs_national = GapColumn(verbose_name="Gap vs national other pupils", order_by="vs_national_sort",
-                            significance_key="vs_national_sig")
+    vs_national = GapColumn(
+        verbose_name="Gap vs national other pupils", order_by="vs_national_sort", significance_key="vs_national_sig"
+    )
     like = GapColumn(verbose_name="Gap vs national same group", order_by="like_sort", significance_key="like_sig")
     trend = DefinedColumn(verbose_name="Trend", order_by="trend_sort", definition="")
     trend_window = DefinedColumn(verbose_name="Trend years", orderable=False, definition="The years the trend used.")
@@ -222,8 +259,17 @@ class GapTableBase(tables.Table):
         attrs = {"class": "gap-table"}
         template_name = "schools/includes/table.html"
 
-    def __init__(self, data, *, focus_group=None, comparison_group=None, caption: str = "", kind: str = "",
-                 place: str = "here", **kwargs):
+    def __init__(
+        self,
+        data,
+        *,
+        focus_group=None,
+        comparison_group=None,
+        caption: str = "",
+        kind: str = "",
+        place: str = "here",
+        **kwargs,
+    ):
         super().__init__(data, **kwargs)
         self.caption = caption
         if focus_group is not None and comparison_group is not None:
@@ -232,16 +278,19 @@ class GapTableBase(tables.Table):
                 if name in self.columns:
                     self.columns[name].column.definition = definitions[kind_]
                     self.columns[name].column.verbose_name = "Gap: " + Comparator.label(
-                        kind_, focus_group.name, comparison_group.name, place)
+                        kind_, focus_group.name, comparison_group.name, place
+                    )
             trend_kind = kind or Comparator.NATIONAL
             self.columns["trend"].column.definition = TREND_DEFINITION.format(
                 label=Comparator.label(trend_kind, focus_group.name, comparison_group.name, place),
-                window=trend_window())
+                window=trend_window(),
+            )
             self.columns["trend"].column.verbose_name = f"Trend ({Comparator.short(trend_kind)})"
             if kind and "chosen" in self.columns:
                 self.columns["chosen"].column.definition = definitions[kind]
                 self.columns["chosen"].column.verbose_name = "Gap: " + Comparator.label(
-                    kind, focus_group.name, comparison_group.name, place)
+                    kind, focus_group.name, comparison_group.name, place
+                )
             self.columns["focus"].column.verbose_name = focus_group.name
             self.columns["comparison"].column.verbose_name = f"{comparison_group.name} (here)"
 
@@ -262,11 +311,15 @@ class OrgGapTable(GapTableBase):
     differ the table gets a Year column (see :func:`mixes_years`), so it never mixes years silently."""
 
     name = LinkColumn(verbose_name="Name", definition="The area, cluster or school.")
-    year = NumberColumn(verbose_name="Year", places=0,
-                        definition="Results year of the row's figures (rows differ: the latest each one has).")
-    stubborn = DefinedColumn(verbose_name="Stubborn gap",
-                             definition="Wider than England's gap in each of the last published, comparable years "
-                                        "and not narrowing.")
+    year = NumberColumn(
+        verbose_name="Year",
+        places=0,
+        definition="Results year of the row's figures (rows differ: the latest each one has).",
+    )
+    stubborn = DefinedColumn(
+        verbose_name="Stubborn gap",
+        definition="Wider than England's gap in each of the last published, comparable years and not narrowing.",
+    )
 
     class Meta(GapTableBase.Meta):
         sequence = ("name", "year", "...")
@@ -280,16 +333,21 @@ def mixes_years(records) -> bool:
 class PriorityTable(OrgGapTable):
     rank = NumberColumn(verbose_name="Rank", places=0, definition="Rank by number of reasons, then gap vs national.")
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
-    reasons = DefinedColumn(verbose_name="Reasons", orderable=False,
-                            definition="Why the school is listed (see each reason below).")
-    basis = DefinedColumn(verbose_name="Judged on", orderable=False,
-                          definition="The figures the reasons rest on: the year alone (large groups, significant "
-                                     "differences) or the 3-year pooled figure (small groups).")
+    reasons = DefinedColumn(
+        verbose_name="Reasons", orderable=False, definition="Why the school is listed (see each reason below)."
+    )
+    basis = DefinedColumn(
+        verbose_name="Judged on",
+        orderable=False,
+        definition="The figures the reasons rest on: the year alone (large groups, significant "
+        "differences) or the 3-year pooled figure (small groups).",
+    )
 
     def explain_reasons(self, explanations: dict[str, str]) -> None:
         """Spell out each reason, thresholds filled in, in the definitions row of the exports."""
         self.columns["reasons"].column.definition = "; ".join(
-            f"{Reason.LABELS[key]}: {text}" for key, text in explanations.items())
+            f"{Reason.LABELS[key]}: {text}" for key, text in explanations.items()
+        )
 
     class Meta(OrgGapTable.Meta):
         sequence = ("rank", "name", "cluster", "reasons", "basis", "...")
@@ -298,17 +356,26 @@ class PriorityTable(OrgGapTable):
 
 class BusterTable(OrgGapTable):
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
-    reasons = DefinedColumn(verbose_name="Why", orderable=False,
-                            definition="; ".join(BusterReason.LABELS.values()))
-    basis = DefinedColumn(verbose_name="Judged on", orderable=False,
-                          definition="The figures the celebration rests on: the year alone (large groups, "
-                                     "significant differences) or the 3-year pooled figure (small groups).")
-    story_url = DefinedColumn(verbose_name="Celebrate", orderable=False, exclude_from_export=True,
-                              definition="Start a success story from these figures.")
+    reasons = DefinedColumn(verbose_name="Why", orderable=False, definition="; ".join(BusterReason.LABELS.values()))
+    basis = DefinedColumn(
+        verbose_name="Judged on",
+        orderable=False,
+        definition="The figures the celebration rests on: the year alone (large groups, "
+        "significant differences) or the 3-year pooled figure (small groups).",
+    )
+    story_url = DefinedColumn(
+        verbose_name="Celebrate",
+        orderable=False,
+        exclude_from_export=True,
+        definition="Start a success story from these figures.",
+    )
 
     def render_story_url(self, value, record):
-        return format_html('<a href="{}">Start a story<span class="visually-hidden"> about {}</span></a>',
-                           value, record.get("name", ""))
+        return format_html(
+            '<a href="{}">Start a story<span class="visually-hidden"> about {}</span></a>',
+            value,
+            record.get("name", ""),
+        )
 
     class Meta(OrgGapTable.Meta):
         sequence = ("name", "cluster", "reasons", "basis", "...", "story_url")
@@ -324,12 +391,21 @@ class SchoolFiguresTable(tables.Table):
     focus_ci = IntervalColumn(verbose_name="95% interval", definition="95% Wilson interval (percent measures).")
     comparison_name = DefinedColumn(verbose_name="Compared with", definition="The group's comparison group.")
     comparison = FigureColumn(verbose_name="Comparison value", definition="The comparison group's value here.")
-    within = GapColumn(verbose_name="Gap within", significance_key="within_sig",
-                       definition=GAP_DEFINITION.format(label="Focus vs comparison group in the school", unit="points"))
-    vs_national = GapColumn(verbose_name="Gap vs national comparison group", significance_key="vs_national_sig",
-                            definition=GAP_DEFINITION.format(label="Focus group here vs comparison group nationally", unit="points"))
-    like = GapColumn(verbose_name="Gap vs national same group", significance_key="like_sig",
-                     definition=GAP_DEFINITION.format(label="Focus group here vs the same group nationally", unit="points"))
+    within = GapColumn(
+        verbose_name="Gap within",
+        significance_key="within_sig",
+        definition=GAP_DEFINITION.format(label="Focus vs comparison group in the school", unit="points"),
+    )
+    vs_national = GapColumn(
+        verbose_name="Gap vs national comparison group",
+        significance_key="vs_national_sig",
+        definition=GAP_DEFINITION.format(label="Focus group here vs comparison group nationally", unit="points"),
+    )
+    like = GapColumn(
+        verbose_name="Gap vs national same group",
+        significance_key="like_sig",
+        definition=GAP_DEFINITION.format(label="Focus group here vs the same group nationally", unit="points"),
+    )
     la_focus = FigureColumn(verbose_name="LA value", definition="The same group across the LA (pooled).")
     national_focus = FigureColumn(verbose_name="National value", definition="The same group in England.")
     status = DefinedColumn(verbose_name="Data status", definition="Provisional, revised or final.")

@@ -9,10 +9,11 @@ Pure functions over :class:`~schools.gaps.Figure` values, like the rest of the g
 * **Both directions**: a gap is positive when the focus group is behind and negative when it is ahead; a
   shrinking lead is its own class ("Ahead — lead shrank"), never "widening".
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from django.conf import settings
 
@@ -117,7 +118,7 @@ class TrendClass:
     }
     EXPLANATIONS = {
         NARROWING_BOTH_IMPROVING: "The focus group was behind and the gap closed, the focus group improving faster "
-                                  "than the comparison group.",
+        "than the comparison group.",
         NARROWING_COMPARISON_FELL: (
             "The focus group was behind and the gap closed only because the comparison group did worse: not a "
             "success on its own (narrowing the gaps is not enough on its own)."
@@ -154,13 +155,13 @@ class Trend:
     years: tuple[int, ...]
     gap_start: float
     gap_end: float
-    change: float              # gap_end − gap_start (negative = moved in the focus group's favour)
-    focus_change: float        # improvement of the focus group (positive = better)
-    comparison_change: float   # improvement of the comparison group (positive = better)
+    change: float  # gap_end − gap_start (negative = moved in the focus group's favour)
+    focus_change: float  # improvement of the focus group (positive = better)
+    comparison_change: float  # improvement of the comparison group (positive = better)
     classification: str
     change_half_width: float | None = None  # 95% half-width of ``change`` (percent measures)
     first: tuple = (None, None)  # (focus, comparison) figures in the first year
-    last: tuple = (None, None)   # … and in the last year
+    last: tuple = (None, None)  # … and in the last year
 
     @property
     def label(self) -> str:
@@ -178,8 +179,14 @@ class Trend:
         return abs(self.change) > self.change_half_width
 
 
-def classify(change: float, focus_change: float, comparison_change: float, band: float | None = None, *,
-             gap_start: float | None = None) -> str:
+def classify(
+    change: float,
+    focus_change: float,
+    comparison_change: float,
+    band: float | None = None,
+    *,
+    gap_start: float | None = None,
+) -> str:
     """One vocabulary for both directions (``gap_start`` > 0: the focus group started behind).
 
     |change| < band → stable; moved against the focus group → lead shrank while it stays ahead (or level),
@@ -205,9 +212,15 @@ def _end_year(measure, series, end_year):
     return max(present) if present else None
 
 
-def trend(measure, series: Mapping[int, tuple[Figure | None, Figure | None]], *, window: int | None = None,
-          band: float | None = None, end_year: int | None = None, years: Iterable[int] | None = None
-          ) -> Trend | None:
+def trend(
+    measure,
+    series: Mapping[int, tuple[Figure | None, Figure | None]],
+    *,
+    window: int | None = None,
+    band: float | None = None,
+    end_year: int | None = None,
+    years: Iterable[int] | None = None,
+) -> Trend | None:
     """Trend over the last ``window`` published, comparable years up to ``end_year``.
 
     ``series`` maps year → (focus, comparison); ``years`` is the calendar of published years (default: the
@@ -218,8 +231,11 @@ def trend(measure, series: Mapping[int, tuple[Figure | None, Figure | None]], *,
     if end_year is None:
         return None
     calendar = set(series) if years is None else set(years)
-    usable = [y for y in window_years(measure, calendar, end_year, window)
-              if y in series and gap(measure, *series[y]) is not None]
+    usable = [
+        y
+        for y in window_years(measure, calendar, end_year, window)
+        if y in series and gap(measure, *series[y]) is not None
+    ]
     if len(usable) < 2:
         return None
     first, last = usable[0], usable[-1]
@@ -231,16 +247,30 @@ def trend(measure, series: Mapping[int, tuple[Figure | None, Figure | None]], *,
     comparison_change = improvement(measure, c0.value, c1.value)
     half = change_interval_half_width(f0, c0, f1, c1) if getattr(measure, "unit", "percent") == "percent" else None
     return Trend(
-        start_year=first, end_year=last, years=tuple(usable), gap_start=gap_start, gap_end=gap_end, change=change,
-        focus_change=focus_change, comparison_change=comparison_change,
+        start_year=first,
+        end_year=last,
+        years=tuple(usable),
+        gap_start=gap_start,
+        gap_end=gap_end,
+        change=change,
+        focus_change=focus_change,
+        comparison_change=comparison_change,
         classification=classify(change, focus_change, comparison_change, band, gap_start=gap_start),
-        change_half_width=half, first=(f0, c0), last=(f1, c1),
+        change_half_width=half,
+        first=(f0, c0),
+        last=(f1, c1),
     )
 
 
-def stubborn(measure, series: Mapping[int, tuple[Figure | None, Figure | None]],
-             national: Mapping[int, tuple[Figure | None, Figure | None]], *, years: int | None = None,
-             end_year: int | None = None, calendar: Iterable[int] | None = None) -> bool:
+def stubborn(
+    measure,
+    series: Mapping[int, tuple[Figure | None, Figure | None]],
+    national: Mapping[int, tuple[Figure | None, Figure | None]],
+    *,
+    years: int | None = None,
+    end_year: int | None = None,
+    calendar: Iterable[int] | None = None,
+) -> bool:
     """Stubborn gap: wider than England's gap in each of the last N published, comparable years and not
     narrowing over them. False when any of those years has no figure here (a run never crosses a break)."""
     years = stubborn_years() if years is None else years

@@ -2,8 +2,16 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    Action, ActionUpdate, Milestone, Plan, SuccessStory, SupportEngagement, Target, VisitJudgement,
-    VisitQualityAssurance, VisitReport,
+    Action,
+    ActionUpdate,
+    Milestone,
+    Plan,
+    SuccessStory,
+    SupportEngagement,
+    Target,
+    VisitJudgement,
+    VisitQualityAssurance,
+    VisitReport,
 )
 
 
@@ -112,7 +120,14 @@ class SuccessStoryAdmin(SimpleHistoryAdmin):
 
 @admin.register(SupportEngagement)
 class SupportEngagementAdmin(SimpleHistoryAdmin):
-    list_display = ("partner_school", "supporting_school", "leader_name", "leader_designation", "start_date",
-                    "end_date", "status")
+    list_display = (
+        "partner_school",
+        "supporting_school",
+        "leader_name",
+        "leader_designation",
+        "start_date",
+        "end_date",
+        "status",
+    )
     list_filter = ("status", "leader_designation", "commissioner")
     raw_id_fields = ("partner_school", "supporting_school")

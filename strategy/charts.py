@@ -3,6 +3,7 @@
 Built with plotly in Python and handed to the page as figure JSON (drawn by a static script — the CSP allows
 no inline script); the same rows are given as a table, so the page reads without JavaScript. A line never joins
 years on either side of a series break (``Measure.series_breaks``): each comparable run is its own trace."""
+
 from __future__ import annotations
 
 import json
@@ -46,12 +47,15 @@ def engagement_chart(engagement: SupportEngagement, objectives, *, show_small_co
     years = list(range(first, last + 1))
     keys = _series_keys(engagement, objectives)
     groups = figure_selectors.pupil_groups()
-    codes = figure_selectors.disclosure_groups_for(show_small_cohorts, {g.code for _, g, _ in keys}
-                                                   | {c.code for _, _, c in keys}, groups)
-    found = figure_selectors.figures(engagement.partner_school, measures={m.code for m, _, _ in keys},
-                                     groups=codes, years=years)
-    shown = disclose(found, viewer_sees_small_cohorts=show_small_cohorts,
-                     partitions=figure_selectors.group_partitions(groups))
+    codes = figure_selectors.disclosure_groups_for(
+        show_small_cohorts, {g.code for _, g, _ in keys} | {c.code for _, _, c in keys}, groups
+    )
+    found = figure_selectors.figures(
+        engagement.partner_school, measures={m.code for m, _, _ in keys}, groups=codes, years=years
+    )
+    shown = disclose(
+        found, viewer_sees_small_cohorts=show_small_cohorts, partitions=figure_selectors.group_partitions(groups)
+    )
     series, rows = [], []
     for measure, group, comparison in keys:
         points = []
@@ -61,25 +65,46 @@ def engagement_chart(engagement: SupportEngagement, objectives, *, show_small_co
             value = gap(measure, focus, other)
             if value is None:
                 continue
-            hidden = any(shown.get((year, measure.code, code), MISSING).suppressed
-                         for code in (group.code, comparison.code))
+            hidden = any(
+                shown.get((year, measure.code, code), MISSING).suppressed for code in (group.code, comparison.code)
+            )
             phase = engagement.phase_of(year)
             points.append((year, None if hidden else round(value, 1), phase))
-            rows.append({
-                "measure": measure.short_name or measure.name, "group": group.name, "comparison": comparison.name,
-                "year": year, "year_label": year_label(year), "phase": PHASE_LABELS[phase],
-                "gap": None if hidden else round(value, 1), "suppressed": hidden,
-                "unit": measure.unit_label,
-            })
+            rows.append(
+                {
+                    "measure": measure.short_name or measure.name,
+                    "group": group.name,
+                    "comparison": comparison.name,
+                    "year": year,
+                    "year_label": year_label(year),
+                    "phase": PHASE_LABELS[phase],
+                    "gap": None if hidden else round(value, 1),
+                    "suppressed": hidden,
+                    "unit": measure.unit_label,
+                }
+            )
         if points:
             runs = segments(measure, [year for year, _v, _p in points])
-            series.append({"name": f"{measure.short_name or measure.name}: {group.name.lower()} gap",
-                           "points": points, "runs": [[p for p in points if p[0] in run] for run in runs],
-                           "breaks": [(b, break_note(measure, b)) for b in breaks_within(measure, [
-                               year for year, _v, _p in points])]})
+            series.append(
+                {
+                    "name": f"{measure.short_name or measure.name}: {group.name.lower()} gap",
+                    "points": points,
+                    "runs": [[p for p in points if p[0] in run] for run in runs],
+                    "breaks": [
+                        (b, break_note(measure, b)) for b in breaks_within(measure, [year for year, _v, _p in points])
+                    ],
+                }
+            )
     figure = _figure(engagement, series) if any(p[1] is not None for s in series for p in s["points"]) else None
-    notes = sorted({f"{item['name']}: series break in {year_label(b)}" + (f" ({note})" if note else "")
-                    + "; figures either side are not compared." for item in series for b, note in item["breaks"]})
+    notes = sorted(
+        {
+            f"{item['name']}: series break in {year_label(b)}"
+            + (f" ({note})" if note else "")
+            + "; figures either side are not compared."
+            for item in series
+            for b, note in item["breaks"]
+        }
+    )
     return {"figure": figure, "rows": rows, "years": years, "series": series, "notes": notes}
 
 
@@ -87,27 +112,59 @@ def _figure(engagement: SupportEngagement, series) -> dict:
     fig = go.Figure()
     for index, item in enumerate(series):
         for number, run in enumerate(item["runs"]):
-            fig.add_trace(go.Scatter(
-                x=[year_label(year) for year, _v, _p in run], y=[value for _y, value, _p in run],
-                mode="lines+markers", name=item["name"], legendgroup=f"series-{index}", showlegend=number == 0,
-                marker=dict(size=10, symbol=[PHASE_SYMBOLS[p] for _y, _v, p in run]),
-                text=[PHASE_LABELS[p] for _y, _v, p in run],
-                hovertemplate="%{x}: gap %{y:.1f} (%{text} the engagement)<extra>%{fullData.name}</extra>",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[year_label(year) for year, _v, _p in run],
+                    y=[value for _y, value, _p in run],
+                    mode="lines+markers",
+                    name=item["name"],
+                    legendgroup=f"series-{index}",
+                    showlegend=number == 0,
+                    marker=dict(size=10, symbol=[PHASE_SYMBOLS[p] for _y, _v, p in run]),
+                    text=[PHASE_LABELS[p] for _y, _v, p in run],
+                    hovertemplate="%{x}: gap %{y:.1f} (%{text} the engagement)<extra>%{fullData.name}</extra>",
+                )
+            )
         for year, _note in item["breaks"]:
-            fig.add_shape(type="line", xref="x", yref="paper", x0=year_label(year), x1=year_label(year), y0=0, y1=1,
-                          line=dict(dash="dot", color="#0b0c0c", width=1))
-            fig.add_annotation(x=year_label(year), xref="x", y=1, yref="paper", text="Series break: not comparable",
-                               showarrow=False, xanchor="left", yanchor="bottom")
+            fig.add_shape(
+                type="line",
+                xref="x",
+                yref="paper",
+                x0=year_label(year),
+                x1=year_label(year),
+                y0=0,
+                y1=1,
+                line=dict(dash="dot", color="#0b0c0c", width=1),
+            )
+            fig.add_annotation(
+                x=year_label(year),
+                xref="x",
+                y=1,
+                yref="paper",
+                text="Series break: not comparable",
+                showarrow=False,
+                xanchor="left",
+                yanchor="bottom",
+            )
     during = [year_label(y) for item in series for y, _v, p in item["points"] if p == "during"]
     if during:
-        fig.add_vrect(x0=min(during), x1=max(during), fillcolor="#dddddd", opacity=0.35, line_width=0,
-                      annotation_text="During the engagement", annotation_position="top left")
+        fig.add_vrect(
+            x0=min(during),
+            x1=max(during),
+            fillcolor="#dddddd",
+            opacity=0.35,
+            line_width=0,
+            annotation_text="During the engagement",
+            annotation_position="top left",
+        )
     fig.add_hline(y=0, line_dash="dot", line_color="#505a5f")
     fig.update_layout(
         title=f"{engagement.partner_school.name}: gaps before, during and after support",
-        xaxis_title="Academic year", yaxis_title="Gap (positive = focus group behind)",
+        xaxis_title="Academic year",
+        yaxis_title="Gap (positive = focus group behind)",
         xaxis=dict(type="category", categoryorder="category ascending"),
-        margin=dict(l=60, r=20, t=60, b=60), legend=dict(orientation="h", y=-0.25), template="plotly_white",
+        margin=dict(l=60, r=20, t=60, b=60),
+        legend=dict(orientation="h", y=-0.25),
+        template="plotly_white",
     )
     return json.loads(fig.to_json())

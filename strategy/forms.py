@@ -1,5 +1,6 @@
 """Forms. Choice lists are limited to what the user may see (through the selectors), so a form can never
 name an organisation outside the user's scope."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,8 +15,18 @@ from schools.roles import Role, has_role
 from schools.selectors import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
 
 from .models import (
-    SEVEN_FEATURES, Action, ActionUpdate, Milestone, Plan, Rag, Strand, SuccessStory, SupportEngagement, Target,
-    VisitQualityAssurance, VisitReport,
+    SEVEN_FEATURES,
+    Action,
+    ActionUpdate,
+    Milestone,
+    Plan,
+    Rag,
+    Strand,
+    SuccessStory,
+    SupportEngagement,
+    Target,
+    VisitQualityAssurance,
+    VisitReport,
 )
 from .selectors import LA_EDITOR_ROLES
 
@@ -45,8 +56,11 @@ def lead_users(user, la, current=None):
     people = assignable_users(user, la)
     if current is None:
         return people
-    return get_user_model().objects.filter(Q(pk__in=people.values("pk")) | Q(pk=current)).order_by(
-        "first_name", "last_name", "username")
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=people.values("pk")) | Q(pk=current))
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def person_label(user) -> str:
@@ -61,8 +75,18 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["title", "level", "area", "cluster", "school", "start_year", "end_year", "status", "owner_name",
-                  "summary"]
+        fields = [
+            "title",
+            "level",
+            "area",
+            "cluster",
+            "school",
+            "start_year",
+            "end_year",
+            "status",
+            "owner_name",
+            "summary",
+        ]
 
     def __init__(self, *args, user, la, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,13 +113,30 @@ class PlanForm(forms.ModelForm):
 class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
-        fields = ["strand", "key_action", "lead_user", "lead_role", "due_date", "timescale", "intended_outcome",
-                  "monitored_by", "completed_on", "pupil_groups", "measures", "schools", "intervention_type",
-                  "funding_source", "funding_amount"]
+        fields = [
+            "strand",
+            "key_action",
+            "lead_user",
+            "lead_role",
+            "due_date",
+            "timescale",
+            "intended_outcome",
+            "monitored_by",
+            "completed_on",
+            "pupil_groups",
+            "measures",
+            "schools",
+            "intervention_type",
+            "funding_source",
+            "funding_amount",
+        ]
         widgets = {
-            "key_action": forms.Textarea(attrs={"rows": 3}), "intended_outcome": forms.Textarea(attrs={"rows": 3}),
-            "due_date": DATE, "completed_on": DATE,
-            "pupil_groups": forms.CheckboxSelectMultiple, "measures": forms.SelectMultiple(attrs={"size": 6}),
+            "key_action": forms.Textarea(attrs={"rows": 3}),
+            "intended_outcome": forms.Textarea(attrs={"rows": 3}),
+            "due_date": DATE,
+            "completed_on": DATE,
+            "pupil_groups": forms.CheckboxSelectMultiple,
+            "measures": forms.SelectMultiple(attrs={"size": 6}),
             "schools": forms.SelectMultiple(attrs={"size": 6}),
         }
 
@@ -135,8 +176,17 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = ["title", "type", "measure", "focus_group", "comparison_group", "baseline_year", "baseline_value",
-                  "target_year", "target_value"]
+        fields = [
+            "title",
+            "type",
+            "measure",
+            "focus_group",
+            "comparison_group",
+            "baseline_year",
+            "baseline_value",
+            "target_year",
+            "target_value",
+        ]
 
     def __init__(self, *args, scope, plan=None, engagement=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,17 +215,23 @@ class MilestoneForm(forms.ModelForm):
 # --------------------------------------------------------------------------- visits
 class VisitForm(forms.ModelForm):
     groups = forms.ModelMultipleChoiceField(
-        label="Pupil groups whose gaps were discussed", queryset=PupilGroup.objects.none(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label="Pupil groups whose gaps were discussed",
+        queryset=PupilGroup.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         help_text="Their current gap figures are stored with the report.",
     )
 
     class Meta:
         model = VisitReport
         fields = ["visit_date", "visit_type", "purpose", "strengths", "areas_for_development", "next_visit_date"]
-        widgets = {"visit_date": DATE, "next_visit_date": DATE, "purpose": forms.Textarea(attrs={"rows": 3}),
-                   "strengths": forms.Textarea(attrs={"rows": 4}),
-                   "areas_for_development": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "visit_date": DATE,
+            "next_visit_date": DATE,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "strengths": forms.Textarea(attrs={"rows": 4}),
+            "areas_for_development": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,8 +273,9 @@ class AgreedActionForm(forms.Form):
     strand = forms.ChoiceField(label="Strand", choices=Strand.choices, initial=Strand.NARROW)
     lead_role = forms.CharField(label="Lead", max_length=120, required=False)
     due_date = forms.DateField(label="Due by", widget=DATE, required=False)
-    intended_outcome = forms.CharField(label="Intended outcome", required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
+    intended_outcome = forms.CharField(
+        label="Intended outcome", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 JudgementFormSet = forms.formset_factory(JudgementForm, extra=3)
@@ -226,8 +283,7 @@ AgreedActionFormSet = forms.formset_factory(AgreedActionForm, extra=3)
 
 
 class AcknowledgeForm(forms.Form):
-    comment = forms.CharField(label="Your comment (optional)", widget=forms.Textarea(attrs={"rows": 3}),
-                              required=False)
+    comment = forms.CharField(label="Your comment (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class QualityAssuranceForm(forms.ModelForm):
@@ -244,8 +300,18 @@ class StoryForm(forms.ModelForm):
 
     class Meta:
         model = SuccessStory
-        fields = ["school", "title", "measure", "pupil_group", "comparison_group", "from_year", "to_year",
-                  "what_we_did", "impact", "published"]
+        fields = [
+            "school",
+            "title",
+            "measure",
+            "pupil_group",
+            "comparison_group",
+            "from_year",
+            "to_year",
+            "what_we_did",
+            "impact",
+            "published",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,8 +333,17 @@ class StoryForm(forms.ModelForm):
 class EngagementForm(forms.ModelForm):
     class Meta:
         model = SupportEngagement
-        fields = ["supporting_school", "leader_name", "leader_designation", "partner_school", "commissioner",
-                  "start_date", "end_date", "status", "terms_of_reference"]
+        fields = [
+            "supporting_school",
+            "leader_name",
+            "leader_designation",
+            "partner_school",
+            "commissioner",
+            "start_date",
+            "end_date",
+            "status",
+            "terms_of_reference",
+        ]
         widgets = {"start_date": DATE, "end_date": DATE, "terms_of_reference": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):

@@ -5,6 +5,7 @@ quality assurance against seed 004 §2.4's seven features, success stories and s
 engagements (seed 001).
 
 Every model that holds a judgement or plan content keeps its history (simple-history)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -61,7 +62,9 @@ class Plan(models.Model):
         ACTIVE = "active", "Active"
         CLOSED = "closed", "Closed"
 
-    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="plans", verbose_name="local authority")
+    la = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="plans", verbose_name="local authority"
+    )
     level = models.CharField("owner level", max_length=20, choices=Level.choices)
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="plans")
     cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.CASCADE, related_name="plans")
@@ -178,7 +181,11 @@ class Action(models.Model):
     strand = models.CharField(max_length=12, choices=Strand.choices)
     key_action = models.TextField()
     lead_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_actions",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_actions",
         verbose_name="lead (user)",
     )
     lead_role = models.CharField("lead (named role)", max_length=120, blank=True, help_text='e.g. "SLT FSM champion".')
@@ -189,12 +196,18 @@ class Action(models.Model):
     completed_on = models.DateField(null=True, blank=True)
     pupil_groups = models.ManyToManyField(PupilGroup, blank=True, related_name="+")
     measures = models.ManyToManyField(Measure, blank=True, related_name="+")
-    schools = models.ManyToManyField(School, blank=True, related_name="targeted_by_actions", verbose_name="target schools")
+    schools = models.ManyToManyField(
+        School, blank=True, related_name="targeted_by_actions", verbose_name="target schools"
+    )
     intervention_type = models.CharField(max_length=20, choices=Intervention.choices, blank=True, default="")
     funding_source = models.CharField(max_length=20, choices=Funding.choices, blank=True, default="")
     funding_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, help_text="£")
     source_visit = models.ForeignKey(
-        "VisitReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="agreed_actions",
+        "VisitReport",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreed_actions",
         help_text="The visit at which this action was agreed.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -255,7 +268,9 @@ class ActionUpdate(models.Model):
     date = models.DateField()
     rag = models.CharField("RAG rating", max_length=12, choices=Rag.choices)
     note = models.TextField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -289,7 +304,9 @@ class Target(models.Model):
     }
     GAP_TYPES = (Type.CLOSE_GAP, Type.GAP_NATIONAL, Type.FASTER)
 
-    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="targets", verbose_name="local authority")
+    la = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="targets", verbose_name="local authority"
+    )
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
     cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
     school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
@@ -297,19 +314,28 @@ class Target(models.Model):
     engagement = models.ForeignKey(
         "SupportEngagement", null=True, blank=True, on_delete=models.CASCADE, related_name="objectives"
     )
-    title = models.CharField(max_length=200, blank=True, help_text="Optional wording, e.g. the plan's success criterion.")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Optional wording, e.g. the plan's success criterion."
+    )
     type = models.CharField(max_length=20, choices=Type.choices)
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
     focus_group = models.ForeignKey(PupilGroup, on_delete=models.PROTECT, related_name="+")
     comparison_group = models.ForeignKey(
-        PupilGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        PupilGroup,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="For gap targets; the focus group's usual comparison group if left empty.",
     )
     baseline_year = models.PositiveSmallIntegerField(help_text="Results year, e.g. 2024 for 2023/24.")
     baseline_value = models.DecimalField(
-        max_digits=8, decimal_places=2, null=True, blank=True,
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="The focus group's value (or the gap, for gap targets) in the baseline year. "
-                  "Left empty, the imported figure for that year is used.",
+        "Left empty, the imported figure for that year is used.",
     )
     target_year = models.PositiveSmallIntegerField()
     target_value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
@@ -541,7 +567,9 @@ class SuccessStory(models.Model):
     impact = models.TextField(blank=True)
     published = models.BooleanField(default=False)
     published_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

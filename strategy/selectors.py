@@ -1,6 +1,7 @@
 """Reads for the strategy app. Scoping is built only on ``schools.selectors``: a plan, target, visit,
 story or engagement is visible when the school, cluster, area or LA it belongs to is visible. Anything
 else is a 404."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,8 +27,14 @@ def _scope_q(user, prefix: str = "") -> Q:
         Q(**{f"{p}school__in": visible_schools(user)})
         | Q(**{f"{p}school__isnull": True, f"{p}cluster__in": visible_clusters(user)})
         | Q(**{f"{p}school__isnull": True, f"{p}cluster__isnull": True, f"{p}area__in": visible_areas(user)})
-        | Q(**{f"{p}school__isnull": True, f"{p}cluster__isnull": True, f"{p}area__isnull": True,
-               f"{p}la__in": visible_las(user)})
+        | Q(
+            **{
+                f"{p}school__isnull": True,
+                f"{p}cluster__isnull": True,
+                f"{p}area__isnull": True,
+                f"{p}la__in": visible_las(user),
+            }
+        )
     )
 
 
@@ -93,10 +100,22 @@ def overdue_or_red(actions, today: date | None = None) -> list[Action]:
 def visible_targets(user) -> QuerySet[Target]:
     if not user.is_authenticated:
         return Target.objects.none()
-    return Target.objects.filter(_scope_q(user)).select_related(
-        "la", "area", "cluster", "school", "measure", "focus_group", "focus_group__comparison", "comparison_group",
-        "plan", "engagement",
-    ).prefetch_related("milestones")
+    return (
+        Target.objects.filter(_scope_q(user))
+        .select_related(
+            "la",
+            "area",
+            "cluster",
+            "school",
+            "measure",
+            "focus_group",
+            "focus_group__comparison",
+            "comparison_group",
+            "plan",
+            "engagement",
+        )
+        .prefetch_related("milestones")
+    )
 
 
 def get_visible_target(user, pk) -> Target:

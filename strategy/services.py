@@ -5,6 +5,7 @@
 * An action's status is its latest dated update: updates are appended, never edited.
 * Quality assurance records the seven features of seed 004 §2.4 and whether all are met.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,15 @@ from schools.gaps import MISSING, gap
 from schools.models import Measure, PupilGroup, School
 
 from .models import (
-    SEVEN_FEATURES, Action, ActionUpdate, Plan, Rag, Strand, SuccessStory, VisitJudgement, VisitQualityAssurance,
+    SEVEN_FEATURES,
+    Action,
+    ActionUpdate,
+    Plan,
+    Rag,
+    Strand,
+    SuccessStory,
+    VisitJudgement,
+    VisitQualityAssurance,
     VisitReport,
 )
 
@@ -37,8 +46,11 @@ def academic_results_year(day: date) -> int:
 # --------------------------------------------------------------------------- gap snapshot
 def _disclosed_for_everyone(found: dict) -> dict:
     """Figures as roles that must not see small cohorts see them (``schools.disclosure.disclose``)."""
-    return disclose(found, viewer_sees_small_cohorts=False,
-                    partitions=figure_selectors.group_partitions(figure_selectors.pupil_groups()))
+    return disclose(
+        found,
+        viewer_sees_small_cohorts=False,
+        partitions=figure_selectors.group_partitions(figure_selectors.pupil_groups()),
+    )
 
 
 def _needed(codes) -> set[str]:
@@ -67,12 +79,14 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
     measure_codes = {m.code for m in measures}
     here = figure_selectors.figures(school, measures=measure_codes, groups=_needed(codes), years=years)
     shown = _disclosed_for_everyone(here)
-    _basis, national = figure_selectors.national_for(school, figure_selectors.national_figures_by_basis(
-        measures=measure_codes, groups=codes, years=years))  # special schools and AP: their own type only
+    _basis, national = figure_selectors.national_for(
+        school, figure_selectors.national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+    )  # special schools and AP: their own type only
 
     def hidden(year, measure, group):
-        return any(shown.get((year, measure.code, code), MISSING).suppressed
-                   for code in (group.code, group.comparison.code))
+        return any(
+            shown.get((year, measure.code, code), MISSING).suppressed for code in (group.code, group.comparison.code)
+        )
 
     rows = []
     for measure in measures:
@@ -88,38 +102,58 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
                 continue
             year, focus, comparison, value = series[-1]
             previous = series[-2] if len(series) > 1 else None
-            national_gap = gap(measure, national.get((year, measure.code, group.code)),
-                               national.get((year, measure.code, group.comparison.code)))
-            rows.append({
-                "measure": measure.code, "measure_name": measure.short_name or measure.name,
-                "unit": measure.unit, "higher_is_better": measure.higher_is_better,
-                "group": group.code, "group_name": group.name,
-                "comparison": group.comparison.code, "comparison_name": group.comparison.name,
-                "year": year, "focus_value": focus.value, "focus_cohort": focus.cohort,
-                "comparison_value": comparison.value, "comparison_cohort": comparison.cohort,
-                "gap": round(value, 2),
-                "previous_year": previous[0] if previous else None,
-                "previous_gap": round(previous[3], 2) if previous else None,
-                "national_gap": round(national_gap, 2) if national_gap is not None else None,
-                "suppressed": hidden(year, measure, group),
-                "previous_suppressed": hidden(previous[0], measure, group) if previous else False,
-            })
+            national_gap = gap(
+                measure,
+                national.get((year, measure.code, group.code)),
+                national.get((year, measure.code, group.comparison.code)),
+            )
+            rows.append(
+                {
+                    "measure": measure.code,
+                    "measure_name": measure.short_name or measure.name,
+                    "unit": measure.unit,
+                    "higher_is_better": measure.higher_is_better,
+                    "group": group.code,
+                    "group_name": group.name,
+                    "comparison": group.comparison.code,
+                    "comparison_name": group.comparison.name,
+                    "year": year,
+                    "focus_value": focus.value,
+                    "focus_cohort": focus.cohort,
+                    "comparison_value": comparison.value,
+                    "comparison_cohort": comparison.cohort,
+                    "gap": round(value, 2),
+                    "previous_year": previous[0] if previous else None,
+                    "previous_gap": round(previous[3], 2) if previous else None,
+                    "national_gap": round(national_gap, 2) if national_gap is not None else None,
+                    "suppressed": hidden(year, measure, group),
+                    "previous_suppressed": hidden(previous[0], measure, group) if previous else False,
+                }
+            )
     return rows
 
 
 # --------------------------------------------------------------------------- plans and actions
 def school_plan_for(school: School, *, results_year: int, owner=None) -> Plan:
     """The school's plan covering ``results_year``: its active (else draft) plan, created if there is none."""
-    plans = Plan.objects.filter(school=school, level=Plan.Level.SCHOOL, start_year__lte=results_year,
-                                end_year__gte=results_year).exclude(status=Plan.Status.CLOSED)
+    plans = Plan.objects.filter(
+        school=school, level=Plan.Level.SCHOOL, start_year__lte=results_year, end_year__gte=results_year
+    ).exclude(status=Plan.Status.CLOSED)
     plan = plans.filter(status=Plan.Status.ACTIVE).order_by("-start_year").first() or plans.first()
     if plan is None:
         title = f"{school.name}: narrowing the gap {year_label_short(results_year)}"
         plan, _ = Plan.objects.get_or_create(
-            la=school.la, title=title,
-            defaults=dict(level=Plan.Level.SCHOOL, school=school, start_year=results_year, end_year=results_year,
-                          status=Plan.Status.ACTIVE, owner_name="Headteacher and senior leadership team",
-                          owner=owner),
+            la=school.la,
+            title=title,
+            defaults=dict(
+                level=Plan.Level.SCHOOL,
+                school=school,
+                start_year=results_year,
+                end_year=results_year,
+                status=Plan.Status.ACTIVE,
+                owner_name="Headteacher and senior leadership team",
+                owner=owner,
+            ),
         )
     return plan
 
@@ -160,14 +194,32 @@ class AgreedAction:
 
 
 @transaction.atomic
-def record_visit(*, adviser, school: School, visit_date: date, visit_type: str, purpose: str,
-                 strengths: str = "", areas_for_development: str = "", next_visit_date: date | None = None,
-                 judgements=(), agreed_actions=(), measures=None, groups=None) -> VisitReport:
+def record_visit(
+    *,
+    adviser,
+    school: School,
+    visit_date: date,
+    visit_type: str,
+    purpose: str,
+    strengths: str = "",
+    areas_for_development: str = "",
+    next_visit_date: date | None = None,
+    judgements=(),
+    agreed_actions=(),
+    measures=None,
+    groups=None,
+) -> VisitReport:
     """Record a visit: freeze the gap figures, add the RAG judgements, and put the agreed actions on the
     school's plan for that academic year (created if it has none)."""
     report = VisitReport(
-        school=school, adviser=adviser, visit_date=visit_date, visit_type=visit_type, purpose=purpose,
-        strengths=strengths, areas_for_development=areas_for_development, next_visit_date=next_visit_date,
+        school=school,
+        adviser=adviser,
+        visit_date=visit_date,
+        visit_type=visit_type,
+        purpose=purpose,
+        strengths=strengths,
+        areas_for_development=areas_for_development,
+        next_visit_date=next_visit_date,
     )
     report.full_clean()
     report.gap_snapshot = gap_snapshot(school, as_of=visit_date, measures=measures, groups=groups)
@@ -182,9 +234,14 @@ def record_visit(*, adviser, school: School, visit_date: date, visit_type: str, 
         plan = school_plan_for(school, results_year=academic_results_year(visit_date))
         for item in agreed:
             action = Action(
-                plan=plan, strand=item.strand, key_action=item.key_action.strip(), lead_role=item.lead_role,
-                due_date=item.due_date, intended_outcome=item.intended_outcome,
-                monitored_by=f"Adviser ({adviser.get_full_name() or adviser.username})", source_visit=report,
+                plan=plan,
+                strand=item.strand,
+                key_action=item.key_action.strip(),
+                lead_role=item.lead_role,
+                due_date=item.due_date,
+                intended_outcome=item.intended_outcome,
+                monitored_by=f"Adviser ({adviser.get_full_name() or adviser.username})",
+                source_visit=report,
             )
             action.full_clean(exclude=["plan", "source_visit"])
             action.save()
@@ -209,8 +266,9 @@ def acknowledge_visit(*, report: VisitReport, head, comment: str = "") -> VisitR
 
 
 @transaction.atomic
-def quality_assure_visit(*, report: VisitReport, reviewer, features: dict[str, bool], comment: str = "",
-                         on: date | None = None) -> VisitQualityAssurance:
+def quality_assure_visit(
+    *, report: VisitReport, reviewer, features: dict[str, bool], comment: str = "", on: date | None = None
+) -> VisitQualityAssurance:
     """Record (or revise) the LA's check of a report against the seven features."""
     from .selectors import can_quality_assure
 
@@ -230,12 +288,14 @@ def quality_assure_visit(*, report: VisitReport, reviewer, features: dict[str, b
 
 
 # --------------------------------------------------------------------------- celebrate
-def story_gaps(school: School, measure: Measure, group: PupilGroup, comparison: PupilGroup,
-               from_year: int, to_year: int) -> tuple[float | None, float | None]:
+def story_gaps(
+    school: School, measure: Measure, group: PupilGroup, comparison: PupilGroup, from_year: int, to_year: int
+) -> tuple[float | None, float | None]:
     """The school's gap at the start and end of a story, from the imported figures as everyone may see them
     (a published story is read by every role): None where either group is hidden."""
-    found = figure_selectors.figures(school, measures=[measure.code], groups=_needed([group.code, comparison.code]),
-                                     years=[from_year, to_year])
+    found = figure_selectors.figures(
+        school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=[from_year, to_year]
+    )
     found = _disclosed_for_everyone(found)
     return tuple(
         gap(measure, found.get((year, measure.code, group.code)), found.get((year, measure.code, comparison.code)))
@@ -243,16 +303,22 @@ def story_gaps(school: School, measure: Measure, group: PupilGroup, comparison: 
     )
 
 
-def suggest_story_years(school: School, measure: Measure, group: PupilGroup, comparison: PupilGroup,
-                        *, span: int = 6) -> tuple[int | None, int | None]:
+def suggest_story_years(
+    school: School, measure: Measure, group: PupilGroup, comparison: PupilGroup, *, span: int = 6
+) -> tuple[int | None, int | None]:
     """(first, last) results years with a gap within the last ``span`` years of the school's figures."""
     last = academic_results_year(date.today())
     years = list(range(last - span - 2, last + 1))
-    found = figure_selectors.figures(school, measures=[measure.code], groups=_needed([group.code, comparison.code]),
-                                     years=years)
+    found = figure_selectors.figures(
+        school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=years
+    )
     found = _disclosed_for_everyone(found)
-    with_gap = [y for y in years if gap(measure, found.get((y, measure.code, group.code)),
-                                        found.get((y, measure.code, comparison.code))) is not None]
+    with_gap = [
+        y
+        for y in years
+        if gap(measure, found.get((y, measure.code, group.code)), found.get((y, measure.code, comparison.code)))
+        is not None
+    ]
     if len(with_gap) < 2:
         return None, None
     with_gap = with_gap[-(span):]
@@ -266,8 +332,9 @@ def _decimal(value: float | None) -> Decimal | None:
 @transaction.atomic
 def save_story(*, story: SuccessStory, by=None) -> SuccessStory:
     """Fill the story's gaps from the figures and stamp the publication date."""
-    gap_before, gap_after = story_gaps(story.school, story.measure, story.pupil_group, story.comparison_group,
-                                       story.from_year, story.to_year)
+    gap_before, gap_after = story_gaps(
+        story.school, story.measure, story.pupil_group, story.comparison_group, story.from_year, story.to_year
+    )
     story.gap_before = _decimal(gap_before)
     story.gap_after = _decimal(gap_after)
     if story.published and not story.published_on:

@@ -1,4 +1,5 @@
 """django-tables2 tables for the plan and visit lists."""
+
 import django_tables2 as tables
 
 from .models import Plan, VisitReport
@@ -24,8 +25,7 @@ class VisitTable(tables.Table):
     visit_date = tables.DateColumn(format="j M Y", linkify=True, verbose_name="Date")
     school = tables.Column(accessor="school__name")
     adviser = tables.Column(accessor="adviser", orderable=False)
-    acknowledged = tables.Column(accessor="acknowledged_at", verbose_name="Acknowledged by head",
-                                 orderable=False)
+    acknowledged = tables.Column(accessor="acknowledged_at", verbose_name="Acknowledged by head", orderable=False)
     quality = tables.Column(accessor="pk", verbose_name="Quality assured", orderable=False)
 
     class Meta:

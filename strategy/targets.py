@@ -34,6 +34,7 @@ all on the far side of a series break has no status ("no data yet", saying why),
 Figures are read only through ``schools.selectors.figures_by/benchmark_figures``, disclosed through
 ``schools.disclosure.disclose``, and gaps through ``schools.gaps.gap``: this module never pools anything.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -59,12 +60,12 @@ class YearRow:
     year: int
     focus: Figure | None = None
     comparison: Figure | None = None
-    national: float | None = None      # national focus value or national gap, as the type needs
+    national: float | None = None  # national focus value or national gap, as the type needs
     gap: float | None = None
     quantity: float | None = None
-    expected: float | None = None      # the straight-line trajectory for this year
+    expected: float | None = None  # the straight-line trajectory for this year
     suppressed: bool = False
-    comparable: bool = True            # in the same comparable series as the baseline year
+    comparable: bool = True  # in the same comparable series as the baseline year
 
     @property
     def label(self) -> str:
@@ -201,8 +202,11 @@ def _quantity_rows(target: Target, figures: dict, national: dict, show_small: bo
         elif target.type in (T.CLOSE_GAP, T.FASTER):
             row.quantity = row.gap
         elif target.type == T.GAP_NATIONAL:
-            national_gap = gap(measure, national.get((year, measure.code, focus_code)),
-                               national.get((year, measure.code, comparison_code)))
+            national_gap = gap(
+                measure,
+                national.get((year, measure.code, focus_code)),
+                national.get((year, measure.code, comparison_code)),
+            )
             row.national = national_gap
             row.quantity = None if row.gap is None or national_gap is None else row.gap - national_gap
         elif target.type == T.IN_LINE_NATIONAL:
@@ -221,11 +225,15 @@ def _pooled_quantity(target: Target, figures: dict, national: dict, end_year: in
     focus_code = target.focus_group.code
     comparison_code = target.comparison.code if target.comparison else None
     series = {
-        year: gaps(measure, figures.get((year, measure.code, focus_code)),
-                   figures.get((year, measure.code, comparison_code)) if comparison_code else None,
-                   national.get((year, measure.code, focus_code)),
-                   national.get((year, measure.code, comparison_code)) if comparison_code else None)
-        for year in _fetch_years(target) if year <= end_year and (year, measure.code, focus_code) in figures
+        year: gaps(
+            measure,
+            figures.get((year, measure.code, focus_code)),
+            figures.get((year, measure.code, comparison_code)) if comparison_code else None,
+            national.get((year, measure.code, focus_code)),
+            national.get((year, measure.code, comparison_code)) if comparison_code else None,
+        )
+        for year in _fetch_years(target)
+        if year <= end_year and (year, measure.code, focus_code) in figures
     }
     view = pooled_view(measure, series, {}, end_year=end_year, calendar=_fetch_years(target))
     if view is None:
@@ -252,8 +260,11 @@ def _baseline_quantity(target: Target, baseline_row: YearRow) -> float | None:
     if target.type == T.IN_LINE_NATIONAL:
         if baseline_row.national is None:
             return None
-        return gap(target.measure, Figure(cohort=None, numerator=None, value=typed),
-                   Figure(cohort=None, numerator=None, value=baseline_row.national))
+        return gap(
+            target.measure,
+            Figure(cohort=None, numerator=None, value=typed),
+            Figure(cohort=None, numerator=None, value=baseline_row.national),
+        )
     return typed
 
 
@@ -306,8 +317,9 @@ def _evaluate_one(target: Target, figures: dict, national: dict, show_small: boo
     status.baseline, status.goal = baseline, goal
     span = target.target_year - target.baseline_year
     for row in rows:
-        row.expected = (baseline + (goal - baseline) * (row.year - target.baseline_year) / span
-                        if row.comparable else None)
+        row.expected = (
+            baseline + (goal - baseline) * (row.year - target.baseline_year) / span if row.comparable else None
+        )
     later = [row for row in rows[1:] if row.quantity is not None or row.suppressed]
     beyond = [row for row in rows[1:] if not row.comparable]
     if not later and beyond:
@@ -341,14 +353,18 @@ def _evaluate_one(target: Target, figures: dict, national: dict, show_small: boo
         quantity, view = _pooled_quantity(target, figures, national, latest.year)
         if quantity is not None and _meets(quantity, goal, lower):
             status.code = "met"
-            status.explanation = (f"{facts} The goal is reached, on the 3-year pooled figure too ({view.label}: "
-                                  f"{_fmt(quantity)}{unit}).")
+            status.explanation = (
+                f"{facts} The goal is reached, on the 3-year pooled figure too ({view.label}: {_fmt(quantity)}{unit})."
+            )
             return status
         pooled_note = (
             f" The latest year reaches the goal on {latest.focus.cohort} pupils, fewer than "
             f"{single_year_min_cohort()}, so it is not called met on one year"
-            + (f"; the 3-year pooled figure ({view.label}) is {_fmt(quantity)}{unit}." if quantity is not None
-               else "; there is no 3-year pooled figure yet.")
+            + (
+                f"; the 3-year pooled figure ({view.label}) is {_fmt(quantity)}{unit}."
+                if quantity is not None
+                else "; there is no 3-year pooled figure yet."
+            )
         )
     if _meets(latest.quantity, goal, lower) and not small:
         status.code = "met"

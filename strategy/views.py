@@ -1,5 +1,6 @@
 """Thin views: parse the request, ask a selector (scoped to the user) or a service, render.
 Anything outside the user's scope is a 404 (the selectors' get_* functions)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,8 +20,19 @@ from schools.selectors import default_la, get_visible_school, sees_small_cohorts
 from . import selectors, services
 from .charts import engagement_chart
 from .forms import (
-    AcknowledgeForm, ActionForm, ActionUpdateForm, AgreedActionFormSet, EngagementForm, JudgementFormSet,
-    MilestoneForm, PlanForm, QualityAssuranceForm, StoryForm, TargetForm, VisitForm, head_school,
+    AcknowledgeForm,
+    ActionForm,
+    ActionUpdateForm,
+    AgreedActionFormSet,
+    EngagementForm,
+    JudgementFormSet,
+    MilestoneForm,
+    PlanForm,
+    QualityAssuranceForm,
+    StoryForm,
+    TargetForm,
+    VisitForm,
+    head_school,
 )
 from .models import SEVEN_FEATURES, Plan, Strand, Target, VisitQualityAssurance
 from .tables import PlanTable, VisitTable
@@ -51,22 +63,27 @@ def home(request):
     plans = selectors.visible_plans(request.user).exclude(status=Plan.Status.CLOSED)
     actions = list(selectors.visible_actions(request.user).filter(plan__in=plans).order_by("due_date", "pk"))
     open_actions = [a for a in actions if not a.completed_on]
-    return render(request, "strategy/home.html", {
-        "plans": plans.order_by("level", "title"),
-        "strands": selectors.actions_by_strand(open_actions),
-        "attention": selectors.overdue_or_red(actions),
-        "today": date.today(),
-        "can_create": selectors.can_create_plans(request.user),
-        "visits": selectors.visible_visits(request.user)[:5],
-    })
+    return render(
+        request,
+        "strategy/home.html",
+        {
+            "plans": plans.order_by("level", "title"),
+            "strands": selectors.actions_by_strand(open_actions),
+            "attention": selectors.overdue_or_red(actions),
+            "today": date.today(),
+            "can_create": selectors.can_create_plans(request.user),
+            "visits": selectors.visible_visits(request.user)[:5],
+        },
+    )
 
 
 @login_required
 def plan_list(request):
     table = PlanTable(selectors.visible_plans(request.user).order_by("level", "title"))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "strategy/plan_list.html", {"table": table,
-                                                       "can_create": selectors.can_create_plans(request.user)})
+    return render(
+        request, "strategy/plan_list.html", {"table": table, "can_create": selectors.can_create_plans(request.user)}
+    )
 
 
 @login_required
@@ -76,23 +93,30 @@ def plan_detail(request, pk):
     targets = list(selectors.visible_targets(request.user).filter(plan=plan))
     statuses = evaluate(targets, show_small_cohorts=sees_small_cohorts(request.user))
     today = date.today()
-    return render(request, "strategy/plan_detail.html", {
-        "plan": plan,
-        "strands": selectors.actions_by_strand(actions),
-        "overdue": [a for a in actions if a.is_overdue(today)],
-        "progress": plan.progress(actions),
-        "targets": [(t, statuses[t.pk]) for t in targets],
-        "can_edit": selectors.can_edit_plan(request.user, plan),
-        "today": today,
-    })
+    return render(
+        request,
+        "strategy/plan_detail.html",
+        {
+            "plan": plan,
+            "strands": selectors.actions_by_strand(actions),
+            "overdue": [a for a in actions if a.is_overdue(today)],
+            "progress": plan.progress(actions),
+            "targets": [(t, statuses[t.pk]) for t in targets],
+            "can_edit": selectors.can_edit_plan(request.user, plan),
+            "today": today,
+        },
+    )
 
 
 @login_required
 def plan_create(request):
     _deny_unless(selectors.can_create_plans(request.user))
     la = _plan_la(request.user)
-    initial = {"start_year": services.academic_results_year(date.today()),
-               "end_year": services.academic_results_year(date.today()) + 1, "status": Plan.Status.DRAFT}
+    initial = {
+        "start_year": services.academic_results_year(date.today()),
+        "end_year": services.academic_results_year(date.today()) + 1,
+        "status": Plan.Status.DRAFT,
+    }
     school = head_school(request.user)
     if school is not None:
         initial.update(level=Plan.Level.SCHOOL, school=school)
@@ -103,8 +127,9 @@ def plan_create(request):
         plan.save()
         messages.success(request, f"Plan “{plan.title}” created.")
         return redirect(plan)
-    return render(request, "strategy/form.html", {"form": form, "title": "New gap action plan",
-                                                  "back": "strategy:plans"})
+    return render(
+        request, "strategy/form.html", {"form": form, "title": "New gap action plan", "back": "strategy:plans"}
+    )
 
 
 @login_required
@@ -130,19 +155,24 @@ def action_create(request, pk):
         action = form.save()
         messages.success(request, "Action added.")
         return redirect(action.plan)
-    return render(request, "strategy/form.html", {"form": form, "title": f"New action on {plan.title}",
-                                                  "object": plan})
+    return render(request, "strategy/form.html", {"form": form, "title": f"New action on {plan.title}", "object": plan})
 
 
 @login_required
 def action_detail(request, pk):
     action = selectors.get_visible_action(request.user, pk)
     can_edit = selectors.can_edit_plan(request.user, action.plan)
-    return render(request, "strategy/action_detail.html", {
-        "action": action, "updates": list(action.updates.all()), "can_edit": can_edit,
-        "form": ActionUpdateForm() if can_edit else None,
-        "history": action.history.select_related("history_user")[:20],
-    })
+    return render(
+        request,
+        "strategy/action_detail.html",
+        {
+            "action": action,
+            "updates": list(action.updates.all()),
+            "can_edit": can_edit,
+            "form": ActionUpdateForm() if can_edit else None,
+            "history": action.history.select_related("history_user")[:20],
+        },
+    )
 
 
 @login_required
@@ -164,14 +194,27 @@ def action_update(request, pk):
     _deny_unless(selectors.can_edit_plan(request.user, action.plan))
     form = ActionUpdateForm(request.POST)
     if form.is_valid():
-        services.record_update(action=action, rag=form.cleaned_data["rag"], note=form.cleaned_data["note"],
-                               on=form.cleaned_data["date"], by=request.user)
+        services.record_update(
+            action=action,
+            rag=form.cleaned_data["rag"],
+            note=form.cleaned_data["note"],
+            on=form.cleaned_data["date"],
+            by=request.user,
+        )
         messages.success(request, "Update recorded.")
         return redirect(action)
-    return render(request, "strategy/action_detail.html", {
-        "action": action, "updates": list(action.updates.all()), "can_edit": True, "form": form,
-        "history": action.history.select_related("history_user")[:20],
-    }, status=400)
+    return render(
+        request,
+        "strategy/action_detail.html",
+        {
+            "action": action,
+            "updates": list(action.updates.all()),
+            "can_edit": True,
+            "form": form,
+            "history": action.history.select_related("history_user")[:20],
+        },
+        status=400,
+    )
 
 
 # --------------------------------------------------------------------------- targets
@@ -187,10 +230,16 @@ def target_detail(request, pk):
     target = selectors.get_visible_target(request.user, pk)
     status = target.status(show_small_cohorts=sees_small_cohorts(request.user))
     can_edit = _can_edit_target(request.user, target)
-    return render(request, "strategy/target_detail.html", {
-        "target": target, "status": status, "can_edit": can_edit,
-        "milestone_form": MilestoneForm() if can_edit else None,
-    })
+    return render(
+        request,
+        "strategy/target_detail.html",
+        {
+            "target": target,
+            "status": status,
+            "can_edit": can_edit,
+            "milestone_form": MilestoneForm() if can_edit else None,
+        },
+    )
 
 
 def _can_edit_target(user, target: Target) -> bool:
@@ -247,9 +296,17 @@ def milestone_create(request, pk):
         messages.success(request, "Milestone added.")
         return redirect(target)
     status = target.status(show_small_cohorts=sees_small_cohorts(request.user))
-    return render(request, "strategy/target_detail.html", {
-        "target": target, "status": status, "can_edit": True, "milestone_form": form,
-    }, status=400)
+    return render(
+        request,
+        "strategy/target_detail.html",
+        {
+            "target": target,
+            "status": status,
+            "can_edit": True,
+            "milestone_form": form,
+        },
+        status=400,
+    )
 
 
 # --------------------------------------------------------------------------- visits
@@ -258,12 +315,20 @@ def visit_list(request):
     visits = selectors.visible_visits(request.user)
     table = VisitTable(visits)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    schools = visible_schools(request.user).filter(status="open") if has_role(
-        request.user, *selectors.VISITOR_ROLES) else None
-    return render(request, "strategy/visit_list.html", {
-        "table": table, "schools": schools,
-        "can_qa": has_role(request.user, *selectors.LA_EDITOR_ROLES, Role.DATA_MANAGER),
-    })
+    schools = (
+        visible_schools(request.user).filter(status="open")
+        if has_role(request.user, *selectors.VISITOR_ROLES)
+        else None
+    )
+    return render(
+        request,
+        "strategy/visit_list.html",
+        {
+            "table": table,
+            "schools": schools,
+            "can_qa": has_role(request.user, *selectors.LA_EDITOR_ROLES, Role.DATA_MANAGER),
+        },
+    )
 
 
 @login_required
@@ -286,18 +351,27 @@ def visit_create(request, urn):
     if request.method == "POST" and form.is_valid() and judgements.is_valid() and agreed.is_valid():
         data = form.cleaned_data
         report = services.record_visit(
-            adviser=request.user, school=school, visit_date=data["visit_date"], visit_type=data["visit_type"],
-            purpose=data["purpose"], strengths=data["strengths"],
-            areas_for_development=data["areas_for_development"], next_visit_date=data["next_visit_date"],
-            judgements=[(j["focus_area"], j["rag"], j["comment"]) for j in judgements.cleaned_data
-                        if j.get("focus_area")],
+            adviser=request.user,
+            school=school,
+            visit_date=data["visit_date"],
+            visit_type=data["visit_type"],
+            purpose=data["purpose"],
+            strengths=data["strengths"],
+            areas_for_development=data["areas_for_development"],
+            next_visit_date=data["next_visit_date"],
+            judgements=[
+                (j["focus_area"], j["rag"], j["comment"]) for j in judgements.cleaned_data if j.get("focus_area")
+            ],
             agreed_actions=[services.AgreedAction(**a) for a in agreed.cleaned_data if a.get("key_action")],
             groups=list(data["groups"]) or None,
         )
         messages.success(request, "Visit recorded, with the school's current gap figures.")
         return redirect(report)
-    return render(request, "strategy/visit_form.html", {"form": form, "judgements": judgements,
-                                                        "agreed": agreed, "school": school})
+    return render(
+        request,
+        "strategy/visit_form.html",
+        {"form": form, "judgements": judgements, "agreed": agreed, "school": school},
+    )
 
 
 def _visit_context(request, report, **extra):
@@ -306,7 +380,8 @@ def _visit_context(request, report, **extra):
     except VisitQualityAssurance.DoesNotExist:
         qa = None
     context = {
-        "report": report, "qa": qa,
+        "report": report,
+        "qa": qa,
         "judgements": list(report.judgements.all()),
         "agreed_actions": list(selectors.actions_with_updates(report.agreed_actions.all())),
         "snapshot": _snapshot_rows(report.gap_snapshot, sees_small_cohorts(request.user)),
@@ -334,9 +409,15 @@ def _snapshot_rows(rows, show_small):
             current = any(c is not None and c < threshold for c in cohorts)
             previous = row.get("previous_gap") is not None
         hide_previous = (previous or current) and not show_small
-        out.append({**row, "suppressed": current and not show_small,
-                    "previous_gap": None if hide_previous else row.get("previous_gap"),
-                    "year_label": _label(row["year"]), "previous_label": _label(row.get("previous_year"))})
+        out.append(
+            {
+                **row,
+                "suppressed": current and not show_small,
+                "previous_gap": None if hide_previous else row.get("previous_gap"),
+                "year_label": _label(row["year"]),
+                "previous_label": _label(row.get("previous_year")),
+            }
+        )
     return out
 
 
@@ -378,16 +459,24 @@ def visit_quality(request, pk):
     form = QualityAssuranceForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.quality_assure_visit(
-            report=report, reviewer=request.user, comment=form.cleaned_data["comment"],
+            report=report,
+            reviewer=request.user,
+            comment=form.cleaned_data["comment"],
             features={name: form.cleaned_data[name] for name, _ in SEVEN_FEATURES},
         )
         messages.success(request, "Quality assurance recorded.")
         return redirect(report)
-    return render(request, "strategy/form.html", {
-        "form": form, "title": f"Quality-assure: {report}", "object": report,
-        "intro": "Tick each of the seven features of a good SIP report (National Strategies quality standard "
-                 "2.4) that this report shows.",
-    })
+    return render(
+        request,
+        "strategy/form.html",
+        {
+            "form": form,
+            "title": f"Quality-assure: {report}",
+            "object": report,
+            "intro": "Tick each of the seven features of a good SIP report (National Strategies quality standard "
+            "2.4) that this report shows.",
+        },
+    )
 
 
 @login_required
@@ -400,13 +489,21 @@ def visit_quality_summary(request):
     feature_counts = [
         (label, reports.filter(**{f"quality_assurance__{name}": True}).count()) for name, label in SEVEN_FEATURES
     ]
-    return render(request, "strategy/visit_quality.html", {
-        "la": la, "meeting": meeting, "assured": assured,
-        "share": round(100 * meeting / assured) if assured else None,
-        "feature_counts": feature_counts, "reports": reports,
-        "unassured": selectors.visible_visits(request.user).filter(school__la=la,
-                                                                   quality_assurance__isnull=True).count(),
-    })
+    return render(
+        request,
+        "strategy/visit_quality.html",
+        {
+            "la": la,
+            "meeting": meeting,
+            "assured": assured,
+            "share": round(100 * meeting / assured) if assured else None,
+            "feature_counts": feature_counts,
+            "reports": reports,
+            "unassured": selectors.visible_visits(request.user)
+            .filter(school__la=la, quality_assurance__isnull=True)
+            .count(),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- success stories
@@ -417,8 +514,9 @@ def _can_write_story(user) -> bool:
 @login_required
 def story_list(request):
     stories = selectors.visible_stories(request.user)
-    return render(request, "strategy/story_list.html", {"stories": stories,
-                                                        "can_write": _can_write_story(request.user)})
+    return render(
+        request, "strategy/story_list.html", {"stories": stories, "can_write": _can_write_story(request.user)}
+    )
 
 
 @login_required
@@ -437,21 +535,23 @@ def story_create(request):
             first, last = services.suggest_story_years(school, measure, group, group.comparison)
             if first:
                 initial.update(from_year=first, to_year=last)
-            initial["title"] = f"{school.name}: closing the {group.name.lower()} gap in {measure.short_name or measure.name}"
+            initial["title"] = (
+                f"{school.name}: closing the {group.name.lower()} gap in {measure.short_name or measure.name}"
+            )
     form = StoryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         story = services.save_story(story=form.save(commit=False), by=request.user)
         messages.success(request, "Story saved.")
         return redirect(story)
-    return render(request, "strategy/form.html", {"form": form, "title": "Start a success story",
-                                                  "back": "strategy:stories"})
+    return render(
+        request, "strategy/form.html", {"form": form, "title": "Start a success story", "back": "strategy:stories"}
+    )
 
 
 @login_required
 def story_detail(request, pk):
     story = selectors.get_visible_story(request.user, pk)
-    return render(request, "strategy/story_detail.html", {"story": story,
-                                                          "can_write": _can_write_story(request.user)})
+    return render(request, "strategy/story_detail.html", {"story": story, "can_write": _can_write_story(request.user)})
 
 
 @login_required
@@ -475,10 +575,14 @@ def story_print(request):
 # --------------------------------------------------------------------------- school-to-school support
 @login_required
 def engagement_list(request):
-    return render(request, "strategy/engagement_list.html", {
-        "engagements": selectors.visible_engagements(request.user),
-        "can_create": has_role(request.user, *selectors.LA_EDITOR_ROLES),
-    })
+    return render(
+        request,
+        "strategy/engagement_list.html",
+        {
+            "engagements": selectors.visible_engagements(request.user),
+            "can_create": has_role(request.user, *selectors.LA_EDITOR_ROLES),
+        },
+    )
 
 
 @login_required
@@ -488,10 +592,16 @@ def engagement_detail(request, pk):
     show_small = sees_small_cohorts(request.user)
     statuses = evaluate(objectives, show_small_cohorts=show_small)
     chart = engagement_chart(engagement, objectives, show_small_cohorts=show_small)
-    return render(request, "strategy/engagement_detail.html", {
-        "engagement": engagement, "objectives": [(t, statuses[t.pk]) for t in objectives], "chart": chart,
-        "can_edit": has_role(request.user, *selectors.LA_EDITOR_ROLES),
-    })
+    return render(
+        request,
+        "strategy/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "objectives": [(t, statuses[t.pk]) for t in objectives],
+            "chart": chart,
+            "can_edit": has_role(request.user, *selectors.LA_EDITOR_ROLES),
+        },
+    )
 
 
 @login_required
@@ -502,8 +612,9 @@ def engagement_create(request):
         engagement = form.save()
         messages.success(request, "Engagement recorded. Add its objectives as targets.")
         return redirect(engagement)
-    return render(request, "strategy/form.html", {"form": form, "title": "New support engagement",
-                                                  "back": "strategy:engagements"})
+    return render(
+        request, "strategy/form.html", {"form": form, "title": "New support engagement", "back": "strategy:engagements"}
+    )
 
 
 @login_required
@@ -516,4 +627,3 @@ def engagement_edit(request, pk):
         messages.success(request, "Engagement saved.")
         return redirect(engagement)
     return render(request, "strategy/form.html", {"form": form, "title": "Edit engagement", "object": engagement})
-

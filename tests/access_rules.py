@@ -10,10 +10,11 @@ the admin sign-in) or ``Redirect("/path/")`` (302 to a path starting so). Object
 role may see an object but not change it (e.g. a data manager on a plan's edit page) or, for imports, for
 roles that may never import.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -75,7 +76,9 @@ def stale(endpoints, rules=None) -> list[str]:
 def assert_every_pattern_ruled(urlconf=None, rules=None):
     endpoints = discover(urlconf)
     missing, old = unruled(endpoints, rules), stale(endpoints, rules)
-    assert not missing, "URL patterns with no access rule (add them to tests/access_rules.py):\n  " + "\n  ".join(missing)
+    assert not missing, "URL patterns with no access rule (add them to tests/access_rules.py):\n  " + "\n  ".join(
+        missing
+    )
     assert not old, "Access rules for patterns that no longer exist:\n  " + "\n  ".join(old)
 
 
@@ -136,19 +139,37 @@ LA_LEVEL = answers(200, adviser=404, head=404)  # LA-level plans/targets: LA-wid
 
 RULES: dict[str, list[Case]] = {
     # ------------------------------------------------------------------ project
-    "home": [Case("sends each role to its dashboard", answers(
-        200, officer=Redirect("/overview/"), data=Redirect("/imports/"), admin=Redirect("/overview/"),
-        adviser=Redirect("/schools/"), head=Redirect(lambda c: f"/schools/{c.head_school.urn}/")))],
+    "home": [
+        Case(
+            "sends each role to its dashboard",
+            answers(
+                200,
+                officer=Redirect("/overview/"),
+                data=Redirect("/imports/"),
+                admin=Redirect("/overview/"),
+                adviser=Redirect("/schools/"),
+                head=Redirect(lambda c: f"/schools/{c.head_school.urn}/"),
+            ),
+        )
+    ],
     "login": [Case("sign-in page; signed-in users go home", answers(Redirect("/"), anonymous=200))],
     "logout": [
         Case("GET is refused (sign out is a POST)", answers(405, anonymous=405)),
-        Case("POST signs out", answers(Redirect("/accounts/login/"), anonymous=Redirect("/accounts/login/")),
-             method="POST"),
+        Case(
+            "POST signs out",
+            answers(Redirect("/accounts/login/"), anonymous=Redirect("/accounts/login/")),
+            method="POST",
+        ),
     ],
     "password_reset": [Case("ask for a reset link: anyone", answers(200, anonymous=200))],
     "password_reset_done": [Case("link sent: anyone", answers(200, anonymous=200))],
-    "password_reset_confirm": [Case("a made-up link says it no longer works", answers(200, anonymous=200),
-                                    _kw(uidb64="MQ", token="made-up-token"))],
+    "password_reset_confirm": [
+        Case(
+            "a made-up link says it no longer works",
+            answers(200, anonymous=200),
+            _kw(uidb64="MQ", token="made-up-token"),
+        )
+    ],
     "password_reset_complete": [Case("password changed: anyone", answers(200, anonymous=200))],
     "audit_log": [Case("site-wide audit log: administrators only", answers(404, admin=200))],
     "admin:index": [Case("Django admin: staff only", answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=200))],
@@ -163,7 +184,8 @@ RULES: dict[str, list[Case]] = {
     "schools:area_export": [Case("an area's export", LA_WIDE, _kw(pk=lambda c: c.area.pk, table="schools", **EXPORT))],
     "schools:cluster": [Case("the adviser's schools' cluster (adviser has no cluster role)", LA_WIDE, pk("cluster"))],
     "schools:cluster_export": [
-        Case("a cluster's export", LA_WIDE, _kw(pk=lambda c: c.cluster.pk, table="schools", **EXPORT))],
+        Case("a cluster's export", LA_WIDE, _kw(pk=lambda c: c.cluster.pk, table="schools", **EXPORT))
+    ],
     "schools:school_list": [Case("schools the user may see", ALL_SIGNED_IN)],
     "schools:school": [
         Case("the head's own school", HEAD_OWN, HEAD_SCHOOL),
@@ -173,14 +195,24 @@ RULES: dict[str, list[Case]] = {
         Case("a school of another LA", answers(404, admin=200), _kw(urn=lambda c: c.foreign_school.urn)),
     ],
     "schools:school_export": [
-        Case("the head's own school's export", HEAD_OWN,
-             _kw(urn=lambda c: c.head_school.urn, table="headline", **EXPORT)),
-        Case("another school's export", answers(200, adviser=404, head=404),
-             _kw(urn=lambda c: c.other_school.urn, table="headline", **EXPORT)),
-        Case("an adviser's school's XLSX", ADVISER_OWN,
-             _kw(urn=lambda c: c.adviser_school.urn, table="headline", fmt="xlsx")),
-        Case("a school of another LA", answers(404, admin=200),
-             _kw(urn=lambda c: c.foreign_school.urn, table="headline", **EXPORT)),
+        Case(
+            "the head's own school's export", HEAD_OWN, _kw(urn=lambda c: c.head_school.urn, table="headline", **EXPORT)
+        ),
+        Case(
+            "another school's export",
+            answers(200, adviser=404, head=404),
+            _kw(urn=lambda c: c.other_school.urn, table="headline", **EXPORT),
+        ),
+        Case(
+            "an adviser's school's XLSX",
+            ADVISER_OWN,
+            _kw(urn=lambda c: c.adviser_school.urn, table="headline", fmt="xlsx"),
+        ),
+        Case(
+            "a school of another LA",
+            answers(404, admin=200),
+            _kw(urn=lambda c: c.foreign_school.urn, table="headline", **EXPORT),
+        ),
     ],
     # Priority, gap busters and cluster RAG list only the schools/clusters the user may see (scoped).
     "schools:priority": [Case("priority schools", ALL_SIGNED_IN)],
@@ -196,8 +228,12 @@ RULES: dict[str, list[Case]] = {
     "schools:import_cancel": [Case("POST only", answers(403, data=405, admin=405), pk("batch"))],
     "schools:import_rollback": [
         Case("POST only", answers(403, data=405, admin=405), pk("batch")),
-        Case("POST by a non-importer changes nothing", answers(403, anonymous=LOGIN, data=None, admin=None),
-             pk("batch"), method="POST"),
+        Case(
+            "POST by a non-importer changes nothing",
+            answers(403, anonymous=LOGIN, data=None, admin=None),
+            pk("batch"),
+            method="POST",
+        ),
     ],
     "schools:import_problems": [Case("a batch's problem list", IMPORTERS, pk("batch"))],
     "schools:import_template": [
@@ -237,10 +273,20 @@ RULES: dict[str, list[Case]] = {
     ],
     "strategy:action_update": [
         Case("GET refused (POST only)", POST_ONLY, pk("head_action")),
-        Case("POST to another school's action", answers(None, anonymous=LOGIN, head=404), pk("adviser_action"),
-             method="POST", data=lambda c: {"rag": "green", "note": "x", "date": "2025-01-01"}),
-        Case("POST by an adviser to the head's school's action", answers(None, anonymous=LOGIN, adviser=404),
-             pk("head_action"), method="POST", data=lambda c: {"rag": "green", "note": "x", "date": "2025-01-01"}),
+        Case(
+            "POST to another school's action",
+            answers(None, anonymous=LOGIN, head=404),
+            pk("adviser_action"),
+            method="POST",
+            data=lambda c: {"rag": "green", "note": "x", "date": "2025-01-01"},
+        ),
+        Case(
+            "POST by an adviser to the head's school's action",
+            answers(None, anonymous=LOGIN, adviser=404),
+            pk("head_action"),
+            method="POST",
+            data=lambda c: {"rag": "green", "note": "x", "date": "2025-01-01"},
+        ),
     ],
     "strategy:targets": [Case("target list", ALL_SIGNED_IN)],
     "strategy:target": [
@@ -253,16 +299,23 @@ RULES: dict[str, list[Case]] = {
     ],
     "strategy:milestone_create": [
         Case("GET refused (POST only)", POST_ONLY, pk("head_target")),
-        Case("POST by a head to the LA's target", answers(None, anonymous=LOGIN, head=404, adviser=404),
-             pk("la_target"), method="POST", data=lambda c: {"description": "x", "due_date": "2025-01-01"}),
+        Case(
+            "POST by a head to the LA's target",
+            answers(None, anonymous=LOGIN, head=404, adviser=404),
+            pk("la_target"),
+            method="POST",
+            data=lambda c: {"description": "x", "due_date": "2025-01-01"},
+        ),
     ],
     "strategy:visits": [Case("visit reports the user may see", ALL_SIGNED_IN)],
     "strategy:visit_quality_summary": [Case("LA quality summary", answers(200, adviser=403, head=403))],
     "strategy:visit_start": [
         Case("no school chosen", answers(404)),
-        Case("choose the head's school", answers(Redirect(lambda c: f"/strategy/visits/new/{c.head_school.urn}/"),
-                                                 adviser=404),
-             query=lambda c: f"urn={c.head_school.urn}"),
+        Case(
+            "choose the head's school",
+            answers(Redirect(lambda c: f"/strategy/visits/new/{c.head_school.urn}/"), adviser=404),
+            query=lambda c: f"urn={c.head_school.urn}",
+        ),
     ],
     "strategy:visit_create": [
         Case("at the head's school", answers(200, adviser=404, head=403, data=403), HEAD_SCHOOL),
@@ -275,8 +328,13 @@ RULES: dict[str, list[Case]] = {
     ],
     "strategy:visit_acknowledge": [
         Case("GET refused (POST only)", POST_ONLY, pk("head_visit")),
-        Case("POST by a head to another school's report", answers(None, anonymous=LOGIN, head=404),
-             pk("adviser_visit"), method="POST", data=lambda c: {"comment": "x"}),
+        Case(
+            "POST by a head to another school's report",
+            answers(None, anonymous=LOGIN, head=404),
+            pk("adviser_visit"),
+            method="POST",
+            data=lambda c: {"comment": "x"},
+        ),
     ],
     "strategy:visit_quality": [
         Case("QA of the head's school's report", answers(200, adviser=404, head=403, data=403), pk("head_visit")),
@@ -285,8 +343,11 @@ RULES: dict[str, list[Case]] = {
     "strategy:stories": [Case("success stories", ALL_SIGNED_IN)],
     "strategy:story_create": [
         Case("new story form", answers(200, data=403)),
-        Case("prefilled from the head's school", answers(200, adviser=404, data=403),
-             query=lambda c: f"school={c.head_school.urn}&measure=ks2_rwm_exp&group=disadvantaged"),
+        Case(
+            "prefilled from the head's school",
+            answers(200, adviser=404, data=403),
+            query=lambda c: f"school={c.head_school.urn}&measure=ks2_rwm_exp&group=disadvantaged",
+        ),
         Case("a school that is not a number", answers(404, data=403), query="school=abc"),
     ],
     "strategy:story_print": [Case("published stories", ALL_SIGNED_IN)],
@@ -296,9 +357,11 @@ RULES: dict[str, list[Case]] = {
     "strategy:engagement_create": [Case("new engagement", answers(403, officer=200, admin=200))],
     "strategy:engagement": [Case("support for the head's school", HEAD_OWN, pk("engagement"))],
     "strategy:engagement_edit": [
-        Case("support for the head's school", answers(200, adviser=404, head=403, data=403), pk("engagement"))],
+        Case("support for the head's school", answers(200, adviser=404, head=403, data=403), pk("engagement"))
+    ],
     "strategy:objective_create": [
-        Case("support for the head's school", answers(200, adviser=404, head=403, data=403), pk("engagement"))],
+        Case("support for the head's school", answers(200, adviser=404, head=403, data=403), pk("engagement"))
+    ],
     # ------------------------------------------------------------------ documents (PDF / Word)
     "reports:briefing": [
         Case("the LA's members' briefing", LA_WIDE, _kw(fmt="docx")),
@@ -306,8 +369,11 @@ RULES: dict[str, list[Case]] = {
     ],
     "reports:profile": [
         Case("the head's own school's profile", HEAD_OWN, _kw(urn=lambda c: c.head_school.urn, fmt="docx")),
-        Case("a school neither head nor adviser has", answers(200, adviser=404, head=404),
-             _kw(urn=lambda c: c.other_school.urn, fmt="pdf")),
+        Case(
+            "a school neither head nor adviser has",
+            answers(200, adviser=404, head=404),
+            _kw(urn=lambda c: c.other_school.urn, fmt="pdf"),
+        ),
     ],
     "reports:visit_report": [
         Case("a visit report on the head's school", HEAD_OWN, _kw(pk=lambda c: c.head_visit.pk, fmt="pdf")),
@@ -336,8 +402,13 @@ RULES: dict[str, list[Case]] = {
     ],
     "ragboard:evidence_detail": [
         Case("an evidence item", SELF_EVALUATION, pk("evidence")),
-        Case("unlink a judgement that is not a number", answers(404), pk("evidence"), method="POST",
-             data=lambda c: {"action": "unlink", "judgement": "abc"}),
+        Case(
+            "unlink a judgement that is not a number",
+            answers(404),
+            pk("evidence"),
+            method="POST",
+            data=lambda c: {"action": "unlink", "judgement": "abc"},
+        ),
     ],
     "ragboard:evidence_file": [
         Case("an uploaded file", SELF_EVALUATION, pk("evidence_with_file")),

@@ -1,4 +1,5 @@
 """Shared fixtures: a small demo LA and one signed-in client per role."""
+
 import pytest
 from django.core.management import call_command
 

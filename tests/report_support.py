@@ -1,4 +1,5 @@
 """Reading generated documents back with libraries (never by eye): pypdf for PDF, python-docx for Word."""
+
 from __future__ import annotations
 
 import io
@@ -71,8 +72,10 @@ def all_pupils_add_up(school, changed):
     from schools.models import Result
 
     def row(group):
-        return Result.objects.get(school=school, results_year=changed.results_year, measure=changed.measure,
-                                  pupil_group__code=group)
+        return Result.objects.get(
+            school=school, results_year=changed.results_year, measure=changed.measure, pupil_group__code=group
+        )
+
     other, everyone = row("not_disadvantaged"), row("all")
     everyone.cohort = other.cohort + changed.cohort
     everyone.achievers = other.achievers + changed.achievers

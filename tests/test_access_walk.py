@@ -6,6 +6,7 @@ that adds one extra view. The demo LA is built once for the module (inside a tra
 the end), and each case signs in as anonymous, LA officer, adviser, headteacher, data manager and
 administrator in turn.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,7 +22,15 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.access_rules import (
-    ADMIN_LOGIN, ANONYMOUS, LOGIN, RULES, Redirect, assert_every_pattern_ruled, discover, stale, unruled,
+    ADMIN_LOGIN,
+    ANONYMOUS,
+    LOGIN,
+    RULES,
+    Redirect,
+    assert_every_pattern_ruled,
+    discover,
+    stale,
+    unruled,
 )
 
 CASES = [(name, index) for name, cases in RULES.items() for index in range(len(cases))]
@@ -66,7 +75,7 @@ def _build() -> WalkData:
     from ragboard import services as rag_services
     from ragboard.models import EvidenceItem, Judgement, OverallRating, Round, StrategicTarget, Workstream
     from schools.models import ImportBatch, LocalAuthority, School
-    from strategy.models import Action, Plan, SupportEngagement, SuccessStory, Target, VisitReport
+    from strategy.models import Plan, SuccessStory, SupportEngagement, Target, VisitReport
 
     call_command("generate_demo_data", schools=12, years=5, seed=3, stdout=io.StringIO())
     users = {u.username: u for u in User.objects.filter(username__in=["officer", "adviser", "head", "data", "admin"])}
@@ -74,24 +83,40 @@ def _build() -> WalkData:
     adviser_schools = set(users["adviser"].profile.schools.values_list("pk", flat=True))
     # The rules assume the head's school is not one of the adviser's, and that some school is neither's.
     assert head_school.pk not in adviser_schools
-    adviser_school = School.objects.filter(pk__in=adviser_schools, plans__isnull=False, visit_reports__isnull=False
-                                           ).order_by("urn").first()
+    adviser_school = (
+        School.objects.filter(pk__in=adviser_schools, plans__isnull=False, visit_reports__isnull=False)
+        .order_by("urn")
+        .first()
+    )
     other_school = School.objects.exclude(pk__in=adviser_schools | {head_school.pk}).order_by("urn").first()
     la_plan = Plan.objects.get(level=Plan.Level.LA_TEAM)
     head_plan = Plan.objects.filter(school=head_school).first()
     adviser_plan = Plan.objects.filter(school=adviser_school).first()
     officer = users["officer"]
     evidence_with_file = rag_services.add_evidence(
-        la=head_school.la, user=officer, kind=EvidenceItem.Kind.DATA, title="Walk upload", date=date(2025, 1, 1),
-        summary="A file for the access walk.", file=SimpleUploadedFile("pupil-names.csv", b"a,b\n1,2\n"),
+        la=head_school.la,
+        user=officer,
+        kind=EvidenceItem.Kind.DATA,
+        title="Walk upload",
+        date=date(2025, 1, 1),
+        summary="A file for the access walk.",
+        file=SimpleUploadedFile("pupil-names.csv", b"a,b\n1,2\n"),
     )
     return WalkData(
-        users=users, head_school=head_school, adviser_school=adviser_school, other_school=other_school,
-        area=head_school.area, cluster=adviser_school.cluster,
-        la_plan=la_plan, head_plan=head_plan, adviser_plan=adviser_plan,
-        la_action=la_plan.actions.first(), head_action=head_plan.actions.first(),
+        users=users,
+        head_school=head_school,
+        adviser_school=adviser_school,
+        other_school=other_school,
+        area=head_school.area,
+        cluster=adviser_school.cluster,
+        la_plan=la_plan,
+        head_plan=head_plan,
+        adviser_plan=adviser_plan,
+        la_action=la_plan.actions.first(),
+        head_action=head_plan.actions.first(),
         adviser_action=adviser_plan.actions.first(),
-        la_target=Target.objects.filter(plan=la_plan).first(), head_target=Target.objects.filter(plan=head_plan).first(),
+        la_target=Target.objects.filter(plan=la_plan).first(),
+        head_target=Target.objects.filter(plan=head_plan).first(),
         head_visit=VisitReport.objects.filter(school=head_school).first(),
         adviser_visit=VisitReport.objects.filter(school=adviser_school).first(),
         story=SuccessStory.objects.filter(school__pk__in=adviser_schools).first(),
@@ -106,8 +131,11 @@ def _build() -> WalkData:
         batch=ImportBatch.objects.order_by("pk").first(),
         # A school of another LA: LA officers and data managers are scoped to their own LA.
         foreign_school=School.objects.create(
-            urn=990001, name="Elsewhere Primary", phase="primary",
-            la=LocalAuthority.objects.create(code="990", name="Elsewhere")),
+            urn=990001,
+            name="Elsewhere Primary",
+            phase="primary",
+            la=LocalAuthority.objects.create(code="990", name="Elsewhere"),
+        ),
     )
 
 
@@ -181,10 +209,21 @@ def test_walk(walk, db, name, index):
 
 def test_walk_covers_head_and_adviser_object_cases():
     """The table asks for another school's page, export, plan, visit report as a head and as an adviser."""
-    refused = {(name, role) for name, cases in RULES.items() for case in cases
-               for role in ("head", "adviser") if case.expect.get(role) == 404}
-    for name in ("schools:school", "schools:school_export", "strategy:plan", "strategy:visit", "strategy:action",
-                 "strategy:target"):
+    refused = {
+        (name, role)
+        for name, cases in RULES.items()
+        for case in cases
+        for role in ("head", "adviser")
+        if case.expect.get(role) == 404
+    }
+    for name in (
+        "schools:school",
+        "schools:school_export",
+        "strategy:plan",
+        "strategy:visit",
+        "strategy:action",
+        "strategy:target",
+    ):
         assert (name, "head") in refused, name
     for name in ("schools:school", "schools:school_export", "strategy:plan", "strategy:visit"):
         assert (name, "adviser") in refused, name
@@ -194,7 +233,9 @@ def test_walk_covers_head_and_adviser_object_cases():
 def test_an_unlisted_view_fails_the_walk():
     endpoints = discover("tests.urls_access_extra")
     assert unruled(endpoints) == [
-        "<unnamed unnamed/> (unnamed/)", "secret_report (secret/<int:pk>/)", "trust_extra:hidden (extra/hidden/)",
+        "<unnamed unnamed/> (unnamed/)",
+        "secret_report (secret/<int:pk>/)",
+        "trust_extra:hidden (extra/hidden/)",
     ]
     with pytest.raises(AssertionError, match="secret_report"):
         assert_every_pattern_ruled("tests.urls_access_extra")
@@ -204,7 +245,8 @@ def test_an_unnamed_view_fails_the_walk():
     """A pattern without a name cannot be given a rule, so it always fails."""
     endpoints = discover("tests.urls_access_extra")
     assert unruled(endpoints, {**RULES, "secret_report": [], "trust_extra:hidden": []}) == [
-        "<unnamed unnamed/> (unnamed/)"]
+        "<unnamed unnamed/> (unnamed/)"
+    ]
 
 
 def test_a_rule_for_a_removed_view_fails():

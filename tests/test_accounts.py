@@ -1,5 +1,6 @@
 """Accounts: the sign-in lock-out policy, password reset by email, the client's address behind a proxy,
 no-store on signed-in responses, and who may be named as an action's lead."""
+
 import re
 from datetime import timedelta
 from unittest import mock
@@ -269,7 +270,14 @@ class TestLeadPicker:
     def test_an_officer_names_anyone_in_the_la_but_administrators(self, people):
         la, _school, users = people
         assert names(assignable_users(users["officer"], la)) == {
-            "officer", "adviser", "head", "data", "ownsip", "farsip", "deputy"}
+            "officer",
+            "adviser",
+            "head",
+            "data",
+            "ownsip",
+            "farsip",
+            "deputy",
+        }
 
     def test_nobody_is_named_in_an_la_they_cannot_see(self, people):
         _la, _school, users = people
@@ -281,21 +289,24 @@ class TestLeadPicker:
 
     def test_the_head_action_form_lists_and_accepts_only_them(self, people, role_client):
         la, school, users = people
-        plan = Plan.objects.create(la=la, level="school", school=school, title="Our gap plan", start_year=2025,
-                                   end_year=2026, status="active")
+        plan = Plan.objects.create(
+            la=la, level="school", school=school, title="Our gap plan", start_year=2025, end_year=2026, status="active"
+        )
         form = ActionForm(user=users["head"], plan=plan)
         assert names(form.fields["lead_user"].queryset) == {"head", "deputy", "ownsip", "officer"}
         page = role_client("head").get(f"/strategy/plans/{plan.pk}/actions/new/")
         assert page.status_code == 200
         assert b"Ada Admin" not in page.content and b"Olivia Officer (officer)" in page.content
-        posted = ActionForm({"strand": "narrow", "key_action": "Reading", "lead_user": users["admin"].pk},
-                            user=users["head"], plan=plan)
+        posted = ActionForm(
+            {"strand": "narrow", "key_action": "Reading", "lead_user": users["admin"].pk}, user=users["head"], plan=plan
+        )
         assert not posted.is_valid() and "lead_user" in posted.errors
 
     def test_editing_keeps_a_lead_recorded_before(self, people):
         la, school, users = people
-        plan = Plan.objects.create(la=la, level="school", school=school, title="Our gap plan", start_year=2025,
-                                   end_year=2026, status="active")
+        plan = Plan.objects.create(
+            la=la, level="school", school=school, title="Our gap plan", start_year=2025, end_year=2026, status="active"
+        )
         action = Action.objects.create(plan=plan, strand="narrow", key_action="Reading", lead_user=users["admin"])
         form = ActionForm(instance=action, user=users["head"], plan=plan)
         assert "admin" in names(form.fields["lead_user"].queryset)

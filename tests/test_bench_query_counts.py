@@ -4,6 +4,7 @@ Timings live in ``make bench`` (bench/results.md); this only guards the query co
 on the machine: the same pages are counted with 12 schools and again after the LA grows to 40 — without the
 figure cache (every GROUP BY runs) and with it, as the site runs (``GAPMONITOR_FIGURE_CACHE``).
 """
+
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
@@ -75,11 +76,17 @@ def test_figure_cache_sees_an_import(demo):
         before = selectors.figures(demo.la, measures=["ks2_rwm_exp"], groups=["all"], years=[2025])[key]
         again = selectors.figures(demo.la, measures=["ks2_rwm_exp"], groups=["all"], years=[2025])[key]
         assert again == before
-        row = Result.objects.filter(school__la=demo.la, results_year=2025, measure__code="ks2_rwm_exp",
-                                    pupil_group__code="all").order_by("pk").first()
+        row = (
+            Result.objects.filter(
+                school__la=demo.la, results_year=2025, measure__code="ks2_rwm_exp", pupil_group__code="all"
+            )
+            .order_by("pk")
+            .first()
+        )
         # An import that adds one pupil who reached the standard to one school: pooled Σ achievers + 1, Σ cohort + 1.
-        batch = ImportBatch.objects.create(format=ImportBatch.Format.LONG, status=ImportBatch.Status.COMMITTED,
-                                           file_name="one.csv")
+        batch = ImportBatch.objects.create(
+            format=ImportBatch.Format.LONG, status=ImportBatch.Status.COMMITTED, file_name="one.csv"
+        )
         Result.objects.filter(pk=row.pk).update(cohort=row.cohort + 1, achievers=row.achievers + 1, batch=batch)
         figure_cache.forget_version()
         after = selectors.figures(demo.la, measures=["ks2_rwm_exp"], groups=["all"], years=[2025])[key]

@@ -1,4 +1,5 @@
 """Gap pages: render for the demo LA, a fixed number of queries at two sizes, scoping, suppression, exports."""
+
 import csv
 import io
 
@@ -97,6 +98,7 @@ def test_pages_render_for_the_demo_la(role_client, demo):
 def test_no_inline_script(role_client, demo):
     page = role_client("officer").get("/overview/").content.decode()
     import re
+
     for tag in re.findall(r"<script[^>]*>", page):
         assert "src=" in tag or 'type="application/json"' in tag, tag
 
@@ -148,7 +150,10 @@ def small_cohort(demo):
     groups = {g.code: g for g in PupilGroup.objects.filter(code__in=["all", "disadvantaged", "not_disadvantaged"])}
     for code, (cohort, achievers) in {"disadvantaged": (3, 1), "not_disadvantaged": (27, 21), "all": (30, 22)}.items():
         Result.objects.update_or_create(
-            school=school, results_year=year, measure=measure, pupil_group=groups[code],
+            school=school,
+            results_year=year,
+            measure=measure,
+            pupil_group=groups[code],
             defaults=dict(cohort=cohort, achievers=achievers, value=round(100 * achievers / cohort), value_code=""),
         )
     return school, year
@@ -161,8 +166,8 @@ def test_small_cohorts_suppressed_for_headteacher_not_for_officer(role_client, s
     header = rows[2]
     year_i, group_i, value_i = header.index("Year"), header.index("Group"), header.index("Value")
     latest = {r[group_i]: r for r in rows[3:] if r[year_i] == str(year)}
-    assert latest["Disadvantaged"][value_i] == "SUPP"                         # 3 pupils < 6
-    assert latest["Not disadvantaged (other pupils)"][value_i] == "SUPP2"     # 30 − 27 would give 3 back
+    assert latest["Disadvantaged"][value_i] == "SUPP"  # 3 pupils < 6
+    assert latest["Not disadvantaged (other pupils)"][value_i] == "SUPP2"  # 30 − 27 would give 3 back
     assert float(latest["All pupils"][value_i]) == pytest.approx(73.33, abs=0.01)  # 22/30 stays
     rows = list(csv.reader(io.StringIO(role_client("officer").get(url).content.decode())))
     latest = {r[group_i]: r for r in rows[3:] if r[year_i] == str(year)}
@@ -172,23 +177,31 @@ def test_small_cohorts_suppressed_for_headteacher_not_for_officer(role_client, s
 def test_suppressed_school_not_ranked_but_counted_in_cluster(role_client, small_cohort):
     school, year = small_cohort
     officer = role_client("officer")
-    cluster_rows = list(csv.reader(io.StringIO(officer.get(
-        f"/overview/export/clusters.csv?measure=ks2_rwm_exp&year={year}").content.decode())))
+    cluster_rows = list(
+        csv.reader(
+            io.StringIO(officer.get(f"/overview/export/clusters.csv?measure=ks2_rwm_exp&year={year}").content.decode())
+        )
+    )
     header = cluster_rows[2]
     mine = next(r for r in cluster_rows[3:] if r[0] == school.cluster.name)
     # The cluster's disadvantaged cohort includes the 3 pupils of the suppressed school.
-    expected = sum(Result.objects.filter(school__cluster=school.cluster, results_year=year,
-                                         measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged")
-                   .values_list("cohort", flat=True))
+    expected = sum(
+        Result.objects.filter(
+            school__cluster=school.cluster,
+            results_year=year,
+            measure__code="ks2_rwm_exp",
+            pupil_group__code="disadvantaged",
+        ).values_list("cohort", flat=True)
+    )
     assert int(float(mine[header.index("Pupils in group")])) == expected
     adviser_view = role_client("head").get(f"/priority/?measure=ks2_rwm_exp&year={year}").content.decode()
     assert f"/schools/{school.urn}/" not in adviser_view  # suppressed: never ranked
     assert "not ranked" in adviser_view
     # An LA officer sees the small group's figure, but it is not ranked or celebrated either.
     officer_view = officer.get(f"/priority/?measure=ks2_rwm_exp&year={year}").content.decode()
-    assert f"/schools/{school.urn}/\"" not in officer_view.split("<caption>")[1]
+    assert f'/schools/{school.urn}/"' not in officer_view.split("<caption>")[1]
     busters = officer.get(f"/gap-busters/?measure=ks2_rwm_exp&year={year}").content.decode()
-    assert f"/schools/{school.urn}/\"" not in busters.split("<caption>")[1]
+    assert f'/schools/{school.urn}/"' not in busters.split("<caption>")[1]
 
 
 def _csv(client, url):
@@ -198,8 +211,11 @@ def _csv(client, url):
 
 def test_cached_figures_follow_an_edit_and_a_move(role_client, demo):
     officer = role_client("officer")
-    school = next(s for s in demo.schools if s.phase == "primary" and s.cluster_id
-                  and School.objects.filter(cluster_id=s.cluster_id).count() > 1)
+    school = next(
+        s
+        for s in demo.schools
+        if s.phase == "primary" and s.cluster_id and School.objects.filter(cluster_id=s.cluster_id).count() > 1
+    )
     year = max(Result.objects.filter(school=school, measure__code="ks2_rwm_exp").values_list("results_year", flat=True))
     url = f"/schools/{school.urn}/export/figures-ks2_rwm_exp.csv"
     first, again = _count(officer, url), _count(officer, url)
@@ -216,8 +232,9 @@ def test_cached_figures_follow_an_edit_and_a_move(role_client, demo):
     header, rows = _csv(officer, clusters)
     pupils = header.index("Pupils in group")
     before = int(float(next(r for r in rows if r[0] == old.name)[pupils]))
-    moved = Result.objects.get(school=school, results_year=year, measure__code="ks2_rwm_exp",
-                               pupil_group__code="disadvantaged").cohort
+    moved = Result.objects.get(
+        school=school, results_year=year, measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged"
+    ).cohort
     assert moved > 0
     school.cluster = next(c for c in demo.clusters if c.pk != old.pk)
     school.save()
@@ -228,15 +245,15 @@ def test_cached_figures_follow_an_edit_and_a_move(role_client, demo):
 # ----------------------------------------------------------------------- exports
 def test_export_csv_and_xlsx_keep_numbers_markers_and_definitions(role_client, demo):
     school = [s for s in demo.schools if s.phase == "primary"][1]
-    School.objects.filter(pk=school.pk).update(name="=HYPERLINK(\"http://evil\")")
+    School.objects.filter(pk=school.pk).update(name='=HYPERLINK("http://evil")')
     officer = role_client("officer")
     response = officer.get(f"/areas/{school.area_id}/export/schools.csv?measure=ks2_rwm_exp")
     assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[1][0].startswith("Definition:")           # definitions row
-    assert rows[2][0] == "Name"                           # headers row
+    assert rows[1][0].startswith("Definition:")  # definitions row
+    assert rows[2][0] == "Name"  # headers row
     names = [r[0] for r in rows[3:]]
-    assert "'=HYPERLINK(\"http://evil\")" in names         # neutralised, not a formula
+    assert '\'=HYPERLINK("http://evil")' in names  # neutralised, not a formula
     response = officer.get(f"/areas/{school.area_id}/export/schools.xlsx?measure=ks2_rwm_exp")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -258,10 +275,17 @@ def test_overview_shows_region_and_statistical_neighbour_average(role_client, de
     # Two neighbours with disadvantaged KS2 RWM of 40% and 50% → neighbour average (40 + 50) ÷ 2 = 45.
     for rank, (code, value) in enumerate([("801", 40), ("802", 50)], start=1):
         StatisticalNeighbour.objects.create(la_code=demo.la.code, neighbour_code=code, rank=rank)
-        Benchmark.objects.create(geography_code=code, kind="la", results_year=year, measure=measure,
-                                 pupil_group=dis, value=value)
-    Benchmark.objects.create(geography_code=demo.la.region_code, kind="region", results_year=year, measure=measure,
-                             pupil_group=dis, value=47.5)
+        Benchmark.objects.create(
+            geography_code=code, kind="la", results_year=year, measure=measure, pupil_group=dis, value=value
+        )
+    Benchmark.objects.create(
+        geography_code=demo.la.region_code,
+        kind="region",
+        results_year=year,
+        measure=measure,
+        pupil_group=dis,
+        value=47.5,
+    )
     page = role_client("officer").get(f"/overview/?year={year}").content.decode()
     assert "Statistical neighbours (average of 2)" in page and "45.0%" in page
     assert "South East" in page and "47.5%" in page
@@ -270,8 +294,13 @@ def test_overview_shows_region_and_statistical_neighbour_average(role_client, de
 def test_priority_export_spells_out_each_reason_with_thresholds(role_client, demo, settings):
     settings.GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN = 7.5
     settings.GAPMONITOR_STUBBORN_YEARS = 3
-    rows = list(csv.reader(io.StringIO(role_client("officer").get(
-        "/priority/export/priority.csv?measure=ks2_rwm_exp").content.decode())))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                role_client("officer").get("/priority/export/priority.csv?measure=ks2_rwm_exp").content.decode()
+            )
+        )
+    )
     definitions = " ".join(rows[1])
     assert "by at least 7.5 percentage points" in definitions
     assert "in each of the last 3 published, comparable years" in definitions

@@ -1,5 +1,6 @@
 """The demo LA an LA officer would believe: England's published figures, unique names, Ofsted under the
 rules of each date, statuses that match the calendar, no other LA's names."""
+
 import csv
 import re
 from datetime import date
@@ -10,7 +11,13 @@ from django.db import models
 
 from schools import demo as demo_module
 from schools.models import (
-    OVERALL_GRADES_END, REPORT_CARDS_START, Benchmark, OfstedInspection, OfstedJudgement, Result, School,
+    OVERALL_GRADES_END,
+    REPORT_CARDS_START,
+    Benchmark,
+    OfstedInspection,
+    OfstedJudgement,
+    Result,
+    School,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,16 +30,26 @@ COMMON_WORDS = {"Reading"}  # an LA's name that is also the subject ("Reading an
 
 def _fixture() -> dict:
     with open(FIXTURE, newline="", encoding="utf-8") as handle:
-        return {(int(r["results_year"]), r["measure"], r["pupil_group"]): float(r["value"])
-                for r in csv.DictReader(handle)}
+        return {
+            (int(r["results_year"]), r["measure"], r["pupil_group"]): float(r["value"]) for r in csv.DictReader(handle)
+        }
 
 
 def test_fixture_holds_englands_published_ks2_figures():
     """Read off the LAIT file by hand: England KS2 RWM expected standard, disadvantaged / other pupils."""
     published = _fixture()
-    assert (published[(2016, "ks2_rwm_exp", "disadvantaged")], published[(2016, "ks2_rwm_exp", "not_disadvantaged")]) == (39, 61)
-    assert (published[(2019, "ks2_rwm_exp", "disadvantaged")], published[(2019, "ks2_rwm_exp", "not_disadvantaged")]) == (51, 72)
-    assert (published[(2025, "ks2_rwm_exp", "disadvantaged")], published[(2025, "ks2_rwm_exp", "not_disadvantaged")]) == (48, 70)
+    assert (
+        published[(2016, "ks2_rwm_exp", "disadvantaged")],
+        published[(2016, "ks2_rwm_exp", "not_disadvantaged")],
+    ) == (39, 61)
+    assert (
+        published[(2019, "ks2_rwm_exp", "disadvantaged")],
+        published[(2019, "ks2_rwm_exp", "not_disadvantaged")],
+    ) == (51, 72)
+    assert (
+        published[(2025, "ks2_rwm_exp", "disadvantaged")],
+        published[(2025, "ks2_rwm_exp", "not_disadvantaged")],
+    ) == (48, 70)
     assert (2020, "ks2_rwm_exp", "disadvantaged") not in published  # no KS2 results in 2020 and 2021
     assert demo_module.england_figures() == published
 
@@ -41,12 +58,12 @@ def test_results_status_follows_the_dfe_timetable():
     status, today = demo_module.results_status, date(2026, 11, 30)
     assert status("ks2_rwm_exp", 2025, today) == "final"
     assert status("ks4_att8", 2025, today) == "final"
-    assert status("ks2_rwm_exp", 2026, today) == "provisional"       # revised with December's tables
+    assert status("ks2_rwm_exp", 2026, today) == "provisional"  # revised with December's tables
     assert status("ks2_rwm_exp", 2026, date(2026, 12, 15)) == "revised"
-    assert status("ks4_att8", 2026, today) == "provisional"          # revised in February
+    assert status("ks4_att8", 2026, today) == "provisional"  # revised in February
     assert status("ks4_att8", 2026, date(2027, 2, 10)) == "revised"
     assert status("ks4_att8", 2026, date(2027, 9, 1)) == "final"
-    assert status("eyfs_gld", 2026, today) == "final"                # one release
+    assert status("eyfs_gld", 2026, today) == "final"  # one release
 
 
 def test_names_unique_even_in_a_large_demo(db):
@@ -58,16 +75,29 @@ def test_names_unique_even_in_a_large_demo(db):
 def _text_values() -> list[str]:
     """Every text the demo wrote into the schools, strategy and ragboard apps (framework wording excluded:
     it is the published framework, loaded from fixtures, not the demo)."""
-    skip = {"qualitystandard", "criterion", "framework", "strand", "standard", "indicator", "measure", "pupilgroup",
-            "keystage", "academicyear"}
+    skip = {
+        "qualitystandard",
+        "criterion",
+        "framework",
+        "strand",
+        "standard",
+        "indicator",
+        "measure",
+        "pupilgroup",
+        "keystage",
+        "academicyear",
+    }
     values = []
     for label in ("schools", "strategy", "ragboard"):
         for model in apps.get_app_config(label).get_models():
             name = model._meta.model_name
             if name in skip or name.startswith("historical") or any(s in name for s in ("framework", "criteri")):
                 continue
-            fields = [f.name for f in model._meta.concrete_fields
-                      if isinstance(f, (models.CharField, models.TextField)) and not f.choices]
+            fields = [
+                f.name
+                for f in model._meta.concrete_fields
+                if isinstance(f, (models.CharField, models.TextField)) and not f.choices
+            ]
             for row in model.objects.values_list(*fields) if fields else []:
                 values += [v for v in row if v]
     return values
@@ -86,15 +116,21 @@ def test_demo_is_believable(demo_full):
     assert years == [2019, 2022, 2023, 2024, 2025]
     for year in years:
         for group in ("disadvantaged", "not_disadvantaged"):
-            national = Benchmark.objects.get(geography_code=Benchmark.NATIONAL_CODE, results_year=year,
-                                             measure__code="ks2_rwm_exp", pupil_group__code=group)
+            national = Benchmark.objects.get(
+                geography_code=Benchmark.NATIONAL_CODE,
+                results_year=year,
+                measure__code="ks2_rwm_exp",
+                pupil_group__code=group,
+            )
             assert round(national.computed_value, 1) == published[(year, "ks2_rwm_exp", group)], (year, group)
     from schools import selectors
+
     figures = selectors.national_figures(measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2025])
     assert round(figures[(2025, "ks2_rwm_exp", "disadvantaged")].value, 6) == 48.0  # as the pages read it
     # The rest of the pool is fitted to those figures: all-pupil GLD near England's (about 68%), not 62.8%.
-    gld = Benchmark.objects.get(geography_code=Benchmark.NATIONAL_CODE, results_year=2025,
-                                measure__code="eyfs_gld", pupil_group__code="all")
+    gld = Benchmark.objects.get(
+        geography_code=Benchmark.NATIONAL_CODE, results_year=2025, measure__code="eyfs_gld", pupil_group__code="all"
+    )
     assert 64 <= gld.computed_value <= 72
 
     # Statuses that match the calendar: by November 2026 every 2025 result is final.
@@ -117,8 +153,7 @@ def test_demo_is_believable(demo_full):
 
     # No other LA's names anywhere in the demo's text.
     with open(LA_NAMES, newline="", encoding="utf-8") as handle:
-        la_names = [row["la_name"] for row in csv.DictReader(handle)
-                    if row["la_name"] not in COMMON_WORDS]
+        la_names = [row["la_name"] for row in csv.DictReader(handle) if row["la_name"] not in COMMON_WORDS]
     pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in la_names) + r")\b")
     found = sorted({(m.group(0), text[:80]) for text in _text_values() for m in [pattern.search(text)] if m})
     assert found == [], found

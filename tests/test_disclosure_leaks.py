@@ -23,6 +23,7 @@ So at Hill in 2024 the EHC-plan pupil (1) is hidden; with any SEN (9) shown, SEN
 hidden too, or the EHC-plan pupil's result is 3 − 3 = 0 achievers. Across the LA 3 pupils are looked after
 (1 + 2), and the LA has 11 FSM pupils of whom 3 are at Brook: a head who subtracts their own 8 finds Brook's 3.
 """
+
 import csv
 import io
 import json
@@ -35,16 +36,42 @@ from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, R
 from tests.test_strategy_helpers import make_user
 
 HILL = {
-    2023: {"all": (30, 20), "sen_support": (8, 3), "ehcp": (1, 0), "sen_any": (9, 3), "no_sen": (21, 17),
-           "disadvantaged": (10, 5), "not_disadvantaged": (20, 15), "fsm": (8, 4), "not_fsm": (22, 16),
-           "eal": (4, 1), "not_eal": (26, 19), "cla": (1, 0), "not_cla": (29, 20), "boys": (15, 10),
-           "girls": (15, 10)},
+    2023: {
+        "all": (30, 20),
+        "sen_support": (8, 3),
+        "ehcp": (1, 0),
+        "sen_any": (9, 3),
+        "no_sen": (21, 17),
+        "disadvantaged": (10, 5),
+        "not_disadvantaged": (20, 15),
+        "fsm": (8, 4),
+        "not_fsm": (22, 16),
+        "eal": (4, 1),
+        "not_eal": (26, 19),
+        "cla": (1, 0),
+        "not_cla": (29, 20),
+        "boys": (15, 10),
+        "girls": (15, 10),
+    },
 }
 HILL[2024] = {**HILL[2023], "eal": (7, 3), "not_eal": (23, 17)}
-BROOK = {"all": (60, 45), "sen_support": (10, 5), "ehcp": (2, 1), "sen_any": (12, 6), "no_sen": (48, 39),
-         "disadvantaged": (20, 12), "not_disadvantaged": (40, 33), "fsm": (3, 1), "not_fsm": (57, 44),
-         "eal": (10, 8), "not_eal": (50, 37), "cla": (2, 1), "not_cla": (58, 44), "boys": (30, 22),
-         "girls": (30, 23)}
+BROOK = {
+    "all": (60, 45),
+    "sen_support": (10, 5),
+    "ehcp": (2, 1),
+    "sen_any": (12, 6),
+    "no_sen": (48, 39),
+    "disadvantaged": (20, 12),
+    "not_disadvantaged": (40, 33),
+    "fsm": (3, 1),
+    "not_fsm": (57, 44),
+    "eal": (10, 8),
+    "not_eal": (50, 37),
+    "cla": (2, 1),
+    "not_cla": (58, 44),
+    "boys": (30, 22),
+    "girls": (30, 23),
+}
 
 
 @pytest.fixture
@@ -53,20 +80,27 @@ def testshire(db):
     area = Area.objects.create(la=la, name="East")
     cluster = Cluster.objects.create(la=la, area=area, name="River pyramid")
     hill = School.objects.create(urn=996001, la=la, name="Hill Primary", phase="primary", area=area, cluster=cluster)
-    brook = School.objects.create(urn=996002, la=la, name="Brook Primary", phase="primary", area=area,
-                                  cluster=cluster)
+    brook = School.objects.create(urn=996002, la=la, name="Brook Primary", phase="primary", area=area, cluster=cluster)
     measure = Measure.objects.get(code="ks2_rwm_exp")
     groups = {g.code: g for g in PupilGroup.objects.all()}
     for school, by_year in ((hill, HILL), (brook, {2023: BROOK, 2024: BROOK})):
         for year, rows in by_year.items():
             for code, (cohort, achievers) in rows.items():
-                Result.objects.create(school=school, results_year=year, measure=measure, pupil_group=groups[code],
-                                      cohort=cohort, achievers=achievers, value=round(100 * achievers / cohort, 1))
+                Result.objects.create(
+                    school=school,
+                    results_year=year,
+                    measure=measure,
+                    pupil_group=groups[code],
+                    cohort=cohort,
+                    achievers=achievers,
+                    value=round(100 * achievers / cohort, 1),
+                )
     head = make_user("hill-head", "Headteacher", la, school=hill)
     adviser = make_user("river-adviser", "Adviser", la, schools=[hill, brook])
     officer = make_user("la-officer", "LA officer", la)
-    return dict(la=la, hill=hill, brook=brook, measure=measure, groups=groups, head=head, adviser=adviser,
-                officer=officer)
+    return dict(
+        la=la, hill=hill, brook=brook, measure=measure, groups=groups, head=head, adviser=adviser, officer=officer
+    )
 
 
 def _client(client, user):
@@ -106,13 +140,40 @@ def test_chart_json_hides_sen_support(testshire, client):
 
 def test_gap_report_hides_sen_support(testshire):
     out = io.StringIO()
-    call_command("gap_report", "--level", "school", "--measure", "ks2_rwm_exp", "--group", "sen_support",
-                 "--year", "2024", "--format", "json", stdout=out, stderr=io.StringIO())
+    call_command(
+        "gap_report",
+        "--level",
+        "school",
+        "--measure",
+        "ks2_rwm_exp",
+        "--group",
+        "sen_support",
+        "--year",
+        "2024",
+        "--format",
+        "json",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     hill = next(r for r in json.loads(out.getvalue()) if r["code"] == 996001)
     assert hill["value"] is None and hill["cohort"] is None and hill["suppressed"] is True
     out = io.StringIO()
-    call_command("gap_report", "--level", "school", "--measure", "ks2_rwm_exp", "--group", "sen_support",
-                 "--year", "2024", "--format", "json", "--unsuppressed", stdout=out, stderr=io.StringIO())
+    call_command(
+        "gap_report",
+        "--level",
+        "school",
+        "--measure",
+        "ks2_rwm_exp",
+        "--group",
+        "sen_support",
+        "--year",
+        "2024",
+        "--format",
+        "json",
+        "--unsuppressed",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     hill = next(r for r in json.loads(out.getvalue()) if r["code"] == 996001)
     assert hill["value"] == pytest.approx(37.5)  # the LA officers' view
 
@@ -121,7 +182,7 @@ def test_gap_report_hides_sen_support(testshire):
 def test_la_value_of_a_small_pooled_group_is_hidden_from_a_head(testshire, client):
     figures = _csv(_client(client, testshire["head"]).get("/schools/996001/export/figures-ks2_rwm_exp.csv"))
     latest = {r["Group"]: r for r in figures if r["Year"] == "2024"}
-    assert latest["Children looked after"]["LA value"] == "SUPP"   # 3 pupils across the LA (1 here, 2 at Brook)
+    assert latest["Children looked after"]["LA value"] == "SUPP"  # 3 pupils across the LA (1 here, 2 at Brook)
     # 11 FSM pupils across the LA, 8 of them here: the other 3 (at Brook, 1 achiever) would follow.
     assert latest["Eligible for free school meals (FSM)"]["LA value"] == "SUPP2"
     assert float(latest["Disadvantaged"]["LA value"]) == pytest.approx(100 * 17 / 30, abs=0.01)  # (5 + 12) / 30
@@ -141,9 +202,16 @@ def test_la_line_of_the_school_chart_is_hidden_for_a_small_pooled_group(testshir
 def _target(testshire, group, baseline_year, target_year, value, type_="reach"):
     from strategy.models import Target
 
-    return Target.objects.create(la=testshire["la"], school=testshire["hill"], type=type_,
-                                 measure=testshire["measure"], focus_group=testshire["groups"][group],
-                                 baseline_year=baseline_year, target_year=target_year, target_value=value)
+    return Target.objects.create(
+        la=testshire["la"],
+        school=testshire["hill"],
+        type=type_,
+        measure=testshire["measure"],
+        focus_group=testshire["groups"][group],
+        baseline_year=baseline_year,
+        target_year=target_year,
+        target_value=value,
+    )
 
 
 def test_target_on_a_group_hidden_by_secondary_suppression_shows_no_figure(testshire):
@@ -184,11 +252,20 @@ def test_story_gaps_against_a_one_pupil_group_are_not_stored(testshire, client):
 
     c = _client(client, testshire["head"])
     groups = testshire["groups"]
-    response = c.post("/strategy/stories/new/", {
-        "school": testshire["hill"].pk, "title": "Closing the gap", "measure": testshire["measure"].pk,
-        "pupil_group": groups["disadvantaged"].pk, "comparison_group": groups["cla"].pk,
-        "from_year": 2023, "to_year": 2024, "what_we_did": "Tutoring", "published": "on",
-    })
+    response = c.post(
+        "/strategy/stories/new/",
+        {
+            "school": testshire["hill"].pk,
+            "title": "Closing the gap",
+            "measure": testshire["measure"].pk,
+            "pupil_group": groups["disadvantaged"].pk,
+            "comparison_group": groups["cla"].pk,
+            "from_year": 2023,
+            "to_year": 2024,
+            "what_we_did": "Tutoring",
+            "published": "on",
+        },
+    )
     assert response.status_code == 302
     story = SuccessStory.objects.get()
     # 0% (1 pupil) − 50%: −50 would give the looked-after pupil's result back.
@@ -203,16 +280,24 @@ def test_snapshot_hides_the_year_before_and_applies_secondary_suppression(testsh
 
     groups = testshire["groups"]
     report = services.record_visit(
-        adviser=testshire["adviser"], school=testshire["hill"], visit_date=date(2024, 10, 1), visit_type="termly",
-        purpose="Gaps", strengths="", areas_for_development="", next_visit_date=None, judgements=[],
-        agreed_actions=[], groups=[groups["eal"], groups["sen_support"]],
+        adviser=testshire["adviser"],
+        school=testshire["hill"],
+        visit_date=date(2024, 10, 1),
+        visit_type="termly",
+        purpose="Gaps",
+        strengths="",
+        areas_for_development="",
+        next_visit_date=None,
+        judgements=[],
+        agreed_actions=[],
+        groups=[groups["eal"], groups["sen_support"]],
     )
     rows = {row["group"]: row for row in report.gap_snapshot}
     assert rows["eal"]["previous_gap"] == pytest.approx(48.08, abs=0.01)  # stored for LA officers: 19/26 − 1/4
     page = _client(client, testshire["head"]).get(report.get_absolute_url()).content.decode()
-    assert "48.1" not in page          # 2023: 4 EAL pupils
-    assert "37.5" not in page          # SEN support, hidden so the EHC-plan pupil cannot be worked out
-    assert "31.1" in page              # 2024 EAL gap (7 pupils): 17/23 − 3/7 = 31.06
+    assert "48.1" not in page  # 2023: 4 EAL pupils
+    assert "37.5" not in page  # SEN support, hidden so the EHC-plan pupil cannot be worked out
+    assert "31.1" in page  # 2024 EAL gap (7 pupils): 17/23 − 3/7 = 31.06
     officer = _client(client, testshire["officer"]).get(report.get_absolute_url()).content.decode()
     assert "48.1" in officer and "37.5" in officer
 
@@ -225,10 +310,9 @@ def test_cluster_figure_does_not_give_away_a_hidden_school(testshire, client):
     Profile.objects.filter(user=testshire["adviser"]).update(cluster=cluster)
     c = _client(client, testshire["adviser"])
     query = "?group=fsm&measure=ks2_rwm_exp&year=2024"
-    schools = {r["Name"]: r
-               for r in _csv(c.get(f"/clusters/{cluster.pk}/export/schools.csv{query}"))}
-    assert "50.0" in schools["Hill Primary"].values()          # 4/8 FSM pupils: shown
-    assert "SUPP" in schools["Brook Primary"].values()         # 3 FSM pupils: hidden
+    schools = {r["Name"]: r for r in _csv(c.get(f"/clusters/{cluster.pk}/export/schools.csv{query}"))}
+    assert "50.0" in schools["Hill Primary"].values()  # 4/8 FSM pupils: shown
+    assert "SUPP" in schools["Brook Primary"].values()  # 3 FSM pupils: hidden
     # The cluster's 11 FSM pupils (5 achieving) minus Hill's 8 (4) would give Brook's 3 (1) back.
     headline = _csv(c.get(f"/clusters/{cluster.pk}/export/headline.csv{query}"))
     row = next(r for r in headline if r["Measure"].startswith("KS2 RWM"))
@@ -237,7 +321,20 @@ def test_cluster_figure_does_not_give_away_a_hidden_school(testshire, client):
 
 def test_gap_report_cluster_level_does_not_give_away_a_hidden_school(testshire):
     out = io.StringIO()
-    call_command("gap_report", "--level", "cluster", "--measure", "ks2_rwm_exp", "--group", "fsm", "--year", "2024",
-                 "--format", "json", stdout=out, stderr=io.StringIO())
+    call_command(
+        "gap_report",
+        "--level",
+        "cluster",
+        "--measure",
+        "ks2_rwm_exp",
+        "--group",
+        "fsm",
+        "--year",
+        "2024",
+        "--format",
+        "json",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     row = json.loads(out.getvalue())[0]
     assert row["value"] is None and row["suppressed"] is True  # 11 FSM pupils − Hill's 8 shown = Brook's 3

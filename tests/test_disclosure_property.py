@@ -9,8 +9,10 @@ school (disadvantaged + other = all, SEN support + EHC plan = any SEN, …) and 
 the unknown counts). No count of 1 to 5 pupils — a school's group, the LA's group or the LA's group outside the
 head's school — may be worked out.
 """
+
 import numpy as np
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from schools.disclosure import Seen, default_partitions, disclose, seen_through_members
 from schools.gaps import Figure
@@ -19,25 +21,42 @@ THRESHOLD = 6
 PREFIX = (2024, "ks2_rwm_exp")
 PARTITIONS = default_partitions()
 
-pupil = st.fixed_dictionaries({
-    "dis": st.booleans(), "fsm": st.booleans(), "sen": st.sampled_from([0, 0, 0, 1, 2]), "eal": st.booleans(),
-    "cla": st.integers(0, 9).map(lambda n: n == 0), "boy": st.booleans(), "achieved": st.booleans(),
-})
+pupil = st.fixed_dictionaries(
+    {
+        "dis": st.booleans(),
+        "fsm": st.booleans(),
+        "sen": st.sampled_from([0, 0, 0, 1, 2]),
+        "eal": st.booleans(),
+        "cla": st.integers(0, 9).map(lambda n: n == 0),
+        "boy": st.booleans(),
+        "achieved": st.booleans(),
+    }
+)
 school = st.lists(pupil, min_size=0, max_size=24)
 schools = st.lists(school, min_size=2, max_size=4)
 
 GROUPS = {
     "all": lambda p: True,
-    "disadvantaged": lambda p: p["dis"], "not_disadvantaged": lambda p: not p["dis"],
-    "fsm": lambda p: p["dis"] and p["fsm"], "not_fsm": lambda p: not (p["dis"] and p["fsm"]),
-    "sen_support": lambda p: p["sen"] == 1, "ehcp": lambda p: p["sen"] == 2, "sen_any": lambda p: p["sen"] > 0,
+    "disadvantaged": lambda p: p["dis"],
+    "not_disadvantaged": lambda p: not p["dis"],
+    "fsm": lambda p: p["dis"] and p["fsm"],
+    "not_fsm": lambda p: not (p["dis"] and p["fsm"]),
+    "sen_support": lambda p: p["sen"] == 1,
+    "ehcp": lambda p: p["sen"] == 2,
+    "sen_any": lambda p: p["sen"] > 0,
     "no_sen": lambda p: p["sen"] == 0,
-    "eal": lambda p: p["eal"], "not_eal": lambda p: not p["eal"],
-    "cla": lambda p: p["cla"], "not_cla": lambda p: not p["cla"],
-    "boys": lambda p: p["boy"], "girls": lambda p: not p["boy"],
+    "eal": lambda p: p["eal"],
+    "not_eal": lambda p: not p["eal"],
+    "cla": lambda p: p["cla"],
+    "not_cla": lambda p: not p["cla"],
+    "boys": lambda p: p["boy"],
+    "girls": lambda p: not p["boy"],
 }
-RELATIONS = [(whole, [p for p in parts if p in GROUPS]) for whole, parts in PARTITIONS
-             if whole in GROUPS and any(p in GROUPS for p in parts)]
+RELATIONS = [
+    (whole, [p for p in parts if p in GROUPS])
+    for whole, parts in PARTITIONS
+    if whole in GROUPS and any(p in GROUPS for p in parts)
+]
 
 
 def figure(pupils) -> Figure:
@@ -136,7 +155,7 @@ def test_an_adviser_cannot_work_out_a_small_group(all_pupils, assigned):
     # The adviser sees each assigned school's disclosed figures; the LA's are disclosed against them.
     members = {(s, *key): figure for s in range(assigned) for key, figure in true[s].items()}
     seen = {(s, *key): figure for s in range(assigned) for key, figure in shown[s].items()}
-    known = seen_through_members(members, seen, {s: () for s in range(assigned)})
+    known = seen_through_members(members, seen, dict.fromkeys(range(assigned), ()))
     la_shown = disclose(la_true, viewer_sees_small_cohorts=False, threshold=THRESHOLD, known=known)
 
     def unknown(s, code):
@@ -179,10 +198,19 @@ def test_pupils_in_no_listed_group_are_protected_too():
 def test_a_special_schools_small_no_sen_group_cannot_be_worked_out_through_any_sen():
     # 2 pupils without SEN (hidden); any SEN 40 is hidden with them, so SEN support + EHC plan must not
     # rebuild it: one of them is hidden too.
-    figures = {("all",): pct(10, 42), ("no_sen",): pct(1, 2), ("sen_any",): pct(9, 40),
-               ("sen_support",): pct(6, 12), ("ehcp",): pct(3, 28)}
-    shown = disclose(figures, viewer_sees_small_cohorts=False, threshold=6,
-                     partitions=[("all", ("no_sen", "sen_any")), ("sen_any", ("sen_support", "ehcp"))])
+    figures = {
+        ("all",): pct(10, 42),
+        ("no_sen",): pct(1, 2),
+        ("sen_any",): pct(9, 40),
+        ("sen_support",): pct(6, 12),
+        ("ehcp",): pct(3, 28),
+    }
+    shown = disclose(
+        figures,
+        viewer_sees_small_cohorts=False,
+        threshold=6,
+        partitions=[("all", ("no_sen", "sen_any")), ("sen_any", ("sen_support", "ehcp"))],
+    )
     assert shown[("no_sen",)].code == "SUPP" and shown[("sen_any",)].code == "SUPP2"
     assert shown[("sen_support",)].code == "SUPP2" and shown[("ehcp",)].value is not None
 

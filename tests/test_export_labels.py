@@ -1,5 +1,6 @@
 """Officer exports that show groups below the suppression threshold say so (first row, file name) and are
 written to the audit log; exports without such figures, and everyone else's, are unchanged."""
+
 from __future__ import annotations
 
 import csv
@@ -13,8 +14,9 @@ def _small_cohort(demo):
     from schools.models import Result
 
     school = demo.users["head"].profile.school
-    result = Result.objects.get(school=school, results_year=2025, measure__code="ks2_rwm_exp",
-                                pupil_group__code="disadvantaged")
+    result = Result.objects.get(
+        school=school, results_year=2025, measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged"
+    )
     result.cohort, result.achievers, result.value = 3, 1, 33.33
     result.save()
     return school
@@ -28,8 +30,10 @@ def test_an_officers_export_with_a_small_cohort_is_labelled_and_audited(demo, ro
     name = response["Content-Disposition"]
     assert name.endswith('-includes-unsuppressed-small-cohorts.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    warning = ("Sensitive: includes unsuppressed small cohorts — 1 figure rests on fewer than 6 pupils. "
-               "For use inside the local authority only; do not publish or share. ")
+    warning = (
+        "Sensitive: includes unsuppressed small cohorts — 1 figure rests on fewer than 6 pupils. "
+        "For use inside the local authority only; do not publish or share. "
+    )
     assert rows[0][0].startswith(warning + school.name)  # then the export's own title
     assert rows[1][0].startswith("Definition:") and rows[2][0] == "Measure"  # the layout below is unchanged
     (record,) = SensitiveExport.objects.all()

@@ -1,14 +1,15 @@
 """The read-only BI feed: token authentication, scoping to the token's user, suppression, pagination, CSV."""
+
 from __future__ import annotations
 
 import csv
 import io
 
 import pytest
-
-from tests.report_support import all_pupils_add_up
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests.report_support import all_pupils_add_up
 
 
 def _client(user) -> APIClient:
@@ -48,15 +49,17 @@ def test_a_heads_token_sees_only_their_school(users):
 
 
 def test_figures_equal_gap_report_and_small_cohorts_are_suppressed_even_for_an_officer(users):
-    from django.core.management import call_command
     import json
+
+    from django.core.management import call_command
 
     from schools.models import Result
 
     officer = users["officer"]
     school = users["head"].profile.school
-    result = Result.objects.get(school=school, results_year=2025, measure__code="ks2_rwm_exp",
-                                pupil_group__code="disadvantaged")
+    result = Result.objects.get(
+        school=school, results_year=2025, measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged"
+    )
     result.cohort, result.achievers, result.value = 4, 1, 25
     result.save()
     all_pupils_add_up(school, result)
@@ -66,8 +69,16 @@ def test_figures_equal_gap_report_and_small_cohorts_are_suppressed_even_for_an_o
     assert mine["cohort"] is None and mine["value"] is None and mine["gap"] is None
     assert mine["comparison_value"] is None  # secondary suppression: all pupils minus it would give it away
     out = io.StringIO()
-    call_command("gap_report", level="school", measure="ks2_rwm_exp", group="disadvantaged", year=2025,
-                 format="json", stdout=out, stderr=io.StringIO())
+    call_command(
+        "gap_report",
+        level="school",
+        measure="ks2_rwm_exp",
+        group="disadvantaged",
+        year=2025,
+        format="json",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     expected = {r["code"]: r for r in json.loads(out.getvalue())}
     assert len(rows) == len(expected)
     for row in rows:
@@ -75,8 +86,16 @@ def test_figures_equal_gap_report_and_small_cohorts_are_suppressed_even_for_an_o
             assert row[field] == expected[row["code"]][field], (row["name"], field)
     la_rows = _client(officer).get("/api/figures/las/?measure=ks2_rwm_exp&year=2025").json()["results"]
     out = io.StringIO()
-    call_command("gap_report", level="la", measure="ks2_rwm_exp", group="disadvantaged", year=2025,
-                 format="json", stdout=out, stderr=io.StringIO())
+    call_command(
+        "gap_report",
+        level="la",
+        measure="ks2_rwm_exp",
+        group="disadvantaged",
+        year=2025,
+        format="json",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     (la_expected,) = json.loads(out.getvalue())
     assert la_rows[0]["value"] == la_expected["value"] and la_rows[0]["cohort"] == la_expected["cohort"]
 

@@ -10,6 +10,7 @@ PostgreSQL test database): a *reader* with the cache on, answering "figures" req
     Bridge Primary  cluster North   8 of 10
     → North pools 14/20, South 3/10. Bridge moves to South → North 6/10, South 11/20.
 """
+
 import json
 import os
 import sqlite3
@@ -69,17 +70,26 @@ def database_url(tmp_path) -> str:
 
 
 def environment(url, tmp_path) -> dict:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="gapmonitor.settings", GAPMONITOR_LOCAL="1",
-               GAPMONITOR_VAR_DIR=str(tmp_path), DATABASE_URL=url, GAPMONITOR_FIGURE_CACHE="1",
-               GAPMONITOR_FIGURE_CACHE_SECONDS="3600", CONN_MAX_AGE="0", LOG_LEVEL="ERROR")
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="gapmonitor.settings",
+        GAPMONITOR_LOCAL="1",
+        GAPMONITOR_VAR_DIR=str(tmp_path),
+        DATABASE_URL=url,
+        GAPMONITOR_FIGURE_CACHE="1",
+        GAPMONITOR_FIGURE_CACHE_SECONDS="3600",
+        CONN_MAX_AGE="0",
+        LOG_LEVEL="ERROR",
+    )
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
 
 class Reader:
     def __init__(self, env):
-        self.process = subprocess.Popen([sys.executable, "-c", READER], cwd=ROOT, env=env, text=True,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", READER], cwd=ROOT, env=env, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
         assert self.process.stdout.readline().strip() == "ready"
 
     def figures(self, clusters, schools="all") -> dict[str, tuple]:
@@ -105,11 +115,15 @@ def two_clusters():
     clusters = {name: Cluster.objects.create(la=la, name=name) for name in ("North", "South")}
     measure = Measure.objects.get(code="ks2_rwm_exp")
     group = PupilGroup.objects.get(code="disadvantaged")
-    for urn, name, cluster, achievers in ((902001, "North Primary", "North", 6), (902002, "South Primary", "South", 3),
-                                          (902003, "Bridge Primary", "North", 8)):
+    for urn, name, cluster, achievers in (
+        (902001, "North Primary", "North", 6),
+        (902002, "South Primary", "South", 3),
+        (902003, "Bridge Primary", "North", 8),
+    ):
         school = School.objects.create(urn=urn, la=la, name=name, cluster=clusters[cluster])
-        Result.objects.create(school=school, results_year=2024, measure=measure, pupil_group=group, cohort=10,
-                              achievers=achievers)
+        Result.objects.create(
+            school=school, results_year=2024, measure=measure, pupil_group=group, cohort=10, achievers=achievers
+        )
     return clusters
 
 

@@ -1,4 +1,5 @@
 """Foundation: reference data, demo data, role scoping, safe settings."""
+
 import os
 import subprocess
 import sys
@@ -6,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db.models import Sum
 
 from schools import demo as demo_module
 from schools.models import AcademicYear, Benchmark, Measure, OfstedInspection, PupilGroup, Result, School
@@ -20,15 +20,55 @@ ROOT = Path(__file__).resolve().parent.parent
 class TestReferenceData:
     def test_measures_and_groups_from_the_contract(self):
         codes = set(Measure.objects.values_list("code", flat=True))
-        for code in ["eyfs_gld", "phonics_y1", "ks2_rwm_exp", "ks2_rwm_high", "ks2_read_avg", "ks2_mat_avg",
-                     "ks4_att8", "ks4_p8", "ks4_em_95", "ks4_em_94", "ks4_ebacc_aps", "persistent_absence",
-                     "suspension_rate", "ks2_l4_em", "ks2_l4_rwm", "ks2_2lp_eng", "ks2_2lp_mat", "ks4_5acem",
-                     "ks4_3lp_eng", "ks4_3lp_mat"]:
+        for code in [
+            "eyfs_gld",
+            "phonics_y1",
+            "ks2_rwm_exp",
+            "ks2_rwm_high",
+            "ks2_read_avg",
+            "ks2_mat_avg",
+            "ks4_att8",
+            "ks4_p8",
+            "ks4_em_95",
+            "ks4_em_94",
+            "ks4_ebacc_aps",
+            "persistent_absence",
+            "suspension_rate",
+            "ks2_l4_em",
+            "ks2_l4_rwm",
+            "ks2_2lp_eng",
+            "ks2_2lp_mat",
+            "ks4_5acem",
+            "ks4_3lp_eng",
+            "ks4_3lp_mat",
+        ]:
             assert code in codes
         groups = set(PupilGroup.objects.values_list("code", flat=True))
-        for code in ["all", "disadvantaged", "not_disadvantaged", "fsm", "not_fsm", "fsm6", "sen_support", "ehcp",
-                     "sen_any", "no_sen", "cla", "eal", "not_eal", "boys", "girls", "grt", "white_british",
-                     "white_other", "mixed", "asian", "black", "chinese", "other_ethnic"]:
+        for code in [
+            "all",
+            "disadvantaged",
+            "not_disadvantaged",
+            "fsm",
+            "not_fsm",
+            "fsm6",
+            "sen_support",
+            "ehcp",
+            "sen_any",
+            "no_sen",
+            "cla",
+            "eal",
+            "not_eal",
+            "boys",
+            "girls",
+            "grt",
+            "white_british",
+            "white_other",
+            "mixed",
+            "asian",
+            "black",
+            "chinese",
+            "other_ethnic",
+        ]:
             assert code in groups
 
     def test_comparison_groups_pair_up(self):
@@ -69,17 +109,28 @@ def test_published_years_skip_2020_and_2021():
 class TestDemoData:
     def snapshot(self):
         return sorted(
-            Result.objects.values_list("school__urn", "results_year", "measure__code", "pupil_group__code",
-                                       "cohort", "achievers", "points")
+            Result.objects.values_list(
+                "school__urn", "results_year", "measure__code", "pupil_group__code", "cohort", "achievers", "points"
+            )
         )
 
     def test_deterministic_and_idempotent(self):
         demo_module.generate(schools=8, years=3, seed=5)
         first = self.snapshot()
-        counts = (School.objects.count(), Result.objects.count(), Benchmark.objects.count(), OfstedInspection.objects.count())
+        counts = (
+            School.objects.count(),
+            Result.objects.count(),
+            Benchmark.objects.count(),
+            OfstedInspection.objects.count(),
+        )
         demo_module.generate(schools=8, years=3, seed=5)
         assert self.snapshot() == first
-        assert counts == (School.objects.count(), Result.objects.count(), Benchmark.objects.count(), OfstedInspection.objects.count())
+        assert counts == (
+            School.objects.count(),
+            Result.objects.count(),
+            Benchmark.objects.count(),
+            OfstedInspection.objects.count(),
+        )
 
     def test_another_seed_gives_other_figures(self):
         demo_module.generate(schools=8, years=3, seed=5)
@@ -109,7 +160,9 @@ class TestDemoData:
     def test_disadvantaged_behind_nationally(self, demo):
         national = {
             b.pupil_group.code: b.value
-            for b in Benchmark.objects.filter(results_year=2024, measure__code="ks2_rwm_exp").select_related("pupil_group")
+            for b in Benchmark.objects.filter(results_year=2024, measure__code="ks2_rwm_exp").select_related(
+                "pupil_group"
+            )
         }
         assert national["not_disadvantaged"] - national["disadvantaged"] > 10
 

@@ -1,4 +1,5 @@
 """The figures contract (CONTRACT.md): Figure, gap, selectors.figures, selectors.benchmark_figures."""
+
 import pytest
 
 from schools import selectors
@@ -40,12 +41,29 @@ def tiny_la(db):
     dis = PupilGroup.objects.get(code="disadvantaged")
     a = School.objects.create(urn=900001, la=la, name="A", area=area, cluster=cluster)
     b = School.objects.create(urn=900002, la=la, name="B", area=area, cluster=cluster)
-    Result.objects.create(school=a, results_year=2024, measure=measure, pupil_group=dis, cohort=2, achievers=1,
-                          value=50, status="final")
-    Result.objects.create(school=b, results_year=2024, measure=measure, pupil_group=dis, cohort=40, achievers=30,
-                          value=75, status="provisional")
-    Benchmark.objects.create(geography_code=Benchmark.NATIONAL_CODE, kind="national", results_year=2024,
-                             measure=measure, pupil_group=dis, cohort=200_000, achievers=92_000, value=46)
+    Result.objects.create(
+        school=a, results_year=2024, measure=measure, pupil_group=dis, cohort=2, achievers=1, value=50, status="final"
+    )
+    Result.objects.create(
+        school=b,
+        results_year=2024,
+        measure=measure,
+        pupil_group=dis,
+        cohort=40,
+        achievers=30,
+        value=75,
+        status="provisional",
+    )
+    Benchmark.objects.create(
+        geography_code=Benchmark.NATIONAL_CODE,
+        kind="national",
+        results_year=2024,
+        measure=measure,
+        pupil_group=dis,
+        cohort=200_000,
+        achievers=92_000,
+        value=46,
+    )
     return dict(la=la, area=area, cluster=cluster, a=a, b=b)
 
 
@@ -63,8 +81,9 @@ def test_figures_pool_counts_at_every_level(tiny_la, django_assert_num_queries):
 
 
 def test_benchmark_figures(tiny_la):
-    national = selectors.benchmark_figures(Benchmark.NATIONAL_CODE, measures=["ks2_rwm_exp"],
-                                           groups=["disadvantaged"], years=[2024])
+    national = selectors.benchmark_figures(
+        Benchmark.NATIONAL_CODE, measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2024]
+    )
     # 92,000 ÷ 200,000 = 46%
     assert national[(2024, "ks2_rwm_exp", "disadvantaged")].value == pytest.approx(46.0)
 
@@ -73,5 +92,6 @@ def test_missing_figure_keeps_its_code(tiny_la):
     measure, dis = Measure.objects.get(code="ks2_rwm_exp"), PupilGroup.objects.get(code="disadvantaged")
     Result.objects.create(school=tiny_la["a"], results_year=2023, measure=measure, pupil_group=dis, value_code="SUPP")
     figure = selectors.figures(tiny_la["a"], measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2023])[
-        (2023, "ks2_rwm_exp", "disadvantaged")]
+        (2023, "ks2_rwm_exp", "disadvantaged")
+    ]
     assert figure.value is None and figure.code == "SUPP" and figure.cohort is None

@@ -1,4 +1,5 @@
 """The gap engine against hand-worked figures (the arithmetic is in the comments)."""
+
 import pytest
 
 from schools import gaps
@@ -113,7 +114,7 @@ def test_trend_skips_years_without_data():
     # Window 3 over 2019, 2022, 2023 (2020 and 2021 had no results): gaps 20, 18, 15 → change 15 − 20 = −5.
     missing = Figure(cohort=None, numerator=None, value=None, code="x")
     series = {
-        2018: (pct(40, 100), pct(70, 100)),   # outside the window
+        2018: (pct(40, 100), pct(70, 100)),  # outside the window
         2019: (pct(50, 100), pct(70, 100)),
         2020: (missing, missing),
         2021: (missing, missing),
@@ -130,13 +131,21 @@ def test_trend_skips_years_without_data():
 def test_stubborn_gap():
     # Here: gaps 25, 25, 26 (not narrowing); England: 20, 21, 21 → wider each year → stubborn.
     here = {2022: (pct(50, 100), pct(75, 100)), 2023: (pct(50, 100), pct(75, 100)), 2024: (pct(50, 100), pct(76, 100))}
-    england = {2022: (pct(55, 100), pct(75, 100)), 2023: (pct(55, 100), pct(76, 100)), 2024: (pct(55, 100), pct(76, 100))}
+    england = {
+        2022: (pct(55, 100), pct(75, 100)),
+        2023: (pct(55, 100), pct(76, 100)),
+        2024: (pct(55, 100), pct(76, 100)),
+    }
     assert gaps.stubborn(PCT, here, england, years=3)
     # If 2023 England's gap were 26 (≥ 25) it is not wider every year.
     england[2023] = (pct(50, 100), pct(76, 100))
     assert not gaps.stubborn(PCT, here, england, years=3)
     # Narrowing 30 → 22 over the window is never stubborn even when wider than England's.
-    narrowing = {2022: (pct(45, 100), pct(75, 100)), 2023: (pct(50, 100), pct(75, 100)), 2024: (pct(53, 100), pct(75, 100))}
+    narrowing = {
+        2022: (pct(45, 100), pct(75, 100)),
+        2023: (pct(50, 100), pct(75, 100)),
+        2024: (pct(53, 100), pct(75, 100)),
+    }
     assert not gaps.stubborn(PCT, narrowing, {y: (pct(60, 100), pct(75, 100)) for y in narrowing}, years=3)
     # Two years of data are not enough to call a gap stubborn over three.
     assert not gaps.stubborn(PCT, {2023: here[2023], 2024: here[2024]}, england, years=3)
@@ -149,8 +158,11 @@ PARTITIONS = [("all", ("disadvantaged", "not_disadvantaged"))]
 def test_primary_and_secondary_suppression():
     # Disadvantaged 4 pupils (primary, < 6). All 30 and others 26 are shown → 4 = 30 − 26 could be worked
     # out, so the other part (others, 26) is hidden as well (secondary); "all" stays.
-    figures = {(2024, "m", "all"): pct(20, 30), (2024, "m", "disadvantaged"): pct(1, 4),
-               (2024, "m", "not_disadvantaged"): pct(19, 26)}
+    figures = {
+        (2024, "m", "all"): pct(20, 30),
+        (2024, "m", "disadvantaged"): pct(1, 4),
+        (2024, "m", "not_disadvantaged"): pct(19, 26),
+    }
     shown = gaps.suppress(figures, threshold=6, partitions=PARTITIONS)
     assert shown[(2024, "m", "disadvantaged")].code == gaps.SUPPRESSED
     assert shown[(2024, "m", "not_disadvantaged")].code == gaps.SECONDARY
@@ -192,17 +204,47 @@ def test_priority_reasons():
     # Within gap 30 vs England's 20: 10 ≥ margin 5 → wide gap; focus 45 < national focus 50 → low attainment;
     # all pupils 60 < an LA threshold of 65 → below the threshold; widening trend.
     widening = gaps.trend(PCT, {2023: (pct(50, 100), pct(75, 100)), 2024: (pct(45, 100), pct(75, 100))}, band=1.0)
-    reasons = gaps.priority_reasons(PCT, focus=pct(45, 100), within_gap=30, national_gap=20, like_for_like=5,
-                                    threshold_figure=pct(60, 100), threshold=65, trend_=widening, is_stubborn=True,
-                                    margin=5)
+    reasons = gaps.priority_reasons(
+        PCT,
+        focus=pct(45, 100),
+        within_gap=30,
+        national_gap=20,
+        like_for_like=5,
+        threshold_figure=pct(60, 100),
+        threshold=65,
+        trend_=widening,
+        is_stubborn=True,
+        margin=5,
+    )
     assert reasons == ["wide_gap", "stubborn", "low_attainment", "below_threshold", "widening"]
     # No LA threshold (the default): no threshold reason, whatever the figure.
     assert "below_threshold" not in gaps.priority_reasons(
-        PCT, focus=pct(45, 100), within_gap=30, national_gap=20, like_for_like=5, threshold_figure=pct(60, 100),
-        threshold=None, trend_=None, is_stubborn=False, margin=5)
-    assert gaps.priority_reasons(PCT, focus=pct(70, 100), within_gap=22, national_gap=20, like_for_like=-20,
-                                 threshold_figure=pct(80, 100), threshold=65, trend_=None, is_stubborn=False,
-                                 margin=5) == []
+        PCT,
+        focus=pct(45, 100),
+        within_gap=30,
+        national_gap=20,
+        like_for_like=5,
+        threshold_figure=pct(60, 100),
+        threshold=None,
+        trend_=None,
+        is_stubborn=False,
+        margin=5,
+    )
+    assert (
+        gaps.priority_reasons(
+            PCT,
+            focus=pct(70, 100),
+            within_gap=22,
+            national_gap=20,
+            like_for_like=-20,
+            threshold_figure=pct(80, 100),
+            threshold=65,
+            trend_=None,
+            is_stubborn=False,
+            margin=5,
+        )
+        == []
+    )
 
 
 def test_gap_busters():
@@ -214,9 +256,9 @@ def test_gap_busters():
 
 def test_cluster_rag_rules():
     rules = gaps.DEFAULT_CLUSTER_RAG_RULES
-    assert gaps.rag_rating(6.0, TrendClass.NARROWING_BOTH_IMPROVING, rules) == "red"   # ≥ 5 wider
-    assert gaps.rag_rating(2.0, TrendClass.WIDENING, rules) == "red"                 # wider and widening
-    assert gaps.rag_rating(-1.0, TrendClass.STABLE, rules) == "green"                # no wider than England's
+    assert gaps.rag_rating(6.0, TrendClass.NARROWING_BOTH_IMPROVING, rules) == "red"  # ≥ 5 wider
+    assert gaps.rag_rating(2.0, TrendClass.WIDENING, rules) == "red"  # wider and widening
+    assert gaps.rag_rating(-1.0, TrendClass.STABLE, rules) == "green"  # no wider than England's
     assert gaps.rag_rating(-1.0, TrendClass.NARROWING_COMPARISON_FELL, rules) == "amber"
     assert gaps.rag_rating(2.0, TrendClass.STABLE, rules) == "amber"
     assert gaps.rag_rating(None, None, rules) == "none"
@@ -228,6 +270,6 @@ def test_cluster_rag_rules():
 def test_three_comparators():
     # Here: disadvantaged 50, others 70; England: disadvantaged 46, others 72.
     g = gaps.gaps(PCT, pct(50, 100), pct(70, 100), pct(46, 100), pct(72, 100))
-    assert g.within == pytest.approx(20)        # 70 − 50
-    assert g.vs_national == pytest.approx(22)   # 72 − 50 (DfE convention)
+    assert g.within == pytest.approx(20)  # 70 − 50
+    assert g.vs_national == pytest.approx(22)  # 72 − 50 (DfE convention)
     assert g.like_for_like == pytest.approx(-4)  # 46 − 50: better than disadvantaged pupils nationally

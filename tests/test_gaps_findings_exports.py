@@ -1,4 +1,5 @@
 """Findings in words and the export helper."""
+
 import csv
 import io
 from types import SimpleNamespace
@@ -10,8 +11,14 @@ from schools import exports
 from schools.findings import findings_for, trend_finding
 from schools.gaps import Comparator, Figure, build_row
 
-MEASURE = SimpleNamespace(code="ks2_rwm_exp", name="KS2 reading, writing and maths: expected standard",
-                          short_name="KS2 RWM expected", unit="percent", is_percent=True, higher_is_better=True)
+MEASURE = SimpleNamespace(
+    code="ks2_rwm_exp",
+    name="KS2 reading, writing and maths: expected standard",
+    short_name="KS2 RWM expected",
+    unit="percent",
+    is_percent=True,
+    higher_is_better=True,
+)
 OTHERS = SimpleNamespace(code="not_disadvantaged", name="Not disadvantaged (other pupils)")
 DIS = SimpleNamespace(code="disadvantaged", name="Disadvantaged", comparison=OTHERS)
 
@@ -62,14 +69,15 @@ def test_safe_cell_neutralises_formulas_but_not_numbers():
 
 def test_export_layout_csv_and_xlsx():
     table = exports.ExportTable(
-        title="Test", columns=[("name", "School", "The school"), ("value", "Value", "Percent reaching it")],
+        title="Test",
+        columns=[("name", "School", "The school"), ("value", "Value", "Percent reaching it")],
         rows=[{"name": "=cmd()", "value": 41.5}, {"name": "Small", "value": "SUPP"}],
     )
     rows = list(csv.reader(io.StringIO(exports.to_csv(table))))
     assert rows[0][0] == "Test" and rows[1] == ["Definition: The school", "Definition: Percent reaching it"]
     assert rows[2] == ["School", "Value"] and rows[3] == ["'=cmd()", "41.5"] and rows[4] == ["Small", "SUPP"]
     sheet = load_workbook(io.BytesIO(exports.to_xlsx(table))).active
-    assert sheet["B4"].value == 41.5 and sheet["B4"].data_type == "n"   # a number, not text
+    assert sheet["B4"].value == 41.5 and sheet["B4"].data_type == "n"  # a number, not text
     assert sheet["A4"].value == "'=cmd()" and sheet["A4"].data_type == "s"  # text, not a formula
     assert sheet["B5"].value == "SUPP"
     with pytest.raises(ValueError):

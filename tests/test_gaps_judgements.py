@@ -1,6 +1,7 @@
 """Judgements a headteacher can pick apart: gaps in both directions, series breaks, small groups, LA thresholds.
 
 Every figure is worked by hand in the comments."""
+
 import csv
 import io
 from datetime import date
@@ -14,12 +15,28 @@ from schools.gaps import Comparator, Figure
 from schools.judgements import BusterReason, Reason, build_row, gap_buster_reasons, pooled_view
 from schools.trends import TrendClass, classify, standing
 
-KS2 = SimpleNamespace(code="ks2_rwm_exp", name="KS2 reading, writing and maths", short_name="KS2 RWM",
-                      unit="percent", is_percent=True, higher_is_better=True, first_year=2016, last_year=None,
-                      series_breaks=[])
-ABSENCE = SimpleNamespace(code="persistent_absence", name="Persistent absence", short_name="Persistent absence",
-                          unit="percent", is_percent=True, higher_is_better=False, first_year=2006, last_year=None,
-                          series_breaks=[{"year": 2016, "note": "10% threshold"}])
+KS2 = SimpleNamespace(
+    code="ks2_rwm_exp",
+    name="KS2 reading, writing and maths",
+    short_name="KS2 RWM",
+    unit="percent",
+    is_percent=True,
+    higher_is_better=True,
+    first_year=2016,
+    last_year=None,
+    series_breaks=[],
+)
+ABSENCE = SimpleNamespace(
+    code="persistent_absence",
+    name="Persistent absence",
+    short_name="Persistent absence",
+    unit="percent",
+    is_percent=True,
+    higher_is_better=False,
+    first_year=2006,
+    last_year=None,
+    series_breaks=[{"year": 2016, "note": "10% threshold"}],
+)
 OTHERS = SimpleNamespace(code="not_disadvantaged", name="Not disadvantaged (other pupils)")
 DIS = SimpleNamespace(code="disadvantaged", name="Disadvantaged", comparison=OTHERS)
 
@@ -47,8 +64,9 @@ def test_a_reversed_gap_whose_lead_shrinks_is_not_widening_and_not_a_priority():
     # Disadvantaged pupils here ahead of other pupils nationally (70%): 33/40 = 82.5% (ahead 12.5) in 2023,
     # 31/40 = 77.5% in 2024, 30/40 = 75.0% (ahead 5.0) in 2025. Gap vs national −12.5 → −5.0: change +7.5,
     # still ahead → "lead shrank", never "widening".
-    here = figures(KS2, {2023: (pct(33, 40), pct(60, 80)), 2024: (pct(31, 40), pct(60, 80)),
-                         2025: (pct(30, 40), pct(60, 80))})
+    here = figures(
+        KS2, {2023: (pct(33, 40), pct(60, 80)), 2024: (pct(31, 40), pct(60, 80)), 2025: (pct(30, 40), pct(60, 80))}
+    )
     row = build_row(KS2, DIS, OTHERS, here, england(KS2, [2023, 2024, 2025]), years=[2023, 2024, 2025])
     assert row.kind == Comparator.NATIONAL and row.gap() == pytest.approx(-5.0)
     t = row.trend
@@ -65,8 +83,8 @@ def test_a_reversed_gap_whose_lead_shrinks_is_not_widening_and_not_a_priority():
 
 
 def test_one_vocabulary_for_both_directions():
-    assert classify(7.0, -3, 4, 1.0, gap_start=-2.0) == TrendClass.WIDENING          # lead of 2 became a gap of 5
-    assert classify(-6.0, 3, -3, 1.0, gap_start=-1.0) == TrendClass.LEAD_GREW        # ahead 1 → ahead 7
+    assert classify(7.0, -3, 4, 1.0, gap_start=-2.0) == TrendClass.WIDENING  # lead of 2 became a gap of 5
+    assert classify(-6.0, 3, -3, 1.0, gap_start=-1.0) == TrendClass.LEAD_GREW  # ahead 1 → ahead 7
     assert classify(-6.0, 5, -1, 1.0, gap_start=4.0) == TrendClass.NARROWING_COMPARISON_FELL
     assert classify(-6.0, 7, 1, 1.0, gap_start=4.0) == TrendClass.NARROWING_BOTH_IMPROVING
     assert classify(0.5, 0, 0, 1.0, gap_start=-8.0) == TrendClass.STABLE
@@ -92,7 +110,8 @@ def test_a_school_is_never_both_a_priority_and_a_gap_buster():
     national = england(KS2, [2025], dis=(55_000, 100_000), others=(60_000, 100_000))
     row = build_row(KS2, DIS, OTHERS, here, national, years=[2025])
     assert gap_buster_reasons(focus=row.current.focus, vs_national=row.current.vs_national, trend_=None) == [
-        BusterReason.ABOVE_NATIONAL]
+        BusterReason.ABOVE_NATIONAL
+    ]
     judgement = row.judgement()
     assert judgement.priority == (Reason.WIDE_GAP,) and judgement.buster == ()
     assert judgement.basis == "2025 alone (200 pupils)"
@@ -105,13 +124,15 @@ def test_nine_disadvantaged_pupils_are_never_ranked_or_celebrated_on_a_single_ye
     # hold (like for like 38.9 behind, within gap 77.8 vs England's 20), but 9 < 30 pupils and there is no
     # second year to pool: no judgement.
     national = england(KS2, [2023, 2024, 2025])
-    one_year = build_row(KS2, DIS, OTHERS, figures(KS2, {2025: (pct(1, 9), pct(40, 45))}), national,
-                         years=[2023, 2024, 2025])
+    one_year = build_row(
+        KS2, DIS, OTHERS, figures(KS2, {2025: (pct(1, 9), pct(40, 45))}), national, years=[2023, 2024, 2025]
+    )
     assert one_year.rankable and not one_year.single_year and one_year.pooled is None
     assert one_year.judgement().priority == () and one_year.judgement().basis == ""
     # 9 of 9 (100%, 30 ahead of other pupils nationally) is not celebrated either.
-    top = build_row(KS2, DIS, OTHERS, figures(KS2, {2025: (pct(9, 9), pct(30, 45))}), national,
-                    years=[2023, 2024, 2025])
+    top = build_row(
+        KS2, DIS, OTHERS, figures(KS2, {2025: (pct(9, 9), pct(30, 45))}), national, years=[2023, 2024, 2025]
+    )
     assert top.buster_reasons() == [] and top.priority_reasons() == []
 
 
@@ -119,8 +140,7 @@ def test_small_groups_are_judged_on_the_three_year_pooled_figure():
     national = england(KS2, [2023, 2024, 2025])
     # 1/9, 2/9, 1/9 → pooled 4/27 = 14.8% (others 120/135 = 88.9%): like for like 50 − 14.8 = 35.2 behind and a
     # within gap of 74.1, 54.1 wider than England's 20 → challenged, on the pooled figure.
-    low = figures(KS2, {2023: (pct(1, 9), pct(40, 45)), 2024: (pct(2, 9), pct(40, 45)),
-                        2025: (pct(1, 9), pct(40, 45))})
+    low = figures(KS2, {2023: (pct(1, 9), pct(40, 45)), 2024: (pct(2, 9), pct(40, 45)), 2025: (pct(1, 9), pct(40, 45))})
     row = build_row(KS2, DIS, OTHERS, low, national, years=[2023, 2024, 2025])
     assert row.pooled.years == (2023, 2024, 2025)
     assert row.pooled.figures.focus.value == pytest.approx(100 * 4 / 27)
@@ -130,8 +150,9 @@ def test_small_groups_are_judged_on_the_three_year_pooled_figure():
     assert judgement.basis == "2023–2025 pooled (27 pupils)"
     # 3/9, 4/9, then 9/9 in 2025: one year at 100% but pooled 16/27 = 59.3%, 10.7 behind other pupils
     # nationally (others here 30/45 each year: within gap 66.7 − 59.3 = 7.4, narrower than England's) → neither.
-    rising = figures(KS2, {2023: (pct(3, 9), pct(30, 45)), 2024: (pct(4, 9), pct(30, 45)),
-                           2025: (pct(9, 9), pct(30, 45))})
+    rising = figures(
+        KS2, {2023: (pct(3, 9), pct(30, 45)), 2024: (pct(4, 9), pct(30, 45)), 2025: (pct(9, 9), pct(30, 45))}
+    )
     row = build_row(KS2, DIS, OTHERS, rising, national, years=[2023, 2024, 2025])
     assert row.pooled.figures.vs_national == pytest.approx(70 - 100 * 16 / 27)
     assert row.judgement().buster == () and row.judgement().priority == ()
@@ -154,8 +175,9 @@ def test_a_window_with_too_few_years_is_no_trend_never_a_longer_window():
     # A small school with figures for 2018, 2019 and 2025 only. The last three published, comparable years up to
     # 2025 are 2023, 2024 and 2025; only 2025 has figures → no trend (never a trend "since 2018").
     calendar = [2018, 2019, 2022, 2023, 2024, 2025]
-    here = figures(KS2, {2018: (pct(5, 10), pct(30, 40)), 2019: (pct(6, 10), pct(30, 40)),
-                         2025: (pct(2, 10), pct(30, 40))})
+    here = figures(
+        KS2, {2018: (pct(5, 10), pct(30, 40)), 2019: (pct(6, 10), pct(30, 40)), 2025: (pct(2, 10), pct(30, 40))}
+    )
     row = build_row(KS2, DIS, OTHERS, here, england(KS2, calendar), years=calendar)
     assert all(t is None for t in row.trends.values()) and trend_finding(row) is None
     # With 2023 as well, the trend runs 2023 → 2025 (2024 skipped: no figures, never a zero).
@@ -183,11 +205,17 @@ def test_series_breaks_are_data():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code,focus,comparison", [
-    ("eyfs_gld", (lambda y: pct(10 + y % 10, 20)), (lambda y: pct(30, 40))),
-    ("ks4_att8", (lambda y: Figure(cohort=50, numerator=50.0 * (38 + y % 10), value=38.0 + y % 10)),
-     (lambda y: Figure(cohort=100, numerator=5000.0, value=50.0))),
-])
+@pytest.mark.parametrize(
+    "code,focus,comparison",
+    [
+        ("eyfs_gld", (lambda y: pct(10 + y % 10, 20)), (lambda y: pct(30, 40))),
+        (
+            "ks4_att8",
+            (lambda y: Figure(cohort=50, numerator=50.0 * (38 + y % 10), value=38.0 + y % 10)),
+            (lambda y: Figure(cohort=100, numerator=5000.0, value=50.0)),
+        ),
+    ],
+)
 def test_2019_and_2022_are_never_compared(code, focus, comparison):
     from schools.models import Measure
 
@@ -224,16 +252,28 @@ def test_a_target_never_crosses_a_series_break(code, type_):
     measure = Measure.objects.get(code=code)
     dis, other = PupilGroup.objects.get(code="disadvantaged"), PupilGroup.objects.get(code="not_disadvantaged")
     for year, (d, o) in {2019: (10, 30), 2022: (15, 31), 2023: (16, 32)}.items():
-        Result.objects.create(school=school, results_year=year, measure=measure, pupil_group=dis, cohort=40,
-                              achievers=d)
-        Result.objects.create(school=school, results_year=year, measure=measure, pupil_group=other, cohort=40,
-                              achievers=o)
-    target = Target.objects.create(la=la, school=school, type=type_, measure=measure, focus_group=dis,
-                                   baseline_year=2019, target_year=2024, target_value=10)
+        Result.objects.create(
+            school=school, results_year=year, measure=measure, pupil_group=dis, cohort=40, achievers=d
+        )
+        Result.objects.create(
+            school=school, results_year=year, measure=measure, pupil_group=other, cohort=40, achievers=o
+        )
+    target = Target.objects.create(
+        la=la,
+        school=school,
+        type=type_,
+        measure=measure,
+        focus_group=dis,
+        baseline_year=2019,
+        target_year=2024,
+        target_value=10,
+    )
     status = target.status(show_small_cohorts=True)
     # Baseline 2019 (10/40 = 25%) sits before the 2022 break: 2022 and 2023 are not compared with it.
     assert status.code == "no_data"
-    assert "The series breaks in 2021/22" in status.explanation and "Set a new baseline from 2021/22" in status.explanation
+    assert (
+        "The series breaks in 2021/22" in status.explanation and "Set a new baseline from 2021/22" in status.explanation
+    )
     later = {row.year: row for row in status.rows}
     assert later[2022].comparable is False and later[2022].quantity is None and later[2022].expected is None
 
@@ -255,15 +295,30 @@ def thresholdshire(db):
     measure = Measure.objects.get(code="ks2_rwm_exp")
     groups = {g.code: g for g in PupilGroup.objects.filter(code__in=["disadvantaged", "not_disadvantaged", "all"])}
     schools = {}
-    for urn, name, counts in ((996001, "A Primary", ((12, 40), (28, 60), (40, 100))),
-                              (996002, "B Primary", ((36, 40), (54, 60), (90, 100)))):
+    for urn, name, counts in (
+        (996001, "A Primary", ((12, 40), (28, 60), (40, 100))),
+        (996002, "B Primary", ((36, 40), (54, 60), (90, 100))),
+    ):
         schools[name[0]] = school = School.objects.create(urn=urn, la=la, name=name)
         for code, (achievers, cohort) in zip(("disadvantaged", "not_disadvantaged", "all"), counts):
-            Result.objects.create(school=school, results_year=2025, measure=measure, pupil_group=groups[code],
-                                  cohort=cohort, achievers=achievers)
+            Result.objects.create(
+                school=school,
+                results_year=2025,
+                measure=measure,
+                pupil_group=groups[code],
+                cohort=cohort,
+                achievers=achievers,
+            )
     for code, achievers in (("disadvantaged", 50_000), ("not_disadvantaged", 70_000)):
-        Benchmark.objects.create(geography_code=Benchmark.NATIONAL_CODE, kind="national", results_year=2025,
-                                 measure=measure, pupil_group=groups[code], cohort=100_000, achievers=achievers)
+        Benchmark.objects.create(
+            geography_code=Benchmark.NATIONAL_CODE,
+            kind="national",
+            results_year=2025,
+            measure=measure,
+            pupil_group=groups[code],
+            cohort=100_000,
+            achievers=achievers,
+        )
     officer = make_user("officer996", Role.LA_OFFICER, la)
     return SimpleNamespace(la=la, measure=measure, all=groups["all"], officer=officer, **schools)
 
@@ -285,13 +340,21 @@ def test_la_thresholds_switched_on_and_off(thresholdshire, client):
     assert "The LA has set no threshold for this measure" in definitions and "floor" not in rows["A Primary"]["Reasons"]
     # The LA sets 65% for all pupils in 2025: A's 40/100 (interval 30.9% to 49.8%) is clearly below, B's 90% is not.
     threshold = LocalThreshold.objects.create(
-        la=thresholdshire.la, name="Thresholdshire KS2 ambition", adopted_on=date(2024, 9, 1),
-        measure=thresholdshire.measure, pupil_group=thresholdshire.all, results_year=2025, value=65)
+        la=thresholdshire.la,
+        name="Thresholdshire KS2 ambition",
+        adopted_on=date(2024, 9, 1),
+        measure=thresholdshire.measure,
+        pupil_group=thresholdshire.all,
+        results_year=2025,
+        value=65,
+    )
     definitions, rows = _export(client, "priority", "priority")
     assert rows["A Primary"]["Reasons"] == "Group below national; Below the LA threshold"
     assert "B Primary" not in rows
-    assert ("Thresholdshire KS2 ambition (set by Thresholdshire, adopted 1 September 2024): KS2 RWM expected for "
-            "all pupils below 65% in 2024/25") in definitions
+    assert (
+        "Thresholdshire KS2 ambition (set by Thresholdshire, adopted 1 September 2024): KS2 RWM expected for "
+        "all pupils below 65% in 2024/25"
+    ) in definitions
     # Switched off in the admin: the reason goes again.
     threshold.active = False
     threshold.save()
@@ -323,15 +386,32 @@ def test_a_support_engagement_chart_never_joins_eyfs_2019_to_2022():
     dis, other = PupilGroup.objects.get(code="disadvantaged"), PupilGroup.objects.get(code="not_disadvantaged")
     # Gaps: 2019 30/40 − 10/20 = 75 − 50 = 25; 2022 30/40 − 12/20 = 15; 2023 30/40 − 13/20 = 10.
     for year, achievers in ((2019, 10), (2022, 12), (2023, 13)):
-        Result.objects.create(school=partner, results_year=year, measure=eyfs, pupil_group=dis, cohort=20,
-                              achievers=achievers)
-        Result.objects.create(school=partner, results_year=year, measure=eyfs, pupil_group=other, cohort=40,
-                              achievers=30)
+        Result.objects.create(
+            school=partner, results_year=year, measure=eyfs, pupil_group=dis, cohort=20, achievers=achievers
+        )
+        Result.objects.create(
+            school=partner, results_year=year, measure=eyfs, pupil_group=other, cohort=40, achievers=30
+        )
     engagement = SupportEngagement.objects.create(
-        supporting_school=helper, partner_school=partner, leader_name="Sam Patel", leader_designation="nle",
-        start_date=date(2021, 9, 1), end_date=date(2022, 7, 20), status="completed")
-    objective = Target.objects.create(la=la, school=partner, engagement=engagement, type="close_gap", measure=eyfs,
-                                      focus_group=dis, baseline_year=2022, target_year=2024, target_value=5)
+        supporting_school=helper,
+        partner_school=partner,
+        leader_name="Sam Patel",
+        leader_designation="nle",
+        start_date=date(2021, 9, 1),
+        end_date=date(2022, 7, 20),
+        status="completed",
+    )
+    objective = Target.objects.create(
+        la=la,
+        school=partner,
+        engagement=engagement,
+        type="close_gap",
+        measure=eyfs,
+        focus_group=dis,
+        baseline_year=2022,
+        target_year=2024,
+        target_value=5,
+    )
     chart = engagement_chart(engagement, [objective], show_small_cohorts=True)
     lines = [trace for trace in chart["figure"]["data"]]
     # Two runs, never one line from 2018/19 to 2021/22.

@@ -1,5 +1,6 @@
 """Imports: each format with small files made here, every error type (nothing written), re-import,
 rollback, encodings, XLSX, markers, and who may import. Figures are worked out by hand in comments."""
+
 import io
 from decimal import Decimal
 
@@ -10,10 +11,23 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from schools.imports.services import (
-    ImportRejected, build_plan, import_file, rollback_batch, rollback_blockers, year_from_file_name,
+    ImportRejected,
+    build_plan,
+    import_file,
+    rollback_batch,
+    rollback_blockers,
+    year_from_file_name,
 )
 from schools.models import (
-    Area, Benchmark, Cluster, ImportBatch, ImportChange, LocalAuthority, Result, School, StatisticalNeighbour,
+    Area,
+    Benchmark,
+    Cluster,
+    ImportBatch,
+    ImportChange,
+    LocalAuthority,
+    Result,
+    School,
+    StatisticalNeighbour,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +51,12 @@ def result(urn, measure, group, year=2024):
 
 
 LONG_FILE = LONG_HEADER + (
-    "100001,2024,ks2_rwm_exp,disadvantaged,18,9,,\n"       # 9 / 18 = 50 %
+    "100001,2024,ks2_rwm_exp,disadvantaged,18,9,,\n"  # 9 / 18 = 50 %
     "100001,2024,ks2_rwm_exp,not_disadvantaged,30,,,46%\n"  # achievers = round(46 × 30 / 100) = round(13.8) = 14
-    "100001,2024,ks2_read_avg,disadvantaged,18,,1854,\n"    # 1854 / 18 = 103.0 average
-    "100001,2024,suspension_rate,all,310,,,4.5\n"           # a rate keeps its value
-    "100001,2024,ks2_rwm_exp,cla,3,SUPP,,\n"                # suppressed: no value, never 0
-    "100002,2024,ks2_rwm_exp,disadvantaged,c,,,c\n"         # cohort itself suppressed
+    "100001,2024,ks2_read_avg,disadvantaged,18,,1854,\n"  # 1854 / 18 = 103.0 average
+    "100001,2024,suspension_rate,all,310,,,4.5\n"  # a rate keeps its value
+    "100001,2024,ks2_rwm_exp,cla,3,SUPP,,\n"  # suppressed: no value, never 0
+    "100002,2024,ks2_rwm_exp,disadvantaged,c,,,c\n"  # cohort itself suppressed
 )
 
 
@@ -79,7 +93,9 @@ def test_reimport_of_the_same_file_changes_nothing(schools):
 
 def test_corrected_file_updates_only_what_changed_and_rolls_back(schools):
     _, first = run(LONG_FILE)
-    corrected = LONG_FILE.replace("100001,2024,ks2_rwm_exp,disadvantaged,18,9,,", "100001,2024,ks2_rwm_exp,disadvantaged,18,10,,")
+    corrected = LONG_FILE.replace(
+        "100001,2024,ks2_rwm_exp,disadvantaged,18,9,,", "100001,2024,ks2_rwm_exp,disadvantaged,18,10,,"
+    )
     _, second = run(corrected)
     assert (second.created_count, second.updated_count, second.unchanged_count) == (0, 1, 5)
     dis = result(100001, "ks2_rwm_exp", "disadvantaged")
@@ -102,18 +118,21 @@ def test_corrected_file_updates_only_what_changed_and_rolls_back(schools):
     assert Result.objects.count() == 0
 
 
-@pytest.mark.parametrize("row, column, reason", [
-    ("100009,2024,ks2_rwm_exp,disadvantaged,18,9,,", "urn", "Unknown URN"),
-    ("100001,2024,ks2_nonsense,disadvantaged,18,9,,", "measure", "Unknown measure"),
-    ("100001,2024,ks2_rwm_exp,martians,18,9,,", "pupil_group", "Unknown pupil group"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,18,19,,", "achievers", "More achievers than pupils"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,-18,,,50", "cohort", "Negative pupil count"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,18,-1,,", "achievers", "Negative count"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,18,,,104", "value", "between 0 and 100"),
-    ("100001,2023/24,ks2_rwm_exp,disadvantaged,18,9,,", "results_year", "Wrong year format"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,18,nine,,", "achievers", "Not a number or a known marker"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,18,,,", "value", "No figure"),
-])
+@pytest.mark.parametrize(
+    "row, column, reason",
+    [
+        ("100009,2024,ks2_rwm_exp,disadvantaged,18,9,,", "urn", "Unknown URN"),
+        ("100001,2024,ks2_nonsense,disadvantaged,18,9,,", "measure", "Unknown measure"),
+        ("100001,2024,ks2_rwm_exp,martians,18,9,,", "pupil_group", "Unknown pupil group"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,18,19,,", "achievers", "More achievers than pupils"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,-18,,,50", "cohort", "Negative pupil count"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,18,-1,,", "achievers", "Negative count"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,18,,,104", "value", "between 0 and 100"),
+        ("100001,2023/24,ks2_rwm_exp,disadvantaged,18,9,,", "results_year", "Wrong year format"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,18,nine,,", "achievers", "Not a number or a known marker"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,18,,,", "value", "No figure"),
+    ],
+)
 def test_each_error_names_row_column_and_reason_and_writes_nothing(schools, row, column, reason):
     text = LONG_HEADER + "100001,2024,ks2_rwm_exp,not_disadvantaged,30,14,,\n" + row + "\n"
     plan, batch = run(text)
@@ -140,21 +159,26 @@ def test_duplicate_fact_and_missing_column_are_errors(schools):
     assert [(e.row, "row 2" in e.reason) for e in plan.errors] == [(3, True)]
     plan, batch = run("urn,results_year,measure,pupil_group,achievers\n100001,2024,ks2_rwm_exp,all,3\n")
     assert batch is None and [(e.row, e.column, e.reason) for e in plan.errors] == [
-        (1, "cohort", "Missing required column.")]
+        (1, "cohort", "Missing required column.")
+    ]
     assert not Result.objects.exists()
 
 
 def test_one_bad_row_among_many_means_nothing_is_written(schools):
-    good = "".join(f"10000{1 + i % 3},2024,ks2_rwm_exp,{g},20,{i % 20},,\n"
-                   for i, g in enumerate(["all", "boys", "girls", "eal", "fsm", "disadvantaged"]))
+    good = "".join(
+        f"10000{1 + i % 3},2024,ks2_rwm_exp,{g},20,{i % 20},,\n"
+        for i, g in enumerate(["all", "boys", "girls", "eal", "fsm", "disadvantaged"])
+    )
     plan, batch = run(LONG_HEADER + good + "100001,2024,ks2_rwm_exp,cla,5,6,,\n")
     assert batch is None and len(plan.errors) == 1 and not Result.objects.exists()
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_encodings(schools, encoding):
-    text = ("URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,EstablishmentStatus (name)\n"
-            "100001,999,Testshire,2001,St Ælfred’s Primary – Café,Open\n")
+    text = (
+        "URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,EstablishmentStatus (name)\n"
+        "100001,999,Testshire,2001,St Ælfred’s Primary – Café,Open\n"
+    )
     plan, batch = run(text, fmt="register", encoding=encoding)
     assert not plan.errors, plan.errors
     assert School.objects.get(urn=100001).name == "St Ælfred’s Primary – Café"
@@ -172,33 +196,40 @@ def test_xlsx_long_template(schools):
 
 @pytest.mark.parametrize("written", ["45", "45.0", "45%", " 45 % "])
 def test_percentages_written_any_way(schools, written):
-    plan, batch = run("geography,results_year,measure,pupil_group,cohort,value\n"
-                      f'E92000001,2024,ks2_rwm_exp,disadvantaged,,"{written}"\n')
+    plan, batch = run(
+        "geography,results_year,measure,pupil_group,cohort,value\n"
+        f'E92000001,2024,ks2_rwm_exp,disadvantaged,,"{written}"\n'
+    )
     assert not plan.errors, plan.errors
     bench = Benchmark.objects.get()
     assert (bench.value, bench.kind, bench.cohort, bench.achievers) == (Decimal("45.00"), "national", None, None)
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"\n\n  \n", "empty"),
-    (b"urn,results_year,measure,pupil_group,cohort,achievers\n", "no rows"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV or XLSX"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "Excel 97"),
-    (b"PK\x03\x04garbage", "could not be opened as XLSX"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"\n\n  \n", "empty"),
+        (b"urn,results_year,measure,pupil_group,cohort,achievers\n", "no rows"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV or XLSX"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "Excel 97"),
+        (b"PK\x03\x04garbage", "could not be opened as XLSX"),
+    ],
+)
 def test_file_level_problems(schools, data, message):
     plan, batch = run(data)
     assert batch is None and plan.errors and message in plan.errors[0].reason
 
 
 # --------------------------------------------------------------------------- DfE performance tables
-KS2_HEADER = ("RECTYPE,LEA,ESTAB,URN,SCHNAME,NFTYPE,TELIG,TFSM6CLA1A,TNotFSM6CLA1A,PTRWM_EXP,PTRWM_EXP_FSM6CLA1A,"
-              "PTRWM_EXP_NotFSM6CLA1A,READ_AVERAGE\n")
+KS2_HEADER = (
+    "RECTYPE,LEA,ESTAB,URN,SCHNAME,NFTYPE,TELIG,TFSM6CLA1A,TNotFSM6CLA1A,PTRWM_EXP,PTRWM_EXP_FSM6CLA1A,"
+    "PTRWM_EXP_NotFSM6CLA1A,READ_AVERAGE\n"
+)
 KS2_FILE = KS2_HEADER + (
     "1,999,2001,100001,School 1,CY,40,13,27,70%,46%,81%,104\n"
     "1,999,2099,100099,Newly Found Primary,AC,20,4,16,65%,SUPP,SUPP,NP\n"
-    "1,999,2002,100002,School 2,CY,25,5\n"                       # truncated: the missing cells are missing
+    "1,999,2002,100002,School 2,CY,25,5\n"  # truncated: the missing cells are missing
     "1,999,2098,100098,Private Prep,IND,30,0,30,90%,NE,90%,110\n"  # independent: skipped
     "3,999, , ,Testshire,,3000,900,2100,66%,47%,74%,105\n"
     "4, , , , ,,600000,190000,410000,61%,47%,67%,104\n"
@@ -227,9 +258,16 @@ def test_dfe_ks2(schools):
     assert not Result.objects.filter(school__urn=100002, measure__code="ks2_rwm_exp").exists()  # cells missing
 
     la = Benchmark.objects.get(geography_code="999", measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged")
-    assert (la.kind, la.cohort, la.achievers, la.value, la.geography_name) == ("la", 900, 423, Decimal("47.00"), "Testshire")  # 47 × 900 / 100 = 423
-    england = Benchmark.objects.get(geography_code=Benchmark.NATIONAL_CODE, measure__code="ks2_rwm_exp",
-                                    pupil_group__code="all")
+    assert (la.kind, la.cohort, la.achievers, la.value, la.geography_name) == (
+        "la",
+        900,
+        423,
+        Decimal("47.00"),
+        "Testshire",
+    )  # 47 × 900 / 100 = 423
+    england = Benchmark.objects.get(
+        geography_code=Benchmark.NATIONAL_CODE, measure__code="ks2_rwm_exp", pupil_group__code="all"
+    )
     assert (england.value, england.cohort) == (Decimal("62.00"), 590000)  # RECTYPE 5: state-funded schools
     assert Benchmark.objects.filter(geography_code="E92000001_ALL").count() == 4
 
@@ -245,12 +283,14 @@ def test_dfe_file_needs_a_year(schools):
 
 
 def test_dfe_ks4(schools):
-    text = ("RECTYPE,LEA,ESTAB,URN,SCHNAME,NFTYPE,TPUP,TFSM6CLA1A,TNOTFSM6CLA1A,ATT8SCR,ATT8SCR_FSM6CLA1A,"
-            "ATT8SCR_NFSM6CLA1A,P8PUP,P8MEA,PTL2BASICS_95\n"
-            "1,999,4001,100003,School 3,CY,150,30,120,47.3,35.5,50.25,140,-0.21,40%\n"
-            "2,999,7001,100070,Special Academy,ACS,12,SUPP,SUPP,SUPP,SUPP,SUPP,10,NE,SUPP\n"
-            "4,999,,,,,9000,1500,7500,50.3,35.6,53.3,8800,0.17,52%\n"
-            "7,,,,,,540000,140000,400000,46.7,36.7,50.3,520000,-0.03,43%\n")
+    text = (
+        "RECTYPE,LEA,ESTAB,URN,SCHNAME,NFTYPE,TPUP,TFSM6CLA1A,TNOTFSM6CLA1A,ATT8SCR,ATT8SCR_FSM6CLA1A,"
+        "ATT8SCR_NFSM6CLA1A,P8PUP,P8MEA,PTL2BASICS_95\n"
+        "1,999,4001,100003,School 3,CY,150,30,120,47.3,35.5,50.25,140,-0.21,40%\n"
+        "2,999,7001,100070,Special Academy,ACS,12,SUPP,SUPP,SUPP,SUPP,SUPP,10,NE,SUPP\n"
+        "4,999,,,,,9000,1500,7500,50.3,35.6,53.3,8800,0.17,52%\n"
+        "7,,,,,,540000,140000,400000,46.7,36.7,50.3,520000,-0.03,43%\n"
+    )
     plan, batch = run(text, name="ks4_2018-2019_999.csv")
     assert not plan.errors, plan.errors
     assert plan.format == "dfe-ks4" and batch.results_year == 2019
@@ -262,8 +302,12 @@ def test_dfe_ks4(schools):
     assert School.objects.get(urn=100070).phase == School.Phase.SPECIAL
     special = result(100070, "ks4_att8", "disadvantaged", 2019)
     assert (special.value, special.value_code, special.cohort) == (None, "SUPP", None)
-    assert Benchmark.objects.get(geography_code="999", measure__code="ks4_att8", pupil_group__code="all").value == Decimal("50.30")
-    assert Benchmark.objects.get(geography_code="E92000001", measure__code="ks4_p8", pupil_group__code="all").value == Decimal("-0.03")
+    assert Benchmark.objects.get(
+        geography_code="999", measure__code="ks4_att8", pupil_group__code="all"
+    ).value == Decimal("50.30")
+    assert Benchmark.objects.get(
+        geography_code="E92000001", measure__code="ks4_p8", pupil_group__code="all"
+    ).value == Decimal("-0.03")
 
 
 def test_year_from_file_name():
@@ -274,11 +318,13 @@ def test_year_from_file_name():
 
 
 # --------------------------------------------------------------------------- register
-REGISTER = ("URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,TypeOfEstablishment (name),"
-            "EstablishmentStatus (name),PhaseOfEducation (name),NumberOfPupils,PercentageFSM,Area,Cluster\n"
-            "100001,999,Testshire,2001,School 1,Community school,Open,Primary,210,12.5,North,Riverside\n"
-            "200001,850,Hampshire,3001,Hill Special School,Community special school,Open,Not applicable,80,40,,\n"
-            "200002,850,Hampshire,3002,Old Lane Infants,Community school,Closed,Primary,,,,\n")
+REGISTER = (
+    "URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,TypeOfEstablishment (name),"
+    "EstablishmentStatus (name),PhaseOfEducation (name),NumberOfPupils,PercentageFSM,Area,Cluster\n"
+    "100001,999,Testshire,2001,School 1,Community school,Open,Primary,210,12.5,North,Riverside\n"
+    "200001,850,Hampshire,3001,Hill Special School,Community special school,Open,Not applicable,80,40,,\n"
+    "200002,850,Hampshire,3002,Old Lane Infants,Community school,Closed,Primary,,,,\n"
+)
 
 
 def test_register_creates_updates_closes_and_rolls_back(schools):
@@ -287,7 +333,13 @@ def test_register_creates_updates_closes_and_rolls_back(schools):
     assert plan.format == "register" and plan.counts == {"created": 2, "updated": 1, "unchanged": 0}
     s1 = School.objects.get(urn=100001)
     assert (s1.laestab, s1.number_on_roll, s1.fsm_percent, s1.area.name, s1.cluster.name, s1.cluster.area.name) == (
-        "9992001", 210, Decimal("12.5"), "North", "Riverside", "North")
+        "9992001",
+        210,
+        Decimal("12.5"),
+        "North",
+        "Riverside",
+        "North",
+    )
     special = School.objects.get(urn=200001)
     assert (special.phase, special.la.name, special.area) == (School.Phase.SPECIAL, "Hampshire", None)
     assert School.objects.get(urn=200002).status == School.Status.CLOSED
@@ -332,12 +384,14 @@ def test_rollback_refused_when_later_results_use_created_school(schools):
 def test_lait_and_value_only_sources_keep_richer_counts(schools):
     run("geography,results_year,measure,pupil_group,cohort,achievers\n850,2019,ks2_rwm_exp,disadvantaged,3263,1599\n")
     # 1599 / 3263 = 49.00 %
-    text = ("measure_code,measure_name,year,area,value,la_code,region\n"
-            "DAP_NEW_KS2_RWM,KS2 RWM disadvantaged,2019,Hampshire,49,850,South East\n"
-            "DAP_NEW_KS2_RWM,KS2 RWM disadvantaged,2019,England,51,970,\n"
-            "DAP_NEW_KS2_RWM,KS2 RWM disadvantaged,2020,England,-,970,\n"
-            "DAP_KS4_Prog8,P8 disadvantaged,2019,South East,-0.5,989,\n"
-            "KS2_NEW_White_RWM,White,2019,England,64,970,\n")
+    text = (
+        "measure_code,measure_name,year,area,value,la_code,region\n"
+        "DAP_NEW_KS2_RWM,KS2 RWM disadvantaged,2019,Hampshire,49,850,South East\n"
+        "DAP_NEW_KS2_RWM,KS2 RWM disadvantaged,2019,England,51,970,\n"
+        "DAP_NEW_KS2_RWM,KS2 RWM disadvantaged,2020,England,-,970,\n"
+        "DAP_KS4_Prog8,P8 disadvantaged,2019,South East,-0.5,989,\n"
+        "KS2_NEW_White_RWM,White,2019,England,64,970,\n"
+    )
     plan, batch = run(text, name="lait.csv")
     assert not plan.errors, plan.errors
     assert plan.format == "lait" and plan.counts == {"created": 4, "updated": 0, "unchanged": 1}
@@ -354,29 +408,50 @@ def test_lait_and_value_only_sources_keep_richer_counts(schools):
 
 
 def test_neighbours_from_xlsx(schools):
-    rows = [["A", "B", "C", "D", "E", "F"], [1, 2, 3, 4, 5, 6],
-            ["LA num", "LA Name", "SN1", "SNP", "SN2", "SNP"],
-            [850, "Hampshire", 936, "Very close", 881, "close"],
-            [936, "Surrey", 850, "Extremely Close", 870, "Close"],
-            [None, "Old SNs:", None, None, None, None]]
+    rows = [
+        ["A", "B", "C", "D", "E", "F"],
+        [1, 2, 3, 4, 5, 6],
+        ["LA num", "LA Name", "SN1", "SNP", "SN2", "SNP"],
+        [850, "Hampshire", 936, "Very close", 881, "close"],
+        [936, "Surrey", 850, "Extremely Close", 870, "Close"],
+        [None, "Old SNs:", None, None, None, None],
+    ]
     buffer = io.BytesIO()
     pd.DataFrame(rows).to_excel(buffer, index=False, header=False)
     plan, batch = run(buffer.getvalue(), name="sn.xlsx")
     assert not plan.errors, plan.errors
     assert plan.format == "neighbours" and batch.created_count == 4
-    assert list(StatisticalNeighbour.objects.filter(la_code="850").values_list("rank", "neighbour_code", "closeness")) == [
-        (1, "936", "Very close"), (2, "881", "Close")]
+    assert list(
+        StatisticalNeighbour.objects.filter(la_code="850").values_list("rank", "neighbour_code", "closeness")
+    ) == [(1, "936", "Very close"), (2, "881", "Close")]
     plan, again = run(buffer.getvalue(), name="sn.xlsx")
     assert again.unchanged_count == 4 and again.created_count == 0
 
 
 # --------------------------------------------------------------------------- speed: bulk, not per row
 def test_queries_do_not_grow_with_rows(schools, django_assert_max_num_queries):
-    lines = [f"{100001 + i % 3},{2016 + (i // 3) % 10},{m},{g},20,{i % 20},,\n"
-             for i, (m, g) in enumerate((m, g) for m in ("ks2_rwm_exp", "ks2_rwm_high", "eyfs_gld", "phonics_y1")
-                                        for g in ("all", "boys", "girls", "eal", "fsm", "not_fsm", "cla", "not_cla",
-                                                  "sen_any", "no_sen", "disadvantaged", "not_disadvantaged")
-                                        for _ in range(15))]
+    lines = [
+        f"{100001 + i % 3},{2016 + (i // 3) % 10},{m},{g},20,{i % 20},,\n"
+        for i, (m, g) in enumerate(
+            (m, g)
+            for m in ("ks2_rwm_exp", "ks2_rwm_high", "eyfs_gld", "phonics_y1")
+            for g in (
+                "all",
+                "boys",
+                "girls",
+                "eal",
+                "fsm",
+                "not_fsm",
+                "cla",
+                "not_cla",
+                "sen_any",
+                "no_sen",
+                "disadvantaged",
+                "not_disadvantaged",
+            )
+            for _ in range(15)
+        )
+    ]
     text = LONG_HEADER + "".join(sorted(set(lines)))
     plan = build_plan(data=text.encode(), file_name="big.csv")
     assert not plan.errors, plan.errors[:3]
@@ -407,8 +482,9 @@ def test_commands_exit_non_zero_on_errors_and_dry_run_writes_nothing(schools, tm
 
 
 # --------------------------------------------------------------------------- web: roles, preview, confirm
-@pytest.mark.parametrize("username, status", [("officer", 403), ("adviser", 403), ("head", 403), ("data", 200),
-                                              ("admin", 200)])
+@pytest.mark.parametrize(
+    "username, status", [("officer", 403), ("adviser", 403), ("head", 403), ("data", 200), ("admin", 200)]
+)
 def test_only_data_managers_and_administrators_can_import(role_client, username, status):
     assert role_client(username).get(reverse("schools:imports")).status_code == status
 
@@ -486,10 +562,12 @@ def test_register_preview_lists_new_updated_and_unchanged_schools(role_client, d
     settings.MEDIA_ROOT = tmp_path
     client = role_client("data")
     known = demo.schools[0]
-    text = ("URN,LA (code),LA (name),EstablishmentName,EstablishmentStatus (name)\n"
-            f"{known.urn},{known.la.code},{known.la.name},Renamed Academy,Open\n"
-            f"{demo.schools[1].urn},{known.la.code},{known.la.name},{demo.schools[1].name},{demo.schools[1].get_status_display()}\n"
-            f"300001,{known.la.code},{known.la.name},Brand New Primary,Open\n")
+    text = (
+        "URN,LA (code),LA (name),EstablishmentName,EstablishmentStatus (name)\n"
+        f"{known.urn},{known.la.code},{known.la.name},Renamed Academy,Open\n"
+        f"{demo.schools[1].urn},{known.la.code},{known.la.name},{demo.schools[1].name},{demo.schools[1].get_status_display()}\n"
+        f"300001,{known.la.code},{known.la.name},Brand New Primary,Open\n"
+    )
     response = _upload(client, text, name="register.csv")
     page = client.get(response["Location"]).content.decode()
     assert "<caption>New schools</caption>" in page and "Brand New Primary" in page

@@ -1,6 +1,7 @@
 """Bad input: each gets a clear message naming the row and column, nothing is written, the command line exits
 with an error (CommandError: exit status 1, no traceback), and files built to exhaust memory are refused
 within a stated bound (measured in a subprocess: its peak resident memory, ``ru_maxrss``)."""
+
 import io
 import os
 import subprocess
@@ -35,17 +36,20 @@ def nothing_written():
     return not Result.objects.exists() and not ImportBatch.objects.exists()
 
 
-@pytest.mark.parametrize("row, columns, reason", [
-    ("100001,2024,ks2_rwm_exp,disadvantaged,inf,,,50", ["cohort"], "Not a number"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,nan,,,50", ["cohort"], "Not a number"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,1e22,,,50", ["cohort"], "from 0 to 1,000,000"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,3e9,,,50", ["cohort"], "from 0 to 1,000,000"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,3000000,3000000,,", ["cohort", "achievers"], "from 0 to 1,000,000"),
-    ("100001,2024,ks2_read_avg,disadvantaged,18,,,500", ["value"], "range of ks2_read_avg: from 80 to 120"),
-    ("100001,2024,ks2_read_avg,disadvantaged,18,,,-inf", ["value"], "Not a number"),
-    ("100001,2024,ks4_att8,disadvantaged,18,,,91", ["value"], "from 0 to 90"),
-    ("100001,2024,ks2_rwm_exp,disadvantaged,18,,,1e22", ["value"], "between 0 and 100"),
-])
+@pytest.mark.parametrize(
+    "row, columns, reason",
+    [
+        ("100001,2024,ks2_rwm_exp,disadvantaged,inf,,,50", ["cohort"], "Not a number"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,nan,,,50", ["cohort"], "Not a number"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,1e22,,,50", ["cohort"], "from 0 to 1,000,000"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,3e9,,,50", ["cohort"], "from 0 to 1,000,000"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,3000000,3000000,,", ["cohort", "achievers"], "from 0 to 1,000,000"),
+        ("100001,2024,ks2_read_avg,disadvantaged,18,,,500", ["value"], "range of ks2_read_avg: from 80 to 120"),
+        ("100001,2024,ks2_read_avg,disadvantaged,18,,,-inf", ["value"], "Not a number"),
+        ("100001,2024,ks4_att8,disadvantaged,18,,,91", ["value"], "from 0 to 90"),
+        ("100001,2024,ks2_rwm_exp,disadvantaged,18,,,1e22", ["value"], "between 0 and 100"),
+    ],
+)
 def test_out_of_range_numbers_are_errors_in_the_preview(schools, row, columns, reason):
     plan, batch = import_file(data=(HEADER + GOOD + row + "\n").encode(), file_name="r.csv", format="long")
     assert batch is None
@@ -64,7 +68,7 @@ def test_command_line_refuses_huge_cohort_without_a_traceback(schools, tmp_path,
 
 
 def test_register_pupil_numbers_too_large_are_errors(schools):
-    text = ("URN,LA (code),EstablishmentName,NumberOfPupils\n100001,999,School 1,1e22\n100002,999,School 2,300\n")
+    text = "URN,LA (code),EstablishmentName,NumberOfPupils\n100001,999,School 1,1e22\n100002,999,School 2,300\n"
     plan, batch = import_file(data=text.encode(), file_name="gias.csv", format="register")
     assert batch is None and [(e.row, e.column) for e in plan.errors] == [(2, "NumberOfPupils")]
     assert School.objects.get(urn=100002).number_on_roll is None
@@ -72,9 +76,11 @@ def test_register_pupil_numbers_too_large_are_errors(schools):
 
 def test_all_problems_are_reported_in_one_pass(schools):
     """A bad URN, an unknown measure and an impossible figure in one file: all three, not one stage at a time."""
-    text = HEADER + ("10000X,2024,ks2_rwm_exp,disadvantaged,18,9,,\n"
-                     "100001,2024,ks2_nonsense,disadvantaged,18,9,,\n"
-                     "100002,2024,ks2_rwm_exp,disadvantaged,18,20,,\n")
+    text = HEADER + (
+        "10000X,2024,ks2_rwm_exp,disadvantaged,18,9,,\n"
+        "100001,2024,ks2_nonsense,disadvantaged,18,9,,\n"
+        "100002,2024,ks2_rwm_exp,disadvantaged,18,20,,\n"
+    )
     plan = build_plan(data=text.encode(), file_name="r.csv", format="long")
     found = {(e.row, e.column) for e in plan.errors}
     assert found == {(2, "urn"), (3, "measure"), (4, "achievers")}, plan.errors
@@ -82,7 +88,7 @@ def test_all_problems_are_reported_in_one_pass(schools):
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_files_are_read(schools, encoding):
-    text = ("URN,LA (code),LA (name),EstablishmentName\n100001,999,Testshire,St Ælfred’s Primary – Café\n")
+    text = "URN,LA (code),LA (name),EstablishmentName\n100001,999,Testshire,St Ælfred’s Primary – Café\n"
     plan, batch = import_file(data=text.encode(encoding), file_name="gias.csv", format="register")
     assert not plan.errors, plan.errors
     assert School.objects.get(urn=100001).name == "St Ælfred’s Primary – Café"
@@ -141,8 +147,9 @@ PEAK_SCRIPT = textwrap.dedent("""
 
 def peak(path: Path) -> tuple[str, int]:
     """(the first error, the peak resident memory in MB) of checking ``path`` in a fresh process."""
-    done = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, str(path)], cwd=REPO, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_SCRIPT, str(path)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     message, megabytes = done.stdout.strip().splitlines()[-2:]
     return message, int(megabytes)
@@ -155,9 +162,14 @@ def test_million_column_csv_is_refused_in_bounded_memory(tmp_path):
     assert "1,000,000 cells; the most columns accepted is 2,000" in message
     assert megabytes < MEMORY_BOUND_MB, megabytes
     # The command line: the same message, exit status 1, no traceback.
-    done = subprocess.run([sys.executable, "manage.py", "import_results", str(path), "--dry-run"], cwd=REPO,
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "gapmonitor.test_settings"})
+    done = subprocess.run(
+        [sys.executable, "manage.py", "import_results", str(path), "--dry-run"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "gapmonitor.test_settings"},
+    )
     assert done.returncode == 1
     assert "Row 1 has 1,000,000 cells; the most columns accepted is 2,000" in done.stderr
     assert "Traceback" not in done.stderr

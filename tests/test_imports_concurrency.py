@@ -5,6 +5,7 @@ transactions, a busy timeout) and on PostgreSQL (``DATABASE_URL=postgres://…``
 What must hold: no 500, no lost update, the second confirm refused as stale (or applied after the first), and
 a rollback reverts its own batch only.
 """
+
 import sqlite3
 import threading
 
@@ -16,7 +17,13 @@ from django.test import Client
 from django.urls import reverse
 
 from schools.imports.services import (
-    STALE_MESSAGE, AlreadyDone, ImportRejected, confirm_batch, import_file, rollback_batch, stage_upload,
+    STALE_MESSAGE,
+    AlreadyDone,
+    ImportRejected,
+    confirm_batch,
+    import_file,
+    rollback_batch,
+    stage_upload,
 )
 from schools.models import ImportBatch, ImportChange, LocalAuthority, Profile, Result, School
 from schools.roles import Role
@@ -26,10 +33,14 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 HEADER = "urn,results_year,measure,pupil_group,cohort,achievers,points,value\n"
 BASE = HEADER + "100001,2024,ks2_rwm_exp,disadvantaged,10,5,,\n100002,2024,ks2_rwm_exp,disadvantaged,20,10,,\n"
 # A and B both change the two base figures and both create the same new figure (ks2_rwm_high): they overlap.
-FILE_A = HEADER + ("100001,2024,ks2_rwm_exp,disadvantaged,10,6,,\n100002,2024,ks2_rwm_exp,disadvantaged,20,12,,\n"
-                   "100001,2024,ks2_rwm_high,disadvantaged,10,1,,\n")
-FILE_B = HEADER + ("100001,2024,ks2_rwm_exp,disadvantaged,10,7,,\n100002,2024,ks2_rwm_exp,disadvantaged,20,14,,\n"
-                   "100001,2024,ks2_rwm_high,disadvantaged,10,2,,\n")
+FILE_A = HEADER + (
+    "100001,2024,ks2_rwm_exp,disadvantaged,10,6,,\n100002,2024,ks2_rwm_exp,disadvantaged,20,12,,\n"
+    "100001,2024,ks2_rwm_high,disadvantaged,10,1,,\n"
+)
+FILE_B = HEADER + (
+    "100001,2024,ks2_rwm_exp,disadvantaged,10,7,,\n100002,2024,ks2_rwm_exp,disadvantaged,20,14,,\n"
+    "100001,2024,ks2_rwm_high,disadvantaged,10,2,,\n"
+)
 # C writes another school's figures; it is rolled back while A and B confirm.
 FILE_C = HEADER + "100003,2024,ks2_rwm_exp,disadvantaged,30,15,,\n"
 
@@ -74,8 +85,9 @@ def data_manager(threaded_db, settings, tmp_path):
 
 
 def value(urn, measure="ks2_rwm_exp"):
-    row = Result.objects.get(school__urn=urn, results_year=2024, measure__code=measure,
-                             pupil_group__code="disadvantaged")
+    row = Result.objects.get(
+        school__urn=urn, results_year=2024, measure__code=measure, pupil_group__code="disadvantaged"
+    )
     return row.achievers, row.batch_id
 
 
@@ -151,8 +163,7 @@ def test_overlapping_confirms_double_click_and_rollback_at_once(data_manager):
     # Confirmed again, the second is applied after the first and records the first as what it replaced.
     confirm_batch(batch=second, user=data_manager)
     assert (value(100001)[0], value(100002)[0], value(100001, "ks2_rwm_high")[0]) == expected[second.pk]
-    assert set(ImportChange.objects.filter(batch=second).values_list("previous_batch_id", flat=True)) == {
-        first.pk}
+    assert set(ImportChange.objects.filter(batch=second).values_list("previous_batch_id", flat=True)) == {first.pk}
     # Rolling back the second reverts its own figures only: the first's are back, nothing else moved.
     with pytest.raises(ImportRejected, match=f"Import #{second.pk} has since changed"):
         rollback_batch(batch=first, user=data_manager)

@@ -3,6 +3,7 @@ download names them (``2024-2025/919_ks2final.csv``), kept in tests/data (Open G
 
 The full files are imported through the command line exactly as a data manager would (no ``--year``); the other
 tests use a few real rows of the same file (written to tmp_path) so that they stay quick."""
+
 import csv
 import io
 from pathlib import Path
@@ -30,19 +31,34 @@ def run_cli(path: Path, *args) -> str:
 def pooled_and_published(measure: str, group: str, year: int = 2025):
     la = LocalAuthority.objects.get(code="919")
     pooled = selectors.figures(la, measures=[measure], groups=[group], years=[year])[(year, measure, group)]
-    published = Benchmark.objects.get(geography_code="919", results_year=year, measure__code=measure,
-                                      pupil_group__code=group)
+    published = Benchmark.objects.get(
+        geography_code="919", results_year=year, measure__code=measure, pupil_group__code=group
+    )
     return pooled.value, float(published.value), published.cohort
 
 
 def snapshot():
     """Everything an import could write, to show a refused file changed nothing."""
     return (
-        sorted(Result.objects.values_list("school__urn", "results_year", "measure__code", "pupil_group__code",
-                                          "cohort", "value", "value_code", "status")),
-        sorted(Benchmark.objects.values_list("geography_code", "measure__code", "pupil_group__code", "cohort",
-                                             "value", "status")),
-        School.objects.count(), LocalAuthority.objects.count(),
+        sorted(
+            Result.objects.values_list(
+                "school__urn",
+                "results_year",
+                "measure__code",
+                "pupil_group__code",
+                "cohort",
+                "value",
+                "value_code",
+                "status",
+            )
+        ),
+        sorted(
+            Benchmark.objects.values_list(
+                "geography_code", "measure__code", "pupil_group__code", "cohort", "value", "status"
+            )
+        ),
+        School.objects.count(),
+        LocalAuthority.objects.count(),
         ImportBatch.objects.filter(status=ImportBatch.Status.COMMITTED).count(),
     )
 
@@ -80,9 +96,14 @@ def test_ks2_2024_25_as_published():
     assert not [w for w in batch.warnings if "count" in w.lower()]
     # 359 mainstream schools; 3 (new, no Year 6 yet) have no pupils at the end of KS2; the other 356 all have a
     # figure (350 numbers, 6 SUPP): coverage 1.0.
-    assert summary["coverage"] == {"with_figures": 356, "open_schools": 356, "share": 1.0,
-                                   "phases": ["primary", "middle", "all_through"], "measure": "ks2_rwm_exp",
-                                   "no_pupils": 3}
+    assert summary["coverage"] == {
+        "with_figures": 356,
+        "open_schools": 356,
+        "share": 1.0,
+        "phases": ["primary", "middle", "all_through"],
+        "measure": "ks2_rwm_exp",
+        "no_pupils": 3,
+    }
     assert "Figures for 356 of 356 open schools of this phase" in out
 
     # The LA row as published: disadvantaged 40 % of 3,040 pupils, other pupils 70 % of 11,281.
@@ -98,10 +119,14 @@ def test_ks2_2024_25_as_published():
     assert other < other_published and other_published - 0.5 - other <= 1.5, other
 
     # Richard Whittington Primary (URN 151078): 80 % of 45; the group columns spelt TNOTFSM6CLA1A / …_NotFSM6CLA1A.
-    school = {(r.measure.code, r.pupil_group.code): r for r in Result.objects.filter(school__urn=151078)
-              .select_related("measure", "pupil_group")}
-    assert (school["ks2_rwm_exp", "not_disadvantaged"].cohort, school["ks2_rwm_exp", "not_disadvantaged"].achievers) \
-        == (34, 28)  # round(82 % × 34) = round(27.88) = 28
+    school = {
+        (r.measure.code, r.pupil_group.code): r
+        for r in Result.objects.filter(school__urn=151078).select_related("measure", "pupil_group")
+    }
+    assert (
+        school["ks2_rwm_exp", "not_disadvantaged"].cohort,
+        school["ks2_rwm_exp", "not_disadvantaged"].achievers,
+    ) == (34, 28)  # round(82 % × 34) = round(27.88) = 28
     assert school["ks2_read_exp", "all"].achievers == 40  # round(89 % × 45) = round(40.05)
     assert float(school["ks2_gps_avg", "all"].value) == 111
     assert school["ks2_rwm_exp", "non_mobile"].cohort == 44
@@ -126,8 +151,12 @@ def test_ks4_2024_25_as_published():
     # (Avanti Grange, no Year 11) is not counted. Independent schools (IND, INDSS) and the non-maintained special
     # school are not LA schools and are not in the DfE's LA figures: skipped.
     coverage = batch.summary["dfe"]["coverage"]
-    assert (coverage["with_figures"], coverage["open_schools"], coverage["share"], coverage["no_pupils"]) \
-        == (79, 79, 1.0, 1)
+    assert (coverage["with_figures"], coverage["open_schools"], coverage["share"], coverage["no_pupils"]) == (
+        79,
+        79,
+        1.0,
+        1,
+    )
     assert not School.objects.filter(urn__in=[117600, 150044, 117665]).exists()  # IND, INDSS, NMSS
 
     dis, dis_published, dis_cohort = pooled_and_published("ks4_att8", "disadvantaged")
@@ -140,8 +169,10 @@ def test_ks4_2024_25_as_published():
     assert 0 < dis - dis_published <= 2.0, dis
     assert abs(other - other_published) <= 1.0, other
 
-    adeyfield = {(r.measure.code, r.pupil_group.code): r for r in Result.objects.filter(school__urn=145430)
-                 .select_related("measure", "pupil_group")}
+    adeyfield = {
+        (r.measure.code, r.pupil_group.code): r
+        for r in Result.objects.filter(school__urn=145430).select_related("measure", "pupil_group")
+    }
     att8 = adeyfield["ks4_att8", "disadvantaged"]
     assert (att8.cohort, float(att8.points), float(att8.value)) == (42, 1146.6, 27.3)  # 27.3 × 42
     assert adeyfield["ks4_ebacc_entry", "all"].achievers == 52  # 40 % of 130
@@ -154,17 +185,29 @@ def test_ks4_2024_25_as_published():
 def test_year_and_status_from_where_the_dfe_puts_them(tmp_path):
     header, rows = real_rows(KS2)
     # No year in the name nor the folder: the previous-year columns (…_24, …_23) say 2025.
-    plan = build_plan(data=write(tmp_path / "england_ks2provisional.csv", header, rows).read_bytes(),
-                      file_name="england_ks2provisional.csv")
+    plan = build_plan(
+        data=write(tmp_path / "england_ks2provisional.csv", header, rows).read_bytes(),
+        file_name="england_ks2provisional.csv",
+    )
     assert (plan.results_year, plan.results_status) == (2025, "provisional")
     assert plan.found["year_found"] == "from the file's previous-year columns (…_24)"
     # A browser gives only the file name: the folder typed in the form is used.
-    batch = stage_upload(data=(tmp_path / "england_ks2provisional.csv").read_bytes(), file_name="919_ks2final.csv",
-                         format="auto", results_year=None, user=None, folder="2023-2024")
+    batch = stage_upload(
+        data=(tmp_path / "england_ks2provisional.csv").read_bytes(),
+        file_name="919_ks2final.csv",
+        format="auto",
+        results_year=None,
+        user=None,
+        folder="2023-2024",
+    )
     assert (batch.results_year, batch.summary["dfe"]["status"]) == (2024, "final")
     # Given explicitly, the year and the status win.
-    plan = build_plan(data=(tmp_path / "england_ks2provisional.csv").read_bytes(),
-                      file_name="2023-2024/919_ks2revised.csv", results_year=2025, status="final")
+    plan = build_plan(
+        data=(tmp_path / "england_ks2provisional.csv").read_bytes(),
+        file_name="2023-2024/919_ks2revised.csv",
+        results_year=2025,
+        status="final",
+    )
     assert (plan.results_year, plan.found["year_found"], plan.results_status) == (2025, "given", "final")
 
 
@@ -172,8 +215,9 @@ def test_revised_file_updates_figures_and_status(tmp_path):
     header, rows = real_rows(KS2)
     provisional = write(tmp_path / "2024-2025" / "919_ks2provisional.csv", header, rows)
     plan, batch = import_file(data=provisional.read_bytes(), file_name=provisional.name, folder="2024-2025")
-    assert batch.created_count == (Result.objects.filter(status="provisional").count()
-                                   + Benchmark.objects.filter(status="provisional").count())
+    assert batch.created_count == (
+        Result.objects.filter(status="provisional").count() + Benchmark.objects.filter(status="provisional").count()
+    )
     column = header.index("PTRWM_EXP")
     rows[0][column] = "78%"  # the revised file corrects one figure
     revised = write(tmp_path / "2024-2025" / "919_ks2revised.csv", header, rows)
@@ -205,8 +249,11 @@ def test_required_column_missing_names_the_layout(tmp_path):
     plan, batch = import_file(data=damaged.read_bytes(), file_name=damaged.name, folder="2024-2025")
     assert batch is None
     assert [(e.column, e.reason) for e in plan.errors] == [
-        ("PTRWM_EXP_FSM6CLA1A", "Missing required column: the DfE's KS2 layout for 2024/25 has it "
-                                "(ks2_rwm_exp, disadvantaged).")]
+        (
+            "PTRWM_EXP_FSM6CLA1A",
+            "Missing required column: the DfE's KS2 layout for 2024/25 has it (ks2_rwm_exp, disadvantaged).",
+        )
+    ]
     assert snapshot() == before
 
 
@@ -244,7 +291,8 @@ def test_file_cut_short_imports_only_after_the_preview_says_so(tmp_path):
     plan = build_plan(data=cut.read_bytes(), file_name=cut.name, folder="2024-2025")
     assert not plan.errors
     assert plan.warnings[0].reason.startswith(
-        "The file has no LA row (RECTYPE 3) and no England rows (RECTYPE 4, 5): it may have been cut short.")
+        "The file has no LA row (RECTYPE 3) and no England rows (RECTYPE 4, 5): it may have been cut short."
+    )
     out = run_cli(cut, "--dry-run")
     assert "it may have been cut short" in out
     assert not Result.objects.exists()
@@ -262,8 +310,14 @@ def test_a_measure_outside_its_listed_years_imports_with_a_note(tmp_path):
     assert batch is not None and batch.results_year == 2026
     notes = [w for w in plan.warnings if "outside the years listed" in w.reason and "ks2_read_prog" in w.reason]
     assert len(notes) == 1 and notes[0].column == "results_year"
-    assert float(Result.objects.get(school__urn=151078, results_year=2026, measure__code="ks2_read_prog",
-                                    pupil_group__code="all").value) == 0.4
+    assert (
+        float(
+            Result.objects.get(
+                school__urn=151078, results_year=2026, measure__code="ks2_read_prog", pupil_group__code="all"
+            ).value
+        )
+        == 0.4
+    )
 
 
 # --------------------------------------------------------------------------- the web preview
@@ -274,8 +328,9 @@ def test_web_preview_states_year_status_coverage_and_unused_columns(role_client,
     upload = io.BytesIO(path.read_bytes())
     upload.name = "919_ks2provisional.csv"  # a browser sends the name only: the folder is typed in the form
     client = role_client("admin")  # a data manager imports for their own LA only (Demoshire)
-    response = client.post(reverse("schools:imports"), {"file": upload, "format": "auto", "folder": "2024-2025",
-                                                        "results_status": ""})
+    response = client.post(
+        reverse("schools:imports"), {"file": upload, "format": "auto", "folder": "2024-2025", "results_status": ""}
+    )
     batch = ImportBatch.objects.latest("pk")
     assert (batch.status, batch.results_year) == (ImportBatch.Status.PREVIEWED, 2025)
     page = client.get(response["Location"]).content.decode()

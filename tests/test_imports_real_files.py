@@ -2,6 +2,7 @@
 LA row the DfE published in the same file. The files are the DfE's own (Open Government Licence v3.0): Surrey's
 KS2 and KS4 performance tables 2016/17–2018/19, a GIAS extract, the LAIT gap measures for three LAs and England,
 the statistical neighbours; the current layouts are in test_imports_current_layouts.py."""
+
 import re
 from pathlib import Path
 
@@ -28,8 +29,9 @@ def register():
 def pooled_vs_published(la_code: str, year: int, measure: str, group: str) -> tuple[float, float]:
     la = LocalAuthority.objects.get(code=la_code)
     pooled = selectors.figures(la, measures=[measure], groups=[group], years=[year])[(year, measure, group)]
-    published = Benchmark.objects.get(geography_code=la_code, results_year=year, measure__code=measure,
-                                      pupil_group__code=group)
+    published = Benchmark.objects.get(
+        geography_code=la_code, results_year=year, measure__code=measure, pupil_group__code=group
+    )
     return pooled.value, float(published.value)
 
 
@@ -87,15 +89,18 @@ def test_lait_and_neighbours_import_cleanly():
     # The LAIT rows of Hampshire (850), Hertfordshire (919), Surrey (936) and England (970), as published.
     assert plan.format == "lait" and batch.rows_read == 1016 and batch.created_count > 900
     # LAIT: Hampshire's disadvantaged KS2 RWM expected standard was 49 % in 2019, England (970) → E92000001.
-    hampshire = Benchmark.objects.get(geography_code="850", results_year=2019, measure__code="ks2_rwm_exp",
-                                      pupil_group__code="disadvantaged")
+    hampshire = Benchmark.objects.get(
+        geography_code="850", results_year=2019, measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged"
+    )
     assert float(hampshire.value) == 49.0
     # No KS2 tests in 2020: "-" is kept as a marker with no value, never 0 (KS4 2020 grades were published).
-    ks2_2020 = Benchmark.objects.filter(geography_code=Benchmark.NATIONAL_CODE, results_year=2020,
-                                        measure__code="ks2_rwm_exp")
+    ks2_2020 = Benchmark.objects.filter(
+        geography_code=Benchmark.NATIONAL_CODE, results_year=2020, measure__code="ks2_rwm_exp"
+    )
     assert ks2_2020.count() > 5 and set(ks2_2020.values_list("value", "value_code")) == {(None, "-")}
-    assert Benchmark.objects.filter(geography_code=Benchmark.NATIONAL_CODE, results_year=2020,
-                                    measure__code="ks4_att8", value__isnull=False).exists()
+    assert Benchmark.objects.filter(
+        geography_code=Benchmark.NATIONAL_CODE, results_year=2020, measure__code="ks4_att8", value__isnull=False
+    ).exists()
     plan, batch = load(DATA / "la" / "sn_may_2025.xlsx", "neighbours")
     assert StatisticalNeighbour.objects.filter(la_code="850").count() == 10
     assert ImportBatch.objects.filter(status=ImportBatch.Status.COMMITTED).count() == 2

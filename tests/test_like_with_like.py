@@ -11,6 +11,7 @@ Figures (KS2 RWM expected standard, 2025), worked out by hand:
 
 Against all-school England the special school would be 70 − 14.29 = 55.71 behind: never shown.
 """
+
 import io
 import json
 
@@ -31,17 +32,41 @@ def la_with_special(db, django_user_model):
     la = LocalAuthority.objects.create(code="996", name="Testborough")
     area = Area.objects.create(la=la, name="East")
     cluster = Cluster.objects.create(la=la, area=area, name="Mill pyramid")
-    special = School.objects.create(urn=920001, la=la, name="Brook Special School", phase="special",
-                                    school_type="Community special school", area=area, cluster=cluster)
-    mainstream = School.objects.create(urn=920002, la=la, name="Mill Primary", phase="primary",
-                                       school_type="Community school", area=area, cluster=cluster)
+    special = School.objects.create(
+        urn=920001,
+        la=la,
+        name="Brook Special School",
+        phase="special",
+        school_type="Community special school",
+        area=area,
+        cluster=cluster,
+    )
+    mainstream = School.objects.create(
+        urn=920002,
+        la=la,
+        name="Mill Primary",
+        phase="primary",
+        school_type="Community school",
+        area=area,
+        cluster=cluster,
+    )
     measure = Measure.objects.get(code="ks2_rwm_exp")
     groups = {c: PupilGroup.objects.get(code=c) for c in ("disadvantaged", "not_disadvantaged", "all")}
     for school, (dc, da, oc, oa) in {special: (7, 1, 9, 4), mainstream: (20, 10, 30, 24)}.items():
-        for code, cohort, achievers in (("disadvantaged", dc, da), ("not_disadvantaged", oc, oa),
-                                        ("all", dc + oc, da + oa)):
-            Result.objects.create(school=school, results_year=2025, measure=measure, pupil_group=groups[code],
-                                  cohort=cohort, achievers=achievers, value=round(100 * achievers / cohort))
+        for code, cohort, achievers in (
+            ("disadvantaged", dc, da),
+            ("not_disadvantaged", oc, oa),
+            ("all", dc + oc, da + oa),
+        ):
+            Result.objects.create(
+                school=school,
+                results_year=2025,
+                measure=measure,
+                pupil_group=groups[code],
+                cohort=cohort,
+                achievers=achievers,
+                value=round(100 * achievers / cohort),
+            )
     _benchmarks(Benchmark.NATIONAL_CODE, measure, groups, (2000, 960, 4000, 2800))
     officer = django_user_model.objects.create_user("la-officer", password="x")
     officer.groups.add(Group.objects.get(name=Role.LA_OFFICER))
@@ -52,22 +77,52 @@ def la_with_special(db, django_user_model):
 def _benchmarks(code, measure, groups, counts):
     dc, da, oc, oa = counts
     for group, cohort, achievers in (("disadvantaged", dc, da), ("not_disadvantaged", oc, oa)):
-        Benchmark.objects.create(geography_code=code, kind="national", results_year=2025, measure=measure,
-                                 pupil_group=groups[group], cohort=cohort, achievers=achievers)
+        Benchmark.objects.create(
+            geography_code=code,
+            kind="national",
+            results_year=2025,
+            measure=measure,
+            pupil_group=groups[group],
+            cohort=cohort,
+            achievers=achievers,
+        )
 
 
 def _school_rows(data):
     schools = School.objects.filter(la=data["la"])
     focus = selectors.pupil_groups()["disadvantaged"]
-    pairs = selectors.org_rows(data["officer"], "school", schools, schools, measure=data["measure"], focus=focus,
-                               groups=selectors.pupil_groups(), years=[2025], year=2025)
+    pairs = selectors.org_rows(
+        data["officer"],
+        "school",
+        schools,
+        schools,
+        measure=data["measure"],
+        focus=focus,
+        groups=selectors.pupil_groups(),
+        years=[2025],
+        year=2025,
+    )
     return {school.name: row for school, row in pairs}
 
 
 def _report():
     out = io.StringIO()
-    call_command("gap_report", "--level", "school", "--measure", "ks2_rwm_exp", "--group", "disadvantaged",
-                 "--year", "2025", "--format", "json", "--unsuppressed", stdout=out, stderr=io.StringIO())
+    call_command(
+        "gap_report",
+        "--level",
+        "school",
+        "--measure",
+        "ks2_rwm_exp",
+        "--group",
+        "disadvantaged",
+        "--year",
+        "2025",
+        "--format",
+        "json",
+        "--unsuppressed",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     return {row["name"]: row for row in json.loads(out.getvalue())}
 
 
@@ -76,10 +131,14 @@ def test_school_types_choose_their_national_figures():
         return School(urn=1, name="x", **kw)
 
     assert comparators.basis_for(school(phase="special")) is comparators.SPECIAL
-    assert comparators.basis_for(school(phase="primary", school_type="Academy special converter")) is comparators.SPECIAL
+    assert (
+        comparators.basis_for(school(phase="primary", school_type="Academy special converter")) is comparators.SPECIAL
+    )
     assert comparators.basis_for(school(phase="pru")) is comparators.ALTERNATIVE_PROVISION
-    assert comparators.basis_for(school(phase="secondary", school_type="Free schools alternative provision")) \
+    assert (
+        comparators.basis_for(school(phase="secondary", school_type="Free schools alternative provision"))
         is comparators.ALTERNATIVE_PROVISION
+    )
     assert comparators.basis_for(school(phase="primary", school_type="Community school")) is comparators.MAINSTREAM
 
 
@@ -115,11 +174,11 @@ def test_special_school_compared_with_special_schools_nationally(la_with_special
     _benchmarks("E92000001_SPECIAL", la_with_special["measure"], la_with_special["groups"], (500, 40, 300, 45))
     rows = _school_rows(la_with_special)
     special, mainstream = rows["Brook Special School"], rows["Mill Primary"]
-    assert special.current.vs_national == pytest.approx(15 - 100 / 7)      # 0.71
-    assert special.current.like_for_like == pytest.approx(8 - 100 / 7)     # −6.29
-    assert special.national_gap == pytest.approx(7.0)                      # England's special schools: 15 − 8
+    assert special.current.vs_national == pytest.approx(15 - 100 / 7)  # 0.71
+    assert special.current.like_for_like == pytest.approx(8 - 100 / 7)  # −6.29
+    assert special.national_gap == pytest.approx(7.0)  # England's special schools: 15 − 8
     assert special.national_note == ""
-    assert mainstream.current.vs_national == pytest.approx(20.0)           # still all-school England
+    assert mainstream.current.vs_national == pytest.approx(20.0)  # still all-school England
 
     report = _report()
     assert report["Brook Special School"]["gap_vs_national"] == 0.71
@@ -143,12 +202,26 @@ def test_special_school_target_measured_against_special_schools(db):
     la, school, measure, dis, _other = build_alpha()
     school.phase, school.school_type = "special", "Community special school"
     school.save()
-    target = Target.objects.create(la=la, school=school, type=Target.Type.IN_LINE_NATIONAL, measure=measure,
-                                   focus_group=dis, baseline_year=2022, target_year=2025)
+    target = Target.objects.create(
+        la=la,
+        school=school,
+        type=Target.Type.IN_LINE_NATIONAL,
+        measure=measure,
+        focus_group=dis,
+        baseline_year=2022,
+        target_year=2025,
+    )
     assert target.status(show_small_cohorts=True).code == "no_data"
     for year, achievers in ((2022, 40), (2024, 45)):
-        Benchmark.objects.create(geography_code="E92000001_SPECIAL", kind="national", results_year=year,
-                                 measure=measure, pupil_group=dis, cohort=100, achievers=achievers)
+        Benchmark.objects.create(
+            geography_code="E92000001_SPECIAL",
+            kind="national",
+            results_year=year,
+            measure=measure,
+            pupil_group=dis,
+            cohort=100,
+            achievers=achievers,
+        )
     status = Target.objects.get(pk=target.pk).status(show_small_cohorts=True)
     assert status.baseline == pytest.approx(-10.0)
     assert status.latest == pytest.approx(-15.0)

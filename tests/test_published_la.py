@@ -14,6 +14,7 @@ Pooled disadvantaged = (4 + 10) ÷ (10 + 20) = 14/30 = 46.67% over 30 pupils (Ga
 pooled other = (14 + 24) ÷ (20 + 30) = 38/50 = 76.00%; pooled gap = 76.00 − 46.67 = 29.33.
 Published gap = 73 − 42 = 31; published cohort 33 − pooled cohort 30 = 3 pupils in suppressed school rows.
 """
+
 import csv
 import io
 import json
@@ -59,8 +60,10 @@ def report(*args):
 
 
 def test_la_row_stored_as_published_figure_with_its_cohort(testshire):
-    published = {b.pupil_group.code: b for b in Benchmark.objects.filter(geography_code="997", results_year=2019,
-                                                                          measure__code="ks2_rwm_exp")}
+    published = {
+        b.pupil_group.code: b
+        for b in Benchmark.objects.filter(geography_code="997", results_year=2019, measure__code="ks2_rwm_exp")
+    }
     assert published["disadvantaged"].kind == "la"
     assert published["disadvantaged"].cohort == 33 and float(published["disadvantaged"].value) == 42.0
     assert published["not_disadvantaged"].cohort == 59 and float(published["not_disadvantaged"].value) == 73.0
@@ -70,8 +73,21 @@ def test_la_row_stored_as_published_figure_with_its_cohort(testshire):
 def test_gap_report_la_json_shows_published_beside_pooled(testshire):
     # The officers' view: by default the pooled LA figure is hidden here, as Delta's small group could be worked
     # out from it minus the schools' figures (schools.disclosure); the published figure is public either way.
-    rows = json.loads(report("--level", "la", "--measure", "ks2_rwm_exp", "--group", "disadvantaged",
-                             "--year", "2019", "--format", "json", "--unsuppressed"))
+    rows = json.loads(
+        report(
+            "--level",
+            "la",
+            "--measure",
+            "ks2_rwm_exp",
+            "--group",
+            "disadvantaged",
+            "--year",
+            "2019",
+            "--format",
+            "json",
+            "--unsuppressed",
+        )
+    )
     assert len(rows) == 1
     row = rows[0]
     # The cohort shown is the one the value is pooled over: 30, not the 33 pupils the school rows count.
@@ -83,15 +99,17 @@ def test_gap_report_la_json_shows_published_beside_pooled(testshire):
     assert row["published_gap"] == 31.0 and row["published_cohort"] == 33
     assert row["published_difference"] == (
         "3 disadvantaged pupils in schools whose figures are suppressed in the school rows "
-        "(published cohort 33, pooled over 30).")
+        "(published cohort 33, pooled over 30)."
+    )
     # Alpha, Beta and Gamma have 2019 figures; Delta does not: 3 of 4 open primary schools.
     assert row["coverage"] == 0.75
     assert "figures for 3 of 4 open primary" in row["coverage_note"]
 
 
 def test_gap_report_la_csv_has_the_published_columns(testshire):
-    text = report("--level", "la", "--measure", "ks2_rwm_exp", "--group", "disadvantaged", "--year", "2019",
-                  "--unsuppressed")
+    text = report(
+        "--level", "la", "--measure", "ks2_rwm_exp", "--group", "disadvantaged", "--year", "2019", "--unsuppressed"
+    )
     (record,) = list(csv.DictReader(io.StringIO(text)))
     assert record["published_value"] == "42.0" and record["published_gap"] == "31.0"
     assert record["pooled_cohort"] == "30" and record["coverage"] == "0.75"
@@ -140,8 +158,12 @@ def test_published_first_never_mixes_sources_within_a_measure():
     def fig(value, cohort=20):
         return Figure(cohort=cohort, numerator=None, value=value)
 
-    pooled = {(2023, "m", "f"): fig(40), (2023, "m", "c"): fig(70), (2024, "m", "f"): fig(45),
-              (2024, "m", "c"): fig(72)}
+    pooled = {
+        (2023, "m", "f"): fig(40),
+        (2023, "m", "c"): fig(70),
+        (2024, "m", "f"): fig(45),
+        (2024, "m", "c"): fig(72),
+    }
     # Published figures for 2024 only: a trend 2023→2024 would mix the two, so the measure stays pooled.
     published = {(2024, "m", "f"): fig(41), (2024, "m", "c"): fig(74)}
     merged, sources = published_first(pooled, published, measures=["m"], years=[2023, 2024], required=("f", "c"))
@@ -162,8 +184,14 @@ def test_tables_with_rows_from_different_years_say_so(testshire):
     # Epsilon (South) has figures for 2018 only: 12 of 20 disadvantaged, 30 of 40 other pupils.
     epsilon = School.objects.create(urn=990005, la=testshire, name="Epsilon Primary", cluster=south)
     for code, cohort, achievers in (("disadvantaged", 20, 12), ("not_disadvantaged", 40, 30), ("all", 60, 42)):
-        Result.objects.create(school=epsilon, results_year=2018, measure=measure,
-                              pupil_group=PupilGroup.objects.get(code=code), cohort=cohort, achievers=achievers)
+        Result.objects.create(
+            school=epsilon,
+            results_year=2018,
+            measure=measure,
+            pupil_group=PupilGroup.objects.get(code=code),
+            cohort=cohort,
+            achievers=achievers,
+        )
     response = officer_client(testshire).get("/overview/")
     clusters = response.context["cluster_table"]
     assert "rows from different results years: see the Year column" in clusters.caption
@@ -186,8 +214,9 @@ def test_real_ks4_file_published_beside_pooled(db):
     plan, _batch = import_file(data=path.read_bytes(), file_name=path.name, format="dfe-ks4")
     assert not plan.errors, plan.errors[:3]
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle)
-                if r["RECTYPE"] in ("1", "2") and r["NFTYPE"] not in ("IND", "INDSPEC")]
+        rows = [
+            r for r in csv.DictReader(handle) if r["RECTYPE"] in ("1", "2") and r["NFTYPE"] not in ("IND", "INDSPEC")
+        ]
 
     def number(text):
         try:
@@ -197,17 +226,20 @@ def test_real_ks4_file_published_beside_pooled(db):
 
     with_value = [r for r in rows if number(r["ATT8SCR_FSM6CLA1A"]) is not None and number(r["TFSM6CLA1A"])]
     pooled_cohort = sum(int(r["TFSM6CLA1A"]) for r in with_value)
-    pooled_value = (sum(float(r["ATT8SCR_FSM6CLA1A"]) * int(r["TFSM6CLA1A"]) for r in with_value)
-                    / pooled_cohort)
-    (row,) = json.loads(report("--level", "la", "--measure", "ks4_att8", "--group", "disadvantaged", "--year",
-                               "2019", "--format", "json"))
+    pooled_value = sum(float(r["ATT8SCR_FSM6CLA1A"]) * int(r["TFSM6CLA1A"]) for r in with_value) / pooled_cohort
+    (row,) = json.loads(
+        report(
+            "--level", "la", "--measure", "ks4_att8", "--group", "disadvantaged", "--year", "2019", "--format", "json"
+        )
+    )
     assert row["published_value"] == 35.5 and row["published_comparison_value"] == 53.0
     assert row["published_gap"] == 17.5 and row["published_cohort"] == 1580
     assert row["pooled_cohort"] == row["cohort"] == pooled_cohort
     # Points are stored to 2 decimals (average × pupils), so the pooled value agrees to 0.01.
     assert row["value"] == pytest.approx(pooled_value, abs=0.01)
     assert row["published_difference"].startswith(
-        f"{1580 - pooled_cohort} disadvantaged pupils in schools whose figures are suppressed")
+        f"{1580 - pooled_cohort} disadvantaged pupils in schools whose figures are suppressed"
+    )
     # 57 open mainstream secondaries (the register here is the file itself); three new free schools (Hoe Valley,
     # Merstham Park, Chertsey High) had no pupils at the end of KS4 yet, so no figure: 54/57 = 0.9474, over 90%.
     assert row["coverage"] == 0.9474 and row["coverage_note"] == ""
@@ -230,7 +262,9 @@ def test_cluster_page_is_pooled_and_says_how_many_pupils(testshire):
     page = officer_client(testshire).get(f"/clusters/{north.pk}/").content.decode()
     # Alpha 10 + Beta 20 disadvantaged pupils with figures (Gamma's 3 are suppressed in the school rows);
     # other pupils 20 + 30 = 50; three schools' rows pooled.
-    assert ("KS2 RWM expected (2019): pooled over 30 disadvantaged pupils and 50 not disadvantaged "
-            "(other pupils), from 3 schools.") in page
+    assert (
+        "KS2 RWM expected (2019): pooled over 30 disadvantaged pupils and 50 not disadvantaged "
+        "(other pupils), from 3 schools."
+    ) in page
     # The LA's coverage of 2019 (3 of 4 open primary schools) is noted here too.
     assert "figures for 3 of 4 open primary schools (75%)" in page

@@ -1,4 +1,5 @@
 """The framework fixture and the rule engine, with seed 004's own wording."""
+
 import copy
 import json
 from datetime import date
@@ -18,8 +19,13 @@ FIXTURE = ROOT / "fixtures" / "quality_standards_2009.json"
 # --------------------------------------------------------------------------- helpers
 @pytest.fixture
 def round_(demo):
-    return services.start_round(la=demo.la, label="2025/26 autumn", as_of=date(2025, 10, 15),
-                                user=demo.users["officer"], reviewer=demo.users["admin"])
+    return services.start_round(
+        la=demo.la,
+        label="2025/26 autumn",
+        as_of=date(2025, 10, 15),
+        user=demo.users["officer"],
+        reviewer=demo.users["admin"],
+    )
 
 
 def cell(round_, code, phase) -> Judgement:
@@ -42,8 +48,14 @@ def find(judgement, starts_with) -> Descriptor:
 def evidence(la, strength):
     """An evidence item: strength '' = process only, 'evidence' or 'substantial'."""
     return EvidenceItem.objects.create(
-        la=la, kind=EvidenceItem.Kind.DATA, title=f"Evidence {strength or 'process'}", date=date(2025, 7, 1),
-        summary="…", link="https://example.org/e", shows_impact=bool(strength), impact_strength=strength,
+        la=la,
+        kind=EvidenceItem.Kind.DATA,
+        title=f"Evidence {strength or 'process'}",
+        date=date(2025, 7, 1),
+        summary="…",
+        link="https://example.org/e",
+        shows_impact=bool(strength),
+        impact_strength=strength,
     )
 
 
@@ -73,7 +85,10 @@ class TestFramework:
         assert d.text == "The LA does not use the SIP/NCA as the key brokering agent for support to schools."
         seven = Descriptor.objects.get(standard_set__code="2.4", code="2.4-G4")
         assert seven.is_critical and seven.text == "These show the following seven features:"
-        assert [i.text for i in seven.items.order_by("order")][:2] == ["timeliness", "accuracy and supported by evidence"]
+        assert [i.text for i in seven.items.order_by("order")][:2] == [
+            "timeliness",
+            "accuracy and supported by evidence",
+        ]
         assert seven.items.count() == 7
         qualities = Descriptor.objects.get(standard_set__code="2.5", code="2.5-G2").items.order_by("order")
         assert [q.text.rstrip(".") for q in qualities] == ["timely", "accurate", "useful", "accessible", "uncluttered"]
@@ -120,7 +135,9 @@ def test_a_round_has_one_cell_per_set_and_phase_with_na_where_the_set_does_not_a
     # 10 sets × 3 phases = 30 cells; 1.4, 2.2 and 2.3 are N/A for Early Years.
     assert round_.judgements.count() == 30
     assert sorted(round_.judgements.filter(not_applicable=True).values_list("standard_set__code", "phase")) == [
-        ("1.4", "EY"), ("2.2", "EY"), ("2.3", "EY"),
+        ("1.4", "EY"),
+        ("2.2", "EY"),
+        ("2.3", "EY"),
     ]
     # 2 key ratings × (3 phase-overall rows + the Overall row) = 8 overall cells.
     assert round_.overall_ratings.count() == 8
@@ -136,7 +153,9 @@ class TestCountedChecklists:
         ticked = [d for d in descriptors(j, "G") if d.rule == "statement"] + features[:4]
         a = assess(j, ticked)
         assert a.best_allowed == "SI"
-        assert any("three or more of the seven features for good reports are missing" in r for r in a.reasons_against("NI"))
+        assert any(
+            "three or more of the seven features for good reports are missing" in r for r in a.reasons_against("NI")
+        )
         assert any("3 of the 7" in r for r in a.reasons_against("G"))
         assert a.allows("SI") and not a.allows("NI") and not a.allows("G")
 
@@ -159,7 +178,9 @@ class TestCountedChecklists:
         assert assess(j, statements + qualities[:3]).best_allowed == "NI"  # "Two of the critical criteria … missing"
         a = assess(j, statements + qualities[:2])  # three missing
         assert a.best_allowed == "SI"
-        assert any("Three of the critical criteria for good provision are missing" in r for r in a.reasons_against("NI"))
+        assert any(
+            "Three of the critical criteria for good provision are missing" in r for r in a.reasons_against("NI")
+        )
 
     def test_2_3_four_criteria_for_good(self, round_):
         j = cell(round_, "2.3", "SEC")
@@ -236,8 +257,9 @@ class TestOutstandingAndImpact:
         evidence(demo.la, "evidence").judgements.add(j)
         services.record_judgement(judgement=j, user=demo.users["officer"], la_grade="G", ticked=good)
         with pytest.raises(services.RuleRefusal, match="substantial evidence"):
-            services.record_judgement(judgement=j, user=demo.users["officer"], la_grade="OS",
-                                      ticked=good + descriptors(j, "OS"))
+            services.record_judgement(
+                judgement=j, user=demo.users["officer"], la_grade="OS", ticked=good + descriptors(j, "OS")
+            )
 
     def test_unlinking_the_evidence_a_good_grade_needs_is_refused(self, round_, demo):
         j = cell(round_, "1.1", "PRI")
@@ -251,12 +273,19 @@ class TestOutstandingAndImpact:
 
 @pytest.mark.django_db
 class TestBands:
-    @pytest.mark.parametrize("percent,best", [
-        (97, "OS"), (95, "OS"),   # "At least 95%"
-        (94.9, "G"), (80, "G"),   # "Between 80% and 95%" (80% exactly counts as Good)
-        (79.9, "NI"), (50, "NI"),  # "Between 50% and 80%"
-        (49.9, "SI"), (0, "SI"),  # "Less than 50%"
-    ])
+    @pytest.mark.parametrize(
+        "percent,best",
+        [
+            (97, "OS"),
+            (95, "OS"),  # "At least 95%"
+            (94.9, "G"),
+            (80, "G"),  # "Between 80% and 95%" (80% exactly counts as Good)
+            (79.9, "NI"),
+            (50, "NI"),  # "Between 50% and 80%"
+            (49.9, "SI"),
+            (0, "SI"),  # "Less than 50%"
+        ],
+    )
     def test_1_5_percentage_of_schools_setting_targets_in_line_with_guidance(self, round_, percent, best):
         j = cell(round_, "1.5", "PRI")
         a = assess(j, descriptors(j, "OS") + descriptors(j, "G"), metrics={"targets_in_line_pct": percent})
@@ -272,8 +301,9 @@ class TestBands:
         j = cell(round_, "1.5", "EY")
         ticked = descriptors(j, "OS") + descriptors(j, "G")
         # The school percentage is not an Early Years criterion.
-        assert "targets_in_line_pct" not in {d.params.get("metric") for d in j.standard_set.descriptors.all()
-                                             if d.applies_to("EY") and d.rule == "band"}
+        assert "targets_in_line_pct" not in {
+            d.params.get("metric") for d in j.standard_set.descriptors.all() if d.applies_to("EY") and d.rule == "band"
+        }
         assert assess(j, ticked, metrics={"ey_targets": "exceed_both"}).best_allowed == "OS"
         assert assess(j, ticked, metrics={"ey_targets": "meet_both"}).best_allowed == "G"
         a = assess(j, ticked, metrics={"ey_targets": "meet_one"})
@@ -288,8 +318,9 @@ class TestOverride:
     def test_an_officer_cannot_override_the_rules(self, round_, demo):
         j = cell(round_, "1.1", "SEC")
         with pytest.raises(services.RuleRefusal) as refused:
-            services.record_judgement(judgement=j, user=demo.users["officer"], la_grade="G",
-                                      override_reason="We are sure it is good.")
+            services.record_judgement(
+                judgement=j, user=demo.users["officer"], la_grade="G", override_reason="We are sure it is good."
+            )
         assert not refused.value.can_override
         assert any("Only the round's reviewer" in r for r in refused.value.reasons)
 
@@ -299,8 +330,12 @@ class TestOverride:
         with pytest.raises(services.RuleRefusal) as refused:
             services.record_judgement(judgement=j, user=admin, reviewer_grade="G")
         assert refused.value.can_override
-        services.record_judgement(judgement=j, user=admin, reviewer_grade="G",
-                                  override_reason="Impact shown in the 2025 results, evidence to be filed.")
+        services.record_judgement(
+            judgement=j,
+            user=admin,
+            reviewer_grade="G",
+            override_reason="Impact shown in the 2025 results, evidence to be filed.",
+        )
         j.refresh_from_db()
         assert j.reviewer_grade == "G" and j.overridden_by == admin and j.overridden_at is not None
         assert j.override_reason == "Impact shown in the 2025 results, evidence to be filed."
@@ -327,8 +362,14 @@ ANY_BOROUGH = {  # transcribed from seed 004, "Local authority: Any Borough"
     "SEC": {"RAG1": ["G", "G", "OS", "G", "G"], "RAG2": ["NI", "G", "NI", "G", "G"]},
 }
 ANY_BOROUGH_OVERALL = {
-    ("EY", "RAG1"): "G", ("EY", "RAG2"): "NI", ("PRI", "RAG1"): "NI", ("PRI", "RAG2"): "G",
-    ("SEC", "RAG1"): "G", ("SEC", "RAG2"): "NI", ("ALL", "RAG1"): "G", ("ALL", "RAG2"): "NI",
+    ("EY", "RAG1"): "G",
+    ("EY", "RAG2"): "NI",
+    ("PRI", "RAG1"): "NI",
+    ("PRI", "RAG2"): "G",
+    ("SEC", "RAG1"): "G",
+    ("SEC", "RAG2"): "NI",
+    ("ALL", "RAG1"): "G",
+    ("ALL", "RAG2"): "NI",
 }
 
 
@@ -342,7 +383,9 @@ def test_the_suggested_overall_reproduces_the_any_borough_example():
         assert rules.suggest_overall(everything)[0] == ANY_BOROUGH_OVERALL[("ALL", rag)]
     # Early Years RAG 1: G, G, OS, NI → 3 of 4 (75%) Good or better → Good (N/A left out).
     assert rules.suggest_overall(["G", "G", "OS", "N/A", "NI"]) == (
-        "G", "3 of 4 (75%) applicable sub-ratings are Good or better (at least three quarters).")
+        "G",
+        "3 of 4 (75%) applicable sub-ratings are Good or better (at least three quarters).",
+    )
     # RAG 2 overall: 9 of 13 applicable (69%) are Good or better → not Good.
     assert "9 of 13 (69%)" in rules.suggest_overall([g for p in ANY_BOROUGH.values() for g in p["RAG2"]])[1]
     assert rules.suggest_overall(["N/A", ""]) == (None, "No sub-ratings are graded yet.")

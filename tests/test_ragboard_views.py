@@ -1,4 +1,5 @@
 """Dashboard, judgement editing, evidence, comparing rounds, plan board, indicators and access."""
+
 import re
 from datetime import date
 from html import unescape
@@ -43,8 +44,13 @@ def cells(html: str) -> dict[str, str]:
 
 @pytest.fixture
 def round_(demo):
-    return services.start_round(la=demo.la, label="2025/26 autumn", as_of=date(2025, 10, 15),
-                                user=demo.users["officer"], reviewer=demo.users["admin"])
+    return services.start_round(
+        la=demo.la,
+        label="2025/26 autumn",
+        as_of=date(2025, 10, 15),
+        user=demo.users["officer"],
+        reviewer=demo.users["admin"],
+    )
 
 
 def load_example_grid(round_):
@@ -57,9 +63,9 @@ def load_example_grid(round_):
                 Judgement.objects.filter(pk=j.pk).update(la_grade=grade, reviewer_grade=grade)
     for phase, (rag1, rag2) in ANY_BOROUGH_OVERALL.items():
         for number, words in ((1, rag1), (2, rag2)):
-            OverallRating.objects.filter(round=round_, key_rating__number=number,
-                                         phase="" if phase == "ALL" else phase).update(
-                la_grade=WORDS[words], reviewer_grade=WORDS[words])
+            OverallRating.objects.filter(
+                round=round_, key_rating__number=number, phase="" if phase == "ALL" else phase
+            ).update(la_grade=WORDS[words], reviewer_grade=WORDS[words])
 
 
 # --------------------------------------------------------------------------- the dashboard
@@ -71,7 +77,7 @@ def test_the_any_borough_example_grid_renders_cell_for_cell(round_, role_client,
         response = client.get(reverse("ragboard:home"))
     assert response.status_code == 200
     html = response.content.decode()
-    grid_html = html[html.index('id="dashboard-grid"'):html.index("</table>", html.index('id="dashboard-grid"'))]
+    grid_html = html[html.index('id="dashboard-grid"') : html.index("</table>", html.index('id="dashboard-grid"'))]
     got = cells(grid_html)
     for phase, grades in ANY_BOROUGH.items():
         for code, grade in zip(SETS, grades):
@@ -82,16 +88,27 @@ def test_the_any_borough_example_grid_renders_cell_for_cell(round_, role_client,
         assert got[f"{phase}-RAG1"] == rag1 and got[f"{phase}-RAG2"] == rag2, phase
     # Rows and columns in the document's order; the two key ratings head their five columns each.
     rows = re.findall(r'data-row="([^"]+)"', grid_html)
-    assert rows == ["Early Years", "Early Years overall", "Primary", "Primary overall", "Secondary",
-                    "Secondary overall", "Overall"]
+    assert rows == [
+        "Early Years",
+        "Early Years overall",
+        "Primary",
+        "Primary overall",
+        "Secondary",
+        "Secondary overall",
+        "Overall",
+    ]
     headers = re.findall(r'<th scope="col"><abbr title="[^"]+">([\d.]+)</abbr></th>', grid_html)
     assert headers == SETS
     assert 'colspan="5">Impact of the LA on raising standards and improving progress</th>' in grid_html
     assert 'colspan="5">Risk management and intervention</th>' in grid_html
     # The legend spells the grades out; suggestions agree with the recorded example, so none is flagged.
     page = text(html)
-    for words in ("OS Outstanding", "G Good", "NI Needs improvement (Requires some improvement)",
-                  "SI Significant improvement needed (Requires significant improvement)"):
+    for words in (
+        "OS Outstanding",
+        "G Good",
+        "NI Needs improvement (Requires some improvement)",
+        "SI Significant improvement needed (Requires significant improvement)",
+    ):
         assert words in page
     assert "Suggested:" not in grid_html
     assert "Overall, RAG 2: Needs some improvement – Only 9 of 13 (69%)" in page
@@ -104,8 +121,11 @@ def test_the_grid_shows_where_the_two_views_differ_and_suggests_missing_overalls
     html = role_client("officer").get(reverse("ragboard:home")).content.decode()
     assert re.search(r'data-cell="PRI-1.1">.*?>NI</a><span class="cell-note">LA: G</span>', html, flags=re.S)
     # No overall recorded: the suggestion is shown. Reviewer view: 0 of 1 rated cells Good or better → NI.
-    assert re.search(r'data-cell="PRI-RAG1"><a [^>]+>Not yet rated</a><span class="cell-note">Suggested: '
-                     r'Needs some improvement', html)
+    assert re.search(
+        r'data-cell="PRI-RAG1"><a [^>]+>Not yet rated</a><span class="cell-note">Suggested: '
+        r"Needs some improvement",
+        html,
+    )
     html = role_client("officer").get(reverse("ragboard:home") + "?view=la").content.decode()
     assert re.search(r'data-cell="PRI-1.1">.*?>G</a><span class="cell-note">Reviewer: NI</span>', html, flags=re.S)
     # LA view: 1 of 1 rated cells (100%) Good or better → Good.
@@ -127,11 +147,19 @@ def test_demo_creates_the_any_borough_round_with_evidence_and_is_idempotent(demo
         assessment = selectors.judgement_assessment(j)
         assert assessment.allows(j.la_grade) and assessment.allows(j.reviewer_grade), j
         assert not j.override_reason
-    counts = (Round.objects.count(), Judgement.objects.count(), EvidenceItem.objects.count(),
-              StrategicTarget.objects.count())
+    counts = (
+        Round.objects.count(),
+        Judgement.objects.count(),
+        EvidenceItem.objects.count(),
+        StrategicTarget.objects.count(),
+    )
     call_command("generate_demo_data", schools=12, years=5, seed=3, stdout=open("/dev/null", "w"))
-    assert counts == (Round.objects.count(), Judgement.objects.count(), EvidenceItem.objects.count(),
-                      StrategicTarget.objects.count())
+    assert counts == (
+        Round.objects.count(),
+        Judgement.objects.count(),
+        EvidenceItem.objects.count(),
+        StrategicTarget.objects.count(),
+    )
 
 
 # --------------------------------------------------------------------------- access
@@ -139,13 +167,26 @@ def test_demo_creates_the_any_borough_round_with_evidence_and_is_idempotent(demo
 @pytest.mark.parametrize("username", ["head", "adviser", "data"])
 def test_only_la_officers_and_administrators_see_the_self_evaluation(round_, role_client, username):
     j = round_.judgements.first()
-    item = services.add_evidence(la=round_.la, user=round_.reviewer, kind="data", title="T", date=date(2025, 1, 1),
-                                 summary="s", link="https://example.org")
+    item = services.add_evidence(
+        la=round_.la,
+        user=round_.reviewer,
+        kind="data",
+        title="T",
+        date=date(2025, 1, 1),
+        summary="s",
+        link="https://example.org",
+    )
     client = role_client(username)
-    for url in [reverse("ragboard:home"), reverse("ragboard:round", args=[round_.pk]),
-                reverse("ragboard:judgement", args=[j.pk]), reverse("ragboard:evidence"),
-                reverse("ragboard:evidence_detail", args=[item.pk]), reverse("ragboard:compare"),
-                reverse("ragboard:plan_board"), reverse("ragboard:framework")]:
+    for url in [
+        reverse("ragboard:home"),
+        reverse("ragboard:round", args=[round_.pk]),
+        reverse("ragboard:judgement", args=[j.pk]),
+        reverse("ragboard:evidence"),
+        reverse("ragboard:evidence_detail", args=[item.pk]),
+        reverse("ragboard:compare"),
+        reverse("ragboard:plan_board"),
+        reverse("ragboard:framework"),
+    ]:
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("ragboard:judgement", args=[j.pk]), {"la_grade": "G"}).status_code == 404
 
@@ -182,9 +223,14 @@ def test_an_officer_of_another_la_cannot_open_this_las_round(round_, demo):
 def test_a_forbidden_grade_posted_by_an_officer_is_refused_with_the_reason_and_nothing_changes(round_, role_client):
     j = round_.judgements.get(standard_set__code="1.4", phase="PRI")
     weakness = j.standard_set.descriptors.get(column="NI", is_critical=True)
-    response = role_client("officer").post(reverse("ragboard:judgement", args=[j.pk]), {
-        "la_grade": "G", "ticked": [weakness.pk], "rationale": "We broker well.",
-    })
+    response = role_client("officer").post(
+        reverse("ragboard:judgement", args=[j.pk]),
+        {
+            "la_grade": "G",
+            "ticked": [weakness.pk],
+            "rationale": "We broker well.",
+        },
+    )
     assert response.status_code == 400
     page = text(response.content.decode())
     assert "Not saved: the rules forbid this grade." in page
@@ -197,10 +243,17 @@ def test_a_forbidden_grade_posted_by_an_officer_is_refused_with_the_reason_and_n
 def test_an_allowed_judgement_is_saved_with_ticks_and_figures(round_, role_client):
     j = round_.judgements.get(standard_set__code="1.5", phase="PRI")
     weak = [d.pk for d in j.standard_set.descriptors.filter(column="NI", rule="statement")]
-    response = role_client("officer").post(reverse("ragboard:judgement", args=[j.pk]), {
-        "la_grade": "NI", "ticked": weak, "metric_targets_in_line_pct": "72.5", "rationale": "Targets improving.",
-        "strengths": "Tracking in place.", "areas_for_improvement": "Consistency.",
-    })
+    response = role_client("officer").post(
+        reverse("ragboard:judgement", args=[j.pk]),
+        {
+            "la_grade": "NI",
+            "ticked": weak,
+            "metric_targets_in_line_pct": "72.5",
+            "rationale": "Targets improving.",
+            "strengths": "Tracking in place.",
+            "areas_for_improvement": "Consistency.",
+        },
+    )
     assert response.status_code == 302
     j.refresh_from_db()
     assert j.la_grade == "NI" and j.metrics == {"targets_in_line_pct": 72.5}
@@ -218,9 +271,13 @@ def test_a_reviewer_can_override_through_the_page(round_, role_client):
     response = client.post(reverse("ragboard:judgement", args=[j.pk]), {"la_grade": "", "reviewer_grade": "G"})
     assert response.status_code == 400
     assert "As reviewer you may record an override reason" in response.content.decode()
-    response = client.post(reverse("ragboard:judgement", args=[j.pk]), {
-        "reviewer_grade": "G", "override_reason": "Consultant deployment evidence seen on the visit.",
-    })
+    response = client.post(
+        reverse("ragboard:judgement", args=[j.pk]),
+        {
+            "reviewer_grade": "G",
+            "override_reason": "Consultant deployment evidence seen on the visit.",
+        },
+    )
     assert response.status_code == 302
     j.refresh_from_db()
     assert j.reviewer_grade == "G" and j.override_reason.startswith("Consultant deployment")
@@ -230,15 +287,26 @@ def test_a_reviewer_can_override_through_the_page(round_, role_client):
 
 # --------------------------------------------------------------------------- evidence
 @pytest.mark.django_db
-def test_evidence_upload_gets_a_generated_name_and_is_served_only_to_permitted_users(round_, role_client, settings, tmp_path):
+def test_evidence_upload_gets_a_generated_name_and_is_served_only_to_permitted_users(
+    round_, role_client, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     j = round_.judgements.get(standard_set__code="1.1", phase="PRI")
     upload = SimpleUploadedFile("Smith family visit notes.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
     criterion = j.standard_set.descriptors.get(code="1.1-G2")
-    response = role_client("officer").post(reverse("ragboard:evidence_new") + f"?judgement={j.pk}", {
-        "kind": "visit", "title": "Visit notes", "date": "2025-06-01", "summary": "Notes of the visit.",
-        "file": upload, "shows_impact": "on", "impact_strength": "evidence", "descriptors": [criterion.pk],
-    })
+    response = role_client("officer").post(
+        reverse("ragboard:evidence_new") + f"?judgement={j.pk}",
+        {
+            "kind": "visit",
+            "title": "Visit notes",
+            "date": "2025-06-01",
+            "summary": "Notes of the visit.",
+            "file": upload,
+            "shows_impact": "on",
+            "impact_strength": "evidence",
+            "descriptors": [criterion.pk],
+        },
+    )
     assert response.status_code == 302
     item = EvidenceItem.objects.get(title="Visit notes")
     assert re.fullmatch(r"ragboard/evidence/[0-9a-f]{32}\.pdf", item.file.name)
@@ -253,14 +321,27 @@ def test_evidence_upload_gets_a_generated_name_and_is_served_only_to_permitted_u
 def test_bad_evidence_is_refused_and_nothing_is_stored(round_, role_client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = role_client("officer")
-    response = client.post(reverse("ragboard:evidence_new"), {
-        "kind": "data", "title": "Script", "date": "2025-06-01", "summary": "x",
-        "file": SimpleUploadedFile("run.exe", b"MZ"),
-    })
+    response = client.post(
+        reverse("ragboard:evidence_new"),
+        {
+            "kind": "data",
+            "title": "Script",
+            "date": "2025-06-01",
+            "summary": "x",
+            "file": SimpleUploadedFile("run.exe", b"MZ"),
+        },
+    )
     assert response.status_code == 400 and "Files of type .exe are not accepted." in response.content.decode()
-    response = client.post(reverse("ragboard:evidence_new"), {
-        "kind": "data", "title": "Nothing to open", "date": "2025-06-01", "summary": "x", "shows_impact": "on",
-    })
+    response = client.post(
+        reverse("ragboard:evidence_new"),
+        {
+            "kind": "data",
+            "title": "Nothing to open",
+            "date": "2025-06-01",
+            "summary": "x",
+            "shows_impact": "on",
+        },
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Give a link or upload a file" in page and "Say how strong the evidence of impact is." in page
@@ -319,22 +400,45 @@ def test_indicators_pool_the_las_disadvantaged_pupils_against_national_others():
     dis, other, everyone = (PupilGroup.objects.get(code=c) for c in ("disadvantaged", "not_disadvantaged", "all"))
     rows = [(a, dis, 10, 4), (b, dis, 30, 15), (a, everyone, 40, 20), (b, everyone, 50, 40)]
     for school, group, cohort, achievers in rows:
-        Result.objects.create(school=school, results_year=2025, measure=ks2, pupil_group=group, cohort=cohort,
-                              achievers=achievers, value=round(100 * achievers / cohort, 1))
-    Benchmark.objects.create(geography_code=Benchmark.NATIONAL_CODE, kind="national", results_year=2025, measure=ks2,
-                             pupil_group=other, cohort=1000, achievers=700, value=70)
+        Result.objects.create(
+            school=school,
+            results_year=2025,
+            measure=ks2,
+            pupil_group=group,
+            cohort=cohort,
+            achievers=achievers,
+            value=round(100 * achievers / cohort, 1),
+        )
+    Benchmark.objects.create(
+        geography_code=Benchmark.NATIONAL_CODE,
+        kind="national",
+        results_year=2025,
+        measure=ks2,
+        pupil_group=other,
+        cohort=1000,
+        achievers=700,
+        value=70,
+    )
     gap = indicators.disadvantaged_gap(la, "PRI", years=[2025])
     # Pooled: (4 + 15) / (10 + 30) = 19/40 = 47.5%; national other pupils 700/1000 = 70.0%; gap 70.0 − 47.5 = +22.5.
-    assert gap.text == ("2024/25: LA disadvantaged 47.5% (40 pupils) against national other pupils 70.0%: "
-                        "gap +22.5 percentage points.")
+    assert gap.text == (
+        "2024/25: LA disadvantaged 47.5% (40 pupils) against national other pupils 70.0%: gap +22.5 percentage points."
+    )
     # Floor standards were abolished in 2019: with no LA threshold there is nothing to count against.
     assert not indicators.schools_below_threshold(la, "PRI", years=[2025]).available
     from datetime import date
 
     from schools.models import LocalThreshold
 
-    LocalThreshold.objects.create(la=la, name="Smallton KS2 ambition", adopted_on=date(2024, 9, 1), measure=ks2,
-                                  pupil_group=everyone, results_year=2025, value=65)
+    LocalThreshold.objects.create(
+        la=la,
+        name="Smallton KS2 ambition",
+        adopted_on=date(2024, 9, 1),
+        measure=ks2,
+        pupil_group=everyone,
+        results_year=2025,
+        value=65,
+    )
     below = indicators.schools_below_threshold(la, "PRI", years=[2025])
     # All pupils: A 20/40 = 50% (below the LA's 65%), B 40/50 = 80% → 1 of 2 below.
     assert below.text.startswith("2024/25: 1 of 2 primary schools with a figure are below 65.0%")
@@ -344,7 +448,7 @@ def test_indicators_pool_the_las_disadvantaged_pupils_against_national_others():
 
 # --------------------------------------------------------------------------- colours
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -355,7 +459,9 @@ def test_grade_colours_pass_contrast_and_are_all_different():
     css = (Path(__file__).resolve().parent.parent / "ragboard/static/ragboard/ragboard.css").read_text()
     fills = {}
     for grade in ("OS", "G", "NI", "SI", "NA"):
-        match = re.search(rf"\.ragboard \.rag-{grade}\b[^{{]*{{ background: (#[0-9a-f]{{6}}); color: (#[0-9a-f]{{6}}); }}", css)
+        match = re.search(
+            rf"\.ragboard \.rag-{grade}\b[^{{]*{{ background: (#[0-9a-f]{{6}}); color: (#[0-9a-f]{{6}}); }}", css
+        )
         assert match, grade
         background, colour = match.groups()
         lighter, darker = sorted((_luminance(background), _luminance(colour)), reverse=True)

@@ -1,5 +1,6 @@
 """The briefing, the school gap profile and the visit report as PDF and Word: read back with pypdf and
 python-docx, checked against gap_report's figures, suppression, structure and scoping."""
+
 from __future__ import annotations
 
 import io
@@ -14,7 +15,14 @@ from django.test import Client
 
 from tests.report_support import (
     all_pupils_add_up,
-    docx_headings, docx_read, docx_tables, docx_text, pdf_is_ua, pdf_structure_tags, pdf_text, pdf_title,
+    docx_headings,
+    docx_read,
+    docx_tables,
+    docx_text,
+    pdf_is_ua,
+    pdf_structure_tags,
+    pdf_text,
+    pdf_title,
 )
 
 
@@ -44,8 +52,17 @@ def _client(username):
 
 def _gap_report(measure: str, year: int) -> dict:
     out = io.StringIO()
-    call_command("gap_report", level="la", measure=measure, group="disadvantaged", year=year, format="json",
-                 la="999", stdout=out, stderr=io.StringIO())
+    call_command(
+        "gap_report",
+        level="la",
+        measure=measure,
+        group="disadvantaged",
+        year=year,
+        format="json",
+        la="999",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     rows = json.loads(out.getvalue())
     return rows[0] if rows else None
 
@@ -97,8 +114,16 @@ def test_briefing_pdf_is_tagged_with_title_and_headings(la, db):
     tags = pdf_structure_tags(data)
     assert {"Document", "H1", "H2", "Table", "TH", "Figure"} <= tags
     text = pdf_text(data)
-    for heading in ("Summary", "The headline gaps in 2025", "Over time", "What narrowed and why", "Targets",
-                    "What we did", "Gap busters", "How the figures are made"):
+    for heading in (
+        "Summary",
+        "The headline gaps in 2025",
+        "Over time",
+        "What narrowed and why",
+        "Targets",
+        "What we did",
+        "Gap busters",
+        "How the figures are made",
+    ):
         assert heading in text
 
 
@@ -122,8 +147,9 @@ def test_a_small_cohort_is_never_printed_even_for_an_officer(la, db):
     from django.contrib.auth.models import User
 
     school = User.objects.get(username="head").profile.school
-    result = Result.objects.get(school=school, results_year=2025, measure__code="ks2_rwm_exp",
-                                pupil_group__code="disadvantaged")
+    result = Result.objects.get(
+        school=school, results_year=2025, measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged"
+    )
     result.cohort, result.achievers, result.value = 3, 2, 66.67
     result.save()
     all_pupils_add_up(school, result)  # all = disadvantaged + other, as in a real file
@@ -152,20 +178,50 @@ def test_profile_prints_user_text_as_written(la, db):
 
 def test_visit_report_documents_suppress_the_stored_snapshot(la, db):
     from django.contrib.auth.models import User
+
     from strategy.models import VisitReport
 
     school = User.objects.get(username="head").profile.school
     report = VisitReport.objects.filter(school=school).first()
     report.gap_snapshot = [
-        {"measure": "ks2_rwm_exp", "measure_name": "KS2 RWM expected", "unit": "percent", "higher_is_better": True,
-         "group": "disadvantaged", "group_name": "Disadvantaged", "comparison": "not_disadvantaged",
-         "comparison_name": "Other pupils", "year": 2025, "focus_value": 25.0, "focus_cohort": 4,
-         "comparison_value": 71.43, "comparison_cohort": 21, "gap": 46.43, "previous_year": None,
-         "previous_gap": None, "national_gap": 20.9},
-        {"measure": "ks2_rwm_exp", "measure_name": "KS2 RWM expected", "unit": "percent", "higher_is_better": True,
-         "group": "sen_any", "group_name": "Any SEN", "comparison": "no_sen", "comparison_name": "No SEN",
-         "year": 2025, "focus_value": 37.5, "focus_cohort": 8, "comparison_value": 70.59, "comparison_cohort": 17,
-         "gap": 33.09, "previous_year": None, "previous_gap": None, "national_gap": 50.5},
+        {
+            "measure": "ks2_rwm_exp",
+            "measure_name": "KS2 RWM expected",
+            "unit": "percent",
+            "higher_is_better": True,
+            "group": "disadvantaged",
+            "group_name": "Disadvantaged",
+            "comparison": "not_disadvantaged",
+            "comparison_name": "Other pupils",
+            "year": 2025,
+            "focus_value": 25.0,
+            "focus_cohort": 4,
+            "comparison_value": 71.43,
+            "comparison_cohort": 21,
+            "gap": 46.43,
+            "previous_year": None,
+            "previous_gap": None,
+            "national_gap": 20.9,
+        },
+        {
+            "measure": "ks2_rwm_exp",
+            "measure_name": "KS2 RWM expected",
+            "unit": "percent",
+            "higher_is_better": True,
+            "group": "sen_any",
+            "group_name": "Any SEN",
+            "comparison": "no_sen",
+            "comparison_name": "No SEN",
+            "year": 2025,
+            "focus_value": 37.5,
+            "focus_cohort": 8,
+            "comparison_value": 70.59,
+            "comparison_cohort": 17,
+            "gap": 33.09,
+            "previous_year": None,
+            "previous_gap": None,
+            "national_gap": 50.5,
+        },
     ]
     report.purpose = "Review the #1 priority [pupil premium]"
     report.save()
@@ -186,6 +242,7 @@ def test_visit_report_documents_suppress_the_stored_snapshot(la, db):
 
 def test_documents_are_scoped_like_the_pages(la, db):
     from django.contrib.auth.models import User
+
     from schools.models import School
     from strategy.models import VisitReport
 
@@ -230,14 +287,22 @@ def test_briefing_ranks_the_la_among_its_statistical_neighbours(la, db):
     # Three neighbours whose published gaps are 10 narrower, 5 wider and 10 wider than ours: we are 2nd of 4.
     for rank, (code, gap) in enumerate((("801", own - 10), ("802", own + 5), ("803", own + 10)), start=1):
         StatisticalNeighbour.objects.create(la_code="999", neighbour_code=code, rank=rank)
-        Benchmark.objects.create(geography_code=code, kind=Benchmark.Kind.LA, results_year=2025, measure=measure,
-                                 pupil_group=other, value=70)
-        Benchmark.objects.create(geography_code=code, kind=Benchmark.Kind.LA, results_year=2025, measure=measure,
-                                 pupil_group=focus, value=round(70 - gap, 2))
+        Benchmark.objects.create(
+            geography_code=code, kind=Benchmark.Kind.LA, results_year=2025, measure=measure, pupil_group=other, value=70
+        )
+        Benchmark.objects.create(
+            geography_code=code,
+            kind=Benchmark.Kind.LA,
+            results_year=2025,
+            measure=measure,
+            pupil_group=focus,
+            value=round(70 - gap, 2),
+        )
     data = _client("officer").get("/reports/la/briefing.docx?year=2025").content
     text = docx_text(data)
-    assert ("KS2 RWM expected: 2 of 4 (quartile 2; 1 = narrowest gap) among Demoshire and its statistical "
-            "neighbours.") in text
+    assert (
+        "KS2 RWM expected: 2 of 4 (quartile 2; 1 = narrowest gap) among Demoshire and its statistical neighbours."
+    ) in text
     (table,) = [t for t in docx_tables(data) if t[0][:2] == ["Measure", "Demoshire"]]
     assert table[0] == ["Measure", "Demoshire", "Statistical neighbours (average of 3)", "England"]
     (row,) = [r for r in table if r[0] == "KS2 RWM expected"]
@@ -257,14 +322,19 @@ def test_briefing_says_what_the_la_did(la, db):
     # The demo's one engagement ended in July 2024, before the 2024/25 school year: not counted.
     assert not SupportEngagement.objects.filter(partner_school__la=la).exclude(end_date__lt=date(2024, 9, 1))
     supporting, partner = School.objects.filter(la=la).order_by("urn")[:2]
-    SupportEngagement.objects.create(supporting_school=supporting, partner_school=partner, leader_name="Dr A. Khan",
-                                     leader_designation="nle", start_date=date(2024, 11, 4))
+    SupportEngagement.objects.create(
+        supporting_school=supporting,
+        partner_school=partner,
+        leader_name="Dr A. Khan",
+        leader_designation="nle",
+        start_date=date(2024, 11, 4),
+    )
     data = _client("officer").get("/reports/la/briefing.docx?year=2025").content
     text = docx_text(data)
-    assert ("1 plan action has been completed since September 2024, and 1 school-to-school support "
-            "engagement has run.") in text
+    assert (
+        "1 plan action has been completed since September 2024, and 1 school-to-school support engagement has run."
+    ) in text
     (table,) = [t for t in docx_tables(data) if t[0] == ["Completed", "Plan", "Strand", "Action"]]
     assert table[1] == ["14 Mar 2025", plan.title, action.get_strand_display(), action.key_action]
     (support,) = [t for t in docx_tables(data) if t[0][0] == "Supporting school"]
-    assert support[1:] == [[supporting.name, "Dr A. Khan (National Leader of Education (NLE))", partner.name,
-                            "Active"]]
+    assert support[1:] == [[supporting.name, "Dr A. Khan (National Leader of Education (NLE))", partner.name, "Active"]]

@@ -10,6 +10,7 @@ Values used below, read from the files:
     117083 census 2022/23: NOR 434, NUMFSM 43, PNUMFSMEVER 11.8%, PSENELK 14.1%, PSENELSE 1.2%, PNUMEAL 9.0%
     117083 school information: Community school, ages 3–11, Mixed, "Does not apply", "Not applicable"
 """
+
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -35,15 +36,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def herts():
     la = LocalAuthority.objects.create(code="919", name="Hertfordshire")
-    for urn, name in ((117083, "Abbots Langley School"), (117084, "Ashwell Primary School"),
-                      (117087, "Jenyns First School and Nursery")):
+    for urn, name in (
+        (117083, "Abbots Langley School"),
+        (117084, "Ashwell Primary School"),
+        (117087, "Jenyns First School and Nursery"),
+    ):
         School.objects.create(urn=urn, la=la, name=name, phase=School.Phase.PRIMARY)
     return la
 
 
 def load(path, fmt="auto", year=2023, data=None):
-    plan, batch = import_file(data=data if data is not None else path.read_bytes(), file_name=path.name,
-                              format=fmt, results_year=year)
+    plan, batch = import_file(
+        data=data if data is not None else path.read_bytes(), file_name=path.name, format=fmt, results_year=year
+    )
     return plan, batch
 
 
@@ -73,12 +78,21 @@ def test_census_and_school_information_import(herts):
     row = context(117083, 2023, "census")
     assert (row.number_on_roll, row.fsm_pupils) == (434, 43)
     assert (row.fsm6_percent, row.sen_support_percent, row.ehcp_percent, row.eal_percent) == (
-        Decimal("11.8"), Decimal("14.1"), Decimal("1.2"), Decimal("9.0"))
+        Decimal("11.8"),
+        Decimal("14.1"),
+        Decimal("1.2"),
+        Decimal("9.0"),
+    )
     plan, _ = load(INFO_2023)
     assert plan.format == "school-information" and not plan.errors
     info = context(117083, 2023, "information")
     assert (info.school_type, info.age_range, info.gender, info.religious_character, info.admissions_policy) == (
-        "Community school", "3–11", "Mixed", "Does not apply", "Not applicable")
+        "Community school",
+        "3–11",
+        "Mixed",
+        "Does not apply",
+        "Not applicable",
+    )
     assert context(117087, 2023, "information").age_range == "3–9"
 
 

@@ -1,5 +1,6 @@
 """Scoping: a headteacher sees only their own school's plans and visit reports; an adviser only their
 assigned schools; LA officers everything in the LA. Anything out of scope is a 404."""
+
 import pytest
 from django.urls import reverse
 
@@ -11,8 +12,11 @@ from strategy.models import Plan, SuccessStory, SupportEngagement, Target, Visit
 def world(demo):
     strategy_demo.generate(demo)
     users = demo.users
-    return dict(demo=demo, head_school=users["head"].profile.school,
-                assigned=set(users["adviser"].profile.schools.values_list("pk", flat=True)))
+    return dict(
+        demo=demo,
+        head_school=users["head"].profile.school,
+        assigned=set(users["adviser"].profile.schools.values_list("pk", flat=True)),
+    )
 
 
 def _status(client, url):
@@ -22,9 +26,21 @@ def _status(client, url):
 def test_demo_content_covers_every_page(world):
     la = world["demo"].la
     assert set(Plan.objects.filter(la=la).values_list("level", flat=True)) == {
-        "la_team", "area", "cluster", "school", "council", "partnership"}
+        "la_team",
+        "area",
+        "cluster",
+        "school",
+        "council",
+        "partnership",
+    }
     assert set(Target.objects.values_list("type", flat=True)) == {
-        "reach", "change", "close_gap", "gap_national", "in_line_national", "faster"}
+        "reach",
+        "change",
+        "close_gap",
+        "gap_national",
+        "in_line_national",
+        "faster",
+    }
     assert VisitReport.objects.filter(quality_assurance__meets_all=True).exists()
     assert SuccessStory.objects.filter(published=True).exists() and SupportEngagement.objects.exists()
     strands = set(Plan.objects.get(level="la_team").actions.values_list("strand", flat=True))
@@ -34,8 +50,17 @@ def test_demo_content_covers_every_page(world):
 def test_demo_is_idempotent(world):
     from strategy.models import Action, ActionUpdate, Milestone, VisitJudgement
 
-    models = (Plan, Action, ActionUpdate, Target, Milestone, VisitReport, VisitJudgement, SuccessStory,
-              SupportEngagement)
+    models = (
+        Plan,
+        Action,
+        ActionUpdate,
+        Target,
+        Milestone,
+        VisitReport,
+        VisitJudgement,
+        SuccessStory,
+        SupportEngagement,
+    )
     before = [m.objects.count() for m in models]
     strategy_demo.generate(world["demo"])
     assert [m.objects.count() for m in models] == before
@@ -62,8 +87,10 @@ def test_head_cannot_reach_other_schools_by_guessing(world, role_client):
     head = role_client("head")
     other = next(s for s in world["demo"].schools if s.pk != world["head_school"].pk)
     assert _status(head, reverse("strategy:visit_create", args=[other.urn])) == 404
-    assert _status(head, reverse("strategy:story_create") + f"?school={other.urn}&measure=ks2_rwm_exp"
-                   "&group=disadvantaged") == 404
+    assert (
+        _status(head, reverse("strategy:story_create") + f"?school={other.urn}&measure=ks2_rwm_exp&group=disadvantaged")
+        == 404
+    )
     la_plan = Plan.objects.get(level="la_team")
     assert _status(head, reverse("strategy:plan_edit", args=[la_plan.pk])) == 404
     assert head.post(reverse("strategy:action_create", args=[la_plan.pk]), {}).status_code == 404
@@ -102,7 +129,14 @@ def test_la_officer_sees_everything_and_data_manager_reads_only(world, role_clie
 
 
 def test_anonymous_users_are_sent_to_sign_in(world, client):
-    for name in ("strategy:home", "strategy:plans", "strategy:visits", "strategy:stories", "strategy:targets",
-                 "strategy:engagements", "strategy:story_print"):
+    for name in (
+        "strategy:home",
+        "strategy:plans",
+        "strategy:visits",
+        "strategy:stories",
+        "strategy:targets",
+        "strategy:engagements",
+        "strategy:story_print",
+    ):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -1,5 +1,6 @@
 """Plans and actions: RAG update history (the latest dated update is the status), overall progress,
 overdue actions, validation, and the pages."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -17,8 +18,9 @@ from .test_strategy_helpers import build_alpha, make_user
 def setup(db):
     la, school, measure, dis, other = build_alpha()
     officer = make_user("lao", Role.LA_OFFICER, la)
-    plan = Plan.objects.create(la=la, level="la_team", title="LA gap plan", start_year=2025, end_year=2026,
-                               status="active")
+    plan = Plan.objects.create(
+        la=la, level="la_team", title="LA gap plan", start_year=2025, end_year=2026, status="active"
+    )
     return dict(la=la, school=school, officer=officer, plan=plan)
 
 
@@ -61,7 +63,12 @@ def test_progress_counts_and_overdue(setup):
     services.record_update(action=late, rag="red", note="stuck", on=today)
     progress = plan.progress()
     # 3 actions: 1 completed (33%), 1 overdue (the completed one is not overdue), 1 green, 1 red, 1 no update
-    assert (progress["total"], progress["completed"], progress["percent_complete"], progress["overdue"]) == (3, 1, 33, 1)
+    assert (progress["total"], progress["completed"], progress["percent_complete"], progress["overdue"]) == (
+        3,
+        1,
+        33,
+        1,
+    )
     assert (progress["green"], progress["red"], progress["no_update"]) == (1, 1, 1)
     assert late.is_overdue(today) and not done.is_overdue(today)
 
@@ -90,27 +97,47 @@ def test_plan_page_shows_strands_progress_overdue_and_targets(setup, client):
 
 def test_create_plan_action_and_update_through_the_pages(setup, client):
     client.force_login(setup["officer"])
-    response = client.post(reverse("strategy:plan_create"), {
-        "title": "Cluster plan", "level": "school", "school": setup["school"].pk, "start_year": 2026,
-        "end_year": 2026, "status": "active", "owner_name": "Heads", "summary": "",
-    })
+    response = client.post(
+        reverse("strategy:plan_create"),
+        {
+            "title": "Cluster plan",
+            "level": "school",
+            "school": setup["school"].pk,
+            "start_year": 2026,
+            "end_year": 2026,
+            "status": "active",
+            "owner_name": "Heads",
+            "summary": "",
+        },
+    )
     assert response.status_code == 302
     plan = Plan.objects.get(title="Cluster plan")
     assert plan.school == setup["school"] and plan.owner == setup["officer"]
-    response = client.post(reverse("strategy:action_create", args=[plan.pk]), {
-        "strand": "know", "key_action": "Track every disadvantaged pupil", "lead_role": "Deputy head",
-        "due_date": "2026-03-31", "funding_source": "pupil_premium", "funding_amount": "1500.00",
-        "intervention_type": "data",
-    })
+    response = client.post(
+        reverse("strategy:action_create", args=[plan.pk]),
+        {
+            "strand": "know",
+            "key_action": "Track every disadvantaged pupil",
+            "lead_role": "Deputy head",
+            "due_date": "2026-03-31",
+            "funding_source": "pupil_premium",
+            "funding_amount": "1500.00",
+            "intervention_type": "data",
+        },
+    )
     assert response.status_code == 302
     action = plan.actions.get()
-    response = client.post(reverse("strategy:action_update", args=[action.pk]),
-                           {"date": date.today().isoformat(), "rag": "amber-green", "note": "Started"})
+    response = client.post(
+        reverse("strategy:action_update", args=[action.pk]),
+        {"date": date.today().isoformat(), "rag": "amber-green", "note": "Started"},
+    )
     assert response.status_code == 302
     assert Action.objects.get(pk=action.pk).rag == "amber-green"
     # funding amount without a source is refused, and nothing is saved
-    response = client.post(reverse("strategy:action_create", args=[plan.pk]), {
-        "strand": "know", "key_action": "Unfunded?", "funding_amount": "10"})
+    response = client.post(
+        reverse("strategy:action_create", args=[plan.pk]),
+        {"strand": "know", "key_action": "Unfunded?", "funding_amount": "10"},
+    )
     assert response.status_code == 200 and "Say where the funding comes from." in response.content.decode()
     assert plan.actions.count() == 1
 

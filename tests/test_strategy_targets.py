@@ -1,4 +1,5 @@
 """Each target type's computed status, worked by hand from the figures in test_strategy_helpers."""
+
 import pytest
 
 from strategy.models import Target
@@ -14,49 +15,60 @@ def alpha(db):
 
 def make(alpha, type_, baseline_year, target_year, target_value=None, baseline_value=None):
     la, school, measure, dis, _other = alpha
-    return Target.objects.create(la=la, school=school, type=type_, measure=measure, focus_group=dis,
-                                 baseline_year=baseline_year, target_year=target_year,
-                                 target_value=target_value, baseline_value=baseline_value)
+    return Target.objects.create(
+        la=la,
+        school=school,
+        type=type_,
+        measure=measure,
+        focus_group=dis,
+        baseline_year=baseline_year,
+        target_year=target_year,
+        target_value=target_value,
+        baseline_value=baseline_value,
+    )
 
 
 T = Target.Type
 
 
-@pytest.mark.parametrize("type_,baseline_year,target_year,n,code,expected,goal", [
-    # reach 70 by 2026 from 50 (2022): line expects 50 + 20×2/4 = 60 in 2024; latest 60 ≥ 60 → on track
-    (T.REACH, 2022, 2026, 70, "on_track", 60.0, 70.0),
-    # reach 58: latest 60 ≥ 58 but on 20 pupils (< 30), so it must hold on the 3-year pooled figure:
-    # (10 + 11 + 12) ÷ 60 = 55 < 58 → not met; the line expects 50 + 8×2/4 = 54, 60 ≥ 54 → on track
-    (T.REACH, 2022, 2026, 58, "on_track", 54.0, 58.0),
-    # reach 80 by 2026: line expects 50 + 30×2/4 = 65; 60 < 65 → off track
-    (T.REACH, 2022, 2026, 80, "off_track", 65.0, 80.0),
-    # improve by 8 by 2024: goal 58, latest 60 on 20 pupils; pooled 55 < 58 and 2024 is the target year → off track
-    (T.CHANGE, 2022, 2024, 8, "off_track", 58.0, 58.0),
-    # improve by 16 by 2026: goal 66; line expects 50 + 16×2/4 = 58; 60 ≥ 58 → on track
-    (T.CHANGE, 2022, 2026, 16, "on_track", 58.0, 66.0),
-    # improve by 12 by 2024: goal 62; 2024 is the target year and 60 < 62 → off track (missed)
-    (T.CHANGE, 2022, 2024, 12, "off_track", 62.0, 62.0),
-    # close the gap to 20 by 2026 from 30: line expects 30 − 10×2/4 = 25; gap 22.5 ≤ 25 → on track
-    (T.CLOSE_GAP, 2022, 2026, 20, "on_track", 25.0, 20.0),
-    # close to 15 by 2025: line expects 30 − 15×2/3 = 20; 22.5 > 20 → off track
-    (T.CLOSE_GAP, 2022, 2025, 15, "off_track", 20.0, 15.0),
-    # close to 23 by 2026: 22.5 ≤ 23 on 20 pupils; pooled gap (32 + 32 + 33)/120 − 33/60 = 80.83 − 55 = 25.83 > 23
-    # → not met; the line expects 30 − 7×2/4 = 26.5 and 22.5 ≤ 26.5 → on track
-    (T.CLOSE_GAP, 2022, 2026, 23, "on_track", 26.5, 23.0),
-    # gap no wider than national by 2026: excess 30−20 = 10 → 0; line expects 10 − 10×2/4 = 5;
-    # latest excess 22.5 − 20 = 2.5 ≤ 5 → on track
-    (T.GAP_NATIONAL, 2022, 2026, None, "on_track", 5.0, 0.0),
-    # in line with national disadvantaged by 2025: shortfall 60−50 = 10 → 0; line expects 10 − 10×2/3 = 3.33;
-    # latest shortfall 62 − 60 = 2 ≤ 3.33 → on track
-    (T.IN_LINE_NATIONAL, 2022, 2025, None, "on_track", 10 - 20 / 3, 0.0),
-    # ... by 2024: the target year's shortfall is 2 > 0 → off track
-    (T.IN_LINE_NATIONAL, 2022, 2024, None, "off_track", 0.0, 0.0),
-    # 3 points a year faster to 2025: goal 30 − 3×3 = 21; line expects 30 − 3×2 = 24 in 2024; 22.5 ≤ 24 → on track
-    # (disadvantaged +10, others +2.5 over two years: 7.5 faster ≥ 6)
-    (T.FASTER, 2022, 2025, 3, "on_track", 24.0, 21.0),
-    # 4 points a year faster: goal 30 − 12 = 18; line expects 30 − 8 = 22; 22.5 > 22 → off track
-    (T.FASTER, 2022, 2025, 4, "off_track", 22.0, 18.0),
-])
+@pytest.mark.parametrize(
+    "type_,baseline_year,target_year,n,code,expected,goal",
+    [
+        # reach 70 by 2026 from 50 (2022): line expects 50 + 20×2/4 = 60 in 2024; latest 60 ≥ 60 → on track
+        (T.REACH, 2022, 2026, 70, "on_track", 60.0, 70.0),
+        # reach 58: latest 60 ≥ 58 but on 20 pupils (< 30), so it must hold on the 3-year pooled figure:
+        # (10 + 11 + 12) ÷ 60 = 55 < 58 → not met; the line expects 50 + 8×2/4 = 54, 60 ≥ 54 → on track
+        (T.REACH, 2022, 2026, 58, "on_track", 54.0, 58.0),
+        # reach 80 by 2026: line expects 50 + 30×2/4 = 65; 60 < 65 → off track
+        (T.REACH, 2022, 2026, 80, "off_track", 65.0, 80.0),
+        # improve by 8 by 2024: goal 58, latest 60 on 20 pupils; pooled 55 < 58 and 2024 is the target year → off track
+        (T.CHANGE, 2022, 2024, 8, "off_track", 58.0, 58.0),
+        # improve by 16 by 2026: goal 66; line expects 50 + 16×2/4 = 58; 60 ≥ 58 → on track
+        (T.CHANGE, 2022, 2026, 16, "on_track", 58.0, 66.0),
+        # improve by 12 by 2024: goal 62; 2024 is the target year and 60 < 62 → off track (missed)
+        (T.CHANGE, 2022, 2024, 12, "off_track", 62.0, 62.0),
+        # close the gap to 20 by 2026 from 30: line expects 30 − 10×2/4 = 25; gap 22.5 ≤ 25 → on track
+        (T.CLOSE_GAP, 2022, 2026, 20, "on_track", 25.0, 20.0),
+        # close to 15 by 2025: line expects 30 − 15×2/3 = 20; 22.5 > 20 → off track
+        (T.CLOSE_GAP, 2022, 2025, 15, "off_track", 20.0, 15.0),
+        # close to 23 by 2026: 22.5 ≤ 23 on 20 pupils; pooled gap (32 + 32 + 33)/120 − 33/60 = 80.83 − 55 = 25.83 > 23
+        # → not met; the line expects 30 − 7×2/4 = 26.5 and 22.5 ≤ 26.5 → on track
+        (T.CLOSE_GAP, 2022, 2026, 23, "on_track", 26.5, 23.0),
+        # gap no wider than national by 2026: excess 30−20 = 10 → 0; line expects 10 − 10×2/4 = 5;
+        # latest excess 22.5 − 20 = 2.5 ≤ 5 → on track
+        (T.GAP_NATIONAL, 2022, 2026, None, "on_track", 5.0, 0.0),
+        # in line with national disadvantaged by 2025: shortfall 60−50 = 10 → 0; line expects 10 − 10×2/3 = 3.33;
+        # latest shortfall 62 − 60 = 2 ≤ 3.33 → on track
+        (T.IN_LINE_NATIONAL, 2022, 2025, None, "on_track", 10 - 20 / 3, 0.0),
+        # ... by 2024: the target year's shortfall is 2 > 0 → off track
+        (T.IN_LINE_NATIONAL, 2022, 2024, None, "off_track", 0.0, 0.0),
+        # 3 points a year faster to 2025: goal 30 − 3×3 = 21; line expects 30 − 3×2 = 24 in 2024; 22.5 ≤ 24 → on track
+        # (disadvantaged +10, others +2.5 over two years: 7.5 faster ≥ 6)
+        (T.FASTER, 2022, 2025, 3, "on_track", 24.0, 21.0),
+        # 4 points a year faster: goal 30 − 12 = 18; line expects 30 − 8 = 22; 22.5 > 22 → off track
+        (T.FASTER, 2022, 2025, 4, "off_track", 22.0, 18.0),
+    ],
+)
 def test_status_of_each_type(alpha, type_, baseline_year, target_year, n, code, expected, goal):
     target = make(alpha, type_, baseline_year, target_year, n)
     status = target.status(show_small_cohorts=True)
@@ -109,10 +121,19 @@ def test_small_cohorts_withhold_the_status_for_roles_that_must_not_see_them(alph
     # 2022: 1/4 = 25%; 2024: 3/4 = 75% → reach 50 is met on the 3-year pooled figure too ((1 + 3) ÷ 8 = 50%),
     # but a cohort of 4 < 6 is suppressed for most roles
     for year, achievers in ((2022, 1), (2024, 3)):
-        Result.objects.create(school=tiny, results_year=year, measure=measure, pupil_group=dis, cohort=4,
-                              achievers=achievers)
-    target = Target.objects.create(la=la, school=tiny, type=T.REACH, measure=measure, focus_group=dis,
-                                   baseline_year=2022, target_year=2025, target_value=50)
+        Result.objects.create(
+            school=tiny, results_year=year, measure=measure, pupil_group=dis, cohort=4, achievers=achievers
+        )
+    target = Target.objects.create(
+        la=la,
+        school=tiny,
+        type=T.REACH,
+        measure=measure,
+        focus_group=dis,
+        baseline_year=2022,
+        target_year=2025,
+        target_value=50,
+    )
     assert target.status(show_small_cohorts=True).code == "met"
     hidden = target.status(show_small_cohorts=False)
     assert hidden.code == "no_data"
@@ -125,12 +146,24 @@ def test_many_targets_in_a_fixed_number_of_queries(alpha, django_assert_max_num_
     targets += [make(alpha, T.GAP_NATIONAL, 2022, 2026)]
     for number in range(2, 7):  # five more schools with a target each, and one LA-wide target
         other_school = School.objects.create(urn=901100 + number, la=la, name=f"School {number}")
-        Target.objects.create(la=la, school=other_school, type=T.REACH, measure=measure, focus_group=dis,
-                              baseline_year=2022, target_year=2026, target_value=70)
-    Target.objects.create(la=la, type=T.REACH, measure=measure, focus_group=dis, baseline_year=2022,
-                          target_year=2026, target_value=70)
-    targets = list(Target.objects.select_related("school", "la", "area", "cluster", "measure", "focus_group",
-                                                 "focus_group__comparison", "comparison_group").order_by("pk"))
+        Target.objects.create(
+            la=la,
+            school=other_school,
+            type=T.REACH,
+            measure=measure,
+            focus_group=dis,
+            baseline_year=2022,
+            target_year=2026,
+            target_value=70,
+        )
+    Target.objects.create(
+        la=la, type=T.REACH, measure=measure, focus_group=dis, baseline_year=2022, target_year=2026, target_value=70
+    )
+    targets = list(
+        Target.objects.select_related(
+            "school", "la", "area", "cluster", "measure", "focus_group", "focus_group__comparison", "comparison_group"
+        ).order_by("pk")
+    )
     # one pooled query per scope level (schools, LA) and one national query
     with django_assert_max_num_queries(3):
         statuses = evaluate(targets, show_small_cohorts=True)
@@ -157,12 +190,29 @@ def test_cluster_and_area_targets_pool_their_schools(alpha):
     # Pooled with Alpha: 2022 (10 + 0)/(20 + 30) = 20%; 2024 (12 + 30)/(20 + 30) = 84%
     # (a mean of school percentages would wrongly give 25% and 80%)
     for year, achievers in ((2022, 0), (2024, 30)):
-        Result.objects.create(school=second, results_year=year, measure=measure, pupil_group=dis, cohort=30,
-                              achievers=achievers)
-    cluster_target = Target.objects.create(la=la, cluster=cluster, type=T.REACH, measure=measure, focus_group=dis,
-                                           baseline_year=2022, target_year=2026, target_value=85)
-    area_target = Target.objects.create(la=la, area=area, type=T.CHANGE, measure=measure, focus_group=dis,
-                                        baseline_year=2022, target_year=2024, target_value=60)
+        Result.objects.create(
+            school=second, results_year=year, measure=measure, pupil_group=dis, cohort=30, achievers=achievers
+        )
+    cluster_target = Target.objects.create(
+        la=la,
+        cluster=cluster,
+        type=T.REACH,
+        measure=measure,
+        focus_group=dis,
+        baseline_year=2022,
+        target_year=2026,
+        target_value=85,
+    )
+    area_target = Target.objects.create(
+        la=la,
+        area=area,
+        type=T.CHANGE,
+        measure=measure,
+        focus_group=dis,
+        baseline_year=2022,
+        target_year=2024,
+        target_value=60,
+    )
     statuses = evaluate(Target.objects.all(), show_small_cohorts=True)
     # reach 85 from 20: the line expects 20 + 65×2/4 = 52.5 in 2024; 84 ≥ 52.5 → on track
     assert statuses[cluster_target.pk].code == "on_track"

@@ -1,12 +1,13 @@
 """Visit reports: the gap snapshot survives later imports, agreed actions land on the school's plan,
 acknowledgement by the head, quality assurance against the seven features."""
+
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from schools.models import PupilGroup, Result
+from schools.models import Result
 from schools.roles import Role
 from strategy import services
 from strategy.models import Action, Plan, Strand, VisitReport
@@ -23,17 +24,29 @@ def alpha(db):
     adviser = make_user("sip", Role.ADVISER, la, schools=[school])
     head = make_user("alphahead", Role.HEADTEACHER, la, school=school)
     officer = make_user("lao", Role.LA_OFFICER, la)
-    return dict(la=la, school=school, measure=measure, dis=dis, other=other, adviser=adviser, head=head,
-                officer=officer)
+    return dict(
+        la=la, school=school, measure=measure, dis=dis, other=other, adviser=adviser, head=head, officer=officer
+    )
 
 
 def _record(alpha, **extra):
     return services.record_visit(
-        adviser=alpha["adviser"], school=alpha["school"], visit_date=VISIT_DAY, visit_type="termly",
-        purpose="Review the disadvantaged gap", judgements=[("Knowing the gaps", "green", "")],
-        agreed_actions=[services.AgreedAction(key_action="Evaluate reading interventions", strand=Strand.MIND,
-                                              lead_role="Deputy head", due_date=date(2024, 12, 13))],
-        groups=[alpha["dis"]], **extra,
+        adviser=alpha["adviser"],
+        school=alpha["school"],
+        visit_date=VISIT_DAY,
+        visit_type="termly",
+        purpose="Review the disadvantaged gap",
+        judgements=[("Knowing the gaps", "green", "")],
+        agreed_actions=[
+            services.AgreedAction(
+                key_action="Evaluate reading interventions",
+                strand=Strand.MIND,
+                lead_role="Deputy head",
+                due_date=date(2024, 12, 13),
+            )
+        ],
+        groups=[alpha["dis"]],
+        **extra,
     )
 
 
@@ -56,8 +69,9 @@ def test_snapshot_stores_the_figures_of_the_day(alpha):
 def test_snapshot_survives_a_later_import(alpha, client):
     report = _record(alpha)
     # A revised import: 16 of 20 disadvantaged pupils reached the standard in 2024 (80%) → gap 82.5 − 80 = 2.5
-    Result.objects.filter(school=alpha["school"], results_year=2024, pupil_group=alpha["dis"]).update(achievers=16,
-                                                                                                     value=80)
+    Result.objects.filter(school=alpha["school"], results_year=2024, pupil_group=alpha["dis"]).update(
+        achievers=16, value=80
+    )
     fresh = services.gap_snapshot(alpha["school"], as_of=VISIT_DAY, groups=[alpha["dis"]])
     assert [r["gap"] for r in fresh if r["measure"] == "ks2_rwm_exp"] == [pytest.approx(2.5)]
     report.refresh_from_db()
@@ -78,16 +92,28 @@ def test_agreed_actions_land_on_the_schools_plan(alpha):
     assert action.source_visit == report and action.strand == "mind" and action.lead_role == "Deputy head"
     assert list(action.schools.all()) == [alpha["school"]]
     # A second visit adds to the same plan rather than making another
-    services.record_visit(adviser=alpha["adviser"], school=alpha["school"], visit_date=date(2025, 2, 3),
-                          visit_type="kit", purpose="Follow-up",
-                          agreed_actions=[services.AgreedAction(key_action="Report the gap to governors")])
+    services.record_visit(
+        adviser=alpha["adviser"],
+        school=alpha["school"],
+        visit_date=date(2025, 2, 3),
+        visit_type="kit",
+        purpose="Follow-up",
+        agreed_actions=[services.AgreedAction(key_action="Report the gap to governors")],
+    )
     assert Plan.objects.filter(school=alpha["school"]).count() == 1
     assert plan.actions.count() == 2
 
 
 def test_agreed_actions_use_an_existing_active_plan(alpha):
-    existing = Plan.objects.create(la=alpha["la"], level="school", school=alpha["school"], title="Alpha plan",
-                                   start_year=2024, end_year=2026, status="active")
+    existing = Plan.objects.create(
+        la=alpha["la"],
+        level="school",
+        school=alpha["school"],
+        title="Alpha plan",
+        start_year=2024,
+        end_year=2026,
+        status="active",
+    )
     _record(alpha)
     assert list(Action.objects.values_list("plan", flat=True)) == [existing.pk]
 
@@ -115,18 +141,30 @@ def test_acknowledge_through_the_page(alpha, client):
 
 
 def test_quality_assurance_and_the_share_meeting_all_seven(alpha):
-    first, second = _record(alpha), services.record_visit(
-        adviser=alpha["adviser"], school=alpha["school"], visit_date=date(2025, 1, 20), visit_type="kit",
-        purpose="Keeping in touch")
-    third = services.record_visit(adviser=alpha["adviser"], school=alpha["school"], visit_date=date(2025, 3, 3),
-                                  visit_type="kit", purpose="Keeping in touch")
-    all_seven = {name: True for name in ("timely", "accurate", "issues_timescale", "challenge", "agenda_for_action",
-                                         "clear_format", "feeds_risk_register")}
+    first, second = (
+        _record(alpha),
+        services.record_visit(
+            adviser=alpha["adviser"],
+            school=alpha["school"],
+            visit_date=date(2025, 1, 20),
+            visit_type="kit",
+            purpose="Keeping in touch",
+        ),
+    )
+    third = services.record_visit(
+        adviser=alpha["adviser"],
+        school=alpha["school"],
+        visit_date=date(2025, 3, 3),
+        visit_type="kit",
+        purpose="Keeping in touch",
+    )
+    all_seven = dict.fromkeys(("timely", "accurate", "issues_timescale", "challenge", "agenda_for_action", "clear_format", "feeds_risk_register"), True)
     with pytest.raises(PermissionDenied):
         services.quality_assure_visit(report=first, reviewer=alpha["adviser"], features=all_seven)
     services.quality_assure_visit(report=first, reviewer=alpha["officer"], features=all_seven)
-    qa = services.quality_assure_visit(report=second, reviewer=alpha["officer"],
-                                       features={**all_seven, "challenge": False})
+    qa = services.quality_assure_visit(
+        report=second, reviewer=alpha["officer"], features={**all_seven, "challenge": False}
+    )
     assert qa.features_met == 6 and not qa.meets_all
     # 1 of the 2 quality-assured reports meets all seven; the third is not yet assured
     assert visit_reports_meeting_all_features(alpha["la"]) == (1, 2)
@@ -141,14 +179,24 @@ def test_recording_a_visit_through_the_form(alpha, client):
     url = reverse("strategy:visit_create", args=[alpha["school"].urn])
     assert client.get(url).status_code == 200
     data = {
-        "visit_date": "2024-11-01", "visit_type": "termly", "purpose": "Gap review", "strengths": "",
-        "areas_for_development": "", "next_visit_date": "2025-01-15", "groups": [alpha["dis"].pk],
-        "judgement-TOTAL_FORMS": 2, "judgement-INITIAL_FORMS": 0,
-        "judgement-0-focus_area": "Use of the pupil premium", "judgement-0-rag": "amber-green",
+        "visit_date": "2024-11-01",
+        "visit_type": "termly",
+        "purpose": "Gap review",
+        "strengths": "",
+        "areas_for_development": "",
+        "next_visit_date": "2025-01-15",
+        "groups": [alpha["dis"].pk],
+        "judgement-TOTAL_FORMS": 2,
+        "judgement-INITIAL_FORMS": 0,
+        "judgement-0-focus_area": "Use of the pupil premium",
+        "judgement-0-rag": "amber-green",
         "judgement-0-comment": "Well targeted",
-        "agreed-TOTAL_FORMS": 2, "agreed-INITIAL_FORMS": 0,
-        "agreed-0-key_action": "Half-termly pupil progress meetings", "agreed-0-strand": "mind",
-        "agreed-0-lead_role": "Deputy head", "agreed-0-due_date": "2024-12-20",
+        "agreed-TOTAL_FORMS": 2,
+        "agreed-INITIAL_FORMS": 0,
+        "agreed-0-key_action": "Half-termly pupil progress meetings",
+        "agreed-0-strand": "mind",
+        "agreed-0-lead_role": "Deputy head",
+        "agreed-0-due_date": "2024-12-20",
         "agreed-1-strand": "narrow",
     }
     response = client.post(url, data)
@@ -163,11 +211,18 @@ def test_bad_visit_input_changes_nothing(alpha, client):
     client.force_login(alpha["adviser"])
     url = reverse("strategy:visit_create", args=[alpha["school"].urn])
     data = {
-        "visit_date": "2024-11-01", "visit_type": "termly", "purpose": "Gap review",
+        "visit_date": "2024-11-01",
+        "visit_type": "termly",
+        "purpose": "Gap review",
         "next_visit_date": "2024-10-01",  # before the visit
-        "judgement-TOTAL_FORMS": 1, "judgement-INITIAL_FORMS": 0, "judgement-0-focus_area": "Reading",
+        "judgement-TOTAL_FORMS": 1,
+        "judgement-INITIAL_FORMS": 0,
+        "judgement-0-focus_area": "Reading",
         "judgement-0-rag": "",  # a focus area without a rating
-        "agreed-TOTAL_FORMS": 1, "agreed-INITIAL_FORMS": 0, "agreed-0-key_action": "Do it", "agreed-0-strand": "mind",
+        "agreed-TOTAL_FORMS": 1,
+        "agreed-INITIAL_FORMS": 0,
+        "agreed-0-key_action": "Do it",
+        "agreed-0-strand": "mind",
     }
     response = client.post(url, data)
     assert response.status_code == 200

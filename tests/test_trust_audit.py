@@ -1,6 +1,7 @@
 """Trust: every audited model records who changed what, through the real pages (so the request's user is
 recorded by HistoryRequestMiddleware); LA officers see an object's history on its page; imports are linked
 from the site-wide log."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,11 +36,27 @@ def head_plan(users):
 
 
 # --------------------------------------------------------------------------- every audited model is tracked
-AUDITED = ["schools.Result", "schools.School", "strategy.Plan", "strategy.Action", "strategy.ActionUpdate",
-           "strategy.Target", "strategy.Milestone", "strategy.VisitReport", "strategy.VisitJudgement",
-           "strategy.VisitQualityAssurance", "strategy.SuccessStory", "strategy.SupportEngagement",
-           "ragboard.Judgement", "ragboard.OverallRating", "ragboard.EvidenceItem", "ragboard.Workstream",
-           "ragboard.StrategicTarget", "ragboard.Round", "auth.User"]
+AUDITED = [
+    "schools.Result",
+    "schools.School",
+    "strategy.Plan",
+    "strategy.Action",
+    "strategy.ActionUpdate",
+    "strategy.Target",
+    "strategy.Milestone",
+    "strategy.VisitReport",
+    "strategy.VisitJudgement",
+    "strategy.VisitQualityAssurance",
+    "strategy.SuccessStory",
+    "strategy.SupportEngagement",
+    "ragboard.Judgement",
+    "ragboard.OverallRating",
+    "ragboard.EvidenceItem",
+    "ragboard.Workstream",
+    "ragboard.StrategicTarget",
+    "ragboard.Round",
+    "auth.User",
+]
 
 
 @pytest.mark.parametrize("label", AUDITED)
@@ -82,13 +99,18 @@ class TestChangesRecordWhoAndWhat:
     def test_action_update(self, users):
         action = Action.objects.filter(plan=head_plan(users)).order_by("pk").first()
         before = set(ActionUpdate.objects.values_list("pk", flat=True))
-        response = client_for(users["head"]).post(reverse("strategy:action_update", args=[action.pk]),
-                                                  {"rag": "amber", "note": "Half the groups started.",
-                                                   "date": "2025-11-01"})
+        response = client_for(users["head"]).post(
+            reverse("strategy:action_update", args=[action.pk]),
+            {"rag": "amber", "note": "Half the groups started.", "date": "2025-11-01"},
+        )
         assert response.status_code == 302
         update = ActionUpdate.objects.exclude(pk__in=before).get()
         record = latest(update)
-        assert (record.history_type, record.history_user, record.note) == ("+", users["head"], "Half the groups started.")
+        assert (record.history_type, record.history_user, record.note) == (
+            "+",
+            users["head"],
+            "Half the groups started.",
+        )
 
     def test_target(self, users):
         target = Target.objects.filter(plan=head_plan(users)).order_by("pk").first()
@@ -103,8 +125,9 @@ class TestChangesRecordWhoAndWhat:
     def test_visit_report(self, users):
         report = VisitReport.objects.filter(school=users["head"].profile.school).order_by("pk").first()
         VisitReport.objects.filter(pk=report.pk).update(acknowledged_at=None, acknowledged_by=None)
-        response = client_for(users["head"]).post(reverse("strategy:visit_acknowledge", args=[report.pk]),
-                                                  {"comment": "Agreed with the next steps."})
+        response = client_for(users["head"]).post(
+            reverse("strategy:visit_acknowledge", args=[report.pk]), {"comment": "Agreed with the next steps."}
+        )
         assert response.status_code == 302
         report.refresh_from_db()
         record = latest(report)
@@ -123,9 +146,17 @@ class TestChangesRecordWhoAndWhat:
 
     def test_evidence(self, users):
         client = client_for(users["officer"])
-        response = client.post(reverse("ragboard:evidence_new"), {
-            "kind": EvidenceItem.Kind.DATA, "title": "Audit trail evidence", "date": "2025-03-01",
-            "summary": "Minutes.", "link": "https://intranet.example.org/minutes", "impact_strength": ""})
+        response = client.post(
+            reverse("ragboard:evidence_new"),
+            {
+                "kind": EvidenceItem.Kind.DATA,
+                "title": "Audit trail evidence",
+                "date": "2025-03-01",
+                "summary": "Minutes.",
+                "link": "https://intranet.example.org/minutes",
+                "impact_strength": "",
+            },
+        )
         assert response.status_code == 302
         item = EvidenceItem.objects.get(title="Audit trail evidence")
         record = latest(item)
@@ -160,12 +191,18 @@ class TestChangesRecordWhoAndWhat:
 
     def test_result_changed_by_import_is_a_batch_with_who_and_previous_values(self, users):
         measure = Measure.objects.get(code="ks2_rwm_exp")
-        result = Result.objects.filter(measure=measure, cohort__gt=2, achievers__gt=1).select_related(
-            "school", "pupil_group").order_by("pk").first()
+        result = (
+            Result.objects.filter(measure=measure, cohort__gt=2, achievers__gt=1)
+            .select_related("school", "pupil_group")
+            .order_by("pk")
+            .first()
+        )
         new_achievers = result.achievers - 1
-        csv = ("urn,results_year,measure,pupil_group,cohort,achievers,points,value\n"
-               f"{result.school.urn},{result.results_year},ks2_rwm_exp,{result.pupil_group.code},"
-               f"{result.cohort},{new_achievers},,\n").encode()
+        csv = (
+            "urn,results_year,measure,pupil_group,cohort,achievers,points,value\n"
+            f"{result.school.urn},{result.results_year},ks2_rwm_exp,{result.pupil_group.code},"
+            f"{result.cohort},{new_achievers},,\n"
+        ).encode()
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         data = client_for(users["data"])
@@ -177,8 +214,9 @@ class TestChangesRecordWhoAndWhat:
         result.refresh_from_db()
         assert (batch.status, batch.uploaded_by, batch.updated_count) == ("committed", users["data"], 1)
         assert (result.achievers, result.batch_id) == (new_achievers, batch.pk)  # the result points to its batch
-        assert ImportChange.objects.filter(batch=batch, kind=ImportChange.Kind.RESULT,
-                                           action=ImportChange.Action.UPDATED).exists()  # previous values kept
+        assert ImportChange.objects.filter(
+            batch=batch, kind=ImportChange.Kind.RESULT, action=ImportChange.Action.UPDATED
+        ).exists()  # previous values kept
         # The site-wide log links the batch's page.
         page = client_for(users["admin"]).get("/audit/").content.decode()
         assert reverse("schools:import_batch", args=[batch.pk]) in page
@@ -193,10 +231,12 @@ class TestHistoryOnPages:
             "plan": reverse("strategy:plan", args=[plan.pk]),
             "action": reverse("strategy:action", args=[plan.actions.order_by("pk").first().pk]),
             "target": reverse("strategy:target", args=[Target.objects.filter(plan=plan).order_by("pk").first().pk]),
-            "visit": reverse("strategy:visit", args=[
-                VisitReport.objects.filter(school=plan.school).order_by("pk").first().pk]),
-            "judgement": reverse("ragboard:judgement", args=[
-                Judgement.objects.filter(not_applicable=False).order_by("pk").first().pk]),
+            "visit": reverse(
+                "strategy:visit", args=[VisitReport.objects.filter(school=plan.school).order_by("pk").first().pk]
+            ),
+            "judgement": reverse(
+                "ragboard:judgement", args=[Judgement.objects.filter(not_applicable=False).order_by("pk").first().pk]
+            ),
         }
 
     def test_la_officer_sees_history(self, users):

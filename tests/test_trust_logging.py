@@ -1,4 +1,5 @@
 """Trust: failures are logged (what and where) without personal data (who)."""
+
 from __future__ import annotations
 
 import io
@@ -37,7 +38,7 @@ def test_server_error_logged_without_personal_data(log_output):
     text = log_output.getvalue()
     # What failed and where is kept …
     assert "Internal Server Error: /boom/" in text
-    assert "RuntimeError" in text and 'in boom' in text and "urls_boom.py" in text
+    assert "RuntimeError" in text and "in boom" in text and "urls_boom.py" in text
     # … whom it was about is not: neither the exception message nor the query string.
     for secret in PERSONAL:
         assert secret not in text, secret
@@ -56,7 +57,9 @@ def test_import_failure_logged_without_personal_data(log_output, monkeypatch):
     user.groups.add(Group.objects.get(name=Role.DATA_MANAGER))
     client = Client(raise_request_exception=False)
     client.force_login(user)
-    upload = SimpleUploadedFile("Jane Doe results.csv", b"urn,results_year,measure,pupil_group,cohort\n123456,2024,x,y,1\n")
+    upload = SimpleUploadedFile(
+        "Jane Doe results.csv", b"urn,results_year,measure,pupil_group,cohort\n123456,2024,x,y,1\n"
+    )
     response = client.post("/imports/?file=Jane", {"file": upload, "format": "auto"})
     assert response.status_code == 500 and b"Jane" not in response.content
     assert ImportBatch.objects.count() == 0

@@ -1,5 +1,6 @@
 """Trust: user text is escaped on every page that shows it, and exports neutralise spreadsheet formulas
 (text starting = + - @ gets a leading '), while numbers — negative ones included — stay numbers."""
+
 from __future__ import annotations
 
 import csv
@@ -42,25 +43,40 @@ class TestUserTextEscaped:
         plan = Plan.objects.get(school=users["head"].profile.school)
         head = client_for(users["head"])
         url = reverse("strategy:plan_edit", args=[plan.pk])
-        assert head.post(url, form_data(head.get(url).context["form"], title=f"Plan {XSS}",
-                                        summary=XSS)).status_code == 302
+        assert (
+            head.post(url, form_data(head.get(url).context["form"], title=f"Plan {XSS}", summary=XSS)).status_code
+            == 302
+        )
         action = Action.objects.filter(plan=plan).order_by("pk").first()
         url = reverse("strategy:action_edit", args=[action.pk])
         assert head.post(url, form_data(head.get(url).context["form"], key_action=f"Act {XSS}")).status_code == 302
-        assert head.post(reverse("strategy:action_update", args=[action.pk]),
-                         {"rag": "red", "note": XSS, "date": "2025-11-01"}).status_code == 302
+        assert (
+            head.post(
+                reverse("strategy:action_update", args=[action.pk]), {"rag": "red", "note": XSS, "date": "2025-11-01"}
+            ).status_code
+            == 302
+        )
         officer = client_for(users["officer"])
-        for url in (reverse("strategy:plan", args=[plan.pk]), reverse("strategy:action", args=[action.pk]),
-                    reverse("strategy:plans"), reverse("strategy:home")):
+        for url in (
+            reverse("strategy:plan", args=[plan.pk]),
+            reverse("strategy:action", args=[action.pk]),
+            reverse("strategy:plans"),
+            reverse("strategy:home"),
+        ):
             assert_escaped(head.get(url))
             assert_escaped(officer.get(url))  # the officer's page also shows the change history
 
     def test_visit_report_text(self, users):
         school = users["adviser"].profile.schools.order_by("urn").first()
         report = strategy_services.record_visit(
-            adviser=users["adviser"], school=school, visit_date=date(2025, 11, 3),
-            visit_type=VisitReport.VisitType.TERMLY, purpose=f"Purpose {XSS}", strengths=XSS,
-            areas_for_development=XSS, judgements=[(f"Reading {XSS}", "red", XSS)],
+            adviser=users["adviser"],
+            school=school,
+            visit_date=date(2025, 11, 3),
+            visit_type=VisitReport.VisitType.TERMLY,
+            purpose=f"Purpose {XSS}",
+            strengths=XSS,
+            areas_for_development=XSS,
+            judgements=[(f"Reading {XSS}", "red", XSS)],
         )
         for role in ("adviser", "officer"):
             assert_escaped(client_for(users[role]).get(reverse("strategy:visit", args=[report.pk])))
@@ -69,12 +85,22 @@ class TestUserTextEscaped:
         judgement = Judgement.objects.filter(not_applicable=False).order_by("pk").first()
         officer = client_for(users["officer"])
         url = reverse("ragboard:judgement", args=[judgement.pk])
-        assert officer.post(url, form_data(officer.get(url).context["form"], rationale=XSS,
-                                           strengths=XSS)).status_code == 302
+        assert (
+            officer.post(url, form_data(officer.get(url).context["form"], rationale=XSS, strengths=XSS)).status_code
+            == 302
+        )
         assert_escaped(officer.get(url))
-        response = officer.post(reverse("ragboard:evidence_new"), {
-            "kind": EvidenceItem.Kind.DATA, "title": f"Evidence {XSS}", "date": "2025-03-01", "summary": XSS,
-            "link": "https://intranet.example.org/x", "impact_strength": ""})
+        response = officer.post(
+            reverse("ragboard:evidence_new"),
+            {
+                "kind": EvidenceItem.Kind.DATA,
+                "title": f"Evidence {XSS}",
+                "date": "2025-03-01",
+                "summary": XSS,
+                "link": "https://intranet.example.org/x",
+                "impact_strength": "",
+            },
+        )
         assert response.status_code == 302
         item = EvidenceItem.objects.get(title=f"Evidence {XSS}")
         assert_escaped(officer.get(reverse("ragboard:evidence_detail", args=[item.pk])))
@@ -98,8 +124,11 @@ def test_safe_cell_neutralises_text_only():
 
 
 def _table():
-    return ExportTable(title="=Title", columns=[("name", "School", "its name"), ("gap", "Gap", "points")],
-                       rows=[{"name": name, "gap": gap} for name, gap in zip(FORMULAS, (-3.5, -12, 4.25, 0))])
+    return ExportTable(
+        title="=Title",
+        columns=[("name", "School", "its name"), ("gap", "Gap", "points")],
+        rows=[{"name": name, "gap": gap} for name, gap in zip(FORMULAS, (-3.5, -12, 4.25, 0))],
+    )
 
 
 def test_csv_export():
@@ -132,10 +161,12 @@ def test_dashboard_exports_neutralise_school_names(users):
     officer = client_for(users["officer"])
     found_negative = False
     for fmt in ("csv", "xlsx"):
-        for url in (reverse("schools:cluster_export", args=[cluster.pk, "schools", fmt]),
-                    reverse("schools:school_export", args=[School.objects.get(name=FORMULAS[0]).urn, "headline", fmt]),
-                    reverse("schools:la_overview_export", args=["areas", fmt]),
-                    reverse("schools:priority_export", args=["priority", fmt])):
+        for url in (
+            reverse("schools:cluster_export", args=[cluster.pk, "schools", fmt]),
+            reverse("schools:school_export", args=[School.objects.get(name=FORMULAS[0]).urn, "headline", fmt]),
+            reverse("schools:la_overview_export", args=["areas", fmt]),
+            reverse("schools:priority_export", args=["priority", fmt]),
+        ):
             response = officer.get(url)
             assert response.status_code == 200, url
             if fmt == "csv":

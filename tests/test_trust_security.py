@@ -1,4 +1,5 @@
 """Trust: headers, sign-in lock-out, sessions, error pages, audit trail."""
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client, override_settings
@@ -104,8 +105,12 @@ class TestAudit:
         from schools.models import Measure, PupilGroup
 
         result = Result.objects.create(
-            school=demo.schools[0], results_year=2016, measure=Measure.objects.get(code="ks2_rwm_exp"),
-            pupil_group=PupilGroup.objects.get(code="all"), cohort=30, achievers=18,
+            school=demo.schools[0],
+            results_year=2016,
+            measure=Measure.objects.get(code="ks2_rwm_exp"),
+            pupil_group=PupilGroup.objects.get(code="all"),
+            cohort=30,
+            achievers=18,
         )
         result.cohort = 31
         result._change_reason = "corrected cohort"

@@ -1,5 +1,6 @@
 """Trust: uploads are limited in size, checked by content (never by name), stored under generated names
 inside MEDIA_ROOT, and XLSX is parsed as data only (no formula evaluation, no macros)."""
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,9 @@ from schools.roles import Role
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-LONG_CSV = ("urn,results_year,measure,pupil_group,cohort,achievers,points,value\n"
-            "100001,2024,ks2_rwm_exp,disadvantaged,18,9,,\n").encode()
+LONG_CSV = (
+    b"urn,results_year,measure,pupil_group,cohort,achievers,points,value\n100001,2024,ks2_rwm_exp,disadvantaged,18,9,,\n"
+)
 FORMULA = "=cmd|' /C calc'!A0"
 
 
@@ -78,13 +80,16 @@ def signed_in(username, role, la) -> Client:
 
 
 # --------------------------------------------------------------------------- content, not name
-@pytest.mark.parametrize("data, name, said", [
-    (PNG, "results.csv", "content is a PNG image"),
-    (plain_zip(), "results.xlsx", "content is a ZIP archive"),
-    (plain_zip(), "notes.csv", "content is a ZIP archive"),
-    (b"MZ\x90\x00\x03\x00\x00\x00", "report.pdf", "content is a program"),
-    (b"%PDF-1.7 ...", "picture.png", "content is a PDF document"),
-])
+@pytest.mark.parametrize(
+    "data, name, said",
+    [
+        (PNG, "results.csv", "content is a PNG image"),
+        (plain_zip(), "results.xlsx", "content is a ZIP archive"),
+        (plain_zip(), "notes.csv", "content is a ZIP archive"),
+        (b"MZ\x90\x00\x03\x00\x00\x00", "report.pdf", "content is a program"),
+        (b"%PDF-1.7 ...", "picture.png", "content is a PDF document"),
+    ],
+)
 def test_content_must_match_the_name(data, name, said):
     with pytest.raises(UploadRefused, match=said):
         check_content(data, name)
@@ -109,11 +114,14 @@ def test_zip_bomb_refused(settings):
 
 # --------------------------------------------------------------------------- the import upload
 class TestImportUpload:
-    @pytest.mark.parametrize("data, name, said", [
-        (PNG, "results.csv", "binary data"),
-        (plain_zip(), "results.csv", "ZIP archive"),
-        (plain_zip(), "results.xlsx", "ZIP archive"),
-    ])
+    @pytest.mark.parametrize(
+        "data, name, said",
+        [
+            (PNG, "results.csv", "binary data"),
+            (plain_zip(), "results.csv", "ZIP archive"),
+            (plain_zip(), "results.xlsx", "ZIP archive"),
+        ],
+    )
     def test_mistyped_file_refused_nothing_written(self, la, media, data, name, said):
         client = signed_in("dm", Role.DATA_MANAGER, la)
         response = client.post("/imports/", {"file": SimpleUploadedFile(name, data), "format": "auto"})
@@ -127,7 +135,7 @@ class TestImportUpload:
         client = signed_in("dm", Role.DATA_MANAGER, la)
         response = client.post("/imports/", {"file": SimpleUploadedFile("r.csv", LONG_CSV), "format": "auto"})
         assert response.status_code == 200
-        assert f"The file is 0.0 MB; the largest file accepted is 0.0 MB" in response.content.decode()
+        assert "The file is 0.0 MB; the largest file accepted is 0.0 MB" in response.content.decode()
         assert ImportBatch.objects.count() == 0 and files_under(media) == []
 
     def test_kept_file_has_a_generated_name_inside_media_root(self, la, media):
@@ -155,8 +163,9 @@ class TestXlsxParsedSafely:
 
     def test_real_formula_cell_is_not_evaluated(self, la):
         header = ["urn", "results_year", "measure", "pupil_group", "cohort", "achievers", "points", "value"]
-        data = workbook([header, ["100001", "2024", "ks2_rwm_exp", "disadvantaged", "18", "=4+5", "", ""]],
-                        formula_cells={(2, 6)})
+        data = workbook(
+            [header, ["100001", "2024", "ks2_rwm_exp", "disadvantaged", "18", "=4+5", "", ""]], formula_cells={(2, 6)}
+        )
         plan, _batch = import_file(data=data, file_name="x.xlsx", format="auto", results_year=None)
         # Read with data_only: a formula with no cached result is a blank cell — never 9, never run — so the
         # row has no figure at all and is refused; nothing is written.
@@ -165,24 +174,38 @@ class TestXlsxParsedSafely:
         assert Result.objects.count() == 0
 
     def test_problems_csv_neutralises_every_formula_start(self):
-        rows = problems_csv([Problem(row=2, column=c, value=v, reason="bad") for c, v in
-                             (("a", "=1+1"), ("b", "+1"), ("c", "-1+A1"), ("d", "@SUM(A1)"), ("e", "plain"))])
+        rows = problems_csv(
+            [
+                Problem(row=2, column=c, value=v, reason="bad")
+                for c, v in (("a", "=1+1"), ("b", "+1"), ("c", "-1+A1"), ("d", "@SUM(A1)"), ("e", "plain"))
+            ]
+        )
         lines = rows.splitlines()[1:]
         assert [line.split(",")[2] for line in lines] == ["'=1+1", "'+1", "'-1+A1", "'@SUM(A1)", "plain"]
 
 
 # --------------------------------------------------------------------------- the evidence upload
 def evidence_post(upload):
-    return {"kind": EvidenceItem.Kind.DATA, "title": "Pupil premium review", "date": "2025-01-10",
-            "summary": "What the review found.", "file": upload, "link": "", "impact_strength": ""}
+    return {
+        "kind": EvidenceItem.Kind.DATA,
+        "title": "Pupil premium review",
+        "date": "2025-01-10",
+        "summary": "What the review found.",
+        "file": upload,
+        "link": "",
+        "impact_strength": "",
+    }
 
 
 class TestEvidenceUpload:
-    @pytest.mark.parametrize("data, name, said", [
-        (PNG, "results.csv", "named .csv but its content is a PNG image"),
-        (plain_zip(), "analysis.xlsx", "named .xlsx but its content is a ZIP archive"),
-        (b"MZ\x90\x00", "report.pdf", "named .pdf but its content is a program"),
-    ])
+    @pytest.mark.parametrize(
+        "data, name, said",
+        [
+            (PNG, "results.csv", "named .csv but its content is a PNG image"),
+            (plain_zip(), "analysis.xlsx", "named .xlsx but its content is a ZIP archive"),
+            (b"MZ\x90\x00", "report.pdf", "named .pdf but its content is a program"),
+        ],
+    )
     def test_mistyped_file_refused_nothing_written(self, la, media, data, name, said):
         client = signed_in("officer", Role.LA_OFFICER, la)
         response = client.post("/ragboard/evidence/new/", evidence_post(SimpleUploadedFile(name, data)))

@@ -1,4 +1,5 @@
 """Helpers for the trust tests: the demo LA built once per module, and a form's current values as POST data."""
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,9 @@ def demo_for_module(django_db_blocker):
             call_command("generate_demo_data", schools=12, years=5, seed=3, stdout=io.StringIO())
             from django.contrib.auth.models import User
 
-            yield {u.username: u for u in User.objects.filter(username__in=["officer", "adviser", "head", "data",
-                                                                            "admin"])}
+            yield {
+                u.username: u for u in User.objects.filter(username__in=["officer", "adviser", "head", "data", "admin"])
+            }
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

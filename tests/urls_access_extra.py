@@ -1,4 +1,5 @@
 """A URLconf with views the access rules do not list: the walk must report them."""
+
 from django.http import HttpResponse
 from django.urls import include, path
 

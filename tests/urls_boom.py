@@ -1,4 +1,5 @@
 """A URLconf for testing the 500 page: one view that fails."""
+
 from django.urls import include, path
 
 

@@ -1,4 +1,5 @@
 """{% object_history obj %}: an object's change history, shown to LA-wide roles only."""
+
 from django import template
 
 from gapmonitor.audit import history_of

@@ -1,4 +1,5 @@
 """Load every framework fixture so each database has the quality standards (safe to re-run)."""
+
 from django.db import migrations
 
 

@@ -5,21 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ragboard', '0002_load_framework'),
-        ('strategy', '0001_initial'),
+        ("ragboard", "0002_load_framework"),
+        ("strategy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalstrategictarget',
-            name='strategy_target',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text="A measured target in Plans; 'are we on track?' is then computed from results.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='strategy.target'),
+            model_name="historicalstrategictarget",
+            name="strategy_target",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="A measured target in Plans; 'are we on track?' is then computed from results.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="strategy.target",
+            ),
         ),
         migrations.AddField(
-            model_name='strategictarget',
-            name='strategy_target',
-            field=models.ForeignKey(blank=True, help_text="A measured target in Plans; 'are we on track?' is then computed from results.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='strategy.target'),
+            model_name="strategictarget",
+            name="strategy_target",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="A measured target in Plans; 'are we on track?' is then computed from results.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="strategy.target",
+            ),
         ),
     ]

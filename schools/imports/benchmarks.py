@@ -1,4 +1,5 @@
 """Benchmark files: the long template by geography, the DfE LAIT extract, statistical neighbours."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,16 +14,23 @@ from .readers import Table, parse_figures
 from .results import Parsed, parse_year, require
 
 
-def resolve_geographies(facts: pd.DataFrame, codes: pd.Series, names: pd.Series, rows, problems, *,
-                        column: str) -> pd.DataFrame:
+def resolve_geographies(
+    facts: pd.DataFrame, codes: pd.Series, names: pd.Series, rows, problems, *, column: str
+) -> pd.DataFrame:
     """England, a region (ONS or LAIT code) or a 3-digit LA code → geography code, name and kind."""
     known = mapping.geographies()
     codes = codes.astype(str).str.strip()
     looked_up = codes.map(known)
     is_la = codes.str.match(r"^\d{3}$") & looked_up.isna()
     bad = looked_up.isna() & ~is_la
-    collect(problems, bad, rows=rows, column=column, values=codes,
-            reason="Unknown geography: use E92000001 (England), a region code (E12…) or a 3-digit LA code.")
+    collect(
+        problems,
+        bad,
+        rows=rows,
+        column=column,
+        values=codes,
+        reason="Unknown geography: use E92000001 (England), a region code (E12…) or a 3-digit LA code.",
+    )
     geo = looked_up.map(lambda t: t[0] if isinstance(t, tuple) else None).where(~is_la, codes)
     name = looked_up.map(lambda t: t[1] if isinstance(t, tuple) else "").where(~is_la, names.astype(str).str.strip())
     kind = looked_up.map(lambda t: t[2] if isinstance(t, tuple) else "").where(~is_la, "la")
@@ -46,25 +54,56 @@ def parse_lait(table: Table, ref: Reference) -> Parsed:
     if unmapped.any():
         first_rows = pd.Series(rows, index=frame.index)[unmapped].groupby(code[unmapped]).agg(["min", "size"])
         for measure_code, (first_row, size) in first_rows.iterrows():
-            problems.append(Problem(row=int(first_row), column="measure_code", value=measure_code, reason=(
-                f"No mapping for this LAIT measure code ({size} rows): add it to fixtures/lait_measures.csv.")))
+            problems.append(
+                Problem(
+                    row=int(first_row),
+                    column="measure_code",
+                    value=measure_code,
+                    reason=(
+                        f"No mapping for this LAIT measure code ({size} rows): add it to fixtures/lait_measures.csv."
+                    ),
+                )
+            )
     for measure, group in set(known.values()):
         if measure not in ref.measures or group not in ref.groups:
-            problems.append(Problem(row=None, column="", value=f"{measure} × {group}", reason=(
-                "fixtures/lait_measures.csv names an unknown measure or pupil group.")))
+            problems.append(
+                Problem(
+                    row=None,
+                    column="",
+                    value=f"{measure} × {group}",
+                    reason=("fixtures/lait_measures.csv names an unknown measure or pupil group."),
+                )
+            )
     year = parse_year(frame["year"], rows, problems, column="year")
     value = parse_figures(frame["value"])
-    collect(problems, value.invalid, rows=rows, column="value", values=frame["value"],
-            reason="Not a number or a known marker.")
+    collect(
+        problems,
+        value.invalid,
+        rows=rows,
+        column="value",
+        values=frame["value"],
+        reason="Not a number or a known marker.",
+    )
     pairs = code.map(known)
-    facts = pd.DataFrame({
-        "target": BENCHMARK, "urn": None, "geography_code": None, "geography_name": "", "kind": "",
-        "results_year": year,
-        "measure": pairs.map(lambda p: p[0] if isinstance(p, tuple) else ""),
-        "pupil_group": pairs.map(lambda p: p[1] if isinstance(p, tuple) else ""),
-        "cohort": np.nan, "achievers": np.nan, "points": np.nan, "value": value.number,
-        "value_code": value.code, "status": "final", "row": rows,
-    })[FACT_COLUMNS]
+    facts = pd.DataFrame(
+        {
+            "target": BENCHMARK,
+            "urn": None,
+            "geography_code": None,
+            "geography_name": "",
+            "kind": "",
+            "results_year": year,
+            "measure": pairs.map(lambda p: p[0] if isinstance(p, tuple) else ""),
+            "pupil_group": pairs.map(lambda p: p[1] if isinstance(p, tuple) else ""),
+            "cohort": np.nan,
+            "achievers": np.nan,
+            "points": np.nan,
+            "value": value.number,
+            "value_code": value.code,
+            "status": "final",
+            "row": rows,
+        }
+    )[FACT_COLUMNS]
     facts = resolve_geographies(facts, frame["la_code"], table.column("area"), rows, problems, column="la_code")
     keep = (~unmapped & ~value.blank).to_numpy()
     return Parsed(facts[keep].reset_index(drop=True), problems)
@@ -91,8 +130,15 @@ def parse_neighbours(table: Table) -> Neighbours:
     rows = table.row_numbers
     la = frame[la_column].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
     no_la = la.isin(["", "nan"])
-    collect(problems, no_la, rows=rows, column=la_column, values=frame.iloc[:, :2].astype(str).agg(" ".join, axis=1),
-            reason="Row without an LA code (a note or heading): skipped.", level=Problem.WARNING)
+    collect(
+        problems,
+        no_la,
+        rows=rows,
+        column=la_column,
+        values=frame.iloc[:, :2].astype(str).agg(" ".join, axis=1),
+        reason="Row without an LA code (a note or heading): skipped.",
+        level=Problem.WARNING,
+    )
     bad_la = ~la.str.match(r"^\d{3}$")
     collect(problems, bad_la & ~no_la, rows=rows, column=la_column, values=la, reason="An LA code has 3 digits.")
     dup = la.duplicated() & ~bad_la
@@ -110,13 +156,22 @@ def parse_neighbours(table: Table) -> Neighbours:
         codes = frame[name].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
         bad = ~codes.str.match(r"^\d{3}$") & (codes != "") & ~bad_la
         collect(problems, bad, rows=rows, column=name, values=codes, reason="A neighbour's LA code has 3 digits.")
-        closeness = (frame[closeness_col].astype(str).str.strip().str.capitalize() if closeness_col
-                     else pd.Series("", index=frame.index))
+        closeness = (
+            frame[closeness_col].astype(str).str.strip().str.capitalize()
+            if closeness_col
+            else pd.Series("", index=frame.index)
+        )
         keep = ~bad & ~bad_la & ~dup & (codes != "")
-        records.append(pd.DataFrame({"la_code": la, "rank": rank, "neighbour_code": codes,
-                                     "closeness": closeness, "row": rows})[keep.to_numpy()])
+        records.append(
+            pd.DataFrame({"la_code": la, "rank": rank, "neighbour_code": codes, "closeness": closeness, "row": rows})[
+                keep.to_numpy()
+            ]
+        )
     if not found:
         problems.append(Problem(row=1, column="SN1", value="", reason="Missing required column (SN1…SN10)."))
-    links = pd.concat(records, ignore_index=True) if records else pd.DataFrame(
-        columns=["la_code", "rank", "neighbour_code", "closeness", "row"])
+    links = (
+        pd.concat(records, ignore_index=True)
+        if records
+        else pd.DataFrame(columns=["la_code", "rank", "neighbour_code", "closeness", "row"])
+    )
     return Neighbours(links, problems)

@@ -3,6 +3,7 @@ error in the preview (row and column named), never a failure when the figures ar
 
 Ranges by measure are data (``fixtures/measure_ranges.csv``: a measure code or pattern, or ``unit:<unit>``).
 """
+
 from __future__ import annotations
 
 from fnmatch import fnmatch
@@ -41,29 +42,54 @@ def measure_range(measure: Measure) -> tuple[float, float]:
     return by_unit.get(measure.unit, (-1e6, 1e6))
 
 
-def check_bounds(facts: pd.DataFrame, ref, problems: list, *, value_column: str = "value",
-                 count_column: str = "cohort") -> None:
+def check_bounds(
+    facts: pd.DataFrame, ref, problems: list, *, value_column: str = "value", count_column: str = "cohort"
+) -> None:
     """One error per figure outside its range (percentages are checked with the other percentage rules)."""
     rows = facts["row"].to_numpy()
     cohort, achievers, points, value = (facts[f].astype(float) for f in ("cohort", "achievers", "points", "value"))
     national = _national(facts)
     for limit, where in ((MAX_PUPILS, ~national), (MAX_PUPILS_NATIONAL, national)):
-        collect(problems, where & (cohort > limit), rows=rows, column=count_column, values=facts["cohort"],
-                reason=f"A pupil count must be from 0 to {limit:,}.")
-        collect(problems, where & (achievers > limit), rows=rows, column="achievers", values=facts["achievers"],
-                reason=f"A count of pupils must be from 0 to {limit:,}.")
+        collect(
+            problems,
+            where & (cohort > limit),
+            rows=rows,
+            column=count_column,
+            values=facts["cohort"],
+            reason=f"A pupil count must be from 0 to {limit:,}.",
+        )
+        collect(
+            problems,
+            where & (achievers > limit),
+            rows=rows,
+            column="achievers",
+            values=facts["achievers"],
+            reason=f"A count of pupils must be from 0 to {limit:,}.",
+        )
     ranges = {code: measure_range(m) for code, m in ref.measures.items() if m.unit != Measure.Unit.PERCENT}
     low = facts["measure"].map({c: r[0] for c, r in ranges.items()})
     high = facts["measure"].map({c: r[1] for c, r in ranges.items()})
     outside = value.notna() & low.notna() & ((value < low) | (value > high))
     if outside.any():
-        for row, shown, code, a, b in zip(rows[outside.to_numpy()], facts.loc[outside, "value"],
-                                          facts.loc[outside, "measure"], low[outside], high[outside]):
-            problems.append(_problem(int(row), value_column, shown,
-                                     f"Outside the range of {code}: from {a:g} to {b:g}."))
+        for row, shown, code, a, b in zip(
+            rows[outside.to_numpy()],
+            facts.loc[outside, "value"],
+            facts.loc[outside, "measure"],
+            low[outside],
+            high[outside],
+        ):
+            problems.append(
+                _problem(int(row), value_column, shown, f"Outside the range of {code}: from {a:g} to {b:g}.")
+            )
     too_many_points = points.notna() & high.notna() & (points.abs() > high.abs() * MAX_PUPILS)
-    collect(problems, too_many_points, rows=rows, column="points", values=facts["points"],
-            reason="More points than the largest cohort could score.")
+    collect(
+        problems,
+        too_many_points,
+        rows=rows,
+        column="points",
+        values=facts["points"],
+        reason="More points than the largest cohort could score.",
+    )
 
 
 def _national(facts: pd.DataFrame) -> pd.Series:

@@ -1,5 +1,6 @@
 """Writing a checked plan: one transaction per import, holding the import lock, recording what it changed
 (:class:`ImportChange`) so that the batch can be rolled back."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,8 +26,9 @@ MAX_STORED_PROBLEMS = 50_000
 
 
 @transaction.atomic
-def commit_plan(*, plan: ImportPlan, user=None, file_size: int = 0, file_hash: str = "",
-                batch: ImportBatch | None = None) -> ImportBatch:
+def commit_plan(
+    *, plan: ImportPlan, user=None, file_size: int = 0, file_hash: str = "", batch: ImportBatch | None = None
+) -> ImportBatch:
     """Write the plan in one transaction; any failure leaves the database as it was.
 
     The plan must have been built while holding the import lock (:func:`import_file`, ``confirm_batch``):
@@ -36,8 +38,12 @@ def commit_plan(*, plan: ImportPlan, user=None, file_size: int = 0, file_hash: s
     if plan.has_errors:
         raise ImportRejected(f"The file has {len(plan.errors)} error(s): nothing was imported.", plan.errors)
     if batch is None:
-        batch = ImportBatch(uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-                            file_name=Path(plan.file_name).name[:255], file_size=file_size, sha256=file_hash)
+        batch = ImportBatch(
+            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            file_name=Path(plan.file_name).name[:255],
+            file_size=file_size,
+            sha256=file_hash,
+        )
     batch.format = plan.format
     batch.results_year = plan.results_year
     batch.status = ImportBatch.Status.COMMITTED
@@ -62,7 +68,10 @@ def commit_plan(*, plan: ImportPlan, user=None, file_size: int = 0, file_hash: s
     counts = plan.counts
     batch.rows_read = plan.rows_read
     batch.created_count, batch.updated_count, batch.unchanged_count = (
-        counts["created"], counts["updated"], counts["unchanged"])
+        counts["created"],
+        counts["updated"],
+        counts["unchanged"],
+    )
     batch.error_count = 0
     batch.warnings = [str(p) for p in plan.warnings[:1000]]
     batch.problems = [p.as_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]]
@@ -79,8 +88,9 @@ def _create_las(new_las: dict[str, str], batch, changes) -> dict[str, LocalAutho
             continue
         la = LocalAuthority.objects.create(code=code, name=la_name(code, name)[:120])
         existing[code] = la
-        changes.append(ImportChange(batch=batch, kind=ImportChange.Kind.LA, object_id=la.pk,
-                                    action=ImportChange.Action.CREATED))
+        changes.append(
+            ImportChange(batch=batch, kind=ImportChange.Kind.LA, object_id=la.pk, action=ImportChange.Action.CREATED)
+        )
     return existing
 
 
@@ -90,8 +100,11 @@ def _named(model, la, name, batch, changes, cache, **extra):
         obj = model.objects.filter(la=la, name=name).first()
         if obj is None:
             obj = model.objects.create(la=la, name=name[:120], **extra)
-            changes.append(ImportChange(batch=batch, kind=model.__name__.lower(), object_id=obj.pk,
-                                        action=ImportChange.Action.CREATED))
+            changes.append(
+                ImportChange(
+                    batch=batch, kind=model.__name__.lower(), object_id=obj.pk, action=ImportChange.Action.CREATED
+                )
+            )
         cache[key] = obj
     return cache[key]
 
@@ -109,8 +122,9 @@ def _school_fields(record: dict, names, las, areas, clusters, batch, changes) ->
         area = out.get("area")
         if "area" not in out and record.get("area"):
             area = _named(Area, la, record["area"], batch, changes, areas)
-        out["cluster"] = (_named(Cluster, la, record["cluster"], batch, changes, clusters, area=area)
-                          if record["cluster"] else None)
+        out["cluster"] = (
+            _named(Cluster, la, record["cluster"], batch, changes, clusters, area=area) if record["cluster"] else None
+        )
     return out
 
 
@@ -125,8 +139,9 @@ def _write_register(register: RegisterPlan, batch, changes, las, user):
         if record["action"] == "unchanged":
             continue
         if record["action"] == "created":
-            fields = _school_fields(record, register.columns | {"la_code", "name"}, las, areas, clusters, batch,
-                                    changes)
+            fields = _school_fields(
+                record, register.columns | {"la_code", "name"}, las, areas, clusters, batch, changes
+            )
             fields.setdefault("phase", School.Phase.OTHER)
         else:
             fields = _school_fields(record, set(record["changes"]), las, areas, clusters, batch, changes)
@@ -135,29 +150,55 @@ def _write_register(register: RegisterPlan, batch, changes, las, user):
         else:
             updated.append((record, fields))
     if created:
-        bulk_create_with_history(created, School, batch_size=500, default_user=_user(user),
-                                 default_change_reason=f"Import batch {batch.pk}")
+        bulk_create_with_history(
+            created, School, batch_size=500, default_user=_user(user), default_change_reason=f"Import batch {batch.pk}"
+        )
         ids = dict(School.objects.filter(urn__in=[s.urn for s in created]).values_list("urn", "id"))
-        changes.extend(ImportChange(batch=batch, kind=ImportChange.Kind.SCHOOL, object_id=ids[s.urn],
-                                    action=ImportChange.Action.CREATED) for s in created)
+        changes.extend(
+            ImportChange(
+                batch=batch, kind=ImportChange.Kind.SCHOOL, object_id=ids[s.urn], action=ImportChange.Action.CREATED
+            )
+            for s in created
+        )
     if updated:
         current = {s.pk: s for s in School.objects.filter(pk__in=[r["id"] for r, _ in updated])}
         objs = []
         for record, fields in updated:
             school = current[record["id"]]
-            changes.append(ImportChange(
-                batch=batch, kind=ImportChange.Kind.SCHOOL, object_id=school.pk, action=ImportChange.Action.UPDATED,
-                previous=_school_snapshot(school),
-            ))
+            changes.append(
+                ImportChange(
+                    batch=batch,
+                    kind=ImportChange.Kind.SCHOOL,
+                    object_id=school.pk,
+                    action=ImportChange.Action.UPDATED,
+                    previous=_school_snapshot(school),
+                )
+            )
             for name, value in fields.items():
                 setattr(school, name, value)
             objs.append(school)
-        bulk_update_with_history(objs, School, SCHOOL_WRITE_FIELDS, batch_size=500, default_user=_user(user),
-                                 default_change_reason=f"Import batch {batch.pk}")
+        bulk_update_with_history(
+            objs,
+            School,
+            SCHOOL_WRITE_FIELDS,
+            batch_size=500,
+            default_user=_user(user),
+            default_change_reason=f"Import batch {batch.pk}",
+        )
 
 
-SCHOOL_WRITE_FIELDS = ["la", "laestab", "name", "phase", "school_type", "status", "number_on_roll", "fsm_percent",
-                       "area", "cluster"]
+SCHOOL_WRITE_FIELDS = [
+    "la",
+    "laestab",
+    "name",
+    "phase",
+    "school_type",
+    "status",
+    "number_on_roll",
+    "fsm_percent",
+    "area",
+    "cluster",
+]
 
 
 def _school_snapshot(school: School) -> dict:
@@ -177,29 +218,51 @@ def _user(user):
 
 
 def _create_schools(new_schools: list[dict], batch, changes, las, user):
-    objs = [School(urn=r["urn"], la=las[r["la_code"]], laestab=r["laestab"], name=r["name"][:200], phase=r["phase"])
-            for r in new_schools]
-    bulk_create_with_history(objs, School, batch_size=500, default_user=_user(user),
-                             default_change_reason=f"Import batch {batch.pk}")
+    objs = [
+        School(urn=r["urn"], la=las[r["la_code"]], laestab=r["laestab"], name=r["name"][:200], phase=r["phase"])
+        for r in new_schools
+    ]
+    bulk_create_with_history(
+        objs, School, batch_size=500, default_user=_user(user), default_change_reason=f"Import batch {batch.pk}"
+    )
     ids = dict(School.objects.filter(urn__in=[s.urn for s in objs]).values_list("urn", "id"))
-    changes.extend(ImportChange(batch=batch, kind=ImportChange.Kind.SCHOOL, object_id=ids[s.urn],
-                                action=ImportChange.Action.CREATED) for s in objs)
+    changes.extend(
+        ImportChange(
+            batch=batch, kind=ImportChange.Kind.SCHOOL, object_id=ids[s.urn], action=ImportChange.Action.CREATED
+        )
+        for s in objs
+    )
 
 
 def _write_neighbours(diff: NeighbourDiff, batch) -> list[ImportChange]:
-    StatisticalNeighbour.objects.bulk_create([
-        StatisticalNeighbour(la_code=r.la_code, rank=int(r.rank), neighbour_code=r.neighbour_code,
-                             closeness=(r.closeness or "")[:40], batch=batch)
-        for r in diff.created.itertuples(index=False)
-    ])
+    StatisticalNeighbour.objects.bulk_create(
+        [
+            StatisticalNeighbour(
+                la_code=r.la_code,
+                rank=int(r.rank),
+                neighbour_code=r.neighbour_code,
+                closeness=(r.closeness or "")[:40],
+                batch=batch,
+            )
+            for r in diff.created.itertuples(index=False)
+        ]
+    )
     changes, params = [], []
     for r in diff.updated.itertuples(index=False):
         params.append((r.neighbour_code, (r.closeness or "")[:40], batch.pk, int(r.prev_id)))
-        changes.append(ImportChange(
-            batch=batch, kind=ImportChange.Kind.NEIGHBOUR, object_id=int(r.prev_id),
-            action=ImportChange.Action.UPDATED, previous_batch_id=fact_ops._int(r.prev_batch_id),
-            previous={"neighbour_code": r.prev_neighbour_code, "closeness": r.prev_closeness,
-                      "batch_id": fact_ops._int(r.prev_batch_id)},
-        ))
+        changes.append(
+            ImportChange(
+                batch=batch,
+                kind=ImportChange.Kind.NEIGHBOUR,
+                object_id=int(r.prev_id),
+                action=ImportChange.Action.UPDATED,
+                previous_batch_id=fact_ops._int(r.prev_batch_id),
+                previous={
+                    "neighbour_code": r.prev_neighbour_code,
+                    "closeness": r.prev_closeness,
+                    "batch_id": fact_ops._int(r.prev_batch_id),
+                },
+            )
+        )
     fact_ops.execute_updates(StatisticalNeighbour, ("neighbour_code", "closeness", "batch_id"), params)
     return changes

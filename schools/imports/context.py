@@ -11,10 +11,10 @@ import it is all-or-nothing: any bad cell (row and column named) refuses the who
 register does not know (independent schools, nurseries) are skipped with a warning; LA and England summary
 rows (no URN) are not school context and are skipped too.
 """
+
 from __future__ import annotations
 
 import json
-
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -38,32 +38,56 @@ class Layout:
 
 LAYOUTS = {
     Format.CENSUS: Layout(
-        source=SchoolContext.Source.CENSUS, description="performance tables census file (…_census.csv)",
-        fields={"number_on_roll": ("NOR", COUNT), "fsm_pupils": ("NUMFSM", COUNT),
-                "fsm6_percent": ("PNUMFSMEVER", PERCENT), "sen_support_percent": ("PSENELK", PERCENT),
-                "ehcp_percent": ("PSENELSE", PERCENT), "eal_percent": ("PNUMEAL", PERCENT)},
-        detect=frozenset({"URN", "PSENELK", "PNUMEAL"})),
+        source=SchoolContext.Source.CENSUS,
+        description="performance tables census file (…_census.csv)",
+        fields={
+            "number_on_roll": ("NOR", COUNT),
+            "fsm_pupils": ("NUMFSM", COUNT),
+            "fsm6_percent": ("PNUMFSMEVER", PERCENT),
+            "sen_support_percent": ("PSENELK", PERCENT),
+            "ehcp_percent": ("PSENELSE", PERCENT),
+            "eal_percent": ("PNUMEAL", PERCENT),
+        },
+        detect=frozenset({"URN", "PSENELK", "PNUMEAL"}),
+    ),
     Format.ABSENCE: Layout(
-        source=SchoolContext.Source.ABSENCE, description="performance tables absence file (…_abs.csv)",
-        fields={"overall_absence_percent": ("PERCTOT", PERCENT),
-                "persistent_absence_percent": ("PPERSABS10", PERCENT)},
-        detect=frozenset({"URN", "PERCTOT", "PPERSABS10"})),
+        source=SchoolContext.Source.ABSENCE,
+        description="performance tables absence file (…_abs.csv)",
+        fields={"overall_absence_percent": ("PERCTOT", PERCENT), "persistent_absence_percent": ("PPERSABS10", PERCENT)},
+        detect=frozenset({"URN", "PERCTOT", "PPERSABS10"}),
+    ),
     Format.SCHOOL_INFORMATION: Layout(
         source=SchoolContext.Source.INFORMATION,
         description="performance tables school information file (…_school_information.csv)",
-        fields={"school_type": ("SCHOOLTYPE", TEXT), "age_low": ("AGELOW", TEXT), "age_high": ("AGEHIGH", TEXT),
-                "gender": ("GENDER", TEXT), "religious_character": ("RELCHAR", TEXT),
-                "admissions_policy": ("ADMPOL", TEXT)},
-        detect=frozenset({"URN", "SCHSTATUS", "MINORGROUP", "AGELOW"})),
+        fields={
+            "school_type": ("SCHOOLTYPE", TEXT),
+            "age_low": ("AGELOW", TEXT),
+            "age_high": ("AGEHIGH", TEXT),
+            "gender": ("GENDER", TEXT),
+            "religious_character": ("RELCHAR", TEXT),
+            "admissions_policy": ("ADMPOL", TEXT),
+        },
+        detect=frozenset({"URN", "SCHSTATUS", "MINORGROUP", "AGELOW"}),
+    ),
 }
 FORMATS = tuple(LAYOUTS)
 VALUE_FIELDS = [
-    "number_on_roll", "fsm_pupils", "fsm6_percent", "sen_support_percent", "ehcp_percent", "eal_percent",
-    "overall_absence_percent", "persistent_absence_percent", "school_type", "age_range", "gender",
-    "religious_character", "admissions_policy", "markers",
+    "number_on_roll",
+    "fsm_pupils",
+    "fsm6_percent",
+    "sen_support_percent",
+    "ehcp_percent",
+    "eal_percent",
+    "overall_absence_percent",
+    "persistent_absence_percent",
+    "school_type",
+    "age_range",
+    "gender",
+    "religious_character",
+    "admissions_policy",
+    "markers",
 ]
-TEXT_LIMITS = {"school_type": 120, "age_range": 20, "gender": 40, "religious_character": 120,
-               "admissions_policy": 80}
+TEXT_LIMITS = {"school_type": 120, "age_range": 20, "gender": 40, "religious_character": 120, "admissions_policy": 80}
 
 
 def detect_format(columns) -> str | None:
@@ -94,8 +118,9 @@ def _columns(table: Table) -> dict[str, str]:
     return {c.strip().upper(): c for c in table.columns}
 
 
-def parse(table: Table, fmt: str, *, results_year: int | None, school_ids: dict[int, int],
-          problems: list[Problem]) -> ContextPlan:
+def parse(
+    table: Table, fmt: str, *, results_year: int | None, school_ids: dict[int, int], problems: list[Problem]
+) -> ContextPlan:
     """Check every row and work out what the import would create, update or leave alone. Writes nothing."""
     layout = LAYOUTS[fmt]
     plan = ContextPlan(source=layout.source, results_year=results_year)
@@ -103,12 +128,21 @@ def parse(table: Table, fmt: str, *, results_year: int | None, school_ids: dict[
     needed = ["URN"] + [column for column, _kind in layout.fields.values()]
     missing = [c for c in needed if c not in names]
     for column in missing:
-        problems.append(Problem(row=1, column=column, value="",
-                                reason=f"Missing required column of the {layout.description}."))
+        problems.append(
+            Problem(row=1, column=column, value="", reason=f"Missing required column of the {layout.description}.")
+        )
     if results_year is None:
-        problems.append(Problem(row=None, column="", value="", reason=(
-            "The year is needed: give it (e.g. 2023 for 2022-23) or keep the file in its year folder "
-            "(2022-2023/…) or the year in its name.")))
+        problems.append(
+            Problem(
+                row=None,
+                column="",
+                value="",
+                reason=(
+                    "The year is needed: give it (e.g. 2023 for 2022-23) or keep the file in its year folder "
+                    "(2022-2023/…) or the year in its name."
+                ),
+            )
+        )
     if missing or results_year is None:
         return plan
 
@@ -116,26 +150,59 @@ def parse(table: Table, fmt: str, *, results_year: int | None, school_ids: dict[
     urn_text = frame[names["URN"]].astype(str).str.strip()
     summary = urn_text == ""  # LA and England rows have no URN
     urn_ok = urn_text.str.match(r"^\d{5,8}$")
-    collect(problems, ~summary & ~urn_ok, rows=rows, column="URN", values=urn_text,
-            reason="A URN is a number of 5 to 8 digits.")
+    collect(
+        problems,
+        ~summary & ~urn_ok,
+        rows=rows,
+        column="URN",
+        values=urn_text,
+        reason="A URN is a number of 5 to 8 digits.",
+    )
     urn = pd.to_numeric(urn_text.where(urn_ok), errors="coerce")
     duplicate = urn.notna() & urn.duplicated(keep="first")
-    collect(problems, duplicate, rows=rows, column="URN", values=urn_text,
-            reason="The same school appears twice in the file.")
+    collect(
+        problems,
+        duplicate,
+        rows=rows,
+        column="URN",
+        values=urn_text,
+        reason="The same school appears twice in the file.",
+    )
     known = urn.map(lambda u: school_ids.get(int(u)) if pd.notna(u) else None)
     unknown = urn.notna() & known.isna()
     if unknown.any():
         first = int(rows[unknown.to_numpy()][0])
-        problems.append(Problem(row=first, column="URN", value=urn_text[unknown].iloc[0], level=Problem.WARNING,
-                                reason=f"{int(unknown.sum())} row(s) for schools not in the register "
-                                       f"(independent schools, nurseries…): skipped."))
+        problems.append(
+            Problem(
+                row=first,
+                column="URN",
+                value=urn_text[unknown].iloc[0],
+                level=Problem.WARNING,
+                reason=f"{int(unknown.sum())} row(s) for schools not in the register "
+                f"(independent schools, nurseries…): skipped.",
+            )
+        )
     if summary.any():
-        problems.append(Problem(row=int(rows[summary.to_numpy()][0]), column="URN", value="", level=Problem.WARNING,
-                                reason=f"{int(summary.sum())} LA or England summary row(s) without a URN: "
-                                       f"not school context, skipped."))
+        problems.append(
+            Problem(
+                row=int(rows[summary.to_numpy()][0]),
+                column="URN",
+                value="",
+                level=Problem.WARNING,
+                reason=f"{int(summary.sum())} LA or England summary row(s) without a URN: not school context, skipped.",
+            )
+        )
     if urn_ok.any() and not known.notna().any():
-        problems.append(Problem(row=None, column="URN", value="", reason=(
-            "None of the schools in this file is in the register: import the register (or the results) first.")))
+        problems.append(
+            Problem(
+                row=None,
+                column="URN",
+                value="",
+                reason=(
+                    "None of the schools in this file is in the register: import the register (or the results) first."
+                ),
+            )
+        )
 
     values: dict[str, pd.Series] = {}
     markers: dict[str, pd.Series] = {}
@@ -146,15 +213,33 @@ def parse(table: Table, fmt: str, *, results_year: int | None, school_ids: dict[
             continue
         parsed = parse_figures(cells)
         bad = parsed.invalid & ~summary
-        collect(problems, bad, rows=rows, column=column, values=cells,
-                reason="Not a number or a known marker (NA, SUPP, NE, x, c, z…).")
+        collect(
+            problems,
+            bad,
+            rows=rows,
+            column=column,
+            values=cells,
+            reason="Not a number or a known marker (NA, SUPP, NE, x, c, z…).",
+        )
         number = parsed.number
         if kind == PERCENT:
-            collect(problems, ~summary & ((number < 0) | (number > 100)), rows=rows, column=column, values=cells,
-                    reason="A percentage must be between 0 and 100.")
+            collect(
+                problems,
+                ~summary & ((number < 0) | (number > 100)),
+                rows=rows,
+                column=column,
+                values=cells,
+                reason="A percentage must be between 0 and 100.",
+            )
         else:
-            collect(problems, ~summary & ((number < 0) | (number.notna() & (number % 1 != 0))), rows=rows,
-                    column=column, values=cells, reason="A pupil count must be a whole number, 0 or more.")
+            collect(
+                problems,
+                ~summary & ((number < 0) | (number.notna() & (number % 1 != 0))),
+                rows=rows,
+                column=column,
+                values=cells,
+                reason="A pupil count must be a whole number, 0 or more.",
+            )
         values[name], markers[name] = number, parsed.code
     if any(p.is_error for p in problems):
         return plan
@@ -162,8 +247,12 @@ def parse(table: Table, fmt: str, *, results_year: int | None, school_ids: dict[
     keep = known.notna() & ~duplicate
     records = []
     for index in keep[keep].index:
-        record = {"school_id": int(known[index]), "urn": int(urn[index]), "row": int(rows[frame.index.get_loc(index)]),
-                  "markers": {}}
+        record = {
+            "school_id": int(known[index]),
+            "urn": int(urn[index]),
+            "row": int(rows[frame.index.get_loc(index)]),
+            "markers": {},
+        }
         for name, (_column, kind) in layout.fields.items():
             value = values[name][index]
             if kind == TEXT:
@@ -187,8 +276,12 @@ def parse(table: Table, fmt: str, *, results_year: int | None, school_ids: dict[
 
 
 def _diff(plan: ContextPlan, records: list[dict]):
-    existing = {row.school_id: row for row in SchoolContext.objects.filter(
-        school_id__in=[r["school_id"] for r in records], results_year=plan.results_year, source=plan.source)}
+    existing = {
+        row.school_id: row
+        for row in SchoolContext.objects.filter(
+            school_id__in=[r["school_id"] for r in records], results_year=plan.results_year, source=plan.source
+        )
+    }
     for record in records:
         row = existing.get(record["school_id"])
         if row is None:
@@ -212,15 +305,26 @@ def _model_fields(record: dict) -> dict:
 
 def fingerprint(plan: ContextPlan) -> str:
     """What the plan would write and replace, for the confirm's "data changed since the preview" check."""
-    return json.dumps([plan.source, plan.results_year, plan.created, plan.updated, plan.unchanged], default=str,
-                      sort_keys=True)
+    return json.dumps(
+        [plan.source, plan.results_year, plan.created, plan.updated, plan.unchanged], default=str, sort_keys=True
+    )
 
 
 def write(plan: ContextPlan, batch) -> list[ImportChange]:
     """Create and update the plan's rows; the ImportChanges (unsaved) keep what the updates replaced."""
-    SchoolContext.objects.bulk_create([
-        SchoolContext(school_id=r["school_id"], results_year=plan.results_year, source=plan.source, batch=batch,
-                      **_model_fields(r)) for r in plan.created], batch_size=1000)
+    SchoolContext.objects.bulk_create(
+        [
+            SchoolContext(
+                school_id=r["school_id"],
+                results_year=plan.results_year,
+                source=plan.source,
+                batch=batch,
+                **_model_fields(r),
+            )
+            for r in plan.created
+        ],
+        batch_size=1000,
+    )
     changes = []
     if plan.updated:
         current = {row.pk: row for row in SchoolContext.objects.filter(pk__in=[r["id"] for r in plan.updated])}
@@ -229,10 +333,16 @@ def write(plan: ContextPlan, batch) -> list[ImportChange]:
             for name, value in _model_fields(record).items():
                 setattr(row, name, value)
             row.batch = batch
-            changes.append(ImportChange(batch=batch, kind=ImportChange.Kind.CONTEXT, object_id=row.pk,
-                                        action=ImportChange.Action.UPDATED,
-                                        previous={**record["previous"], "batch_id": record["previous_batch_id"]},
-                                        previous_batch_id=record["previous_batch_id"]))
+            changes.append(
+                ImportChange(
+                    batch=batch,
+                    kind=ImportChange.Kind.CONTEXT,
+                    object_id=row.pk,
+                    action=ImportChange.Action.UPDATED,
+                    previous={**record["previous"], "batch_id": record["previous_batch_id"]},
+                    previous_batch_id=record["previous_batch_id"],
+                )
+            )
         SchoolContext.objects.bulk_update(list(current.values()), VALUE_FIELDS + ["batch"], batch_size=1000)
     return changes
 

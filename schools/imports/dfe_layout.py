@@ -6,6 +6,7 @@ spelling from year to year (``TNotFSM6CLA1A`` → ``TNOTFSM6CLA1A``) and carry t
 (``…_24``, ``…_23``; KS4 ``…_PREV``, ``…_PREV2``) and 3-year figures (``…_3YR``). See the DfE's metadata for
 each year's "school performance tables" download (https://www.compare-school-performance.service.gov.uk/download-data).
 """
+
 from __future__ import annotations
 
 import re
@@ -96,9 +97,15 @@ def key_stage_problem(fmt: str, columns) -> Problem | None:
     for other, signature in SIGNATURES.items():
         found = [c for c in signature if c in keys]
         if other != fmt and found and not own:
-            return Problem(row=1, column=", ".join(found), value="", reason=(
-                f"This is a {KEY_STAGES[other]} file (it has {', '.join(found)} and no "
-                f"{' or '.join(SIGNATURES[fmt])}), but the format chosen is {fmt}: choose {other}."))
+            return Problem(
+                row=1,
+                column=", ".join(found),
+                value="",
+                reason=(
+                    f"This is a {KEY_STAGES[other]} file (it has {', '.join(found)} and no "
+                    f"{' or '.join(SIGNATURES[fmt])}), but the format chosen is {fmt}: choose {other}."
+                ),
+            )
     return None
 
 
@@ -123,24 +130,33 @@ def classify_columns(columns, entries: list[DfeColumn]) -> dict[str, list[str]]:
 
 
 def coverage(parsed, fmt: str, new_schools: list[dict]) -> dict:
-    """"Figures for N of M open schools of this phase": M is the open schools of the key stage's phases in the
+    """ "Figures for N of M open schools of this phase": M is the open schools of the key stage's phases in the
     file's LAs (known or created by this file), less those the file lists with no pupils at the end of the key
     stage (new schools, no Year 6 or Year 11 yet); N is those of them with a figure — a number or a marker such as
     SUPP — for the headline measure."""
     layout = parsed.layout
     phases = PHASES[fmt]
-    open_schools = set(School.objects.filter(la__code__in=layout["school_las"], status=School.Status.OPEN,
-                                             phase__in=phases).values_list("urn", flat=True))
+    open_schools = set(
+        School.objects.filter(
+            la__code__in=layout["school_las"], status=School.Status.OPEN, phase__in=phases
+        ).values_list("urn", flat=True)
+    )
     open_schools |= {r["urn"] for r in new_schools if r["phase"] in phases}
     expected = open_schools - set(layout["no_pupils"])
     facts = parsed.facts
-    headline = facts[(facts["target"] == "result") & (facts["measure"] == layout["headline"])
-                     & (facts["pupil_group"] == "all")]
+    headline = facts[
+        (facts["target"] == "result") & (facts["measure"] == layout["headline"]) & (facts["pupil_group"] == "all")
+    ]
     with_figures = {int(u) for u in headline["urn"].dropna()} & expected
     share = round(len(with_figures) / len(expected), 4) if expected else None
-    return {"with_figures": len(with_figures), "open_schools": len(expected), "share": share,
-            "phases": list(phases), "measure": layout["headline"],
-            "no_pupils": len(open_schools & set(layout["no_pupils"]))}
+    return {
+        "with_figures": len(with_figures),
+        "open_schools": len(expected),
+        "share": share,
+        "phases": list(phases),
+        "measure": layout["headline"],
+        "no_pupils": len(open_schools & set(layout["no_pupils"])),
+    }
 
 
 def status_changes(diff: Diff) -> dict[str, int]:
@@ -158,6 +174,7 @@ def status_changes(diff: Diff) -> dict[str, int]:
 def problems_first(problems: list[Problem]) -> list[Problem]:
     """File-level problems first (e.g. no LA or England rows), and one line for the rows the DfE writes shorter
     than the header (it leaves trailing empty cells out), not one per row."""
+
     def is_short_row(problem):
         return not problem.is_error and "truncated" in problem.reason
 
@@ -165,7 +182,16 @@ def problems_first(problems: list[Problem]) -> list[Problem]:
     rest = [p for p in problems if not is_short_row(p)]
     if len(short) > 1:
         rows = [p.row for p in short]
-        short = [Problem(row=short[0].row, column=short[0].column, value="", level=Problem.WARNING, reason=(
-            f"{len(short)} rows have fewer cells than the header (truncated; rows {rows[0]}–{rows[-1]}): "
-            f"the missing cells are treated as missing."))]
+        short = [
+            Problem(
+                row=short[0].row,
+                column=short[0].column,
+                value="",
+                level=Problem.WARNING,
+                reason=(
+                    f"{len(short)} rows have fewer cells than the header (truncated; rows {rows[0]}–{rows[-1]}): "
+                    f"the missing cells are treated as missing."
+                ),
+            )
+        ]
     return sorted(rest, key=lambda p: p.row is not None) + short

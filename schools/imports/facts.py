@@ -4,6 +4,7 @@ Every format parser ends in the same frame of facts (``FACT_COLUMNS``); this mod
 rows, all errors), works out what would be created, updated or left alone by comparing with the
 database in a few bulk queries, and writes it with bulk inserts and one ``executemany`` update.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,8 +22,18 @@ from .problems import Problem, collect
 RESULT, BENCHMARK = "result", "benchmark"
 NUMBER_FIELDS = ("cohort", "achievers", "points", "value")
 FACT_COLUMNS = [
-    "target", "urn", "geography_code", "geography_name", "kind", "results_year", "measure", "pupil_group",
-    *NUMBER_FIELDS, "value_code", "status", "row",
+    "target",
+    "urn",
+    "geography_code",
+    "geography_name",
+    "kind",
+    "results_year",
+    "measure",
+    "pupil_group",
+    *NUMBER_FIELDS,
+    "value_code",
+    "status",
+    "row",
 ]
 WRITE_FIELDS = ("cohort", "achievers", "points", "value", "value_code", "status", "batch_id")
 
@@ -40,20 +51,27 @@ class Reference:
 
     @classmethod
     def load(cls) -> Reference:
-        return cls(measures={m.code: m for m in Measure.objects.all()},
-                   groups={g.code: g for g in PupilGroup.objects.all()})
+        return cls(
+            measures={m.code: m for m in Measure.objects.all()}, groups={g.code: g for g in PupilGroup.objects.all()}
+        )
 
 
 def half_up(number: pd.Series, digits: int = 0) -> pd.Series:
     """Round half away from zero (Python's round() rounds 2.5 to 2)."""
-    scale = 10 ** digits
+    scale = 10**digits
     return np.sign(number) * np.floor(np.abs(number) * scale + 0.5) / scale
 
 
 # --------------------------------------------------------------------------- validation and derivation
-def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Problem], *,
-                          value_column: str = "value", count_column: str = "cohort",
-                          check_codes: bool = True) -> pd.DataFrame:
+def complete_and_validate(
+    facts: pd.DataFrame,
+    ref: Reference,
+    problems: list[Problem],
+    *,
+    value_column: str = "value",
+    count_column: str = "cohort",
+    check_codes: bool = True,
+) -> pd.DataFrame:
     """Check every fact and fill in the counts or value that follow from the others.
 
     Percent measures: achievers = round(value × cohort / 100), or value = achievers ÷ cohort × 100.
@@ -66,15 +84,33 @@ def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Pr
 
     if check_codes:
         unknown_measure = ~facts["measure"].isin(ref.measures)
-        collect(problems, unknown_measure, rows=rows, column="measure", values=facts["measure"],
-                reason="Unknown measure code (see the measure list on the import page).")
+        collect(
+            problems,
+            unknown_measure,
+            rows=rows,
+            column="measure",
+            values=facts["measure"],
+            reason="Unknown measure code (see the measure list on the import page).",
+        )
         unknown_group = ~facts["pupil_group"].isin(ref.groups)
-        collect(problems, unknown_group, rows=rows, column="pupil_group", values=facts["pupil_group"],
-                reason="Unknown pupil group code (see the group list on the import page).")
+        collect(
+            problems,
+            unknown_group,
+            rows=rows,
+            column="pupil_group",
+            values=facts["pupil_group"],
+            reason="Unknown pupil group code (see the group list on the import page).",
+        )
     year = facts["results_year"]
     bad_year = year.isna() | (year < FIRST_YEAR) | (year > LAST_YEAR)
-    collect(problems, bad_year & year.notna(), rows=rows, column="results_year", values=year.astype("Int64"),
-            reason=f"Results year outside {FIRST_YEAR}–{LAST_YEAR}.")
+    collect(
+        problems,
+        bad_year & year.notna(),
+        rows=rows,
+        column="results_year",
+        values=year.astype("Int64"),
+        reason=f"Results year outside {FIRST_YEAR}–{LAST_YEAR}.",
+    )
 
     unit = facts["measure"].map({c: m.unit for c, m in ref.measures.items()})
     value_added = facts["measure"].map({c: m.value_added for c, m in ref.measures.items()}).eq(True)
@@ -83,37 +119,102 @@ def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Pr
 
     cohort, achievers, points, value = (facts[f].astype(float) for f in NUMBER_FIELDS)
     check_bounds(facts, ref, problems, value_column=value_column, count_column=count_column)
-    collect(problems, cohort < 0, rows=rows, column=count_column, values=cohort,
-            reason="Negative pupil count.")
-    collect(problems, cohort.notna() & (np.floor(cohort) != cohort), rows=rows, column=count_column, values=cohort,
-            reason="A pupil count must be a whole number.")
-    collect(problems, achievers < 0, rows=rows, column="achievers", values=achievers,
-            reason="Negative count of achievers.")
-    collect(problems, achievers.notna() & (np.floor(achievers) != achievers), rows=rows, column="achievers",
-            values=achievers, reason="Achievers must be a whole number.")
-    collect(problems, achievers.notna() & ~percent & unit.notna(), rows=rows, column="achievers", values=achievers,
-            reason="Achievers are for percentage measures; give points (averages) or value (rates).")
-    collect(problems, points.notna() & ~average & unit.notna(), rows=rows, column="points", values=points,
-            reason="Points are for average-score measures; give achievers (percentages) or value (rates).")
-    collect(problems, achievers.notna() & cohort.notna() & (achievers > cohort), rows=rows, column="achievers",
-            values=achievers, reason="More achievers than pupils in the cohort.")
-    collect(problems, percent & value.notna() & ((value < 0) | (value > 100)), rows=rows, column=value_column,
-            values=value, reason="A percentage must be between 0 and 100.")
-    collect(problems, ~value_added & ~percent & unit.notna() & (value < 0), rows=rows, column=value_column,
-            values=value, reason="Negative value for a measure that cannot be negative.")
-    collect(problems, ~value_added & (points < 0), rows=rows, column="points", values=points,
-            reason="Negative points for a measure that cannot be negative.")
+    collect(problems, cohort < 0, rows=rows, column=count_column, values=cohort, reason="Negative pupil count.")
+    collect(
+        problems,
+        cohort.notna() & (np.floor(cohort) != cohort),
+        rows=rows,
+        column=count_column,
+        values=cohort,
+        reason="A pupil count must be a whole number.",
+    )
+    collect(
+        problems, achievers < 0, rows=rows, column="achievers", values=achievers, reason="Negative count of achievers."
+    )
+    collect(
+        problems,
+        achievers.notna() & (np.floor(achievers) != achievers),
+        rows=rows,
+        column="achievers",
+        values=achievers,
+        reason="Achievers must be a whole number.",
+    )
+    collect(
+        problems,
+        achievers.notna() & ~percent & unit.notna(),
+        rows=rows,
+        column="achievers",
+        values=achievers,
+        reason="Achievers are for percentage measures; give points (averages) or value (rates).",
+    )
+    collect(
+        problems,
+        points.notna() & ~average & unit.notna(),
+        rows=rows,
+        column="points",
+        values=points,
+        reason="Points are for average-score measures; give achievers (percentages) or value (rates).",
+    )
+    collect(
+        problems,
+        achievers.notna() & cohort.notna() & (achievers > cohort),
+        rows=rows,
+        column="achievers",
+        values=achievers,
+        reason="More achievers than pupils in the cohort.",
+    )
+    collect(
+        problems,
+        percent & value.notna() & ((value < 0) | (value > 100)),
+        rows=rows,
+        column=value_column,
+        values=value,
+        reason="A percentage must be between 0 and 100.",
+    )
+    collect(
+        problems,
+        ~value_added & ~percent & unit.notna() & (value < 0),
+        rows=rows,
+        column=value_column,
+        values=value,
+        reason="Negative value for a measure that cannot be negative.",
+    )
+    collect(
+        problems,
+        ~value_added & (points < 0),
+        rows=rows,
+        column="points",
+        values=points,
+        reason="Negative points for a measure that cannot be negative.",
+    )
     has_counts = achievers.notna() | points.notna()
-    collect(problems, has_counts & cohort.isna() & (facts["target"] == RESULT), rows=rows, column=count_column,
-            values=facts["cohort"], reason="Achievers or points need the cohort (pupils in the group).")
-    collect(problems, has_counts & (cohort == 0), rows=rows, column=count_column, values=cohort,
-            reason="A cohort of 0 cannot have achievers or points.")
+    collect(
+        problems,
+        has_counts & cohort.isna() & (facts["target"] == RESULT),
+        rows=rows,
+        column=count_column,
+        values=facts["cohort"],
+        reason="Achievers or points need the cohort (pupils in the group).",
+    )
+    collect(
+        problems,
+        has_counts & (cohort == 0),
+        rows=rows,
+        column=count_column,
+        values=cohort,
+        reason="A cohort of 0 cannot have achievers or points.",
+    )
 
     has_figure = value.notna() | has_counts
     flagged = pd.Series(np.isin(rows, [p.row for p in problems if p.is_error and p.row]), index=facts.index)
-    collect(problems, ~has_figure & (facts["value_code"] == "") & ~flagged, rows=rows, column=value_column,
-            values=facts["value_code"],
-            reason="No figure: give a count, a value or a marker (SUPP, NE, x, c…) — a blank is not zero.")
+    collect(
+        problems,
+        ~has_figure & (facts["value_code"] == "") & ~flagged,
+        rows=rows,
+        column=value_column,
+        values=facts["value_code"],
+        reason="No figure: give a count, a value or a marker (SUPP, NE, x, c…) — a blank is not zero.",
+    )
 
     # Validity of the measure in the year (e.g. KS2 progress scores ended in 2023).
     first = facts["measure"].map({c: m.first_year for c, m in ref.measures.items()})
@@ -123,15 +224,22 @@ def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Pr
     if out_of_range.any():
         for (measure, when), part in facts[out_of_range].groupby(["measure", "results_year"]):
             span = f"{_year_text(ref.measures[measure].first_year)}–{_year_text(ref.measures[measure].last_year)}"
-            problems.append(Problem(row=int(part["row"].iloc[0]), column="results_year", value=str(int(when)),
-                                    level=Problem.WARNING, reason=(
-                f"{len(part)} figure(s) for {measure} in {int(when)}, outside the years listed for it ({span}): "
-                f"imported, as the file publishes them.")))
+            problems.append(
+                Problem(
+                    row=int(part["row"].iloc[0]),
+                    column="results_year",
+                    value=str(int(when)),
+                    level=Problem.WARNING,
+                    reason=(
+                        f"{len(part)} figure(s) for {measure} in {int(when)}, outside the years listed for it ({span}): "
+                        f"imported, as the file publishes them."
+                    ),
+                )
+            )
 
     # Derive counts and values.
     usable = cohort.notna() & (cohort > 0)
-    achievers = achievers.where(~(percent & achievers.isna() & value.notna() & usable),
-                                half_up(value * cohort / 100))
+    achievers = achievers.where(~(percent & achievers.isna() & value.notna() & usable), half_up(value * cohort / 100))
     points = points.where(~(average & points.isna() & value.notna() & usable), half_up(value * cohort, 2))
     computed = pd.Series(np.nan, index=facts.index)
     computed = computed.where(~(percent & achievers.notna() & usable), achievers * 100 / cohort)
@@ -150,9 +258,15 @@ def complete_and_validate(facts: pd.DataFrame, ref: Reference, problems: list[Pr
         first_row_of = dict(zip(first_rows["_k"], first_rows["row"]))
         dup_keys = keyed[duplicated].agg("|".join, axis=1)
         for row, k in zip(facts.loc[duplicated, "row"], dup_keys):
-            problems.append(Problem(row=int(row), column="", value=k.replace("|nan", "").replace("|None", ""),
-                                    reason=f"Duplicate fact: the same school/geography, year, measure and group "
-                                           f"as row {first_row_of.get(k)}."))
+            problems.append(
+                Problem(
+                    row=int(row),
+                    column="",
+                    value=k.replace("|nan", "").replace("|None", ""),
+                    reason=f"Duplicate fact: the same school/geography, year, measure and group "
+                    f"as row {first_row_of.get(k)}.",
+                )
+            )
     return facts
 
 
@@ -204,28 +318,36 @@ def _existing(model, filters: dict, fields: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _compare(incoming: pd.DataFrame, existing: pd.DataFrame, key: list[str], *, value_only_keeps_counts: bool
-             ) -> FactDiff:
+def _compare(
+    incoming: pd.DataFrame, existing: pd.DataFrame, key: list[str], *, value_only_keeps_counts: bool
+) -> FactDiff:
     if incoming.empty:
         return FactDiff(incoming, incoming, 0)
     prev = existing.rename(columns={c: f"prev_{c}" for c in existing.columns if c not in key})
     merged = incoming.merge(prev, on=key, how="left", validate="one_to_one")
     known = merged["prev_id"].notna()
     same = (
-        _same(merged["cohort"], merged["prev_cohort"]) & _same(merged["achievers"], merged["prev_achievers"])
-        & _same(merged["points"], merged["prev_points"], 0.005) & _same(merged["value"], merged["prev_value"], 0.005)
-        & (merged["value_code"] == merged["prev_value_code"]) & (merged["status"] == merged["prev_status"])
+        _same(merged["cohort"], merged["prev_cohort"])
+        & _same(merged["achievers"], merged["prev_achievers"])
+        & _same(merged["points"], merged["prev_points"], 0.005)
+        & _same(merged["value"], merged["prev_value"], 0.005)
+        & (merged["value_code"] == merged["prev_value_code"])
+        & (merged["status"] == merged["prev_status"])
     )
     if value_only_keeps_counts:
         # A source that publishes only a value (LAIT) leaves a richer fact with the same value alone.
         value_only = merged["cohort"].isna() & merged["achievers"].isna() & merged["points"].isna()
         same_value = _same(merged["value"], merged["prev_value"], 0.005) & (
-            merged["value_code"] == merged["prev_value_code"])
+            merged["value_code"] == merged["prev_value_code"]
+        )
         same = same | (value_only & same_value & (merged["status"] == merged["prev_status"]))
     created = merged[~known]
     updated = merged[known & ~same]
-    return FactDiff(created=created.reset_index(drop=True), updated=updated.reset_index(drop=True),
-                    unchanged=int((known & same).sum()))
+    return FactDiff(
+        created=created.reset_index(drop=True),
+        updated=updated.reset_index(drop=True),
+        unchanged=int((known & same).sum()),
+    )
 
 
 def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int]) -> Diff:
@@ -239,11 +361,15 @@ def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int
     known["school_id"] = known["school_id"].astype(np.int64)
     key = ["school_id", "results_year", "measure_id", "pupil_group_id"]
     if len(known):
-        existing = _existing(Result, {
-            "school_id__in": sorted(set(known["school_id"].tolist())),
-            "results_year__in": sorted(set(known["results_year"].astype(int).tolist())),
-            "measure_id__in": sorted(set(known["measure_id"].tolist())),
-        }, key[:1] + key[1:])
+        existing = _existing(
+            Result,
+            {
+                "school_id__in": sorted(set(known["school_id"].tolist())),
+                "results_year__in": sorted(set(known["results_year"].astype(int).tolist())),
+                "measure_id__in": sorted(set(known["measure_id"].tolist())),
+            },
+            key[:1] + key[1:],
+        )
         for column in key:
             known[column] = known[column].astype(np.int64)
             existing[column] = existing[column].astype(np.int64)
@@ -255,11 +381,15 @@ def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int
 
     bkey = ["geography_code", "results_year", "measure_id", "pupil_group_id"]
     if len(benchmarks):
-        existing = _existing(Benchmark, {
-            "geography_code__in": sorted(set(benchmarks["geography_code"].tolist())),
-            "results_year__in": sorted(set(benchmarks["results_year"].astype(int).tolist())),
-            "measure_id__in": sorted(set(benchmarks["measure_id"].tolist())),
-        }, bkey)
+        existing = _existing(
+            Benchmark,
+            {
+                "geography_code__in": sorted(set(benchmarks["geography_code"].tolist())),
+                "results_year__in": sorted(set(benchmarks["results_year"].astype(int).tolist())),
+                "measure_id__in": sorted(set(benchmarks["measure_id"].tolist())),
+            },
+            bkey,
+        )
         for column in bkey[1:]:
             benchmarks[column] = benchmarks[column].astype(np.int64)
             existing[column] = existing[column].astype(np.int64)
@@ -270,11 +400,17 @@ def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int
     samples = []
     for frame, label in ((result_diff.updated, "urn"), (bench_diff.updated, "geography_code")):
         for record in frame.head(100).to_dict("records"):
-            samples.append({
-                "where": str(record[label] if label == "geography_code" else int(record["urn"])),
-                "year": int(record["results_year"]), "measure": record["measure"], "group": record["pupil_group"],
-                "before": _describe(record, "prev_"), "after": _describe(record, ""), "row": int(record["row"]),
-            })
+            samples.append(
+                {
+                    "where": str(record[label] if label == "geography_code" else int(record["urn"])),
+                    "year": int(record["results_year"]),
+                    "measure": record["measure"],
+                    "group": record["pupil_group"],
+                    "before": _describe(record, "prev_"),
+                    "after": _describe(record, ""),
+                    "row": int(record["row"]),
+                }
+            )
     return Diff(results=result_diff, benchmarks=bench_diff, samples=samples)
 
 
@@ -288,10 +424,18 @@ def lost_cohort_problems(diff: Diff, columns: dict) -> list[Problem]:
         lost = frame[frame["prev_cohort"].notna() & frame["cohort"].isna()]
         for (measure, group), part in lost.groupby(["measure", "pupil_group"]):
             count_column = columns.get((measure, group), ("cohort",))[0]
-            problems.append(Problem(row=int(part["row"].iloc[0]), column=count_column, value=f"{len(part)} figure(s)",
-                                    reason=(f"The file would replace {len(part)} figure(s) for {measure}, {group} "
-                                            f"that have a pupil count with figures that have none (the cohort "
-                                            f"would be lost): nothing is imported.")))
+            problems.append(
+                Problem(
+                    row=int(part["row"].iloc[0]),
+                    column=count_column,
+                    value=f"{len(part)} figure(s)",
+                    reason=(
+                        f"The file would replace {len(part)} figure(s) for {measure}, {group} "
+                        f"that have a pupil count with figures that have none (the cohort "
+                        f"would be lost): nothing is imported."
+                    ),
+                )
+            )
     return problems
 
 
@@ -325,26 +469,62 @@ def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
     if len(created):
         # Plain tuples, not Result objects: building 100,000 model instances cost more than writing them.
         rows = [
-            (school_ids[int(r.urn)], int(r.results_year), int(r.measure_id), int(r.pupil_group_id), _int(r.cohort),
-             _int(r.achievers), _dec(r.points), _dec(r.value), r.value_code, r.status, batch.pk)
+            (
+                school_ids[int(r.urn)],
+                int(r.results_year),
+                int(r.measure_id),
+                int(r.pupil_group_id),
+                _int(r.cohort),
+                _int(r.achievers),
+                _dec(r.points),
+                _dec(r.value),
+                r.value_code,
+                r.status,
+                batch.pk,
+            )
             for r in created.itertuples(index=False)
         ]
         insert_values(Result, ("school_id",) + FACT_INSERT_FIELDS, rows)
     created = diff.benchmarks.created
     if len(created):
         rows = [
-            (r.geography_code, r.geography_name or "", r.kind, int(r.results_year), int(r.measure_id),
-             int(r.pupil_group_id), _int(r.cohort), _int(r.achievers), _dec(r.points), _dec(r.value), r.value_code,
-             r.status, batch.pk)
+            (
+                r.geography_code,
+                r.geography_name or "",
+                r.kind,
+                int(r.results_year),
+                int(r.measure_id),
+                int(r.pupil_group_id),
+                _int(r.cohort),
+                _int(r.achievers),
+                _dec(r.points),
+                _dec(r.value),
+                r.value_code,
+                r.status,
+                batch.pk,
+            )
             for r in created.itertuples(index=False)
         ]
         insert_values(Benchmark, ("geography_code", "geography_name", "kind") + FACT_INSERT_FIELDS, rows)
-    for model, kind, updated in ((Result, ImportChange.Kind.RESULT, diff.results.updated),
-                                 (Benchmark, ImportChange.Kind.BENCHMARK, diff.benchmarks.updated)):
+    for model, kind, updated in (
+        (Result, ImportChange.Kind.RESULT, diff.results.updated),
+        (Benchmark, ImportChange.Kind.BENCHMARK, diff.benchmarks.updated),
+    ):
         if not len(updated):
             continue
-        params = [(_int(r.cohort), _int(r.achievers), _dec(r.points), _dec(r.value), r.value_code, r.status,
-                   batch.pk, int(r.prev_id)) for r in updated.itertuples(index=False)]
+        params = [
+            (
+                _int(r.cohort),
+                _int(r.achievers),
+                _dec(r.points),
+                _dec(r.value),
+                r.value_code,
+                r.status,
+                batch.pk,
+                int(r.prev_id),
+            )
+            for r in updated.itertuples(index=False)
+        ]
         execute_updates(model, WRITE_FIELDS, params)
         changes.extend(grouped_changes(batch, kind, updated))
     return changes
@@ -363,14 +543,31 @@ def grouped_changes(batch, kind, updated: pd.DataFrame) -> list:
     out = []
     prev_batch = updated["prev_batch_id"].astype(float)
     for batch_id, part in updated.groupby(prev_batch.fillna(-1)):
-        rows = [[int(r.prev_id), _int(r.prev_cohort), _int(r.prev_achievers), _text(r.prev_points),
-                 _text(r.prev_value), r.prev_value_code, r.prev_status, _int(r.prev_batch_id)]
-                for r in part.itertuples(index=False)]
+        rows = [
+            [
+                int(r.prev_id),
+                _int(r.prev_cohort),
+                _int(r.prev_achievers),
+                _text(r.prev_points),
+                _text(r.prev_value),
+                r.prev_value_code,
+                r.prev_status,
+                _int(r.prev_batch_id),
+            ]
+            for r in part.itertuples(index=False)
+        ]
         for start in range(0, len(rows), GROUP_SIZE):
-            chunk = rows[start:start + GROUP_SIZE]
-            out.append(ImportChange(batch=batch, kind=kind, object_id=chunk[0][0], action=ImportChange.Action.UPDATED,
-                                    previous={"columns": PREVIOUS_COLUMNS, "rows": chunk},
-                                    previous_batch_id=None if batch_id == -1 else int(batch_id)))
+            chunk = rows[start : start + GROUP_SIZE]
+            out.append(
+                ImportChange(
+                    batch=batch,
+                    kind=kind,
+                    object_id=chunk[0][0],
+                    action=ImportChange.Action.UPDATED,
+                    previous={"columns": PREVIOUS_COLUMNS, "rows": chunk},
+                    previous_batch_id=None if batch_id == -1 else int(batch_id),
+                )
+            )
     return out
 
 
@@ -380,10 +577,18 @@ def restore_params(changes) -> list[tuple]:
     for change in changes:
         for row in change.previous["rows"]:
             record = dict(zip(change.previous["columns"], row))
-            params.append((record["cohort"], record["achievers"],
-                           None if record["points"] is None else Decimal(record["points"]),
-                           None if record["value"] is None else Decimal(record["value"]),
-                           record["value_code"], record["status"], record["batch_id"], record["id"]))
+            params.append(
+                (
+                    record["cohort"],
+                    record["achievers"],
+                    None if record["points"] is None else Decimal(record["points"]),
+                    None if record["value"] is None else Decimal(record["value"]),
+                    record["value_code"],
+                    record["status"],
+                    record["batch_id"],
+                    record["id"],
+                )
+            )
     return params
 
 
@@ -395,8 +600,18 @@ def _text(number):
     return None if number is None or pd.isna(number) else f"{float(number):.2f}"
 
 
-FACT_INSERT_FIELDS = ("results_year", "measure_id", "pupil_group_id", "cohort", "achievers", "points", "value",
-                      "value_code", "status", "batch_id")
+FACT_INSERT_FIELDS = (
+    "results_year",
+    "measure_id",
+    "pupil_group_id",
+    "cohort",
+    "achievers",
+    "points",
+    "value",
+    "value_code",
+    "status",
+    "batch_id",
+)
 
 
 def insert_values(model, names: tuple[str, ...], rows: list[tuple]):
@@ -471,7 +686,7 @@ def school_id_map(urns) -> dict[int, int]:
     urns = sorted({int(u) for u in urns if u is not None and not pd.isna(u)})
     out = {}
     for start in range(0, len(urns), 5000):
-        out.update(School.objects.filter(urn__in=urns[start:start + 5000]).values_list("urn", "id"))
+        out.update(School.objects.filter(urn__in=urns[start : start + 5000]).values_list("urn", "id"))
     return out
 
 

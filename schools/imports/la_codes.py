@@ -3,6 +3,7 @@
 A file can name an LA that gapmonitor does not know without giving its name (a KS4 file's LA row often has no
 ``SCHNAME``): the LA is then created with its published name, not "LA 919".
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

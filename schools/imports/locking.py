@@ -4,6 +4,7 @@ Without it, two confirms read the database at the same moment, both record the s
 rolling one back silently undoes the other. With it, the second waits for the first to commit, then checks its
 plan against what the first wrote.
 """
+
 from contextlib import contextmanager
 
 from django.db import connection, transaction

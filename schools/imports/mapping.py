@@ -7,6 +7,7 @@ the DfE's layout has them (``first_year``/``last_year``, blank = open) and wheth
 have them (``required``). Column names are matched whatever their case or surrounding spaces: the DfE spells
 ``TNotFSM6CLA1A`` (2016–2019) and ``TNOTFSM6CLA1A`` (2022 on) for the same count.
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,7 +51,8 @@ class DfeColumn:
     def in_layout(self, results_year: int) -> bool:
         """Whether the DfE's layout for that results year has this column."""
         return (self.first_year is None or results_year >= self.first_year) and (
-            self.last_year is None or results_year <= self.last_year)
+            self.last_year is None or results_year <= self.last_year
+        )
 
     @property
     def names(self) -> set[str]:
@@ -72,16 +74,25 @@ def _year(text: str) -> int | None:
 
 def dfe_columns(fmt: str) -> list[DfeColumn]:
     return [
-        DfeColumn(r["measure"], r["pupil_group"], _candidates(r["count_columns"]), _candidates(r["value_columns"]),
-                  _year(r.get("first_year", "")), _year(r.get("last_year", "")), r.get("required", "") == "yes")
-        for r in _rows("dfe_columns.csv") if r["format"] == fmt
+        DfeColumn(
+            r["measure"],
+            r["pupil_group"],
+            _candidates(r["count_columns"]),
+            _candidates(r["value_columns"]),
+            _year(r.get("first_year", "")),
+            _year(r.get("last_year", "")),
+            r.get("required", "") == "yes",
+        )
+        for r in _rows("dfe_columns.csv")
+        if r["format"] == fmt
     ]
 
 
 def dfe_record_types(fmt: str) -> dict[str, RecordType]:
     return {
         r["rectype"]: RecordType(r["rectype"], r["role"], r["geography_code"], r["geography_name"], r["school_phase"])
-        for r in _rows("dfe_record_types.csv") if r["format"] == fmt
+        for r in _rows("dfe_record_types.csv")
+        if r["format"] == fmt
     }
 
 

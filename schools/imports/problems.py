@@ -1,4 +1,5 @@
 """A problem found in an import file: where (file row, column), what (the value) and why."""
+
 from __future__ import annotations
 
 import csv
@@ -44,8 +45,12 @@ def problems_csv(problems) -> str:
     writer.writerow(["row", "column", "value", "reason", "level"])
     for problem in problems:
         # Values come from the uploaded file: neutralise any that a spreadsheet would run as a formula.
-        writer.writerow([safe_cell(cell) for cell in
-                         (problem.row or "", problem.column, problem.value, problem.reason, problem.level)])
+        writer.writerow(
+            [
+                safe_cell(cell)
+                for cell in (problem.row or "", problem.column, problem.value, problem.reason, problem.level)
+            ]
+        )
     return out.getvalue()
 
 
@@ -55,8 +60,9 @@ def collect(problems: list, mask, *, rows, column: str, values, reason: str, lev
         return
     selected = mask.to_numpy()
     for row, value in zip(rows[selected], values[mask].tolist()):
-        problems.append(Problem(row=int(row), column=column, value="" if value is None else str(value),
-                                reason=reason, level=level))
+        problems.append(
+            Problem(row=int(row), column=column, value="" if value is None else str(value), reason=reason, level=level)
+        )
 
 
 class ImportRejected(Exception):

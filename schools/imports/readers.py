@@ -5,6 +5,7 @@ cell means (a number, a percentage, a marker such as ``SUPP``) in one place — 
 Rows shorter than the header (real DfE files are truncated at the source) are padded with missing
 cells and reported as warnings; longer rows (GIAS appends "Linked establishments") are cut.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -72,10 +73,12 @@ class Limits:
     def from_settings(cls) -> Limits:
         from django.conf import settings
 
-        return cls(max_bytes=settings.GAPMONITOR_MAX_UPLOAD_BYTES,
-                   max_columns=getattr(settings, "GAPMONITOR_IMPORT_MAX_COLUMNS", 2_000),
-                   max_cells=getattr(settings, "GAPMONITOR_IMPORT_MAX_CELLS", 10_000_000),
-                   max_expanded=getattr(settings, "GAPMONITOR_IMPORT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024))
+        return cls(
+            max_bytes=settings.GAPMONITOR_MAX_UPLOAD_BYTES,
+            max_columns=getattr(settings, "GAPMONITOR_IMPORT_MAX_COLUMNS", 2_000),
+            max_cells=getattr(settings, "GAPMONITOR_IMPORT_MAX_CELLS", 10_000_000),
+            max_expanded=getattr(settings, "GAPMONITOR_IMPORT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024),
+        )
 
     @classmethod
     def none(cls) -> Limits:
@@ -88,7 +91,7 @@ def _megabytes(size: int) -> str:
 
 # --------------------------------------------------------------------------- file → rows
 def utf16_encoding(data: bytes) -> str | None:
-    """"utf-16" for a file with a UTF-16 byte-order mark or with every other byte zero (UTF-16 text without
+    """ "utf-16" for a file with a UTF-16 byte-order mark or with every other byte zero (UTF-16 text without
     one, as some exports write), else ``None``."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
@@ -112,11 +115,13 @@ def sniff_kind(data: bytes) -> str:
         try:
             kind = zip_kind(data)  # also refuses an archive that would expand beyond the limit
         except UploadRefused as exc:
-            raise FileProblem(f"The file looks like a spreadsheet but could not be opened as XLSX "
-                              f"({' '.join(exc.messages)})") from exc
+            raise FileProblem(
+                f"The file looks like a spreadsheet but could not be opened as XLSX ({' '.join(exc.messages)})"
+            ) from exc
         if kind != "xlsx":
-            raise FileProblem("This is a ZIP archive (or another Office file), not an XLSX workbook: "
-                              "upload a CSV or XLSX file.")
+            raise FileProblem(
+                "This is a ZIP archive (or another Office file), not an XLSX workbook: upload a CSV or XLSX file."
+            )
         return "xlsx"
     if data.startswith(OLE_MAGIC):
         raise FileProblem("This is an old Excel 97–2003 (.xls) workbook: save it as .xlsx or CSV and upload again.")
@@ -138,13 +143,14 @@ def encoding_of(data: bytes) -> str:
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
             for start in range(0, len(data), 1 << 20):
-                decoder.decode(view[start:start + (1 << 20)], final=start + (1 << 20) >= len(data))
+                decoder.decode(view[start : start + (1 << 20)], final=start + (1 << 20) >= len(data))
         except UnicodeDecodeError:
             continue
         return encoding
     raise FileProblem(
         f"The file is not readable text{' as UTF-16' if utf16 else ''}: save it as CSV (UTF-8, UTF-16 or "
-        f"Windows-1252) or XLSX.")
+        f"Windows-1252) or XLSX."
+    )
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -187,7 +193,8 @@ def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
     if limits.max_expanded is not None and expanded > limits.max_expanded:
         raise FileProblem(
             f"The workbook expands to {_megabytes(expanded)} when opened; the most accepted is "
-            f"{_megabytes(limits.max_expanded)}. Save the sheet you need as CSV, or split the file.")
+            f"{_megabytes(limits.max_expanded)}. Save the sheet you need as CSV, or split the file."
+        )
     try:
         # Read-only mode streams the sheet row by row instead of building every cell as an object first.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -205,8 +212,9 @@ def raw_rows(data: bytes, limits: Limits | None = None) -> tuple[Iterator[list[s
     """The rows of a CSV or of the first sheet of an XLSX, as lists of strings, one at a time."""
     limits = limits or Limits.none()
     if limits.max_bytes is not None and len(data) > limits.max_bytes:
-        raise FileProblem(f"The file is {_megabytes(len(data))}; the largest file accepted is "
-                          f"{_megabytes(limits.max_bytes)}.")
+        raise FileProblem(
+            f"The file is {_megabytes(len(data))}; the largest file accepted is {_megabytes(limits.max_bytes)}."
+        )
     kind = sniff_kind(data)
     if kind == "xlsx":
         return _xlsx_rows(data, limits), kind, ""
@@ -218,8 +226,9 @@ def _clean_header(cells: list[str]) -> list[str]:
     return [str(c).replace("\ufeff", "").strip() for c in cells]
 
 
-def read_table(data: bytes, *, header_contains: tuple[str, ...] = (), max_header_search: int = 10,
-               limits: Limits | None = None) -> Table:
+def read_table(
+    data: bytes, *, header_contains: tuple[str, ...] = (), max_header_search: int = 10, limits: Limits | None = None
+) -> Table:
     """Parse bytes into a :class:`Table`.
 
     The header is the first non-blank row, or — when ``header_contains`` names columns — the first of the
@@ -241,8 +250,10 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
     seen_any = False
     for index, row in enumerate(rows):
         if limits.max_columns is not None and len(row) > 10 * limits.max_columns:
-            raise FileProblem(f"Row {index + 1} has {len(row):,} cells; the most columns accepted is "
-                              f"{limits.max_columns:,}. Check the file is the one you meant.")
+            raise FileProblem(
+                f"Row {index + 1} has {len(row):,} cells; the most columns accepted is "
+                f"{limits.max_columns:,}. Check the file is the one you meant."
+            )
         cells = _clean_header(row)
         if not any(cells):
             continue
@@ -256,9 +267,7 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
         if not seen_any:
             raise FileProblem("The file is empty.")
         if header_contains:
-            raise FileProblem(
-                f"No header row found: expected a row with the columns {', '.join(header_contains)}."
-            )
+            raise FileProblem(f"No header row found: expected a row with the columns {', '.join(header_contains)}.")
         raise FileProblem("The file has no header row.")
     # Trailing unnamed columns (Excel exports often add them) are dropped; other blanks get a name.
     while header and not header[-1]:
@@ -267,8 +276,10 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
     if width == 0:
         raise FileProblem("The file has no header row.")
     if limits.max_columns is not None and width > limits.max_columns:
-        raise FileProblem(f"The header has {width:,} columns; the most accepted is {limits.max_columns:,}. "
-                          "Check the file is the one you meant.")
+        raise FileProblem(
+            f"The header has {width:,} columns; the most accepted is {limits.max_columns:,}. "
+            "Check the file is the one you meant."
+        )
     header = [name or f"(column {i + 1})" for i, name in enumerate(header)]
     seen: dict[str, int] = {}
     unique = []
@@ -290,21 +301,29 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
         if len(row) > width:
             extra = [c for c in row[width:] if c and c.strip()]
             if extra:
-                warnings.append(Problem(
-                    row=file_row, column="", value=", ".join(c.strip() for c in extra[:10])[:80],
-                    reason=f"Row has {len(row)} cells but the header {width}: the extra cells are ignored.",
-                    level=Problem.WARNING,
-                ))
+                warnings.append(
+                    Problem(
+                        row=file_row,
+                        column="",
+                        value=", ".join(c.strip() for c in extra[:10])[:80],
+                        reason=f"Row has {len(row)} cells but the header {width}: the extra cells are ignored.",
+                        level=Problem.WARNING,
+                    )
+                )
             row = row[:width]
         cells = [texts.setdefault(c, c) for c in (str(c).strip() for c in row)]
         if not any(cells):
             continue
         if len(cells) < width:
-            warnings.append(Problem(
-                row=file_row, column=header[len(cells)], value="",
-                reason=f"Row has {len(cells)} of {width} cells (truncated): the missing cells are treated as missing.",
-                level=Problem.WARNING,
-            ))
+            warnings.append(
+                Problem(
+                    row=file_row,
+                    column=header[len(cells)],
+                    value="",
+                    reason=f"Row has {len(cells)} of {width} cells (truncated): the missing cells are treated as missing.",
+                    level=Problem.WARNING,
+                )
+            )
             cells.extend([""] * (width - len(cells)))
         block[filled, :] = cells
         filled += 1
@@ -313,15 +332,23 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
             block, filled = np.empty((BLOCK_ROWS, width), dtype=object), 0
         numbers.append(file_row)
         if max_rows is not None and len(numbers) > max_rows:
-            raise FileProblem(f"The file has more than {max_rows:,} rows of {width:,} columns "
-                              f"({limits.max_cells:,} cells is the most accepted): split it, or leave out the "
-                              "columns you do not need.")
+            raise FileProblem(
+                f"The file has more than {max_rows:,} rows of {width:,} columns "
+                f"({limits.max_cells:,} cells is the most accepted): split it, or leave out the "
+                "columns you do not need."
+            )
     blocks.append(block[:filled])
     cells = blocks[0] if len(blocks) == 1 else np.vstack(blocks)
     del blocks, block
     frame = pd.DataFrame(cells, columns=unique, dtype=object, copy=False)
-    return Table(columns=unique, frame=frame, row_numbers=np.asarray(numbers, dtype=np.int64), kind=kind,
-                 encoding=encoding, warnings=warnings)
+    return Table(
+        columns=unique,
+        frame=frame,
+        row_numbers=np.asarray(numbers, dtype=np.int64),
+        kind=kind,
+        encoding=encoding,
+        warnings=warnings,
+    )
 
 
 # --------------------------------------------------------------------------- cells → numbers

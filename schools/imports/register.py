@@ -5,6 +5,7 @@ missing from the file is left alone (an extract may cover part of the LA), and s
 column the file does not have. Establishments that are not schools (children's centres, colleges, schools
 overseas: ``fixtures/gias_not_schools.csv``) are skipped and counted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,12 +22,31 @@ from .results import require
 
 REQUIRED = ["URN", "LA (code)", "EstablishmentName"]
 # Register column → School field (compared and written when the column is in the file).
-FIELDS = ("la_code", "laestab", "name", "phase", "school_type", "status", "number_on_roll", "fsm_percent",
-          "area", "cluster")
+FIELDS = (
+    "la_code",
+    "laestab",
+    "name",
+    "phase",
+    "school_type",
+    "status",
+    "number_on_roll",
+    "fsm_percent",
+    "area",
+    "cluster",
+)
 CLOSED_STATUSES = {"closed"}
-FIELD_LABELS = {"la_code": "LA", "laestab": "LA establishment number", "name": "Name", "phase": "Phase",
-                "school_type": "Type of establishment", "status": "Status", "number_on_roll": "Pupils on roll",
-                "fsm_percent": "FSM %", "area": "Area", "cluster": "Cluster"}
+FIELD_LABELS = {
+    "la_code": "LA",
+    "laestab": "LA establishment number",
+    "name": "Name",
+    "phase": "Phase",
+    "school_type": "Type of establishment",
+    "status": "Status",
+    "number_on_roll": "Pupils on roll",
+    "fsm_percent": "FSM %",
+    "area": "Area",
+    "cluster": "Cluster",
+}
 
 
 @dataclass
@@ -84,17 +104,32 @@ def parse_register(table: Table, *, known_las: dict[str, str]) -> RegisterPlan:
     la_ok = la.str.match(r"^\d{3}$")
     collect(problems, ~la_ok, rows=rows, column="LA (code)", values=la, reason="An LA code has 3 digits.")
     names = frame["EstablishmentName"].str.strip()
-    collect(problems, names == "", rows=rows, column="EstablishmentName", values=names,
-            reason="A school needs a name.")
+    collect(problems, names == "", rows=rows, column="EstablishmentName", values=names, reason="A school needs a name.")
     pupils = parse_figures(table.column("NumberOfPupils"))
-    bad_pupils = (pupils.invalid | (pupils.number < 0) | (pupils.number > MAX_PUPILS)
-                  | (pupils.number.notna() & (pupils.number % 1 != 0)))
-    collect(problems, bad_pupils, rows=rows, column="NumberOfPupils", values=table.column("NumberOfPupils"),
-            reason=f"Number of pupils must be a whole number from 0 to {MAX_PUPILS:,} (or blank).")
+    bad_pupils = (
+        pupils.invalid
+        | (pupils.number < 0)
+        | (pupils.number > MAX_PUPILS)
+        | (pupils.number.notna() & (pupils.number % 1 != 0))
+    )
+    collect(
+        problems,
+        bad_pupils,
+        rows=rows,
+        column="NumberOfPupils",
+        values=table.column("NumberOfPupils"),
+        reason=f"Number of pupils must be a whole number from 0 to {MAX_PUPILS:,} (or blank).",
+    )
     fsm = parse_figures(table.column("PercentageFSM"))
     bad_fsm = fsm.invalid | (fsm.number < 0) | (fsm.number > 100)
-    collect(problems, bad_fsm, rows=rows, column="PercentageFSM", values=table.column("PercentageFSM"),
-            reason="Percentage FSM must be between 0 and 100 (or blank).")
+    collect(
+        problems,
+        bad_fsm,
+        rows=rows,
+        column="PercentageFSM",
+        values=table.column("PercentageFSM"),
+        reason="Percentage FSM must be between 0 and 100 (or blank).",
+    )
 
     given = {"la_code", "name"}
     if table.has("EstablishmentNumber"):
@@ -138,27 +173,47 @@ def parse_register(table: Table, *, known_las: dict[str, str]) -> RegisterPlan:
             new_las[code] = la_names.iloc[i] or f"LA {code}"
         number = pupils.number.iloc[i]
         percent = fsm.number.iloc[i]
-        records.append({
-            "urn": int(urn_text.iloc[i]), "row": int(rows[i]), "la_code": code,
-            "laestab": f"{code}{estab.iloc[i]}"[:7] if estab.iloc[i] else "",
-            "name": names.iloc[i][:200], "school_type": type_name.iloc[i][:120],
-            "phase": _phase(phase_name.iloc[i], type_name.iloc[i], phases, types, has_phase=has_phase),
-            "status": School.Status.CLOSED if status_name.iloc[i].lower() in CLOSED_STATUSES else School.Status.OPEN,
-            "number_on_roll": None if pd.isna(number) else int(number),
-            "fsm_percent": None if pd.isna(percent) else str(Decimal(f"{percent:.1f}")),
-            "area": area.iloc[i] or None, "cluster": cluster.iloc[i] or None,
-        })
+        records.append(
+            {
+                "urn": int(urn_text.iloc[i]),
+                "row": int(rows[i]),
+                "la_code": code,
+                "laestab": f"{code}{estab.iloc[i]}"[:7] if estab.iloc[i] else "",
+                "name": names.iloc[i][:200],
+                "school_type": type_name.iloc[i][:120],
+                "phase": _phase(phase_name.iloc[i], type_name.iloc[i], phases, types, has_phase=has_phase),
+                "status": School.Status.CLOSED
+                if status_name.iloc[i].lower() in CLOSED_STATUSES
+                else School.Status.OPEN,
+                "number_on_roll": None if pd.isna(number) else int(number),
+                "fsm_percent": None if pd.isna(percent) else str(Decimal(f"{percent:.1f}")),
+                "area": area.iloc[i] or None,
+                "cluster": cluster.iloc[i] or None,
+            }
+        )
     if skipped:
         listed = ", ".join(f"{name} {count}" for name, count in sorted(skipped.items()))
-        problems.append(Problem(row=None, column="TypeOfEstablishment (name)", value="", level=Problem.WARNING,
-                                reason=f"{sum(skipped.values())} establishment(s) skipped: not schools ({listed})."))
+        problems.append(
+            Problem(
+                row=None,
+                column="TypeOfEstablishment (name)",
+                value="",
+                level=Problem.WARNING,
+                reason=f"{sum(skipped.values())} establishment(s) skipped: not schools ({listed}).",
+            )
+        )
     return RegisterPlan(records, given, new_las=new_las, problems=problems, skipped=skipped)
 
 
 def current_values(school: School) -> dict:
     return {
-        "la_code": school.la.code, "laestab": school.laestab, "name": school.name, "phase": school.phase,
-        "school_type": school.school_type, "status": school.status, "number_on_roll": school.number_on_roll,
+        "la_code": school.la.code,
+        "laestab": school.laestab,
+        "name": school.name,
+        "phase": school.phase,
+        "school_type": school.school_type,
+        "status": school.status,
+        "number_on_roll": school.number_on_roll,
         "fsm_percent": None if school.fsm_percent is None else str(school.fsm_percent),
         "area": school.area.name if school.area_id else None,
         "cluster": school.cluster.name if school.cluster_id else None,
@@ -168,8 +223,8 @@ def current_values(school: School) -> dict:
 def diff_register(plan: RegisterPlan) -> RegisterPlan:
     """Mark each row created, updated (with the changed fields) or unchanged — two queries in all."""
     existing = {
-        s.urn: s for s in School.objects.filter(urn__in=[r["urn"] for r in plan.rows]).select_related(
-            "la", "area", "cluster")
+        s.urn: s
+        for s in School.objects.filter(urn__in=[r["urn"] for r in plan.rows]).select_related("la", "area", "cluster")
     }
     for record in plan.rows:
         school = existing.get(record["urn"])
@@ -178,8 +233,11 @@ def diff_register(plan: RegisterPlan) -> RegisterPlan:
             record["changes"] = {}
             continue
         before = current_values(school)
-        changes = {f: (before[f], record[f]) for f in FIELDS
-                   if f in plan.columns and before[f] != record[f] and not (f == "phase" and record[f] is None)}
+        changes = {
+            f: (before[f], record[f])
+            for f in FIELDS
+            if f in plan.columns and before[f] != record[f] and not (f == "phase" and record[f] is None)
+        }
         record["id"] = school.pk
         record["previous"] = before
         record["changes"] = changes

@@ -1,4 +1,5 @@
 """School attainment files → facts: the long template and the DfE KS2/KS4 performance tables."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,15 +39,27 @@ def require(table: Table, columns, problems: list[Problem]) -> bool:
 def parse_year(cells: pd.Series, rows, problems, column="results_year") -> pd.Series:
     text = cells.astype(str).str.strip()
     ok = text.str.match(YEAR_PATTERN)
-    collect(problems, ~ok, rows=rows, column=column, values=text,
-            reason="Wrong year format: write the results year as four digits, e.g. 2024 for 2023/24.")
+    collect(
+        problems,
+        ~ok,
+        rows=rows,
+        column=column,
+        values=text,
+        reason="Wrong year format: write the results year as four digits, e.g. 2024 for 2023/24.",
+    )
     return pd.to_numeric(text.where(ok), errors="coerce")
 
 
 def _figure(table: Table, name: str, rows, problems, *, reason_column=None):
     parsed = parse_figures(table.column(name))
-    collect(problems, parsed.invalid, rows=rows, column=reason_column or name, values=table.column(name),
-            reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).")
+    collect(
+        problems,
+        parsed.invalid,
+        rows=rows,
+        column=reason_column or name,
+        values=table.column(name),
+        reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).",
+    )
     return parsed
 
 
@@ -58,8 +71,14 @@ def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column:
         return Parsed(empty_facts(), problems)
     figure_columns = [c for c in ("achievers", "points", "value") if table.has(c)]
     if not figure_columns:
-        problems.append(Problem(row=1, column="achievers/points/value", value="",
-                                reason="Missing required column: the file needs achievers, points or value."))
+        problems.append(
+            Problem(
+                row=1,
+                column="achievers/points/value",
+                value="",
+                reason="Missing required column: the file needs achievers, points or value.",
+            )
+        )
         return Parsed(empty_facts(), problems)
     rows = table.row_numbers
     frame = table.frame
@@ -72,18 +91,34 @@ def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column:
     code = code.where(code != "", cohort.code)
 
     status = table.column("status").str.strip().str.lower().replace("", "final")
-    collect(problems, ~status.isin(STATUSES), rows=rows, column="status", values=status,
-            reason="Status must be provisional, revised or final.")
+    collect(
+        problems,
+        ~status.isin(STATUSES),
+        rows=rows,
+        column="status",
+        values=status,
+        reason="Status must be provisional, revised or final.",
+    )
 
-    facts = pd.DataFrame({
-        "target": target,
-        "urn": None, "geography_code": None, "geography_name": "", "kind": "",
-        "results_year": year,
-        "measure": frame["measure"].str.strip().str.lower(),
-        "pupil_group": frame["pupil_group"].str.strip().str.lower(),
-        "cohort": cohort.number, "achievers": achievers.number, "points": points.number, "value": value.number,
-        "value_code": code, "status": status, "row": rows,
-    })[FACT_COLUMNS]
+    facts = pd.DataFrame(
+        {
+            "target": target,
+            "urn": None,
+            "geography_code": None,
+            "geography_name": "",
+            "kind": "",
+            "results_year": year,
+            "measure": frame["measure"].str.strip().str.lower(),
+            "pupil_group": frame["pupil_group"].str.strip().str.lower(),
+            "cohort": cohort.number,
+            "achievers": achievers.number,
+            "points": points.number,
+            "value": value.number,
+            "value_code": code,
+            "status": status,
+            "row": rows,
+        }
+    )[FACT_COLUMNS]
     if target == RESULT:
         urn = frame[key_column].str.strip()
         ok = urn.str.match(r"^\d{5,8}$")
@@ -92,8 +127,9 @@ def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column:
     else:
         from .benchmarks import resolve_geographies
 
-        facts = resolve_geographies(facts, frame[key_column], table.column("geography_name"), rows, problems,
-                                    column=key_column)
+        facts = resolve_geographies(
+            facts, frame[key_column], table.column("geography_name"), rows, problems, column=key_column
+        )
     return Parsed(facts, problems)
 
 
@@ -107,12 +143,26 @@ def _normalised(table: Table) -> Table:
         seen.add(key)
     frame = table.frame.copy()
     frame.columns = names
-    return Table(columns=names, frame=frame, row_numbers=table.row_numbers, kind=table.kind,
-                 encoding=table.encoding, warnings=table.warnings)
+    return Table(
+        columns=names,
+        frame=frame,
+        row_numbers=table.row_numbers,
+        kind=table.kind,
+        encoding=table.encoding,
+        warnings=table.warnings,
+    )
 
 
-def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | None, known_urns: set[int],
-              known_las: dict[str, str], status: str = "final") -> Parsed:
+def parse_dfe(
+    table: Table,
+    ref: Reference,
+    *,
+    fmt: str,
+    results_year: int | None,
+    known_urns: set[int],
+    known_las: dict[str, str],
+    status: str = "final",
+) -> Parsed:
     """A DfE KS2/KS4 school-level file: one wide row per school, LA and England rows → benchmarks."""
     problems: list[Problem] = []
     table = _normalised(table)
@@ -122,22 +172,44 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
     if wrong_stage:
         return Parsed(empty_facts(), [wrong_stage])
     if results_year is None:
-        problems.append(Problem(row=None, column="", value="", reason=(
-            "The results year is needed: DfE files have no year column. Give it (e.g. 2019 for 2018-19), "
-            "or keep the year in the file name or its folder (2018-2019/…).")))
+        problems.append(
+            Problem(
+                row=None,
+                column="",
+                value="",
+                reason=(
+                    "The results year is needed: DfE files have no year column. Give it (e.g. 2019 for 2018-19), "
+                    "or keep the year in the file name or its folder (2018-2019/…)."
+                ),
+            )
+        )
         return Parsed(empty_facts(), problems)
 
     columns = mapping.dfe_columns(fmt)
     record_types = mapping.dfe_record_types(fmt)
     for entry in columns:
         if entry.measure not in ref.measures or entry.group not in ref.groups:
-            problems.append(Problem(row=None, column="", value=f"{entry.measure} × {entry.group}", reason=(
-                "The DfE column mapping names an unknown measure or pupil group (fixtures/dfe_columns.csv).")))
+            problems.append(
+                Problem(
+                    row=None,
+                    column="",
+                    value=f"{entry.measure} × {entry.group}",
+                    reason=(
+                        "The DfE column mapping names an unknown measure or pupil group (fixtures/dfe_columns.csv)."
+                    ),
+                )
+            )
     layout = dfe_layout.layout_label(fmt, results_year)
     for entry in columns:
         if entry.required and entry.in_layout(results_year) and entry.pick(table.columns)[1] is None:
-            problems.append(Problem(row=1, column=entry.value_columns[0], value="", reason=(
-                f"Missing required column: {layout} has it ({entry.measure}, {entry.group}).")))
+            problems.append(
+                Problem(
+                    row=1,
+                    column=entry.value_columns[0],
+                    value="",
+                    reason=(f"Missing required column: {layout} has it ({entry.measure}, {entry.group})."),
+                )
+            )
     if any(p.is_error for p in problems):
         return Parsed(empty_facts(), problems)
 
@@ -146,15 +218,29 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
     rectype = frame["RECTYPE"].str.strip()
     roles = rectype.map({k: v.role for k, v in record_types.items()})
     unknown = roles.isna()
-    collect(problems, unknown, rows=rows, column="RECTYPE", values=rectype, level=Problem.WARNING,
-            reason="Record type not in the mapping (fixtures/dfe_record_types.csv): row skipped.")
+    collect(
+        problems,
+        unknown,
+        rows=rows,
+        column="RECTYPE",
+        values=rectype,
+        level=Problem.WARNING,
+        reason="Record type not in the mapping (fixtures/dfe_record_types.csv): row skipped.",
+    )
     excluded = pd.Series(False, index=frame.index)
     for column, value, reason in mapping.dfe_excluded(fmt):
         hit = (roles == "school") & (table.column(mapping.column_key(column)).str.strip() == value)
         if hit.any():
             excluded |= hit
-            problems.append(Problem(row=int(rows[hit.to_numpy()][0]), column=column, value=value,
-                                    level=Problem.WARNING, reason=f"{int(hit.sum())} row(s) skipped: {reason}."))
+            problems.append(
+                Problem(
+                    row=int(rows[hit.to_numpy()][0]),
+                    column=column,
+                    value=value,
+                    level=Problem.WARNING,
+                    reason=f"{int(hit.sum())} row(s) skipped: {reason}.",
+                )
+            )
     unknown = unknown | excluded
     roles = roles.where(~excluded)
     school = (roles == "school").to_numpy()
@@ -163,14 +249,28 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
     lea = frame["LEA"].str.strip()
     urn_text = frame["URN"].str.strip()
     urn_ok = urn_text.str.match(r"^\d{5,8}$")
-    collect(problems, pd.Series(school, index=frame.index) & ~urn_ok, rows=rows, column="URN", values=urn_text,
-            reason="A school row needs a URN (a number of 5 to 8 digits).")
+    collect(
+        problems,
+        pd.Series(school, index=frame.index) & ~urn_ok,
+        rows=rows,
+        column="URN",
+        values=urn_text,
+        reason="A school row needs a URN (a number of 5 to 8 digits).",
+    )
     urn = pd.to_numeric(urn_text.where(urn_ok), errors="coerce")
     dup = pd.Series(school, index=frame.index) & urn.notna() & urn.duplicated(keep="first")
-    collect(problems, dup, rows=rows, column="URN", values=urn_text, reason="The same school appears twice in the file.")
+    collect(
+        problems, dup, rows=rows, column="URN", values=urn_text, reason="The same school appears twice in the file."
+    )
     lea_ok = lea.str.match(r"^\d{3}$")
-    collect(problems, pd.Series(school, index=frame.index) & ~lea_ok, rows=rows, column="LEA", values=lea,
-            reason="A school row needs its 3-digit LA code.")
+    collect(
+        problems,
+        pd.Series(school, index=frame.index) & ~lea_ok,
+        rows=rows,
+        column="LEA",
+        values=lea,
+        reason="A school row needs its 3-digit LA code.",
+    )
 
     # Geography of benchmark rows.
     geo_code = pd.Series("", index=frame.index, dtype=object)
@@ -203,23 +303,42 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
             continue
         used[(entry.measure, entry.group)] = (count_col or entry.count_columns[0], value_col)
         value = parse_figures(frame[value_col])
-        collect(problems, value.invalid & ~unknown, rows=rows, column=value_col, values=frame[value_col],
-                reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).")
+        collect(
+            problems,
+            value.invalid & ~unknown,
+            rows=rows,
+            column=value_col,
+            values=frame[value_col],
+            reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).",
+        )
         keep = ~value.blank & ~unknown & ~value.invalid & ~dup
         if count_col:
             count = parse_figures(frame[count_col])
-            collect(problems, count.invalid & ~unknown, rows=rows, column=count_col, values=frame[count_col],
-                    reason="Not a number or a known marker.")
+            collect(
+                problems,
+                count.invalid & ~unknown,
+                rows=rows,
+                column=count_col,
+                values=frame[count_col],
+                reason="Not a number or a known marker.",
+            )
             cohort = count.number
         else:
             cohort = pd.Series(np.nan, index=frame.index)
             with_figures = keep & value.number.notna()
             if with_figures.any():
-                problems.append(Problem(
-                    row=int(rows[with_figures.to_numpy()][0]), column="|".join(entry.count_columns), value="",
-                    reason=(f"Missing count column {' or '.join(entry.count_columns)}: {value_col} has "
+                problems.append(
+                    Problem(
+                        row=int(rows[with_figures.to_numpy()][0]),
+                        column="|".join(entry.count_columns),
+                        value="",
+                        reason=(
+                            f"Missing count column {' or '.join(entry.count_columns)}: {value_col} has "
                             f"{int(with_figures.sum())} figure(s) but no pupil count ({layout} has it). Without "
-                            f"the cohort the figures cannot be pooled or compared: nothing is imported.")))
+                            f"the cohort the figures cannot be pooled or compared: nothing is imported."
+                        ),
+                    )
+                )
                 continue
         code = value.code
         if results_year in not_published.get(entry.measure, ()):
@@ -229,20 +348,36 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
             keep = keep | blank_np
         if not keep.any():
             continue
-        piece = pd.DataFrame({
-            "target": np.where(school, RESULT, BENCHMARK),
-            "urn": urn.where(pd.Series(school, index=frame.index)),
-            "geography_code": geo_code.where(pd.Series(bench, index=frame.index)),
-            "geography_name": geo_name, "kind": kind,
-            "results_year": float(results_year), "measure": entry.measure, "pupil_group": entry.group,
-            "cohort": cohort, "achievers": np.nan, "points": np.nan, "value": value.number,
-            "value_code": code, "status": status, "row": rows,
-        })[keep.to_numpy()]
+        piece = pd.DataFrame(
+            {
+                "target": np.where(school, RESULT, BENCHMARK),
+                "urn": urn.where(pd.Series(school, index=frame.index)),
+                "geography_code": geo_code.where(pd.Series(bench, index=frame.index)),
+                "geography_name": geo_name,
+                "kind": kind,
+                "results_year": float(results_year),
+                "measure": entry.measure,
+                "pupil_group": entry.group,
+                "cohort": cohort,
+                "achievers": np.nan,
+                "points": np.nan,
+                "value": value.number,
+                "value_code": code,
+                "status": status,
+                "row": rows,
+            }
+        )[keep.to_numpy()]
         pieces.append(piece)
     if missing:
-        problems.append(Problem(row=1, column=", ".join(missing[:40]) + ("…" if len(missing) > 40 else ""),
-                                value="", level=Problem.WARNING, reason=(
-            f"{len(missing)} column(s) of {layout} are not in this file: those figures are not imported.")))
+        problems.append(
+            Problem(
+                row=1,
+                column=", ".join(missing[:40]) + ("…" if len(missing) > 40 else ""),
+                value="",
+                level=Problem.WARNING,
+                reason=(f"{len(missing)} column(s) of {layout} are not in this file: those figures are not imported."),
+            )
+        )
     facts = pd.concat(pieces, ignore_index=True)[FACT_COLUMNS] if pieces else empty_facts()
 
     # Schools the register does not know are created from the row's own URN, LEA, ESTAB and SCHNAME.
@@ -255,11 +390,16 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
         if number in known_urns:
             continue
         code = lea.iloc[index]
-        new_schools.append({
-            "urn": number, "la_code": code, "laestab": f"{code}{estab.iloc[index]}"[:7],
-            "name": names.iloc[index] or f"School {number}", "phase": phases.get(rectype.iloc[index], "other"),
-            "row": int(rows[index]),
-        })
+        new_schools.append(
+            {
+                "urn": number,
+                "la_code": code,
+                "laestab": f"{code}{estab.iloc[index]}"[:7],
+                "name": names.iloc[index] or f"School {number}",
+                "phase": phases.get(rectype.iloc[index], "other"),
+                "row": int(rows[index]),
+            }
+        )
         if code not in known_las:
             new_las[code] = la_names.get(code) or f"LA {code}"
 
@@ -269,7 +409,9 @@ def parse_dfe(table: Table, ref: Reference, *, fmt: str, results_year: int | Non
     pupils = parse_figures(table.column(count_col)).number if count_col else pd.Series(np.nan, index=frame.index)
     no_pupils = pd.Series(school, index=frame.index) & ~(pupils > 0) & urn.notna()
     layout_info = {
-        "label": layout, "headline": headline.measure, "columns": used,
+        "label": layout,
+        "headline": headline.measure,
+        "columns": used,
         "school_las": sorted(set(lea[pd.Series(school, index=frame.index) & lea_ok])),
         "no_pupils": sorted(int(u) for u in urn[no_pupils]),
         **dfe_layout.classify_columns(table.columns, columns),
@@ -289,6 +431,15 @@ def _missing_summary_rows(record_types, rectype: pd.Series, bench) -> list[Probl
         lacking.append(f"England rows (RECTYPE {', '.join(national)})")
     if not lacking:
         return []
-    return [Problem(row=None, column="RECTYPE", value="", level=Problem.WARNING, reason=(
-        f"The file has no {' and no '.join(lacking)}: it may have been cut short. Check it is the whole file; "
-        f"the LA's and England's published figures are not updated by this import."))]
+    return [
+        Problem(
+            row=None,
+            column="RECTYPE",
+            value="",
+            level=Problem.WARNING,
+            reason=(
+                f"The file has no {' and no '.join(lacking)}: it may have been cut short. Check it is the whole file; "
+                f"the LA's and England's published figures are not updated by this import."
+            ),
+        )
+    ]

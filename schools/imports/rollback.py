@@ -1,5 +1,6 @@
 """Rolling a committed batch back: delete what it created, restore what it overwrote — only while no later
 import has built on it, and holding the import lock so that no import commits meanwhile."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -8,7 +9,15 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from ..models import (
-    Area, Benchmark, Cluster, ImportBatch, ImportChange, LocalAuthority, Result, School, StatisticalNeighbour,
+    Area,
+    Benchmark,
+    Cluster,
+    ImportBatch,
+    ImportChange,
+    LocalAuthority,
+    Result,
+    School,
+    StatisticalNeighbour,
 )
 from . import context as context_import
 from . import facts as fact_ops
@@ -22,7 +31,7 @@ def _delete_created(model, batch, updated_ids: list[int]):
     keep = set(updated_ids)
     ids = [pk for pk in model.objects.filter(batch=batch).values_list("pk", flat=True) if pk not in keep]
     for start in range(0, len(ids), 5000):
-        model.objects.filter(pk__in=ids[start:start + 5000]).delete()
+        model.objects.filter(pk__in=ids[start : start + 5000]).delete()
 
 
 def rollback_blockers(batch: ImportBatch) -> list[str]:
@@ -30,17 +39,27 @@ def rollback_blockers(batch: ImportBatch) -> list[str]:
     if batch.status != ImportBatch.Status.COMMITTED:
         return ["Only an imported (committed) batch can be rolled back."]
     reasons = []
-    later = (ImportChange.objects.filter(previous_batch=batch, batch__status=ImportBatch.Status.COMMITTED)
-             .exclude(batch=batch).values_list("batch_id", flat=True).distinct())
+    later = (
+        ImportChange.objects.filter(previous_batch=batch, batch__status=ImportBatch.Status.COMMITTED)
+        .exclude(batch=batch)
+        .values_list("batch_id", flat=True)
+        .distinct()
+    )
     for other in sorted(set(later)):
         reasons.append(f"Import #{other} has since changed figures this import wrote: roll that back first.")
     own = ImportChange.objects.filter(batch=batch, kind=ImportChange.Kind.SCHOOL)
     school_ids = list(own.values_list("object_id", flat=True))
     if school_ids:
-        later_schools = (ImportChange.objects.filter(kind=ImportChange.Kind.SCHOOL, object_id__in=school_ids,
-                                                     batch_id__gt=batch.pk,
-                                                     batch__status=ImportBatch.Status.COMMITTED)
-                         .values_list("batch_id", flat=True).distinct())
+        later_schools = (
+            ImportChange.objects.filter(
+                kind=ImportChange.Kind.SCHOOL,
+                object_id__in=school_ids,
+                batch_id__gt=batch.pk,
+                batch__status=ImportBatch.Status.COMMITTED,
+            )
+            .values_list("batch_id", flat=True)
+            .distinct()
+        )
         for other in sorted(set(later_schools)):
             reasons.append(f"Import #{other} has since changed schools this import wrote: roll that back first.")
         created = list(own.filter(action=ImportChange.Action.CREATED).values_list("object_id", flat=True))
@@ -76,8 +95,9 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
     updated = [c for c in by_kind.get(ImportChange.Kind.NEIGHBOUR, []) if c.action == ImportChange.Action.UPDATED]
     _delete_created(StatisticalNeighbour, batch, [c.object_id for c in updated])
     fields = ("neighbour_code", "closeness", "batch_id")
-    fact_ops.execute_updates(StatisticalNeighbour, fields,
-                             [tuple(c.previous.get(f) for f in fields) + (c.object_id,) for c in updated])
+    fact_ops.execute_updates(
+        StatisticalNeighbour, fields, [tuple(c.previous.get(f) for f in fields) + (c.object_id,) for c in updated]
+    )
 
     schools = by_kind.get(ImportChange.Kind.SCHOOL, [])
     restore = [c for c in schools if c.action == ImportChange.Action.UPDATED]
@@ -94,11 +114,20 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
                 if key in previous:
                     setattr(school, key, previous[key])
             objs.append(school)
-        bulk_update_with_history(objs, School, SCHOOL_WRITE_FIELDS, default_user=_user(user),
-                                 default_change_reason=f"Rollback of import batch {batch.pk}")
+        bulk_update_with_history(
+            objs,
+            School,
+            SCHOOL_WRITE_FIELDS,
+            default_user=_user(user),
+            default_change_reason=f"Rollback of import batch {batch.pk}",
+        )
     try:
-        for kind, model in ((ImportChange.Kind.SCHOOL, School), (ImportChange.Kind.CLUSTER, Cluster),
-                            (ImportChange.Kind.AREA, Area), (ImportChange.Kind.LA, LocalAuthority)):
+        for kind, model in (
+            (ImportChange.Kind.SCHOOL, School),
+            (ImportChange.Kind.CLUSTER, Cluster),
+            (ImportChange.Kind.AREA, Area),
+            (ImportChange.Kind.LA, LocalAuthority),
+        ):
             ids = [c.object_id for c in by_kind.get(kind, []) if c.action == ImportChange.Action.CREATED]
             for obj in model.objects.filter(pk__in=ids):
                 obj.delete()

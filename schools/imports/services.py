@@ -4,6 +4,7 @@ transaction as an :class:`ImportBatch`, or roll a batch back while no later batc
 The web view and the management commands both go through :func:`build_plan` and :func:`commit_plan`, so a
 file gives the same messages and the same result wherever it is imported.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,10 +18,10 @@ from django.conf import settings
 
 from ..models import ImportBatch, LocalAuthority, School, StatisticalNeighbour
 from . import context as context_import
+from . import dfe_layout
 from . import facts as fact_ops
 from .benchmarks import parse_lait, parse_neighbours
 from .committing import MAX_STORED_PROBLEMS, _user, commit_plan
-from . import dfe_layout
 from .dfe_layout import year_from_file_name  # noqa: F401  (part of this module's interface)
 from .facts import Diff, Reference, complete_and_validate
 from .la_codes import la_name
@@ -111,25 +112,38 @@ class ImportPlan:
         if self.context is not None:
             return self.context.counts
         if self.neighbours is not None:
-            return {"created": len(self.neighbours.created), "updated": len(self.neighbours.updated),
-                    "unchanged": self.neighbours.unchanged}
+            return {
+                "created": len(self.neighbours.created),
+                "updated": len(self.neighbours.updated),
+                "unchanged": self.neighbours.unchanged,
+            }
         if self.diff is not None:
             return self.diff.counts
         return {"created": 0, "updated": 0, "unchanged": 0}
 
     def summary(self) -> dict:
         """What the preview page shows, kept on the batch between preview and confirm (JSON)."""
-        out = {"counts": self.counts, "new_las": [{"code": c, "name": n} for c, n in sorted(self.new_las.items())],
-               "fingerprint": plan_fingerprint(self)}
+        out = {
+            "counts": self.counts,
+            "new_las": [{"code": c, "name": n} for c, n in sorted(self.new_las.items())],
+            "fingerprint": plan_fingerprint(self),
+        }
         if self.register is not None:
-            out["field_changes"] = [{"field": f, "label": FIELD_LABELS.get(f, f), "schools": n}
-                                    for f, n in self.register.field_changes.items()]
+            out["field_changes"] = [
+                {"field": f, "label": FIELD_LABELS.get(f, f), "schools": n}
+                for f, n in self.register.field_changes.items()
+            ]
             out["skipped_types"] = [{"type": t, "count": n} for t, n in sorted(self.register.skipped.items())]
             out["new_schools"] = [_school_brief(r) for r in self.register.of("created")][:1000]
             out["updated_schools"] = [
-                {**_school_brief(r), "changes": [
-                    {"field": f, "before": _text(a), "after": _text(b)} for f, (a, b) in r["changes"].items()]}
-                for r in self.register.of("updated")][:1000]
+                {
+                    **_school_brief(r),
+                    "changes": [
+                        {"field": f, "before": _text(a), "after": _text(b)} for f, (a, b) in r["changes"].items()
+                    ],
+                }
+                for r in self.register.of("updated")
+            ][:1000]
             out["unchanged_schools"] = [_school_brief(r) for r in self.register.of("unchanged")][:1000]
             out["closed"] = sum(1 for r in self.register.rows if r["status"] == School.Status.CLOSED)
         else:
@@ -149,8 +163,11 @@ class ImportPlan:
             out["schools_touched"] = len(self.context.created) + len(self.context.updated)
             out["skipped_schools"] = self.context.skipped_unknown
         if self.neighbours is not None:
-            out["las"] = int(pd.concat([self.neighbours.created, self.neighbours.updated])["la_code"].nunique()
-                             if len(self.neighbours.created) + len(self.neighbours.updated) else 0)
+            out["las"] = int(
+                pd.concat([self.neighbours.created, self.neighbours.updated])["la_code"].nunique()
+                if len(self.neighbours.created) + len(self.neighbours.updated)
+                else 0
+            )
         return out
 
     def dfe_summary(self) -> dict:
@@ -170,8 +187,13 @@ def _text(value) -> str:
 
 
 def _school_brief(record: dict) -> dict:
-    return {"urn": record["urn"], "name": record["name"], "la": record.get("la_code", ""),
-            "phase": record.get("phase") or "", "row": record.get("row")}
+    return {
+        "urn": record["urn"],
+        "name": record["name"],
+        "la": record.get("la_code", ""),
+        "phase": record.get("phase") or "",
+        "row": record.get("row"),
+    }
 
 
 def _by_measure(diff: Diff) -> list[dict]:
@@ -187,8 +209,17 @@ def _by_measure(diff: Diff) -> list[dict]:
     return rows
 
 
-def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_year: int | None = None, user=None,
-               limits: Limits | None = None, status: str | None = None, folder: str = "") -> ImportPlan:
+def build_plan(
+    *,
+    data: bytes,
+    file_name: str,
+    format: str = "auto",
+    results_year: int | None = None,
+    user=None,
+    limits: Limits | None = None,
+    status: str | None = None,
+    folder: str = "",
+) -> ImportPlan:
     """Parse and check every row, then compare with the database. Writes nothing.
 
     ``user``: a data manager's imports are limited to their LA (:func:`scope.import_la`); ``None`` (the command
@@ -215,16 +246,28 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
             except FileProblem:
                 pass
         if detected is None:
-            plan.problems.append(Problem(row=1, column="", value=", ".join(table.columns[:6]), reason=(
-                "Could not tell the format from the header: choose the format, or check the header row.")))
+            plan.problems.append(
+                Problem(
+                    row=1,
+                    column="",
+                    value=", ".join(table.columns[:6]),
+                    reason=("Could not tell the format from the header: choose the format, or check the header row."),
+                )
+            )
             return plan
         plan.format = detected
     if plan.format in (Format.DFE_KS2, Format.DFE_KS4):
-        plan.results_year, year_how = dfe_layout.find_year(given=results_year, file_name=file_name, folder=folder,
-                                                           columns=table.columns)
+        plan.results_year, year_how = dfe_layout.find_year(
+            given=results_year, file_name=file_name, folder=folder, columns=table.columns
+        )
         plan.results_status, status_how = dfe_layout.find_status(given=status, file_name=file_name)
-        plan.found = {"year_found": year_how, "status_found": status_how, "year_given": results_year,
-                      "status_given": status, "folder": folder}
+        plan.found = {
+            "year_found": year_how,
+            "status_found": status_how,
+            "year_given": results_year,
+            "status_given": status,
+            "folder": folder,
+        }
     plan.rows_read = len(table)
     plan.problems.extend(table.warnings)
     if not len(table):
@@ -249,13 +292,16 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
         return plan
     if plan.format in context_import.FORMATS:
         if plan.results_year is None:  # the name, else the DfE's year folder (2022-2023/919_abs.csv)
-            plan.results_year, _how = dfe_layout.find_year(given=None, file_name=file_name, folder=folder,
-                                                           columns=table.columns)
+            plan.results_year, _how = dfe_layout.find_year(
+                given=None, file_name=file_name, folder=folder, columns=table.columns
+            )
         urn_column = next((c for c in table.columns if c.strip().upper() == "URN"), "URN")
         school_ids = fact_ops.school_id_map(
-            pd.to_numeric(table.column(urn_column).str.strip(), errors="coerce").dropna().astype(int).tolist())
-        plan.context = context_import.parse(table, plan.format, results_year=plan.results_year,
-                                            school_ids=school_ids, problems=plan.problems)
+            pd.to_numeric(table.column(urn_column).str.strip(), errors="coerce").dropna().astype(int).tolist()
+        )
+        plan.context = context_import.parse(
+            table, plan.format, results_year=plan.results_year, school_ids=school_ids, problems=plan.problems
+        )
         return plan
     if plan.format not in FACT_FORMATS:
         plan.problems.append(Problem(row=None, column="", value=str(plan.format), reason="Unknown import format."))
@@ -271,8 +317,15 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
     else:
         urns = pd.to_numeric(table.column("URN").str.strip(), errors="coerce").dropna().astype(int)
         known_urns = set(fact_ops.school_id_map(urns.tolist()))
-        parsed = parse_dfe(table, ref, fmt=plan.format, results_year=plan.results_year, known_urns=known_urns,
-                           known_las=known_las, status=plan.results_status)
+        parsed = parse_dfe(
+            table,
+            ref,
+            fmt=plan.format,
+            results_year=plan.results_year,
+            known_urns=known_urns,
+            known_las=known_las,
+            status=plan.results_status,
+        )
     plan.problems.extend(parsed.problems)
     if plan.format in (Format.DFE_KS2, Format.DFE_KS4):
         plan.problems = dfe_layout.problems_first(plan.problems)
@@ -280,15 +333,22 @@ def build_plan(*, data: bytes, file_name: str, format: str = "auto", results_yea
     plan.new_las = {code: la_name(code, name) for code, name in parsed.new_las.items()}
     _name_las(parsed.facts)
     # Every row is checked even when parsing found errors: all problems are reported in one pass.
-    parsed.facts = complete_and_validate(parsed.facts, ref, plan.problems,
-                                         check_codes=plan.format in (Format.LONG, Format.BENCHMARKS))
+    parsed.facts = complete_and_validate(
+        parsed.facts, ref, plan.problems, check_codes=plan.format in (Format.LONG, Format.BENCHMARKS)
+    )
     plan.parsed = parsed
     school_ids = fact_ops.school_id_map(parsed.facts["urn"].dropna().tolist()) if len(parsed.facts) else {}
     if plan.format == Format.LONG and len(parsed.facts):
         unknown = parsed.facts["urn"].notna() & ~parsed.facts["urn"].isin(list(school_ids))
         for row, urn in zip(parsed.facts.loc[unknown, "row"], parsed.facts.loc[unknown, "urn"]):
-            plan.problems.append(Problem(row=int(row), column="urn", value=str(int(urn)),
-                                         reason="Unknown URN: import the school register first."))
+            plan.problems.append(
+                Problem(
+                    row=int(row),
+                    column="urn",
+                    value=str(int(urn)),
+                    reason="Unknown URN: import the school register first.",
+                )
+            )
     check_scope(plan.problems, scope_la, facts=parsed.facts, new_schools=plan.new_schools, school_ids=school_ids)
     if plan.results_year is None and plan.format == Format.LONG and len(parsed.facts):
         years = parsed.facts["results_year"].dropna().unique()
@@ -311,8 +371,11 @@ def _name_las(facts: pd.DataFrame) -> None:
 
 def diff_neighbours(links: pd.DataFrame) -> NeighbourDiff:
     existing = pd.DataFrame(
-        list(StatisticalNeighbour.objects.filter(la_code__in=sorted(set(links["la_code"]))).values_list(
-            "id", "la_code", "rank", "neighbour_code", "closeness", "batch_id")),
+        list(
+            StatisticalNeighbour.objects.filter(la_code__in=sorted(set(links["la_code"]))).values_list(
+                "id", "la_code", "rank", "neighbour_code", "closeness", "batch_id"
+            )
+        ),
         columns=["prev_id", "la_code", "rank", "prev_neighbour_code", "prev_closeness", "prev_batch_id"],
     )
     links = links.assign(rank=links["rank"].astype(int))
@@ -320,9 +383,13 @@ def diff_neighbours(links: pd.DataFrame) -> NeighbourDiff:
     merged = links.merge(existing, on=["la_code", "rank"], how="left")
     known = merged["prev_id"].notna()
     same = (merged["neighbour_code"] == merged["prev_neighbour_code"]) & (
-        merged["closeness"] == merged["prev_closeness"])
-    return NeighbourDiff(created=merged[~known].reset_index(drop=True),
-                         updated=merged[known & ~same].reset_index(drop=True), unchanged=int((known & same).sum()))
+        merged["closeness"] == merged["prev_closeness"]
+    )
+    return NeighbourDiff(
+        created=merged[~known].reset_index(drop=True),
+        updated=merged[known & ~same].reset_index(drop=True),
+        unchanged=int((known & same).sum()),
+    )
 
 
 def plan_fingerprint(plan: ImportPlan) -> str:
@@ -341,8 +408,16 @@ def plan_fingerprint(plan: ImportPlan) -> str:
         part = frame[present].reset_index(drop=True).astype(str)
         digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
 
-    previous = ["prev_id", "prev_batch_id", "prev_cohort", "prev_achievers", "prev_points", "prev_value",
-                "prev_value_code", "prev_status"]
+    previous = [
+        "prev_id",
+        "prev_batch_id",
+        "prev_cohort",
+        "prev_achievers",
+        "prev_points",
+        "prev_value",
+        "prev_value_code",
+        "prev_status",
+    ]
     if plan.diff is not None:
         for part, key in ((plan.diff.results, "urn"), (plan.diff.benchmarks, "geography_code")):
             add_frame(part.created, [key, "results_year", "measure", "pupil_group"])
@@ -352,8 +427,10 @@ def plan_fingerprint(plan: ImportPlan) -> str:
         add_frame(plan.neighbours.created, ["la_code", "rank"])
         add_frame(plan.neighbours.updated, ["prev_id", "prev_neighbour_code", "prev_closeness", "prev_batch_id"])
     if plan.register is not None:
-        rows = [(r["urn"], r["action"], sorted((f, str(a), str(b)) for f, (a, b) in r["changes"].items()))
-                for r in plan.register.rows]
+        rows = [
+            (r["urn"], r["action"], sorted((f, str(a), str(b)) for f, (a, b) in r["changes"].items()))
+            for r in plan.register.rows
+        ]
         digest.update(json.dumps(rows, default=str).encode())
     digest.update(json.dumps([sorted(plan.new_las.items()), sorted(r["urn"] for r in plan.new_schools)]).encode())
     if plan.context is not None:
@@ -362,13 +439,30 @@ def plan_fingerprint(plan: ImportPlan) -> str:
 
 
 # --------------------------------------------------------------------------- one call for the CLI
-def import_file(*, data: bytes, file_name: str, format: str = "auto", results_year: int | None = None, user=None,
-                dry_run: bool = False, limits: Limits | None = None, status: str | None = None,
-                folder: str = "") -> tuple[ImportPlan, ImportBatch | None]:
+def import_file(
+    *,
+    data: bytes,
+    file_name: str,
+    format: str = "auto",
+    results_year: int | None = None,
+    user=None,
+    dry_run: bool = False,
+    limits: Limits | None = None,
+    status: str | None = None,
+    folder: str = "",
+) -> tuple[ImportPlan, ImportBatch | None]:
     """Check and (unless ``dry_run``) write a file. The plan is built while holding the import lock, so what
     it records as "previous" is what it replaces, whatever else is importing at the same time."""
-    options = dict(data=data, file_name=file_name, format=format, results_year=results_year, user=user,
-                   limits=limits, status=status, folder=folder)
+    options = dict(
+        data=data,
+        file_name=file_name,
+        format=format,
+        results_year=results_year,
+        user=user,
+        limits=limits,
+        status=status,
+        folder=folder,
+    )
     if dry_run:
         return build_plan(**options), None
     with import_transaction():
@@ -380,30 +474,56 @@ def import_file(*, data: bytes, file_name: str, format: str = "auto", results_ye
 
 
 # --------------------------------------------------------------------------- web: stage, confirm
-def stage_upload(*, data: bytes, file_name: str, format: str, results_year: int | None, user,
-                 status: str | None = None, folder: str = "") -> ImportBatch:
+def stage_upload(
+    *,
+    data: bytes,
+    file_name: str,
+    format: str,
+    results_year: int | None,
+    user,
+    status: str | None = None,
+    folder: str = "",
+) -> ImportBatch:
     """Check the file and keep it (under a generated name) with its preview until the user confirms."""
-    plan = build_plan(data=data, file_name=file_name, format=format, results_year=results_year, user=user,
-                      status=status, folder=folder)
+    plan = build_plan(
+        data=data,
+        file_name=file_name,
+        format=format,
+        results_year=results_year,
+        user=user,
+        status=status,
+        folder=folder,
+    )
     stored = ""
     if not plan.has_errors:
         stored = f"imports/{uuid.uuid4().hex}.upload"
         (Path(settings.MEDIA_ROOT) / stored).parent.mkdir(parents=True, exist_ok=True)
         (Path(settings.MEDIA_ROOT) / stored).write_bytes(data)
     return ImportBatch.objects.create(
-        uploaded_by=_user(user), file_name=Path(file_name).name[:255], file_size=len(data), sha256=sha256(data),
-        format=plan.format if plan.format in Format.values else Format.LONG, results_year=plan.results_year,
+        uploaded_by=_user(user),
+        file_name=Path(file_name).name[:255],
+        file_size=len(data),
+        sha256=sha256(data),
+        format=plan.format if plan.format in Format.values else Format.LONG,
+        results_year=plan.results_year,
         status=ImportBatch.Status.FAILED if plan.has_errors else ImportBatch.Status.PREVIEWED,
-        stored_file=stored, **_preview_fields(plan),
+        stored_file=stored,
+        **_preview_fields(plan),
     )
 
 
 def _preview_fields(plan: ImportPlan) -> dict:
     counts = plan.counts
-    return {"rows_read": plan.rows_read, "created_count": counts["created"], "updated_count": counts["updated"],
-            "unchanged_count": counts["unchanged"], "error_count": len(plan.errors),
-            "warnings": [str(p) for p in plan.warnings[:1000]],
-            "problems": [p.as_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]], "summary": plan.summary()}
+    return {
+        "rows_read": plan.rows_read,
+        "created_count": counts["created"],
+        "updated_count": counts["updated"],
+        "unchanged_count": counts["unchanged"],
+        "error_count": len(plan.errors),
+        "warnings": [str(p) for p in plan.warnings[:1000]],
+        "problems": [p.as_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]],
+        "summary": plan.summary(),
+    }
 
 
 def stored_bytes(batch: ImportBatch) -> bytes:
@@ -416,8 +536,10 @@ def stored_bytes(batch: ImportBatch) -> bytes:
     return path.read_bytes()
 
 
-STALE_MESSAGE = ("The data changed since this preview — preview again: nothing was imported, and the preview "
-                 "below now shows what confirming would do.")
+STALE_MESSAGE = (
+    "The data changed since this preview — preview again: nothing was imported, and the preview "
+    "below now shows what confirming would do."
+)
 
 
 def confirm_batch(*, batch: ImportBatch, user, fingerprint: str | None = None) -> ImportBatch:
@@ -442,13 +564,20 @@ def confirm_batch(*, batch: ImportBatch, user, fingerprint: str | None = None) -
         if sha256(data) != batch.sha256:
             raise ImportRejected("The kept file has changed since the preview: upload it again.")
         given = (batch.summary or {}).get("dfe", {})
-        plan = build_plan(data=data, file_name=batch.file_name, format=batch.format,
-                          results_year=given.get("year_given", batch.results_year), user=user,
-                          status=given.get("status_given"), folder=given.get("folder", ""))
+        plan = build_plan(
+            data=data,
+            file_name=batch.file_name,
+            format=batch.format,
+            results_year=given.get("year_given", batch.results_year),
+            user=user,
+            status=given.get("status_given"),
+            folder=given.get("folder", ""),
+        )
         if plan.has_errors:
             batch.status = ImportBatch.Status.FAILED
-            outcome = ImportRejected(f"The file now has {len(plan.errors)} error(s): nothing was imported.",
-                                     plan.errors)
+            outcome = ImportRejected(
+                f"The file now has {len(plan.errors)} error(s): nothing was imported.", plan.errors
+            )
         elif plan_fingerprint(plan) != seen:
             outcome = ImportRejected(STALE_MESSAGE)
         if outcome is not None:

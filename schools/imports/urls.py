@@ -1,4 +1,5 @@
 """Import pages (data managers and administrators). Included under /imports/ in the schools namespace."""
+
 from django.urls import path
 
 from . import views

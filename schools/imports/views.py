@@ -1,4 +1,5 @@
 """Import pages: upload → preview → confirm (or roll back). Data managers and administrators only."""
+
 from functools import wraps
 
 from django.contrib import messages
@@ -14,7 +15,13 @@ from . import mapping
 from .forms import UploadForm
 from .problems import Problem, problems_csv
 from .services import (
-    AlreadyDone, ImportRejected, confirm_batch, discard_preview, rollback_batch, rollback_blockers, stage_upload,
+    AlreadyDone,
+    ImportRejected,
+    confirm_batch,
+    discard_preview,
+    rollback_batch,
+    rollback_blockers,
+    stage_upload,
 )
 
 TEMPLATES = {"long": "long_template.csv", "benchmarks": "benchmarks_template.csv"}
@@ -23,12 +30,14 @@ PROBLEMS_SHOWN = 500
 
 def import_role_required(view):
     """Anonymous → sign in; signed in without an import role → 403."""
+
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not has_role(request.user, *IMPORT_ROLES):
             raise PermissionDenied("Only data managers and administrators can import data.")
         return view(request, *args, **kwargs)
+
     return wrapped
 
 
@@ -38,19 +47,29 @@ def index(request):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            batch = stage_upload(data=form.data_bytes, file_name=upload.name, format=form.cleaned_data["format"],
-                                 results_year=form.cleaned_data["results_year"], user=request.user,
-                                 status=form.cleaned_data["results_status"] or None,
-                                 folder=form.cleaned_data["folder"])
+            batch = stage_upload(
+                data=form.data_bytes,
+                file_name=upload.name,
+                format=form.cleaned_data["format"],
+                results_year=form.cleaned_data["results_year"],
+                user=request.user,
+                status=form.cleaned_data["results_status"] or None,
+                folder=form.cleaned_data["folder"],
+            )
             return redirect("schools:import_batch", pk=batch.pk)
     else:
         form = UploadForm()
     batches = ImportBatch.objects.select_related("uploaded_by").exclude(format=ImportBatch.Format.DEMO)[:25]
-    return render(request, "schools/imports/index.html", {
-        "form": form, "batches": batches,
-        "measures": Measure.objects.select_related("key_stage").order_by("key_stage__order", "order"),
-        "groups": PupilGroup.objects.order_by("order"),
-    })
+    return render(
+        request,
+        "schools/imports/index.html",
+        {
+            "form": form,
+            "batches": batches,
+            "measures": Measure.objects.select_related("key_stage").order_by("key_stage__order", "order"),
+            "groups": PupilGroup.objects.order_by("order"),
+        },
+    )
 
 
 @import_role_required
@@ -59,12 +78,20 @@ def batch_detail(request, pk):
     problems = [Problem.from_dict(p) for p in batch.problems]
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
-    return render(request, "schools/imports/detail.html", {
-        "batch": batch, "summary": batch.summary or {},
-        "errors": errors[:PROBLEMS_SHOWN], "error_total": len(errors),
-        "warnings": warnings[:PROBLEMS_SHOWN], "warning_total": len(warnings), "shown_limit": PROBLEMS_SHOWN,
-        "blockers": rollback_blockers(batch) if batch.status == ImportBatch.Status.COMMITTED else [],
-    })
+    return render(
+        request,
+        "schools/imports/detail.html",
+        {
+            "batch": batch,
+            "summary": batch.summary or {},
+            "errors": errors[:PROBLEMS_SHOWN],
+            "error_total": len(errors),
+            "warnings": warnings[:PROBLEMS_SHOWN],
+            "warning_total": len(warnings),
+            "shown_limit": PROBLEMS_SHOWN,
+            "blockers": rollback_blockers(batch) if batch.status == ImportBatch.Status.COMMITTED else [],
+        },
+    )
 
 
 @import_role_required
@@ -78,8 +105,11 @@ def confirm(request, pk):
     except ImportRejected as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Imported: {batch.created_count} created, {batch.updated_count} updated, "
-                                  f"{batch.unchanged_count} unchanged.")
+        messages.success(
+            request,
+            f"Imported: {batch.created_count} created, {batch.updated_count} updated, "
+            f"{batch.unchanged_count} unchanged.",
+        )
     return redirect("schools:import_batch", pk=pk)
 
 
@@ -112,8 +142,9 @@ def rollback(request, pk):
 @import_role_required
 def problems_download(request, pk):
     batch = get_object_or_404(ImportBatch, pk=pk)
-    response = HttpResponse(problems_csv(Problem.from_dict(p) for p in batch.problems),
-                            content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        problems_csv(Problem.from_dict(p) for p in batch.problems), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.csv"'
     return response
 
@@ -123,5 +154,6 @@ def template_download(request, name):
     if name not in TEMPLATES:
         raise Http404("No such template.")
     path = mapping.template_path(TEMPLATES[name])
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"gapmonitor-{name}-template.csv",
-                        content_type="text/csv")
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename=f"gapmonitor-{name}-template.csv", content_type="text/csv"
+    )

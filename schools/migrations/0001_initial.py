@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,328 +15,841 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AcademicYear',
+            name="AcademicYear",
             fields=[
-                ('results_year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('label', models.CharField(help_text='e.g. "2023/24"', max_length=7, unique=True)),
-                ('results_published', models.BooleanField(default=True, help_text='False for 2020 and 2021, when no KS2/KS4 results were published.')),
+                ("results_year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("label", models.CharField(help_text='e.g. "2023/24"', max_length=7, unique=True)),
+                (
+                    "results_published",
+                    models.BooleanField(
+                        default=True, help_text="False for 2020 and 2021, when no KS2/KS4 results were published."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['results_year'],
+                "ordering": ["results_year"],
             },
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='KeyStage',
+            name="KeyStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=80)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=80)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['order'],
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='LocalAuthority',
+            name="LocalAuthority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='DfE LA code, e.g. 935.', max_length=3, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('region_code', models.CharField(blank=True, help_text='ONS region code, e.g. E12000006.', max_length=9)),
-                ('region_name', models.CharField(blank=True, max_length=80)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(help_text="DfE LA code, e.g. 935.", max_length=3, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "region_code",
+                    models.CharField(blank=True, help_text="ONS region code, e.g. E12000006.", max_length=9),
+                ),
+                ("region_name", models.CharField(blank=True, max_length=80)),
             ],
             options={
-                'verbose_name_plural': 'local authorities',
-                'ordering': ['name'],
+                "verbose_name_plural": "local authorities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Cluster',
+            name="Cluster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='clusters', to='schools.area')),
-                ('la', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clusters', to='schools.localauthority')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="clusters",
+                        to="schools.area",
+                    ),
+                ),
+                (
+                    "la",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clusters",
+                        to="schools.localauthority",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_size', models.PositiveBigIntegerField(default=0)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('format', models.CharField(choices=[('register', 'School register (GIAS)'), ('long', 'Attainment, long template'), ('dfe-ks2', 'DfE KS2 performance tables'), ('dfe-ks4', 'DfE KS4 performance tables'), ('benchmarks', 'Benchmarks, long template'), ('lait', 'LA-level gap measures (LAIT)'), ('neighbours', 'Statistical neighbours'), ('demo', 'Generated demo data')], max_length=20)),
-                ('results_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('previewed', 'Previewed'), ('committed', 'Imported'), ('failed', 'Failed'), ('rolled_back', 'Rolled back')], default='previewed', max_length=20)),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('unchanged_count', models.PositiveIntegerField(default=0)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('notes', models.TextField(blank=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='import_batches', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("file_name", models.CharField(max_length=255)),
+                ("file_size", models.PositiveBigIntegerField(default=0)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("register", "School register (GIAS)"),
+                            ("long", "Attainment, long template"),
+                            ("dfe-ks2", "DfE KS2 performance tables"),
+                            ("dfe-ks4", "DfE KS4 performance tables"),
+                            ("benchmarks", "Benchmarks, long template"),
+                            ("lait", "LA-level gap measures (LAIT)"),
+                            ("neighbours", "Statistical neighbours"),
+                            ("demo", "Generated demo data"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("results_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("previewed", "Previewed"),
+                            ("committed", "Imported"),
+                            ("failed", "Failed"),
+                            ("rolled_back", "Rolled back"),
+                        ],
+                        default="previewed",
+                        max_length=20,
+                    ),
+                ),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("unchanged_count", models.PositiveIntegerField(default=0)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="import_batches",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name_plural": "import batches",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSchool',
+            name="HistoricalSchool",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('urn', models.PositiveIntegerField(db_index=True, verbose_name='URN')),
-                ('laestab', models.CharField(blank=True, max_length=7, verbose_name='LAESTAB')),
-                ('name', models.CharField(max_length=200)),
-                ('phase', models.CharField(choices=[('nursery', 'Nursery'), ('primary', 'Primary'), ('middle', 'Middle'), ('secondary', 'Secondary'), ('all_through', 'All-through'), ('special', 'Special'), ('pru', 'Pupil referral unit'), ('post16', '16 plus'), ('other', 'Other')], default='primary', max_length=20)),
-                ('school_type', models.CharField(blank=True, max_length=120, verbose_name='type')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('number_on_roll', models.PositiveIntegerField(blank=True, null=True)),
-                ('fsm_percent', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='FSM %')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.area')),
-                ('cluster', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.cluster')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('la', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.localauthority')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("urn", models.PositiveIntegerField(db_index=True, verbose_name="URN")),
+                ("laestab", models.CharField(blank=True, max_length=7, verbose_name="LAESTAB")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("nursery", "Nursery"),
+                            ("primary", "Primary"),
+                            ("middle", "Middle"),
+                            ("secondary", "Secondary"),
+                            ("all_through", "All-through"),
+                            ("special", "Special"),
+                            ("pru", "Pupil referral unit"),
+                            ("post16", "16 plus"),
+                            ("other", "Other"),
+                        ],
+                        default="primary",
+                        max_length=20,
+                    ),
+                ),
+                ("school_type", models.CharField(blank=True, max_length=120, verbose_name="type")),
+                (
+                    "status",
+                    models.CharField(choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10),
+                ),
+                ("number_on_roll", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "fsm_percent",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name="FSM %"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.area",
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.cluster",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "la",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical school',
-                'verbose_name_plural': 'historical schools',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical school",
+                "verbose_name_plural": "historical schools",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='area',
-            name='la',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='schools.localauthority'),
+            model_name="area",
+            name="la",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="areas", to="schools.localauthority"
+            ),
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=160)),
-                ('short_name', models.CharField(blank=True, max_length=60)),
-                ('unit', models.CharField(choices=[('percent', 'Percentage of pupils'), ('average', 'Average score'), ('rate', 'Rate')], max_length=10)),
-                ('higher_is_better', models.BooleanField(default=True)),
-                ('first_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('headline', models.BooleanField(default=False, help_text='Shown on overview pages.')),
-                ('value_added', models.BooleanField(default=False, help_text='A progress score centred on 0 (may be negative).')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('description', models.TextField(blank=True)),
-                ('key_stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='schools.keystage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=160)),
+                ("short_name", models.CharField(blank=True, max_length=60)),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("percent", "Percentage of pupils"), ("average", "Average score"), ("rate", "Rate")],
+                        max_length=10,
+                    ),
+                ),
+                ("higher_is_better", models.BooleanField(default=True)),
+                ("first_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("headline", models.BooleanField(default=False, help_text="Shown on overview pages.")),
+                (
+                    "value_added",
+                    models.BooleanField(default=False, help_text="A progress score centred on 0 (may be negative)."),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "key_stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="measures", to="schools.keystage"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'code'],
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='PupilGroup',
+            name="PupilGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('category', models.CharField(choices=[('all', 'All pupils'), ('disadvantage', 'Disadvantage'), ('sen', 'Special educational needs'), ('care', 'Children in care and in need'), ('language', 'Language'), ('gender', 'Gender'), ('ethnicity', 'Ethnicity'), ('local', 'Local group')], max_length=20)),
-                ('is_focus', models.BooleanField(default=True, help_text='A vulnerable group whose gap we watch.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('description', models.TextField(blank=True)),
-                ('comparison', models.ForeignKey(blank=True, help_text="The group this group's gap is measured against.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='schools.pupilgroup')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("all", "All pupils"),
+                            ("disadvantage", "Disadvantage"),
+                            ("sen", "Special educational needs"),
+                            ("care", "Children in care and in need"),
+                            ("language", "Language"),
+                            ("gender", "Gender"),
+                            ("ethnicity", "Ethnicity"),
+                            ("local", "Local group"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_focus", models.BooleanField(default=True, help_text="A vulnerable group whose gap we watch.")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "comparison",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The group this group's gap is measured against.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="schools.pupilgroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'code'],
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Benchmark',
+            name="Benchmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('results_year', models.PositiveSmallIntegerField(db_index=True)),
-                ('cohort', models.PositiveIntegerField(blank=True, help_text='Pupils in the group.', null=True)),
-                ('achievers', models.PositiveIntegerField(blank=True, help_text='Pupils reaching the measure (percent measures).', null=True)),
-                ('points', models.DecimalField(blank=True, decimal_places=2, help_text='Total points (average-score measures).', max_digits=14, null=True)),
-                ('value', models.DecimalField(blank=True, decimal_places=2, help_text='The published value.', max_digits=9, null=True)),
-                ('value_code', models.CharField(blank=True, default='', help_text='Why there is no value: SUPP, NE, x, c, z, low…', max_length=10)),
-                ('status', models.CharField(choices=[('provisional', 'Provisional'), ('revised', 'Revised'), ('final', 'Final')], default='final', max_length=12)),
-                ('geography_code', models.CharField(help_text='E92000001 (England), a region code, or an LA code.', max_length=20)),
-                ('geography_name', models.CharField(blank=True, max_length=120)),
-                ('kind', models.CharField(choices=[('national', 'England'), ('region', 'Region'), ('la', 'Local authority'), ('neighbours', 'Statistical neighbours (average)')], max_length=12)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='benchmarks', to='schools.importbatch')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='schools.measure')),
-                ('pupil_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='schools.pupilgroup')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("results_year", models.PositiveSmallIntegerField(db_index=True)),
+                ("cohort", models.PositiveIntegerField(blank=True, help_text="Pupils in the group.", null=True)),
+                (
+                    "achievers",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Pupils reaching the measure (percent measures).", null=True
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Total points (average-score measures).",
+                        max_digits=14,
+                        null=True,
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, help_text="The published value.", max_digits=9, null=True
+                    ),
+                ),
+                (
+                    "value_code",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Why there is no value: SUPP, NE, x, c, z, low…",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("provisional", "Provisional"), ("revised", "Revised"), ("final", "Final")],
+                        default="final",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "geography_code",
+                    models.CharField(help_text="E92000001 (England), a region code, or an LA code.", max_length=20),
+                ),
+                ("geography_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("national", "England"),
+                            ("region", "Region"),
+                            ("la", "Local authority"),
+                            ("neighbours", "Statistical neighbours (average)"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="benchmarks",
+                        to="schools.importbatch",
+                    ),
+                ),
+                ("measure", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="schools.measure")),
+                (
+                    "pupil_group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="schools.pupilgroup"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.PositiveIntegerField(unique=True, verbose_name='URN')),
-                ('laestab', models.CharField(blank=True, max_length=7, verbose_name='LAESTAB')),
-                ('name', models.CharField(max_length=200)),
-                ('phase', models.CharField(choices=[('nursery', 'Nursery'), ('primary', 'Primary'), ('middle', 'Middle'), ('secondary', 'Secondary'), ('all_through', 'All-through'), ('special', 'Special'), ('pru', 'Pupil referral unit'), ('post16', '16 plus'), ('other', 'Other')], default='primary', max_length=20)),
-                ('school_type', models.CharField(blank=True, max_length=120, verbose_name='type')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('number_on_roll', models.PositiveIntegerField(blank=True, null=True)),
-                ('fsm_percent', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='FSM %')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='schools', to='schools.area')),
-                ('cluster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='schools', to='schools.cluster')),
-                ('la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='schools', to='schools.localauthority')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("urn", models.PositiveIntegerField(unique=True, verbose_name="URN")),
+                ("laestab", models.CharField(blank=True, max_length=7, verbose_name="LAESTAB")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("nursery", "Nursery"),
+                            ("primary", "Primary"),
+                            ("middle", "Middle"),
+                            ("secondary", "Secondary"),
+                            ("all_through", "All-through"),
+                            ("special", "Special"),
+                            ("pru", "Pupil referral unit"),
+                            ("post16", "16 plus"),
+                            ("other", "Other"),
+                        ],
+                        default="primary",
+                        max_length=20,
+                    ),
+                ),
+                ("school_type", models.CharField(blank=True, max_length=120, verbose_name="type")),
+                (
+                    "status",
+                    models.CharField(choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10),
+                ),
+                ("number_on_roll", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "fsm_percent",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name="FSM %"),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="schools",
+                        to="schools.area",
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="schools",
+                        to="schools.cluster",
+                    ),
+                ),
+                (
+                    "la",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="schools", to="schools.localauthority"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Result',
+            name="Result",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('results_year', models.PositiveSmallIntegerField(db_index=True)),
-                ('cohort', models.PositiveIntegerField(blank=True, help_text='Pupils in the group.', null=True)),
-                ('achievers', models.PositiveIntegerField(blank=True, help_text='Pupils reaching the measure (percent measures).', null=True)),
-                ('points', models.DecimalField(blank=True, decimal_places=2, help_text='Total points (average-score measures).', max_digits=14, null=True)),
-                ('value', models.DecimalField(blank=True, decimal_places=2, help_text='The published value.', max_digits=9, null=True)),
-                ('value_code', models.CharField(blank=True, default='', help_text='Why there is no value: SUPP, NE, x, c, z, low…', max_length=10)),
-                ('status', models.CharField(choices=[('provisional', 'Provisional'), ('revised', 'Revised'), ('final', 'Final')], default='final', max_length=12)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='results', to='schools.importbatch')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='schools.measure')),
-                ('pupil_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='schools.pupilgroup')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("results_year", models.PositiveSmallIntegerField(db_index=True)),
+                ("cohort", models.PositiveIntegerField(blank=True, help_text="Pupils in the group.", null=True)),
+                (
+                    "achievers",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Pupils reaching the measure (percent measures).", null=True
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Total points (average-score measures).",
+                        max_digits=14,
+                        null=True,
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, help_text="The published value.", max_digits=9, null=True
+                    ),
+                ),
+                (
+                    "value_code",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Why there is no value: SUPP, NE, x, c, z, low…",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("provisional", "Provisional"), ("revised", "Revised"), ("final", "Final")],
+                        default="final",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="schools.importbatch",
+                    ),
+                ),
+                ("measure", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="schools.measure")),
+                (
+                    "pupil_group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="schools.pupilgroup"),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="results", to="schools.school"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job_title', models.CharField(blank=True, max_length=120)),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='schools.area')),
-                ('cluster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='schools.cluster')),
-                ('la', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='schools.localauthority')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(blank=True, help_text="A headteacher's school.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='schools.school')),
-                ('schools', models.ManyToManyField(blank=True, help_text="An adviser's assigned schools.", related_name='advisers', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("job_title", models.CharField(blank=True, max_length=120)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="schools.area",
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="schools.cluster",
+                    ),
+                ),
+                (
+                    "la",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="schools.localauthority",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="profile", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A headteacher's school.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "schools",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="An adviser's assigned schools.",
+                        related_name="advisers",
+                        to="schools.school",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OfstedInspection',
+            name="OfstedInspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inspection_date', models.DateField()),
-                ('framework', models.CharField(choices=[('graded', 'Graded inspection (1–4 scale, until 2025)'), ('report_card', 'Report card (from November 2025)')], max_length=20)),
-                ('grade', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate'), ('exceptional', 'Exceptional'), ('strong', 'Strong standard'), ('expected', 'Expected standard'), ('needs_attention', 'Needs attention'), ('urgent_improvement', 'Urgent improvement')], max_length=30)),
-                ('category_of_concern', models.CharField(blank=True, choices=[('', 'None'), ('special_measures', 'Special measures'), ('serious_weaknesses', 'Serious weaknesses'), ('notice_to_improve', 'Notice to improve')], default='', max_length=30)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inspections', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inspection_date", models.DateField()),
+                (
+                    "framework",
+                    models.CharField(
+                        choices=[
+                            ("graded", "Graded inspection (1–4 scale, until 2025)"),
+                            ("report_card", "Report card (from November 2025)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                            ("exceptional", "Exceptional"),
+                            ("strong", "Strong standard"),
+                            ("expected", "Expected standard"),
+                            ("needs_attention", "Needs attention"),
+                            ("urgent_improvement", "Urgent improvement"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "category_of_concern",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("special_measures", "Special measures"),
+                            ("serious_weaknesses", "Serious weaknesses"),
+                            ("notice_to_improve", "Notice to improve"),
+                        ],
+                        default="",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="inspections", to="schools.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-inspection_date'],
+                "ordering": ["-inspection_date"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalResult',
+            name="HistoricalResult",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('results_year', models.PositiveSmallIntegerField(db_index=True)),
-                ('cohort', models.PositiveIntegerField(blank=True, help_text='Pupils in the group.', null=True)),
-                ('achievers', models.PositiveIntegerField(blank=True, help_text='Pupils reaching the measure (percent measures).', null=True)),
-                ('points', models.DecimalField(blank=True, decimal_places=2, help_text='Total points (average-score measures).', max_digits=14, null=True)),
-                ('value', models.DecimalField(blank=True, decimal_places=2, help_text='The published value.', max_digits=9, null=True)),
-                ('value_code', models.CharField(blank=True, default='', help_text='Why there is no value: SUPP, NE, x, c, z, low…', max_length=10)),
-                ('status', models.CharField(choices=[('provisional', 'Provisional'), ('revised', 'Revised'), ('final', 'Final')], default='final', max_length=12)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.importbatch')),
-                ('measure', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.measure')),
-                ('pupil_group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.pupilgroup')),
-                ('school', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='schools.school')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("results_year", models.PositiveSmallIntegerField(db_index=True)),
+                ("cohort", models.PositiveIntegerField(blank=True, help_text="Pupils in the group.", null=True)),
+                (
+                    "achievers",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Pupils reaching the measure (percent measures).", null=True
+                    ),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Total points (average-score measures).",
+                        max_digits=14,
+                        null=True,
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, help_text="The published value.", max_digits=9, null=True
+                    ),
+                ),
+                (
+                    "value_code",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Why there is no value: SUPP, NE, x, c, z, low…",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("provisional", "Provisional"), ("revised", "Revised"), ("final", "Final")],
+                        default="final",
+                        max_length=12,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.importbatch",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.measure",
+                    ),
+                ),
+                (
+                    "pupil_group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.pupilgroup",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical result',
-                'verbose_name_plural': 'historical results',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical result",
+                "verbose_name_plural": "historical results",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='StatisticalNeighbour',
+            name="StatisticalNeighbour",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('la_code', models.CharField(db_index=True, max_length=3)),
-                ('neighbour_code', models.CharField(max_length=3)),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('closeness', models.CharField(blank=True, max_length=40)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.importbatch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("la_code", models.CharField(db_index=True, max_length=3)),
+                ("neighbour_code", models.CharField(max_length=3)),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("closeness", models.CharField(blank=True, max_length=40)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.importbatch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['la_code', 'rank'],
+                "ordering": ["la_code", "rank"],
             },
         ),
         migrations.AddConstraint(
-            model_name='cluster',
-            constraint=models.UniqueConstraint(fields=('la', 'name'), name='cluster_unique_name'),
+            model_name="cluster",
+            constraint=models.UniqueConstraint(fields=("la", "name"), name="cluster_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.UniqueConstraint(fields=('la', 'name'), name='area_unique_name'),
+            model_name="area",
+            constraint=models.UniqueConstraint(fields=("la", "name"), name="area_unique_name"),
         ),
         migrations.AddIndex(
-            model_name='benchmark',
-            index=models.Index(fields=['kind', 'results_year'], name='benchmark_kind_year'),
+            model_name="benchmark",
+            index=models.Index(fields=["kind", "results_year"], name="benchmark_kind_year"),
         ),
         migrations.AddConstraint(
-            model_name='benchmark',
-            constraint=models.UniqueConstraint(fields=('geography_code', 'results_year', 'measure', 'pupil_group'), name='benchmark_unique_fact'),
+            model_name="benchmark",
+            constraint=models.UniqueConstraint(
+                fields=("geography_code", "results_year", "measure", "pupil_group"), name="benchmark_unique_fact"
+            ),
         ),
         migrations.AddIndex(
-            model_name='school',
-            index=models.Index(fields=['la', 'status'], name='schools_sch_la_id_b2b623_idx'),
+            model_name="school",
+            index=models.Index(fields=["la", "status"], name="schools_sch_la_id_b2b623_idx"),
         ),
         migrations.AddIndex(
-            model_name='school',
-            index=models.Index(fields=['cluster'], name='schools_sch_cluster_2fc02e_idx'),
+            model_name="school",
+            index=models.Index(fields=["cluster"], name="schools_sch_cluster_2fc02e_idx"),
         ),
         migrations.AddIndex(
-            model_name='school',
-            index=models.Index(fields=['area'], name='schools_sch_area_id_09a8e6_idx'),
+            model_name="school",
+            index=models.Index(fields=["area"], name="schools_sch_area_id_09a8e6_idx"),
         ),
         migrations.AddIndex(
-            model_name='result',
-            index=models.Index(fields=['results_year', 'measure', 'pupil_group'], name='result_year_measure_group'),
+            model_name="result",
+            index=models.Index(fields=["results_year", "measure", "pupil_group"], name="result_year_measure_group"),
         ),
         migrations.AddConstraint(
-            model_name='result',
-            constraint=models.UniqueConstraint(fields=('school', 'results_year', 'measure', 'pupil_group'), name='result_unique_fact'),
+            model_name="result",
+            constraint=models.UniqueConstraint(
+                fields=("school", "results_year", "measure", "pupil_group"), name="result_unique_fact"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ofstedinspection',
-            constraint=models.UniqueConstraint(fields=('school', 'inspection_date'), name='inspection_unique_date'),
+            model_name="ofstedinspection",
+            constraint=models.UniqueConstraint(fields=("school", "inspection_date"), name="inspection_unique_date"),
         ),
         migrations.AddConstraint(
-            model_name='statisticalneighbour',
-            constraint=models.UniqueConstraint(fields=('la_code', 'rank'), name='neighbour_unique_rank'),
+            model_name="statisticalneighbour",
+            constraint=models.UniqueConstraint(fields=("la_code", "rank"), name="neighbour_unique_rank"),
         ),
     ]

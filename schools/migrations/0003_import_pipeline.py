@@ -6,56 +6,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0002_reference_data'),
+        ("schools", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='committed_at',
+            model_name="importbatch",
+            name="committed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='problems',
-            field=models.JSONField(blank=True, default=list, help_text='Errors and warnings: row, column, value, reason.'),
+            model_name="importbatch",
+            name="problems",
+            field=models.JSONField(
+                blank=True, default=list, help_text="Errors and warnings: row, column, value, reason."
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='rolled_back_at',
+            model_name="importbatch",
+            name="rolled_back_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='rolled_back_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="importbatch",
+            name="rolled_back_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='stored_file',
-            field=models.CharField(blank=True, help_text='The upload kept under MEDIA_ROOT (a generated name) until confirmed.', max_length=255),
+            model_name="importbatch",
+            name="stored_file",
+            field=models.CharField(
+                blank=True,
+                help_text="The upload kept under MEDIA_ROOT (a generated name) until confirmed.",
+                max_length=255,
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='summary',
-            field=models.JSONField(blank=True, default=dict, help_text='What the preview found: counts, new schools…'),
+            model_name="importbatch",
+            name="summary",
+            field=models.JSONField(blank=True, default=dict, help_text="What the preview found: counts, new schools…"),
         ),
         migrations.CreateModel(
-            name='ImportChange',
+            name="ImportChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('result', 'Result'), ('benchmark', 'Benchmark'), ('school', 'School'), ('la', 'Local authority'), ('area', 'Area'), ('cluster', 'Cluster'), ('neighbour', 'Statistical neighbour'), ('inspection', 'Ofsted inspection')], max_length=12)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('action', models.CharField(choices=[('created', 'Created'), ('updated', 'Updated')], max_length=8)),
-                ('previous', models.JSONField(blank=True, help_text='Field values before this batch wrote them.', null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='schools.importbatch')),
-                ('previous_batch', models.ForeignKey(blank=True, help_text='The batch that had last written the row.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='superseding_changes', to='schools.importbatch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("result", "Result"),
+                            ("benchmark", "Benchmark"),
+                            ("school", "School"),
+                            ("la", "Local authority"),
+                            ("area", "Area"),
+                            ("cluster", "Cluster"),
+                            ("neighbour", "Statistical neighbour"),
+                            ("inspection", "Ofsted inspection"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("action", models.CharField(choices=[("created", "Created"), ("updated", "Updated")], max_length=8)),
+                (
+                    "previous",
+                    models.JSONField(blank=True, help_text="Field values before this batch wrote them.", null=True),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="changes", to="schools.importbatch"
+                    ),
+                ),
+                (
+                    "previous_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The batch that had last written the row.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="superseding_changes",
+                        to="schools.importbatch",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'object_id'], name='importchange_kind_object')],
+                "indexes": [models.Index(fields=["kind", "object_id"], name="importchange_kind_object")],
             },
         ),
     ]

@@ -1,4 +1,5 @@
 """Add the "White" ethnic group: the DfE's LAIT publishes KS2 RWM for all White pupils (not only White British)."""
+
 from django.db import migrations
 
 
@@ -7,8 +8,9 @@ def add_white(apps, schema_editor):
     all_pupils = PupilGroup.objects.filter(code="all").first()
     PupilGroup.objects.get_or_create(
         code="white",
-        defaults=dict(name="White (all White groups)", category="ethnicity", comparison=all_pupils, is_focus=True,
-                      order=175),
+        defaults=dict(
+            name="White (all White groups)", category="ethnicity", comparison=all_pupils, is_focus=True, order=175
+        ),
     )
 
 

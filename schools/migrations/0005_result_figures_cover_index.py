@@ -4,14 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0004_white_pupil_group'),
+        ("schools", "0004_white_pupil_group"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='result',
-            index=models.Index(fields=['measure', 'pupil_group', 'results_year', 'school', 'cohort', 'achievers', 'points', 'value', 'value_code', 'status'], name='result_figures_cover'),
+            model_name="result",
+            index=models.Index(
+                fields=[
+                    "measure",
+                    "pupil_group",
+                    "results_year",
+                    "school",
+                    "cohort",
+                    "achievers",
+                    "points",
+                    "value",
+                    "value_code",
+                    "status",
+                ],
+                name="result_figures_cover",
+            ),
         ),
     ]

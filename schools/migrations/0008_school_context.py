@@ -5,48 +5,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0007_dfe_current_layouts'),
+        ("schools", "0007_dfe_current_layouts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importbatch',
-            name='format',
-            field=models.CharField(choices=[('register', 'School register (GIAS)'), ('long', 'Attainment, long template'), ('dfe-ks2', 'DfE KS2 performance tables'), ('dfe-ks4', 'DfE KS4 performance tables'), ('benchmarks', 'Benchmarks, long template'), ('lait', 'LA-level gap measures (LAIT)'), ('neighbours', 'Statistical neighbours'), ('census', 'School context: census (performance tables)'), ('absence', 'School context: absence (performance tables)'), ('school-information', 'School context: school information (performance tables)'), ('demo', 'Generated demo data')], max_length=20),
+            model_name="importbatch",
+            name="format",
+            field=models.CharField(
+                choices=[
+                    ("register", "School register (GIAS)"),
+                    ("long", "Attainment, long template"),
+                    ("dfe-ks2", "DfE KS2 performance tables"),
+                    ("dfe-ks4", "DfE KS4 performance tables"),
+                    ("benchmarks", "Benchmarks, long template"),
+                    ("lait", "LA-level gap measures (LAIT)"),
+                    ("neighbours", "Statistical neighbours"),
+                    ("census", "School context: census (performance tables)"),
+                    ("absence", "School context: absence (performance tables)"),
+                    ("school-information", "School context: school information (performance tables)"),
+                    ("demo", "Generated demo data"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='importchange',
-            name='kind',
-            field=models.CharField(choices=[('result', 'Result'), ('benchmark', 'Benchmark'), ('school', 'School'), ('la', 'Local authority'), ('area', 'Area'), ('cluster', 'Cluster'), ('neighbour', 'Statistical neighbour'), ('inspection', 'Ofsted inspection'), ('context', 'School context')], max_length=12),
+            model_name="importchange",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("result", "Result"),
+                    ("benchmark", "Benchmark"),
+                    ("school", "School"),
+                    ("la", "Local authority"),
+                    ("area", "Area"),
+                    ("cluster", "Cluster"),
+                    ("neighbour", "Statistical neighbour"),
+                    ("inspection", "Ofsted inspection"),
+                    ("context", "School context"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.CreateModel(
-            name='SchoolContext',
+            name="SchoolContext",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('results_year', models.PositiveSmallIntegerField(help_text="The academic year's results year (2023 for 2022/23).")),
-                ('source', models.CharField(choices=[('census', 'School census'), ('absence', 'Absence'), ('information', 'School information')], max_length=12)),
-                ('number_on_roll', models.PositiveIntegerField(blank=True, null=True)),
-                ('fsm_pupils', models.PositiveIntegerField(blank=True, help_text='Pupils eligible for FSM (NUMFSM).', null=True)),
-                ('fsm6_percent', models.DecimalField(blank=True, decimal_places=1, help_text='% eligible for FSM at any time in the past 6 years (PNUMFSMEVER).', max_digits=5, null=True)),
-                ('sen_support_percent', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('ehcp_percent', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('eal_percent', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('overall_absence_percent', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('persistent_absence_percent', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('school_type', models.CharField(blank=True, max_length=120)),
-                ('age_range', models.CharField(blank=True, max_length=20)),
-                ('gender', models.CharField(blank=True, max_length=40)),
-                ('religious_character', models.CharField(blank=True, max_length=120)),
-                ('admissions_policy', models.CharField(blank=True, max_length=80)),
-                ('markers', models.JSONField(blank=True, default=dict, help_text='Field → marker for figures not published.')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contexts', to='schools.importbatch')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contexts', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "results_year",
+                    models.PositiveSmallIntegerField(help_text="The academic year's results year (2023 for 2022/23)."),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("census", "School census"),
+                            ("absence", "Absence"),
+                            ("information", "School information"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("number_on_roll", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "fsm_pupils",
+                    models.PositiveIntegerField(blank=True, help_text="Pupils eligible for FSM (NUMFSM).", null=True),
+                ),
+                (
+                    "fsm6_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="% eligible for FSM at any time in the past 6 years (PNUMFSMEVER).",
+                        max_digits=5,
+                        null=True,
+                    ),
+                ),
+                ("sen_support_percent", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                ("ehcp_percent", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                ("eal_percent", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                ("overall_absence_percent", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                (
+                    "persistent_absence_percent",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True),
+                ),
+                ("school_type", models.CharField(blank=True, max_length=120)),
+                ("age_range", models.CharField(blank=True, max_length=20)),
+                ("gender", models.CharField(blank=True, max_length=40)),
+                ("religious_character", models.CharField(blank=True, max_length=120)),
+                ("admissions_policy", models.CharField(blank=True, max_length=80)),
+                (
+                    "markers",
+                    models.JSONField(blank=True, default=dict, help_text="Field → marker for figures not published."),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contexts",
+                        to="schools.importbatch",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contexts", to="schools.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-results_year', 'source'],
-                'constraints': [models.UniqueConstraint(fields=('school', 'results_year', 'source'), name='school_context_unique')],
+                "ordering": ["-results_year", "source"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("school", "results_year", "source"), name="school_context_unique")
+                ],
             },
         ),
     ]

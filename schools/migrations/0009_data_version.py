@@ -6,7 +6,6 @@ def create_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("schools", "0008_school_context"),
     ]

@@ -8,6 +8,7 @@ treat empty values as the column default, call the column's ``render`` with the 
 record that is not a dict, or a column with a dotted accessor or a link, goes through django-tables2's own
 ``BoundRow.get_cell``. The markup is the same as the template loop it replaces.
 """
+
 from django import template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
@@ -48,8 +49,14 @@ class _ColumnPlan:
             return self.render(value=value)
         if self.args == ("value", "record") and not self.catch_all:
             return self.render(value=value, record=record)
-        available = {"value": value, "record": record, "column": self.bound_column.column,
-                     "bound_column": self.bound_column, "bound_row": row, "table": row.table}
+        available = {
+            "value": value,
+            "record": record,
+            "column": self.bound_column.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": row.table,
+        }
         if self.catch_all:
             return self.render(**available)
         if any(arg not in available for arg in self.args):
@@ -76,6 +83,7 @@ def table_body_rows(table):
                 cells.append(f"<td {plan.td}>{_text(cell)}</td>")
         out.append(f"<tr {conditional_escape(row.attrs.as_html())}>{''.join(cells)}</tr>")
     if not out:
-        out.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(columns),
-                               table.empty_text or "No figures to show."))
+        out.append(
+            format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), table.empty_text or "No figures to show.")
+        )
     return mark_safe("\n".join(out))

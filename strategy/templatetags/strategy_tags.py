@@ -1,9 +1,10 @@
 """Inclusion tags for other apps' pages (the schools app must not import strategy; its templates load these):
 
-    {% load strategy_tags %}
-    {% scope_targets scope user %}            targets set for a school, cluster, area or LA, with status
-    {% school_plans_and_visits school user %} the school's plans, latest visit reports, support and stories
+{% load strategy_tags %}
+{% scope_targets scope user %}            targets set for a school, cluster, area or LA, with status
+{% school_plans_and_visits school user %} the school's plans, latest visit reports, support and stories
 """
+
 from django import template
 
 from schools.selectors import sees_small_cohorts

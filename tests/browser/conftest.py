@@ -8,6 +8,7 @@ Every test here:
 - runs axe-core on every page it visits and fails on any WCAG 2.0/2.1/2.2 A/AA violation
   (``ui.check()`` is called by the helpers after each navigation; a page left unchecked fails too).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,14 @@ from urllib.parse import urlsplit
 import pytest
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -45,11 +52,13 @@ def find_chromium() -> str | None:
 
 def _skip_reason() -> str | None:
     if find_chromium() is None:
-        return ("Chromium not found (looked for $GAPMONITOR_CHROMIUM or /usr/bin/chromium or `chromium` on PATH): "
-                "install Debian's `chromium` package (.ci/run does) to run the browser tests")
+        return (
+            "Chromium not found (looked for $GAPMONITOR_CHROMIUM or /usr/bin/chromium or `chromium` on PATH): "
+            "install Debian's `chromium` package (.ci/run does) to run the browser tests"
+        )
     try:
-        import playwright.sync_api  # noqa: F401
         import axe_playwright_python  # noqa: F401
+        import playwright.sync_api  # noqa: F401
     except ImportError as exc:
         return f"Playwright/axe not installed ({exc}): run `make install-dev`"
     return None
@@ -60,14 +69,21 @@ SKIP_REASON = _skip_reason()
 
 # ---------------------------------------------------------------- pytest hooks
 
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "screenshots: writes docs/screenshots/; runs only with --screenshots")
-    config.addinivalue_line("markers", "demo_apps(*apps, **size): also build these apps' demo content (and size) for the test")
+    config.addinivalue_line(
+        "markers", "demo_apps(*apps, **size): also build these apps' demo content (and size) for the test"
+    )
 
 
 def pytest_addoption(parser):
-    parser.addoption("--screenshots", action="store_true", default=False,
-                     help=f"write PNGs of the main pages to {SCREENSHOT_DIR} (make screenshots)")
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        default=False,
+        help=f"write PNGs of the main pages to {SCREENSHOT_DIR} (make screenshots)",
+    )
 
 
 def _is_browser(item) -> bool:
@@ -88,27 +104,34 @@ def pytest_collection_modifyitems(config, items):
     elif not config.getoption("screenshots", default=False):
         for item in browser:
             if item.get_closest_marker("screenshots"):
-                item.add_marker(pytest.mark.skip(
-                    reason="writes docs/screenshots/: run `make screenshots` (pytest … --screenshots)"))
+                item.add_marker(
+                    pytest.mark.skip(reason="writes docs/screenshots/: run `make screenshots` (pytest … --screenshots)")
+                )
     others = [item for item in items if not _is_browser(item)]
     items[:] = others + browser
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     stats = terminalreporter.stats
-    browser_reports = [r for key in ("passed", "failed", "skipped", "error") for r in stats.get(key, [])
-                       if getattr(r, "when", "call") in ("call", "setup") and "browser" in getattr(r, "keywords", {})]
+    browser_reports = [
+        r
+        for key in ("passed", "failed", "skipped", "error")
+        for r in stats.get(key, [])
+        if getattr(r, "when", "call") in ("call", "setup") and "browser" in getattr(r, "keywords", {})
+    ]
     if not browser_reports:
         return
     terminalreporter.section("browser tests")
     if SKIP_REASON:
         terminalreporter.write_line(f"SKIPPED ALL BROWSER TESTS: {SKIP_REASON}", yellow=True, bold=True)
     else:
-        terminalreporter.write_line(f"Ran in headless Chromium at {find_chromium()} "
-                                    f"(axe-core tags: {', '.join(AXE_TAGS)}).")
+        terminalreporter.write_line(
+            f"Ran in headless Chromium at {find_chromium()} (axe-core tags: {', '.join(AXE_TAGS)})."
+        )
 
 
 # ---------------------------------------------------------------- findings collected per page
+
 
 class A11yViolation(AssertionError):
     pass
@@ -342,6 +365,7 @@ def assert_focus_visible(locator):
 
 # ---------------------------------------------------------------- fixtures
 
+
 @pytest.fixture(scope="session")
 def chromium_path():
     if SKIP_REASON:
@@ -396,7 +420,7 @@ def site(request, browser, django_db_serialized_rollback, live_server):
 
     marker = request.node.get_closest_marker("demo_apps")
     context = demo.generate(**{**DEMO, **(marker.kwargs if marker else {})})
-    for app in (marker.args if marker else ()):
+    for app in marker.args if marker else ():
         import_module(f"{app}.demo").generate(context)
     return Site(live_server.url, context.la)
 
@@ -409,16 +433,23 @@ class Site:
         self.la = la
         from schools.models import Result
 
-        self.users = {u.username: u for u in get_user_model().objects.filter(
-            username__in=["officer", "adviser", "head", "data", "admin"])}
+        self.users = {
+            u.username: u
+            for u in get_user_model().objects.filter(username__in=["officer", "adviser", "head", "data", "admin"])
+        }
         self.years = sorted(Result.objects.filter(school__la=la).values_list("results_year", flat=True).distinct())
 
 
 @pytest.fixture
 def ui(browser, site, tmp_path):
     """A fresh browser context (cookies, downloads) on the live server, with all the checks wired in."""
-    context = browser.new_context(base_url=site.url, accept_downloads=True, viewport={"width": 1280, "height": 900},
-                                  locale="en-GB", timezone_id="Europe/London")
+    context = browser.new_context(
+        base_url=site.url,
+        accept_downloads=True,
+        viewport={"width": 1280, "height": 900},
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     ui = UI(page, site.url)

@@ -3,6 +3,7 @@
 The journeys check the pages they pass through; this tour covers the rest, and reports every
 violation on every page at once (rule, page, node) rather than stopping at the first.
 """
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.demo_apps("strategy", "ragboard")]
@@ -15,9 +16,8 @@ def first_pk(model, **filters):
 
 def pages_for(role, site):
     from ragboard.models import EvidenceItem, Judgement
-    from strategy.models import Action, Plan, SuccessStory, SupportEngagement, Target, VisitReport
-
     from schools.models import School
+    from strategy.models import Action, Plan, SuccessStory, SupportEngagement, Target, VisitReport
 
     la = site.la
     head_school = site.users["head"].profile.school
@@ -28,24 +28,52 @@ def pages_for(role, site):
         special = School.objects.filter(la=la, phase="special").order_by("urn").first()  # no national gap, why
         carded = School.objects.filter(la=la, inspections__framework="report_card").order_by("urn").first()
         pages = [
-            "/overview/", f"/areas/{head_school.area_id}/", f"/clusters/{head_school.cluster_id}/", "/schools/",
-            f"/schools/{school.urn}/", f"/schools/{special.urn}/", f"/schools/{carded.urn}/",
-            "/priority/", "/gap-busters/", "/cluster-rag/",
-            *common, "/strategy/support/", "/strategy/visits/quality/", "/strategy/stories/published/",
-            f"/strategy/plans/{first_pk(Plan, la=la)}/", f"/strategy/actions/{first_pk(Action)}/",
-            f"/strategy/targets/{first_pk(Target)}/", f"/strategy/visits/{first_pk(VisitReport)}/",
-            f"/strategy/stories/{first_pk(SuccessStory)}/", f"/strategy/support/{first_pk(SupportEngagement)}/",
+            "/overview/",
+            f"/areas/{head_school.area_id}/",
+            f"/clusters/{head_school.cluster_id}/",
+            "/schools/",
+            f"/schools/{school.urn}/",
+            f"/schools/{special.urn}/",
+            f"/schools/{carded.urn}/",
+            "/priority/",
+            "/gap-busters/",
+            "/cluster-rag/",
+            *common,
+            "/strategy/support/",
+            "/strategy/visits/quality/",
+            "/strategy/stories/published/",
+            f"/strategy/plans/{first_pk(Plan, la=la)}/",
+            f"/strategy/actions/{first_pk(Action)}/",
+            f"/strategy/targets/{first_pk(Target)}/",
+            f"/strategy/visits/{first_pk(VisitReport)}/",
+            f"/strategy/stories/{first_pk(SuccessStory)}/",
+            f"/strategy/support/{first_pk(SupportEngagement)}/",
             "/strategy/plans/new/",
-            "/ragboard/", "/ragboard/compare/", "/ragboard/evidence/", "/ragboard/plan/", "/ragboard/framework/",
+            "/ragboard/",
+            "/ragboard/compare/",
+            "/ragboard/evidence/",
+            "/ragboard/plan/",
+            "/ragboard/framework/",
             f"/ragboard/judgements/{first_pk(Judgement, round__la=la, not_applicable=False)}/",
-            f"/ragboard/evidence/{first_pk(EvidenceItem, la=la)}/", "/ragboard/evidence/new/",
+            f"/ragboard/evidence/{first_pk(EvidenceItem, la=la)}/",
+            "/ragboard/evidence/new/",
         ]
     elif role == "adviser":
-        pages = ["/schools/", f"/schools/{adviser_school.urn}/", "/priority/", "/gap-busters/", *common,
-                 f"/strategy/visits/new/{adviser_school.urn}/"]
+        pages = [
+            "/schools/",
+            f"/schools/{adviser_school.urn}/",
+            "/priority/",
+            "/gap-busters/",
+            *common,
+            f"/strategy/visits/new/{adviser_school.urn}/",
+        ]
     elif role == "head":
-        pages = [f"/schools/{head_school.urn}/", "/schools/", *common,
-                 f"/strategy/visits/{first_pk(VisitReport, school=head_school)}/"]
+        pages = [
+            f"/schools/{head_school.urn}/",
+            "/schools/",
+            *common,
+            f"/strategy/visits/{first_pk(VisitReport, school=head_school)}/",
+        ]
     else:  # data manager
         pages = ["/imports/", "/schools/"]
     return [page for page in pages if "/None/" not in page]

@@ -1,5 +1,6 @@
 """Adviser: records a visit report with agreed actions for an assigned school; the actions land on
 the school's plan. A school not assigned is not found (404), not even offered."""
+
 import re
 
 import pytest
@@ -13,9 +14,8 @@ ACTIONS = [
 
 
 def test_adviser_records_visit_and_actions_reach_the_plan(ui, sign_in):
-    from strategy.models import Action, VisitReport
-
     from schools.models import School
+    from strategy.models import Action, VisitReport
 
     page = ui.page
     adviser = ui.site.users["adviser"]
@@ -67,8 +67,11 @@ def test_adviser_records_visit_and_actions_reach_the_plan(ui, sign_in):
     assert re.match(rf"^/strategy/plans/{actions[0].plan_id}/", ui.path())
 
     # --- a school not assigned: not offered, and typed URLs are "not found"
-    for path in (f"/strategy/visits/new/{outsider.urn}/", f"/strategy/visits/new/?urn={outsider.urn}",
-                 f"/schools/{outsider.urn}/"):
+    for path in (
+        f"/strategy/visits/new/{outsider.urn}/",
+        f"/strategy/visits/new/?urn={outsider.urn}",
+        f"/schools/{outsider.urn}/",
+    ):
         with ui.expecting_console_error(r"status of 404"):
             response = ui.goto(path)
         assert response.status == 404, path

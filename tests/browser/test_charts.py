@@ -1,6 +1,7 @@
 """Charts: plotly (served from our own static files) draws an SVG for every chart on the gap pages
 and the support-engagement page, with no request leaving localhost and no console error (both
 checked by the ``ui`` fixture). Without JavaScript the same figures are readable in tables."""
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.demo_apps("strategy")]
@@ -31,8 +32,12 @@ def test_charts_render_from_local_plotly(ui, sign_in):
     page.on("request", lambda request: plotly_requests.append(request.url) if "plotly" in request.url else None)
     sign_in("officer")
     head_school = ui.site.users["head"].profile.school
-    pages = ["/overview/", f"/areas/{head_school.area_id}/", f"/clusters/{head_school.cluster_id}/",
-             f"/schools/{head_school.urn}/"]
+    pages = [
+        "/overview/",
+        f"/areas/{head_school.area_id}/",
+        f"/clusters/{head_school.cluster_id}/",
+        f"/schools/{head_school.urn}/",
+    ]
     engagement = SupportEngagement.objects.first()
     if engagement is not None:
         pages.append(f"/strategy/support/{engagement.pk}/")

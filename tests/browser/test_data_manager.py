@@ -1,5 +1,6 @@
 """Data manager: a long-template CSV with one bad row is refused row by row and changes nothing;
 the corrected file is previewed, confirmed, and the school page shows the new figure."""
+
 import csv
 import re
 
@@ -30,8 +31,11 @@ def test_data_manager_import_journey(ui, sign_in, tmp_path):
     page = ui.page
     year = max(ui.site.years)
     # A primary school whose disadvantaged KS2 cohort is big enough to be shown to everyone.
-    school = next(s for s in School.objects.filter(la=ui.site.la, phase="primary").order_by("urn")
-                  if result(s, year, GROUP).cohort >= 10)
+    school = next(
+        s
+        for s in School.objects.filter(la=ui.site.la, phase="primary").order_by("urn")
+        if result(s, year, GROUP).cohort >= 10
+    )
     focus, other = result(school, year, GROUP), result(school, year, OTHER)
     new_achievers = focus.achievers + 1 if focus.achievers < focus.cohort else focus.achievers - 1
     before = {r.pk: (r.cohort, r.achievers, r.batch_id) for r in Result.objects.all()}
@@ -77,7 +81,8 @@ def test_data_manager_import_journey(ui, sign_in, tmp_path):
     upload(ui, good)
     summary = page.locator("table", has=page.locator("caption", has_text="by what happens to them"))
     created, updated, unchanged, errors_count, _warnings = [
-        c.strip() for c in summary.locator("tbody td").all_inner_texts()]
+        c.strip() for c in summary.locator("tbody td").all_inner_texts()
+    ]
     # The focus row changes; the other row carries the same counts (it may still be "updated" if, say,
     # its data status changes), so two rows are updated or unchanged and none created or refused.
     assert (created, errors_count) == ("0", "0")

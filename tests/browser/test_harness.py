@@ -1,5 +1,6 @@
 """The browser checks themselves can fail: axe finds a violation, a non-local request is blocked,
 a console error is caught, an unreachable control is reported, an invisible focus is caught."""
+
 import pytest
 
 from .conftest import A11yViolation
@@ -8,8 +9,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_axe_reports_rule_and_node(ui):
-    ui.page.set_content('<html lang="en"><title>t</title><main><img src="data:," id="pic">'
-                        '<input id="nolabel"></main></html>')
+    ui.page.set_content(
+        '<html lang="en"><title>t</title><main><img src="data:," id="pic"><input id="nolabel"></main></html>'
+    )
     with pytest.raises(A11yViolation) as raised:
         ui.check()
     message = str(raised.value)
@@ -36,8 +38,10 @@ def test_console_errors_fail_the_test(ui):
 
 
 def test_keyboard_helper_reports_unreachable_controls_and_invisible_focus(ui):
-    ui.page.set_content('<html lang="en"><title>t</title><style>button:focus{outline:none}</style><main>'
-                        '<a href="#x">first</a><div id="not-focusable">text</div><button>plain</button></main></html>')
+    ui.page.set_content(
+        '<html lang="en"><title>t</title><style>button:focus{outline:none}</style><main>'
+        '<a href="#x">first</a><div id="not-focusable">text</div><button>plain</button></main></html>'
+    )
     with pytest.raises(AssertionError, match="not reached"):
         ui.tab_to(ui.page.locator("#not-focusable"), max_presses=10)
     with pytest.raises(AssertionError, match="no visible focus indicator"):
@@ -46,6 +50,8 @@ def test_keyboard_helper_reports_unreachable_controls_and_invisible_focus(ui):
 
 
 def test_colour_contrast_is_checked(ui):
-    ui.page.set_content('<html lang="en"><title>t</title><main><p style="color:#bbb;background:#fff">faint</p></main></html>')
+    ui.page.set_content(
+        '<html lang="en"><title>t</title><main><p style="color:#bbb;background:#fff">faint</p></main></html>'
+    )
     with pytest.raises(A11yViolation, match="color-contrast"):
         ui.check()

@@ -1,14 +1,14 @@
 """Headteacher: sees the own school's gaps (small groups suppressed) and visit reports, acknowledges
 a report; another school's typed URL gives the not-found page."""
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.demo_apps("strategy")]
 
 
 def test_headteacher_sees_own_school_and_acknowledges_a_report(ui, sign_in):
-    from strategy.models import VisitReport
-
     from schools.models import Result, School
+    from strategy.models import VisitReport
 
     page = ui.page
     head = ui.site.users["head"]

@@ -1,5 +1,6 @@
 """LA officer: overview → filter group and measure → area → cluster → school → priority list →
 CSV and XLSX exports (downloaded and opened) → cluster RAG board. Every step by Tab and Enter."""
+
 import csv
 import re
 
@@ -22,8 +23,9 @@ def pooled(schools, year, measure=MEASURE, group=GROUP):
     """Σ achievers ÷ Σ cohort over ``schools`` (a queryset), straight from the database."""
     from schools.models import Result
 
-    totals = Result.objects.filter(school__in=schools, results_year=year, measure__code=measure,
-                                   pupil_group__code=group).aggregate(cohort=Sum("cohort"), achievers=Sum("achievers"))
+    totals = Result.objects.filter(
+        school__in=schools, results_year=year, measure__code=measure, pupil_group__code=group
+    ).aggregate(cohort=Sum("cohort"), achievers=Sum("achievers"))
     return totals["cohort"], 100 * totals["achievers"] / totals["cohort"]
 
 
@@ -101,7 +103,7 @@ def test_la_officer_journey(ui, sign_in, tmp_path):
         rows = list(csv.reader(handle))
     header_index = next(i for i, row in enumerate(rows) if row and row[0] == "Rank")
     assert any("positive = focus group behind" in cell for row in rows[:header_index] for cell in row)
-    data = rows[header_index + 1:]
+    data = rows[header_index + 1 :]
     assert [row[1] for row in data] == names
     name_column = rows[header_index].index("Name")
     assert data[0][name_column] == names[0]
@@ -111,7 +113,7 @@ def test_la_officer_journey(ui, sign_in, tmp_path):
     sheet = openpyxl.load_workbook(xlsx_path, read_only=True).active
     xrows = [row for row in sheet.iter_rows(values_only=True)]
     xheader = next(i for i, row in enumerate(xrows) if row and row[0] == "Rank")
-    xdata = xrows[xheader + 1:]
+    xdata = xrows[xheader + 1 :]
     assert [row[1] for row in xdata] == names
     # Figures are numbers in the workbook, and agree with the page: pupils in group.
     pupils_column = xrows[xheader].index("Pupils in group")

@@ -1,5 +1,6 @@
 """Documents from the pages: an LA officer downloads the members' briefing from the LA overview, a head the
 gap profile from the school page and a visit report; another school's documents are not found."""
+
 import pytest
 
 from tests.report_support import docx_read, pdf_structure_tags, pdf_text, pdf_title

@@ -3,12 +3,16 @@
 Skipped in ordinary runs (it rewrites files under docs/); `--screenshots` turns it on. Each page is
 still checked like any other (axe, console, outside requests) before it is photographed.
 """
+
 import pytest
 
 from .conftest import SCREENSHOT_DIR
 
-pytestmark = [pytest.mark.browser, pytest.mark.screenshots,
-              pytest.mark.demo_apps("strategy", "ragboard", schools=30, years=6)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.screenshots,
+    pytest.mark.demo_apps("strategy", "ragboard", schools=30, years=6),
+]
 
 WIDTH, HEIGHT = 1280, 1000
 
@@ -45,8 +49,10 @@ def test_screenshots_of_main_pages(ui, sign_in, shots):
     la = ui.site.la
     sign_in("officer")
     school = ui.site.users["head"].profile.school
-    plan = (Plan.objects.filter(la=la, level=Plan.Level.LA_TEAM).order_by("pk").first()
-            or Plan.objects.filter(la=la).order_by("pk").first())
+    plan = (
+        Plan.objects.filter(la=la, level=Plan.Level.LA_TEAM).order_by("pk").first()
+        or Plan.objects.filter(la=la).order_by("pk").first()
+    )
     written = [
         snap(ui, shots, "overview", "/overview/", full_page=True),
         snap(ui, shots, "school", f"/schools/{school.urn}/", full_page=True),
@@ -55,8 +61,14 @@ def test_screenshots_of_main_pages(ui, sign_in, shots):
         snap(ui, shots, "plan", f"/strategy/plans/{plan.pk}/", full_page=True),
         snap(ui, shots, "self-evaluation", "/ragboard/", full_page=True),
     ]
-    assert [p.name for p in written] == ["overview.png", "school.png", "priority.png", "cluster-rag.png",
-                                         "plan.png", "self-evaluation.png"]
+    assert [p.name for p in written] == [
+        "overview.png",
+        "school.png",
+        "priority.png",
+        "cluster-rag.png",
+        "plan.png",
+        "self-evaluation.png",
+    ]
 
 
 def test_picture_of_the_briefing(ui, sign_in, shots):

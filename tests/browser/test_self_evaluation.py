@@ -1,5 +1,6 @@
 """LA officer, self-evaluation: Good without evidence of impact is refused with the reason; once
 evidence of impact is linked the same judgement is saved, and the dashboard grid shows it."""
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.demo_apps("strategy", "ragboard")]
@@ -25,10 +26,14 @@ def test_good_needs_impact_evidence_then_shows_on_the_grid(ui, sign_in, tmp_path
     assert (judgement.standard_set.code, judgement.phase, judgement.round.la) == (SET, PHASE, ui.site.la)
     assert judgement.la_grade == Grade.SOME_IMPROVEMENT
     assert not judgement.evidence.filter(shows_impact=True).exists()
-    good = list(Descriptor.objects.filter(standard_set=judgement.standard_set, column=Grade.GOOD, parent=None,
-                                          rule="statement").order_by("order"))
-    lower = Descriptor.objects.filter(standard_set=judgement.standard_set,
-                                      column__in=[Grade.SOME_IMPROVEMENT, Grade.SIGNIFICANT_IMPROVEMENT])
+    good = list(
+        Descriptor.objects.filter(
+            standard_set=judgement.standard_set, column=Grade.GOOD, parent=None, rule="statement"
+        ).order_by("order")
+    )
+    lower = Descriptor.objects.filter(
+        standard_set=judgement.standard_set, column__in=[Grade.SOME_IMPROVEMENT, Grade.SIGNIFICANT_IMPROVEMENT]
+    )
 
     # --- claim Good: every Good criterion met, no weakness ticked — but no evidence of impact
     def claim_good():
@@ -70,8 +75,10 @@ def test_good_needs_impact_evidence_then_shows_on_the_grid(ui, sign_in, tmp_path
     ui.press_enter_on(page.get_by_role("button", name="Save evidence"))
     assert ui.path() == f"/ragboard/judgements/{judgement.pk}/"
     assert judgement.evidence.filter(shows_impact=True).count() == 1
-    assert "ks2-disadvantaged-analysis" in page.locator("main").inner_text().lower() or \
-        "KS2 disadvantaged attainment up 6 points" in page.locator("main").inner_text()
+    assert (
+        "ks2-disadvantaged-analysis" in page.locator("main").inner_text().lower()
+        or "KS2 disadvantaged attainment up 6 points" in page.locator("main").inner_text()
+    )
 
     # --- the same claim is now accepted
     claim_good()

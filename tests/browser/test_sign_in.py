@@ -1,4 +1,5 @@
 """Signing in with the keyboard; the sign-in page, home redirect and school list pass axe."""
+
 import pytest
 
 pytestmark = pytest.mark.browser

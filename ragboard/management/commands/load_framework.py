@@ -1,4 +1,5 @@
 """manage.py load_framework [FILE …]: load self-evaluation framework fixtures (all of fixtures/ by default)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from ragboard import framework

@@ -4,6 +4,7 @@
 
 The same document as the LA page's download; small cohorts are suppressed whoever runs it.
 """
+
 from __future__ import annotations
 
 import time
@@ -56,5 +57,7 @@ class Command(BaseCommand):
             output.write_bytes(render(document, options["format"]))
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
-        self.stderr.write(f"Wrote {output} ({output.stat().st_size:,} bytes) in {time.perf_counter() - started:.1f} s: "
-                          f"{document.title}.")
+        self.stderr.write(
+            f"Wrote {output} ({output.stat().st_size:,} bytes) in {time.perf_counter() - started:.1f} s: "
+            f"{document.title}."
+        )

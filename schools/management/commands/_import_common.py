@@ -1,4 +1,5 @@
 """Shared by the import commands: read the file, run the same services as the web, report the same messages."""
+
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -6,30 +7,42 @@ from django.core.management.base import CommandError
 from schools.imports.readers import Limits
 from schools.imports.services import ImportRejected, import_file
 
-NO_LIMITS_HELP = ("Lift the size limits of web uploads (file size, columns, cells, unzipped XLSX size): for an "
-                  "administrator loading a file known to be large.")
+NO_LIMITS_HELP = (
+    "Lift the size limits of web uploads (file size, columns, cells, unzipped XLSX size): for an "
+    "administrator loading a file known to be large."
+)
 
 
 def add_limits_argument(parser):
     parser.add_argument("--no-limits", action="store_true", help=NO_LIMITS_HELP)
 
 
-def run(command, path: str, *, format: str, results_year=None, dry_run=False, verbosity=1, no_limits=False,
-        status=None):
+def run(
+    command, path: str, *, format: str, results_year=None, dry_run=False, verbosity=1, no_limits=False, status=None
+):
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"No such file: {path}")
     limits = Limits.none() if no_limits else Limits.from_settings()
     size = file.stat().st_size
     if limits.max_bytes is not None and size > limits.max_bytes:
-        raise CommandError(f"{file.name} is {size / 1048576:,.1f} MB; the largest file accepted is "
-                           f"{limits.max_bytes / 1048576:,.1f} MB (--no-limits lifts the limit).")
+        raise CommandError(
+            f"{file.name} is {size / 1048576:,.1f} MB; the largest file accepted is "
+            f"{limits.max_bytes / 1048576:,.1f} MB (--no-limits lifts the limit)."
+        )
     data = file.read_bytes()
     try:
         # The folder goes too: the DfE's download keeps the year there (2024-2025/919_ks2final.csv).
-        plan, batch = import_file(data=data, file_name=file.name, format=format, results_year=results_year,
-                                  dry_run=dry_run, limits=limits, status=status,
-                                  folder=file.resolve().parent.name)
+        plan, batch = import_file(
+            data=data,
+            file_name=file.name,
+            format=format,
+            results_year=results_year,
+            dry_run=dry_run,
+            limits=limits,
+            status=status,
+            folder=file.resolve().parent.name,
+        )
     except ImportRejected as exc:
         raise CommandError(str(exc)) from exc
     out, err = command.stdout, command.stderr
@@ -52,8 +65,9 @@ def run(command, path: str, *, format: str, results_year=None, dry_run=False, ve
     if dry_run:
         out.write(command.style.WARNING(f"Dry run — nothing written. {head}: would be {figures}{tail}."))
     else:
-        out.write(command.style.SUCCESS(f"Import #{batch.pk}. {head}: {figures}{tail}; "
-                                        f"{len(plan.warnings)} warning(s)."))
+        out.write(
+            command.style.SUCCESS(f"Import #{batch.pk}. {head}: {figures}{tail}; {len(plan.warnings)} warning(s).")
+        )
     return plan, batch
 
 
@@ -62,20 +76,26 @@ def dfe_lines(plan, verbosity=1) -> list[str]:
     if plan.results_status is None:
         return []
     found = plan.found
-    lines = [f"Results year {plan.results_year or '?'} ({found.get('year_found') or 'not found'}); "
-             f"status {plan.results_status} ({found.get('status_found')})."]
+    lines = [
+        f"Results year {plan.results_year or '?'} ({found.get('year_found') or 'not found'}); "
+        f"status {plan.results_status} ({found.get('status_found')})."
+    ]
     if plan.parsed is None or plan.diff is None:
         return lines
     info = plan.summary().get("dfe", {})
     coverage = info.get("coverage") or {}
     if coverage.get("open_schools"):
-        lines.append(f"Figures for {coverage['with_figures']} of {coverage['open_schools']} open schools of this "
-                     f"phase ({coverage['measure']}, all pupils).")
+        lines.append(
+            f"Figures for {coverage['with_figures']} of {coverage['open_schools']} open schools of this "
+            f"phase ({coverage['measure']}, all pupils)."
+        )
     for change, size in (info.get("status_changes") or {}).items():
         lines.append(f"{size} figure(s) change status: {change}.")
     if info.get("earlier_years"):
-        lines.append(f"{len(info['earlier_years'])} column(s) of earlier years' figures recognised, not imported "
-                     f"(each year's own file is the source).")
+        lines.append(
+            f"{len(info['earlier_years'])} column(s) of earlier years' figures recognised, not imported "
+            f"(each year's own file is the source)."
+        )
     if info.get("not_used"):
         listed = f": {', '.join(info['not_used'])}" if verbosity > 1 else " (-v 2 lists them)"
         lines.append(f"{len(info['not_used'])} column(s) not used{listed}.")

@@ -15,31 +15,52 @@ school rows give a cohort but no value, so they are not in it). At --level la ea
 own published figure (the LA row of the DfE file) and its gap, the pooled cohort, what the difference between
 the two is, and the coverage: schools with a figure ÷ open schools of the measure's phases in the LA.
 """
+
 from __future__ import annotations
 
 import csv
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from schools import selectors
-from schools.exports import safe_cell
 from schools.disclosure import disclose, needed_groups, seen_through_members
+from schools.exports import safe_cell
 from schools.gaps import suppression_threshold
 from schools.judgements import build_row
+from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
 from schools.published import side_by_side
-from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
 
 FIELDS = [
-    "level", "name", "code", "measure", "group", "comparison_group", "year", "cohort", "value",
-    "comparison_cohort", "comparison_value", "gap", "national_comparison_value", "gap_vs_national", "trend",
+    "level",
+    "name",
+    "code",
+    "measure",
+    "group",
+    "comparison_group",
+    "year",
+    "cohort",
+    "value",
+    "comparison_cohort",
+    "comparison_value",
+    "gap",
+    "national_comparison_value",
+    "gap_vs_national",
+    "trend",
     "suppressed",
 ]
 EXTRA_FIELDS = ["gap_change", "trend_years", "data_status"]
 # LA level only: the LA's own published figure (the LA row of the DfE file) beside the pooled one.
-LA_FIELDS = ["published_value", "published_cohort", "published_comparison_value", "published_gap", "pooled_cohort",
-             "published_difference", "coverage", "coverage_note"]
+LA_FIELDS = [
+    "published_value",
+    "published_cohort",
+    "published_comparison_value",
+    "published_gap",
+    "pooled_cohort",
+    "published_difference",
+    "coverage",
+    "coverage_note",
+]
 LEVEL_MODELS = {"la": LocalAuthority, "area": Area, "cluster": Cluster, "school": School}
 
 
@@ -54,18 +75,25 @@ class Command(BaseCommand):
         parser.add_argument("--level", required=True, choices=list(LEVEL_MODELS))
         parser.add_argument("--measure", required=True, help="Measure code, e.g. ks2_rwm_exp.")
         parser.add_argument("--group", required=True, help="Focus pupil group code, e.g. disadvantaged.")
-        parser.add_argument("--year", type=int, help="Results year (e.g. 2025 for 2024/25). Default: the latest with results.")
+        parser.add_argument(
+            "--year", type=int, help="Results year (e.g. 2025 for 2024/25). Default: the latest with results."
+        )
         parser.add_argument("--format", default="csv", choices=["csv", "json"])
         parser.add_argument("--la", help="Only this LA (DfE code, e.g. 999).")
-        parser.add_argument("--unsuppressed", action="store_true",
-                            help=f"Show cohorts of fewer than {suppression_threshold()} pupils (LA officers' view).")
+        parser.add_argument(
+            "--unsuppressed",
+            action="store_true",
+            help=f"Show cohorts of fewer than {suppression_threshold()} pupils (LA officers' view).",
+        )
 
     def handle(self, *args, **options):
         try:
             measure = Measure.objects.get(code=options["measure"])
         except Measure.DoesNotExist:
-            raise CommandError(f"Unknown measure {options['measure']!r}. Codes: "
-                               + ", ".join(Measure.objects.values_list("code", flat=True)))
+            raise CommandError(
+                f"Unknown measure {options['measure']!r}. Codes: "
+                + ", ".join(Measure.objects.values_list("code", flat=True))
+            )
         groups = selectors.pupil_groups()
         focus = groups.get(options["group"])
         if focus is None:
@@ -80,8 +108,12 @@ class Command(BaseCommand):
             if not LocalAuthority.objects.filter(code=options["la"]).exists():
                 raise CommandError(f"Unknown LA code {options['la']!r}.")
             schools = schools.filter(la__code=options["la"])
-        years_qs = Result.objects.filter(school__in=schools, measure=measure).order_by().values_list(
-            "results_year", flat=True).distinct()
+        years_qs = (
+            Result.objects.filter(school__in=schools, measure=measure)
+            .order_by()
+            .values_list("results_year", flat=True)
+            .distinct()
+        )
         years = sorted(years_qs)
         year = options["year"]
         if year is None:
@@ -104,8 +136,9 @@ class Command(BaseCommand):
             field = {"la": "la_id", "area": "area_id", "cluster": "cluster_id"}[level]
             org_of = {pk: (org,) for pk, org in schools.values_list("pk", field) if org is not None}
             known = seen_through_members(per_school, shown, org_of)
-        figures = disclose(figures, viewer_sees_small_cohorts=options["unsuppressed"], partitions=partitions,
-                           known=known)
+        figures = disclose(
+            figures, viewer_sees_small_cohorts=options["unsuppressed"], partitions=partitions, known=known
+        )
         org_ids = {key[0] for key in figures}
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
         if level == "school":  # special schools and AP against their own type of school only
@@ -114,8 +147,9 @@ class Command(BaseCommand):
             national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
         published = {}
         if level == "la":
-            published = selectors.published_by_geography([la.code for la in organisations], measures=[measure.code],
-                                                         groups=codes, years=[year])
+            published = selectors.published_by_geography(
+                [la.code for la in organisations], measures=[measure.code], groups=codes, years=[year]
+            )
             if not options["unsuppressed"]:
                 published = disclose(published, viewer_sees_small_cohorts=False, partitions=partitions)
 
@@ -124,31 +158,52 @@ class Command(BaseCommand):
             basis = None
             if level == "school":
                 basis, national = selectors.national_for(org, by_basis)
-            row = build_row(measure, focus, comparison, figures, national, years=years, year=year, prefix=(org.pk,),
-                            national_basis=basis)
+            row = build_row(
+                measure,
+                focus,
+                comparison,
+                figures,
+                national,
+                years=years,
+                year=year,
+                prefix=(org.pk,),
+                national_basis=basis,
+            )
             if row.year != year:
                 continue
             current = row.current
             code = org.code if level == "la" else org.urn if level == "school" else org.pk
-            out.append({
-                "level": level, "name": org.name, "code": code, "measure": measure.code, "group": focus.code,
-                "comparison_group": comparison.code, "year": year,
-                "cohort": current.focus.denominator, "value": _round(current.focus.value),
-                "comparison_cohort": current.comparison.denominator, "comparison_value": _round(current.comparison.value),
-                "gap": _round(current.within), "national_comparison_value": _round(current.national_comparison.value),
-                "gap_vs_national": _round(current.vs_national),
-                "trend": row.trend.classification if row.trend else None,
-                "suppressed": current.focus.suppressed or current.comparison.suppressed,
-                "gap_change": _round(row.trend.change) if row.trend else None,
-                "trend_years": list(row.trend.years) if row.trend else [],
-                "data_status": current.focus.status or None,
-                "national_comparator": basis.label if basis is not None else "England",
-                "no_national_gap_reason": row.national_note or None,
-            })
+            out.append(
+                {
+                    "level": level,
+                    "name": org.name,
+                    "code": code,
+                    "measure": measure.code,
+                    "group": focus.code,
+                    "comparison_group": comparison.code,
+                    "year": year,
+                    "cohort": current.focus.denominator,
+                    "value": _round(current.focus.value),
+                    "comparison_cohort": current.comparison.denominator,
+                    "comparison_value": _round(current.comparison.value),
+                    "gap": _round(current.within),
+                    "national_comparison_value": _round(current.national_comparison.value),
+                    "gap_vs_national": _round(current.vs_national),
+                    "trend": row.trend.classification if row.trend else None,
+                    "suppressed": current.focus.suppressed or current.comparison.suppressed,
+                    "gap_change": _round(row.trend.change) if row.trend else None,
+                    "trend_years": list(row.trend.years) if row.trend else [],
+                    "data_status": current.focus.status or None,
+                    "national_comparator": basis.label if basis is not None else "England",
+                    "no_national_gap_reason": row.national_note or None,
+                }
+            )
             if level == "la":
                 out[-1].update(self._published(org, measure, focus, comparison, figures, published, row))
-        self.stderr.write(f"{len(out)} {level} rows for {measure.code}, {focus.code} vs {comparison.code}, {year}"
-                          f"{'' if options['unsuppressed'] else f' (cohorts under {suppression_threshold()} suppressed)'}.")
+        self.stderr.write(
+            f"{len(out)} {level} rows for {measure.code}, {focus.code} vs {comparison.code}, {year}"
+            f"{'' if options['unsuppressed'] else f' (cohorts under {suppression_threshold()} suppressed)'}."
+        )
         if options["format"] == "json":
             self.stdout.write(json.dumps(out, indent=2))
         else:
@@ -156,8 +211,9 @@ class Command(BaseCommand):
             names = FIELDS + EXTRA_FIELDS + (LA_FIELDS if level == "la" else [])
             writer.writerow(names)
             for item in out:
-                writer.writerow([safe_cell(" ".join(map(str, item[f])) if isinstance(item[f], list) else item[f])
-                                 for f in names])
+                writer.writerow(
+                    [safe_cell(" ".join(map(str, item[f])) if isinstance(item[f], list) else item[f]) for f in names]
+                )
 
     @staticmethod
     def _published(la, measure, focus, comparison, pooled, published, row) -> dict:
@@ -170,8 +226,9 @@ class Command(BaseCommand):
         return {
             "published_value": _round(pair.published_focus.value) if pair.published_focus else None,
             "published_cohort": pair.published_cohort,
-            "published_comparison_value": (_round(pair.published_comparison.value)
-                                           if pair.published_comparison else None),
+            "published_comparison_value": (
+                _round(pair.published_comparison.value) if pair.published_comparison else None
+            ),
             "published_gap": _round(pair.published_gap),
             "pooled_cohort": pair.pooled_cohort,
             "published_difference": pair.difference(focus.name),

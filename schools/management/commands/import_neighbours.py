@@ -1,4 +1,5 @@
 """python manage.py import_neighbours FILE — DfE children's services statistical neighbours (XLSX or CSV)."""
+
 from django.core.management.base import BaseCommand
 
 from ._import_common import add_limits_argument, run
@@ -13,5 +14,11 @@ class Command(BaseCommand):
         add_limits_argument(parser)
 
     def handle(self, *args, **options):
-        run(self, options["file"], format="neighbours", dry_run=options["dry_run"], verbosity=options["verbosity"],
-            no_limits=options["no_limits"])
+        run(
+            self,
+            options["file"],
+            format="neighbours",
+            dry_run=options["dry_run"],
+            verbosity=options["verbosity"],
+            no_limits=options["no_limits"],
+        )
