@@ -205,6 +205,8 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
 
 LANGUAGE_CODE = "en-gb"
+# One date style everywhere, "13 Jan 2027" (gapmonitor/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["gapmonitor.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

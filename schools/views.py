@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig
 
-from . import charts, page_notes, selectors
+from . import charts, page_notes, selectors, summaries
 from .comparators import basis_for
 from .exports import FORMATS, ExportTable, export_response, from_table2, small_cohort_figures
 from .filters import (
@@ -34,7 +34,7 @@ from .judgements import BusterReason, Reason, reason_explanations, single_year_m
 from .models import OVERALL_GRADES_END, LocalThreshold, OfstedInspection
 from .published import PUBLISHED
 from .rag import DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, cluster_rag_rules, describe_rule
-from .roles import LA_WIDE_ROLES, has_role
+from .roles import LA_WIDE_ROLES, Role, has_role
 from .tables import (
     BusterTable,
     MeasureGapTable,
@@ -513,15 +513,47 @@ def cluster(request, pk, table=None, fmt=None):
 # --------------------------------------------------------------------------- school
 @login_required
 def school_list(request):
+    """The schools a user may see, each with its flags: the priority reasons of its focus group (disadvantaged
+    pupils by default) against other pupils nationally on each headline measure. An adviser's landing page."""
     user = request.user
-    schools = selectors.visible_schools(user).filter(status="open").order_by("name")
+    schools = selectors.visible_schools(user).filter(status="open").select_related("area", "cluster").order_by("name")
     la = None
     try:
         la = selectors.working_la(user)
     except Http404:
         pass
     school_filter = SchoolFilter(request.GET, queryset=schools, user=user, la=la)
-    return render(request, "schools/school_list.html", {"schools": school_filter.qs, "filter": school_filter})
+    listed = list(school_filter.qs)
+    flags = []
+    opts = None
+    if la is not None and listed:
+        opts = _options(request, la)
+        by_measure = selectors.org_rows_by_measure(
+            user,
+            "school",
+            school_filter.qs,
+            listed,
+            measures=opts.headline,
+            focus=opts.focus,
+            groups=opts.groups,
+            years=opts.years,
+        )
+        flags = summaries.with_no_figures(summaries.school_flags(by_measure, opts.headline), listed)
+    else:
+        flags = summaries.with_no_figures([], listed)
+    return render(
+        request,
+        "schools/school_list.html",
+        {
+            "schools": listed,
+            "flags": flags,
+            "opts": opts,
+            "filter": school_filter,
+            "filtered": any(request.GET.get(name) for name in school_filter.form.fields),
+            "adviser": has_role(user, Role.ADVISER),
+            "la_wide": has_role(user, *LA_WIDE_ROLES),
+        },
+    )
 
 
 def _ofsted(school) -> dict:
@@ -609,14 +641,9 @@ def _school_figure_tables(school, opts: Options, measures, years, here, national
     return out
 
 
-@login_required
-def school_detail(request, urn, table=None, fmt=None):
-    user = request.user
-    school = selectors.get_visible_school(user, urn)
-    la = school.la
-    opts = _options(request, la)
-    rows = selectors.scope_rows(
-        user,
+def _school_rows(request, school, opts: Options, la):
+    return selectors.scope_rows(
+        request.user,
         school,
         measures=opts.headline,
         focus=opts.focus,
@@ -625,9 +652,18 @@ def school_detail(request, urn, table=None, fmt=None):
         year=opts.year,
         la=la,
     )
-    measures, years, here, national, la_figures = selectors.school_figures_all(user, school, groups=opts.groups)
-    basis = basis_for(school)
-    figure_tables = _school_figure_tables(school, opts, measures, years, here, national, la_figures, basis)
+
+
+@login_required
+def school_detail(request, urn, table=None, fmt=None):
+    """The school's summary (one screen): where its focus group stands against England on each measure, each
+    sentence linking to the measure's page; what is due (the strategy app's tags). Exports: every table of the
+    school's detail pages."""
+    user = request.user
+    school = selectors.get_visible_school(user, urn)
+    la = school.la
+    opts = _options(request, la)
+    rows = _school_rows(request, school, opts, la)
     headline = _headline(
         request,
         rows,
@@ -635,26 +671,108 @@ def school_detail(request, urn, table=None, fmt=None):
         caption=f"Headline measures for {opts.focus.name.lower()} pupils at {school.name}",
         place=school.name,
     )
-    context = _base_context(opts, school.name, rows, school.name)
     export_tables = {"headline": headline}
-    export_tables.update({f"figures-{m.code}": t for m, t in figure_tables})
+    if fmt is not None and table != "headline":
+        measures, years, here, national, la_figures = selectors.school_figures_all(user, school, groups=opts.groups)
+        figure_tables = _school_figure_tables(
+            school, opts, measures, years, here, national, la_figures, basis_for(school)
+        )
+        export_tables.update({f"figures-{m.code}": t for m, t in figure_tables})
+    context = _base_context(opts, school.name, rows, school.name)
     context.update(
         la=la,
         school=school,
         scope=school,
         scope_kind="school",
         headline=headline,
+        summary=summaries.school_lines(
+            rows, measure_url=lambda code: opts.carry(reverse("schools:school_measure", args=[school.urn, code]))
+        ),
+        overview=[summaries.overview_row(r) for r in rows],
+        detail_measures=summaries.phase_measures(selectors.school_measures(school), [school.phase], years=None),
+        group_choices=selectors.focus_groups(opts.groups),
         school_context=page_notes.school_context(selectors.school_context(user, school, groups=opts.groups)),
-        charts=_charts(rows, place=school.name, la_name=la.name),
-        figure_tables=figure_tables,
         ofsted=_ofsted(school),
         export_tables=export_tables,
-        national_basis=basis,
+        national_basis=basis_for(school),
         national_missing=any(row.national_note for row in rows),
         export_url="schools:school_export",
         export_args=[school.urn],
     )
     return _respond(request, "schools/school_detail.html", context, table, fmt)
+
+
+@login_required
+def school_groups(request, urn):
+    """One pupil group across the school's headline measures: findings, the headline table and its charts."""
+    user = request.user
+    school = selectors.get_visible_school(user, urn)
+    la = school.la
+    opts = _options(request, la)
+    rows = _school_rows(request, school, opts, la)
+    headline = _headline(
+        request,
+        rows,
+        opts,
+        caption=f"Headline measures for {opts.focus.name.lower()} pupils at {school.name}",
+        place=school.name,
+    )
+    context = _base_context(opts, f"{school.name}: {opts.focus.name.lower()} pupils", rows, school.name)
+    context.update(
+        la=la,
+        school=school,
+        scope=school,
+        scope_kind="school",
+        headline=headline,
+        charts=_charts(rows, place=school.name, la_name=la.name),
+        export_tables={"headline": headline},
+        national_basis=basis_for(school),
+        national_missing=any(row.national_note for row in rows),
+        export_url="schools:school_export",
+        export_args=[school.urn],
+    )
+    return _respond(request, "schools/school_groups.html", context)
+
+
+@login_required
+def school_measure(request, urn, code):
+    """One measure at the school across every pupil group and year, with the focus group's trend chart."""
+    user = request.user
+    school = selectors.get_visible_school(user, urn)
+    la = school.la
+    opts = _options(request, la)
+    measure = selectors.measures_by_code([code]).get(code)
+    if measure is None:
+        raise Http404("No such measure.")
+    measures, years, here, national, la_figures = selectors.school_figures_all(user, school, groups=opts.groups)
+    basis = basis_for(school)
+    figure_tables = _school_figure_tables(
+        school, opts, {code: measure} if code in measures else {}, years, here, national, la_figures, basis
+    )
+    row = next(
+        iter(
+            selectors.scope_rows(
+                user, school, measures=[measure], focus=opts.focus, groups=opts.groups, years=opts.years, la=la
+            )
+        ),
+        None,
+    )
+    name = measure.short_name or measure.name
+    context = {
+        "title": f"{school.name}: {name}",
+        "school": school,
+        "measure": measure,
+        "opts": opts,
+        "figure_tables": figure_tables,
+        "charts": _charts([row], place=school.name, la_name=la.name) if row else [],
+        "other_measures": summaries.phase_measures(selectors.school_measures(school), [school.phase], years=None),
+        "national_basis": basis,
+        "suppression_threshold": suppression_threshold(),
+        "export_tables": {f"figures-{m.code}": t for m, t in figure_tables},
+        "export_url": "schools:school_export",
+        "export_args": [school.urn],
+    }
+    return _respond(request, "schools/school_measure.html", context)
 
 
 # --------------------------------------------------------------------------- priority, busters, RAG
@@ -948,6 +1066,8 @@ __all__ = [
     "cluster",
     "school_list",
     "school_detail",
+    "school_groups",
+    "school_measure",
     "priority",
     "gap_busters",
     "cluster_rag",

@@ -3,13 +3,16 @@
 {% load strategy_tags %}
 {% scope_targets scope user %}            targets set for a school, cluster, area or LA, with status
 {% school_plans_and_visits school user %} the school's plans, latest visit reports, support and stories
+{% school_due school user %}              a summary's "what is due": open and overdue actions, the next visit
+{% visits_due schools user %}             an adviser's summary: each school's latest and next visit
+{% targets_summary scope user %}          targets on and off track for a scope (an LA: every target in it)
 """
 
 from django import template
 
 from schools.selectors import sees_small_cohorts
 
-from .. import selectors
+from .. import selectors, summaries
 from ..targets import evaluate
 
 register = template.Library()
@@ -33,3 +36,20 @@ def school_plans_and_visits(school, user):
         "stories": list(selectors.visible_stories(user).filter(school=school)),
         "can_record_visit": selectors.can_record_visit(user, school),
     }
+
+
+@register.inclusion_tag("strategy/tags/school_due.html")
+def school_due(school, user):
+    return summaries.school_due(user, school)
+
+
+@register.inclusion_tag("strategy/tags/visits_due.html")
+def visits_due(schools, user):
+    from datetime import date
+
+    return {"due": summaries.visits_due(user, schools), "today": date.today()}
+
+
+@register.inclusion_tag("strategy/tags/targets_summary.html")
+def targets_summary(scope, user):
+    return summaries.targets_summary(user, scope)

@@ -1,0 +1,158 @@
+"""One-screen summaries for each role's landing page, assembled from figures the selectors have already
+disclosed (``schools.selectors.scope_rows`` / ``org_rows_by_measure`` pass every figure through
+``schools.disclosure.disclose`` for the viewer): nothing here reads a result the viewer may not see.
+
+* a school: where its focus group (disadvantaged pupils by default) stands against England on each measure
+  it has, in the style of Ofsted's inspection data summary report (IDSR): one sentence per measure, significant
+  findings first, each linking to the measure's own page (every group and year);
+* an adviser's schools: each school's flags (the priority reasons on the headline measures);
+* an LA: the schools to challenge across the headline measures.
+
+The strategy app adds what is due (actions, visits, targets) through its own template tags
+(``strategy.summaries``), so this module never imports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .findings import SIGNIFICANCE_ORDER, level_finding, trend_finding
+from .gaps import Comparator
+from .judgements import GapRow, Reason
+from .models import Measure, School
+from .tables import figure_with_count
+from .trends import TrendClass, standing
+
+# Key stages by phase, in the order a user of that phase reads them; other measures follow.
+PHASE_KEY_STAGES = {
+    School.Phase.NURSERY: ("eyfs",),
+    School.Phase.PRIMARY: ("eyfs", "phonics", "ks1", "ks2", "attendance"),
+    School.Phase.MIDDLE: ("ks2", "attendance", "ks4"),
+    School.Phase.SECONDARY: ("ks4", "attendance", "ks5"),
+    School.Phase.ALL_THROUGH: ("eyfs", "phonics", "ks2", "ks4", "attendance", "ks5"),
+    School.Phase.POST16: ("ks5",),
+}
+SUMMARY_LINES = 6
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One sentence of a summary and the page that holds its evidence."""
+
+    text: str
+    significant: bool | None
+    url: str
+    measure_code: str = ""
+
+    @property
+    def tag(self) -> str:
+        return {True: "Significant", False: "Not significant"}.get(self.significant, "")
+
+
+def phase_measures(measures: list[Measure], phases, years: list[int] | None = None) -> list[Measure]:
+    """The measures in the order a user of these phases reads them: their own key stages first, then the rest.
+    A measure none of ``years`` falls in (e.g. KS2 level 4+, last published in 2015, when the LA's results start
+    in 2018) is left out; ``years=None`` keeps every measure."""
+    order: list[str] = []
+    for phase in phases:
+        for stage in PHASE_KEY_STAGES.get(phase, ()):
+            if stage not in order:
+                order.append(stage)
+    kept = [m for m in measures if years is None or any(m.valid_in(y) for y in years)]
+
+    def rank(m: Measure) -> int:
+        code = m.key_stage.code
+        return order.index(code) if code in order else len(order)
+
+    return sorted(kept, key=rank)  # stable: keeps the measures' own order within a key stage
+
+
+def measure_choices(measures: list[Measure], phases, years: list[int]) -> list:
+    """Choices for a measure picker: "Your phase" measures first (an optgroup), then the others."""
+    ordered = phase_measures(measures, phases, years)
+    own_stages = {s for p in phases for s in PHASE_KEY_STAGES.get(p, ())}
+    own = [(m.code, m.short_name or m.name) for m in ordered if m.key_stage.code in own_stages]
+    other = [(m.code, m.short_name or m.name) for m in ordered if m.key_stage.code not in own_stages]
+    if not own or not other:
+        return own or other
+    return [("Measures for your phase", own), ("Other measures", other)]
+
+
+def school_lines(rows: list[GapRow], *, measure_url, limit: int = SUMMARY_LINES) -> list[SummaryLine]:
+    """IDSR-style sentences for one school: where the focus group stands against England on each measure (the
+    DfE comparator: the comparison group nationally), then the significant trends; significant first, then by
+    the number of pupils. ``measure_url(code)`` is the page with the measure's evidence."""
+    rows = [r.for_comparator(Comparator.WITHIN if r.national_note else Comparator.NATIONAL) for r in rows]
+    levels = [f for f in (level_finding(r) for r in rows if r.year) if f]
+    trends = [f for f in (trend_finding(r) for r in rows) if f and f.significant]
+    found = sorted(levels, key=lambda f: (SIGNIFICANCE_ORDER[f.significant], -f.cohort)) + trends
+    return [SummaryLine(f.text, f.significant, measure_url(f.measure_code), f.measure_code) for f in found[:limit]]
+
+
+def overview_row(row: GapRow) -> dict:
+    """One measure of a scope's overview table against England: the focus group (with its pupils), the
+    comparison group nationally, the gap between them, England's own gap, and the trend of that gap."""
+    kind = Comparator.WITHIN if row.national_note else Comparator.NATIONAL
+    row = row.for_comparator(kind)
+    current, m = row.current, row.measure
+    trend = row.trend
+    return {
+        "code": m.code,
+        "measure": m.short_name or m.name,
+        "year": row.year,
+        "focus": figure_with_count(current.focus, m),
+        "england": figure_with_count(current.national_comparison, m) if kind == Comparator.NATIONAL else "–",
+        "gap": standing(m, current.get(kind)) if current.get(kind) is not None else (row.national_note or "–"),
+        "england_gap": standing(m, row.national_gap) if row.national_gap is not None else "–",
+        "significant": row.significant(kind),
+        "trend": (trend.label + (" (ns)" if trend.significant is False else "")) if trend else TrendClass.label(None),
+    }
+
+
+@dataclass
+class SchoolFlags:
+    """A school and its reasons for challenge on each headline measure."""
+
+    school: School
+    flags: list[tuple[Measure, list[str]]] = field(default_factory=list)
+    measures_with_figures: int = 0
+
+    @property
+    def flag_count(self) -> int:
+        return sum(len(reasons) for _m, reasons in self.flags)
+
+    @property
+    def words(self) -> list[str]:
+        """ "KS2 RWM expected: gap wider than England's, stubborn gap" for each flagged measure."""
+        return [
+            f"{m.short_name or m.name}: " + ", ".join(_lower_first(Reason.LABELS[r]) for r in reasons)
+            for m, reasons in self.flags
+        ]
+
+
+def _lower_first(text: str) -> str:
+    """ "Gap wider than England's" → "gap wider than England's" (proper names keep their capital)."""
+    return text[:1].lower() + text[1:]
+
+
+def school_flags(by_measure: dict[str, list[tuple[School, GapRow]]], measures: list[Measure]) -> list[SchoolFlags]:
+    """Each school's priority reasons per headline measure (gap against other pupils nationally), from
+    ``selectors.org_rows_by_measure``; schools with the most reasons first, then by name."""
+    out: dict[int, SchoolFlags] = {}
+    for measure in measures:
+        for school, row in by_measure.get(measure.code, []):
+            entry = out.setdefault(school.pk, SchoolFlags(school))
+            entry.measures_with_figures += 1
+            row = row.for_comparator(Comparator.NATIONAL)
+            if not row.rankable:
+                continue
+            reasons = list(row.judgement().priority)
+            if reasons:
+                entry.flags.append((measure, reasons))
+    return sorted(out.values(), key=lambda e: (-e.flag_count, e.school.name, e.school.urn))
+
+
+def with_no_figures(flags: list[SchoolFlags], schools) -> list[SchoolFlags]:
+    """``flags`` plus the schools that have no headline figures at all (listed last, so none is left out)."""
+    seen = {e.school.pk for e in flags}
+    return flags + [SchoolFlags(s) for s in schools if s.pk not in seen]
