@@ -460,6 +460,10 @@ def generate(
     bench_count = _national_benchmarks(
         result_years, measures, groups, group_codes, batch, np.random.default_rng([seed, 13]), model
     )
+    if la.region_code:
+        from .demo_benchmarks import region_and_neighbours
+
+        bench_count += region_and_neighbours(la, result_years, batch, np.random.default_rng([seed, 17]))
 
     users = _users(la, school_objs, cluster_objs) if with_users else {}
     context = DemoContext(

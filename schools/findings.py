@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .gaps import Comparator
+from .house_style import results_year_label as _year
 from .judgements import GapRow
 from .trends import TrendClass
 
@@ -132,11 +133,13 @@ def trend_finding(row: GapRow, place: str = "") -> Finding | None:
     (f0, c0), (f1, c1) = t.first, t.last
     focus, comparison = _group_phrase(row.focus_group), _comparator_phrase(row)
     where = f" in {place}" if place else ""
-    counts = [f"{pupil_count(f, m)} in {y}" for f, y in ((f0, t.start_year), (f1, t.end_year)) if pupil_count(f, m)]
+    counts = [
+        f"{pupil_count(f, m)} in {_year(y)}" for f, y in ((f0, t.start_year), (f1, t.end_year)) if pupil_count(f, m)
+    ]
     pupils = f" ({focus.lower()}: {'; '.join(counts)})" if counts else ""
     text = (
         f"{_possessive(focus)} {m.short_name or m.name}{where} {_moved(m, f0.value, f1.value)} "
-        f"since {t.start_year} while {_theirs(row, comparison)} "
+        f"since {_year(t.start_year)} while {_theirs(row, comparison)} "
         f"{_moved(m, c0.value, c1.value)}: {_outcome(m, t)}{pupils}."
     )
     return Finding(text=text, significant=t.significant, kind="trend", measure_code=m.code, cohort=f1.cohort or 0)
@@ -164,7 +167,7 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
     if not m.higher_is_better:
         other = row.current.national_comparison
         text = (
-            f"In {row.year}{where}, {_possessive(_group_phrase(row.focus_group).lower())} {name.lower()} was "
+            f"In {_year(row.year)}{where}, {_possessive(_group_phrase(row.focus_group).lower())} {name.lower()} was "
             f"{_value(m, focus_figure)}{pupils} against {_value(m, other)} for "
             f"{_group_phrase(row.comparison_group)} nationally"
             + (
@@ -178,7 +181,7 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
         text = (
             f"{_group_phrase(row.focus_group)}{where} ({_value(m, focus_figure)}{share}) were "
             f"{'level with' if round(vs, 1) == 0 else f'{_units(m, vs)} ahead of'} "
-            f"{_group_phrase(row.comparison_group)} nationally in {name} in {row.year}."
+            f"{_group_phrase(row.comparison_group)} nationally in {name} in {_year(row.year)}."
         )
     else:
         compare = ""
@@ -193,7 +196,7 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
                 else ", the same as England's own gap"
             )
         text = (
-            f"In {row.year}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}{share}) "
+            f"In {_year(row.year)}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}{share}) "
             f"were {_units(m, vs)} behind {_group_phrase(row.comparison_group)} nationally in {name}{compare}."
         )
     return Finding(
@@ -220,7 +223,7 @@ def _within_finding(row: GapRow, place: str = "") -> Finding | None:
         direction = "higher (worse) than" if gap_here > 0 else "lower (better) than"
     standing_words = "level with" if round(gap_here, 1) == 0 else f"{_units(m, abs(gap_here))} {direction}"
     text = (
-        f"In {row.year}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}"
+        f"In {_year(row.year)}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}"
         f"{', ' + count if count else ''}) were {standing_words} {_group_phrase(row.comparison_group)} in the "
         f"same school in {m.short_name or m.name}. {row.national_note}"
     )

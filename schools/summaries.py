@@ -33,6 +33,7 @@ PHASE_KEY_STAGES = {
     School.Phase.POST16: ("ks5",),
 }
 SUMMARY_LINES = 6
+SHOWN_SCHOOLS = 5
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,8 @@ def measure_choices(measures: list[Measure], phases, years: list[int]) -> list:
     return [("Measures for your phase", own), ("Other measures", other)]
 
 
-def school_lines(rows: list[GapRow], *, measure_url, limit: int = SUMMARY_LINES) -> list[SummaryLine]:
-    """IDSR-style sentences for one school: where the focus group stands against England on each measure (the
+def summary_lines(rows: list[GapRow], *, measure_url, limit: int = SUMMARY_LINES) -> list[SummaryLine]:
+    """IDSR-style sentences for one school, area, cluster or LA: where the focus group stands against England on each measure (the
     DfE comparator: the comparison group nationally), then the significant trends; significant first, then by
     the number of pupils. ``measure_url(code)`` is the page with the measure's evidence."""
     rows = [r.for_comparator(Comparator.WITHIN if r.national_note else Comparator.NATIONAL) for r in rows]
@@ -156,3 +157,12 @@ def with_no_figures(flags: list[SchoolFlags], schools) -> list[SchoolFlags]:
     """``flags`` plus the schools that have no headline figures at all (listed last, so none is left out)."""
     seen = {e.school.pk for e in flags}
     return flags + [SchoolFlags(s) for s in schools if s.pk not in seen]
+
+
+def flag_counts(flagged: list[SchoolFlags], measures: list[Measure]) -> list[tuple[Measure, int]]:
+    """How many of the flagged schools have a reason on each measure (measures with none left out)."""
+    counts = {m.code: 0 for m in measures}
+    for entry in flagged:
+        for measure, _reasons in entry.flags:
+            counts[measure.code] += 1
+    return [(m, counts[m.code]) for m in measures if counts[m.code]]

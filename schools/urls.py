@@ -8,6 +8,7 @@ EXPORT = "export/<slug:table>.<str:fmt>"
 
 urlpatterns = [
     path("overview/", views.la_overview, name="la_overview"),
+    path("overview/detail/", views.la_overview, {"detail": True}, name="la_overview_detail"),
     path(f"overview/{EXPORT}", views.la_overview, name="la_overview_export"),
     path("areas/<int:pk>/", views.area, name="area"),
     path(f"areas/<int:pk>/{EXPORT}", views.area, name="area_export"),

@@ -30,6 +30,7 @@ from .filters import (
 )
 from .findings import findings_for
 from .gaps import Comparator, code_label, suppression_threshold
+from .house_style import results_year_label
 from .judgements import BusterReason, Reason, reason_explanations, single_year_min_cohort
 from .models import OVERALL_GRADES_END, LocalThreshold, OfstedInspection
 from .published import PUBLISHED
@@ -127,7 +128,7 @@ def _status_summary(rows) -> list[str]:
                 "final",
             ).index(current):
                 seen[row.year] = row.status
-    return [f"{year} results: {status}" for year, status in sorted(seen.items())]
+    return [f"{results_year_label(year)} results: {status}" for year, status in sorted(seen.items())]
 
 
 def _org_table(
@@ -239,7 +240,10 @@ def _base_context(opts: Options, title: str, rows, place: str) -> dict:
 
 # --------------------------------------------------------------------------- LA overview
 @login_required
-def la_overview(request, table=None, fmt=None):
+def la_overview(request, table=None, fmt=None, detail=False):
+    """The LA's summary (``detail=False``): the LA against England, its region and statistical neighbours, the
+    schools to challenge and the targets; ``detail=True``: findings, headline table and charts, areas and
+    clusters, published beside pooled figures. Exports: every table of either."""
     user = request.user
     code = request.GET.get("la")
     la = selectors.get_visible_la(user, code) if code else selectors.default_la(user)
@@ -333,6 +337,30 @@ def la_overview(request, table=None, fmt=None):
         export_url="schools:la_overview_export",
         export_args=[],
     )
+    if not detail and fmt is None:
+        by_measure = selectors.org_rows_by_measure(
+            user,
+            "school",
+            schools,
+            schools,
+            measures=opts.headline,
+            focus=opts.focus,
+            groups=opts.groups,
+            years=opts.years,
+            year=opts.year,
+        )
+        flagged = [f for f in summaries.school_flags(by_measure, opts.headline) if f.flags]
+        context.update(
+            summary=summaries.summary_lines(
+                rows, measure_url=lambda code: reverse("schools:la_overview_detail") + f"?measure={code}#areas-heading"
+            ),
+            overview=[summaries.overview_row(r) for r in rows],
+            flagged=flagged[: summaries.SHOWN_SCHOOLS],
+            flagged_count=len(flagged),
+            flag_counts=summaries.flag_counts(flagged, opts.headline),
+            school_count=schools.count(),
+        )
+        return _respond(request, "schools/la_summary.html", context)
     return _respond(request, "schools/la_overview.html", context, table, fmt)
 
 
@@ -685,7 +713,7 @@ def school_detail(request, urn, table=None, fmt=None):
         scope=school,
         scope_kind="school",
         headline=headline,
-        summary=summaries.school_lines(
+        summary=summaries.summary_lines(
             rows, measure_url=lambda code: opts.carry(reverse("schools:school_measure", args=[school.urn, code]))
         ),
         overview=[summaries.overview_row(r) for r in rows],

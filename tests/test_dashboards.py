@@ -36,9 +36,13 @@ def _pages(ctx):
     school = ctx.schools[0]
     return {
         "overview": "/overview/",
+        "overview_detail": "/overview/detail/",
         "area": f"/areas/{ctx.areas[0].pk}/",
         "cluster": f"/clusters/{ctx.clusters[0].pk}/",
         "school": f"/schools/{school.urn}/",
+        "school_groups": f"/schools/{school.urn}/groups/",
+        "school_measure": f"/schools/{school.urn}/measures/ks2_rwm_exp/",
+        "school_list": "/schools/",
         "priority": "/priority/",
         "gap_busters": "/gap-busters/",
         "cluster_rag": "/cluster-rag/",
@@ -81,18 +85,23 @@ def test_pages_render_for_the_demo_la(role_client, demo):
     for name, url in _pages(demo).items():
         response = officer.get(url)
         assert response.status_code == 200, name
-    page = officer.get("/overview/").content.decode()
+    summary = officer.get("/overview/").content.decode()
+    assert "Demoshire against England" in summary and "Schools to challenge" in summary
+    assert "Targets on and off track" in summary and 'href="/overview/detail/' in summary
+    page = officer.get("/overview/detail/").content.decode()
     assert "Findings" in page and "Headline measures" in page
     # The comparator is named on every gap column.
     assert "Gap: Disadvantaged (Demoshire) vs not disadvantaged (other pupils) nationally" in page
     assert "vendor/plotly.min.js" in page and "js/charts.js" in page
     assert 'type="application/json"' in page and "<caption>" in page and 'scope="col"' in page
-    assert "Data status:" in page and "2025 results: final" in page  # final by November 2026
-    switched = officer.get("/overview/?comparator=within").content.decode()
+    assert "Data status:" in page and "2024/25 results: final" in page  # final by November 2026
+    switched = officer.get("/overview/detail/?comparator=within").content.decode()
     assert "Gap: Disadvantaged vs not disadvantaged (other pupils) (here)" in switched
     school_page = officer.get(f"/schools/{demo.schools[0].urn}/").content.decode()
     assert "Ofsted: latest graded inspection (1–4 scale)" in school_page and "report card" in school_page
-    assert "Every measure, group and year" in school_page
+    assert "pupils against England" in school_page and "What is due" in school_page
+    measure_page = officer.get(f"/schools/{demo.schools[0].urn}/measures/ks2_rwm_exp/").content.decode()
+    assert "Every group and year" in measure_page
 
 
 def test_no_inline_script(role_client, demo):
@@ -272,6 +281,9 @@ def test_overview_shows_region_and_statistical_neighbour_average(role_client, de
     year = max(demo.years)
     measure = Measure.objects.get(code="ks2_rwm_exp")
     dis = PupilGroup.objects.get(code="disadvantaged")
+    # The demo has its own region and neighbours; replace them with figures worked out by hand.
+    StatisticalNeighbour.objects.filter(la_code=demo.la.code).delete()
+    Benchmark.objects.filter(geography_code=demo.la.region_code).delete()
     # Two neighbours with disadvantaged KS2 RWM of 40% and 50% → neighbour average (40 + 50) ÷ 2 = 45.
     for rank, (code, value) in enumerate([("801", 40), ("802", 50)], start=1):
         StatisticalNeighbour.objects.create(la_code=demo.la.code, neighbour_code=code, rank=rank)

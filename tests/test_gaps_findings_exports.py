@@ -41,9 +41,9 @@ def row_for(n):
 def test_trend_finding_in_words():
     finding = trend_finding(row_for(10_000))
     assert finding.text == (
-        "Disadvantaged pupils' KS2 RWM expected rose 6 percentage points since 2022 while other pupils' rose "
+        "Disadvantaged pupils' KS2 RWM expected rose 6 percentage points since 2021/22 while other pupils' rose "
         "2 percentage points: the gap narrowed by 4 percentage points, to 18 (disadvantaged pupils: 5,000 of "
-        "10,000 in 2022; 5,600 of 10,000 in 2024)."
+        "10,000 in 2021/22; 5,600 of 10,000 in 2023/24)."
     )
     # 10,000 pupils per group: each Wilson half-width ≈ 0.9–1.0 points, √(Σ squares) ≈ 1.9 < 4 → significant.
     assert finding.significant is True
