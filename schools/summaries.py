@@ -80,9 +80,9 @@ def measure_choices(measures: list[Measure], phases, years: list[int]) -> list:
 
 
 def summary_lines(rows: list[GapRow], *, measure_url, limit: int = SUMMARY_LINES) -> list[SummaryLine]:
-    """IDSR-style sentences for one school, area, cluster or LA: where the focus group stands against England on each measure (the
-    DfE comparator: the comparison group nationally), then the significant trends; significant first, then by
-    the number of pupils. ``measure_url(code)`` is the page with the measure's evidence."""
+    """IDSR-style sentences for a school, area, cluster or LA: where the focus group stands against England on
+    each measure (the DfE comparator: the comparison group nationally), then the significant trends;
+    significant first, then by the number of pupils. ``measure_url(code)`` is the page with the measure's evidence."""
     rows = [r.for_comparator(Comparator.WITHIN if r.national_note else Comparator.NATIONAL) for r in rows]
     levels = [f for f in (level_finding(r) for r in rows if r.year) if f]
     trends = [f for f in (trend_finding(r) for r in rows) if f and f.significant]
