@@ -166,3 +166,13 @@ def flag_counts(flagged: list[SchoolFlags], measures: list[Measure]) -> list[tup
         for measure, _reasons in entry.flags:
             counts[measure.code] += 1
     return [(m, counts[m.code]) for m in measures if counts[m.code]]
+
+
+def scope_phrase(*, la_wide: bool, headteacher: bool, la_name: str, count: int) -> str:
+    """What a list ranks, in the words of what the user sees: "Schools in Demoshire" for an LA-wide role, "Your
+    6 schools" for an adviser, "Your school" for a head (never the whole LA when the list holds only theirs)."""
+    if la_wide:
+        return f"Schools in {la_name}"
+    if headteacher or count == 1:
+        return "Your school"
+    return f"Your {count} schools"

@@ -218,6 +218,10 @@ TREND_DEFINITION = (
 )
 
 
+# Short column headers; the full comparator is spelt out once, in the table's key (``GapTableBase.key``).
+SHORT_GAP_HEADERS = {"within": "Gap here", "national": "Gap vs England", "like": "Gap vs same group"}
+
+
 def _gap_definitions(focus_name: str, comparison_name: str) -> dict[str, str]:
     return {
         kind: GAP_DEFINITION.format(label=Comparator.label(kind, focus_name, comparison_name), unit="points")
@@ -227,7 +231,7 @@ def _gap_definitions(focus_name: str, comparison_name: str) -> dict[str, str]:
 
 class GapTableBase(tables.Table):
     cohort = NumberColumn(
-        verbose_name="Pupils in group",
+        verbose_name="Pupils",
         order_by="cohort_sort",
         places=0,
         definition="Pupils in the focus group that the value is computed over (above school "
@@ -239,7 +243,7 @@ class GapTableBase(tables.Table):
         definition="The focus group's value: pooled Σ achievers ÷ Σ pupils (percent) or Σ points ÷ Σ pupils.",
     )
     focus_ci = IntervalColumn(
-        verbose_name="95% interval", definition="95% Wilson confidence interval of the focus group's percentage."
+        verbose_name="95% CI", definition="95% Wilson confidence interval of the focus group's percentage."
     )
     comparison = FigureColumn(
         verbose_name="Comparison group", order_by="comparison_sort", definition="The comparison group's value here."
@@ -252,7 +256,7 @@ class GapTableBase(tables.Table):
     like = GapColumn(verbose_name="Gap vs national same group", order_by="like_sort", significance_key="like_sig")
     trend = DefinedColumn(verbose_name="Trend", order_by="trend_sort", definition="")
     trend_window = DefinedColumn(verbose_name="Trend years", orderable=False, definition="The years the trend used.")
-    status = DefinedColumn(verbose_name="Data status", definition="Provisional, revised or final.")
+    status = DefinedColumn(verbose_name="Status", definition="Provisional, revised or final.")
 
     class Meta:
         orderable = True
@@ -272,27 +276,39 @@ class GapTableBase(tables.Table):
     ):
         super().__init__(data, **kwargs)
         self.caption = caption
+        self.key = ""
         if focus_group is not None and comparison_group is not None:
             definitions = _gap_definitions(focus_group.name, comparison_group.name)
-            for kind_, name in (("within", "within"), ("national", "vs_national"), ("like", "like")):
+            key = []
+            shown = [("within", "within"), ("national", "vs_national"), ("like", "like")]
+            if kind and "chosen" in self.columns:
+                shown.append((kind, "chosen"))
+            for kind_, name in shown:
                 if name in self.columns:
-                    self.columns[name].column.definition = definitions[kind_]
-                    self.columns[name].column.verbose_name = "Gap: " + Comparator.label(
-                        kind_, focus_group.name, comparison_group.name, place
-                    )
+                    column = self.columns[name].column
+                    column.definition = definitions[kind_]
+                    column.verbose_name = SHORT_GAP_HEADERS[kind_]
+                    if name in self.columns and self.columns[name].visible:
+                        key.append(
+                            f"{SHORT_GAP_HEADERS[kind_]}: "
+                            f"{Comparator.label(kind_, focus_group.name, comparison_group.name, place)}"
+                        )
             trend_kind = kind or Comparator.NATIONAL
             self.columns["trend"].column.definition = TREND_DEFINITION.format(
                 label=Comparator.label(trend_kind, focus_group.name, comparison_group.name, place),
                 window=trend_window(),
             )
-            self.columns["trend"].column.verbose_name = f"Trend ({Comparator.short(trend_kind)})"
-            if kind and "chosen" in self.columns:
-                self.columns["chosen"].column.definition = definitions[kind]
-                self.columns["chosen"].column.verbose_name = "Gap: " + Comparator.label(
-                    kind, focus_group.name, comparison_group.name, place
-                )
+            self.columns["trend"].column.verbose_name = "Trend"
             self.columns["focus"].column.verbose_name = focus_group.name
-            self.columns["comparison"].column.verbose_name = f"{comparison_group.name} (here)"
+            self.columns["comparison"].column.verbose_name = "Comparison here"
+            key.append(f"Comparison here: {comparison_group.name.lower()} ({place})")
+            key.append(f"Trend: of the gap {Comparator.short(trend_kind)}, over comparable years")
+            key.insert(0, "Pupils: in the focus group, the value's denominator; 95% CI: the value's 95% interval")
+            self.key = (
+                "; ".join(key)
+                + '. A positive gap means the focus group is behind ("behind"; for absence and suspensions '
+                '"higher (worse)"). ns: the 95% interval includes 0.'
+            )
 
 
 class MeasureGapTable(GapTableBase):
@@ -311,18 +327,23 @@ class OrgGapTable(GapTableBase):
     differ the table gets a Year column (see :func:`mixes_years`), so it never mixes years silently."""
 
     name = LinkColumn(verbose_name="Name", definition="The area, cluster or school.")
+    urn = NumberColumn(
+        verbose_name="URN",
+        places=0,
+        definition="The school's unique reference number (DfE, Get Information About Schools).",
+    )
     year = NumberColumn(
         verbose_name="Year",
         places=0,
         definition="Results year of the row's figures (rows differ: the latest each one has).",
     )
     stubborn = DefinedColumn(
-        verbose_name="Stubborn gap",
-        definition="Wider than England's gap in each of the last published, comparable years and not narrowing.",
+        verbose_name="Stubborn",
+        definition="Stubborn gap: wider than England's gap in each of the last published, comparable years and not narrowing.",
     )
 
     class Meta(GapTableBase.Meta):
-        sequence = ("name", "year", "...")
+        sequence = ("name", "urn", "year", "...")
         exclude = ("within", "vs_national", "like")
 
 
@@ -350,7 +371,7 @@ class PriorityTable(OrgGapTable):
         )
 
     class Meta(OrgGapTable.Meta):
-        sequence = ("rank", "name", "cluster", "reasons", "basis", "...")
+        sequence = ("rank", "name", "urn", "cluster", "reasons", "basis", "...")
         exclude = ("within", "vs_national", "like", "trend_window")
 
 
@@ -378,7 +399,7 @@ class BusterTable(OrgGapTable):
         )
 
     class Meta(OrgGapTable.Meta):
-        sequence = ("name", "cluster", "reasons", "basis", "...", "story_url")
+        sequence = ("name", "urn", "cluster", "reasons", "basis", "...", "story_url")
 
 
 class SchoolFiguresTable(tables.Table):

@@ -131,11 +131,20 @@ def _status_summary(rows) -> list[str]:
     return [f"{results_year_label(year)} results: {status}" for year, status in sorted(seen.items())]
 
 
+SCHOOL_TABLE_PREFIXES = ("schools-", "priority-", "busters-")
+
+
 def _org_table(
     request, pairs, opts: Options, *, url, caption, prefix, table_class=OrgGapTable, extra=None, place="here"
 ):
     data = [
-        record(row, opts.kind, name=str(org.name), url=opts.carry(url(org)), extra=(extra(org, row) if extra else None))
+        record(
+            row,
+            opts.kind,
+            name=str(org.name),
+            url=opts.carry(url(org)),
+            extra={"urn": getattr(org, "urn", None), **(extra(org, row) if extra else {})},
+        )
         for org, row in pairs
     ]
     if mixes_years(data):
@@ -143,6 +152,8 @@ def _org_table(
         exclude = tuple(c for c in (table_class._meta.exclude or ()) if c != "year")
     else:
         exclude = tuple(table_class._meta.exclude or ()) + ("year",)
+    if prefix not in SCHOOL_TABLE_PREFIXES:
+        exclude += ("urn",)  # areas and clusters have no URN; every table of schools shows it
     table = table_class(
         data,
         focus_group=opts.focus,
@@ -835,6 +846,15 @@ def _thresholds(opts: Options) -> dict:
     return {t.results_year: t for t in found}
 
 
+def _scope_words(user, la) -> str:
+    return summaries.scope_phrase(
+        la_wide=has_role(user, *LA_WIDE_ROLES),
+        headteacher=has_role(user, Role.HEADTEACHER),
+        la_name=la.name,
+        count=selectors.visible_schools(user).filter(la=la).count(),
+    )
+
+
 def _judged_on() -> str:
     return (
         f"Judged on the year alone for groups of at least {single_year_min_cohort()} pupils (significant "
@@ -893,6 +913,7 @@ def priority(request, table=None, fmt=None):
         export_url="schools:priority_export",
         export_args=[],
         ranked_count=len(ranked),
+        scope_words=_scope_words(request.user, la),
     )
     context["findings_text"] = _priority_findings(ranked, opts)
     return _respond(request, "schools/priority.html", context, table, fmt)
@@ -972,6 +993,7 @@ def gap_busters(request, table=None, fmt=None):
         export_url="schools:gap_busters_export",
         export_args=[],
         buster_help=list(BusterReason.LABELS.values()),
+        scope_words=_scope_words(request.user, la),
     )
     return _respond(request, "schools/gap_busters.html", context, table, fmt)
 

@@ -202,7 +202,7 @@ def test_suppressed_school_not_ranked_but_counted_in_cluster(role_client, small_
             pupil_group__code="disadvantaged",
         ).values_list("cohort", flat=True)
     )
-    assert int(float(mine[header.index("Pupils in group")])) == expected
+    assert int(float(mine[header.index("Pupils")])) == expected
     adviser_view = role_client("head").get(f"/priority/?measure=ks2_rwm_exp&year={year}").content.decode()
     assert f"/schools/{school.urn}/" not in adviser_view  # suppressed: never ranked
     assert "not ranked" in adviser_view
@@ -239,7 +239,7 @@ def test_cached_figures_follow_an_edit_and_a_move(role_client, demo):
     clusters = f"/overview/export/clusters.csv?measure=ks2_rwm_exp&year={year}"
     old = school.cluster
     header, rows = _csv(officer, clusters)
-    pupils = header.index("Pupils in group")
+    pupils = header.index("Pupils")
     before = int(float(next(r for r in rows if r[0] == old.name)[pupils]))
     moved = Result.objects.get(
         school=school, results_year=year, measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged"
