@@ -339,7 +339,8 @@ class OrgGapTable(GapTableBase):
     )
     stubborn = DefinedColumn(
         verbose_name="Stubborn",
-        definition="Stubborn gap: wider than England's gap in each of the last published, comparable years and not narrowing.",
+        definition="Stubborn gap: wider than England's gap in each of the last published, comparable years and "
+        "not narrowing.",
     )
 
     class Meta(GapTableBase.Meta):
