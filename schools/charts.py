@@ -14,6 +14,7 @@ from functools import lru_cache
 import plotly.io as pio
 from django.utils.text import slugify
 
+from .house_style import results_year_label
 from .judgements import GapRow
 from .tables import figure_with_count
 from .trends import break_note, breaks_within
@@ -75,16 +76,19 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
     table_rows = []
     breaks = breaks_within(measure, [y for y in years if series[y]])
     notes = [
-        f"Series break in {b}: figures from {b} are not comparable with earlier years"
+        f"Series break in {results_year_label(b)}: figures from {results_year_label(b)} are not comparable with "
+        "earlier years"
         + (f" ({break_note(measure, b)})" if break_note(measure, b) else "")
         + "."
         for b in breaks
     ]
     for year in years:
         if year in breaks:
-            table_rows.append(["Series break"] + [f"not comparable with {year} on"] + [""] * (len(headers) - 2))
+            table_rows.append(
+                ["Series break"] + [f"not comparable with {results_year_label(year)} on"] + [""] * (len(headers) - 2)
+            )
         gapfigs = series[year]
-        cells = [str(year)]
+        cells = [results_year_label(year)]
         for _key, _name, get in lines:
             cells.append(figure_with_count(get(gapfigs), measure) if gapfigs else "no results")
         if row.la_series is not None:
@@ -140,7 +144,12 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
     layout = dict(
         template=_template(),
         title=dict(text=title),
-        xaxis=dict(title=dict(text="Results year"), dtick=1),
+        xaxis=dict(
+            title=dict(text="Results year"),
+            tickmode="array",
+            tickvals=years,
+            ticktext=[results_year_label(y) for y in years],
+        ),
         yaxis=dict(title=dict(text=unit)),
         margin=dict(l=50, r=20, t=50, b=40),
         legend=dict(orientation="h", y=-0.2),
@@ -164,7 +173,7 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
                 xref="x",
                 y=1,
                 yref="paper",
-                text=f"Series break ({b}): not comparable",
+                text=f"Series break ({results_year_label(b)}): not comparable",
                 showarrow=False,
                 xanchor="left",
                 yanchor="bottom",

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .house_style import results_year_label, uk_date
+
 
 # --------------------------------------------------------------------------- reference data
 class AcademicYear(models.Model):
@@ -33,7 +35,7 @@ class AcademicYear(models.Model):
 
     @staticmethod
     def label_for(results_year: int) -> str:
-        return f"{results_year - 1}/{str(results_year)[-2:]}"
+        return results_year_label(results_year)
 
 
 class KeyStage(models.Model):
@@ -357,7 +359,7 @@ class OfstedInspection(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.school.name}: {self.summary} ({self.inspection_date:%d %b %Y})"
+        return f"{self.school.name}: {self.summary} ({uk_date(self.inspection_date)})"
 
     @property
     def summary(self) -> str:

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from .findings import number, pupil_count
 from .gaps import Comparator, Figure, code_label
+from .house_style import results_year_label
 from .judgements import BusterReason, GapRow, Reason
 from .trends import TrendClass, standing, trend_window
 
@@ -84,6 +85,14 @@ class NumberColumn(DefinedColumn):
     def export_value(self, record, name):
         value = record.get(name)
         return round(value, 2) if isinstance(value, float) else value
+
+
+class YearColumn(NumberColumn):
+    """A results year, shown as its academic year ("2024/25"); exports keep the results year (2025), the code
+    imports and URLs use."""
+
+    def render(self, value):
+        return results_year_label(value)
 
 
 class FigureColumn(DefinedColumn):
@@ -315,7 +324,7 @@ class MeasureGapTable(GapTableBase):
     """A scope's headline measures: all three gaps, each labelled."""
 
     measure_name = DefinedColumn(verbose_name="Measure", definition="The measure.")
-    year = NumberColumn(verbose_name="Year", places=0, definition="Results year (2024 = academic year 2023/24).")
+    year = YearColumn(verbose_name="Year", places=0, definition="Results year (2024 = academic year 2023/24).")
 
     class Meta(GapTableBase.Meta):
         sequence = ("measure_name", "year", "...")
@@ -332,7 +341,7 @@ class OrgGapTable(GapTableBase):
         places=0,
         definition="The school's unique reference number (DfE, Get Information About Schools).",
     )
-    year = NumberColumn(
+    year = YearColumn(
         verbose_name="Year",
         places=0,
         definition="Results year of the row's figures (rows differ: the latest each one has).",
@@ -406,7 +415,7 @@ class BusterTable(OrgGapTable):
 class SchoolFiguresTable(tables.Table):
     """Every figure a school has for one measure: group × year."""
 
-    year = NumberColumn(verbose_name="Year", places=0, definition="Results year.")
+    year = YearColumn(verbose_name="Year", places=0, definition="Results year (2024 = academic year 2023/24).")
     group = DefinedColumn(verbose_name="Group", definition="Pupil group.")
     cohort = NumberColumn(verbose_name="Pupils", places=0, definition="Pupils in the group.")
     focus = FigureColumn(verbose_name="Value", definition="The school's value for the group.")

@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from schools.house_style import uk_date
 from schools.models import AcademicYear, Area, Cluster, LocalAuthority, Measure, PupilGroup, School
 
 
@@ -237,7 +238,7 @@ class Action(models.Model):
     @property
     def when(self) -> str:
         if self.due_date:
-            return f"{self.due_date:%d %b %Y}" + (f" ({self.timescale})" if self.timescale else "")
+            return f"{uk_date(self.due_date)}" + (f" ({self.timescale})" if self.timescale else "")
         return self.timescale or "–"
 
     @property
@@ -279,7 +280,7 @@ class ActionUpdate(models.Model):
         ordering = ["-date", "-pk"]
 
     def __str__(self):
-        return f"{self.get_rag_display()} on {self.date:%d %b %Y}"
+        return f"{self.get_rag_display()} on {uk_date(self.date)}"
 
 
 # --------------------------------------------------------------------------- targets
@@ -486,7 +487,7 @@ class VisitReport(models.Model):
         ordering = ["-visit_date", "-pk"]
 
     def __str__(self):
-        return f"{self.get_visit_type_display()}, {self.school.name}, {self.visit_date:%d %b %Y}"
+        return f"{self.get_visit_type_display()}, {self.school.name}, {uk_date(self.visit_date)}"
 
     def get_absolute_url(self):
         return reverse("strategy:visit", args=[self.pk])
