@@ -13,27 +13,10 @@ from schools.dashboard.common import status_summary
 from schools.dashboard.places import benchmark_table, group_figures
 from schools.dashboard.rag import excess_words, rag_cell, rag_counts, rag_grid
 from schools.dashboard.ranking import Listed, buster_key, rank_priority, select_busters
-from schools.gaps import Figure
 from schools.judgements import BusterReason, Reason, build_row
+from tests.test_gaps_judgements import DIS, KS2, OTHERS, pct
 
-KS2 = SimpleNamespace(
-    code="ks2_rwm_exp",
-    name="KS2 reading, writing and maths",
-    short_name="KS2 RWM",
-    unit="percent",
-    is_percent=True,
-    higher_is_better=True,
-    first_year=2016,
-    last_year=None,
-    series_breaks=[],
-)
-OTHERS = SimpleNamespace(code="not_disadvantaged", name="Not disadvantaged (other pupils)")
-DIS = SimpleNamespace(code="disadvantaged", name="Disadvantaged", comparison=OTHERS)
 OPTS = SimpleNamespace(focus=DIS, comparison=OTHERS)
-
-
-def pct(achievers, cohort, status="final"):
-    return Figure(cohort=cohort, numerator=achievers, value=100 * achievers / cohort, status=status)
 
 
 ENGLAND = {(2025, KS2.code, DIS.code): pct(5_000, 10_000), (2025, KS2.code, OTHERS.code): pct(7_000, 10_000)}

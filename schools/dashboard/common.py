@@ -140,21 +140,26 @@ def thresholds(opts: Options) -> dict:
     return {t.results_year: t for t in found}
 
 
-def school_pairs(opts: Options, by_year: dict) -> list:
-    """(school, row) for the LA's visible schools on the chosen comparator, each row with its year's
-    threshold from ``by_year`` (if any)."""
-    schools = selectors.visible_schools(opts.user).filter(la=opts.la)
-    pairs = selectors.org_rows(
+def org_rows(opts: Options, kind: str, schools, orgs) -> list:
+    """(organisation, row) for ``orgs`` pooled over their ``schools`` on the chosen measure and group."""
+    return selectors.org_rows(
         opts.user,
-        "school",
+        kind,
         schools,
-        schools,
+        orgs,
         measure=opts.measure,
         focus=opts.focus,
         groups=opts.groups,
         years=opts.years,
         year=opts.year,
     )
+
+
+def school_pairs(opts: Options, by_year: dict) -> list:
+    """(school, row) for the LA's visible schools on the chosen comparator, each row with its year's
+    threshold from ``by_year`` (if any)."""
+    schools = selectors.visible_schools(opts.user).filter(la=opts.la)
+    pairs = org_rows(opts, "school", schools, schools)
     return [(school, row.for_comparator(opts.kind).with_threshold(by_year.get(row.year))) for school, row in pairs]
 
 

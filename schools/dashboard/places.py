@@ -11,7 +11,7 @@ from ..models import OVERALL_GRADES_END, OfstedInspection
 from ..published import PUBLISHED
 from ..tables import SchoolFiguresTable, figure_text, figure_with_count, national_missing_reasons
 from ..trends import standing
-from .common import Options, base_context, export_notes, headline_table, org_table, trend_charts
+from .common import Options, base_context, export_notes, headline_table, org_rows, org_table, trend_charts
 
 
 def _area_url(a) -> str:
@@ -24,20 +24,6 @@ def _cluster_url(c) -> str:
 
 def _school_url(s) -> str:
     return reverse("schools:school", args=[s.urn])
-
-
-def _org_rows(opts: Options, kind: str, schools, orgs):
-    return selectors.org_rows(
-        opts.user,
-        kind,
-        schools,
-        orgs,
-        measure=opts.measure,
-        focus=opts.focus,
-        groups=opts.groups,
-        years=opts.years,
-        year=opts.year,
-    )
 
 
 def _scope_rows(opts: Options, scope):
@@ -89,8 +75,8 @@ def la_overview_page(opts: Options, *, area_filter, cluster_filter) -> dict:
     )
     rows = head.rows
     schools = selectors.visible_schools(user).filter(la=la)
-    area_pairs = _org_rows(opts, "area", schools, area_filter.qs)
-    cluster_pairs = _org_rows(opts, "cluster", schools, cluster_filter.qs.select_related("area"))
+    area_pairs = org_rows(opts, "area", schools, area_filter.qs)
+    cluster_pairs = org_rows(opts, "cluster", schools, cluster_filter.qs.select_related("area"))
     published_names = [
         r.measure.short_name or r.measure.name for r in rows if head.sources.get(r.measure.code) == PUBLISHED
     ]
@@ -141,8 +127,8 @@ def area_page(opts: Options, the_area, *, school_filter) -> dict:
     user, la = opts.user, opts.la
     rows = _scope_rows(opts, the_area)
     schools = selectors.visible_schools(user).filter(area=the_area)
-    cluster_pairs = _org_rows(opts, "cluster", schools, selectors.visible_clusters(user).filter(area=the_area))
-    school_pairs = _org_rows(opts, "school", school_filter.qs, school_filter.qs)
+    cluster_pairs = org_rows(opts, "cluster", schools, selectors.visible_clusters(user).filter(area=the_area))
+    school_pairs = org_rows(opts, "school", school_filter.qs, school_filter.qs)
     headline = headline_table(rows, opts, caption=_headline_caption(opts, the_area.name), place=the_area.name)
     in_area = f"in {the_area.name}: {opts.measure_name}"
     clusters = org_table(cluster_pairs, opts, url=_cluster_url, caption=f"Clusters {in_area}", prefix="clusters-")
@@ -170,7 +156,7 @@ def cluster_page(opts: Options, the_cluster) -> dict:
     user, la = opts.user, opts.la
     rows = _scope_rows(opts, the_cluster)
     schools = selectors.visible_schools(user).filter(cluster=the_cluster)
-    school_pairs = _org_rows(opts, "school", schools, schools)
+    school_pairs = org_rows(opts, "school", schools, schools)
     headline = headline_table(rows, opts, caption=_headline_caption(opts, the_cluster.name), place=the_cluster.name)
     school_table = org_table(
         school_pairs,
