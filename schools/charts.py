@@ -77,9 +77,7 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
     breaks = breaks_within(measure, [y for y in years if series[y]])
     notes = [
         f"Series break in {results_year_label(b)}: figures from {results_year_label(b)} are not comparable with "
-        "earlier years"
-        + (f" ({break_note(measure, b)})" if break_note(measure, b) else "")
-        + "."
+        "earlier years" + (f" ({break_note(measure, b)})" if break_note(measure, b) else "") + "."
         for b in breaks
     ]
     for year in years:

@@ -1,0 +1,130 @@
+"""The landing pages' summaries, one screen each (the sentences, flags and rows come from ``schools.summaries``;
+what is due comes from the strategy app's template tags):
+
+- ``school_page``: where the school's focus group stands against England, with links to each measure's page;
+- ``school_measure_page``: one measure at a school across every pupil group and year, with its chart;
+- ``school_list_page``: the schools a user may see, each with its flags (an adviser's landing page);
+- ``la_summary``: what the LA overview adds above its detail: benchmarks, schools to challenge.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .. import page_notes, selectors, summaries
+from ..comparators import basis_for
+from .common import Options, base_context, headline_table, trend_charts
+from .places import _headline_caption, _scope_rows, ofsted, school_figure_exports, school_figure_tables
+
+
+def _detail_measures(school):
+    return summaries.phase_measures(selectors.school_measures(school), [school.phase], years=None)
+
+
+def school_page(opts: Options, school, *, exporting: bool = False) -> dict:
+    """The school's summary: IDSR-style lines against England (each linking to its measure's page), the
+    overview table, the links to the detail. ``exporting``: also every measure's table, for the exports."""
+    user, la = opts.user, opts.la
+    rows = _scope_rows(opts, school)
+    basis = basis_for(school)
+    headline = headline_table(rows, opts, caption=_headline_caption(opts, school.name, "at"), place=school.name)
+    export_tables = {"headline": headline}
+    if exporting:
+        export_tables.update(school_figure_exports(opts, school))
+    context = base_context(opts, school.name, rows, school.name)
+
+    def measure_url(code: str) -> str:
+        return opts.carry(reverse("schools:school_measure", args=[school.urn, code]))
+
+    context.update(
+        la=la,
+        school=school,
+        scope=school,
+        scope_kind="school",
+        headline=headline,
+        summary=summaries.summary_lines(rows, measure_url=measure_url),
+        overview=[summaries.overview_row(r) for r in rows],
+        detail_measures=_detail_measures(school),
+        group_choices=selectors.focus_groups(opts.groups),
+        school_context=page_notes.school_context(selectors.school_context(user, school, groups=opts.groups)),
+        ofsted=ofsted(school),
+        export_tables=export_tables,
+        national_basis=basis,
+        national_missing=any(row.national_note for row in rows),
+        export_url="schools:school_export",
+        export_args=[school.urn],
+    )
+    return context
+
+
+def school_measure_page(opts: Options, school, measure) -> dict:
+    """One measure at the school across every pupil group and year, with the focus group's trend chart."""
+    user, la = opts.user, opts.la
+    measures, years, here, national, la_figures = selectors.school_figures_all(user, school, groups=opts.groups)
+    wanted = {measure.code: measure} if measure.code in measures else {}
+    tables = school_figure_tables(school, opts, wanted, years, here, national, la_figures, basis_for(school))
+    rows = selectors.scope_rows(
+        user, school, measures=[measure], focus=opts.focus, groups=opts.groups, years=opts.years, la=la
+    )
+    context = base_context(opts, f"{school.name}: {measure.short_name or measure.name}", rows, school.name)
+    context.update(
+        school=school,
+        measure=measure,
+        figure_tables=tables,
+        charts=trend_charts(rows, place=school.name, la_name=la.name),
+        other_measures=_detail_measures(school),
+        national_basis=basis_for(school),
+        export_tables={f"figures-{m.code}": t for m, t in tables},
+        export_url="schools:school_export",
+        export_args=[school.urn],
+    )
+    return context
+
+
+def school_list_page(opts: Options | None, schools: list) -> dict:
+    """Each school with its flags on the headline measures (``summaries.school_flags``); schools without
+    headline figures last. ``opts`` None (no LA to work in): the schools alone."""
+    if opts is None or not schools:
+        return {"flags": summaries.with_no_figures([], schools), "opts": opts}
+    by_measure = selectors.org_rows_by_measure(
+        opts.user,
+        "school",
+        selectors.visible_schools(opts.user).filter(pk__in=[s.pk for s in schools]),
+        schools,
+        measures=opts.headline,
+        focus=opts.focus,
+        groups=opts.groups,
+        years=opts.years,
+    )
+    flags = summaries.school_flags(by_measure, opts.headline)
+    return {"flags": summaries.with_no_figures(flags, schools), "opts": opts}
+
+
+def la_summary(opts: Options, rows) -> dict:
+    """What the LA's summary adds to its overview context: IDSR-style lines (linking to the detail's area and
+    cluster tables on that measure), the overview rows, and the schools to challenge across the headline
+    measures, most reasons first."""
+    schools = selectors.visible_schools(opts.user).filter(la=opts.la)
+    by_measure = selectors.org_rows_by_measure(
+        opts.user,
+        "school",
+        schools,
+        schools,
+        measures=opts.headline,
+        focus=opts.focus,
+        groups=opts.groups,
+        years=opts.years,
+        year=opts.year,
+    )
+    flagged = [f for f in summaries.school_flags(by_measure, opts.headline) if f.flags]
+    detail = reverse("schools:la_overview_detail")
+    return {
+        "summary": summaries.summary_lines(
+            rows, measure_url=lambda code: f"{detail}?measure={code}#areas-heading", limit=4
+        ),
+        "overview": [summaries.overview_row(r) for r in rows],
+        "flagged": flagged[: summaries.SHOWN_SCHOOLS],
+        "flagged_count": len(flagged),
+        "flag_counts": summaries.flag_counts(flagged, opts.headline),
+        "school_count": schools.count(),
+    }
