@@ -352,7 +352,7 @@ def test_la_thresholds_switched_on_and_off(thresholdshire, client):
     assert rows["A Primary"]["Reasons"] == "Group below national; Below the LA threshold"
     assert "B Primary" not in rows
     assert (
-        "Thresholdshire KS2 ambition (set by Thresholdshire, adopted 1 September 2024): KS2 RWM expected for "
+        "Thresholdshire KS2 ambition (set by Thresholdshire, adopted 1 Sep 2024): KS2 RWM expected for "
         "all pupils below 65% in 2024/25"
     ) in definitions
     # Switched off in the admin: the reason goes again.

@@ -122,12 +122,11 @@ class OfstedInspection(models.Model):
         if when and framework:
             if framework == self.Framework.REPORT_CARD and when < REPORT_CARDS_START:
                 errors["framework"] = (
-                    f"Report cards began on {REPORT_CARDS_START:%-d %B %Y}; an inspection on "
-                    f"{when:%-d %B %Y} was graded."
+                    f"Report cards began on {uk_date(REPORT_CARDS_START)}; an inspection on {uk_date(when)} was graded."
                 )
             elif framework == self.Framework.GRADED and when >= REPORT_CARDS_START:
                 errors["framework"] = (
-                    f"Graded inspections ended in November 2025; an inspection on {when:%-d %B %Y} has a report card."
+                    f"Graded inspections ended in November 2025; an inspection on {uk_date(when)} has a report card."
                 )
         if self.grade:
             if framework == self.Framework.REPORT_CARD:
@@ -137,7 +136,7 @@ class OfstedInspection(models.Model):
             elif when and when >= OVERALL_GRADES_END:
                 errors["grade"] = (
                     f"Ofsted gave no overall effectiveness grade for inspections from "
-                    f"{OVERALL_GRADES_END:%-d %B %Y}: record the key judgements instead."
+                    f"{uk_date(OVERALL_GRADES_END)}: record the key judgements instead."
                 )
         if errors:
             raise ValidationError(errors)

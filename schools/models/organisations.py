@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..house_style import uk_date
 from .reference import AcademicYear, Measure, PupilGroup
 
 
@@ -57,7 +58,7 @@ class LocalThreshold(models.Model):
         word = "below" if self.measure.higher_is_better else "above"
         value = f"{float(self.value):g}{'%' if self.measure.is_percent else ''}"
         return (
-            f"{self.name} (set by {self.la.name}, adopted {self.adopted_on.day} {self.adopted_on:%B %Y}): "
+            f"{self.name} (set by {self.la.name}, adopted {uk_date(self.adopted_on)}): "
             f"{self.measure.short_name or self.measure.name} for {self.pupil_group.name.lower()} {word} {value} "
             f"in {AcademicYear.label_for(self.results_year)}"
         )
