@@ -30,7 +30,9 @@ class GapOptionsForm(forms.Form):
     year = forms.TypedChoiceField(label="Results year", required=False, coerce=int, empty_value=None)
     significant_only = forms.BooleanField(label="Significant findings only", required=False)
 
-    def __init__(self, data, *, groups, measures, years, default_group: str, default_measure: str | None):
+    def __init__(
+        self, data, *, groups, measures, years, default_group: str, default_measure: str | None, measure_choices=None
+    ):
         # Options the request leaves out show their defaults, so the form names what the page shows.
         data = data.copy() if data is not None else {}
         for name, default in (
@@ -42,7 +44,8 @@ class GapOptionsForm(forms.Form):
                 data[name] = default
         super().__init__(data)
         self.fields["group"].choices = [(g.code, g.name) for g in groups]
-        self.fields["measure"].choices = [(m.code, m.short_name or m.name) for m in measures]
+        # Phase-aware when given (``summaries.measure_choices``): the user's own phase's measures first.
+        self.fields["measure"].choices = measure_choices or [(m.code, m.short_name or m.name) for m in measures]
         self.fields["year"].choices = [("", "Latest")] + [
             (y, f"{y - 1}/{str(y)[-2:]} (results {y})") for y in reversed(years)
         ]

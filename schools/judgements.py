@@ -34,6 +34,7 @@ from .gaps import (
     significant,
     suppression_threshold,
 )
+from .house_style import results_year_label
 from .rag import excess_over_national, rag_rating
 from .trends import Trend, TrendClass, published, stubborn, stubborn_years, trend, window_years
 
@@ -174,7 +175,8 @@ class PooledView:
 
     @property
     def label(self) -> str:
-        span = f"{self.years[0]}–{self.years[-1]}" if len(self.years) > 1 else str(self.years[0])
+        first, last = results_year_label(self.years[0]), results_year_label(self.years[-1])
+        span = f"{first} to {last}" if len(self.years) > 1 else first
         return f"{span} pooled ({self.figures.focus.cohort} pupils)"
 
 
@@ -222,7 +224,7 @@ def pooled_view(
 class Judgement:
     priority: tuple[str, ...] = ()
     buster: tuple[str, ...] = ()
-    basis: str = ""  # "2025 alone (40 pupils)", "2023–2025 pooled (27 pupils)" or "" (not judged)
+    basis: str = ""  # "2024/25 alone (40 pupils)", "2022/23 to 2024/25 pooled (27 pupils)" or "" (not judged)
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ class GapRow:
         m = self.measure
         if self.single_year:
             g, all_pupils, trend_, stubborn_ = self.current, self.all_pupils, self.trend, self.stubborn
-            basis = f"{self.year} alone ({g.focus.cohort} pupils)"
+            basis = f"{results_year_label(self.year)} alone ({g.focus.cohort} pupils)"
             evidence = {
                 Reason.WIDE_GAP: _interval_above(gap_interval(m, g.focus, g.comparison), _england(m, g)),
                 Reason.LOW_ATTAINMENT: significant(gap_interval(m, g.focus, g.national_focus)) is not False,

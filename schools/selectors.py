@@ -571,6 +571,11 @@ def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
     return measures, years, here, national, la_figures
 
 
+def visible_phases(user) -> list[str]:
+    """The phases of the open schools a user may see (one query)."""
+    return sorted(set(visible_schools(user).filter(status="open").values_list("phase", flat=True)))
+
+
 def school_measures(school) -> list[Measure]:
     """The measures a school has any result for, in the measures' own order (one query)."""
     return list(
@@ -597,6 +602,7 @@ __all__ += [
     "org_rows_by_measure",
     "school_figures_all",
     "school_measures",
+    "visible_phases",
 ]
 
 

@@ -68,6 +68,17 @@ def phase_measures(measures: list[Measure], phases, years: list[int] | None = No
     return sorted(kept, key=rank)  # stable: keeps the measures' own order within a key stage
 
 
+def default_measure(measures: list[Measure], phases, fallback: str) -> str:
+    """The measure a page opens on: ``fallback`` (the deployment's default, KS2 RWM) unless the user's schools
+    are all of phases without it (a secondary head opens on the first headline measure of their own phase)."""
+    own_stages = {s for p in phases for s in PHASE_KEY_STAGES.get(p, ())}
+    by_code = {m.code: m for m in measures}
+    if not own_stages or (fallback in by_code and by_code[fallback].key_stage.code in own_stages):
+        return fallback
+    own = [m for m in phase_measures(measures, phases) if m.headline and m.key_stage.code in own_stages]
+    return own[0].code if own else fallback
+
+
 def measure_choices(measures: list[Measure], phases, years: list[int]) -> list:
     """Choices for a measure picker: "Your phase" measures first (an optgroup), then the others."""
     ordered = phase_measures(measures, phases, years)

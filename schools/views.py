@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig, Table
 
-from . import dashboard, selectors
+from . import dashboard, selectors, summaries
 from .dashboard import Options
 from .exports import FORMATS, ExportTable, export_response, from_table2, small_cohort_figures
 from .filters import (
@@ -35,7 +35,10 @@ def _options(request, la, form_class=GapOptionsForm) -> Options:
     measures = list(selectors.measures_by_code().values())
     years = selectors.years_with_results(la)
     focusable = selectors.focus_groups(groups)
-    default_measure = getattr(settings, "GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
+    phases = selectors.visible_phases(request.user) if not has_role(request.user, *LA_WIDE_ROLES) else []
+    default_measure = summaries.default_measure(
+        measures, phases, getattr(settings, "GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
+    )
     form = form_class(
         request.GET or None,
         groups=focusable,
@@ -43,6 +46,7 @@ def _options(request, la, form_class=GapOptionsForm) -> Options:
         years=years,
         default_group=getattr(settings, "GAPMONITOR_DEFAULT_GROUP", "disadvantaged"),
         default_measure=default_measure,
+        measure_choices=summaries.measure_choices(measures, phases, years),
     )
     opts = form.options()
     focus = groups.get(opts["group"]) or groups["disadvantaged"]

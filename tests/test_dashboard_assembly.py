@@ -65,7 +65,7 @@ def test_priority_ranks_most_reasons_first_then_the_widest_gap_vs_national():
         (Reason.LOW_ATTAINMENT,),
     ]
     assert [item.vs_national for item in ranked] == pytest.approx([50.0, 45.0, 40.0])
-    assert ranked[0].basis == "2025 alone (60 pupils)"
+    assert ranked[0].basis == "2024/25 alone (60 pupils)"
     assert unranked == 1
 
 

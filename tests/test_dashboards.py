@@ -90,8 +90,8 @@ def test_pages_render_for_the_demo_la(role_client, demo):
     assert "Targets on and off track" in summary and 'href="/overview/detail/' in summary
     page = officer.get("/overview/detail/").content.decode()
     assert "Findings" in page and "Headline measures" in page
-    # The comparator is named on every gap column.
-    assert "Gap: Disadvantaged (Demoshire) vs not disadvantaged (other pupils) nationally" in page
+    # Gap columns have short headers; the key in the caption names each comparator in full.
+    assert "Gap vs England: Disadvantaged (Demoshire) vs not disadvantaged (other pupils) nationally" in page
     assert "vendor/plotly.min.js" in page and "js/charts.js" in page
     assert 'type="application/json"' in page and "<caption>" in page and 'scope="col"' in page
     assert "Data status:" in page and "2024/25 results: final" in page  # final by November 2026

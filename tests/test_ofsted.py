@@ -116,10 +116,7 @@ def test_school_page_shows_report_card_per_area(school, django_user_model):
     client.force_login(officer)
     page = client.get(f"/schools/{school.urn}/").content.decode()
     # The latest graded inspection (February 2025) had no overall grade, only key judgements.
-    assert (
-        "4 Feb 2025: no overall effectiveness grade (Ofsted gave none for inspections from "
-        "2 Sep 2024)" in page
-    )
+    assert "4 Feb 2025: no overall effectiveness grade (Ofsted gave none for inspections from 2 Sep 2024)" in page
     assert "Quality of education good" in page
     assert "Requires improvement" not in page  # the 2019 grade is history, not the latest graded inspection
     # The report card: one row per evaluation area, in Ofsted's order, no overall grade.

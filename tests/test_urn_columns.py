@@ -1,0 +1,125 @@
+"""Schools are told apart by their URN: every table that lists schools, on a page or in an export, has a URN
+column beside the name, and the school pickers name each school with its URN (names repeat: the demo LA has
+several "Ashby … Primary School"s)."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+SCHOOL_LINK = re.compile(r'href="/schools/(\d+)/')
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _tables(html: str) -> list[str]:
+    return re.findall(r"<table\b.*?</table>", html, flags=re.S)
+
+
+def _headers(table: str) -> list[str]:
+    head = re.search(r"<thead>(.*?)</thead>", table, flags=re.S)
+    cells = re.findall(r"<th\b[^>]*>(.*?)</th>", head.group(1) if head else "", flags=re.S)
+    return [re.sub(r"<[^>]+>", "", c).replace("(sort)", "").strip() for c in cells]
+
+
+def _school_tables(html: str) -> list[str]:
+    """Tables whose body links to school pages: the tables that list schools."""
+    out = []
+    for table in _tables(html):
+        body = re.search(r"<tbody>(.*?)</tbody>", table, flags=re.S)
+        if body and SCHOOL_LINK.search(body.group(1)):
+            out.append(table)
+    return out
+
+
+@pytest.mark.django_db
+def test_every_table_listing_schools_has_a_urn_column(demo_full):
+    from django.contrib.auth import get_user_model
+
+    from schools.models import Area, Cluster
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["officer", "adviser", "head"])}
+    area, cluster = Area.objects.filter(la=demo_full).first(), Cluster.objects.filter(la=demo_full).first()
+    pages = {
+        "officer": [
+            "/overview/",
+            "/overview/detail/",
+            f"/areas/{area.pk}/",
+            f"/clusters/{cluster.pk}/",
+            "/schools/",
+            "/priority/?measure=ks2_rwm_exp",
+            "/gap-busters/?measure=ks2_rwm_exp",
+            "/strategy/visits/",
+        ],
+        "adviser": ["/schools/", "/priority/?measure=ks2_rwm_exp", "/gap-busters/", "/strategy/visits/"],
+        "head": ["/schools/", "/strategy/visits/"],
+    }
+    checked = 0
+    for username, urls in pages.items():
+        client = _client(users[username])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            for table in _school_tables(response.content.decode()):
+                headers = _headers(table)
+                assert "URN" in headers, (username, url, headers)
+                # Each row's URN is the one its school link points to.
+                for row in re.findall(
+                    r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1), re.S
+                ):
+                    linked = SCHOOL_LINK.findall(row)
+                    if linked:
+                        cells = re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, flags=re.S)
+                        texts = [re.sub(r"<[^>]+>", "", c).strip() for c in cells]
+                        assert texts[headers.index("URN")] == linked[0], (url, texts)
+                checked += 1
+    assert checked >= 10, checked  # the priority, buster, area, cluster, list, visit and summary tables
+
+
+@pytest.mark.django_db
+def test_every_export_listing_schools_has_a_urn_column(demo_full):
+    from django.contrib.auth import get_user_model
+
+    from schools.models import Area, Cluster, School
+
+    officer = _client(get_user_model().objects.get(username="officer"))
+    area, cluster = Area.objects.filter(la=demo_full).first(), Cluster.objects.filter(la=demo_full).first()
+    urns = {s.name: s.urn for s in School.objects.filter(la=demo_full)}
+    exports = [
+        "/priority/export/priority",
+        "/gap-busters/export/busters",
+        f"/areas/{area.pk}/export/schools",
+        f"/clusters/{cluster.pk}/export/schools",
+    ]
+    for base in exports:
+        rows = list(csv.reader(io.StringIO(officer.get(f"{base}.csv?measure=ks2_rwm_exp").content.decode())))
+        header = rows[2]
+        assert "URN" in header and header.index("URN") == header.index("Name") + 1, (base, header)
+        for row in rows[3:]:
+            assert int(row[header.index("URN")]) == urns[row[header.index("Name")]], (base, row)
+        book = load_workbook(io.BytesIO(officer.get(f"{base}.xlsx?measure=ks2_rwm_exp").content), read_only=True)
+        sheet_rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+        xheader = next(r for r in sheet_rows if "Name" in r)
+        assert "URN" in xheader, (base, xheader)
+    # Areas and clusters have no URN column.
+    rows = list(csv.reader(io.StringIO(officer.get("/overview/export/areas.csv").content.decode())))
+    assert "URN" not in rows[2]
+
+
+@pytest.mark.django_db
+def test_the_visit_picker_names_each_school_with_its_urn(demo_full):
+    from django.contrib.auth import get_user_model
+
+    adviser = get_user_model().objects.get(username="adviser")
+    html = _client(adviser).get("/strategy/visits/").content.decode()
+    options = re.findall(r'<option value="(\d+)">([^<]*)</option>', html)
+    assert options
+    for urn, text in options:
+        assert text.endswith(f"(URN {urn})"), text
