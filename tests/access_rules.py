@@ -180,6 +180,7 @@ RULES: dict[str, list[Case]] = {
         Case("LA overview XLSX", LA_WIDE, _kw(table="areas", fmt="xlsx")),
         Case("no such table", answers(404), _kw(table="nonsense", **EXPORT)),
     ],
+    "schools:la_overview_detail": [Case("LA overview in detail", LA_WIDE)],
     "schools:area": [Case("an area", LA_WIDE, pk("area"))],
     "schools:area_export": [Case("an area's export", LA_WIDE, _kw(pk=lambda c: c.area.pk, table="schools", **EXPORT))],
     "schools:cluster": [Case("the adviser's schools' cluster (adviser has no cluster role)", LA_WIDE, pk("cluster"))],
@@ -193,6 +194,20 @@ RULES: dict[str, list[Case]] = {
         Case("a school neither head nor adviser has", answers(200, adviser=404, head=404), OTHER_SCHOOL),
         Case("a URN that does not exist", answers(404), _kw(urn=999999)),
         Case("a school of another LA", answers(404, admin=200), _kw(urn=lambda c: c.foreign_school.urn)),
+    ],
+    "schools:school_groups": [
+        Case("the head's own school, one group", HEAD_OWN, HEAD_SCHOOL, query="group=fsm"),
+        Case("an adviser's assigned school, one group", ADVISER_OWN, ADVISER_SCHOOL),
+        Case("a school neither head nor adviser has", answers(200, adviser=404, head=404), OTHER_SCHOOL),
+    ],
+    "schools:school_measure": [
+        Case("the head's own school, one measure", HEAD_OWN, _kw(urn=lambda c: c.head_school.urn, code="ks2_rwm_exp")),
+        Case(
+            "another school's measure",
+            answers(200, adviser=404, head=404),
+            _kw(urn=lambda c: c.other_school.urn, code="ks2_rwm_exp"),
+        ),
+        Case("no such measure", answers(404), _kw(urn=lambda c: c.head_school.urn, code="no_such_measure")),
     ],
     "schools:school_export": [
         Case(

@@ -176,4 +176,4 @@ def test_each_year_is_as_final_as_its_least_final_figure():
         SimpleNamespace(year=2025, status="final"),
         SimpleNamespace(year=None, status="final"),
     ]
-    assert status_summary(rows) == ["2024 results: provisional", "2025 results: revised"]
+    assert status_summary(rows) == ["2023/24 results: provisional", "2024/25 results: revised"]

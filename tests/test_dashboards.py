@@ -96,7 +96,7 @@ def test_pages_render_for_the_demo_la(role_client, demo):
     assert 'type="application/json"' in page and "<caption>" in page and 'scope="col"' in page
     assert "Data status:" in page and "2024/25 results: final" in page  # final by November 2026
     switched = officer.get("/overview/detail/?comparator=within").content.decode()
-    assert "Gap: Disadvantaged vs not disadvantaged (other pupils) (here)" in switched
+    assert "Gap here: Disadvantaged vs not disadvantaged (other pupils) (here)" in switched
     school_page = officer.get(f"/schools/{demo.schools[0].urn}/").content.decode()
     assert "Ofsted: latest graded inspection (1–4 scale)" in school_page and "report card" in school_page
     assert "pupils against England" in school_page and "What is due" in school_page
@@ -320,6 +320,10 @@ def test_priority_export_spells_out_each_reason_with_thresholds(role_client, dem
 
 
 def test_links_down_keep_the_chosen_group_comparator_and_measure(role_client, demo):
-    html = role_client("officer").get("/overview/?group=fsm&comparator=within&measure=ks2_rwm_high").content.decode()
+    html = (
+        role_client("officer")
+        .get("/overview/detail/?group=fsm&comparator=within&measure=ks2_rwm_high")
+        .content.decode()
+    )
     area = demo.areas[0]
     assert f'href="/areas/{area.pk}/?group=fsm&amp;comparator=within&amp;measure=ks2_rwm_high"' in html
