@@ -2,7 +2,7 @@
 
 Every gap page is built by one ``*_page`` function returning its context, including the tables it
 exports, so the page and its CSV/XLSX exports show the same figures. Figures come from
-``schools.selectors`` (a fixed number of queries) and ``schools.gaps``; nothing is computed here.
+``schools.selectors`` and ``schools.figures`` (a fixed number of queries) and ``schools.gaps``; nothing is computed here.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig
 
-from . import charts, page_notes, selectors
+from . import access, charts, page_notes, selectors
 from .comparators import basis_for
 from .exports import FORMATS, ExportTable, export_response, from_table2, small_cohort_figures
+from .figures import years_with_results
 from .filters import (
     AreaFilter,
     BusterOptionsForm,
@@ -83,7 +84,7 @@ class Options:
 def _options(request, la, form_class=GapOptionsForm) -> Options:
     groups = selectors.pupil_groups()
     measures = list(selectors.measures_by_code().values())
-    years = selectors.years_with_results(la)
+    years = years_with_results(la)
     focusable = selectors.focus_groups(groups)
     default_measure = getattr(settings, "GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
     form = form_class(
@@ -200,7 +201,7 @@ def _respond(request, template, context, table=None, fmt=None):
         if isinstance(found, ExportTable)
         else from_table2(found, title=f"{context['title']}: {found.caption}", notes=context.get("export_notes", ""))
     )
-    if selectors.sees_small_cohorts(request.user) and not isinstance(found, ExportTable):
+    if access.sees_small_cohorts(request.user) and not isinstance(found, ExportTable):
         export.small_cohorts = small_cohort_figures(row.record for row in found.rows)
     response = export_response(export, fmt, f"{context['title']}-{table}")
     if export.small_cohorts:
@@ -242,16 +243,16 @@ def _base_context(opts: Options, title: str, rows, place: str) -> dict:
 def la_overview(request, table=None, fmt=None):
     user = request.user
     code = request.GET.get("la")
-    la = selectors.get_visible_la(user, code) if code else selectors.default_la(user)
+    la = access.get_visible_la(user, code) if code else access.default_la(user)
     opts = _options(request, la)
     head = selectors.la_headline(
         user, la, measures=opts.headline, focus=opts.focus, groups=opts.groups, years=opts.years, year=opts.year
     )
     rows = head.rows
-    schools = selectors.visible_schools(user).filter(la=la)
-    area_filter = AreaFilter(request.GET, queryset=selectors.visible_areas(user).filter(la=la), prefix="area")
+    schools = access.visible_schools(user).filter(la=la)
+    area_filter = AreaFilter(request.GET, queryset=access.visible_areas(user).filter(la=la), prefix="area")
     cluster_filter = ClusterFilter(
-        request.GET, queryset=selectors.visible_clusters(user).filter(la=la), user=user, la=la, prefix="cluster"
+        request.GET, queryset=access.visible_clusters(user).filter(la=la), user=user, la=la, prefix="cluster"
     )
     area_pairs = selectors.org_rows(
         user,
@@ -367,7 +368,7 @@ def _benchmark_table(la, rows, opts: Options) -> dict | None:
 @login_required
 def area(request, pk, table=None, fmt=None):
     user = request.user
-    the_area = selectors.get_visible_area(user, pk)
+    the_area = access.get_visible_area(user, pk)
     la = the_area.la
     opts = _options(request, la)
     rows = selectors.scope_rows(
@@ -380,8 +381,8 @@ def area(request, pk, table=None, fmt=None):
         year=opts.year,
         la=la,
     )
-    schools = selectors.visible_schools(user).filter(area=the_area)
-    clusters_qs = selectors.visible_clusters(user).filter(area=the_area)
+    schools = access.visible_schools(user).filter(area=the_area)
+    clusters_qs = access.visible_clusters(user).filter(area=the_area)
     cluster_pairs = selectors.org_rows(
         user,
         "cluster",
@@ -451,7 +452,7 @@ def area(request, pk, table=None, fmt=None):
 @login_required
 def cluster(request, pk, table=None, fmt=None):
     user = request.user
-    the_cluster = selectors.get_visible_cluster(user, pk)
+    the_cluster = access.get_visible_cluster(user, pk)
     la = the_cluster.la
     opts = _options(request, la)
     rows = selectors.scope_rows(
@@ -464,7 +465,7 @@ def cluster(request, pk, table=None, fmt=None):
         year=opts.year,
         la=la,
     )
-    schools = selectors.visible_schools(user).filter(cluster=the_cluster)
+    schools = access.visible_schools(user).filter(cluster=the_cluster)
     school_pairs = selectors.org_rows(
         user,
         "school",
@@ -500,7 +501,7 @@ def cluster(request, pk, table=None, fmt=None):
         headline=headline,
         pooled_lines=page_notes.pooled_lines(rows, opts),
         coverage_notes=page_notes.coverage_notes(la, rows, school_pairs, opts),
-        area_link=bool(the_cluster.area_id) and selectors.visible_areas(user).filter(pk=the_cluster.area_id).exists(),
+        area_link=bool(the_cluster.area_id) and access.visible_areas(user).filter(pk=the_cluster.area_id).exists(),
         charts=_charts(rows, place=the_cluster.name, la_name=la.name),
         school_table=school_table,
         export_tables={"headline": headline, "schools": school_table},
@@ -514,10 +515,10 @@ def cluster(request, pk, table=None, fmt=None):
 @login_required
 def school_list(request):
     user = request.user
-    schools = selectors.visible_schools(user).filter(status="open").order_by("name")
+    schools = access.visible_schools(user).filter(status="open").order_by("name")
     la = None
     try:
-        la = selectors.working_la(user)
+        la = access.working_la(user)
     except Http404:
         pass
     school_filter = SchoolFilter(request.GET, queryset=schools, user=user, la=la)
@@ -612,7 +613,7 @@ def _school_figure_tables(school, opts: Options, measures, years, here, national
 @login_required
 def school_detail(request, urn, table=None, fmt=None):
     user = request.user
-    school = selectors.get_visible_school(user, urn)
+    school = access.get_visible_school(user, urn)
     la = school.la
     opts = _options(request, la)
     rows = selectors.scope_rows(
@@ -661,7 +662,7 @@ def school_detail(request, urn, table=None, fmt=None):
 def _school_pairs(request, opts: Options, thresholds=None):
     """(school, row) on the chosen comparator, each row with the LA's threshold for its year (if any)."""
     user = request.user
-    schools = selectors.visible_schools(user).filter(la=opts.la)
+    schools = access.visible_schools(user).filter(la=opts.la)
     pairs = selectors.org_rows(
         user,
         "school",
@@ -698,7 +699,7 @@ def _judged_on() -> str:
 
 @login_required
 def priority(request, table=None, fmt=None):
-    la = selectors.working_la(request.user)
+    la = access.working_la(request.user)
     opts = _options(request, la, PriorityOptionsForm)
     thresholds = _thresholds(opts)
     pairs = _school_pairs(request, opts, thresholds)
@@ -770,7 +771,7 @@ def _priority_findings(ranked, opts: Options) -> list[str]:
 
 @login_required
 def gap_busters(request, table=None, fmt=None):
-    la = selectors.working_la(request.user)
+    la = access.working_la(request.user)
     opts = _options(request, la, BusterOptionsForm)
 
     def story_url(school):
@@ -842,10 +843,10 @@ def _excess_words(excess: float | None) -> str:
 @login_required
 def cluster_rag(request, table=None, fmt=None):
     user = request.user
-    la = selectors.working_la(user)
+    la = access.working_la(user)
     opts = _options(request, la)
-    clusters = list(selectors.visible_clusters(user).filter(la=la).order_by("name"))
-    schools = selectors.visible_schools(user).filter(la=la)
+    clusters = list(access.visible_clusters(user).filter(la=la).order_by("name"))
+    schools = access.visible_schools(user).filter(la=la)
     by_measure = selectors.org_rows_by_measure(
         user,
         "cluster",

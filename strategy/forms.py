@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from schools.access import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
 from schools.models import AcademicYear, Measure, PupilGroup
 from schools.roles import Role, has_role
-from schools.selectors import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
 
 from .models import (
     SEVEN_FEATURES,
