@@ -51,7 +51,7 @@ def focus_groups():
 
 
 def lead_users(user, la, current=None):
-    """Who ``user`` may name as a lead (``schools.selectors.assignable_users``), plus the lead already
+    """Who ``user`` may name as a lead (``schools.access.assignable_users``), plus the lead already
     recorded, so editing an older action never drops it silently."""
     people = assignable_users(user, la)
     if current is None:
