@@ -15,9 +15,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig, Table
 
-from . import dashboard, selectors, summaries
+from . import access, dashboard, selectors, summaries
 from .dashboard import Options
 from .exports import FORMATS, ExportTable, export_response, from_table2, small_cohort_figures
+from .figures import years_with_results
 from .filters import (
     AreaFilter,
     BusterOptionsForm,
@@ -33,9 +34,9 @@ from .roles import LA_WIDE_ROLES, Role, has_role
 def _options(request, la, form_class=GapOptionsForm) -> Options:
     groups = selectors.pupil_groups()
     measures = list(selectors.measures_by_code().values())
-    years = selectors.years_with_results(la)
+    years = years_with_results(la)
     focusable = selectors.focus_groups(groups)
-    phases = selectors.visible_phases(request.user) if not has_role(request.user, *LA_WIDE_ROLES) else []
+    phases = access.visible_phases(request.user) if not has_role(request.user, *LA_WIDE_ROLES) else []
     default_measure = summaries.default_measure(
         measures, phases, getattr(settings, "GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
     )
@@ -98,7 +99,7 @@ def _respond(request, template, context, table=None, fmt=None):
         if isinstance(found, ExportTable)
         else from_table2(found, title=f"{context['title']}: {found.caption}", notes=context.get("export_notes", ""))
     )
-    if selectors.sees_small_cohorts(request.user) and not isinstance(found, ExportTable):
+    if access.sees_small_cohorts(request.user) and not isinstance(found, ExportTable):
         export.small_cohorts = small_cohort_figures(row.record for row in found.rows)
     response = export_response(export, fmt, f"{context['title']}-{table}")
     if export.small_cohorts:
@@ -116,11 +117,11 @@ def la_overview(request, table=None, fmt=None, detail=False):
     """The LA's summary, or (``detail``) its findings, headline table and charts, areas and clusters."""
     user = request.user
     code = request.GET.get("la")
-    la = selectors.get_visible_la(user, code) if code else selectors.default_la(user)
+    la = access.get_visible_la(user, code) if code else access.default_la(user)
     opts = _options(request, la)
-    area_filter = AreaFilter(request.GET, queryset=selectors.visible_areas(user).filter(la=la), prefix="area")
+    area_filter = AreaFilter(request.GET, queryset=access.visible_areas(user).filter(la=la), prefix="area")
     cluster_filter = ClusterFilter(
-        request.GET, queryset=selectors.visible_clusters(user).filter(la=la), user=user, la=la, prefix="cluster"
+        request.GET, queryset=access.visible_clusters(user).filter(la=la), user=user, la=la, prefix="cluster"
     )
     context = dashboard.la_overview_page(opts, area_filter=area_filter, cluster_filter=cluster_filter)
     if not detail and fmt is None:
@@ -132,9 +133,9 @@ def la_overview(request, table=None, fmt=None, detail=False):
 @login_required
 def area(request, pk, table=None, fmt=None):
     user = request.user
-    the_area = selectors.get_visible_area(user, pk)
+    the_area = access.get_visible_area(user, pk)
     opts = _options(request, the_area.la)
-    schools = selectors.visible_schools(user).filter(area=the_area)
+    schools = access.visible_schools(user).filter(area=the_area)
     school_filter = SchoolFilter(request.GET, queryset=schools, user=user, la=the_area.la, prefix="school")
     context = dashboard.area_page(opts, the_area, school_filter=school_filter)
     return _respond(request, "schools/area.html", context, table, fmt)
@@ -142,7 +143,7 @@ def area(request, pk, table=None, fmt=None):
 
 @login_required
 def cluster(request, pk, table=None, fmt=None):
-    the_cluster = selectors.get_visible_cluster(request.user, pk)
+    the_cluster = access.get_visible_cluster(request.user, pk)
     opts = _options(request, the_cluster.la)
     return _respond(request, "schools/cluster.html", dashboard.cluster_page(opts, the_cluster), table, fmt)
 
@@ -151,10 +152,10 @@ def cluster(request, pk, table=None, fmt=None):
 def school_list(request):
     """The schools a user may see with their flags: an adviser's landing page."""
     user = request.user
-    schools = selectors.visible_schools(user).filter(status="open").select_related("area", "cluster").order_by("name")
+    schools = access.visible_schools(user).filter(status="open").order_by("name")
     la = None
     try:
-        la = selectors.working_la(user)
+        la = access.working_la(user)
     except Http404:
         pass
     school_filter = SchoolFilter(request.GET, queryset=schools, user=user, la=la)
@@ -173,7 +174,7 @@ def school_list(request):
 @login_required
 def school_detail(request, urn, table=None, fmt=None):
     """The school's summary; its exports cover every table of its detail pages."""
-    school = selectors.get_visible_school(request.user, urn)
+    school = access.get_visible_school(request.user, urn)
     opts = _options(request, school.la)
     context = dashboard.school_page(opts, school, exporting=fmt is not None)
     return _respond(request, "schools/school_detail.html", context, table, fmt)
@@ -181,14 +182,14 @@ def school_detail(request, urn, table=None, fmt=None):
 
 @login_required
 def school_groups(request, urn):
-    school = selectors.get_visible_school(request.user, urn)
+    school = access.get_visible_school(request.user, urn)
     opts = _options(request, school.la)
     return _respond(request, "schools/school_groups.html", dashboard.school_groups_page(opts, school))
 
 
 @login_required
 def school_measure(request, urn, code):
-    school = selectors.get_visible_school(request.user, urn)
+    school = access.get_visible_school(request.user, urn)
     measure = selectors.measures_by_code([code]).get(code)
     if measure is None:
         raise Http404("No such measure.")
@@ -199,19 +200,19 @@ def school_measure(request, urn, code):
 # --------------------------------------------------------------------------- priority, busters, RAG
 @login_required
 def priority(request, table=None, fmt=None):
-    opts = _options(request, selectors.working_la(request.user), PriorityOptionsForm)
+    opts = _options(request, access.working_la(request.user), PriorityOptionsForm)
     return _respond(request, "schools/priority.html", dashboard.priority_page(opts), table, fmt)
 
 
 @login_required
 def gap_busters(request, table=None, fmt=None):
-    opts = _options(request, selectors.working_la(request.user), BusterOptionsForm)
+    opts = _options(request, access.working_la(request.user), BusterOptionsForm)
     return _respond(request, "schools/gap_busters.html", dashboard.gap_busters_page(opts), table, fmt)
 
 
 @login_required
 def cluster_rag(request, table=None, fmt=None):
-    opts = _options(request, selectors.working_la(request.user))
+    opts = _options(request, access.working_la(request.user))
     return _respond(request, "schools/cluster_rag.html", dashboard.cluster_rag_page(opts), table, fmt)
 
 

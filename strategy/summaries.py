@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from schools.selectors import sees_small_cohorts
+from schools.access import sees_small_cohorts
 
 from . import selectors
 from .models import Plan

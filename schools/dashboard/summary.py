@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from .. import page_notes, selectors, summaries
+from .. import access, page_notes, selectors, summaries
 from ..comparators import basis_for
 from .common import Options, base_context, headline_table, trend_charts
 from .places import _headline_caption, _scope_rows, ofsted, school_figure_exports, school_figure_tables
@@ -89,7 +89,7 @@ def school_list_page(opts: Options | None, schools: list) -> dict:
     by_measure = selectors.org_rows_by_measure(
         opts.user,
         "school",
-        selectors.visible_schools(opts.user).filter(pk__in=[s.pk for s in schools]),
+        access.visible_schools(opts.user).filter(pk__in=[s.pk for s in schools]),
         schools,
         measures=opts.headline,
         focus=opts.focus,
@@ -104,7 +104,7 @@ def la_summary(opts: Options, rows) -> dict:
     """What the LA's summary adds to its overview context: IDSR-style lines (linking to the detail's area and
     cluster tables on that measure), the overview rows, and the schools to challenge across the headline
     measures, most reasons first."""
-    schools = selectors.visible_schools(opts.user).filter(la=opts.la)
+    schools = access.visible_schools(opts.user).filter(la=opts.la)
     by_measure = selectors.org_rows_by_measure(
         opts.user,
         "school",
