@@ -11,6 +11,7 @@ from django.utils import timezone
 from schools import access, selectors
 from schools.findings import number
 from schools.gaps import BusterReason, gap
+from schools.house_style import uk_date
 from schools.models import Benchmark, StatisticalNeighbour
 from strategy.models import Action, Plan, SuccessStory, SupportEngagement, Target, year_label
 from strategy.targets import evaluate
@@ -279,7 +280,7 @@ def build_briefing(la, *, area=None, year: int | None = None, user=None) -> Docu
         title=title,
         subtitle=(
             f"Members' briefing · {la.name}{' · ' + area.name + ' area' if area else ''} · results year "
-            f"{year} ({year_label(year)}) · produced {timezone.localdate():%d %B %Y}"
+            f"{year} ({year_label(year)}) · produced {uk_date(timezone.localdate())}"
         ),
         footer=f"{place} gap briefing {year_label(year)} · groups under the suppression threshold are not shown",
     )

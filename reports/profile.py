@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from schools import selectors
+from schools.house_style import uk_date
 from strategy import selectors as strategy_selectors
 from strategy.models import year_label
 from strategy.targets import evaluate
@@ -43,7 +44,7 @@ def _context(school) -> list:
     inspection = school.latest_inspection
     if inspection is not None:
         facts.append(
-            f"Latest Ofsted inspection: {inspection.inspection_date:%-d %B %Y}, {inspection.summary} "
+            f"Latest Ofsted inspection: {uk_date(inspection.inspection_date)}, {inspection.summary} "
             f"(graded judgements and report cards are different scales and are not compared)."
         )
     return [Heading("The school"), Bullets(facts)]
@@ -88,7 +89,7 @@ def _targets_and_visits(school, user) -> list:
         blocks.append(
             Bullets(
                 [
-                    f"{v.visit_date:%d %B %Y}: {v.get_visit_type_display()}"
+                    f"{uk_date(v.visit_date)}: {v.get_visit_type_display()}"
                     f"{' (acknowledged)' if v.acknowledged_at else ''}."
                     for v in visits
                 ]
@@ -113,7 +114,7 @@ def build_profile(school, *, user, year: int | None = None) -> Document:
     document = Document(
         title=f"{school.name}: gap profile, {year_label(year)}",
         subtitle=f"School gap profile · {school.la.name} · results year {year} ({year_label(year)}) · produced "
-        f"{timezone.localdate():%d %B %Y}",
+        f"{uk_date(timezone.localdate())}",
         footer=f"{school.name} gap profile {year_label(year)} · groups under the suppression threshold are not shown",
     )
     document.add(*_context(school))

@@ -51,8 +51,10 @@ def test_screenshots_of_main_pages(ui, sign_in, shots):
     # Each role's landing page, as they see it on signing in.
     sign_in("head")
     head = snap(ui, shots, "head", ui.path(), full_page=True)
+    ui.page.context.clear_cookies()
     sign_in("adviser")
     adviser = snap(ui, shots, "adviser", ui.path(), full_page=True)
+    ui.page.context.clear_cookies()
     sign_in("officer")
     plan = (
         Plan.objects.filter(la=la, level=Plan.Level.LA_TEAM).order_by("pk").first()

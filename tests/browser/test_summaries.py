@@ -87,6 +87,7 @@ def test_the_school_page_default_view_is_under_four_screens_for_every_role(ui, s
         ui.goto(f"/schools/{school.urn}/")
         heights[school.urn] = assert_fits(ui, SCHOOL_PAGE_BUDGET)["height"]
     adviser_school = ui.site.users["adviser"].profile.schools.order_by("urn").first()
+    ui.page.context.clear_cookies()
     sign_in("adviser")
     ui.goto(f"/schools/{adviser_school.urn}/")
     heights[adviser_school.urn] = assert_fits(ui, SCHOOL_PAGE_BUDGET)["height"]
