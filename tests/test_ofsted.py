@@ -38,7 +38,7 @@ def test_overall_grade_after_september_2024_refused(school):
     errors = _errors(
         OfstedInspection(school=school, inspection_date=date(2024, 9, 2), framework=GRADED, grade=Grade.GOOD)
     )
-    assert "no overall effectiveness grade for inspections from 2 September 2024" in errors["grade"][0]
+    assert "no overall effectiveness grade for inspections from 2 Sep 2024" in errors["grade"][0]
     # The same inspection without an overall grade (key judgements only) is right.
     OfstedInspection(school=school, inspection_date=date(2024, 9, 2), framework=GRADED).full_clean()
 
