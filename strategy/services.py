@@ -33,6 +33,7 @@ from .models import (
     VisitJudgement,
     VisitQualityAssurance,
     VisitReport,
+    year_label,
 )
 
 DEFAULT_SNAPSHOT_GROUPS = ("disadvantaged", "fsm", "sen_any", "eal")
@@ -160,8 +161,6 @@ def school_plan_for(school: School, *, results_year: int, owner=None) -> Plan:
 
 
 def year_label_short(results_year: int) -> str:
-    from .models import year_label
-
     return year_label(results_year)
 
 
