@@ -305,7 +305,7 @@ def worker_import(kind: str) -> dict:
 
     from bench import datasets
     from schools import demo
-    from schools.imports.services import import_file
+    from schools.imports.committing import import_file
     from schools.models import School
 
     if not School.objects.filter(la__code=demo.DEMO_LA_CODE).exists():
