@@ -8,7 +8,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from ..models import Area, Cluster, ImportChange, LocalAuthority, School
 from .la_codes import la_name
-from .register import RegisterPlan
+from .register import FIELDS, RegisterPlan
 from .scope import acting_user
 
 
@@ -122,18 +122,8 @@ def write_register(register: RegisterPlan, batch, changes, las, user):
         )
 
 
-SCHOOL_WRITE_FIELDS = [
-    "la",
-    "laestab",
-    "name",
-    "phase",
-    "school_type",
-    "status",
-    "number_on_roll",
-    "fsm_percent",
-    "area",
-    "cluster",
-]
+# The School fields an import writes: the register's, its LA column being the ``la`` foreign key.
+SCHOOL_WRITE_FIELDS = ["la" if name == "la_code" else name for name in FIELDS]
 
 
 def _school_snapshot(school: School) -> dict:
