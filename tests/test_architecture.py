@@ -50,7 +50,6 @@ KNOWN_LONG: set[str] = {
     "schools.reference_data",
     "schools.selectors",
     "schools.tables",
-    "schools.views",
     "strategy.demo",
     "strategy.views",
 }
