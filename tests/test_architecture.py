@@ -48,7 +48,6 @@ KNOWN_LONG: set[str] = {
     "ragboard.views",
     "schools.judgements",
     "schools.reference_data",
-    "schools.selectors",
     "schools.tables",
     "strategy.demo",
     "strategy.views",
