@@ -1,5 +1,5 @@
 """Reads for the self-evaluation. Only LA officers and administrators may see any of it: everyone
-else gets a 404 (no hint that it exists). LA scoping goes through ``schools.selectors``."""
+else gets a 404 (no hint that it exists). LA scoping goes through ``schools.access``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reads for the strategy app. Scoping is built only on ``schools.selectors``: a plan, target, visit,
+"""Reads for the strategy app. Scoping is built only on ``schools.access``: a plan, target, visit,
 story or engagement is visible when the school, cluster, area or LA it belongs to is visible. Anything
 else is a 404."""
 
