@@ -140,7 +140,7 @@ def _judge(round_: Round, grades: dict, *, user, evidence: dict, generous: dict)
         )
     }
     for phase, row in grades.items():
-        for code, grade in zip(SETS, row):
+        for code, grade in zip(SETS, row, strict=True):
             j = judgements[(code, phase)]
             if grade == "N/A":
                 assert j.not_applicable, f"{code} {phase} should be N/A"
@@ -242,7 +242,8 @@ def _plan_board(context, officer):
             "Monitoring and intervention team",
             "green",
             "Schools need support and challenge matched to their level of need.",
-            "a. Categorise every school (universal, targeted, targeted plus, intensive).\nb. Risk-assess schools approaching inspection.",
+            "a. Categorise every school (universal, targeted, targeted plus, intensive).\n"
+            "b. Risk-assess schools approaching inspection.",
             "The percentage of schools judged good or outstanding moves above 90%.",
             "All schools categorised; visits matched to category.",
             "Categorisation records; visit notes.",

@@ -118,7 +118,8 @@ def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, ye
         below = sum(1 for v in with_figure.values() if (v < floor if measure.higher_is_better else v > floor))
         missing = len(school_ids) - len(with_figure)
         text = (
-            f"{AcademicYear.label_for(year)}: {below} of {len(with_figure)} {dict(School.Phase.choices)[SCHOOL_PHASES[phase][0]].lower()} "
+            f"{AcademicYear.label_for(year)}: {below} of {len(with_figure)} "
+            f"{dict(School.Phase.choices)[SCHOOL_PHASES[phase][0]].lower()} "
             f"schools with a figure are below {_fmt(measure, floor)} on {measure.name} (all pupils)"
             + (f"; {missing} school(s) have no figure." if missing else ".")
         )

@@ -315,7 +315,8 @@ class Change:
 
 
 def compare(earlier: Round, later: Round, view: str = "reviewer") -> list[Change]:
-    """Set × phase, earlier grade beside later grade, with the descriptors ticked or unticked since and the later rationale."""
+    """Set × phase, earlier grade beside later grade, with the descriptors ticked or unticked since and the later
+    rationale."""
     view = view if view in VIEWS else "reviewer"
 
     def cells(round_):

@@ -901,7 +901,7 @@ def cluster_rag(request, table=None, fmt=None):
                 "cluster": g["cluster"].name,
                 **{
                     key: value
-                    for m, cell in zip(measures, g["cells"])
+                    for m, cell in zip(measures, g["cells"], strict=True)
                     for key, value in (
                         (f"{m.code}_rating", cell["label"]),
                         (f"{m.code}_excess", round(cell["excess"], 2) if cell["excess"] is not None else "–"),

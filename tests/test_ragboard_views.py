@@ -56,7 +56,7 @@ def round_(demo):
 def load_example_grid(round_):
     """Put the Any Borough grid into both views (the rendering test; the rules are tested elsewhere)."""
     for phase, grades in ANY_BOROUGH.items():
-        for code, grade in zip(SETS, grades):
+        for code, grade in zip(SETS, grades, strict=True):
             j = round_.judgements.get(standard_set__code=code, phase=phase)
             assert j.not_applicable == (grade == "N/A")
             if grade != "N/A":
@@ -80,7 +80,7 @@ def test_the_any_borough_example_grid_renders_cell_for_cell(round_, role_client,
     grid_html = html[html.index('id="dashboard-grid"') : html.index("</table>", html.index('id="dashboard-grid"'))]
     got = cells(grid_html)
     for phase, grades in ANY_BOROUGH.items():
-        for code, grade in zip(SETS, grades):
+        for code, grade in zip(SETS, grades, strict=True):
             assert got[f"{phase}-{code}"] == grade, (phase, code)
             css = "rag-NA" if grade == "N/A" else f"rag-{grade}"
             assert re.search(rf'class="rag {css}" data-cell="{phase}-{re.escape(code)}"', grid_html)

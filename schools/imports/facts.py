@@ -231,8 +231,8 @@ def complete_and_validate(
                     value=str(int(when)),
                     level=Problem.WARNING,
                     reason=(
-                        f"{len(part)} figure(s) for {measure} in {int(when)}, outside the years listed for it ({span}): "
-                        f"imported, as the file publishes them."
+                        f"{len(part)} figure(s) for {measure} in {int(when)}, outside the years listed for it "
+                        f"({span}): imported, as the file publishes them."
                     ),
                 )
             )
@@ -255,9 +255,9 @@ def complete_and_validate(
     duplicated = keyed.duplicated(keep="first")
     if duplicated.any():
         first_rows = facts.loc[~keyed.duplicated(keep=False) | ~duplicated].assign(_k=keyed.agg("|".join, axis=1))
-        first_row_of = dict(zip(first_rows["_k"], first_rows["row"]))
+        first_row_of = dict(zip(first_rows["_k"], first_rows["row"], strict=True))
         dup_keys = keyed[duplicated].agg("|".join, axis=1)
-        for row, k in zip(facts.loc[duplicated, "row"], dup_keys):
+        for row, k in zip(facts.loc[duplicated, "row"], dup_keys, strict=True):
             problems.append(
                 Problem(
                     row=int(row),
@@ -576,7 +576,7 @@ def restore_params(changes) -> list[tuple]:
     params = []
     for change in changes:
         for row in change.previous["rows"]:
-            record = dict(zip(change.previous["columns"], row))
+            record = dict(zip(change.previous["columns"], row, strict=True))
             params.append(
                 (
                     record["cohort"],
@@ -627,7 +627,8 @@ def insert_values(model, names: tuple[str, ...], rows: list[tuple]):
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
     order = [given.get(f.attname) for f in fields]
     if len(given) < len(fields):
-        rows = [tuple(row[i] if i is not None else defaults[f.attname] for i, f in zip(order, fields)) for row in rows]
+        pairs = list(zip(order, fields, strict=True))
+        rows = [tuple(row[i] if i is not None else defaults[f.attname] for i, f in pairs) for row in rows]
     else:
         rows = [tuple(row[i] for i in order) for row in rows]
     quote = connection.ops.quote_name
@@ -667,7 +668,7 @@ def execute_updates(model, fields, params: list[tuple]):
         if connection.vendor == "postgresql":
             meta = model._meta
             types = [meta.get_field(f[:-3] if f.endswith("_id") else f).db_type(connection) for f in fields]
-            columns = ", ".join(f"{quote(f)} {t}" for f, t in zip(fields, types))
+            columns = ", ".join(f"{quote(f)} {t}" for f, t in zip(fields, types, strict=True))
             names = ", ".join(quote(f) for f in fields)
             cursor.execute(f"CREATE TEMPORARY TABLE _gm_update (id {meta.pk.db_type(connection)}, {columns})")
             with cursor.cursor.copy(f"COPY _gm_update (id, {names}) FROM STDIN") as copy:

@@ -340,7 +340,7 @@ def build_plan(
     school_ids = fact_ops.school_id_map(parsed.facts["urn"].dropna().tolist()) if len(parsed.facts) else {}
     if plan.format == Format.LONG and len(parsed.facts):
         unknown = parsed.facts["urn"].notna() & ~parsed.facts["urn"].isin(list(school_ids))
-        for row, urn in zip(parsed.facts.loc[unknown, "row"], parsed.facts.loc[unknown, "urn"]):
+        for row, urn in zip(parsed.facts.loc[unknown, "row"], parsed.facts.loc[unknown, "urn"], strict=True):
             plan.problems.append(
                 Problem(
                     row=int(row),
