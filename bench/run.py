@@ -26,7 +26,7 @@ ROOT = BENCH_DIR.parent
 RESULTS_JSON = BENCH_DIR / "results.json"
 RESULTS_MD = BENCH_DIR / "results.md"
 
-# Targets (issue 9).
+# Targets (the page budgets).
 LA_PAGE_MS = 150
 LA_PAGE_QUERIES = 20
 NATIONAL_PG_MS = 1000

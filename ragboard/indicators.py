@@ -1,7 +1,7 @@
 """Indicators shown beside judgements, computed from the gap engine and the visit records.
 
-Seed 004 Appendix 1 defines the FSM gap as the LA's FSM pupils against the *national* average of
-pupils not entitled to FSM ("to avoid local deprivation profile as a factor"); we use today's
+The DCSF quality standards (2009), Appendix 1, define the FSM gap as the LA's FSM pupils against the
+*national* average of pupils not entitled to FSM ("to avoid local deprivation profile as a factor"); we use today's
 disadvantaged / not disadvantaged groups. Indicators are triangulation for a human judgement,
 never an input to the rules (the document gives them no thresholds).
 """

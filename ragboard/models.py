@@ -1,4 +1,5 @@
-"""Self-evaluation against the LA quality standards (seed 004) and the strategic plan board (seed 003).
+"""Self-evaluation against the LA quality standards (DCSF quality standards (2009)) and the strategic plan
+board (Cheshire East, Raising Achievement Strategic Plan).
 
 The framework (key ratings, sets 1.1–2.5, quality standards, four-column descriptors with
 critical criteria and rule parameters) is data, loaded from ``fixtures/quality_standards_*.json``
@@ -428,8 +429,8 @@ class EvidenceItem(models.Model):
             raise ValidationError(errors)
 
 
-# --------------------------------------------------------------------------- strategic plan board (seed 003)
-# Seed 003's five-point RAG is the one strategy's action updates use: one definition for both.
+# ---------------------------------- strategic plan board (Cheshire East, Raising Achievement Strategic Plan)
+# Cheshire East's five-point RAG is the one strategy's action updates use: one definition for both.
 PlanRag = Rag
 
 

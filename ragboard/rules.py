@@ -1,4 +1,5 @@
-"""The rule engine: seed 004's judgement rules, applied to one judgement and explained in words.
+"""The rule engine: the judgement rules of the DCSF quality standards (2009), applied to one judgement and
+explained in words.
 
 The rules are "necessary but not sufficient", so the engine never picks a grade: it works out the
 best grade the evidence allows and says why each better grade is ruled out.

@@ -192,7 +192,7 @@ class Grid:
 
 
 def grid(round_: Round, view: str = "reviewer") -> Grid:
-    """The dashboard readout of seed 004's worked example, in a fixed number of queries."""
+    """The dashboard readout of the DCSF quality standards' (2009) worked example, in a fixed number of queries."""
     view = view if view in VIEWS else "reviewer"
     other = "la" if view == "reviewer" else "reviewer"
     key_ratings = list(

@@ -1,8 +1,8 @@
-"""Turning the numbers into work: gap action plans (Know / Narrow / Mind / Celebrate, seed 000 §8–12 and
-Appendix 1), RAG-rated progress updates (seed 003's five points), targets whose status is computed from
-the imported results (seed 002 success criteria and milestones), SIP visit reports with a gap snapshot and
-quality assurance against seed 004 §2.4's seven features, success stories and school-to-school support
-engagements (seed 001).
+"""Turning the numbers into work: gap action plans (Know / Narrow / Mind / Celebrate: Suffolk, Narrowing the
+Gap, sections 8–12 and Appendix 1), RAG-rated progress updates (Cheshire East's five points), targets whose
+status is computed from the imported results (Cambridgeshire's success criteria and milestones), SIP visit
+reports with a gap snapshot and quality assurance against the seven features of DCSF quality standard 2.4,
+success stories and school-to-school support engagements (National College (2011)). Sources: docs/sources.md.
 
 Every model that holds a judgement or plan content keeps its history (simple-history)."""
 
@@ -20,7 +20,7 @@ from schools.models import AcademicYear, Area, Cluster, LocalAuthority, Measure,
 
 
 class Strand(models.TextChoices):
-    """The four strands of seed 000 §8."""
+    """The four strands of Suffolk, Narrowing the Gap, section 8."""
 
     KNOW = "know", "Know the gaps"
     NARROW = "narrow", "Narrow the gaps"
@@ -29,7 +29,8 @@ class Strand(models.TextChoices):
 
 
 class Rag(models.TextChoices):
-    """Seed 003's five-point rating. Values double as CSS classes (``rag-<value>``)."""
+    """Cheshire East's five-point rating (Raising Achievement Strategic Plan). Values double as CSS classes
+    (``rag-<value>``)."""
 
     RED = "red", "Red"
     AMBER_RED = "amber-red", "Amber/Red"
@@ -47,7 +48,7 @@ def year_label(results_year: int | None) -> str:
 
 # --------------------------------------------------------------------------- plans
 class Plan(models.Model):
-    """A gap action plan owned at one level (seed 000 Appendix 1 has one table per owner)."""
+    """A gap action plan owned at one level (Suffolk, Narrowing the Gap, Appendix 1 has one table per owner)."""
 
     class Level(models.TextChoices):
         LA_TEAM = "la_team", "LA school-improvement team"
@@ -151,7 +152,8 @@ class Plan(models.Model):
 
 
 class Action(models.Model):
-    """One row of a seed 000 action-plan table: key action, lead, timescale, outcome, monitoring, completed."""
+    """One row of a Suffolk action-plan table (Narrowing the Gap, Appendix 1): key action, lead, timescale,
+    outcome, monitoring, completed."""
 
     class Intervention(models.TextChoices):
         NONE = "", "Not specified"
@@ -443,7 +445,7 @@ class Milestone(models.Model):
 
 # --------------------------------------------------------------------------- visits
 SEVEN_FEATURES = [
-    # field name, wording of seed 004 §2.4
+    # field name, wording of DCSF quality standard 2.4
     ("timely", "Timeliness"),
     ("accurate", "Accurate and supported by evidence"),
     ("issues_timescale", "Identifies the issues for action and a timescale"),
@@ -518,7 +520,7 @@ class VisitJudgement(models.Model):
 
 
 class VisitQualityAssurance(models.Model):
-    """An LA officer's check of a report against seed 004 §2.4's seven features of a good SIP report."""
+    """An LA officer's check of a report against the seven features of a good SIP report (DCSF quality standard 2.4)."""
 
     report = models.OneToOneField(VisitReport, on_delete=models.CASCADE, related_name="quality_assurance")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -556,7 +558,7 @@ class VisitQualityAssurance(models.Model):
 
 # --------------------------------------------------------------------------- celebrate
 class SuccessStory(models.Model):
-    """Celebrate gap busting (seed 000 §12): a school, the gap it closed, what it did."""
+    """Celebrate gap busting (Suffolk, Narrowing the Gap, section 12): a school, the gap it closed, what it did."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="success_stories")
     title = models.CharField(max_length=200)
@@ -601,7 +603,8 @@ class SuccessStory(models.Model):
 
 # --------------------------------------------------------------------------- school-to-school support
 class SupportEngagement(models.Model):
-    """School-to-school support (seed 001): a supporting school and leader working with a partner school."""
+    """School-to-school support (National College (2011)): a supporting school and leader working with a
+    partner school."""
 
     class Designation(models.TextChoices):
         NLE = "nle", "National Leader of Education (NLE)"

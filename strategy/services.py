@@ -3,7 +3,8 @@
 * A visit report stores a snapshot of the school's gap figures as they stood, so later imports do not
   rewrite what was discussed; the actions agreed at the visit land on the school's plan.
 * An action's status is its latest dated update: updates are appended, never edited.
-* Quality assurance records the seven features of seed 004 §2.4 and whether all are met.
+* Quality assurance records the seven features of a good SIP report (DCSF quality standards (2009), 2.4)
+  and whether all are met.
 """
 
 from __future__ import annotations

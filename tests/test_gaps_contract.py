@@ -1,4 +1,4 @@
-"""The figures contract (CONTRACT.md): Figure, gap, selectors.figures, selectors.benchmark_figures."""
+"""The gap engine's interface as other apps use it: Figure, gap, selectors.figures, selectors.benchmark_figures."""
 
 import pytest
 

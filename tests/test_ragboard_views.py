@@ -14,7 +14,7 @@ from ragboard.models import EvidenceItem, Judgement, OverallRating, Round, Strat
 from schools.models import Benchmark, LocalAuthority, Measure, PupilGroup, Result, School
 
 SETS = ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5"]
-# Seed 004, "How the dashboard works" – Local authority: Any Borough (transcribed from the seed).
+# DCSF quality standards (2009), "How the dashboard works" – Local authority: Any Borough (transcribed).
 ANY_BOROUGH = {
     "EY": "G G OS N/A NI G N/A N/A G SI".split(),
     "PRI": "NI NI G G G NI G G G G".split(),

@@ -186,4 +186,4 @@ def test_dashboard_exports_neutralise_school_names(users):
             if "cluster" in url:
                 names = {str(v) for v, _k in kinds}
                 assert {"'" + n for n in FORMULAS} <= names, url
-    assert found_negative  # negative gaps stay numbers in the XLSX (seed 3 has negative gaps)
+    assert found_negative  # negative gaps stay numbers in the XLSX (the demo seeded 3 has some)
