@@ -23,6 +23,7 @@ from .models import (
     Framework,
     Grade,
     Judgement,
+    KeyRating,
     OverallRating,
     Phase,
     PriorityArea,
@@ -150,7 +151,7 @@ class Cell:
 
 @dataclass
 class OverallCell:
-    key_rating: object
+    key_rating: KeyRating
     rating: OverallRating | None
     grade: str
     span: int
