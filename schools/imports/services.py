@@ -12,7 +12,6 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from django.conf import settings
@@ -124,7 +123,7 @@ class ImportPlan:
 
     def summary(self) -> dict:
         """What the preview page shows, kept on the batch between preview and confirm (JSON)."""
-        out: dict[str, Any] = {
+        out = {
             "counts": self.counts,
             "new_las": [{"code": c, "name": n} for c, n in sorted(self.new_las.items())],
             "fingerprint": plan_fingerprint(self),
@@ -154,7 +153,7 @@ class ImportPlan:
             out["benchmarks"] = self.diff.benchmarks.counts
             out["by_measure"] = _by_measure(self.diff)
             out["samples"] = self.diff.samples
-            urns: set[int] = set()
+            urns = set()
             for frame in (self.diff.results.created, self.diff.results.updated):
                 urns.update(int(u) for u in frame["urn"].dropna().unique())
             out["schools_touched"] = len(urns)
@@ -174,7 +173,7 @@ class ImportPlan:
     def dfe_summary(self) -> dict:
         """What the preview says of a DfE file: year and status and how they were found, the layout, the
         columns not used, and the share of the LA's open schools the file has figures for."""
-        layout = dict(self.parsed.layout) if self.parsed is not None else {}
+        layout = dict(self.parsed.layout)
         layout.pop("columns", None)
         out = {"year": self.results_year, "status": self.results_status, **self.found, **layout}
         if self.diff is not None:
@@ -200,7 +199,7 @@ def _school_brief(record: dict) -> dict:
 def _by_measure(diff: Diff) -> list[dict]:
     rows = []
     for target, part in (("school results", diff.results), ("benchmarks", diff.benchmarks)):
-        counts: dict[tuple[str, str], dict[str, int]] = {}
+        counts = {}
         for action, frame in (("created", part.created), ("updated", part.updated)):
             if len(frame):
                 for (measure, group), size in frame.groupby(["measure", "pupil_group"]).size().items():
@@ -286,10 +285,10 @@ def build_plan(
             plan.register = diff_register(register)
         return plan
     if plan.format == Format.NEIGHBOURS:
-        links = parse_neighbours(table)
-        plan.problems.extend(links.problems)
+        parsed = parse_neighbours(table)
+        plan.problems.extend(parsed.problems)
         if not plan.has_errors:
-            plan.neighbours = diff_neighbours(links.links)
+            plan.neighbours = diff_neighbours(parsed.links)
         return plan
     if plan.format in context_import.FORMATS:
         if plan.results_year is None:  # the name, else the DfE's year folder (2022-2023/919_abs.csv)
@@ -325,7 +324,7 @@ def build_plan(
             results_year=plan.results_year,
             known_urns=known_urns,
             known_las=known_las,
-            status=plan.results_status or "final",
+            status=plan.results_status,
         )
     plan.problems.extend(parsed.problems)
     if plan.format in (Format.DFE_KS2, Format.DFE_KS4):
