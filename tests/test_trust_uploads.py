@@ -15,8 +15,8 @@ from django.test import Client
 
 from gapmonitor.uploads import UploadRefused, check_content, content_kind
 from ragboard.models import EvidenceItem
+from schools.imports.committing import import_file
 from schools.imports.problems import Problem, problems_csv
-from schools.imports.services import import_file
 from schools.models import ImportBatch, LocalAuthority, Profile, Result, School
 from schools.roles import Role
 
