@@ -98,7 +98,9 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
     _delete_created(StatisticalNeighbour, batch, [c.object_id for c in updated])
     fields = ("neighbour_code", "closeness", "batch_id")
     execute_updates(
-        StatisticalNeighbour, fields, [tuple((c.previous or {}).get(f) for f in fields) + (c.object_id,) for c in updated]
+        StatisticalNeighbour,
+        fields,
+        [tuple((c.previous or {}).get(f) for f in fields) + (c.object_id,) for c in updated],
     )
 
     schools = by_kind.get(ImportChange.Kind.SCHOOL, [])
