@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .models import Benchmark, DataStatus, StatisticalNeighbour
+from ..models import Benchmark, DataStatus, StatisticalNeighbour
 
 GROUPS = ("all", "disadvantaged", "not_disadvantaged")
 NEIGHBOURS = 10
