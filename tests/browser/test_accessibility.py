@@ -29,6 +29,9 @@ def pages_for(role, site):
         carded = School.objects.filter(la=la, inspections__framework="report_card").order_by("urn").first()
         pages = [
             "/overview/",
+            "/overview/detail/",
+            f"/schools/{head_school.urn}/groups/?group=fsm",
+            f"/schools/{head_school.urn}/measures/ks2_rwm_exp/",
             f"/areas/{head_school.area_id}/",
             f"/clusters/{head_school.cluster_id}/",
             "/schools/",

@@ -32,7 +32,7 @@ def test_adviser_records_visit_and_actions_reach_the_plan(ui, sign_in):
     # The chooser offers the adviser's schools only.
     chooser = page.get_by_label("Record a visit to")
     offered = sorted(t.strip() for t in chooser.locator("option").all_inner_texts() if t.strip())
-    assert offered == sorted(s.name for s in assigned)
+    assert offered == sorted(f"{s.name} (URN {s.urn})" for s in assigned)  # names repeat; URNs do not
     ui.select(chooser, str(school.urn))
     ui.press_enter_on(page.get_by_role("button", name="Start report"))
     assert ui.path() == f"/strategy/visits/new/{school.urn}/"

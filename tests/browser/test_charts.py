@@ -33,10 +33,11 @@ def test_charts_render_from_local_plotly(ui, sign_in):
     sign_in("officer")
     head_school = ui.site.users["head"].profile.school
     pages = [
-        "/overview/",
+        "/overview/detail/",
         f"/areas/{head_school.area_id}/",
         f"/clusters/{head_school.cluster_id}/",
-        f"/schools/{head_school.urn}/",
+        f"/schools/{head_school.urn}/groups/",
+        f"/schools/{head_school.urn}/measures/ks2_rwm_exp/",
     ]
     engagement = SupportEngagement.objects.first()
     if engagement is not None:
@@ -58,7 +59,7 @@ def test_figures_are_readable_without_javascript(browser, site, ui, sign_in):
     try:
         context.add_cookies(cookies)
         page = context.new_page()
-        page.goto("/overview/")
+        page.goto("/overview/detail/")
         charts = page.locator("[data-chart]")
         assert charts.count() >= 1
         assert page.locator("svg.main-svg").count() == 0
