@@ -116,7 +116,7 @@ def test_gap_report_la_csv_has_the_published_columns(testshire):
 
 
 def test_overview_shows_published_figure_and_says_so(testshire):
-    response = officer_client(testshire).get("/overview/")
+    response = officer_client(testshire).get("/overview/detail/")
     assert response.status_code == 200
     page = response.content.decode()
     # The headline uses the published figure and says so.
@@ -143,11 +143,11 @@ def test_overview_shows_published_figure_and_says_so(testshire):
 
 def test_overview_notes_a_year_under_the_coverage_share(testshire):
     client = officer_client(testshire)
-    page = client.get("/overview/").content.decode()
+    page = client.get("/overview/detail/").content.decode()
     assert "KS2 RWM expected, 2019: figures for 3 of 4 open primary schools (75%)" in page
     assert "under the 90% needed" in page
     with override_settings(GAPMONITOR_COVERAGE_SHARE=0.75):
-        page = client.get("/overview/").content.decode()
+        page = client.get("/overview/detail/").content.decode()
     assert "figures for 3 of 4 open primary schools" not in page
 
 
@@ -192,7 +192,7 @@ def test_tables_with_rows_from_different_years_say_so(testshire):
             cohort=cohort,
             achievers=achievers,
         )
-    response = officer_client(testshire).get("/overview/")
+    response = officer_client(testshire).get("/overview/detail/")
     clusters = response.context["cluster_table"]
     assert "rows from different results years: see the Year column" in clusters.caption
     assert "year" in [column.name for column in clusters.columns]

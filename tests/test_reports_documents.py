@@ -284,7 +284,9 @@ def test_briefing_ranks_the_la_among_its_statistical_neighbours(la, db):
     own = _gap_report("ks2_rwm_exp", 2025)["gap"]
     measure = Measure.objects.get(code="ks2_rwm_exp")
     focus, other = PupilGroup.objects.get(code="disadvantaged"), PupilGroup.objects.get(code="not_disadvantaged")
-    # Three neighbours whose published gaps are 10 narrower, 5 wider and 10 wider than ours: we are 2nd of 4.
+    # The demo has its own neighbours; replace them with three whose published gaps are 10 narrower, 5 wider and
+    # 10 wider than ours: we are 2nd of 4.
+    StatisticalNeighbour.objects.filter(la_code="999").delete()
     for rank, (code, gap) in enumerate((("801", own - 10), ("802", own + 5), ("803", own + 10)), start=1):
         StatisticalNeighbour.objects.create(la_code="999", neighbour_code=code, rank=rank)
         Benchmark.objects.create(
