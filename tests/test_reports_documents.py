@@ -287,6 +287,7 @@ def test_briefing_ranks_the_la_among_its_statistical_neighbours(la, db):
     # The demo has its own neighbours; replace them with three whose published gaps are 10 narrower, 5 wider and
     # 10 wider than ours: we are 2nd of 4.
     StatisticalNeighbour.objects.filter(la_code="999").delete()
+    Benchmark.objects.filter(kind=Benchmark.Kind.REGION).delete()  # and its region: this table is neighbours only
     for rank, (code, gap) in enumerate((("801", own - 10), ("802", own + 5), ("803", own + 10)), start=1):
         StatisticalNeighbour.objects.create(la_code="999", neighbour_code=code, rank=rank)
         Benchmark.objects.create(
