@@ -6,6 +6,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools and attainment"
 
     def ready(self):
-        from . import figure_cache
+        from . import aggregates, request_memo
 
-        figure_cache.connect()
+        aggregates.connect()
+        request_memo.connect()

@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from . import aggregates
 from .models import (
     OVERALL_GRADES_END,
     REPORT_CARDS_START,
@@ -457,6 +458,8 @@ def generate(
     result_count = _results(
         school_objs, school_rows, result_years, measures, groups, group_codes, batch, rng, model, today=today
     )
+    # Written with bulk_create (no signals): pool the LA's schools, clusters and areas now.
+    aggregates.refresh_la(la)
     bench_count = _national_benchmarks(
         result_years, measures, groups, group_codes, batch, np.random.default_rng([seed, 13]), model
     )

@@ -815,3 +815,6 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"data version {self.counter}"
+
+
+from .models_pooled import PooledFigure  # noqa: E402,F401  (pooled figures kept on write: schools.aggregates)

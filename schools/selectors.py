@@ -164,68 +164,69 @@ __all__ = [
 
 
 # =========================================================================== figure reads
-# Pooled figures come from a few GROUP BY queries; the arithmetic is in ``schools.gaps``.
-# Each function below is ONE query, whatever the number of schools.
-from django.db.models import Case, Count, FloatField, Max, Sum, When  # noqa: E402
-from django.db.models.functions import Cast  # noqa: E402
+# Pooled figures are kept on write in ``PooledFigure`` (``schools.aggregates``): a page reads them with one
+# indexed lookup per table; benchmarks are pooled from their own few rows. The arithmetic is in ``schools.gaps``.
+from django.db.models import Count, Value  # noqa: E402
 
-from . import figure_cache  # noqa: E402
+from . import aggregates, request_memo  # noqa: E402
 from .gaps import Figure, worst_status  # noqa: E402
-from .models import Benchmark, Measure, Result  # noqa: E402
+from .models import Benchmark, Measure, PooledFigure, Result  # noqa: E402
 
 _PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
-
-
-def _float(field):
-    return Cast(field, FloatField())
-
-
-def _numerator_expression():
-    """Per row: achievers (percent), points (average), else value × cohort (÷100 for percent)."""
-    counted = Q(cohort__isnull=False)
-    return Case(
-        When(counted & Q(measure__unit=_PERCENT, achievers__isnull=False), then=_float("achievers")),
-        When(counted & Q(measure__unit=_PERCENT, value__isnull=False), then=_float("value") * _float("cohort") / 100.0),
-        When(counted & Q(measure__unit=_AVERAGE, points__isnull=False), then=_float("points")),
-        When(counted & Q(value__isnull=False), then=_float("value") * _float("cohort")),
-        default=None,
-        output_field=FloatField(),
-    )
-
-
-def _has_numerator():
-    return Q(cohort__isnull=False) & (
-        Q(measure__unit=_PERCENT, achievers__isnull=False)
-        | Q(measure__unit=_AVERAGE, points__isnull=False)
-        | Q(value__isnull=False)
-    )
+_POOLED_COLUMNS = (
+    "total_cohort",
+    "counted",
+    "rows",
+    "numerator",
+    "value_cohort",
+    "published",
+    "marker",
+    "provisional",
+    "revised",
+)
 
 
 def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, Figure]:
-    """One GROUP BY query → {(*key, year, measure_code, group_code): pooled Figure}."""
+    """One GROUP BY query (benchmarks) → {(*key, year, measure_code, group_code): pooled Figure}."""
     chosen = queryset.filter(
         results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups)
     )
     rows = (
         chosen.values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
-        .annotate(
-            total_cohort=Sum("cohort"),
-            counted=Count("cohort"),
-            rows=Count("pk"),
-            numerator=Sum(_numerator_expression()),
-            value_cohort=Sum(Case(When(_has_numerator(), then="cohort"), default=None)),
-            published=Max("value"),
-            marker=Max("value_code"),
-            provisional=Count("pk", filter=Q(status="provisional")),
-            revised=Count("pk", filter=Q(status="revised")),
-        )
+        .annotate(**aggregates.pooled_sums())
         .order_by()
     )
-    # Cached per process until an import (or rollback) changes the data: see schools.figure_cache. Keyed by
-    # the rows chosen and the grouping (compiling that is cheaper than compiling the aggregate itself).
-    return figure_cache.remember(
-        chosen, lambda: _figures_from_rows(rows, key_fields), extra=("aggregate",) + tuple(key_fields)
-    )
+    return _figures_from_rows(rows, key_fields)
+
+
+def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dict[tuple, Figure]:
+    """One indexed read of the pooled figures kept on write → {([org_id,] year, measure_code, group_code): Figure}.
+    ``measures`` / ``groups`` / ``years`` None: all."""
+    rows = PooledFigure.objects.filter(orgs, level=level)
+    if years is not None:
+        rows = rows.filter(results_year__in=list(years))
+    if measures is not None:
+        rows = rows.filter(measure__code__in=list(measures))
+    if groups is not None:
+        rows = rows.filter(pupil_group__code__in=list(groups))
+    rows = rows.values(
+        "org_id", "results_year", "measure__code", "pupil_group__code", "measure__unit", *_POOLED_COLUMNS
+    ).order_by()
+    return _figures_from_rows(rows, ("org_id",) if keyed else ())
+
+
+def _picked(table: dict, *, measures, groups, years, at: int = 0) -> dict:
+    """The keys of ``table`` (year, measure, group from position ``at``) among those asked (None: all)."""
+    if measures is None and groups is None and years is None:
+        return dict(table)
+    measures, groups, years = (None if x is None else set(x) for x in (measures, groups, years))
+    return {
+        key: figure
+        for key, figure in table.items()
+        if (years is None or key[at] in years)
+        and (measures is None or key[at + 1] in measures)
+        and (groups is None or key[at + 2] in groups)
+    }
 
 
 def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
@@ -261,41 +262,73 @@ def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
     return out
 
 
-def _scope_filter(scope) -> Q:
-    if isinstance(scope, School):
-        return Q(school=scope)
-    if isinstance(scope, Cluster):
-        return Q(school__cluster=scope)
-    if isinstance(scope, Area):
-        return Q(school__area=scope)
-    if isinstance(scope, LocalAuthority):
-        return Q(school__la=scope)
+def _level_of(scope) -> str:
+    for model, level in ((School, "school"), (Cluster, "cluster"), (Area, "area"), (LocalAuthority, "la")):
+        if isinstance(scope, model):
+            return level
     raise TypeError(f"No figures for {type(scope).__name__}.")
 
 
 def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
     """Pooled figures keyed (results_year, measure_code, group_code) for a LocalAuthority, Area, Cluster
-    or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user)."""
-    return _aggregate(Result.objects.filter(_scope_filter(scope)), (), measures=measures, groups=groups, years=years)
+    or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user).
+    One indexed query; within a request, the organisation's whole table is read once (a school page asks for the
+    school and its LA several times) and picked from here. ``years`` None: every year."""
+    level = _level_of(scope)
+    table = request_memo.remember(
+        ("pooled", level, scope.pk),
+        lambda: _pooled(level, Q(org_id=scope.pk), measures=None, groups=None, years=None, keyed=False),
+    )
+    if table is None:
+        return _pooled(level, Q(org_id=scope.pk), measures=measures, groups=groups, years=years, keyed=False)
+    return _picked(table, measures=measures, groups=groups, years=years)
 
 
 def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, Figure]:
     """Pooled figures for every school / cluster / area / LA among ``schools`` (a queryset), in one query.
 
-    Keys are (org_id, year, measure_code, group_code); org_id is the school, cluster, area or LA pk.
-    Only results of the given schools are pooled (callers pass a scoped queryset)."""
-    field = {"school": "school_id", "cluster": "school__cluster_id", "area": "school__area_id", "la": "school__la_id"}[
-        level
-    ]
-    queryset = Result.objects.filter(school__in=schools.values("pk"))
-    return _aggregate(queryset, (field,), measures=measures, groups=groups, years=years)
+    Keys are (org_id, year, measure_code, group_code); org_id is the school, cluster, area or LA pk. A cluster,
+    area or LA is pooled over all its schools (as on its own page), not only those in ``schools``: callers
+    choose the organisations through ``schools`` and show them only to those who may see them."""
+    field = aggregates.SCHOOL_FIELD[level]
+    orgs = Q(org_id__in=schools.order_by().values(field if level != "school" else "pk"))
+    return _pooled(level, orgs, measures=measures, groups=groups, years=years, keyed=True)
+
+
+def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
+    """Benchmarks of these geographies pooled by ``key_fields``; within a request the geographies' whole tables
+    are read once (a page asks England several times, for different measures) and filtered here."""
+    codes = tuple(sorted(codes))
+    measures, groups, years = set(measures), set(groups), set(years)
+    table = request_memo.remember(
+        ("benchmarks", codes, tuple(key_fields)),
+        lambda: _figures_from_rows(
+            Benchmark.objects.filter(geography_code__in=codes)
+            .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
+            .annotate(**aggregates.pooled_sums())
+            .order_by(),
+            key_fields,
+        ),
+    )
+    if table is None:  # outside a request: read just what is asked
+        return _aggregate(
+            Benchmark.objects.filter(geography_code__in=codes),
+            key_fields,
+            measures=measures,
+            groups=groups,
+            years=years,
+        )
+    n = len(key_fields)
+    return {
+        key: figure
+        for key, figure in table.items()
+        if key[n] in years and key[n + 1] in measures and key[n + 2] in groups
+    }
 
 
 def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
     """Benchmark figures for a geography (Benchmark.NATIONAL_CODE = "E92000001" for England)."""
-    return _aggregate(
-        Benchmark.objects.filter(geography_code=geography_code), (), measures=measures, groups=groups, years=years
-    )
+    return _benchmark_table([geography_code], measures=measures, groups=groups, years=years, key_fields=())
 
 
 def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
@@ -308,13 +341,7 @@ def national_figures_by_basis(*, measures, groups, years) -> dict[str, dict[tupl
     from .comparators import BASES
 
     codes = [basis.geography_code for basis in BASES]
-    found = _aggregate(
-        Benchmark.objects.filter(geography_code__in=codes),
-        ("geography_code",),
-        measures=measures,
-        groups=groups,
-        years=years,
-    )
+    found = _benchmark_table(codes, measures=measures, groups=groups, years=years, key_fields=("geography_code",))
     out: dict[str, dict] = {code: {} for code in codes}
     for key, figure in found.items():
         out[key[0]][key[1:]] = figure
@@ -347,6 +374,13 @@ from .models import PupilGroup  # noqa: E402
 
 
 def measures_by_code(codes=None) -> dict[str, Measure]:
+    if codes is None:  # every measure: read once a request
+        every = request_memo.remember(("measures",), lambda: _measures_by_code(None))
+        return dict(every) if every is not None else _measures_by_code(None)
+    return _measures_by_code(codes)
+
+
+def _measures_by_code(codes) -> dict[str, Measure]:
     measures = Measure.objects.select_related("key_stage")
     if codes is not None:
         measures = measures.filter(code__in=list(codes))
@@ -433,10 +467,9 @@ def la_figures_for(user, la, *, measures, groups: dict[str, PupilGroup], codes, 
 
 
 def years_with_results(la) -> list[int]:
-    """Results years that have any result in the LA (one query; a scan of the LA's results, so cached with
-    the figure tables until an import changes the data)."""
-    years = Result.objects.filter(school__la=la).order_by().values_list("results_year", flat=True).distinct()
-    return figure_cache.remember(years, lambda: sorted(years), copy=list, extra=("years",))
+    """Results years that have any result in the LA (one indexed query on the pooled figures)."""
+    years = PooledFigure.objects.filter(level="la", org_id=la.pk).order_by().values_list("results_year", flat=True)
+    return sorted(set(years.distinct()))
 
 
 def scope_rows(
@@ -563,9 +596,10 @@ def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
     national figures for its type of school (``national_for``) and LA figures for the same keys. Three queries
     (four for roles that do not see small cohorts)."""
     measures = measures_by_code()
-    years = sorted(set(Result.objects.filter(school=school).values_list("results_year", flat=True)))
     codes = list(groups)
-    here = for_user(user, figures(school, measures=measures, groups=codes, years=years), groups)
+    own = figures(school, measures=measures, groups=codes, years=None)
+    years = sorted({key[0] for key in own})
+    here = for_user(user, own, groups)
     _basis, national = national_for(school, national_figures_by_basis(measures=measures, groups=codes, years=years))
     la_figures = la_figures_for(user, school.la, measures=measures, groups=groups, codes=codes, years=years)
     return measures, years, here, national, la_figures
@@ -690,16 +724,13 @@ def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Cov
     from .models import School as _School
 
     years = list(years)
-    open_by_phase = dict(
-        _School.objects.filter(la=la, status=_School.Status.OPEN)
-        .order_by()
-        .values_list("phase")
-        .annotate(n=Count("pk"))
-    )
-    rows = (
+    open_schools_ = _School.objects.filter(la=la, status=_School.Status.OPEN)
+    # One query: the open schools by phase (year 0, no measure) and, per year × measure × phase, those with
+    # a result.
+    by_phase = open_schools_.order_by().values_list(Value(0), Value(""), "phase").annotate(n=Count("pk"))
+    with_results = (
         Result.objects.filter(
-            school__la=la,
-            school__status=_School.Status.OPEN,
+            school__in=open_schools_,
             results_year__in=years,
             measure__code__in=[m.code for m in measures],
         )
@@ -707,9 +738,13 @@ def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Cov
         .values_list("results_year", "measure__code", "school__phase")
         .annotate(n=Count("school", distinct=True))
     )
+    open_by_phase: dict[str, int] = {}
     with_figures: dict[tuple, int] = {}
-    for year, code, phase, n in rows:
-        with_figures[(year, code, phase)] = n
+    for year, code, phase, n in by_phase.union(with_results, all=True):
+        if year == 0:
+            open_by_phase[phase] = n
+        else:
+            with_figures[(year, code, phase)] = n
     labels = dict(_School.Phase.choices)
     out = {}
     for measure in measures:
@@ -773,13 +808,22 @@ __all__ += ["published_la_figures", "coverage", "LaHeadline", "la_headline"]
 def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Figure]:
     """Published figures for several geographies (e.g. LA codes) in one query, keyed (geography_code, year,
     measure_code, group_code). The value is the one published (42% stays 42, not the 42.4 that the achievers
-    worked out from it would give); the cohort is the published cohort."""
-    rows = Benchmark.objects.filter(
-        geography_code__in=list(codes),
-        results_year__in=list(years),
-        measure__code__in=list(measures),
-        pupil_group__code__in=list(groups),
-    ).values_list(
+    worked out from it would give); the cohort is the published cohort. Within a request each set of
+    geographies is read once, whole, and filtered here (the LA overview asks twice)."""
+    codes, measures, groups, years = tuple(sorted(codes)), set(measures), set(groups), set(years)
+    table = request_memo.remember(("published", codes), lambda: _published(codes))
+    if table is None:
+        return _published(codes, measures=measures, groups=groups, years=years)
+    return {key: f for key, f in table.items() if key[1] in years and key[2] in measures and key[3] in groups}
+
+
+def _published(codes, *, measures=None, groups=None, years=None) -> dict[tuple, Figure]:
+    rows = Benchmark.objects.filter(geography_code__in=list(codes))
+    if measures is not None:
+        rows = rows.filter(
+            results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups)
+        )
+    rows = rows.values_list(
         "geography_code",
         "results_year",
         "measure__code",

@@ -69,9 +69,9 @@ def test_snapshot_stores_the_figures_of_the_day(alpha):
 def test_snapshot_survives_a_later_import(alpha, client):
     report = _record(alpha)
     # A revised import: 16 of 20 disadvantaged pupils reached the standard in 2024 (80%) → gap 82.5 − 80 = 2.5
-    Result.objects.filter(school=alpha["school"], results_year=2024, pupil_group=alpha["dis"]).update(
-        achievers=16, value=80
-    )
+    for revised in Result.objects.filter(school=alpha["school"], results_year=2024, pupil_group=alpha["dis"]):
+        revised.achievers, revised.value = 16, 80
+        revised.save()  # an ORM save re-pools the school's figures (schools.aggregates)
     fresh = services.gap_snapshot(alpha["school"], as_of=VISIT_DAY, groups=[alpha["dis"]])
     assert [r["gap"] for r in fresh if r["measure"] == "ks2_rwm_exp"] == [pytest.approx(2.5)]
     report.refresh_from_db()
@@ -158,7 +158,18 @@ def test_quality_assurance_and_the_share_meeting_all_seven(alpha):
         visit_type="kit",
         purpose="Keeping in touch",
     )
-    all_seven = dict.fromkeys(("timely", "accurate", "issues_timescale", "challenge", "agenda_for_action", "clear_format", "feeds_risk_register"), True)
+    all_seven = dict.fromkeys(
+        (
+            "timely",
+            "accurate",
+            "issues_timescale",
+            "challenge",
+            "agenda_for_action",
+            "clear_format",
+            "feeds_risk_register",
+        ),
+        True,
+    )
     with pytest.raises(PermissionDenied):
         services.quality_assure_visit(report=first, reviewer=alpha["adviser"], features=all_seven)
     services.quality_assure_visit(report=first, reviewer=alpha["officer"], features=all_seven)

@@ -1,0 +1,474 @@
+"""Pooled figures aggregated on write (:class:`schools.models.PooledFigure`).
+
+Every page pools the same few tables: an LA's, area's, cluster's or school's results for some years × measures ×
+groups, summed the way the DCSF National Strategies' "Quality standards and criteria for LA self-evaluation"
+(2009) pools them (sum of achievers ÷ sum of cohort). Those sums change only when results are written or a school
+moves, so they are worked out then, in the same transaction, for the organisations and years touched — and pages
+read them with a few indexed lookups (``schools.selectors``), whatever the number of schools.
+
+Who refreshes:
+- imports and rollbacks (bulk writes, no signals): :func:`touch_batch` / :func:`deferred` around the write;
+- any ORM save or delete of a result, a school moving between LA / area / cluster, a measure's unit changing,
+  an area / cluster / LA deleted: the signal handlers in :func:`connect`;
+- the demo and benchmark data builders: :func:`refresh_la`.
+
+``python manage.py check_figures`` (:func:`differences`) recomputes every row from the results.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, FloatField, Max, Q, Sum, Value, When
+from django.db.models.functions import Cast
+
+LEVELS = ("school", "cluster", "area", "la")
+# How a result reaches its organisation, and a school's own column for it.
+RESULT_FIELD = {
+    "school": "school_id",
+    "cluster": "school__cluster_id",
+    "area": "school__area_id",
+    "la": "school__la_id",
+}
+SCHOOL_FIELD = {"school": "id", "cluster": "cluster_id", "area": "area_id", "la": "la_id"}
+COLUMNS = (
+    "level",
+    "org_id",
+    "results_year",
+    "measure_id",
+    "pupil_group_id",
+    "total_cohort",
+    "counted",
+    "rows",
+    "numerator",
+    "value_cohort",
+    "published",
+    "marker",
+    "provisional",
+    "revised",
+)
+CHUNK = 2000  # ids per statement (SQLite's limit on parameters)
+ALL_YEARS = None
+
+
+# --------------------------------------------------------------------------- the pooling itself
+def _float(field):
+    return Cast(field, FloatField())
+
+
+def numerator_expression(prefix: str = ""):
+    """Per result: achievers (percent), points (average), else value × cohort (÷100 for percent)."""
+    from .models import Measure
+
+    percent, average = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
+    cohort = f"{prefix}cohort"
+    counted = Q(**{f"{cohort}__isnull": False})
+    unit = f"{prefix}measure__unit"
+    return Case(
+        When(counted & Q(**{unit: percent, f"{prefix}achievers__isnull": False}), then=_float(f"{prefix}achievers")),
+        When(
+            counted & Q(**{unit: percent, f"{prefix}value__isnull": False}),
+            then=_float(f"{prefix}value") * _float(cohort) / 100.0,
+        ),
+        When(counted & Q(**{unit: average, f"{prefix}points__isnull": False}), then=_float(f"{prefix}points")),
+        When(counted & Q(**{f"{prefix}value__isnull": False}), then=_float(f"{prefix}value") * _float(cohort)),
+        default=None,
+        output_field=FloatField(),
+    )
+
+
+def has_numerator():
+    from .models import Measure
+
+    return Q(cohort__isnull=False) & (
+        Q(measure__unit=Measure.Unit.PERCENT, achievers__isnull=False)
+        | Q(measure__unit=Measure.Unit.AVERAGE, points__isnull=False)
+        | Q(value__isnull=False)
+    )
+
+
+def pooled_sums():
+    """The aggregates of one GROUP BY of results or benchmarks (names as :class:`PooledFigure`'s columns)."""
+    return dict(
+        total_cohort=Sum("cohort"),
+        counted=Count("cohort"),
+        rows=Count("pk"),
+        numerator=Sum(numerator_expression()),
+        value_cohort=Sum(Case(When(has_numerator(), then="cohort"), default=None)),
+        published=Max("value"),
+        marker=Max("value_code"),
+        provisional=Count("pk", filter=Q(status="provisional")),
+        revised=Count("pk", filter=Q(status="revised")),
+    )
+
+
+def pooled_query(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None):
+    """The results pooled by ``level`` (one row per organisation × year × measure × group), as
+    :data:`COLUMNS` in that order; ``org_ids`` / ``years`` / ``measure_ids`` None: all."""
+    from .models import Result
+
+    field = RESULT_FIELD[level]
+    results = Result.objects.filter(**{f"{field}__isnull": False})
+    if org_ids is not None:
+        results = results.filter(**{f"{field}__in": list(org_ids)})
+    if years is not ALL_YEARS:
+        results = results.filter(results_year__in=list(years))
+    if measure_ids is not None:
+        results = results.filter(measure_id__in=list(measure_ids))
+    return (
+        results.values(
+            pooled_level=Value(level),
+            pooled_org=F(field),
+            pooled_year=F("results_year"),
+            pooled_measure=F("measure_id"),
+            pooled_group=F("pupil_group_id"),
+        )
+        .annotate(**pooled_sums())
+        .order_by()
+    )
+
+
+def _insert_pooled(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) -> None:
+    """INSERT … SELECT: the database pools, nothing passes through Python."""
+    from .models import PooledFigure
+
+    sql, params = pooled_query(level, org_ids, years, measure_ids).query.sql_with_params()
+    selected = (
+        "pooled_level",
+        "pooled_org",
+        "pooled_year",
+        "pooled_measure",
+        "pooled_group",
+        "total_cohort",
+        "counted",
+        "rows",
+        "numerator",
+        "value_cohort",
+        "published",
+        "marker",
+        "provisional",
+        "revised",
+    )
+    qn = connection.ops.quote_name
+    table = qn(PooledFigure._meta.db_table)
+    # COALESCE: a result without a marker pools to '' (the column is NOT NULL).
+    picked = ", ".join(f"COALESCE(q.{qn(c)}, '')" if c == "marker" else f"q.{qn(c)}" for c in selected)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(qn(c) for c in COLUMNS)}) SELECT {picked} FROM ({sql}) q", params
+        )
+
+
+def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
+    """Replace the pooled rows of these organisations (for these years) by a fresh pooling of their results."""
+    from .models import PooledFigure
+
+    org_ids = sorted(set(org_ids))
+    for start in range(0, len(org_ids), CHUNK):
+        chunk = org_ids[start : start + CHUNK]
+        stale = PooledFigure.objects.filter(level=level, org_id__in=chunk)
+        if years is not ALL_YEARS:
+            stale = stale.filter(results_year__in=list(years))
+        stale._raw_delete(stale.db)
+        _insert_pooled(level, chunk, years)
+
+
+def rebuild() -> None:
+    """Every pooled row afresh (a new database, or after ``check_figures`` found a difference)."""
+    from .models import PooledFigure
+
+    with transaction.atomic():
+        PooledFigure.objects.all()._raw_delete(PooledFigure.objects.db)
+        for level in LEVELS:
+            _insert_pooled(level)
+
+
+def repool_measure(measure_id: int) -> None:
+    """A measure's unit decides how it pools: re-pool it everywhere."""
+    from .models import PooledFigure
+
+    stale = PooledFigure.objects.filter(measure_id=measure_id)
+    stale._raw_delete(stale.db)
+    for level in LEVELS:
+        _insert_pooled(level, measure_ids=[measure_id])
+
+
+def forget(level: str, org_id: int) -> None:
+    """An area, cluster or LA deleted: its schools left it (SET NULL) without being saved."""
+    from .models import PooledFigure
+
+    stale = PooledFigure.objects.filter(level=level, org_id=org_id)
+    stale._raw_delete(stale.db)
+
+
+# --------------------------------------------------------------------------- what a write touched
+def memberships(school_ids) -> dict[str, set[int]]:
+    """{level: org ids} of the schools as they sit now (the school ids themselves always)."""
+    from .models import School
+
+    school_ids = sorted(set(school_ids))
+    out = {level: set() for level in LEVELS}
+    out["school"].update(school_ids)
+    for start in range(0, len(school_ids), CHUNK):
+        rows = School.objects.filter(pk__in=school_ids[start : start + CHUNK]).values_list(
+            "cluster_id", "area_id", "la_id"
+        )
+        for cluster, area, la in rows:
+            for level, org in (("cluster", cluster), ("area", area), ("la", la)):
+                if org is not None:
+                    out[level].add(org)
+    return out
+
+
+class Touched:
+    """Schools × years whose pooled figures a write changes. Where the schools sit is read when they are added
+    (before the write: a school deleted or moved away still leaves its old cluster's figures to re-pool) and
+    again at :meth:`refresh` (after it)."""
+
+    def __init__(self):
+        self.years: dict[int, set | None] = {}  # school id → years, None: every year
+        self.orgs: dict[tuple[str, int], set | None] = {}
+
+    @staticmethod
+    def _merge(store: dict, key, years) -> None:
+        if years is ALL_YEARS or store.get(key, set()) is ALL_YEARS:
+            store[key] = ALL_YEARS
+        else:
+            store.setdefault(key, set()).update(years)
+
+    def add(self, pairs=(), *, schools=(), all_years: bool = False) -> None:
+        """``pairs``: (school id, results year); ``schools``: ids whose every year is touched (a move)."""
+        by_school: dict[int, set | None] = {}
+        for school_id, year in pairs:
+            self._merge(by_school, school_id, {year})
+        for school_id in schools:
+            self._merge(by_school, school_id, ALL_YEARS)
+        if all_years:
+            by_school = dict.fromkeys(by_school, ALL_YEARS)
+        if not by_school:
+            return
+        for school_id, years in by_school.items():
+            self._merge(self.years, school_id, years)
+        self._add_orgs_of(by_school)
+
+    def add_orgs(self, level: str, org_ids, years=ALL_YEARS) -> None:
+        for org in org_ids:
+            if org is not None:
+                self._merge(self.orgs, (level, org), years)
+
+    def _add_orgs_of(self, by_school: dict) -> None:
+        from .models import School
+
+        ids = sorted(by_school)
+        for start in range(0, len(ids), CHUNK):
+            rows = School.objects.filter(pk__in=ids[start : start + CHUNK]).values_list(
+                "pk", "cluster_id", "area_id", "la_id"
+            )
+            for pk, cluster, area, la in rows:
+                for level, org in (("cluster", cluster), ("area", area), ("la", la)):
+                    if org is not None:
+                        self._merge(self.orgs, (level, org), by_school[pk])
+
+    def refresh(self) -> None:
+        if not self.years and not self.orgs:
+            return
+        self._add_orgs_of(dict(self.years))
+        targets: dict[tuple[str, frozenset | None], set[int]] = defaultdict(set)
+        for school_id, years in self.years.items():
+            targets[("school", None if years is ALL_YEARS else frozenset(years))].add(school_id)
+        for (level, org), years in self.orgs.items():
+            targets[(level, None if years is ALL_YEARS else frozenset(years))].add(org)
+        for (level, years), org_ids in sorted(targets.items(), key=lambda item: (item[0][0], item[0][1] is None)):
+            _repool(level, org_ids, ALL_YEARS if years is None else sorted(years))
+        self.years, self.orgs = {}, {}
+
+
+_state = threading.local()
+
+
+def pending() -> Touched | None:
+    return getattr(_state, "pending", None)
+
+
+@contextmanager
+def deferred():
+    """Collect what the writes inside touch and re-pool once at the end (inside the caller's transaction), not
+    once per saved result. Nested blocks join the outermost one. Nothing is re-pooled if the block fails."""
+    outer = pending()
+    if outer is not None:
+        yield outer
+        return
+    touched = _state.pending = Touched()
+    try:
+        yield touched
+    finally:
+        _state.pending = None
+    touched.refresh()
+
+
+def touch(pairs=(), *, schools=(), all_years: bool = False) -> None:
+    """Re-pool the figures of these (school id, year) pairs / moved schools: now, or at the end of the
+    :func:`deferred` block under way."""
+    waiting = pending()
+    touched = waiting if waiting is not None else Touched()
+    touched.add(pairs, schools=schools, all_years=all_years)
+    if waiting is None:
+        touched.refresh()
+
+
+def refresh_schools(school_ids, years=ALL_YEARS) -> None:
+    """Re-pool these schools and the clusters, areas and LAs they sit in (the demo and bench builders, which
+    write with ``bulk_create``)."""
+    found = memberships(school_ids)
+    for level in LEVELS:
+        _repool(level, found[level], years)
+
+
+def refresh_la(la) -> None:
+    """Re-pool an LA whole: its schools, clusters and areas (written in bulk by the demo and bench builders)."""
+    from .models import Area, Cluster, School
+
+    _repool("school", School.objects.filter(la=la).values_list("pk", flat=True))
+    _repool("cluster", Cluster.objects.filter(la=la).values_list("pk", flat=True))
+    _repool("area", Area.objects.filter(la=la).values_list("pk", flat=True))
+    _repool("la", [la.pk])
+
+
+def touch_batch(batch, touched: Touched | None = None) -> Touched:
+    """Add the results an import batch wrote (created or overwrote: they carry its id) to ``touched``."""
+    from .models import Result
+
+    touched = touched if touched is not None else Touched()
+    touched.add(Result.objects.filter(batch=batch).values_list("school_id", "results_year").distinct().order_by())
+    return touched
+
+
+# --------------------------------------------------------------------------- check
+def differences(limit: int = 50) -> tuple[int, list[str]]:
+    """Compare every pooled row with a fresh pooling of the results: (number of differences, the first
+    ``limit`` of them described)."""
+    from .models import PooledFigure
+
+    fields = COLUMNS[5:]
+    stored = {tuple(row[:5]): row[5:] for row in PooledFigure.objects.values_list(*COLUMNS).order_by().iterator(2000)}
+    count, described = 0, []
+
+    def note(text):
+        nonlocal count
+        count += 1
+        if len(described) < limit:
+            described.append(text)
+
+    for level in LEVELS:
+        for row in pooled_query(level).values_list(
+            "pooled_level", "pooled_org", "pooled_year", "pooled_measure", "pooled_group", *fields
+        ):
+            key, fresh = tuple(row[:5]), row[5:]
+            kept = stored.pop(key, None)
+            if kept is None:
+                note(f"missing: {_describe(key)}")
+                continue
+            changed = [
+                f"{name} stored {a!r}, recomputed {b!r}"
+                for name, a, b in zip(fields, kept, fresh, strict=True)
+                if not _same(a, b)
+            ]
+            if changed:
+                note(f"differs: {_describe(key)}: " + ", ".join(changed))
+    for key in stored:
+        note(f"stale (no such results): {_describe(key)}")
+    return count, described
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return (a is None and b is None) or ({a, b} <= {None, ""})
+    if isinstance(a, float) or isinstance(b, float):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
+    return a == b
+
+
+def _describe(key) -> str:
+    level, org, year, measure, group = key
+    return f"{level} {org}, {year}, measure {measure}, group {group}"
+
+
+# --------------------------------------------------------------------------- signals (ORM writes)
+def _result_pre_save(sender, instance, raw=False, **_kwargs):
+    if instance.pk and not raw:
+        old = sender.objects.filter(pk=instance.pk).values_list("school_id", "results_year").first()
+        instance._pooled_before = old
+
+
+def _result_saved(sender, instance, raw=False, **_kwargs):
+    pairs = [(instance.school_id, instance.results_year)]
+    before = getattr(instance, "_pooled_before", None)
+    if before is not None and tuple(before) != pairs[0]:
+        pairs.append(tuple(before))
+    touch(pairs)
+
+
+def _result_deleted(sender, instance, **_kwargs):
+    touch([(instance.school_id, instance.results_year)])
+
+
+def _school_pre_save(sender, instance, raw=False, **_kwargs):
+    if instance.pk and not raw:
+        instance._pooled_before = (
+            sender.objects.filter(pk=instance.pk).values_list("cluster_id", "area_id", "la_id").first()
+        )
+
+
+def _school_saved(sender, instance, created=False, raw=False, **_kwargs):
+    before = getattr(instance, "_pooled_before", None)
+    if created or before is None or tuple(before) == (instance.cluster_id, instance.area_id, instance.la_id):
+        return
+    waiting = pending()
+    touched = waiting if waiting is not None else Touched()
+    for level, org in zip(("cluster", "area", "la"), before, strict=True):
+        touched.add_orgs(level, [org])
+    touched.add(schools=[instance.pk])
+    if waiting is None:
+        touched.refresh()
+
+
+def _measure_pre_save(sender, instance, raw=False, **_kwargs):
+    if instance.pk and not raw:
+        instance._pooled_unit = sender.objects.filter(pk=instance.pk).values_list("unit", flat=True).first()
+
+
+def _measure_saved(sender, instance, created=False, raw=False, **_kwargs):
+    before = getattr(instance, "_pooled_unit", None)
+    if not created and before is not None and before != instance.unit:
+        repool_measure(instance.pk)
+
+
+def _forgetter(level):
+    def handler(sender, instance, **_kwargs):
+        forget(level, instance.pk)
+
+    return handler
+
+
+_forget_area, _forget_cluster, _forget_la = _forgetter("area"), _forgetter("cluster"), _forgetter("la")
+
+
+def connect() -> None:
+    """Called by the app's ready()."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    from .models import Area, Cluster, LocalAuthority, Measure, Result, School
+
+    pre_save.connect(_result_pre_save, sender=Result, dispatch_uid="pooled_result_pre_save")
+    post_save.connect(_result_saved, sender=Result, dispatch_uid="pooled_result_saved")
+    post_delete.connect(_result_deleted, sender=Result, dispatch_uid="pooled_result_deleted")
+    pre_save.connect(_school_pre_save, sender=School, dispatch_uid="pooled_school_pre_save")
+    post_save.connect(_school_saved, sender=School, dispatch_uid="pooled_school_saved")
+    pre_save.connect(_measure_pre_save, sender=Measure, dispatch_uid="pooled_measure_pre_save")
+    post_save.connect(_measure_saved, sender=Measure, dispatch_uid="pooled_measure_saved")
+    post_delete.connect(_forget_area, sender=Area, dispatch_uid="pooled_area_deleted")
+    post_delete.connect(_forget_cluster, sender=Cluster, dispatch_uid="pooled_cluster_deleted")
+    post_delete.connect(_forget_la, sender=LocalAuthority, dispatch_uid="pooled_la_deleted")
