@@ -44,4 +44,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(pool_existing_results, migrations.RunPython.noop),
+        # The per-process figure cache's shared counter: pages read the pooled figures above instead.
+        migrations.DeleteModel(name="DataVersion"),
     ]

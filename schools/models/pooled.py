@@ -5,7 +5,7 @@ self-evaluation" (2009): sum of achievers ÷ sum of cohort, never a mean of scho
 
 from django.db import models
 
-from .models import Measure, PupilGroup
+from .reference import Measure, PupilGroup
 
 
 class PooledFigure(models.Model):
