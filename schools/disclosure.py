@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from .gaps import SECONDARY, SUPPRESSED, Figure, suppression_threshold
+from .reference_data import PUPIL_GROUPS
 
 Partition = tuple[str, tuple[str, ...]]
 
@@ -36,8 +37,6 @@ def default_partitions() -> list[Partition]:
     """The partitions of pupils known from the reference data: every pair of groups that are each other's
     comparison group makes up all pupils; the ethnic groups together make up all pupils (with those whose
     ethnicity is not recorded); plus ``GAPMONITOR_GROUP_PARTITIONS`` (e.g. SEN support + EHC plan = any SEN)."""
-    from .reference_data import PUPIL_GROUPS
-
     comparison = {code: other for code, _name, _category, other, _focus in PUPIL_GROUPS}
     return _partitions(comparison, {code: category for code, _n, category, _o, _f in PUPIL_GROUPS})
 
@@ -77,6 +76,15 @@ def needed_groups(codes: Iterable[str], partitions: Iterable[Partition] | None =
     return wanted
 
 
+def disclosure_groups_for(viewer_sees_small_cohorts: bool, codes, groups: Mapping) -> list[str]:
+    """The groups to fetch so that :func:`disclose` can decide about ``codes`` (``groups``: ``{code: PupilGroup}``):
+    for a viewer who must not see small cohorts, every group linked to them through a partition (the same query,
+    more rows)."""
+    if viewer_sees_small_cohorts:
+        return list(codes)
+    return sorted(needed_groups(codes, partitions_of(groups)) & set(groups) | set(codes))
+
+
 @dataclass(frozen=True)
 class Seen:
     """What a viewer can subtract from one pooled figure (same key): ``shown`` pupils in the member figures
@@ -88,7 +96,7 @@ class Seen:
     members: int | None = None
 
 
-def _seen(known) -> Seen | None:
+def _seen(known: Figure | Seen | None) -> Seen | None:
     if known is None or isinstance(known, Seen):
         return known
     return None if known.cohort is None else Seen(shown=known.cohort, members=known.cohort)
@@ -125,14 +133,14 @@ def disclose(
     viewer_sees_small_cohorts: bool,
     partitions: Iterable[Partition] | None = None,
     threshold: int | None = None,
-    known: Mapping[tuple, Figure] | None = None,
+    known: Mapping[tuple, Figure | Seen] | None = None,
 ) -> dict[tuple, Figure]:
     """The figures as a viewer may see them.
 
     ``figures``: true (unsuppressed) figures keyed ``(*prefix, group_code)``, e.g. ``(year, measure, group)``
     or ``(org_id, year, measure, group)``. For each prefix include every group :func:`needed_groups` names.
     ``viewer_sees_small_cohorts``: required, no default — True only for roles allowed to see small groups
-    (``schools.selectors.sees_small_cohorts``); the figures then come back unchanged.
+    (``schools.access.sees_small_cohorts``); the figures then come back unchanged.
     ``partitions``: (whole, parts) pupil partitions; default :func:`default_partitions`.
     ``threshold``: smallest group shown; default the ``GAPMONITOR_SUPPRESSION_THRESHOLD`` setting.
     ``known``: what the viewer can subtract from these figures (same keys): a :class:`Seen`, or a Figure
@@ -147,10 +155,10 @@ def disclose(
         return dict(figures)
     threshold = suppression_threshold() if threshold is None else threshold
     partitions = default_partitions() if partitions is None else list(partitions)
-    known = {key: _seen(value) for key, value in (known or {}).items()}
+    seen_of = {key: _seen(value) for key, value in (known or {}).items()}
 
     def gives_away(key, figure):
-        seen = known.get(key)
+        seen = seen_of.get(key)
         if figure.cohort is None or seen is None:
             return False
         left = figure.cohort - seen.shown
@@ -176,7 +184,7 @@ def disclose(
         changed = False
         for prefix, present in by_prefix.items():
             for whole, parts in partitions:
-                if _complement(prefix, whole, parts, present, figures, out, known, threshold):
+                if _complement(prefix, whole, parts, present, figures, out, seen_of, threshold):
                     changed = True
     return out
 

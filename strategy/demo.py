@@ -1,9 +1,9 @@
 """Demo content for the strategy app, called by ``generate_demo_data`` after the schools generator.
 
-Plans at six owner levels (after seed 000 Appendix 1) with actions in all four strands, RAG update histories,
-targets of every type set from the demo figures, milestones, visit reports (one acknowledged, two
-quality-assured), a published success story and a school-to-school support engagement. Idempotent: every
-row is found by a natural key before it is created, and nothing depends on the clock."""
+Plans at six owner levels (after Suffolk, Narrowing the Gap, Appendix 1) with actions in all four strands,
+RAG update histories, targets of every type set from the demo figures, milestones, visit reports (one
+acknowledged, two quality-assured), a published success story and a school-to-school support engagement.
+Idempotent: every row is found by a natural key before it is created, and nothing depends on the clock."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from schools import selectors as figure_selectors
+from schools.figures import figures, figures_by
 from schools.gaps import gap
 from schools.models import Measure, PupilGroup
 
@@ -36,16 +36,14 @@ R, AR, A, AG, G = Rag.RED, Rag.AMBER_RED, Rag.AMBER, Rag.AMBER_GREEN, Rag.GREEN
 
 
 def _gap_of(scope, measure, group, year):
-    found = figure_selectors.figures(
-        scope, measures=[measure.code], groups=[group.code, group.comparison.code], years=[year]
-    )
+    found = figures(scope, measures=[measure.code], groups=[group.code, group.comparison.code], years=[year])
     return gap(
         measure, found.get((year, measure.code, group.code)), found.get((year, measure.code, group.comparison.code))
     )
 
 
 def _value_of(scope, measure, group, year):
-    figure = figure_selectors.figures(scope, measures=[measure.code], groups=[group.code], years=[year]).get(
+    figure = figures(scope, measures=[measure.code], groups=[group.code], years=[year]).get(
         (year, measure.code, group.code)
     )
     return figure.value if figure else None
@@ -170,7 +168,7 @@ def generate(context):
     head_school = head.profile.school if head is not None else primaries[0]
     adviser_schools = list(adviser.profile.schools.order_by("urn")) if adviser is not None else primaries[:2]
 
-    # ---------------------------------------------------------------- the LA team's plan (seed 000 Appendix 1)
+    # ------------------------------------------ the LA team's plan (Suffolk, Narrowing the Gap, Appendix 1)
     la_plan = _plan(
         la,
         f"{la.name} narrowing the gap strategy",
@@ -604,7 +602,7 @@ def _visit(visitor, school, when, visit_type):
 def _story(context, measure, group, first, last, author):
     """A published story for the primary whose disadvantaged gap narrowed most (from the demo figures)."""
     schools = [s for s in context.schools if s.phase == "primary"]
-    found = figure_selectors.figures_by(
+    found = figures_by(
         "school",
         type(schools[0]).objects.filter(pk__in=[s.pk for s in schools]),
         measures=[measure.code],

@@ -3,7 +3,8 @@
 * A visit report stores a snapshot of the school's gap figures as they stood, so later imports do not
   rewrite what was discussed; the actions agreed at the visit land on the school's plan.
 * An action's status is its latest dated update: updates are appended, never edited.
-* Quality assurance records the seven features of seed 004 §2.4 and whether all are met.
+* Quality assurance records the seven features of a good SIP report (DCSF quality standards (2009), 2.4)
+  and whether all are met.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from schools import selectors as figure_selectors
-from schools.disclosure import disclose, needed_groups
+from schools.disclosure import disclose, needed_groups, partitions_of
+from schools.figures import figures, national_figures_by_basis, national_for
 from schools.gaps import MISSING, gap
 from schools.models import Measure, PupilGroup, School
+from schools.selectors import pupil_groups
 
 from .models import (
     SEVEN_FEATURES,
@@ -32,6 +34,7 @@ from .models import (
     VisitJudgement,
     VisitQualityAssurance,
     VisitReport,
+    year_label,
 )
 
 DEFAULT_SNAPSHOT_GROUPS = ("disadvantaged", "fsm", "sen_any", "eal")
@@ -49,12 +52,12 @@ def _disclosed_for_everyone(found: dict) -> dict:
     return disclose(
         found,
         viewer_sees_small_cohorts=False,
-        partitions=figure_selectors.group_partitions(figure_selectors.pupil_groups()),
+        partitions=partitions_of(pupil_groups()),
     )
 
 
 def _needed(codes) -> set[str]:
-    return needed_groups(codes, figure_selectors.group_partitions(figure_selectors.pupil_groups()))
+    return needed_groups(codes, partitions_of(pupil_groups()))
 
 
 def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> list[dict]:
@@ -77,10 +80,10 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
     years = list(range(last - SNAPSHOT_LOOKBACK, last + 1))
     codes = {g.code for g in groups} | {g.comparison.code for g in groups}
     measure_codes = {m.code for m in measures}
-    here = figure_selectors.figures(school, measures=measure_codes, groups=_needed(codes), years=years)
+    here = figures(school, measures=measure_codes, groups=_needed(codes), years=years)
     shown = _disclosed_for_everyone(here)
-    _basis, national = figure_selectors.national_for(
-        school, figure_selectors.national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+    _basis, national = national_for(
+        school, national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
     )  # special schools and AP: their own type only
 
     def hidden(year, measure, group):
@@ -96,7 +99,7 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
                 focus = here.get((year, measure.code, group.code))
                 comparison = here.get((year, measure.code, group.comparison.code))
                 value = gap(measure, focus, comparison)
-                if value is not None:
+                if value is not None and focus is not None and comparison is not None:
                     series.append((year, focus, comparison, value))
             if not series:
                 continue
@@ -159,8 +162,6 @@ def school_plan_for(school: School, *, results_year: int, owner=None) -> Plan:
 
 
 def year_label_short(results_year: int) -> str:
-    from .models import year_label
-
     return year_label(results_year)
 
 
@@ -293,14 +294,15 @@ def story_gaps(
 ) -> tuple[float | None, float | None]:
     """The school's gap at the start and end of a story, from the imported figures as everyone may see them
     (a published story is read by every role): None where either group is hidden."""
-    found = figure_selectors.figures(
+    found = figures(
         school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=[from_year, to_year]
     )
     found = _disclosed_for_everyone(found)
-    return tuple(
+    start, end = (
         gap(measure, found.get((year, measure.code, group.code)), found.get((year, measure.code, comparison.code)))
         for year in (from_year, to_year)
     )
+    return start, end
 
 
 def suggest_story_years(
@@ -309,9 +311,7 @@ def suggest_story_years(
     """(first, last) results years with a gap within the last ``span`` years of the school's figures."""
     last = academic_results_year(date.today())
     years = list(range(last - span - 2, last + 1))
-    found = figure_selectors.figures(
-        school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=years
-    )
+    found = figures(school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=years)
     found = _disclosed_for_everyone(found)
     with_gap = [
         y

@@ -12,8 +12,10 @@ from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schools import aggregates, selectors
-from schools.imports.services import ImportRejected, import_file, rollback_batch, rollback_blockers
+from schools import aggregates, figures
+from schools.imports.committing import import_file
+from schools.imports.problems import ImportRejected
+from schools.imports.rollback import rollback_batch, rollback_blockers
 from schools.models import Area, Cluster, ImportBatch, LocalAuthority, PooledFigure, Result, School
 
 pytestmark = pytest.mark.django_db
@@ -159,10 +161,10 @@ def test_pooled_by_hand_then_rolled_back(world):
     text = HEADER + "300001,2024,ks2_rwm_exp,disadvantaged,18,9,,\n300004,2024,ks2_rwm_exp,disadvantaged,30,14,,\n"
     _plan, batch = import_file(data=text.encode(), file_name="r.csv", format="auto", results_year=None)
     key = (2024, "ks2_rwm_exp", "disadvantaged")
-    figure = selectors.figures(riverside, measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2024])[key]
+    figure = figures.figures(riverside, measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2024])[key]
     assert (figure.cohort, figure.numerator, figure.schools) == (48, 23, 2)
     assert round(figure.value, 1) == 47.9
-    by_cluster = selectors.figures_by(
+    by_cluster = figures.figures_by(
         "cluster",
         School.objects.filter(la=world["la"]),
         measures=["ks2_rwm_exp"],

@@ -9,16 +9,16 @@ import pytest
 from django.contrib.auth.models import Group
 
 from schools import demo as demo_module
+from schools.access import visible_schools
 from schools.models import AcademicYear, Benchmark, Measure, OfstedInspection, PupilGroup, Result, School
 from schools.roles import Role
-from schools.selectors import visible_schools
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
 class TestReferenceData:
-    def test_measures_and_groups_from_the_contract(self):
+    def test_measures_and_groups_from_the_reference_data(self):
         codes = set(Measure.objects.values_list("code", flat=True))
         for code in [
             "eyfs_gld",

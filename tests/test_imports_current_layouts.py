@@ -12,8 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from schools import selectors
-from schools.imports.services import build_plan, import_file, stage_upload
+from schools.figures import figures
+from schools.imports.committing import import_file
+from schools.imports.planning import build_plan
+from schools.imports.staging import stage_upload
 from schools.models import Benchmark, ImportBatch, LocalAuthority, Result, School
 
 DATA = Path(__file__).resolve().parent / "data" / "dfe"
@@ -30,7 +32,7 @@ def run_cli(path: Path, *args) -> str:
 
 def pooled_and_published(measure: str, group: str, year: int = 2025):
     la = LocalAuthority.objects.get(code="919")
-    pooled = selectors.figures(la, measures=[measure], groups=[group], years=[year])[(year, measure, group)]
+    pooled = figures(la, measures=[measure], groups=[group], years=[year])[(year, measure, group)]
     published = Benchmark.objects.get(
         geography_code="919", results_year=year, measure__code=measure, pupil_group__code=group
     )

@@ -1,0 +1,289 @@
+"""Pooled figure reads. The pooled figures are kept on write in ``PooledFigure`` (``schools.aggregates``): each
+read is ONE indexed query, whatever the number of schools (benchmarks are pooled from their own few rows); the
+arithmetic is in ``schools.gaps``; ``for_user`` then shows them as a user may see them.
+"""
+
+from django.db.models import Q
+
+from . import aggregates, request_memo
+from .access import disclosure_groups, profile_of, sees_small_cohorts, visible_schools
+from .comparators import BASES, basis_for
+from .disclosure import disclose, partitions_of, seen_through_members
+from .gaps import Figure, worst_status
+from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, School
+from .roles import Role, has_role
+
+_PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
+_POOLED_COLUMNS = (
+    "total_cohort",
+    "counted",
+    "rows",
+    "numerator",
+    "value_cohort",
+    "published",
+    "marker",
+    "provisional",
+    "revised",
+)
+
+
+def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, Figure]:
+    """One GROUP BY query (benchmarks) → {(*key, year, measure_code, group_code): pooled Figure}."""
+    chosen = queryset.filter(
+        results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups)
+    )
+    rows = (
+        chosen.values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
+        .annotate(**aggregates.pooled_sums())
+        .order_by()
+    )
+    return _figures_from_rows(rows, key_fields)
+
+
+def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dict[tuple, Figure]:
+    """One indexed read of the pooled figures kept on write → {([org_id,] year, measure_code, group_code): Figure}.
+    ``measures`` / ``groups`` / ``years`` None: all."""
+    rows = PooledFigure.objects.filter(orgs, level=level)
+    if years is not None:
+        rows = rows.filter(results_year__in=list(years))
+    if measures is not None:
+        rows = rows.filter(measure__code__in=list(measures))
+    if groups is not None:
+        rows = rows.filter(pupil_group__code__in=list(groups))
+    rows = rows.values(
+        "org_id", "results_year", "measure__code", "pupil_group__code", "measure__unit", *_POOLED_COLUMNS
+    ).order_by()
+    return _figures_from_rows(rows, ("org_id",) if keyed else ())
+
+
+def _picked(table: dict, *, measures, groups, years, at: int = 0) -> dict:
+    """The keys of ``table`` (year, measure, group from position ``at``) among those asked (None: all)."""
+    if measures is None and groups is None and years is None:
+        return dict(table)
+    measures, groups, years = (None if x is None else set(x) for x in (measures, groups, years))
+    return {
+        key: figure
+        for key, figure in table.items()
+        if (years is None or key[at] in years)
+        and (measures is None or key[at + 1] in measures)
+        and (groups is None or key[at + 2] in groups)
+    }
+
+
+def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
+    out: dict[tuple, Figure] = {}
+    for row in rows:
+        key = tuple(row[f] for f in key_fields) + (row["results_year"], row["measure__code"], row["pupil_group__code"])
+        status = worst_status(
+            (["provisional"] if row["provisional"] else []) + (["revised"] if row["revised"] else []) + ["final"]
+        )
+        cohort = row["total_cohort"] if row["counted"] else None
+        value_cohort = row["value_cohort"]
+        if value_cohort:
+            scale = 100 if row["measure__unit"] == _PERCENT else 1
+            numerator = row["numerator"]
+            figure = Figure(
+                cohort=cohort,
+                numerator=numerator,
+                value=scale * numerator / value_cohort,
+                code="",
+                status=status,
+                schools=row["rows"],
+                value_cohort=value_cohort,
+            )
+        elif row["rows"] == 1 and row["published"] is not None:
+            # One published value without counts (e.g. a benchmark from a table): show it, it cannot pool.
+            figure = Figure(
+                cohort=cohort, numerator=None, value=float(row["published"]), code="", status=status, schools=1
+            )
+        else:
+            code = row["marker"] or ("NE" if cohort == 0 else "x")
+            figure = Figure(cohort=cohort, numerator=None, value=None, code=code, status=status, schools=row["rows"])
+        out[key] = figure
+    return out
+
+
+def _level_of(scope) -> str:
+    for model, level in ((School, "school"), (Cluster, "cluster"), (Area, "area"), (LocalAuthority, "la")):
+        if isinstance(scope, model):
+            return level
+    raise TypeError(f"No figures for {type(scope).__name__}.")
+
+
+def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
+    """Pooled figures keyed (results_year, measure_code, group_code) for a LocalAuthority, Area, Cluster
+    or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user).
+    One indexed query; within a request, the organisation's whole table is read once (a school page asks for the
+    school and its LA several times) and picked from here. ``years`` None: every year."""
+    level = _level_of(scope)
+    table = request_memo.remember(
+        ("pooled", level, scope.pk),
+        lambda: _pooled(level, Q(org_id=scope.pk), measures=None, groups=None, years=None, keyed=False),
+    )
+    if table is None:
+        return _pooled(level, Q(org_id=scope.pk), measures=measures, groups=groups, years=years, keyed=False)
+    return _picked(table, measures=measures, groups=groups, years=years)
+
+
+def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, Figure]:
+    """Pooled figures for every school / cluster / area / LA among ``schools`` (a queryset), in one query.
+
+    Keys are (org_id, year, measure_code, group_code); org_id is the school, cluster, area or LA pk. A cluster,
+    area or LA is pooled over all its schools (as on its own page), not only those in ``schools``: callers
+    choose the organisations through ``schools`` and show them only to those who may see them."""
+    field = aggregates.SCHOOL_FIELD[level]
+    orgs = Q(org_id__in=schools.order_by().values(field if level != "school" else "pk"))
+    return _pooled(level, orgs, measures=measures, groups=groups, years=years, keyed=True)
+
+
+def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
+    """Benchmarks of these geographies pooled by ``key_fields``; within a request the geographies' whole tables
+    are read once (a page asks England several times, for different measures) and filtered here."""
+    codes = tuple(sorted(codes))
+    measures, groups, years = set(measures), set(groups), set(years)
+    table = request_memo.remember(
+        ("benchmarks", codes, tuple(key_fields)),
+        lambda: _figures_from_rows(
+            Benchmark.objects.filter(geography_code__in=codes)
+            .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
+            .annotate(**aggregates.pooled_sums())
+            .order_by(),
+            key_fields,
+        ),
+    )
+    if table is None:  # outside a request: read just what is asked
+        return _aggregate(
+            Benchmark.objects.filter(geography_code__in=codes),
+            key_fields,
+            measures=measures,
+            groups=groups,
+            years=years,
+        )
+    n = len(key_fields)
+    return {
+        key: figure
+        for key, figure in table.items()
+        if key[n] in years and key[n + 1] in measures and key[n + 2] in groups
+    }
+
+
+def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
+    """Benchmark figures for a geography (Benchmark.NATIONAL_CODE = "E92000001" for England)."""
+    return _benchmark_table([geography_code], measures=measures, groups=groups, years=years, key_fields=())
+
+
+def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
+    return benchmark_figures(Benchmark.NATIONAL_CODE, measures=measures, groups=groups, years=years)
+
+
+def national_figures_by_basis(*, measures, groups, years) -> dict[str, dict[tuple[int, str, str], Figure]]:
+    """{geography_code: figures} for England and for England's special schools and alternative provision
+    (``schools.comparators``), in one query. A basis with no benchmarks maps to an empty dict."""
+    codes = [basis.geography_code for basis in BASES]
+    found = _benchmark_table(codes, measures=measures, groups=groups, years=years, key_fields=("geography_code",))
+    out: dict[str, dict] = {code: {} for code in codes}
+    for key, figure in found.items():
+        out[key[0]][key[1:]] = figure
+    return out
+
+
+def national_for(school: School, by_basis: dict[str, dict]) -> tuple[object, dict]:
+    """(NationalBasis, figures) a school is compared with: special schools and AP with their own type only."""
+    basis = basis_for(school)
+    return basis, by_basis.get(basis.geography_code, {})
+
+
+def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Figure]:
+    """Published figures for several geographies (e.g. LA codes) in one query, keyed (geography_code, year,
+    measure_code, group_code). The value is the one published (42% stays 42, not the 42.4 that the achievers
+    worked out from it would give); the cohort is the published cohort. Within a request each set of
+    geographies is read once, whole, and filtered here (the LA overview asks twice)."""
+    codes, measures, groups, years = tuple(sorted(codes)), set(measures), set(groups), set(years)
+    table = request_memo.remember(("published", codes), lambda: _published(codes))
+    if table is None:
+        return _published(codes, measures=measures, groups=groups, years=years)
+    return {key: f for key, f in table.items() if key[1] in years and key[2] in measures and key[3] in groups}
+
+
+def _published(codes, *, measures=None, groups=None, years=None) -> dict[tuple, Figure]:
+    rows = Benchmark.objects.filter(geography_code__in=list(codes))
+    if measures is not None:
+        rows = rows.filter(
+            results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups)
+        )
+    rows = rows.values_list(
+        "geography_code",
+        "results_year",
+        "measure__code",
+        "pupil_group__code",
+        "cohort",
+        "achievers",
+        "points",
+        "value",
+        "value_code",
+        "status",
+    )
+    out = {}
+    for geography, year, measure, group, cohort, achievers, points, value, code, status in rows:
+        numerator = achievers if achievers is not None else (float(points) if points is not None else None)
+        if value is None:
+            figure = Figure(cohort=cohort, numerator=None, value=None, code=code or "x", status=status)
+        else:
+            figure = Figure(
+                cohort=cohort, numerator=numerator, value=float(value), code="", status=status, value_cohort=cohort
+            )
+        out[(geography, year, measure, group)] = figure
+    return out
+
+
+def years_with_results(la) -> list[int]:
+    """Results years that have any result in the LA (one indexed query on the pooled figures)."""
+    years = PooledFigure.objects.filter(level="la", org_id=la.pk).order_by().values_list("results_year", flat=True)
+    return sorted(set(years.distinct()))
+
+
+def for_user(user, figures_: dict, groups: dict[str, PupilGroup], *, known: dict | None = None) -> dict:
+    """The figures as this user may see them, through the one disclosure-control function
+    (``schools.disclosure.disclose``): small cohorts hidden, with complementary suppression, unless
+    ``sees_small_cohorts(user)``. ``known``: figures the user can subtract (see ``known_figures``).
+    Apply to display figures only; pooling already happened in the database."""
+    return disclose(
+        figures_, viewer_sees_small_cohorts=sees_small_cohorts(user), partitions=partitions_of(groups), known=known
+    )
+
+
+def known_figures(
+    user, scope, *, measures, groups: dict[str, PupilGroup], codes, years, level: str | None = None
+) -> dict | None:
+    """What a user can subtract from the pooled figures of ``scope`` (an LA, area or cluster; or, with
+    ``level``, every organisation of that level among ``scope``, a queryset of schools): the sum over the
+    schools they may see in it of the figures they see — all of their own school for a head, who knows their
+    pupils; the shown ones elsewhere. None for roles that see small cohorts (nothing to protect from them).
+    Keys as ``figures`` (with the organisation's pk first when ``level`` is given); only cohorts are summed."""
+    if sees_small_cohorts(user):
+        return None
+    if level is None:
+        field = {School: "pk", Cluster: "cluster", Area: "area", LocalAuthority: "la"}[type(scope)]
+        schools = visible_schools(user).filter(**{field: scope.pk})
+    else:
+        schools = visible_schools(user).filter(pk__in=scope.values("pk"))
+    schools = list(schools.values_list("pk", "cluster_id", "area_id", "la_id"))
+    org_of = {
+        pk: () if level is None else ({"school": pk, "cluster": cluster, "area": area, "la": la}[level],)
+        for pk, cluster, area, la in schools
+    }
+    per_school = figures_by(
+        "school", School.objects.filter(pk__in=list(org_of)), measures=measures, groups=codes, years=years
+    )
+    profile = profile_of(user)
+    own = profile.school_id if profile and has_role(user, Role.HEADTEACHER) else None
+    return seen_through_members(per_school, for_user(user, per_school, groups), org_of, own=own)
+
+
+def la_figures_for(user, la, *, measures, groups: dict[str, PupilGroup], codes, years) -> dict:
+    """An LA's pooled figures beside a school, area or cluster, disclosed for this user: hidden when the LA's
+    group is small, or when the LA minus what the user sees of its schools leaves a small group."""
+    codes = disclosure_groups(user, codes, groups)
+    la_figures = figures(la, measures=measures, groups=codes, years=years)
+    known = known_figures(user, la, measures=measures, groups=groups, codes=codes, years=years)
+    return for_user(user, la_figures, groups, known=known)
