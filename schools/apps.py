@@ -6,7 +6,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools and attainment"
 
     def ready(self):
-        from . import aggregates, request_memo
+        from . import aggregate_signals, request_memo
 
-        aggregates.connect()
+        aggregate_signals.connect()
         request_memo.connect()

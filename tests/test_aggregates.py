@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schools import aggregates, figures
+from schools import aggregate_checks, figures
 from schools.imports.committing import import_file
 from schools.imports.problems import ImportRejected
 from schools.imports.rollback import rollback_batch, rollback_blockers
@@ -132,7 +132,7 @@ def _apply(op, world) -> None:
 
 
 def _assert_same_as_fresh():
-    count, described = aggregates.differences()
+    count, described = aggregate_checks.differences()
     assert count == 0, described
 
 

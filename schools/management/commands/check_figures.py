@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from schools import aggregates
+from schools import aggregate_checks, aggregates
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--repair", action="store_true", help="Rebuild every pooled figure after reporting.")
 
     def handle(self, *args, limit, repair, **options):
-        count, described = aggregates.differences(limit=limit)
+        count, described = aggregate_checks.differences(limit=limit)
         for line in described:
             self.stdout.write(line)
         if count and repair:
