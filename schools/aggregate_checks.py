@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .aggregates import COLUMNS, LEVELS, pooled_query
+from .aggregates import COLUMNS, LEVELS, SELECTED_KEY, SUMS, pooled_query
 
 
 def differences(limit: int = 50) -> tuple[int, list[str]]:
@@ -10,7 +10,7 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
     ``limit`` of them described)."""
     from .models import PooledFigure
 
-    fields = COLUMNS[5:]
+    fields = SUMS
     stored = {tuple(row[:5]): row[5:] for row in PooledFigure.objects.values_list(*COLUMNS).order_by().iterator(2000)}
     count, described = 0, []
 
@@ -21,9 +21,7 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
             described.append(text)
 
     for level in LEVELS:
-        for row in pooled_query(level).values_list(
-            "pooled_level", "pooled_org", "pooled_year", "pooled_measure", "pooled_group", *fields
-        ):
+        for row in pooled_query(level).values_list(*SELECTED_KEY, *fields):
             key, fresh = tuple(row[:5]), row[5:]
             kept = stored.pop(key, None)
             if kept is None:

@@ -35,22 +35,12 @@ RESULT_FIELD = {
     "la": "school__la_id",
 }
 SCHOOL_FIELD = {"school": "id", "cluster": "cluster_id", "area": "area_id", "la": "la_id"}
-COLUMNS = (
-    "level",
-    "org_id",
-    "results_year",
-    "measure_id",
-    "pupil_group_id",
-    "total_cohort",
-    "counted",
-    "rows",
-    "numerator",
-    "value_cohort",
-    "published",
-    "marker",
-    "provisional",
-    "revised",
-)
+# The sums kept per organisation × year × measure × group (``PooledFigure``'s columns, ``pooled_sums``' names).
+SUMS = ("total_cohort", "counted", "rows", "numerator", "value_cohort", "published", "marker", "provisional", "revised")
+KEY_COLUMNS = ("level", "org_id", "results_year", "measure_id", "pupil_group_id")
+COLUMNS = KEY_COLUMNS + SUMS
+# The same key as ``pooled_query`` selects it.
+SELECTED_KEY = ("pooled_level", "pooled_org", "pooled_year", "pooled_measure", "pooled_group")
 CHUNK = 2000  # ids per statement (SQLite's limit on parameters)
 ALL_YEARS = None
 
@@ -137,22 +127,7 @@ def _insert_pooled(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) 
     from .models import PooledFigure
 
     sql, params = pooled_query(level, org_ids, years, measure_ids).query.sql_with_params()
-    selected = (
-        "pooled_level",
-        "pooled_org",
-        "pooled_year",
-        "pooled_measure",
-        "pooled_group",
-        "total_cohort",
-        "counted",
-        "rows",
-        "numerator",
-        "value_cohort",
-        "published",
-        "marker",
-        "provisional",
-        "revised",
-    )
+    selected = SELECTED_KEY + SUMS
     qn = connection.ops.quote_name
     table = qn(PooledFigure._meta.db_table)
     # COALESCE: a result without a marker pools to '' (the column is NOT NULL).

@@ -14,17 +14,6 @@ from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFig
 from .roles import Role, has_role
 
 _PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
-_POOLED_COLUMNS = (
-    "total_cohort",
-    "counted",
-    "rows",
-    "numerator",
-    "value_cohort",
-    "published",
-    "marker",
-    "provisional",
-    "revised",
-)
 
 
 def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, Figure]:
@@ -51,7 +40,7 @@ def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dic
     if groups is not None:
         rows = rows.filter(pupil_group__code__in=list(groups))
     rows = rows.values(
-        "org_id", "results_year", "measure__code", "pupil_group__code", "measure__unit", *_POOLED_COLUMNS
+        "org_id", "results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS
     ).order_by()
     return _figures_from_rows(rows, ("org_id",) if keyed else ())
 
