@@ -215,8 +215,9 @@ class Touched:
         else:
             store.setdefault(key, set()).update(years)
 
-    def add(self, pairs=(), *, schools=(), all_years: bool = False) -> None:
-        """``pairs``: (school id, results year); ``schools``: ids whose every year is touched (a move)."""
+    def add(self, pairs=(), *, schools=(), all_years: bool = False, before: bool = True) -> None:
+        """``pairs``: (school id, results year); ``schools``: ids whose every year is touched (a move).
+        ``before``: the write is still to come, so note where the schools sit now (one query)."""
         by_school: dict[int, set | None] = {}
         for school_id, year in pairs:
             self._merge(by_school, school_id, {year})
@@ -228,7 +229,8 @@ class Touched:
             return
         for school_id, years in by_school.items():
             self._merge(self.years, school_id, years)
-        self._add_orgs_of(by_school)
+        if before:
+            self._add_orgs_of(by_school)
 
     def add_orgs(self, level: str, org_ids, years=ALL_YEARS) -> None:
         for org in org_ids:
@@ -252,13 +254,23 @@ class Touched:
         if not self.years and not self.orgs:
             return
         self._add_orgs_of(dict(self.years))
-        targets: dict[tuple[str, frozenset | None], set[int]] = defaultdict(set)
-        for school_id, years in self.years.items():
-            targets[("school", None if years is ALL_YEARS else frozenset(years))].add(school_id)
-        for (level, org), years in self.orgs.items():
-            targets[(level, None if years is ALL_YEARS else frozenset(years))].add(org)
-        for (level, years), org_ids in sorted(targets.items(), key=lambda item: (item[0][0], item[0][1] is None)):
-            _repool(level, org_ids, ALL_YEARS if years is None else sorted(years))
+        # Per level, at most two statements pairs whatever the data: the organisations touched in every year,
+        # and the others over the union of their years (re-pooling an untouched year is harmless).
+        everything: dict[str, set[int]] = defaultdict(set)
+        some: dict[str, set[int]] = defaultdict(set)
+        some_years: dict[str, set[int]] = defaultdict(set)
+        touched = [(("school", school_id), years) for school_id, years in self.years.items()]
+        for (level, org), years in touched + list(self.orgs.items()):
+            if years is ALL_YEARS:
+                everything[level].add(org)
+            else:
+                some[level].add(org)
+                some_years[level].update(years)
+        for level in LEVELS:
+            if everything[level]:
+                _repool(level, everything[level], ALL_YEARS)
+            if some[level] - everything[level]:
+                _repool(level, some[level] - everything[level], sorted(some_years[level]))
         self.years, self.orgs = {}, {}
 
 
@@ -313,10 +325,12 @@ def refresh_la(la) -> None:
     _repool("la", [la.pk])
 
 
-def touch_batch(batch, touched: Touched | None = None) -> Touched:
-    """Add the results an import batch wrote (created or overwrote: they carry its id) to ``touched``."""
+def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -> Touched:
+    """Add the results an import batch wrote (created or overwrote: they carry its id) to ``touched``;
+    ``before``: a rollback is still to come (see :meth:`Touched.add`)."""
     from .models import Result
 
     touched = touched if touched is not None else Touched()
-    touched.add(Result.objects.filter(batch=batch).values_list("school_id", "results_year").distinct().order_by())
+    pairs = Result.objects.filter(batch=batch).values_list("school_id", "results_year").distinct().order_by()
+    touched.add(pairs, before=before)
     return touched

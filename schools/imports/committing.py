@@ -86,13 +86,13 @@ def commit_plan(
 def _repool(batch: ImportBatch, changes: list[ImportChange]) -> None:
     """Pooled figures of what the batch touched, in its transaction: the results it wrote (their schools'
     years), and every year of the schools it moved between LA, area or cluster (old places and new)."""
-    touched = aggregates.touch_batch(batch)
+    touched = aggregates.touch_batch(batch, before=False)  # written already: where schools sit now is read once
     for change in changes:
         if change.kind == ImportChange.Kind.SCHOOL and change.action == ImportChange.Action.UPDATED:
             previous = change.previous or {}
             for level in ("la", "area", "cluster"):
                 touched.add_orgs(level, [previous.get(f"{level}_id")])
-            touched.add(schools=[change.object_id])
+            touched.add(schools=[change.object_id], before=False)
     touched.refresh()
     request_memo.clear()
 
