@@ -12,6 +12,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
@@ -34,8 +35,6 @@ def framework_files(directory: Path | None = None) -> list[Path]:
 
 
 def _default_models():
-    from django.apps import apps
-
     return apps
 
 
@@ -71,7 +70,7 @@ def validate(data: dict) -> None:
                             raise FrameworkError(f"{item.get('code')}: unknown rule {rule!r}.")
                         if rule == "band" and item.get("params", {}).get("metric") not in metric_codes:
                             raise FrameworkError(f"{item.get('code')}: band rule names an unknown metric.")
-            for column, descriptors in st.get("descriptors", {}).items():
+            for descriptors in st.get("descriptors", {}).values():
                 for desc in descriptors:
                     if desc.get("rule") == "missing_count" and desc.get("params", {}).get("checklist") not in codes:
                         raise FrameworkError(f"{desc.get('code')}: counts an unknown checklist.")

@@ -1,5 +1,5 @@
 """Reads for the self-evaluation. Only LA officers and administrators may see any of it: everyone
-else gets a 404 (no hint that it exists). LA scoping goes through ``schools.selectors``."""
+else gets a 404 (no hint that it exists). LA scoping goes through ``schools.access``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from schools.access import sees_small_cohorts, visible_las
 from schools.roles import Role, has_role
+from strategy.targets import evaluate, status_of
 
 from . import rules
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     Framework,
     Grade,
     Judgement,
+    KeyRating,
     OverallRating,
     Phase,
     PriorityArea,
@@ -150,7 +152,7 @@ class Cell:
 
 @dataclass
 class OverallCell:
-    key_rating: object
+    key_rating: KeyRating
     rating: OverallRating | None
     grade: str
     span: int
@@ -192,7 +194,7 @@ class Grid:
 
 
 def grid(round_: Round, view: str = "reviewer") -> Grid:
-    """The dashboard readout of seed 004's worked example, in a fixed number of queries."""
+    """The dashboard readout of the DCSF quality standards' (2009) worked example, in a fixed number of queries."""
     view = view if view in VIEWS else "reviewer"
     other = "la" if view == "reviewer" else "reviewer"
     key_ratings = list(
@@ -315,7 +317,8 @@ class Change:
 
 
 def compare(earlier: Round, later: Round, view: str = "reviewer") -> list[Change]:
-    """Set × phase, earlier grade beside later grade, with the descriptors ticked or unticked since and the later rationale."""
+    """Set × phase, earlier grade beside later grade, with the descriptors ticked or unticked since and the later
+    rationale."""
     view = view if view in VIEWS else "reviewer"
 
     def cells(round_):
@@ -395,10 +398,6 @@ def _statuses(targets, *, show_small_cohorts: bool) -> dict:
     linked = [t.strategy_target for t in targets if t.strategy_target_id]
     if not linked:
         return {}
-    try:
-        from strategy.targets import evaluate
-    except ImportError:
-        return {}
     return evaluate(linked, show_small_cohorts=show_small_cohorts)
 
 
@@ -407,10 +406,7 @@ def on_track(target: StrategicTarget, *, show_small_cohorts: bool, statuses=None
     if target.strategy_target_id:
         status = (statuses or {}).get(target.strategy_target_id)
         if status is None:
-            try:
-                status = target.strategy_target.status(show_small_cohorts=show_small_cohorts)
-            except Exception:  # noqa: BLE001 - the plans app may be mid-change; say so rather than fail the board
-                status = None
+            status = status_of(target.strategy_target, show_small_cohorts=show_small_cohorts)
         if status is not None:
             return OnTrack(status.code, status.label, status.explanation, STATUS_CSS.get(status.code, "rag-none"))
         return OnTrack("no_data", "Not available", "The linked target's status could not be computed.", "rag-none")

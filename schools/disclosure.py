@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from .gaps import SECONDARY, SUPPRESSED, Figure, suppression_threshold
+from .reference_data import PUPIL_GROUPS
 
 Partition = tuple[str, tuple[str, ...]]
 
@@ -36,8 +37,6 @@ def default_partitions() -> list[Partition]:
     """The partitions of pupils known from the reference data: every pair of groups that are each other's
     comparison group makes up all pupils; the ethnic groups together make up all pupils (with those whose
     ethnicity is not recorded); plus ``GAPMONITOR_GROUP_PARTITIONS`` (e.g. SEN support + EHC plan = any SEN)."""
-    from .reference_data import PUPIL_GROUPS
-
     comparison = {code: other for code, _name, _category, other, _focus in PUPIL_GROUPS}
     return _partitions(comparison, {code: category for code, _n, category, _o, _f in PUPIL_GROUPS})
 
@@ -97,7 +96,7 @@ class Seen:
     members: int | None = None
 
 
-def _seen(known) -> Seen | None:
+def _seen(known: Figure | Seen | None) -> Seen | None:
     if known is None or isinstance(known, Seen):
         return known
     return None if known.cohort is None else Seen(shown=known.cohort, members=known.cohort)
@@ -134,7 +133,7 @@ def disclose(
     viewer_sees_small_cohorts: bool,
     partitions: Iterable[Partition] | None = None,
     threshold: int | None = None,
-    known: Mapping[tuple, Figure] | None = None,
+    known: Mapping[tuple, Figure | Seen] | None = None,
 ) -> dict[tuple, Figure]:
     """The figures as a viewer may see them.
 
@@ -156,10 +155,10 @@ def disclose(
         return dict(figures)
     threshold = suppression_threshold() if threshold is None else threshold
     partitions = default_partitions() if partitions is None else list(partitions)
-    known = {key: _seen(value) for key, value in (known or {}).items()}
+    seen_of = {key: _seen(value) for key, value in (known or {}).items()}
 
     def gives_away(key, figure):
-        seen = known.get(key)
+        seen = seen_of.get(key)
         if figure.cohort is None or seen is None:
             return False
         left = figure.cohort - seen.shown
@@ -185,7 +184,7 @@ def disclose(
         changed = False
         for prefix, present in by_prefix.items():
             for whole, parts in partitions:
-                if _complement(prefix, whole, parts, present, figures, out, known, threshold):
+                if _complement(prefix, whole, parts, present, figures, out, seen_of, threshold):
                     changed = True
     return out
 

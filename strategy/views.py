@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from schools.access import default_la, get_visible_school, sees_small_cohorts, visible_schools
+from schools.gaps import suppression_threshold
 from schools.models import Measure, PupilGroup
 from schools.roles import Role, has_role
 
@@ -34,9 +35,9 @@ from .forms import (
     VisitForm,
     head_school,
 )
-from .models import SEVEN_FEATURES, Plan, Strand, Target, VisitQualityAssurance
+from .models import SEVEN_FEATURES, Plan, Strand, Target, VisitQualityAssurance, year_label
 from .tables import PlanTable, VisitTable
-from .targets import evaluate
+from .targets import evaluate, status_of
 
 
 def _deny_unless(allowed: bool):
@@ -228,7 +229,7 @@ def target_list(request):
 @login_required
 def target_detail(request, pk):
     target = selectors.get_visible_target(request.user, pk)
-    status = target.status(show_small_cohorts=sees_small_cohorts(request.user))
+    status = status_of(target, show_small_cohorts=sees_small_cohorts(request.user))
     can_edit = _can_edit_target(request.user, target)
     return render(
         request,
@@ -295,7 +296,7 @@ def milestone_create(request, pk):
         milestone.save()
         messages.success(request, "Milestone added.")
         return redirect(target)
-    status = target.status(show_small_cohorts=sees_small_cohorts(request.user))
+    status = status_of(target, show_small_cohorts=sees_small_cohorts(request.user))
     return render(
         request,
         "strategy/target_detail.html",
@@ -397,8 +398,6 @@ def _snapshot_rows(rows, show_small):
     """Snapshot rows as this viewer may see them: what ``schools.disclosure.disclose`` hid on the day
     (stored with each row) is hidden from roles that do not see small cohorts. Rows stored before that
     was recorded hide small cohorts and, having no counts for it, the year before."""
-    from schools.gaps import suppression_threshold
-
     threshold = suppression_threshold()
     out = []
     for row in rows:
@@ -422,8 +421,6 @@ def _snapshot_rows(rows, show_small):
 
 
 def _label(year):
-    from .models import year_label
-
     return year_label(year) if year else ""
 
 

@@ -12,9 +12,10 @@ from django.urls import reverse
 from ragboard import indicators, selectors, services
 from ragboard.models import EvidenceItem, Judgement, OverallRating, Round, StrategicTarget
 from schools.models import Benchmark, LocalAuthority, Measure, PupilGroup, Result, School
+from strategy.targets import status_of
 
 SETS = ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5"]
-# Seed 004, "How the dashboard works" – Local authority: Any Borough (transcribed from the seed).
+# DCSF quality standards (2009), "How the dashboard works" – Local authority: Any Borough (transcribed).
 ANY_BOROUGH = {
     "EY": "G G OS N/A NI G N/A N/A G SI".split(),
     "PRI": "NI NI G G G NI G G G G".split(),
@@ -56,7 +57,7 @@ def round_(demo):
 def load_example_grid(round_):
     """Put the Any Borough grid into both views (the rendering test; the rules are tested elsewhere)."""
     for phase, grades in ANY_BOROUGH.items():
-        for code, grade in zip(SETS, grades):
+        for code, grade in zip(SETS, grades, strict=True):
             j = round_.judgements.get(standard_set__code=code, phase=phase)
             assert j.not_applicable == (grade == "N/A")
             if grade != "N/A":
@@ -80,7 +81,7 @@ def test_the_any_borough_example_grid_renders_cell_for_cell(round_, role_client,
     grid_html = html[html.index('id="dashboard-grid"') : html.index("</table>", html.index('id="dashboard-grid"'))]
     got = cells(grid_html)
     for phase, grades in ANY_BOROUGH.items():
-        for code, grade in zip(SETS, grades):
+        for code, grade in zip(SETS, grades, strict=True):
             assert got[f"{phase}-{code}"] == grade, (phase, code)
             css = "rag-NA" if grade == "N/A" else f"rag-{grade}"
             assert re.search(rf'class="rag {css}" data-cell="{phase}-{re.escape(code)}"', grid_html)
@@ -376,7 +377,7 @@ def test_plan_board_computes_are_we_on_track_from_linked_targets(demo_full, djan
     from django.test import Client
 
     linked = StrategicTarget.objects.get(la=demo_full, strategy_target__isnull=False)
-    expected = linked.strategy_target.status(show_small_cohorts=True)  # an LA officer reads the board
+    expected = status_of(linked.strategy_target, show_small_cohorts=True)  # an LA officer reads the board
     judged = StrategicTarget.objects.get(la=demo_full, strategy_target__isnull=True)
     client = Client()
     client.force_login(django_user_model.objects.get(username="officer"))

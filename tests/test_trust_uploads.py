@@ -23,14 +23,19 @@ from schools.roles import Role
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-LONG_CSV = b"urn,results_year,measure,pupil_group,cohort,achievers,points,value\n100001,2024,ks2_rwm_exp,disadvantaged,18,9,,\n"
+LONG_CSV = (
+    b"urn,results_year,measure,pupil_group,cohort,achievers,points,value\n"
+    b"100001,2024,ks2_rwm_exp,disadvantaged,18,9,,\n"
+)
 FORMULA = "=cmd|' /C calc'!A0"
 
 
 def plain_zip() -> bytes:
+    """The same bytes every time (a fixed file date): the bytes name the parametrized tests, and every
+    pytest-xdist worker must collect the same names."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("notes.txt", "not a workbook")
+        archive.writestr(zipfile.ZipInfo("notes.txt", date_time=(2024, 1, 1, 0, 0, 0)), "not a workbook")
     return buffer.getvalue()
 
 

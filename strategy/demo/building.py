@@ -1,9 +1,9 @@
 """Building the strategy demo (:func:`generate`), called by ``generate_demo_data`` after the schools generator.
 
-Plans at six owner levels with actions in all four strands, RAG update histories,
-targets of every type set from the demo figures, milestones, visit reports (one acknowledged, two
-quality-assured), a published success story and a school-to-school support engagement. Idempotent: every
-row is found by a natural key before it is created, and nothing depends on the clock."""
+Plans at six owner levels (after Suffolk, Narrowing the Gap, Appendix 1) with actions in all four strands,
+RAG update histories, targets of every type set from the demo figures, milestones, visit reports (one
+acknowledged, two quality-assured), a published success story and a school-to-school support engagement.
+Idempotent: every row is found by a natural key before it is created, and nothing depends on the clock."""
 
 from __future__ import annotations
 

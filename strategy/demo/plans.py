@@ -10,7 +10,8 @@ from .setting import Setting
 
 
 def write_la_team_plan(setting: Setting) -> None:
-    """The LA school-improvement team's plan: actions in all four strands, and LA targets set from the demo figures."""
+    """The LA school-improvement team's plan (after Suffolk, Narrowing the Gap, Appendix 1): actions in all four
+    strands, and LA targets set from the demo figures."""
     la, last, baseline, officer, ks2, att8, gld, dis, sen, autumn, current, primaries = (
         setting.la,
         setting.last,

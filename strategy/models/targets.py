@@ -116,8 +116,12 @@ class Target(models.Model):
         return {
             self.Type.REACH: f"{group}: {measure} reaches {n} by {year}",
             self.Type.CHANGE: f"{group}: {measure} improves by {n} {unit} by {year}",
-            self.Type.CLOSE_GAP: f"{measure}: gap between {group} pupils and {comparison} closes to {n} {unit} or less by {year}",
-            self.Type.GAP_NATIONAL: f"{measure}: gap between {group} pupils and {comparison} no wider than the national gap by {year}",
+            self.Type.CLOSE_GAP: (
+                f"{measure}: gap between {group} pupils and {comparison} closes to {n} {unit} or less by {year}"
+            ),
+            self.Type.GAP_NATIONAL: (
+                f"{measure}: gap between {group} pupils and {comparison} no wider than the national gap by {year}"
+            ),
             self.Type.IN_LINE_NATIONAL: f"{group}: {measure} in line with the same group nationally by {year}",
             self.Type.FASTER: f"{measure}: {group} pupils improve {n} {unit} a year faster than {comparison} to {year}",
         }[self.type]
@@ -139,13 +143,6 @@ class Target(models.Model):
             errors["school"] = "A target has one scope: a school, a cluster, an area or the whole LA."
         if errors:
             raise ValidationError(errors)
-
-    def status(self, *, show_small_cohorts: bool):
-        """Computed status (met / on track / off track / no data yet) with the figures used, in words.
-        ``show_small_cohorts``: ``schools.access.sees_small_cohorts(user)`` for the reader."""
-        from strategy.targets import evaluate  # strategy.targets imports these models
-
-        return evaluate([self], show_small_cohorts=show_small_cohorts)[self.pk]
 
 
 class Milestone(models.Model):
