@@ -415,3 +415,43 @@ def test_visits_have_their_own_menu_item(alpha, client):
     response = client.get(reverse("strategy:visits"))
     current = [item["label"] for item in response.context["nav_items"] if item["current"]]
     assert current == ["Visits"]
+
+
+def test_the_pdf_and_word_documents_show_the_pages_content(alpha, client):
+    from tests.report_support import docx_tables, docx_text, pdf_text
+
+    first = _record(alpha)
+    services.record_update(action=first.agreed_actions.get(), rag="amber", note="Under way", on=date(2025, 1, 10))
+    report = services.record_visit(
+        adviser=alpha["adviser"],
+        school=alpha["school"],
+        visit_date=date(2025, 2, 3),
+        visit_type="kit",
+        purpose="Follow-up",
+        focus=services.FocusAreas(gaps=[FLAGGED], other=["Attendance"]),
+        groups=[alpha["dis"]],
+    )
+    client.force_login(alpha["head"])
+    docx = client.get(reverse("reports:visit_report", args=[report.pk, "docx"])).content
+    text = docx_text(docx)
+    assert "Results year of each measure: KS2 RWM expected 2023/24." in text
+    figures, reviewed, focus = docx_tables(docx)[:3]
+    assert figures[1][:3] == ["KS2 RWM expected", "2023/24", "Disadvantaged vs not disadvantaged (other pupils)"]
+    # 20 pupils, 60.0% against 82.0% nationally: +22.0; 2023: +26.0; England's +20.0
+    assert figures[1][3:10] == [
+        "20",
+        "60.0%",
+        "82.0%",
+        "+22.0",
+        "+26.0",
+        "+20.0",
+        "Gap wider than England's; Group below national",
+    ]
+    assert reviewed[1] == ["Evaluate reading interventions", "Deputy head; 13 Dec 2024", "Amber"]
+    assert [row[0] for row in focus[1:]] == [
+        "KS2 RWM expected, Disadvantaged: 22.0 percentage points behind not disadvantaged (other pupils) "
+        "nationally (2023/24)",
+        "Attendance",
+    ]
+    pdf = pdf_text(client.get(reverse("reports:visit_report", args=[report.pk, "pdf"])).content)
+    assert "Results year of each measure: KS2 RWM expected 2023/24." in pdf and "+22.0" in pdf
