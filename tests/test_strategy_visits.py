@@ -13,7 +13,7 @@ from strategy import services, visits
 from strategy.models import Action, Plan, Strand, VisitReport
 from strategy.selectors import visit_reports_meeting_all_features
 
-from .test_strategy_helpers import build_alpha, make_user
+from .test_strategy_helpers import add_result, build_alpha, make_user
 
 VISIT_DAY = date(2024, 11, 1)  # autumn 2024: the latest results are 2024's
 
@@ -68,28 +68,16 @@ def test_snapshot_states_the_gap_against_national_as_the_school_page_does(alpha)
     assert row["flags"] == ["Gap wider than England's", "Group below national"]
 
 
-def _add(school, measure, group, year, achievers, cohort):
-    Result.objects.create(
-        school=school,
-        results_year=year,
-        measure=measure,
-        pupil_group=group,
-        cohort=cohort,
-        achievers=achievers,
-        value=round(100 * achievers / cohort, 2),
-    )
-
-
 def test_snapshot_keeps_one_results_year_per_measure(alpha):
     from schools.models import Measure, PupilGroup
 
     school = alpha["school"]
     eal, not_eal = PupilGroup.objects.get(code="eal"), PupilGroup.objects.get(code="not_eal")
-    _add(school, alpha["measure"], eal, 2022, 6, 10)  # EAL figures only from 2022
-    _add(school, alpha["measure"], not_eal, 2022, 36, 50)
+    add_result(school, alpha["measure"], eal, 2022, 6, 10)  # EAL figures only from 2022
+    add_result(school, alpha["measure"], not_eal, 2022, 36, 50)
     reading = Measure.objects.get(code="ks2_read_exp")  # reading: the school's latest figures are 2023's
-    _add(school, reading, alpha["dis"], 2023, 14, 20)
-    _add(school, reading, alpha["other"], 2023, 36, 40)
+    add_result(school, reading, alpha["dis"], 2023, 14, 20)
+    add_result(school, reading, alpha["other"], 2023, 36, 40)
     report = _record(alpha, measures=[alpha["measure"], reading])
     years = {(r["measure"], r["group"]): r["year"] for r in report.gap_snapshot}
     # KS2 RWM: 2024 only; the EAL row from 2022 is left out rather than mixed into a 2023/24 table.
@@ -102,8 +90,8 @@ def test_snapshot_stores_figures_as_disclosed(alpha):
 
     school = alpha["school"]
     eal, not_eal = PupilGroup.objects.get(code="eal"), PupilGroup.objects.get(code="not_eal")
-    _add(school, alpha["measure"], eal, 2024, 3, 4)  # 4 EAL pupils: never stored
-    _add(school, alpha["measure"], not_eal, 2024, 42, 56)
+    add_result(school, alpha["measure"], eal, 2024, 3, 4)  # 4 EAL pupils: never stored
+    add_result(school, alpha["measure"], not_eal, 2024, 42, 56)
     report = _record(alpha, groups=[alpha["dis"], eal])
     row = next(r for r in report.gap_snapshot if r["group"] == "eal")
     assert (row["focus_value"], row["focus_cohort"], row["focus_marker"], row["gap"]) == (None, None, "SUPP", None)
