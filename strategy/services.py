@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from schools import selectors as figure_selectors
-from schools.disclosure import disclose, needed_groups
+from schools.disclosure import disclose, needed_groups, partitions_of
+from schools.figures import figures
 from schools.gaps import gap
 from schools.models import Measure, PupilGroup, School
+from schools.selectors import pupil_groups
 
 from .models import (
     SEVEN_FEATURES,
@@ -43,12 +44,12 @@ def _disclosed_for_everyone(found: dict) -> dict:
     return disclose(
         found,
         viewer_sees_small_cohorts=False,
-        partitions=figure_selectors.group_partitions(figure_selectors.pupil_groups()),
+        partitions=partitions_of(pupil_groups()),
     )
 
 
 def _needed(codes) -> set[str]:
-    return needed_groups(codes, figure_selectors.group_partitions(figure_selectors.pupil_groups()))
+    return needed_groups(codes, partitions_of(pupil_groups()))
 
 
 # --------------------------------------------------------------------------- plans and actions
@@ -273,7 +274,7 @@ def story_gaps(
 ) -> tuple[float | None, float | None]:
     """The school's gap at the start and end of a story, from the imported figures as everyone may see them
     (a published story is read by every role): None where either group is hidden."""
-    found = figure_selectors.figures(
+    found = figures(
         school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=[from_year, to_year]
     )
     found = _disclosed_for_everyone(found)
@@ -289,9 +290,7 @@ def suggest_story_years(
     """(first, last) results years with a gap within the last ``span`` years of the school's figures."""
     last = academic_results_year(date.today())
     years = list(range(last - span - 2, last + 1))
-    found = figure_selectors.figures(
-        school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=years
-    )
+    found = figures(school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=years)
     found = _disclosed_for_everyone(found)
     with_gap = [
         y

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from schools.access import default_la, get_visible_school, sees_small_cohorts, visible_schools
 from schools.roles import Role, has_role
-from schools.selectors import default_la, get_visible_school, sees_small_cohorts, visible_schools
 
 from . import selectors, services, visits
 from .models import SEVEN_FEATURES, VisitQualityAssurance

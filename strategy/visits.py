@@ -18,11 +18,12 @@ from datetime import date
 
 from django.db.models import Q
 
-from schools import selectors as figure_selectors
-from schools.disclosure import disclose, needed_groups
+from schools.disclosure import disclose, needed_groups, partitions_of
+from schools.figures import figures, national_figures_by_basis, national_for
 from schools.gaps import Comparator
 from schools.judgements import Reason, build_row
 from schools.models import Measure, PupilGroup, School
+from schools.selectors import pupil_groups
 
 from .models import Action, VisitReport, year_label
 
@@ -61,14 +62,12 @@ def visit_figures(school: School, *, as_of: date, measures=None, groups=None) ->
         return []
     last = latest_results_year(as_of)
     years = list(range(last - SNAPSHOT_LOOKBACK, last + 1))
-    partitions = figure_selectors.group_partitions(figure_selectors.pupil_groups())
+    partitions = partitions_of(pupil_groups())
     codes = {g.code for g in groups} | {g.comparison.code for g in groups} | {"all"}
     measure_codes = {m.code for m in measures}
-    here = figure_selectors.figures(
-        school, measures=measure_codes, groups=needed_groups(codes, partitions), years=years
-    )
-    basis, national = figure_selectors.national_for(
-        school, figure_selectors.national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+    here = figures(school, measures=measure_codes, groups=needed_groups(codes, partitions), years=years)
+    basis, national = national_for(
+        school, national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
     )  # special schools and AP: their own type only
     shown = disclose(here, viewer_sees_small_cohorts=False, partitions=partitions)
     national = disclose(national, viewer_sees_small_cohorts=False, partitions=partitions)
