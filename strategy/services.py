@@ -1,9 +1,12 @@
 """Writes that keep the strategy app's invariants. Keyword-only, atomic.
 
-* A visit report stores a snapshot of the school's gap figures as they stood, so later imports do not
-  rewrite what was discussed; the actions agreed at the visit land on the school's plan.
+* A visit report stores the school's figures as they stood (``strategy.visits``: one results year per
+  measure, disclosed), so later imports do not rewrite what was discussed; its focus areas come from the
+  flagged gaps or free text; the last visit's actions are reviewed (a dated update each); the actions agreed
+  at the visit land on the school's plan.
 * An action's status is its latest dated update: updates are appended, never edited.
-* Quality assurance records the seven features of seed 004 §2.4 and whether all are met.
+* Quality assurance records the seven features of a good SIP report of the DCSF National Strategies
+  "Quality standards and criteria for LA self-evaluation" (2009, standard 2.4) and whether all are met.
 """
 
 from __future__ import annotations
@@ -34,7 +37,14 @@ from .models import (
     VisitQualityAssurance,
     VisitReport,
 )
-from .visits import ActionReview, academic_results_year, focus_area_for, review_actions, visit_figures
+from .visits import (
+    ActionReview,
+    academic_results_year,
+    focus_area_for,
+    focus_choices,
+    review_actions,
+    visit_figures,
+)
 
 __all__ = ["ActionReview", "academic_results_year"]
 
@@ -198,8 +208,7 @@ def add_focus_areas(*, report: VisitReport, focus: FocusAreas, judgements=()) ->
 
 
 def visit_focus_choices(report: VisitReport) -> list[tuple[str, str]]:
-    from .visits import focus_choices
-
+    """The flagged gaps of the report's stored figures, as focus areas to pick."""
     return focus_choices(report.gap_snapshot)
 
 
