@@ -38,15 +38,13 @@ from .models import (
     VisitReport,
 )
 from .visits import (
-    ActionReview,
     academic_results_year,
     focus_area_for,
     focus_choices,
-    review_actions,
     visit_figures,
 )
 
-__all__ = ["ActionReview", "academic_results_year"]
+__all__ = ["academic_results_year"]
 
 
 def _disclosed_for_everyone(found: dict) -> dict:
@@ -120,6 +118,25 @@ class AgreedAction:
     lead_role: str = ""
     due_date: date | None = None
     intended_outcome: str = ""
+
+
+@dataclass
+class ActionReview:
+    action: Action
+    rag: str
+    note: str = ""
+
+
+def review_actions(reviews, *, on: date, by, visit_label: str) -> list:
+    """Record a dated update for each reviewed action whose RAG changed or that has a note; the latest update
+    is the action's status, so its RAG changes in place on the plan and every page that shows it."""
+    made = []
+    for review in reviews:
+        if not review.rag or (review.rag == review.action.rag and not review.note.strip()):
+            continue
+        note = review.note.strip() or f"Reviewed at the {visit_label}."
+        made.append(record_update(action=review.action, rag=review.rag, note=note, on=on, by=by))
+    return made
 
 
 @dataclass

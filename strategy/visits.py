@@ -227,27 +227,6 @@ def actions_to_review(school: School, *, before: VisitReport | None = None) -> t
     return last, list(actions_with_updates(Action.objects.filter(source_visit=last)).order_by("pk"))
 
 
-@dataclass
-class ActionReview:
-    action: Action
-    rag: str
-    note: str = ""
-
-
-def review_actions(reviews, *, on: date, by, visit_label: str) -> list:
-    """Record a dated update for each reviewed action whose RAG changed or that has a note; the latest update
-    is the action's status, so its RAG changes in place on the plan and every page that shows it."""
-    from .services import record_update
-
-    made = []
-    for review in reviews:
-        if not review.rag or (review.rag == review.action.rag and not review.note.strip()):
-            continue
-        note = review.note.strip() or f"Reviewed at the {visit_label}."
-        made.append(record_update(action=review.action, rag=review.rag, note=note, on=on, by=by))
-    return made
-
-
 # --------------------------------------------------------------------------- the report, on a page or on paper
 def rag_on(action: Action, day: date) -> str:
     """The action's RAG as it stood on ``day`` (its latest update dated then or before)."""
