@@ -304,10 +304,11 @@ def story_gaps(
         school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=[from_year, to_year]
     )
     found = _disclosed_for_everyone(found)
-    return tuple(
+    start, end = (
         gap(measure, found.get((year, measure.code, group.code)), found.get((year, measure.code, comparison.code)))
         for year in (from_year, to_year)
     )
+    return start, end
 
 
 def suggest_story_years(
