@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from schools.access import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
-from schools.models import AcademicYear, Measure, PupilGroup
+from schools.models import AcademicYear, Area, Cluster, LocalAuthority, Measure, PupilGroup, School
 from schools.roles import Role, has_role
 
 from .models import (
@@ -186,8 +186,6 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args, scope, plan=None, engagement=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from schools.models import Area, Cluster, LocalAuthority, School
-
         self.fields["focus_group"].queryset = focus_groups()
         self.fields["comparison_group"].queryset = PupilGroup.objects.all()
         self.fields["measure"].queryset = Measure.objects.all()

@@ -36,6 +36,7 @@ from .models import (
     VisitJudgement,
     VisitQualityAssurance,
     VisitReport,
+    year_label,
 )
 from .visits import (
     academic_results_year,
@@ -86,8 +87,6 @@ def school_plan_for(school: School, *, results_year: int, owner=None) -> Plan:
 
 
 def year_label_short(results_year: int) -> str:
-    from .models import year_label
-
     return year_label(results_year)
 
 

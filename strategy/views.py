@@ -31,7 +31,7 @@ from .forms import (
 )
 from .models import Plan, Strand, Target
 from .tables import PlanTable
-from .targets import evaluate
+from .targets import evaluate, status_of
 
 
 def _deny_unless(allowed: bool):
@@ -223,7 +223,7 @@ def target_list(request):
 @login_required
 def target_detail(request, pk):
     target = selectors.get_visible_target(request.user, pk)
-    status = target.status(show_small_cohorts=sees_small_cohorts(request.user))
+    status = status_of(target, show_small_cohorts=sees_small_cohorts(request.user))
     can_edit = _can_edit_target(request.user, target)
     return render(
         request,
@@ -290,7 +290,7 @@ def milestone_create(request, pk):
         milestone.save()
         messages.success(request, "Milestone added.")
         return redirect(target)
-    status = target.status(show_small_cohorts=sees_small_cohorts(request.user))
+    status = status_of(target, show_small_cohorts=sees_small_cohorts(request.user))
     return render(
         request,
         "strategy/target_detail.html",
