@@ -38,6 +38,7 @@ from .models import (
     VisitReport,
     year_label,
 )
+from .selectors import can_acknowledge, can_edit_visit, can_quality_assure
 from .visits import (
     academic_results_year,
     focus_area_for,
@@ -233,8 +234,6 @@ def update_visit(*, report: VisitReport, by, details: dict, focus: FocusAreas, j
     """The adviser's corrections before the head acknowledges: the visit's details, its focus areas (added,
     judged — ``judged`` is (judgement, rag, comment, delete) — or removed), and further reviews of the last
     visit's actions. The stored figures are not retaken."""
-    from .selectors import can_edit_visit
-
     if not can_edit_visit(by, report):
         raise PermissionDenied("Only the report's adviser can change it, until the headteacher acknowledges it.")
     for name, value in details.items():
@@ -258,8 +257,6 @@ def update_visit(*, report: VisitReport, by, details: dict, focus: FocusAreas, j
 @transaction.atomic
 def acknowledge_visit(*, report: VisitReport, head, comment: str = "") -> VisitReport:
     """The headteacher's acknowledgement. Only the school's own head may acknowledge, once."""
-    from .selectors import can_acknowledge
-
     if not can_acknowledge(head, report):
         raise PermissionDenied("Only the school's headteacher can acknowledge its visit reports.")
     if report.acknowledged_at:
@@ -276,8 +273,6 @@ def quality_assure_visit(
     *, report: VisitReport, reviewer, features: dict[str, bool], comment: str = "", on: date | None = None
 ) -> VisitQualityAssurance:
     """Record (or revise) the LA's check of a report against the seven features."""
-    from .selectors import can_quality_assure
-
     if not can_quality_assure(reviewer):
         raise PermissionDenied("Only LA officers quality-assure visit reports.")
     unknown = set(features) - {name for name, _ in SEVEN_FEATURES}

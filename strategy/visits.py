@@ -20,12 +20,13 @@ from django.db.models import Q
 
 from schools.disclosure import disclose, needed_groups, partitions_of
 from schools.figures import figures, national_figures_by_basis, national_for
-from schools.gaps import Comparator
+from schools.gaps import Comparator, suppression_threshold
 from schools.judgements import Reason, build_row
 from schools.models import Measure, PupilGroup, School
 from schools.selectors import pupil_groups
 
-from .models import Action, VisitReport, year_label
+from .models import Action, Rag, VisitReport, year_label
+from .selectors import actions_with_updates
 
 SNAPSHOT_GROUPS = ("disadvantaged", "fsm", "sen_any", "eal")
 SNAPSHOT_LOOKBACK = 6  # results years before the visit searched for the latest figures
@@ -165,8 +166,6 @@ def snapshot_rows(rows: list[dict], *, show_small: bool) -> list[dict]:
     (``version``) were disclosed before storing and come back as they are. Earlier rows hold the figures as
     they were, with ``suppressed`` / ``previous_suppressed`` recording what ``disclose`` hid that day (rows
     without those hide small cohorts and, having no counts for it, the year before)."""
-    from schools.gaps import suppression_threshold
-
     threshold = suppression_threshold()
     out = []
     for row in rows:
@@ -219,8 +218,6 @@ def previous_visit(school: School, *, before: VisitReport | None = None) -> Visi
 
 def actions_to_review(school: School, *, before: VisitReport | None = None) -> tuple[VisitReport | None, list[Action]]:
     """(last visit, the actions agreed at it with their latest update): reviewed at this visit."""
-    from .selectors import actions_with_updates
-
     last = previous_visit(school, before=before)
     if last is None:
         return None, []
@@ -236,8 +233,6 @@ def rag_on(action: Action, day: date) -> str:
 
 
 def rag_label(rag: str) -> str:
-    from .models import Rag
-
     return Rag(rag).label if rag else "No update yet"
 
 
@@ -265,8 +260,6 @@ class VisitContent:
 
 
 def visit_content(report: VisitReport, *, show_small: bool) -> VisitContent:
-    from .selectors import actions_with_updates
-
     figures = snapshot_rows(report.gap_snapshot, show_small=show_small)
     last, reviewed = actions_to_review(report.school, before=report)
     return VisitContent(
