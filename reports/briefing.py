@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from schools import access, selectors
 from schools.findings import number
-from schools.gaps import BusterReason, gap
+from schools.gaps import gap
+from schools.judgements import BusterReason
 from schools.models import Benchmark, StatisticalNeighbour
 from strategy.models import Action, Plan, SuccessStory, SupportEngagement, Target, year_label
 from strategy.targets import evaluate
