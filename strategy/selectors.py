@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from schools.access import visible_areas, visible_clusters, visible_las, visible_schools
+from schools.access import profile_of, visible_areas, visible_clusters, visible_las, visible_schools
 from schools.models import Area, Cluster, LocalAuthority, School
 from schools.roles import Role, has_role
 
@@ -160,8 +160,6 @@ def can_edit_visit(user, report: VisitReport) -> bool:
 
 def can_acknowledge(user, report: VisitReport) -> bool:
     """The school's headteacher acknowledges its reports."""
-    from schools.access import profile_of
-
     profile = profile_of(user)
     return bool(has_role(user, Role.HEADTEACHER) and profile and profile.school_id == report.school_id)
 
