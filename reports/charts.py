@@ -7,8 +7,8 @@ from __future__ import annotations
 import matplotlib
 from matplotlib.figure import Figure
 
+from schools.gap_rows import GapRow
 from schools.gaps import gap
-from schools.judgements import GapRow
 
 from .document import CHART_STYLE, Chart
 

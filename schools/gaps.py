@@ -15,8 +15,9 @@ quote), :class:`Figure`, pooling and averaging, gaps between groups (:class:`Com
 :class:`GapFigures`), and the Wilson intervals behind "significant" and a change's margin.
 
 Hiding small cohorts is ``schools.disclosure.disclose``; how a gap moved (comparable years, trend classes)
-is ``schools.trends``; who needs challenge or is celebrated, and the rows pages share, ``schools.judgements``;
-cluster RAG ratings ``schools.rag``. Those modules import this one, never the other way round.
+is ``schools.trends``; who needs challenge or is celebrated, ``schools.judgements``; the rows pages share,
+``schools.gap_rows``; cluster RAG ratings, ``schools.rag``. Those modules import this one, never the other way
+round.
 """
 
 from __future__ import annotations

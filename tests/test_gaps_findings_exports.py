@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from schools import exports
 from schools.findings import findings_for, trend_finding
+from schools.gap_rows import build_row
 from schools.gaps import Comparator, Figure
-from schools.judgements import build_row
 
 MEASURE = SimpleNamespace(
     code="ks2_rwm_exp",
