@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from schools.access import default_la
 from schools.roles import Role, has_role
-from schools.selectors import default_la
 
 SELF_EVALUATION_ROLES = (Role.LA_OFFICER, Role.ADMINISTRATOR)
 

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from schools.selectors import sees_small_cohorts, visible_las
+from schools.access import sees_small_cohorts, visible_las
 
 from . import indicators, rules
 from .access import require

@@ -1,7 +1,7 @@
 """The gap engine: pure functions over plain numbers.
 
 Everything here works on :class:`Figure` values (counts plus a value) handed over
-by ``schools.selectors``; nothing here touches the database. One definition of
+by ``schools.figures``; nothing here touches the database. One definition of
 each idea, used by pages, exports, the CLI, strategy targets and the RAG board:
 
 * a **pooled** figure above school level is Σ numerator ÷ Σ cohort (never a mean of

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from schools.access import default_la, profile_of, visible_clusters, visible_schools
 from schools.roles import Role, has_role
-from schools.selectors import default_la, profile_of, visible_clusters, visible_schools
 
 # Roles that edit plans LA-wide, set LA targets, broker support and quality-assure visit reports.
 LA_EDITOR_ROLES = (Role.LA_OFFICER, Role.ADMINISTRATOR)

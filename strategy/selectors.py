@@ -9,8 +9,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from schools.models import Measure, PupilGroup
-from schools.selectors import (
+from schools.access import (
     get_visible_school,
     sees_small_cohorts,
     visible_areas,
@@ -18,6 +17,7 @@ from schools.selectors import (
     visible_las,
     visible_schools,
 )
+from schools.models import Measure, PupilGroup
 
 from .charts import engagement_chart
 from .models import Action, ActionUpdate, Plan, SuccessStory, SupportEngagement, Target, VisitReport

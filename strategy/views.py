@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from schools.selectors import default_la, get_visible_school, sees_small_cohorts, visible_schools
+from schools.access import default_la, get_visible_school, sees_small_cohorts, visible_schools
 
 from . import access, selectors, services
 from .forms import (

@@ -6,13 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from .. import charts, selectors
+from .. import access, charts, selectors
 from ..filters import GapOptionsForm
 from ..findings import findings_for
 from ..gaps import Comparator, suppression_threshold, worst_status
 from ..judgements import single_year_min_cohort
 from ..models import LocalThreshold
-from ..roles import LA_WIDE_ROLES, has_role
 from ..tables import MeasureGapTable, OrgGapTable, mixes_years, record
 
 
@@ -124,7 +123,7 @@ def base_context(opts: Options, title: str, rows, place: str) -> dict:
         "comparators": Comparator,
         "export_notes": export_notes(opts),
         "suppression_threshold": suppression_threshold(),
-        "la_link": has_role(opts.user, *LA_WIDE_ROLES) if opts.user else False,
+        "la_link": access.can_see_la_wide(opts.user),
     }
 
 
@@ -158,7 +157,7 @@ def org_rows(opts: Options, kind: str, schools, orgs) -> list:
 def school_pairs(opts: Options, by_year: dict) -> list:
     """(school, row) for the LA's visible schools on the chosen comparator, each row with its year's
     threshold from ``by_year`` (if any)."""
-    schools = selectors.visible_schools(opts.user).filter(la=opts.la)
+    schools = access.visible_schools(opts.user).filter(la=opts.la)
     pairs = org_rows(opts, "school", schools, schools)
     return [(school, row.for_comparator(opts.kind).with_threshold(by_year.get(row.year))) for school, row in pairs]
 
