@@ -5,7 +5,7 @@ from django.conf import settings
 
 from ..reference_data import FIRST_YEAR, LAST_YEAR
 from .readers import FileProblem, sniff_kind
-from .services import UPLOAD_FORMATS
+from .reading import UPLOAD_FORMATS
 
 
 def _megabytes(size: int) -> str:
