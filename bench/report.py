@@ -30,7 +30,7 @@ def render(results: dict) -> str:
         "",
     ]
     machines = {}
-    for key, item in results.items():
+    for item in results.values():
         machines.setdefault(
             json.dumps(
                 {k: v for k, v in item["machine"].items() if k not in ("database", "load", "commit")}, sort_keys=True

@@ -39,7 +39,11 @@ def _machine() -> dict:
         cpu = platform.processor()
     ram = ""
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(
+                line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+            ).split()[1]
+        )
         ram = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         pass
@@ -181,9 +185,11 @@ def worker_pages(size: str, repeat: int) -> dict:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         query_count = len(queries)  # now: the capture reads the connection's query log when asked
-        times, _ = _timed(lambda: client.get(url), repeat)
-        sql_times, sql_rows = _timed(lambda: floors.run_sql(parts), repeat)
-        pandas_times, pandas_rows = _timed(lambda: floors.run_pandas(parts, frame, national), max(5, repeat // 4))
+        times, _ = _timed(lambda url=url: client.get(url), repeat)
+        sql_times, sql_rows = _timed(lambda parts=parts: floors.run_sql(parts), repeat)
+        pandas_times, pandas_rows = _timed(
+            lambda parts=parts: floors.run_pandas(parts, frame, national), max(5, repeat // 4)
+        )
         page = _summary(times)
         floor = _summary(sql_times)
         results.append(

@@ -19,6 +19,7 @@ from .models import (
     PHASE_ORDER,
     Grade,
     Judgement,
+    KeyRating,
     OverallRating,
     Phase,
     Round,
@@ -53,7 +54,7 @@ class Cell:
 
 @dataclass
 class OverallCell:
-    key_rating: object
+    key_rating: KeyRating
     rating: OverallRating | None
     grade: str
     span: int

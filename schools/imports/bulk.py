@@ -20,7 +20,8 @@ def insert_values(model, names: tuple[str, ...], rows: list[tuple]):
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
     order = [given.get(f.attname) for f in fields]
     if len(given) < len(fields):
-        rows = [tuple(row[i] if i is not None else defaults[f.attname] for i, f in zip(order, fields)) for row in rows]
+        pairs = list(zip(order, fields, strict=True))
+        rows = [tuple(row[i] if i is not None else defaults[f.attname] for i, f in pairs) for row in rows]
     else:
         rows = [tuple(row[i] for i in order) for row in rows]
     quote = connection.ops.quote_name
@@ -60,7 +61,7 @@ def execute_updates(model, fields, params: list[tuple]):
         if connection.vendor == "postgresql":
             meta = model._meta
             types = [meta.get_field(f[:-3] if f.endswith("_id") else f).db_type(connection) for f in fields]
-            columns = ", ".join(f"{quote(f)} {t}" for f, t in zip(fields, types))
+            columns = ", ".join(f"{quote(f)} {t}" for f, t in zip(fields, types, strict=True))
             names = ", ".join(quote(f) for f in fields)
             cursor.execute(f"CREATE TEMPORARY TABLE _gm_update (id {meta.pk.db_type(connection)}, {columns})")
             with cursor.cursor.copy(f"COPY _gm_update (id, {names}) FROM STDIN") as copy:

@@ -47,7 +47,7 @@ def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
         insert_values(Result, ("school_id",) + FACT_INSERT_FIELDS, rows)
     created = diff.benchmarks.created
     if len(created):
-        rows = [
+        rows_by_geography: list[tuple] = [
             (
                 r.geography_code,
                 r.geography_name or "",
@@ -65,7 +65,7 @@ def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
             )
             for r in created.itertuples(index=False)
         ]
-        insert_values(Benchmark, ("geography_code", "geography_name", "kind") + FACT_INSERT_FIELDS, rows)
+        insert_values(Benchmark, ("geography_code", "geography_name", "kind") + FACT_INSERT_FIELDS, rows_by_geography)
     for model, kind, updated in (
         (Result, ImportChange.Kind.RESULT, diff.results.updated),
         (Benchmark, ImportChange.Kind.BENCHMARK, diff.benchmarks.updated),
@@ -134,7 +134,7 @@ def restore_params(changes) -> list[tuple]:
     params = []
     for change in changes:
         for row in change.previous["rows"]:
-            record = dict(zip(change.previous["columns"], row))
+            record = dict(zip(change.previous["columns"], row, strict=True))
             params.append(
                 (
                     record["cohort"],

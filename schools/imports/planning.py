@@ -103,8 +103,9 @@ def build_plan(
     plan = ImportPlan(format=format, file_name=file_name, results_year=results_year)
     limits = Limits.from_settings() if limits is None else limits
     table, plan_format, problem = read_upload(data, format, limits)
-    if problem is not None:
-        plan.problems.append(problem)
+    if problem is not None or table is None or plan_format is None:
+        if problem is not None:
+            plan.problems.append(problem)
         return plan
     plan.format = plan_format
     if plan.format in (Format.DFE_KS2, Format.DFE_KS4):
@@ -136,10 +137,10 @@ def build_plan(
             plan.register = diff_register(register)
         return plan
     if plan.format == Format.NEIGHBOURS:
-        parsed = parse_neighbours(table)
-        plan.problems.extend(parsed.problems)
+        links = parse_neighbours(table)
+        plan.problems.extend(links.problems)
         if not plan.has_errors:
-            plan.neighbours = diff_neighbours(parsed.links)
+            plan.neighbours = diff_neighbours(links.links)
         return plan
     if plan.format in context_import.FORMATS:
         if plan.results_year is None:  # the name, else the DfE's year folder (2022-2023/919_abs.csv)
@@ -175,7 +176,7 @@ def build_plan(
             results_year=plan.results_year,
             known_urns=known_urns,
             known_las=known_las,
-            status=plan.results_status,
+            status=plan.results_status or "final",
         )
     plan.problems.extend(parsed.problems)
     if plan.format in (Format.DFE_KS2, Format.DFE_KS4):
@@ -191,7 +192,7 @@ def build_plan(
     school_ids = school_id_map(parsed.facts["urn"].dropna().tolist()) if len(parsed.facts) else {}
     if plan.format == Format.LONG and len(parsed.facts):
         unknown = parsed.facts["urn"].notna() & ~parsed.facts["urn"].isin(list(school_ids))
-        for row, urn in zip(parsed.facts.loc[unknown, "row"], parsed.facts.loc[unknown, "urn"]):
+        for row, urn in zip(parsed.facts.loc[unknown, "row"], parsed.facts.loc[unknown, "urn"], strict=True):
             plan.problems.append(
                 Problem(
                     row=int(row),
@@ -209,15 +210,6 @@ def build_plan(
         if plan.format in (Format.LONG, Format.DFE_KS2, Format.DFE_KS4):
             plan.problems.extend(lost_cohort_problems(plan.diff, parsed.layout.get("columns", {})))
     return plan
-
-
-def _name_las(facts: pd.DataFrame) -> None:
-    """An LA row without a name (KS4 files) is named from the LA code list."""
-    if not len(facts) or "geography_name" not in facts:
-        return
-    unnamed = (facts["kind"] == "la") & (facts["geography_name"].fillna("") == "")
-    if unnamed.any():
-        facts.loc[unnamed, "geography_name"] = [la_name(code) for code in facts.loc[unnamed, "geography_code"]]
 
 
 def _name_las(facts: pd.DataFrame) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -24,7 +24,7 @@ Format = ImportBatch.Format
 
 def summary(plan: ImportPlan) -> dict:
     """What the preview page shows, kept on the batch between preview and confirm (JSON)."""
-    out = {
+    out: dict[str, Any] = {
         "counts": plan.counts,
         "new_las": [{"code": c, "name": n} for c, n in sorted(plan.new_las.items())],
         "fingerprint": plan_fingerprint(plan),
@@ -51,7 +51,7 @@ def summary(plan: ImportPlan) -> dict:
         out["benchmarks"] = plan.diff.benchmarks.counts
         out["by_measure"] = _by_measure(plan.diff)
         out["samples"] = plan.diff.samples
-        urns = set()
+        urns: set[int] = set()
         for frame in (plan.diff.results.created, plan.diff.results.updated):
             urns.update(int(u) for u in frame["urn"].dropna().unique())
         out["schools_touched"] = len(urns)
@@ -72,7 +72,7 @@ def summary(plan: ImportPlan) -> dict:
 def dfe_summary(plan: ImportPlan) -> dict:
     """What the preview says of a DfE file: year and status and how they were found, the layout, the
     columns not used, and the share of the LA's open schools the file has figures for."""
-    layout = dict(plan.parsed.layout)
+    layout = dict(plan.parsed.layout) if plan.parsed is not None else {}
     layout.pop("columns", None)
     out = {"year": plan.results_year, "status": plan.results_status, **plan.found, **layout}
     if plan.diff is not None:
@@ -98,7 +98,7 @@ def _school_brief(record: dict) -> dict:
 def _by_measure(diff: Diff) -> list[dict]:
     rows = []
     for target, part in (("school results", diff.results), ("benchmarks", diff.benchmarks)):
-        counts = {}
+        counts: dict[tuple[str, str], dict[str, int]] = {}
         for action, frame in (("created", part.created), ("updated", part.updated)):
             if len(frame):
                 for (measure, group), size in frame.groupby(["measure", "pupil_group"]).size().items():

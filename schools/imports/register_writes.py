@@ -64,7 +64,8 @@ NULLABLE = ("number_on_roll", "fsm_percent")
 
 def write_register(register: RegisterPlan, batch, changes, las, user):
     """Create new schools from what the file gives; change in known schools only the fields the preview listed."""
-    areas, clusters = {}, {}
+    areas: dict[tuple[int, str], Area] = {}
+    clusters: dict[tuple[int, str], Cluster] = {}
     created, updated = [], []
     for record in register.rows:
         if record["action"] == "unchanged":

@@ -231,10 +231,10 @@ def parse_dfe(
         if record.geography_code == "LA":
             geo_code[here] = lea[here]
             names = table.column("SCHNAME")[here].str.strip()
-            geo_name[here] = [n or known_las.get(c, "") for n, c in zip(names, lea[here])]
+            geo_name[here] = [n or known_las.get(c, "") for n, c in zip(names, lea[here], strict=True)]
             bad = here & ~lea_ok
             collect(problems, bad, rows=rows, column="LEA", values=lea, reason="The LA row has no 3-digit LA code.")
-            la_names.update({c: n for c, n in zip(lea[here], names) if n})
+            la_names.update({c: n for c, n in zip(lea[here], names, strict=True) if n})
         else:
             geo_code[here] = record.geography_code
             geo_name[here] = record.geography_name

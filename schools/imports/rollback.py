@@ -98,7 +98,9 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
     _delete_created(StatisticalNeighbour, batch, [c.object_id for c in updated])
     fields = ("neighbour_code", "closeness", "batch_id")
     execute_updates(
-        StatisticalNeighbour, fields, [tuple(c.previous.get(f) for f in fields) + (c.object_id,) for c in updated]
+        StatisticalNeighbour,
+        fields,
+        [tuple((c.previous or {}).get(f) for f in fields) + (c.object_id,) for c in updated],
     )
 
     schools = by_kind.get(ImportChange.Kind.SCHOOL, [])
@@ -124,14 +126,15 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
             default_change_reason=f"Rollback of import batch {batch.pk}",
         )
     try:
-        for kind, model in (
+        created: tuple[tuple[ImportChange.Kind, type[School | Cluster | Area | LocalAuthority]], ...] = (
             (ImportChange.Kind.SCHOOL, School),
             (ImportChange.Kind.CLUSTER, Cluster),
             (ImportChange.Kind.AREA, Area),
             (ImportChange.Kind.LA, LocalAuthority),
-        ):
+        )
+        for kind, owner in created:
             ids = [c.object_id for c in by_kind.get(kind, []) if c.action == ImportChange.Action.CREATED]
-            for obj in model.objects.filter(pk__in=ids):
+            for obj in owner.objects.filter(pk__in=ids):
                 obj.delete()
     except ProtectedError as exc:
         raise ImportRejected(

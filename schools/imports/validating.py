@@ -187,8 +187,8 @@ def complete_and_validate(
                     value=str(int(when)),
                     level=Problem.WARNING,
                     reason=(
-                        f"{len(part)} figure(s) for {measure} in {int(when)}, outside the years listed for it ({span}): "
-                        f"imported, as the file publishes them."
+                        f"{len(part)} figure(s) for {measure} in {int(when)}, outside the years listed for it "
+                        f"({span}): imported, as the file publishes them."
                     ),
                 )
             )
@@ -211,9 +211,9 @@ def complete_and_validate(
     duplicated = keyed.duplicated(keep="first")
     if duplicated.any():
         first_rows = facts.loc[~keyed.duplicated(keep=False) | ~duplicated].assign(_k=keyed.agg("|".join, axis=1))
-        first_row_of = dict(zip(first_rows["_k"], first_rows["row"]))
+        first_row_of = dict(zip(first_rows["_k"], first_rows["row"], strict=True))
         dup_keys = keyed[duplicated].agg("|".join, axis=1)
-        for row, k in zip(facts.loc[duplicated, "row"], dup_keys):
+        for row, k in zip(facts.loc[duplicated, "row"], dup_keys, strict=True):
             problems.append(
                 Problem(
                     row=int(row),

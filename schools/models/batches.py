@@ -43,7 +43,7 @@ class ImportBatch(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
-    # Added by the import pipeline (issue 3): preview → confirm → (rollback).
+    # Added by the import pipeline: preview → confirm → (rollback).
     stored_file = models.CharField(
         max_length=255, blank=True, help_text="The upload kept under MEDIA_ROOT (a generated name) until confirmed."
     )
