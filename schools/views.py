@@ -15,6 +15,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig, Table
 
+from gapmonitor.audit import record_sensitive_export
+
 from . import access, dashboard, selectors
 from .dashboard import Options
 from .exports import FORMATS, ExportTable, export_response, from_table2, small_cohort_figures
@@ -98,8 +100,6 @@ def _respond(request, template, context, table=None, fmt=None):
         export.small_cohorts = small_cohort_figures(row.record for row in found.rows)
     response = export_response(export, fmt, f"{context['title']}-{table}")
     if export.small_cohorts:
-        from gapmonitor.audit import record_sensitive_export
-
         record_sensitive_export(
             request.user, path=request.get_full_path(), response=response, count=export.small_cohorts
         )

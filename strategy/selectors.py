@@ -1,4 +1,4 @@
-"""Reads for the strategy app. Scoping is built only on ``schools.selectors``: a plan, target, visit,
+"""Reads for the strategy app. Scoping is built only on ``schools.access``: a plan, target, visit,
 story or engagement is visible when the school, cluster, area or LA it belongs to is visible. Anything
 else is a 404. What a user may change is ``strategy.access``."""
 
@@ -17,11 +17,12 @@ from schools.access import (
     visible_las,
     visible_schools,
 )
-from schools.models import Measure, PupilGroup
+from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, School
 
 from .charts import engagement_chart
-from .models import Action, ActionUpdate, Plan, SuccessStory, SupportEngagement, Target, VisitReport
-from .targets import evaluate
+from .models import Action, ActionUpdate, Plan, Strand, SuccessStory, SupportEngagement, Target, VisitReport
+from .services import suggest_story_years
+from .targets import evaluate, status_of
 
 
 def _scope_q(user, prefix: str = "") -> Q:
@@ -70,8 +71,6 @@ def get_visible_action(user, pk) -> Action:
 
 def actions_by_strand(actions) -> list[dict]:
     """The four strands side by side, each with its actions."""
-    from .models import Strand
-
     rows = {strand.value: [] for strand in Strand}
     for action in actions:
         rows[action.strand].append(action)
@@ -112,8 +111,6 @@ def get_visible_target(user, pk) -> Target:
 
 def targets_for_scope(user, scope) -> QuerySet[Target]:
     """Targets set for exactly this school, cluster, area or LA (not those of the organisations within it)."""
-    from schools.models import Area, Cluster, LocalAuthority, School
-
     targets = visible_targets(user)
     if isinstance(scope, School):
         return targets.filter(school=scope)
@@ -183,7 +180,7 @@ def with_status(user, targets) -> list:
 
 
 def target_status(user, target: Target):
-    return target.status(show_small_cohorts=sees_small_cohorts(user))
+    return status_of(target, show_small_cohorts=sees_small_cohorts(user))
 
 
 def home(user, today: date) -> dict:
@@ -227,7 +224,6 @@ def engagement_page(user, engagement: SupportEngagement) -> dict:
 def story_initial(user, urn, measure_code, group_code) -> dict:
     """A new story prefilled from a gap-buster candidate (school, measure and group codes from the query string),
     with the years its gap closed over (``services.suggest_story_years``)."""
-    from .services import suggest_story_years
 
     if not urn:
         return {}

@@ -35,6 +35,7 @@ from .models import (
     VisitJudgement,
     VisitQualityAssurance,
     VisitReport,
+    year_label,
 )
 
 DEFAULT_SNAPSHOT_GROUPS = ("disadvantaged", "fsm", "sen_any", "eal")
@@ -183,8 +184,6 @@ def add_milestone(*, target, description: str, due_date: date, achieved_on: date
 
 
 def year_label_short(results_year: int) -> str:
-    from .models import year_label
-
     return year_label(results_year)
 
 

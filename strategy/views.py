@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from schools.access import default_la, get_visible_school, sees_small_cohorts, visible_schools
+from schools.gaps import suppression_threshold
 
 from . import access, selectors, services
 from .forms import (
@@ -31,7 +32,7 @@ from .forms import (
     TargetForm,
     VisitForm,
 )
-from .models import SEVEN_FEATURES, Strand, VisitQualityAssurance
+from .models import SEVEN_FEATURES, Strand, VisitQualityAssurance, year_label
 from .tables import PlanTable, VisitTable
 
 
@@ -303,8 +304,6 @@ def _snapshot_rows(rows, show_small):
     """Snapshot rows as this viewer may see them: what ``schools.disclosure.disclose`` hid on the day
     (stored with each row) is hidden from roles that do not see small cohorts. Rows stored before that
     was recorded hide small cohorts and, having no counts for it, the year before."""
-    from schools.gaps import suppression_threshold
-
     threshold = suppression_threshold()
     out = []
     for row in rows:
@@ -328,8 +327,6 @@ def _snapshot_rows(rows, show_small):
 
 
 def _label(year):
-    from .models import year_label
-
     return year_label(year) if year else ""
 
 
