@@ -101,6 +101,11 @@ def can_record_visit(user, school) -> bool:
     return can_record_visits(user) and visible_schools(user).filter(pk=school.pk).exists()
 
 
+def can_edit_visit(user, report) -> bool:
+    """The report's adviser corrects it until the headteacher acknowledges it."""
+    return report.adviser_id == user.pk and not report.acknowledged_at and can_record_visit(user, report.school)
+
+
 def can_acknowledge(user, report) -> bool:
     """The school's headteacher acknowledges its reports."""
     profile = profile_of(user)

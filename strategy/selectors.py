@@ -10,18 +10,25 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from schools.access import (
-    get_visible_school,
     sees_small_cohorts,
     visible_areas,
     visible_clusters,
     visible_las,
     visible_schools,
 )
-from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, School
+from schools.models import Area, Cluster, LocalAuthority, School
 
-from .charts import engagement_chart
-from .models import Action, ActionUpdate, Plan, Strand, SuccessStory, SupportEngagement, Target, VisitReport
-from .services import suggest_story_years
+from .models import (
+    SEVEN_FEATURES,
+    Action,
+    ActionUpdate,
+    Plan,
+    Strand,
+    SuccessStory,
+    SupportEngagement,
+    Target,
+    VisitReport,
+)
 from .targets import evaluate, status_of
 
 
@@ -144,6 +151,24 @@ def visit_reports_meeting_all_features(la) -> tuple[int, int]:
     return assured.filter(quality_assurance__meets_all=True).count(), assured.count()
 
 
+def quality_summary(user, la) -> dict:
+    """The LA's quality assurance of visit reports: how many of the assured reports meet all seven features,
+    how many show each feature, and how many reports are not yet assured."""
+    meeting, assured = visit_reports_meeting_all_features(la)
+    reports = visible_visits(user).filter(school__la=la, quality_assurance__isnull=False)
+    return {
+        "la": la,
+        "meeting": meeting,
+        "assured": assured,
+        "share": round(100 * meeting / assured) if assured else None,
+        "feature_counts": [
+            (label, reports.filter(**{f"quality_assurance__{name}": True}).count()) for name, label in SEVEN_FEATURES
+        ],
+        "reports": reports,
+        "unassured": visible_visits(user).filter(school__la=la, quality_assurance__isnull=True).count(),
+    }
+
+
 # --------------------------------------------------------------------------- stories and support
 def visible_stories(user) -> QuerySet[SuccessStory]:
     if not user.is_authenticated:
@@ -211,32 +236,3 @@ def action_page(action: Action) -> dict:
         "updates": list(action.updates.all()),
         "history": action.history.select_related("history_user")[:20],
     }
-
-
-def engagement_page(user, engagement: SupportEngagement) -> dict:
-    objectives = list(visible_targets(user).filter(engagement=engagement))
-    return {
-        "objectives": with_status(user, objectives),
-        "chart": engagement_chart(engagement, objectives, show_small_cohorts=sees_small_cohorts(user)),
-    }
-
-
-def story_initial(user, urn, measure_code, group_code) -> dict:
-    """A new story prefilled from a gap-buster candidate (school, measure and group codes from the query string),
-    with the years its gap closed over (``services.suggest_story_years``)."""
-
-    if not urn:
-        return {}
-    school = get_visible_school(user, urn)
-    initial = {"school": school}
-    measure = Measure.objects.filter(code=measure_code).first()
-    group = PupilGroup.objects.filter(code=group_code).select_related("comparison").first()
-    if measure and group and group.comparison:
-        initial.update(measure=measure, pupil_group=group, comparison_group=group.comparison)
-        first, last = suggest_story_years(school, measure, group, group.comparison)
-        if first:
-            initial.update(from_year=first, to_year=last)
-        initial["title"] = (
-            f"{school.name}: closing the {group.name.lower()} gap in {measure.short_name or measure.name}"
-        )
-    return initial
