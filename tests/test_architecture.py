@@ -45,7 +45,6 @@ KNOWN_LONG: set[str] = {
     "schools.judgements",
     "schools.reference_data",
     "schools.tables",
-    "strategy.views",
 }
 
 
