@@ -47,7 +47,6 @@ KNOWN_LONG: set[str] = {
     "schools.judgements",
     "schools.reference_data",
     "schools.tables",
-    "strategy.demo",
     "strategy.views",
 }
 
