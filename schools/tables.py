@@ -10,8 +10,9 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from .findings import number, pupil_count
+from .gap_rows import GapRow
 from .gaps import Comparator, Figure, code_label
-from .judgements import BusterReason, GapRow, Reason
+from .judgements import BusterReason, Reason
 from .trends import TrendClass, standing, trend_window
 
 NONE_SORT = float("-inf")

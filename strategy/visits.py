@@ -20,8 +20,9 @@ from django.db.models import Q
 
 from schools.disclosure import disclose, needed_groups, partitions_of
 from schools.figures import figures, national_figures_by_basis, national_for
+from schools.gap_rows import build_row
 from schools.gaps import Comparator, suppression_threshold
-from schools.judgements import Reason, build_row
+from schools.judgements import Reason
 from schools.models import Measure, PupilGroup, School
 from schools.selectors import pupil_groups
 
