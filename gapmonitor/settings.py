@@ -248,9 +248,6 @@ GAPMONITOR_TREND_STABLE_BAND = float(os.environ.get("GAPMONITOR_TREND_STABLE_BAN
 GAPMONITOR_TREND_WINDOW = int(os.environ.get("GAPMONITOR_TREND_WINDOW", "3"))
 GAPMONITOR_STUBBORN_YEARS = int(os.environ.get("GAPMONITOR_STUBBORN_YEARS", "3"))
 GAPMONITOR_DEFAULT_GROUP = "disadvantaged"
-# Pooled figure tables are cached per process until the data changes in any process (schools.figure_cache).
-GAPMONITOR_FIGURE_CACHE = env_bool("GAPMONITOR_FIGURE_CACHE", True)
-GAPMONITOR_FIGURE_CACHE_SECONDS = int(os.environ.get("GAPMONITOR_FIGURE_CACHE_SECONDS", "300"))
 # Gap engine (schools/gaps.py). The table pages open on this measure.
 GAPMONITOR_DEFAULT_MEASURE = os.environ.get("GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
 # Priority list: "gap wider than England's" when the within gap exceeds England's by at least this (points).

@@ -6,6 +6,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools and attainment"
 
     def ready(self):
-        from . import figure_cache
+        from . import aggregate_signals, request_memo
 
-        figure_cache.connect()
+        aggregate_signals.connect()
+        request_memo.connect()

@@ -14,8 +14,8 @@ from functools import lru_cache
 import plotly.io as pio
 from django.utils.text import slugify
 
+from .gap_rows import GapRow
 from .house_style import results_year_label
-from .judgements import GapRow
 from .tables import figure_with_count
 from .trends import break_note, breaks_within
 

@@ -25,6 +25,8 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.text import slugify
 
+from .gaps import Figure, suppression_threshold
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SMALL_COHORTS = "includes unsuppressed small cohorts"
 FORMATS = ("csv", "xlsx")
@@ -55,8 +57,6 @@ class ExportTable:
         """Heads the first row of a file carrying small cohorts: it must not be published or passed on as it is."""
         if not self.small_cohorts:
             return ""
-        from .gaps import suppression_threshold
-
         n = self.small_cohorts
         return (
             f"Sensitive: {SMALL_COHORTS} — {n} {'figure rests' if n == 1 else 'figures rest'} on fewer than "
@@ -89,6 +89,7 @@ def to_csv(table: ExportTable) -> str:
 
 
 def to_xlsx(table: ExportTable) -> bytes:
+    # openpyxl is heavy and only needed when a spreadsheet is asked for, so it loads here.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -113,8 +114,6 @@ def to_xlsx(table: ExportTable) -> bytes:
 def small_cohort_figures(records) -> int:
     """How many figures in these table records rest on a group below the suppression threshold and are
     shown all the same (an LA officer's or data manager's view)."""
-    from .gaps import Figure, suppression_threshold
-
     threshold = suppression_threshold()
     return sum(
         1

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .gap_rows import GapRow
 from .gaps import Comparator
 from .house_style import results_year_label as _year
-from .judgements import GapRow
 from .trends import TrendClass
 
 

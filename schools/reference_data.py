@@ -2,6 +2,8 @@
 pupil groups and academic years. Codes here are a stable contract (imports,
 exports, the CLI and URLs use them). An LA adds its own groups in the admin."""
 
+from .roles import Role
+
 KEY_STAGES = [
     ("eyfs", "Early years foundation stage", 10),
     ("phonics", "Phonics screening check (Year 1)", 20),
@@ -502,7 +504,5 @@ def load_series_breaks(apps, schema_editor=None):
 
 def load_role_groups(apps, schema_editor=None):
     Group = apps.get_model("auth", "Group")
-    from schools.roles import Role
-
     for role in Role.values:
         Group.objects.get_or_create(name=role)

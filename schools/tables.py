@@ -10,9 +10,10 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from .findings import number, pupil_count
+from .gap_rows import GapRow
 from .gaps import Comparator, Figure, code_label
 from .house_style import results_year_label
-from .judgements import BusterReason, GapRow, Reason
+from .judgements import BusterReason, Reason
 from .trends import TrendClass, standing, trend_window
 
 NONE_SORT = float("-inf")
@@ -362,6 +363,7 @@ def mixes_years(records) -> bool:
 
 
 class PriorityTable(OrgGapTable):
+    page_size = 50  # the page shows 50 schools a page with links to the rest; its exports list every school
     rank = NumberColumn(verbose_name="Rank", places=0, definition="Rank by number of reasons, then gap vs national.")
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(
@@ -386,6 +388,7 @@ class PriorityTable(OrgGapTable):
 
 
 class BusterTable(OrgGapTable):
+    page_size = 50
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(verbose_name="Why", orderable=False, definition="; ".join(BusterReason.LABELS.values()))
     basis = DefinedColumn(

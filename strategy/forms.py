@@ -10,26 +10,20 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from schools.access import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
+from schools.access import assignable_users, visible_areas, visible_clusters, visible_schools
 from schools.models import AcademicYear, Area, Cluster, LocalAuthority, Measure, PupilGroup, School
-from schools.roles import Role, has_role
 
+from . import access
 from .models import (
-    SEVEN_FEATURES,
     Action,
     ActionUpdate,
     Milestone,
     Plan,
     Rag,
-    Strand,
     SuccessStory,
     SupportEngagement,
     Target,
-    VisitQualityAssurance,
-    VisitReport,
 )
-from .selectors import LA_EDITOR_ROLES
-from .services import DEFAULT_SNAPSHOT_GROUPS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -95,10 +89,10 @@ class PlanForm(forms.ModelForm):
         self.fields["area"].queryset = visible_areas(user).filter(la=la)
         self.fields["cluster"].queryset = visible_clusters(user).filter(la=la)
         self.fields["school"].queryset = visible_schools(user).filter(la=la, status="open")
-        if not has_role(user, *LA_EDITOR_ROLES):
-            allowed = [Plan.Level.SCHOOL] + ([Plan.Level.CLUSTER] if has_role(user, Role.ADVISER) else [])
-            self.fields["level"].choices = [(c, label) for c, label in Plan.Level.choices if c in allowed]
-            if not has_role(user, Role.ADVISER):
+        allowed = access.plan_levels(user, Plan.Level.values)
+        if len(allowed) < len(Plan.Level.values):
+            self.fields["level"].choices = [(code, label) for code, label in Plan.Level.choices if code in allowed]
+            if Plan.Level.CLUSTER not in allowed:
                 del self.fields["area"], self.fields["cluster"]
         self.instance.la = la
 
@@ -211,85 +205,6 @@ class MilestoneForm(forms.ModelForm):
         widgets = {"due_date": DATE, "achieved_on": DATE}
 
 
-# --------------------------------------------------------------------------- visits
-class VisitForm(forms.ModelForm):
-    groups = forms.ModelMultipleChoiceField(
-        label="Pupil groups whose gaps were discussed",
-        queryset=PupilGroup.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Their current gap figures are stored with the report.",
-    )
-
-    class Meta:
-        model = VisitReport
-        fields = ["visit_date", "visit_type", "purpose", "strengths", "areas_for_development", "next_visit_date"]
-        widgets = {
-            "visit_date": DATE,
-            "next_visit_date": DATE,
-            "purpose": forms.Textarea(attrs={"rows": 3}),
-            "strengths": forms.Textarea(attrs={"rows": 4}),
-            "areas_for_development": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = focus_groups().filter(comparison__isnull=False)
-        self.fields["groups"].initial = list(PupilGroup.objects.filter(code__in=DEFAULT_SNAPSHOT_GROUPS))
-        self.fields["visit_date"].initial = date.today
-
-    def clean_visit_date(self):
-        value = self.cleaned_data["visit_date"]
-        if value > date.today():
-            raise ValidationError("Record a visit once it has happened.")
-        return value
-
-    def clean(self):
-        data = super().clean()
-        if data.get("visit_date") and data.get("next_visit_date") and data["next_visit_date"] <= data["visit_date"]:
-            self.add_error("next_visit_date", "The next visit must be after this one.")
-        return data
-
-
-class JudgementForm(forms.Form):
-    focus_area = forms.CharField(label="Focus area", max_length=160, required=False)
-    rag = forms.ChoiceField(label="RAG rating", choices=[("", "—")] + Rag.choices, required=False)
-    comment = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("focus_area") and not data.get("rag"):
-            self.add_error("rag", "Give the focus area a RAG rating.")
-        if data.get("rag") and not data.get("focus_area"):
-            self.add_error("focus_area", "Name the focus area you rated.")
-        return data
-
-
-class AgreedActionForm(forms.Form):
-    key_action = forms.CharField(label="Agreed action", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    strand = forms.ChoiceField(label="Strand", choices=Strand.choices, initial=Strand.NARROW)
-    lead_role = forms.CharField(label="Lead", max_length=120, required=False)
-    due_date = forms.DateField(label="Due by", widget=DATE, required=False)
-    intended_outcome = forms.CharField(
-        label="Intended outcome", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-JudgementFormSet = forms.formset_factory(JudgementForm, extra=3)
-AgreedActionFormSet = forms.formset_factory(AgreedActionForm, extra=3)
-
-
-class AcknowledgeForm(forms.Form):
-    comment = forms.CharField(label="Your comment (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
-class QualityAssuranceForm(forms.ModelForm):
-    class Meta:
-        model = VisitQualityAssurance
-        fields = [name for name, _ in SEVEN_FEATURES] + ["comment"]
-        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
-
-
 # --------------------------------------------------------------------------- celebrate and support
 class StoryForm(forms.ModelForm):
     from_year = YearField(label="Gap in (first year)")
@@ -315,7 +230,7 @@ class StoryForm(forms.ModelForm):
         self.fields["school"].queryset = visible_schools(user).filter(status="open")
         self.fields["pupil_group"].queryset = focus_groups()
         self.fields["published"].help_text = "Published stories appear on the printable page of stories."
-        if not has_role(user, *LA_EDITOR_ROLES, Role.ADVISER, Role.HEADTEACHER):
+        if not access.can_write_story(user):
             self.fields["published"].disabled = True
 
     def clean(self):
@@ -348,8 +263,3 @@ class EngagementForm(forms.ModelForm):
         schools = visible_schools(user).filter(status="open")
         self.fields["supporting_school"].queryset = schools
         self.fields["partner_school"].queryset = schools
-
-
-def head_school(user):
-    profile = profile_of(user)
-    return profile.school if profile and has_role(user, Role.HEADTEACHER) else None

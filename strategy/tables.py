@@ -25,11 +25,12 @@ class VisitTable(tables.Table):
     caption = "Visit reports you can see, newest first"
 
     visit_date = tables.DateColumn(format="j M Y", linkify=True, verbose_name="Date")
-    school = tables.Column(accessor="school__name")
+    school = tables.Column(accessor="school__name", verbose_name="School")
     urn = tables.Column(
         accessor="school__urn", verbose_name="URN", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
     adviser = tables.Column(accessor="adviser", orderable=False)
+    next_visit_date = tables.DateColumn(format="j M Y", verbose_name="Next visit")
     acknowledged = tables.Column(accessor="acknowledged_at", verbose_name="Acknowledged by head", orderable=False)
     quality = tables.Column(accessor="pk", verbose_name="Quality assured", orderable=False)
 

@@ -42,8 +42,9 @@ from dataclasses import dataclass, field
 
 from schools.disclosure import disclose, needed_groups, partitions_of
 from schools.figures import figures_by, national_figures_by_basis, national_for
+from schools.gap_rows import pooled_view
 from schools.gaps import Figure, gap, gaps, suppression_threshold
-from schools.judgements import pooled_view, single_year_min_cohort
+from schools.judgements import single_year_min_cohort
 from schools.models import Benchmark, School
 from schools.selectors import pupil_groups
 from schools.trends import break_note, comparable, comparable_from

@@ -1,5 +1,6 @@
-"""Thin views: parse the request, ask a selector (scoped to the user) or a service, render.
-Anything outside the user's scope is a 404 (the selectors' get_* functions)."""
+"""Strategy pages: parse the request, authorise through ``strategy.access``, call one selector or service,
+render. Anything outside the user's scope is a 404 (the selectors' get_* functions); anything the user may
+see but not change is a 403 (``access.require``)."""
 
 from __future__ import annotations
 
@@ -7,75 +8,32 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from schools.access import default_la, get_visible_school, sees_small_cohorts, visible_schools
-from schools.gaps import suppression_threshold
-from schools.models import Measure, PupilGroup
-from schools.roles import Role, has_role
-
-from . import selectors, services
-from .charts import engagement_chart
+from . import access, pages, selectors, services
 from .forms import (
-    AcknowledgeForm,
     ActionForm,
     ActionUpdateForm,
-    AgreedActionFormSet,
     EngagementForm,
-    JudgementFormSet,
     MilestoneForm,
     PlanForm,
-    QualityAssuranceForm,
     StoryForm,
     TargetForm,
-    VisitForm,
-    head_school,
 )
-from .models import SEVEN_FEATURES, Plan, Strand, Target, VisitQualityAssurance, year_label
-from .tables import PlanTable, VisitTable
-from .targets import evaluate, status_of
-
-
-def _deny_unless(allowed: bool):
-    if not allowed:
-        raise PermissionDenied("You cannot change this.")
-
-
-def _plan_la(user):
-    school = head_school(user)
-    if school is not None:
-        return school.la
-    if has_role(user, Role.ADVISER):
-        first = visible_schools(user).first()
-        if first is None:
-            raise Http404("No schools assigned.")
-        return first.la
-    return default_la(user)
+from .models import Strand
+from .tables import PlanTable
 
 
 # --------------------------------------------------------------------------- home and plans
 @login_required
 def home(request):
     """The four strands across the plans the user may see, and the overdue or red actions in one list."""
-    plans = selectors.visible_plans(request.user).exclude(status=Plan.Status.CLOSED)
-    actions = list(selectors.visible_actions(request.user).filter(plan__in=plans).order_by("due_date", "pk"))
-    open_actions = [a for a in actions if not a.completed_on]
-    return render(
-        request,
-        "strategy/home.html",
-        {
-            "plans": plans.order_by("level", "title"),
-            "strands": selectors.actions_by_strand(open_actions),
-            "attention": selectors.overdue_or_red(actions),
-            "today": date.today(),
-            "can_create": selectors.can_create_plans(request.user),
-            "visits": selectors.visible_visits(request.user)[:5],
-        },
-    )
+    today = date.today()
+    context = selectors.home(request.user, today)
+    context.update(today=today, can_create=access.can_create_plans(request.user))
+    return render(request, "strategy/home.html", context)
 
 
 @login_required
@@ -83,49 +41,27 @@ def plan_list(request):
     table = PlanTable(selectors.visible_plans(request.user).order_by("level", "title"))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
-        request, "strategy/plan_list.html", {"table": table, "can_create": selectors.can_create_plans(request.user)}
+        request, "strategy/plan_list.html", {"table": table, "can_create": access.can_create_plans(request.user)}
     )
 
 
 @login_required
 def plan_detail(request, pk):
     plan = selectors.get_visible_plan(request.user, pk)
-    actions = list(selectors.actions_with_updates(plan.actions.all()).prefetch_related("pupil_groups"))
-    targets = list(selectors.visible_targets(request.user).filter(plan=plan))
-    statuses = evaluate(targets, show_small_cohorts=sees_small_cohorts(request.user))
     today = date.today()
-    return render(
-        request,
-        "strategy/plan_detail.html",
-        {
-            "plan": plan,
-            "strands": selectors.actions_by_strand(actions),
-            "overdue": [a for a in actions if a.is_overdue(today)],
-            "progress": plan.progress(actions),
-            "targets": [(t, statuses[t.pk]) for t in targets],
-            "can_edit": selectors.can_edit_plan(request.user, plan),
-            "today": today,
-        },
-    )
+    context = selectors.plan_page(request.user, plan, today)
+    context.update(plan=plan, can_edit=access.can_edit_plan(request.user, plan), today=today)
+    return render(request, "strategy/plan_detail.html", context)
 
 
 @login_required
 def plan_create(request):
-    _deny_unless(selectors.can_create_plans(request.user))
-    la = _plan_la(request.user)
-    initial = {
-        "start_year": services.academic_results_year(date.today()),
-        "end_year": services.academic_results_year(date.today()) + 1,
-        "status": Plan.Status.DRAFT,
-    }
-    school = head_school(request.user)
-    if school is not None:
-        initial.update(level=Plan.Level.SCHOOL, school=school)
+    access.require(access.can_create_plans(request.user))
+    la = access.plan_la(request.user)
+    initial = services.new_plan_initial(request.user, date.today())
     form = PlanForm(request.POST or None, user=request.user, la=la, initial=initial)
     if request.method == "POST" and form.is_valid():
-        plan = form.save(commit=False)
-        plan.owner = request.user
-        plan.save()
+        plan = services.create_plan(plan=form.save(commit=False), owner=request.user)
         messages.success(request, f"Plan “{plan.title}” created.")
         return redirect(plan)
     return render(
@@ -136,7 +72,7 @@ def plan_create(request):
 @login_required
 def plan_edit(request, pk):
     plan = selectors.get_visible_plan(request.user, pk)
-    _deny_unless(selectors.can_edit_plan(request.user, plan))
+    access.require(access.can_edit_plan(request.user, plan))
     form = PlanForm(request.POST or None, instance=plan, user=request.user, la=plan.la)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -149,7 +85,7 @@ def plan_edit(request, pk):
 @login_required
 def action_create(request, pk):
     plan = selectors.get_visible_plan(request.user, pk)
-    _deny_unless(selectors.can_edit_plan(request.user, plan))
+    access.require(access.can_edit_plan(request.user, plan))
     initial = {"strand": request.GET.get("strand")} if request.GET.get("strand") in Strand.values else {}
     form = ActionForm(request.POST or None, user=request.user, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -162,24 +98,16 @@ def action_create(request, pk):
 @login_required
 def action_detail(request, pk):
     action = selectors.get_visible_action(request.user, pk)
-    can_edit = selectors.can_edit_plan(request.user, action.plan)
-    return render(
-        request,
-        "strategy/action_detail.html",
-        {
-            "action": action,
-            "updates": list(action.updates.all()),
-            "can_edit": can_edit,
-            "form": ActionUpdateForm() if can_edit else None,
-            "history": action.history.select_related("history_user")[:20],
-        },
-    )
+    can_edit = access.can_edit_plan(request.user, action.plan)
+    context = selectors.action_page(action)
+    context.update(can_edit=can_edit, form=ActionUpdateForm() if can_edit else None)
+    return render(request, "strategy/action_detail.html", context)
 
 
 @login_required
 def action_edit(request, pk):
     action = selectors.get_visible_action(request.user, pk)
-    _deny_unless(selectors.can_edit_plan(request.user, action.plan))
+    access.require(access.can_edit_plan(request.user, action.plan))
     form = ActionForm(request.POST or None, instance=action, user=request.user, plan=action.plan)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -192,7 +120,7 @@ def action_edit(request, pk):
 @require_POST
 def action_update(request, pk):
     action = selectors.get_visible_action(request.user, pk)
-    _deny_unless(selectors.can_edit_plan(request.user, action.plan))
+    access.require(access.can_edit_plan(request.user, action.plan))
     form = ActionUpdateForm(request.POST)
     if form.is_valid():
         services.record_update(
@@ -204,33 +132,23 @@ def action_update(request, pk):
         )
         messages.success(request, "Update recorded.")
         return redirect(action)
-    return render(
-        request,
-        "strategy/action_detail.html",
-        {
-            "action": action,
-            "updates": list(action.updates.all()),
-            "can_edit": True,
-            "form": form,
-            "history": action.history.select_related("history_user")[:20],
-        },
-        status=400,
-    )
+    context = selectors.action_page(action)
+    context.update(can_edit=True, form=form)
+    return render(request, "strategy/action_detail.html", context, status=400)
 
 
 # --------------------------------------------------------------------------- targets
 @login_required
 def target_list(request):
-    targets = list(selectors.visible_targets(request.user).order_by("target_year", "pk"))
-    statuses = evaluate(targets, show_small_cohorts=sees_small_cohorts(request.user))
-    return render(request, "strategy/target_list.html", {"targets": [(t, statuses[t.pk]) for t in targets]})
+    targets = selectors.with_status(request.user, selectors.visible_targets(request.user).order_by("target_year", "pk"))
+    return render(request, "strategy/target_list.html", {"targets": targets})
 
 
 @login_required
 def target_detail(request, pk):
     target = selectors.get_visible_target(request.user, pk)
-    status = status_of(target, show_small_cohorts=sees_small_cohorts(request.user))
-    can_edit = _can_edit_target(request.user, target)
+    status = selectors.target_status(request.user, target)
+    can_edit = access.can_edit_target(request.user, target)
     return render(
         request,
         "strategy/target_detail.html",
@@ -241,12 +159,6 @@ def target_detail(request, pk):
             "milestone_form": MilestoneForm() if can_edit else None,
         },
     )
-
-
-def _can_edit_target(user, target: Target) -> bool:
-    if target.plan_id:
-        return selectors.can_edit_plan(user, target.plan)
-    return has_role(user, *selectors.LA_EDITOR_ROLES)
 
 
 def _target_form(request, *, scope, plan=None, engagement=None, back):
@@ -261,21 +173,21 @@ def _target_form(request, *, scope, plan=None, engagement=None, back):
 @login_required
 def target_create(request, pk):
     plan = selectors.get_visible_plan(request.user, pk)
-    _deny_unless(selectors.can_edit_plan(request.user, plan))
+    access.require(access.can_edit_plan(request.user, plan))
     return _target_form(request, scope=plan.scope, plan=plan, back=plan)
 
 
 @login_required
 def objective_create(request, pk):
     engagement = selectors.get_visible_engagement(request.user, pk)
-    _deny_unless(has_role(request.user, *selectors.LA_EDITOR_ROLES))
+    access.require(access.can_manage_support(request.user))
     return _target_form(request, scope=engagement.partner_school, engagement=engagement, back=engagement)
 
 
 @login_required
 def target_edit(request, pk):
     target = selectors.get_visible_target(request.user, pk)
-    _deny_unless(_can_edit_target(request.user, target))
+    access.require(access.can_edit_target(request.user, target))
     form = TargetForm(request.POST or None, instance=target, scope=target.scope)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -288,253 +200,30 @@ def target_edit(request, pk):
 @require_POST
 def milestone_create(request, pk):
     target = selectors.get_visible_target(request.user, pk)
-    _deny_unless(_can_edit_target(request.user, target))
+    access.require(access.can_edit_target(request.user, target))
     form = MilestoneForm(request.POST)
     if form.is_valid():
-        milestone = form.save(commit=False)
-        milestone.target = target
-        milestone.save()
+        services.add_milestone(target=target, **form.cleaned_data)
         messages.success(request, "Milestone added.")
         return redirect(target)
-    status = status_of(target, show_small_cohorts=sees_small_cohorts(request.user))
-    return render(
-        request,
-        "strategy/target_detail.html",
-        {
-            "target": target,
-            "status": status,
-            "can_edit": True,
-            "milestone_form": form,
-        },
-        status=400,
-    )
-
-
-# --------------------------------------------------------------------------- visits
-@login_required
-def visit_list(request):
-    visits = selectors.visible_visits(request.user)
-    table = VisitTable(visits)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    schools = (
-        visible_schools(request.user).filter(status="open")
-        if has_role(request.user, *selectors.VISITOR_ROLES)
-        else None
-    )
-    return render(
-        request,
-        "strategy/visit_list.html",
-        {
-            "table": table,
-            "schools": schools,
-            "can_qa": has_role(request.user, *selectors.LA_EDITOR_ROLES, Role.DATA_MANAGER),
-        },
-    )
-
-
-@login_required
-def visit_start(request):
-    """The school chooser's target (works without JavaScript): ?urn= → the report form for that school."""
-    urn = request.GET.get("urn", "")
-    if not urn.isdigit():
-        raise Http404("Choose a school.")
-    school = get_visible_school(request.user, int(urn))
-    return redirect("strategy:visit_create", urn=school.urn)
-
-
-@login_required
-def visit_create(request, urn):
-    school = get_visible_school(request.user, urn)
-    _deny_unless(selectors.can_record_visit(request.user, school))
-    form = VisitForm(request.POST or None)
-    judgements = JudgementFormSet(request.POST or None, prefix="judgement")
-    agreed = AgreedActionFormSet(request.POST or None, prefix="agreed")
-    if request.method == "POST" and form.is_valid() and judgements.is_valid() and agreed.is_valid():
-        data = form.cleaned_data
-        report = services.record_visit(
-            adviser=request.user,
-            school=school,
-            visit_date=data["visit_date"],
-            visit_type=data["visit_type"],
-            purpose=data["purpose"],
-            strengths=data["strengths"],
-            areas_for_development=data["areas_for_development"],
-            next_visit_date=data["next_visit_date"],
-            judgements=[
-                (j["focus_area"], j["rag"], j["comment"]) for j in judgements.cleaned_data if j.get("focus_area")
-            ],
-            agreed_actions=[services.AgreedAction(**a) for a in agreed.cleaned_data if a.get("key_action")],
-            groups=list(data["groups"]) or None,
-        )
-        messages.success(request, "Visit recorded, with the school's current gap figures.")
-        return redirect(report)
-    return render(
-        request,
-        "strategy/visit_form.html",
-        {"form": form, "judgements": judgements, "agreed": agreed, "school": school},
-    )
-
-
-def _visit_context(request, report, **extra):
-    try:
-        qa = report.quality_assurance
-    except VisitQualityAssurance.DoesNotExist:
-        qa = None
-    context = {
-        "report": report,
-        "qa": qa,
-        "judgements": list(report.judgements.all()),
-        "agreed_actions": list(selectors.actions_with_updates(report.agreed_actions.all())),
-        "snapshot": _snapshot_rows(report.gap_snapshot, sees_small_cohorts(request.user)),
-        "can_acknowledge": selectors.can_acknowledge(request.user, report) and not report.acknowledged_at,
-        "can_qa": selectors.can_quality_assure(request.user),
-        "acknowledge_form": AcknowledgeForm(),
-    }
-    context.update(extra)
-    return context
-
-
-def _snapshot_rows(rows, show_small):
-    """Snapshot rows as this viewer may see them: what ``schools.disclosure.disclose`` hid on the day
-    (stored with each row) is hidden from roles that do not see small cohorts. Rows stored before that
-    was recorded hide small cohorts and, having no counts for it, the year before."""
-    threshold = suppression_threshold()
-    out = []
-    for row in rows:
-        if "suppressed" in row and "previous_suppressed" in row:
-            current, previous = row["suppressed"], row["previous_suppressed"]
-        else:
-            cohorts = [row.get("focus_cohort"), row.get("comparison_cohort")]
-            current = any(c is not None and c < threshold for c in cohorts)
-            previous = row.get("previous_gap") is not None
-        hide_previous = (previous or current) and not show_small
-        out.append(
-            {
-                **row,
-                "suppressed": current and not show_small,
-                "previous_gap": None if hide_previous else row.get("previous_gap"),
-                "year_label": _label(row["year"]),
-                "previous_label": _label(row.get("previous_year")),
-            }
-        )
-    return out
-
-
-def _label(year):
-    return year_label(year) if year else ""
-
-
-@login_required
-def visit_detail(request, pk):
-    report = selectors.get_visible_visit(request.user, pk)
-    return render(request, "strategy/visit_detail.html", _visit_context(request, report))
-
-
-@login_required
-@require_POST
-def visit_acknowledge(request, pk):
-    report = selectors.get_visible_visit(request.user, pk)
-    form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.acknowledge_visit(report=report, head=request.user, comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Report acknowledged.")
-    return redirect(report)
-
-
-@login_required
-def visit_quality(request, pk):
-    report = selectors.get_visible_visit(request.user, pk)
-    _deny_unless(selectors.can_quality_assure(request.user))
-    try:
-        instance = report.quality_assurance
-    except VisitQualityAssurance.DoesNotExist:
-        instance = None
-    form = QualityAssuranceForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        services.quality_assure_visit(
-            report=report,
-            reviewer=request.user,
-            comment=form.cleaned_data["comment"],
-            features={name: form.cleaned_data[name] for name, _ in SEVEN_FEATURES},
-        )
-        messages.success(request, "Quality assurance recorded.")
-        return redirect(report)
-    return render(
-        request,
-        "strategy/form.html",
-        {
-            "form": form,
-            "title": f"Quality-assure: {report}",
-            "object": report,
-            "intro": "Tick each of the seven features of a good SIP report (National Strategies quality standard "
-            "2.4) that this report shows.",
-        },
-    )
-
-
-@login_required
-def visit_quality_summary(request):
-    """The share of quality-assured reports meeting all seven features, for the LA."""
-    _deny_unless(has_role(request.user, *selectors.LA_EDITOR_ROLES, Role.DATA_MANAGER))
-    la = default_la(request.user)
-    meeting, assured = selectors.visit_reports_meeting_all_features(la)
-    reports = selectors.visible_visits(request.user).filter(school__la=la, quality_assurance__isnull=False)
-    feature_counts = [
-        (label, reports.filter(**{f"quality_assurance__{name}": True}).count()) for name, label in SEVEN_FEATURES
-    ]
-    return render(
-        request,
-        "strategy/visit_quality.html",
-        {
-            "la": la,
-            "meeting": meeting,
-            "assured": assured,
-            "share": round(100 * meeting / assured) if assured else None,
-            "feature_counts": feature_counts,
-            "reports": reports,
-            "unassured": selectors.visible_visits(request.user)
-            .filter(school__la=la, quality_assurance__isnull=True)
-            .count(),
-        },
-    )
+    context = {"target": target, "status": selectors.target_status(request.user, target), "can_edit": True}
+    return render(request, "strategy/target_detail.html", {**context, "milestone_form": form}, status=400)
 
 
 # --------------------------------------------------------------------------- success stories
-def _can_write_story(user) -> bool:
-    return has_role(user, *selectors.LA_EDITOR_ROLES, Role.ADVISER, Role.HEADTEACHER)
-
-
 @login_required
 def story_list(request):
     stories = selectors.visible_stories(request.user)
     return render(
-        request, "strategy/story_list.html", {"stories": stories, "can_write": _can_write_story(request.user)}
+        request, "strategy/story_list.html", {"stories": stories, "can_write": access.can_write_story(request.user)}
     )
 
 
 @login_required
 def story_create(request):
     """Start a story, prefilled from a gap-buster candidate: ?school=<urn>&measure=<code>&group=<code>."""
-    _deny_unless(_can_write_story(request.user))
-    initial = {}
-    urn, measure_code, group_code = (request.GET.get(k) for k in ("school", "measure", "group"))
-    if urn:
-        school = get_visible_school(request.user, urn)
-        initial["school"] = school
-        measure = Measure.objects.filter(code=measure_code).first()
-        group = PupilGroup.objects.filter(code=group_code).select_related("comparison").first()
-        if measure and group and group.comparison:
-            initial.update(measure=measure, pupil_group=group, comparison_group=group.comparison)
-            first, last = services.suggest_story_years(school, measure, group, group.comparison)
-            if first:
-                initial.update(from_year=first, to_year=last)
-            initial["title"] = (
-                f"{school.name}: closing the {group.name.lower()} gap in {measure.short_name or measure.name}"
-            )
+    access.require(access.can_write_story(request.user))
+    initial = pages.story_initial(request.user, *(request.GET.get(k) for k in ("school", "measure", "group")))
     form = StoryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         story = services.save_story(story=form.save(commit=False), by=request.user)
@@ -548,13 +237,15 @@ def story_create(request):
 @login_required
 def story_detail(request, pk):
     story = selectors.get_visible_story(request.user, pk)
-    return render(request, "strategy/story_detail.html", {"story": story, "can_write": _can_write_story(request.user)})
+    return render(
+        request, "strategy/story_detail.html", {"story": story, "can_write": access.can_write_story(request.user)}
+    )
 
 
 @login_required
 def story_edit(request, pk):
     story = selectors.get_visible_story(request.user, pk)
-    _deny_unless(_can_write_story(request.user))
+    access.require(access.can_write_story(request.user))
     form = StoryForm(request.POST or None, instance=story, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_story(story=form.save(commit=False), by=request.user)
@@ -577,7 +268,7 @@ def engagement_list(request):
         "strategy/engagement_list.html",
         {
             "engagements": selectors.visible_engagements(request.user),
-            "can_create": has_role(request.user, *selectors.LA_EDITOR_ROLES),
+            "can_create": access.can_manage_support(request.user),
         },
     )
 
@@ -585,25 +276,14 @@ def engagement_list(request):
 @login_required
 def engagement_detail(request, pk):
     engagement = selectors.get_visible_engagement(request.user, pk)
-    objectives = list(selectors.visible_targets(request.user).filter(engagement=engagement))
-    show_small = sees_small_cohorts(request.user)
-    statuses = evaluate(objectives, show_small_cohorts=show_small)
-    chart = engagement_chart(engagement, objectives, show_small_cohorts=show_small)
-    return render(
-        request,
-        "strategy/engagement_detail.html",
-        {
-            "engagement": engagement,
-            "objectives": [(t, statuses[t.pk]) for t in objectives],
-            "chart": chart,
-            "can_edit": has_role(request.user, *selectors.LA_EDITOR_ROLES),
-        },
-    )
+    context = pages.engagement_page(request.user, engagement)
+    context.update(engagement=engagement, can_edit=access.can_manage_support(request.user))
+    return render(request, "strategy/engagement_detail.html", context)
 
 
 @login_required
 def engagement_create(request):
-    _deny_unless(has_role(request.user, *selectors.LA_EDITOR_ROLES))
+    access.require(access.can_manage_support(request.user))
     form = EngagementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         engagement = form.save()
@@ -617,7 +297,7 @@ def engagement_create(request):
 @login_required
 def engagement_edit(request, pk):
     engagement = selectors.get_visible_engagement(request.user, pk)
-    _deny_unless(has_role(request.user, *selectors.LA_EDITOR_ROLES))
+    access.require(access.can_manage_support(request.user))
     form = EngagementForm(request.POST or None, instance=engagement, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -14,7 +14,6 @@ from ..gaps import Comparator, suppression_threshold, worst_status
 from ..house_style import results_year_label
 from ..judgements import single_year_min_cohort
 from ..models import LocalAuthority, LocalThreshold, Measure, PupilGroup
-from ..roles import LA_WIDE_ROLES, has_role
 from ..tables import MeasureGapTable, OrgGapTable, mixes_years, record
 
 if TYPE_CHECKING:
@@ -142,7 +141,7 @@ def base_context(opts: Options, title: str, rows, place: str) -> dict:
         "comparators": Comparator,
         "export_notes": export_notes(opts),
         "suppression_threshold": suppression_threshold(),
-        "la_link": has_role(opts.user, *LA_WIDE_ROLES) if opts.user else False,
+        "la_link": access.can_see_la_wide(opts.user),
     }
 
 
@@ -183,7 +182,7 @@ def school_pairs(opts: Options, by_year: dict) -> list:
 
 def scope_words(opts: Options) -> str:
     """What a list of the LA's schools holds, in the words of what this user sees (``summaries.scope_phrase``)."""
-    from ..roles import Role
+    from ..roles import LA_WIDE_ROLES, Role, has_role
     from ..summaries import scope_phrase
 
     return scope_phrase(

@@ -11,11 +11,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
+
+from gapmonitor.uploads import UploadRefused, zip_kind
 
 from .problems import Problem
 
@@ -71,8 +75,6 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
-        from django.conf import settings
-
         return cls(
             max_bytes=settings.GAPMONITOR_MAX_UPLOAD_BYTES,
             max_columns=getattr(settings, "GAPMONITOR_IMPORT_MAX_COLUMNS", 2_000),
@@ -110,8 +112,6 @@ def sniff_kind(data: bytes) -> str:
     if not data or not data.strip():
         raise FileProblem("The file is empty.")
     if data.startswith(ZIP_MAGIC):
-        from gapmonitor.uploads import UploadRefused, zip_kind
-
         try:
             kind = zip_kind(data)  # also refuses an archive that would expand beyond the limit
         except UploadRefused as exc:
@@ -181,8 +181,7 @@ def _excel_text(value) -> str:
 
 
 def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
-    import zipfile
-
+    # openpyxl is heavy and only needed for .xlsx files, so it loads here.
     from openpyxl import load_workbook
 
     try:

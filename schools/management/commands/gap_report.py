@@ -33,8 +33,8 @@ from schools.figures import (
     national_for,
     published_by_geography,
 )
+from schools.gap_rows import build_row
 from schools.gaps import suppression_threshold
-from schools.judgements import build_row
 from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
 from schools.published import side_by_side
 
