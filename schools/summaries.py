@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .findings import SIGNIFICANCE_ORDER, level_finding, trend_finding
+from .gap_rows import GapRow
 from .gaps import Comparator
-from .judgements import GapRow, Reason
+from .judgements import Reason
 from .models import Measure, School
 from .tables import figure_with_count
 from .trends import TrendClass, standing
