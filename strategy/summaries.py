@@ -9,7 +9,7 @@ from datetime import date
 
 from schools.access import sees_small_cohorts
 
-from . import selectors
+from . import access, selectors
 from .models import Plan
 from .targets import evaluate
 
@@ -41,7 +41,7 @@ def school_due(user, school, today: date | None = None) -> dict:
         "next_visit": next_visit,
         "next_visit_overdue": bool(next_visit and next_visit < today),
         "awaiting": [v for v in visits if v.acknowledged_at is None],
-        "can_record_visit": selectors.can_record_visit(user, school),
+        "can_record_visit": access.can_record_visit(user, school),
     }
 
 
