@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from gapmonitor.conf import conf
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 RESULTS_JSON = BENCH_DIR / "results.json"
@@ -189,7 +191,7 @@ def worker_pages(size: str, repeat: int) -> dict:
     area = Area.objects.filter(la=la, schools__isnull=False).order_by("name").first()
     school = School.objects.filter(la=la, phase="primary", results__isnull=False).order_by("urn").first()
     years = tuple(years_with_results(la))
-    measure = getattr(settings, "GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
+    measure = conf.default_measure
     headline = tuple(Measure.objects.filter(headline=True).values_list("code", flat=True))
     every = tuple(Measure.objects.values_list("code", flat=True))
     groups = ("disadvantaged", "not_disadvantaged", "all")

@@ -6,6 +6,10 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools and attainment"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import figure_cache
+        from .reference_sync import sync_after_migrate
 
         figure_cache.connect()
+        post_migrate.connect(sync_after_migrate, dispatch_uid="schools.sync_reference_data")

@@ -41,6 +41,7 @@ from .models import (
     School,
 )
 from .reference_data import UNPUBLISHED_YEARS
+from .reference_sync import sync_reference_data
 from .roles import Role
 
 DEMO_LA_CODE = "999"
@@ -337,6 +338,7 @@ def generate(
 
     ``measure_codes`` limits the simulated measures (e.g. the headline ones, for a national-size benchmark);
     None simulates every measure, as before."""
+    sync_reference_data()  # the demo stands on the same reference rows as a migrated database
     rng = np.random.default_rng(seed)
     result_years = published_years(years, last_year)
     group_codes = HEADLINE_GROUP_CODES if headline_only else GROUP_CODES

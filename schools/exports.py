@@ -25,6 +25,8 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.text import slugify
 
+from gapmonitor.conf import conf
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SMALL_COHORTS = "includes unsuppressed small cohorts"
 FORMATS = ("csv", "xlsx")
@@ -55,12 +57,10 @@ class ExportTable:
         """Heads the first row of a file carrying small cohorts: it must not be published or passed on as it is."""
         if not self.small_cohorts:
             return ""
-        from .gaps import suppression_threshold
-
         n = self.small_cohorts
         return (
             f"Sensitive: {SMALL_COHORTS} — {n} {'figure rests' if n == 1 else 'figures rest'} on fewer than "
-            f"{suppression_threshold()} pupils. For use inside the local authority only; do not publish or share."
+            f"{conf.suppression_threshold} pupils. For use inside the local authority only; do not publish or share."
         )
 
     def header_rows(self) -> list[list]:
@@ -113,9 +113,9 @@ def to_xlsx(table: ExportTable) -> bytes:
 def small_cohort_figures(records) -> int:
     """How many figures in these table records rest on a group below the suppression threshold and are
     shown all the same (an LA officer's or data manager's view)."""
-    from .gaps import Figure, suppression_threshold
+    from .gaps import Figure
 
-    threshold = suppression_threshold()
+    threshold = conf.suppression_threshold
     return sum(
         1
         for record in records

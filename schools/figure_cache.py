@@ -20,25 +20,18 @@ import threading
 import time
 from collections import OrderedDict
 
-from django.conf import settings
 from django.core.signals import request_started
 from django.db import connection, connections, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+
+from gapmonitor.conf import conf
 
 MAX_FIGURES = 2_000_000  # figures kept in all (a national school table is ~330,000)
 _lock = threading.Lock()
 _entries: OrderedDict = OrderedDict()  # key → (version, stored_at, figures)
 _size = 0
 _version: dict = {}  # {"snapshot": (value tuple, monotonic seconds)}: one key, so threads never see half of it
-
-
-def enabled() -> bool:
-    return bool(getattr(settings, "GAPMONITOR_FIGURE_CACHE", False))
-
-
-def max_age() -> float:
-    return float(getattr(settings, "GAPMONITOR_FIGURE_CACHE_SECONDS", 300))
 
 
 def data_version() -> tuple:
@@ -109,7 +102,7 @@ def remember(queryset, compute, copy=dict, extra=()):
     """The figures ``compute()`` works out from the rows of ``queryset`` (its SQL plus ``extra`` is the key),
     from the cache while the data has not changed. Returns a fresh ``copy`` each time (callers may change it)."""
     global _size
-    if not enabled():
+    if not conf.figure_cache:
         return compute()
     sql, params = queryset.query.sql_with_params()
     key = (connection.alias, sql, tuple(params), tuple(extra))
@@ -117,7 +110,7 @@ def remember(queryset, compute, copy=dict, extra=()):
     now = time.monotonic()
     with _lock:
         hit = _entries.get(key)
-        if hit is not None and hit[0] == version and now - hit[1] < max_age():
+        if hit is not None and hit[0] == version and now - hit[1] < conf.figure_cache_seconds:
             _entries.move_to_end(key)
             return copy(hit[2])
     figures = compute()

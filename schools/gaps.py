@@ -1,7 +1,8 @@
-"""The gap engine: pure functions over plain numbers.
+"""The gap engine: functions over plain numbers.
 
 Everything here works on :class:`Figure` values (counts plus a value) handed over
-by ``schools.selectors``; nothing here touches the database. One definition of
+by ``schools.selectors``; nothing here touches the database. The one setting read here
+is the suppression threshold (``gapmonitor.conf``), for the words of a suppression marker. One definition of
 each idea, used by pages, exports, the CLI, strategy targets and the RAG board:
 
 * a **pooled** figure above school level is Σ numerator ÷ Σ cohort (never a mean of
@@ -20,7 +21,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
+from gapmonitor.conf import conf
 
 # --------------------------------------------------------------------------- markers
 SUPPRESSED = "SUPP"  # primary suppression: fewer pupils than the threshold
@@ -41,11 +42,7 @@ Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
 
 def code_label(code: str) -> str:
-    return CODE_LABELS.get(code, f"No figure ({code})").format(threshold=suppression_threshold())
-
-
-def suppression_threshold() -> int:
-    return int(getattr(settings, "GAPMONITOR_SUPPRESSION_THRESHOLD", 6))
+    return CODE_LABELS.get(code, f"No figure ({code})").format(threshold=conf.suppression_threshold)
 
 
 # --------------------------------------------------------------------------- figures
@@ -318,14 +315,12 @@ def suppress(
 # Trends live in ``schools.trends``, judgements (priority, busters, rows) in ``schools.judgements`` and the
 # cluster RAG in ``schools.rag``; their names stay importable from here.
 _MOVED = {
-    "trends": ("TrendClass", "Trend", "classify", "trend", "stubborn", "stable_band", "stubborn_years", "trend_window"),
+    "trends": ("TrendClass", "Trend", "classify", "trend", "stubborn"),
     "judgements": (
         "Reason",
         "BusterReason",
         "reason_explanations",
-        "wide_gap_margin",
         "priority_reasons",
-        "buster_min_cohort",
         "gap_buster_reasons",
         "GapRow",
         "build_row",
@@ -334,7 +329,6 @@ _MOVED = {
         "DEFAULT_CLUSTER_RAG_RULES",
         "RAG_LABELS",
         "RAG_LETTERS",
-        "cluster_rag_rules",
         "rag_rating",
         "describe_rule",
         "excess_over_national",

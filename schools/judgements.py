@@ -12,6 +12,9 @@ Rules, stated once (the README repeats them in plain words):
   and trends and stubborn runs of such small groups are not used;
 * **no abolished standards**: floor and coasting standards ended in 2019; an LA may set its own thresholds
   (``LocalThreshold``), none by default.
+
+No database here: the figures are handed in, and the thresholds are arguments or, left out, the LA's
+settings (``gapmonitor.conf``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from statistics import mean
 
-from django.conf import settings
+from gapmonitor.conf import conf
 
 from .gaps import (
     MISSING,
@@ -32,25 +35,21 @@ from .gaps import (
     gaps,
     pooled,
     significant,
-    suppression_threshold,
 )
 from .rag import excess_over_national, rag_rating
-from .trends import Trend, TrendClass, published, stubborn, stubborn_years, trend, window_years
+from .trends import Trend, TrendClass, published, stubborn, trend, window_years
 
 POOLED_YEARS = 3
 
 
 def single_year_min_cohort() -> int:
     """Pupils a focus group needs in a year to be judged on that year alone."""
-    return max(suppression_threshold(), int(getattr(settings, "GAPMONITOR_SINGLE_YEAR_MIN_COHORT", 30)))
-
-
-def wide_gap_margin() -> float:
-    return float(getattr(settings, "GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN", 5.0))
+    return max(conf.suppression_threshold, conf.single_year_min_cohort)
 
 
 def buster_min_cohort() -> int:
-    return max(suppression_threshold(), int(getattr(settings, "GAPMONITOR_GAP_BUSTER_MIN_COHORT", 10)))
+    """Pupils a focus group needs to count towards a gap buster (never fewer than the suppression threshold)."""
+    return max(conf.suppression_threshold, conf.gap_buster_min_cohort)
 
 
 # --------------------------------------------------------------------------- reasons
@@ -103,7 +102,7 @@ def reason_explanations(unit_label: str, thresholds: Iterable = ()) -> dict[str,
     )
     return {
         key: Reason.EXPLANATIONS[key].format(
-            margin=wide_gap_margin(), unit=unit_label, years=stubborn_years(), thresholds=threshold_text
+            margin=conf.priority_wide_gap_margin, unit=unit_label, years=conf.stubborn_years, thresholds=threshold_text
         )
         for key in Reason.ORDER
     }
@@ -132,7 +131,7 @@ def priority_reasons(
     judgement needs is checked by ``GapRow.judgement``)."""
     if focus is None or focus.value is None:
         return []
-    margin = wide_gap_margin() if margin is None else margin
+    margin = conf.priority_wide_gap_margin if margin is None else margin
     reasons = []
     if within_gap is not None and national_gap is not None and within_gap - national_gap >= margin:
         reasons.append(Reason.WIDE_GAP)
@@ -296,7 +295,7 @@ class GapRow:
         """Only figures from groups big enough to publish are ranked or celebrated — whoever is looking:
         an LA officer sees small cohorts' figures, but a ranking of them would single out a few pupils."""
         focus = self.current.focus
-        return not focus.suppressed and focus.value is not None and (focus.cohort or 0) >= suppression_threshold()
+        return not focus.suppressed and focus.value is not None and (focus.cohort or 0) >= conf.suppression_threshold
 
     @property
     def status(self) -> str:

@@ -376,10 +376,10 @@ def group_partitions(groups: dict[str, PupilGroup]) -> list[tuple[str, tuple[str
 def disclosure_groups(user, codes, groups: dict[str, PupilGroup]) -> list[str]:
     """The groups to fetch so that ``for_user`` can decide about ``codes``: for roles that must not see
     small cohorts, every group linked to them through a partition (the same query, more rows)."""
-    return disclosure_groups_for(sees_small_cohorts(user), codes, groups)
+    return disclosure_groups_for(codes, groups, viewer_sees_small_cohorts=sees_small_cohorts(user))
 
 
-def disclosure_groups_for(viewer_sees_small_cohorts: bool, codes, groups: dict[str, PupilGroup]) -> list[str]:
+def disclosure_groups_for(codes, groups: dict[str, PupilGroup], *, viewer_sees_small_cohorts: bool) -> list[str]:
     if viewer_sees_small_cohorts:
         return list(codes)
     return sorted(needed_groups(codes, group_partitions(groups)) & set(groups) | set(codes))

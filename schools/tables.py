@@ -9,10 +9,12 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from gapmonitor.conf import conf
+
 from .findings import number, pupil_count
 from .gaps import Comparator, Figure, code_label
 from .judgements import BusterReason, GapRow, Reason
-from .trends import TrendClass, standing, trend_window
+from .trends import TrendClass, standing
 
 NONE_SORT = float("-inf")
 
@@ -283,7 +285,7 @@ class GapTableBase(tables.Table):
             trend_kind = kind or Comparator.NATIONAL
             self.columns["trend"].column.definition = TREND_DEFINITION.format(
                 label=Comparator.label(trend_kind, focus_group.name, comparison_group.name, place),
-                window=trend_window(),
+                window=conf.trend_window,
             )
             self.columns["trend"].column.verbose_name = f"Trend ({Comparator.short(trend_kind)})"
             if kind and "chosen" in self.columns:

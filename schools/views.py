@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig
+
+from gapmonitor.conf import conf
 
 from . import charts, page_notes, selectors
 from .comparators import basis_for
@@ -29,7 +30,7 @@ from .filters import (
     SchoolFilter,
 )
 from .findings import findings_for
-from .gaps import Comparator, code_label, suppression_threshold
+from .gaps import Comparator, code_label
 from .judgements import BusterReason, Reason, reason_explanations, single_year_min_cohort
 from .models import OVERALL_GRADES_END, LocalThreshold, OfstedInspection
 from .published import PUBLISHED
@@ -85,17 +86,16 @@ def _options(request, la, form_class=GapOptionsForm) -> Options:
     measures = list(selectors.measures_by_code().values())
     years = selectors.years_with_results(la)
     focusable = selectors.focus_groups(groups)
-    default_measure = getattr(settings, "GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
     form = form_class(
         request.GET or None,
         groups=focusable,
         measures=measures,
         years=years,
-        default_group=getattr(settings, "GAPMONITOR_DEFAULT_GROUP", "disadvantaged"),
-        default_measure=default_measure,
+        default_group=conf.default_group,
+        default_measure=conf.default_measure,
     )
     opts = form.options()
-    focus = groups.get(opts["group"]) or groups["disadvantaged"]
+    focus = groups.get(opts["group"]) or groups[conf.default_group]
     by_code = {m.code: m for m in measures}
     return Options(
         la=la,
@@ -107,7 +107,7 @@ def _options(request, la, form_class=GapOptionsForm) -> Options:
         focus=focus,
         comparison=focus.comparison,
         kind=opts["comparator"],
-        measure=by_code.get(opts["measure"]) or by_code.get(default_measure) or measures[0],
+        measure=by_code.get(opts["measure"]) or by_code.get(conf.default_measure) or measures[0],
         year=opts["year"],
         significant_only=bool(opts["significant_only"]),
         reasons=opts.get("reasons", []),
@@ -216,7 +216,7 @@ def _export_notes(opts: Options) -> str:
     return (
         f"Focus group {opts.focus.name}, compared with {opts.comparison.name.lower()}. Values are pooled "
         f"(Σ achievers ÷ Σ pupils). Gaps: positive = focus group behind. SUPP = fewer than "
-        f"{suppression_threshold()} pupils; SUPP2 = hidden so a small group cannot be worked out."
+        f"{conf.suppression_threshold} pupils; SUPP2 = hidden so a small group cannot be worked out."
     )
 
 
@@ -232,7 +232,7 @@ def _base_context(opts: Options, title: str, rows, place: str) -> dict:
         "status_lines": _status_summary(rows),
         "comparators": Comparator,
         "export_notes": _export_notes(opts),
-        "suppression_threshold": suppression_threshold(),
+        "suppression_threshold": conf.suppression_threshold,
         "la_link": has_role(opts.user, *LA_WIDE_ROLES) if opts.user else False,
     }
 

@@ -48,7 +48,9 @@ def engagement_chart(engagement: SupportEngagement, objectives, *, show_small_co
     keys = _series_keys(engagement, objectives)
     groups = figure_selectors.pupil_groups()
     codes = figure_selectors.disclosure_groups_for(
-        show_small_cohorts, {g.code for _, g, _ in keys} | {c.code for _, _, c in keys}, groups
+        {g.code for _, g, _ in keys} | {c.code for _, _, c in keys},
+        groups,
+        viewer_sees_small_cohorts=show_small_cohorts,
     )
     found = figure_selectors.figures(
         engagement.partner_school, measures={m.code for m, _, _ in keys}, groups=codes, years=years

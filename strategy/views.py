@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from gapmonitor.conf import conf
 from schools.models import Measure, PupilGroup
 from schools.roles import Role, has_role
 from schools.selectors import default_la, get_visible_school, sees_small_cohorts, visible_schools
@@ -384,7 +385,7 @@ def _visit_context(request, report, **extra):
         "qa": qa,
         "judgements": list(report.judgements.all()),
         "agreed_actions": list(selectors.actions_with_updates(report.agreed_actions.all())),
-        "snapshot": _snapshot_rows(report.gap_snapshot, sees_small_cohorts(request.user)),
+        "snapshot": _snapshot_rows(report.gap_snapshot, show_small_cohorts=sees_small_cohorts(request.user)),
         "can_acknowledge": selectors.can_acknowledge(request.user, report) and not report.acknowledged_at,
         "can_qa": selectors.can_quality_assure(request.user),
         "acknowledge_form": AcknowledgeForm(),
@@ -393,13 +394,11 @@ def _visit_context(request, report, **extra):
     return context
 
 
-def _snapshot_rows(rows, show_small):
+def _snapshot_rows(rows, *, show_small_cohorts: bool):
     """Snapshot rows as this viewer may see them: what ``schools.disclosure.disclose`` hid on the day
     (stored with each row) is hidden from roles that do not see small cohorts. Rows stored before that
     was recorded hide small cohorts and, having no counts for it, the year before."""
-    from schools.gaps import suppression_threshold
-
-    threshold = suppression_threshold()
+    threshold = conf.suppression_threshold
     out = []
     for row in rows:
         if "suppressed" in row and "previous_suppressed" in row:
@@ -408,11 +407,11 @@ def _snapshot_rows(rows, show_small):
             cohorts = [row.get("focus_cohort"), row.get("comparison_cohort")]
             current = any(c is not None and c < threshold for c in cohorts)
             previous = row.get("previous_gap") is not None
-        hide_previous = (previous or current) and not show_small
+        hide_previous = (previous or current) and not show_small_cohorts
         out.append(
             {
                 **row,
-                "suppressed": current and not show_small,
+                "suppressed": current and not show_small_cohorts,
                 "previous_gap": None if hide_previous else row.get("previous_gap"),
                 "year_label": _label(row["year"]),
                 "previous_label": _label(row.get("previous_year")),

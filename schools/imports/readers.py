@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from gapmonitor.conf import conf
+
 from .problems import Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -71,13 +73,11 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
-        from django.conf import settings
-
         return cls(
-            max_bytes=settings.GAPMONITOR_MAX_UPLOAD_BYTES,
-            max_columns=getattr(settings, "GAPMONITOR_IMPORT_MAX_COLUMNS", 2_000),
-            max_cells=getattr(settings, "GAPMONITOR_IMPORT_MAX_CELLS", 10_000_000),
-            max_expanded=getattr(settings, "GAPMONITOR_IMPORT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024),
+            max_bytes=conf.max_upload_bytes,
+            max_columns=conf.import_max_columns,
+            max_cells=conf.import_max_cells,
+            max_expanded=conf.import_max_expanded_bytes,
         )
 
     @classmethod

@@ -23,10 +23,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gapmonitor.conf import conf
 from schools import selectors
 from schools.disclosure import disclose, needed_groups, seen_through_members
 from schools.exports import safe_cell
-from schools.gaps import suppression_threshold
 from schools.judgements import build_row
 from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
 from schools.published import side_by_side
@@ -83,7 +83,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--unsuppressed",
             action="store_true",
-            help=f"Show cohorts of fewer than {suppression_threshold()} pupils (LA officers' view).",
+            help=f"Show cohorts of fewer than {conf.suppression_threshold} pupils (LA officers' view).",
         )
 
     def handle(self, *args, **options):
@@ -202,7 +202,7 @@ class Command(BaseCommand):
                 out[-1].update(self._published(org, measure, focus, comparison, figures, published, row))
         self.stderr.write(
             f"{len(out)} {level} rows for {measure.code}, {focus.code} vs {comparison.code}, {year}"
-            f"{'' if options['unsuppressed'] else f' (cohorts under {suppression_threshold()} suppressed)'}."
+            f"{'' if options['unsuppressed'] else f' (cohorts under {conf.suppression_threshold} suppressed)'}."
         )
         if options["format"] == "json":
             self.stdout.write(json.dumps(out, indent=2))
