@@ -19,8 +19,7 @@ SIZES = {
     # 22,000 schools, 5 results years, the headline measures, all / disadvantaged / other pupils.
     "national": dict(schools=22_000, years=5, seed=SEED, headline_only=True, measure_codes="headline"),
 }
-REAL_KS2 = Path("/work/shared/data/dfe/ks2_2018-19_850_hampshire.csv")
-FALLBACK_KS2 = Path(__file__).resolve().parent / "ks2_header_sample.csv"
+REAL_KS2 = Path(__file__).resolve().parent.parent / "tests" / "data" / "dfe" / "ks2_2018-19_936_surrey.csv"
 
 
 def generator_arguments(size: str) -> dict:
@@ -101,9 +100,8 @@ def long_file(urns: list[int], rows: int = 100_000, seed: int = SEED) -> bytes:
 
 def ks2_file(schools: int = 16_500, seed: int = SEED) -> tuple[bytes, str]:
     """A national-size KS2 performance-tables CSV in the DfE layout: the real header and real school rows
-    (Hampshire 2018-19) repeated with new URNs and LA codes, plus the file's LA and England rows."""
-    source = REAL_KS2 if REAL_KS2.exists() else FALLBACK_KS2
-    with source.open(encoding="utf-8-sig", newline="") as handle:
+    (Surrey 2018-19, from the repository's tests/data) repeated with new URNs and LA codes, plus the file's LA and England rows."""
+    with REAL_KS2.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
         rows = list(reader)

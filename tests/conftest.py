@@ -1,9 +1,31 @@
-"""Shared fixtures: a small demo LA and one signed-in client per role."""
+"""Shared fixtures: a small demo LA, one signed-in client per role, and every cache on where production's is."""
 
 import pytest
 from django.core.management import call_command
 
 from schools import demo as demo_module
+
+
+# The suite pools figures afresh (gapmonitor/test_settings.py); the dashboard and import tests run with every
+# cache production runs with on, so that what a test changes must reach the next page through invalidation.
+CACHES_ON_IN = ("test_dashboards", "test_imports")  # modules named so, or starting so
+
+
+@pytest.fixture
+def every_cache_on(settings):
+    """Turn on every cache production runs with: the one place to change when a cache is added or replaced."""
+    from schools import figure_cache
+
+    settings.GAPMONITOR_FIGURE_CACHE = True
+    figure_cache.clear()
+    yield
+    figure_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def caches_as_in_production(request):
+    if request.module.__name__.rpartition(".")[2].startswith(CACHES_ON_IN):
+        request.getfixturevalue("every_cache_on")
 
 
 @pytest.fixture

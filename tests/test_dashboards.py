@@ -1,4 +1,5 @@
-"""Gap pages: render for the demo LA, a fixed number of queries at two sizes, scoping, suppression, exports."""
+"""Gap pages: render for the demo LA, a fixed number of queries at two sizes, scoping, suppression, exports.
+They run with every cache on, as in production (tests/conftest.py)."""
 
 import csv
 import io
@@ -13,16 +14,10 @@ from schools import demo as demo_module
 from schools.models import Measure, PupilGroup, Result, School
 
 
-@pytest.fixture(autouse=True)
-def figure_cache_on(settings):
-    """These pages run with the figure cache on, as in production (the rest of the suite pools afresh):
-    whatever a test changes between requests must reach the next page through the cache's invalidation."""
-    from schools import figure_cache
+def test_these_pages_run_with_the_figure_cache_on():
+    from gapmonitor.conf import conf
 
-    settings.GAPMONITOR_FIGURE_CACHE = True
-    figure_cache.clear()
-    yield
-    figure_cache.clear()
+    assert conf.figure_cache is True
 
 
 def _client(user):

@@ -33,7 +33,7 @@ import pytest
 from django.core.management import call_command
 
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
-from tests.test_strategy_helpers import make_user
+from tests.strategy_support import make_user
 
 HILL = {
     2023: {

@@ -12,7 +12,7 @@ from schools.roles import Role
 from strategy.charts import engagement_chart
 from strategy.models import SuccessStory, SupportEngagement, Target
 
-from .test_strategy_helpers import build_alpha, make_user
+from .strategy_support import build_alpha, make_user
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
-"""Each target type's computed status, worked by hand from the figures in test_strategy_helpers."""
+"""Each target type's computed status, worked by hand from the figures in strategy_support."""
 
 import pytest
 
 from strategy.models import Target
 from strategy.targets import evaluate
 
-from .test_strategy_helpers import build_alpha
+from .strategy_support import build_alpha
 
 
 @pytest.fixture
@@ -76,7 +76,9 @@ def test_status_of_each_type(alpha, type_, baseline_year, target_year, n, code, 
     assert status.latest_year == 2024
     assert status.expected == pytest.approx(expected)
     assert status.goal == pytest.approx(goal)
-    assert status.label in status.explanation or status.explanation  # words are always given
+    # The words end on the verdict: against the straight line, or (in the target year) against the goal.
+    ending = {"on_track": "on or ahead of it.", "off_track": "behind it." if target_year > 2024 else "misses the goal."}
+    assert status.explanation.endswith(ending[code]), status.explanation
     assert "2023/24" in status.explanation
 
 

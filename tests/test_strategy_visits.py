@@ -13,7 +13,7 @@ from strategy import services
 from strategy.models import Action, Plan, Strand, VisitReport
 from strategy.selectors import visit_reports_meeting_all_features
 
-from .test_strategy_helpers import build_alpha, make_user
+from .strategy_support import build_alpha, make_user
 
 VISIT_DAY = date(2024, 11, 1)  # autumn 2024: the latest results are 2024's
 

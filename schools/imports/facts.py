@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from ..models import AcademicYear, Benchmark, Measure, PupilGroup, Result, School
+from ..models import Benchmark, Measure, PupilGroup, Result, School
 from ..reference_data import FIRST_YEAR, LAST_YEAR
 from .bounds import check_bounds
 from .problems import Problem, collect
@@ -641,19 +641,6 @@ def insert_values(model, names: tuple[str, ...], rows: list[tuple]):
             cursor.executemany(f"INSERT INTO {table} ({names_sql}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
-def bulk_insert(model, objs: list):
-    """Insert many new rows: PostgreSQL COPY (no ids returned: none are needed), else ``bulk_create``."""
-    if connection.vendor != "postgresql" or not objs:
-        model.objects.bulk_create(objs, batch_size=2000)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(tuple(getattr(obj, f.attname) for f in fields))
-
-
 def execute_updates(model, fields, params: list[tuple]):
     """Update many rows by id in bulk (each tuple: the new values in ``fields`` order, then the id).
 
@@ -688,7 +675,3 @@ def school_id_map(urns) -> dict[int, int]:
     for start in range(0, len(urns), 5000):
         out.update(School.objects.filter(urn__in=urns[start : start + 5000]).values_list("urn", "id"))
     return out
-
-
-def known_years() -> set[int]:
-    return set(AcademicYear.objects.values_list("results_year", flat=True))

@@ -374,7 +374,3 @@ def parse_figures(cells: pd.Series) -> Parsed:
     invalid = ~blank & code.isna() & number.isna()
     number = number.where(~invalid)
     return Parsed(number=number.astype(float), code=code.fillna("").astype(str), blank=blank, invalid=invalid)
-
-
-def is_whole(number: pd.Series) -> pd.Series:
-    return number.isna() | (np.floor(number) == number)
