@@ -20,7 +20,6 @@ from .vocabulary import (
     PHASE_ORDER,
     Grade,
     Phase,
-    grade_better,
     grade_label,
     grade_worse,
 )
@@ -50,7 +49,6 @@ __all__ = [
     "StrategicTarget",
     "Workstream",
     "evidence_upload_to",
-    "grade_better",
     "grade_label",
     "grade_worse",
 ]
