@@ -172,6 +172,7 @@ from django.db.models.functions import Cast  # noqa: E402
 from . import figure_cache  # noqa: E402
 from .gaps import Figure, worst_status  # noqa: E402
 from .models import Benchmark, Measure, Result  # noqa: E402
+from .models.results import FIGURE_FIELDS  # noqa: E402
 
 _PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
 
@@ -784,12 +785,7 @@ def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Fig
         "results_year",
         "measure__code",
         "pupil_group__code",
-        "cohort",
-        "achievers",
-        "points",
-        "value",
-        "value_code",
-        "status",
+        *FIGURE_FIELDS,
     )
     out = {}
     for geography, year, measure, group, cohort, achievers, points, value, code, status in rows:

@@ -1,5 +1,7 @@
 """Each target type's computed status, worked by hand from the figures in strategy_support."""
 
+import re
+
 import pytest
 
 from strategy.models import Target
@@ -76,9 +78,10 @@ def test_status_of_each_type(alpha, type_, baseline_year, target_year, n, code, 
     assert status.latest_year == 2024
     assert status.expected == pytest.approx(expected)
     assert status.goal == pytest.approx(goal)
-    # The words end on the verdict: against the straight line, or (in the target year) against the goal.
-    ending = {"on_track": "on or ahead of it.", "off_track": "behind it." if target_year > 2024 else "misses the goal."}
-    assert status.explanation.endswith(ending[code]), status.explanation
+    # The words quote the latest year first, and the goal the status was judged against.
+    assert status.explanation.startswith("2023/24: "), status.explanation
+    quoted = re.search(r"goal by \d{4}/\d\d: [≤≥] (\d+(?:\.\d+)?)", status.explanation)
+    assert quoted and float(quoted.group(1)) == pytest.approx(goal), status.explanation
     assert "2023/24" in status.explanation
 
 

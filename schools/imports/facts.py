@@ -15,6 +15,7 @@ import pandas as pd
 from django.db import connection
 
 from ..models import Benchmark, Measure, PupilGroup, Result, School
+from ..models.results import FIGURE_FIELDS
 from ..reference_data import FIRST_YEAR, LAST_YEAR
 from .bounds import check_bounds
 from .problems import Problem, collect
@@ -604,12 +605,7 @@ FACT_INSERT_FIELDS = (
     "results_year",
     "measure_id",
     "pupil_group_id",
-    "cohort",
-    "achievers",
-    "points",
-    "value",
-    "value_code",
-    "status",
+    *FIGURE_FIELDS,
     "batch_id",
 )
 
