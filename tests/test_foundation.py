@@ -244,7 +244,7 @@ class TestSettings:
 
     def test_debug_off_by_default(self):
         """DEBUG is off when the environment does not set it, whatever the shell running the tests has."""
-        show = ["shell", "-c", "from django.conf import settings; print(settings.DEBUG)"]
+        show = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)"]
         env = {k: v for k, v in self.PRODUCTION.items() if k != "DEBUG"}
         unset = _run_manage(show, env)
         assert unset.stdout.strip() == "False", unset.stdout + unset.stderr
