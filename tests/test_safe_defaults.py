@@ -26,17 +26,14 @@ def _modules():
 def _callables():
     seen = set()
     for module in _modules():
-        for name, obj in vars(module).items():
+        for obj in vars(module).values():
             if getattr(obj, "__module__", None) != module.__name__:
                 continue
             if inspect.isfunction(obj):
-                candidates = [(f"{module.__name__}.{name}", obj)]
+                candidates = [(f"{obj.__module__}.{obj.__qualname__}", obj)]
             elif inspect.isclass(obj):
-                candidates = [
-                    (f"{module.__name__}.{name}.{attr}", inspect.unwrap(getattr(value, "__func__", value)))
-                    for attr, value in vars(obj).items()
-                    if inspect.isfunction(getattr(value, "__func__", value))
-                ]
+                functions = [inspect.unwrap(getattr(value, "__func__", value)) for value in vars(obj).values()]
+                candidates = [(f"{f.__module__}.{f.__qualname__}", f) for f in functions if inspect.isfunction(f)]
             else:
                 continue
             for qualified, function in candidates:
@@ -60,11 +57,11 @@ def test_every_small_cohort_choice_is_a_required_keyword_argument():
     found = list(_choices())
     names = {qualified for qualified, _ in found}
     # The check sees the functions it is about (so it cannot pass by finding nothing).
-    assert {
-        "schools.disclosure.disclose",
-        "strategy.targets.evaluate",
-        "strategy.models.Target.status",
-    } <= names
+    from schools.disclosure import disclose
+    from strategy.models import Target
+    from strategy.targets import evaluate
+
+    assert {f"{f.__module__}.{f.__qualname__}" for f in (disclose, evaluate, Target.status)} <= names
     wrong = [
         f"{qualified}({parameter})"
         for qualified, parameter in found

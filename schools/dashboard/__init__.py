@@ -1,0 +1,30 @@
+"""Dashboard assembly: what each gap page shows, worked out without a request.
+
+Each page has one function that takes the parsed :class:`Options` (and the organisation the page is about)
+and returns the template's context, including the tables it exports, so the page and its CSV/XLSX exports
+show the same figures. Figures come from ``schools.selectors`` (a fixed number of queries) and the gap engine
+(``schools.gaps``, ``schools.judgements``); this package ranks, selects and lays them out:
+
+- ``ranking``: the priority list (ranked by number of reasons, then gap vs national) and the gap busters;
+- ``rag``: the cluster red/amber/green grid;
+- ``places``: the LA, area, cluster and school pages, the benchmark table and per-group significance;
+- ``common``: the parsed options and the pieces every page shares.
+
+Views parse the request, authorise, call one of these and render (``schools.views``).
+"""
+
+from .common import Options
+from .places import area_page, cluster_page, la_overview_page, school_page
+from .rag import cluster_rag_page
+from .ranking import gap_busters_page, priority_page
+
+__all__ = [
+    "Options",
+    "la_overview_page",
+    "area_page",
+    "cluster_page",
+    "school_page",
+    "priority_page",
+    "gap_busters_page",
+    "cluster_rag_page",
+]

@@ -1,0 +1,172 @@
+"""What every gap page shares: the parsed options, the gap tables, the findings and the status lines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from gapmonitor.conf import conf
+
+from .. import charts, selectors
+from ..filters import GapOptionsForm
+from ..findings import findings_for
+from ..gaps import Comparator, worst_status
+from ..judgements import single_year_min_cohort
+from ..models import LocalThreshold
+from ..roles import LA_WIDE_ROLES, has_role
+from ..tables import MeasureGapTable, OrgGapTable, mixes_years, record
+
+
+@dataclass
+class Options:
+    """The choices a gap page was asked for (parsed from the query string by ``schools.views``)."""
+
+    la: object
+    groups: dict
+    measures: list
+    headline: list
+    years: list
+    form: GapOptionsForm
+    focus: object
+    comparison: object
+    kind: str
+    measure: object
+    year: int | None
+    significant_only: bool
+    reasons: list
+    user: object = None
+
+    @property
+    def comparator_label(self) -> str:
+        return Comparator.label(self.kind, self.focus.name, self.comparison.name)
+
+    @property
+    def measure_name(self) -> str:
+        return self.measure.short_name or self.measure.name
+
+    def carry(self, url: str) -> str:
+        """A link down that keeps the chosen group, comparator and measure (and a chosen year)."""
+        query = {"group": self.focus.code, "comparator": self.kind, "measure": self.measure.code}
+        if self.form.is_bound and self.form.data.get("year") and self.year:
+            query["year"] = self.year
+        return f"{url}?{urlencode(query)}"
+
+
+def status_summary(rows) -> list[str]:
+    """ "2025 results: provisional" for each year shown, so the page says which figures may change. A year
+    is as final as its least final figure (``gaps.worst_status``)."""
+    by_year = defaultdict(set)
+    for row in rows:
+        if row.year and row.status:
+            by_year[row.year].add(row.status)
+    lines = ((year, worst_status(statuses)) for year, statuses in sorted(by_year.items()))
+    return [f"{year} results: {status}" for year, status in lines if status]
+
+
+def org_table(pairs, opts: Options, *, url, caption, prefix, table_class=OrgGapTable, extra=None, place="here"):
+    """A gap table with one row per (organisation, row) pair; the Year column only when the years differ."""
+    data = [
+        record(row, opts.kind, name=str(org.name), url=opts.carry(url(org)), extra=(extra(org, row) if extra else None))
+        for org, row in pairs
+    ]
+    if mixes_years(data):
+        caption = f"{caption} (rows from different results years: see the Year column)"
+        exclude = tuple(c for c in (table_class._meta.exclude or ()) if c != "year")
+    else:
+        exclude = tuple(table_class._meta.exclude or ()) + ("year",)
+    return table_class(
+        data,
+        focus_group=opts.focus,
+        comparison_group=opts.comparison,
+        caption=caption,
+        kind=opts.kind,
+        prefix=prefix,
+        place=place,
+        exclude=exclude,
+    )
+
+
+def headline_table(rows, opts: Options, *, caption, place) -> MeasureGapTable:
+    return MeasureGapTable(
+        [record(row, opts.kind) for row in rows],
+        focus_group=opts.focus,
+        comparison_group=opts.comparison,
+        caption=caption,
+        prefix="headline-",
+        place=place,
+    )
+
+
+def trend_charts(rows, *, place, la_name=""):
+    found = (
+        charts.trend_chart(row, place=place, la_name=la_name, chart_id=f"chart-{row.measure.code}") for row in rows
+    )
+    return [c for c in found if c]
+
+
+def export_notes(opts: Options) -> str:
+    return (
+        f"Focus group {opts.focus.name}, compared with {opts.comparison.name.lower()}. Values are pooled "
+        f"(Σ achievers ÷ Σ pupils). Gaps: positive = focus group behind. SUPP = fewer than "
+        f"{conf.suppression_threshold} pupils; SUPP2 = hidden so a small group cannot be worked out."
+    )
+
+
+def base_context(opts: Options, title: str, rows, place: str) -> dict:
+    return {
+        "title": title,
+        "opts": opts,
+        "form": opts.form,
+        "place": place,
+        "findings": findings_for(
+            [r.for_comparator(opts.kind) for r in rows], place=place, significant_only=opts.significant_only
+        ),
+        "status_lines": status_summary(rows),
+        "comparators": Comparator,
+        "export_notes": export_notes(opts),
+        "suppression_threshold": conf.suppression_threshold,
+        "la_link": has_role(opts.user, *LA_WIDE_ROLES) if opts.user else False,
+    }
+
+
+def thresholds(opts: Options) -> dict:
+    """The LA's own active thresholds for the measure, by year, for all pupils or the focus group (one query)."""
+    found = (
+        LocalThreshold.objects.filter(
+            la=opts.la, measure=opts.measure, active=True, pupil_group__code__in=["all", opts.focus.code]
+        )
+        .select_related("la", "measure", "pupil_group")
+        .order_by("results_year", "pupil_group__code")
+    )
+    return {t.results_year: t for t in found}
+
+
+def org_rows(opts: Options, kind: str, schools, orgs) -> list:
+    """(organisation, row) for ``orgs`` pooled over their ``schools`` on the chosen measure and group."""
+    return selectors.org_rows(
+        opts.user,
+        kind,
+        schools,
+        orgs,
+        measure=opts.measure,
+        focus=opts.focus,
+        groups=opts.groups,
+        years=opts.years,
+        year=opts.year,
+    )
+
+
+def school_pairs(opts: Options, by_year: dict) -> list:
+    """(school, row) for the LA's visible schools on the chosen comparator, each row with its year's
+    threshold from ``by_year`` (if any)."""
+    schools = selectors.visible_schools(opts.user).filter(la=opts.la)
+    pairs = org_rows(opts, "school", schools, schools)
+    return [(school, row.for_comparator(opts.kind).with_threshold(by_year.get(row.year))) for school, row in pairs]
+
+
+def judged_on() -> str:
+    return (
+        f"Judged on the year alone for groups of at least {single_year_min_cohort()} pupils (significant "
+        f"differences only); smaller groups on their 3-year pooled figure."
+    )

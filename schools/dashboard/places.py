@@ -1,0 +1,295 @@
+"""The LA overview, area, cluster and school pages: headline measures, organisation tables, benchmarks."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .. import page_notes, selectors
+from ..comparators import basis_for
+from ..gaps import gap, gap_interval, gaps, significant
+from ..models import OVERALL_GRADES_END, OfstedInspection
+from ..published import PUBLISHED
+from ..tables import SchoolFiguresTable, figure_text, figure_with_count, national_missing_reasons
+from ..trends import standing
+from .common import Options, base_context, export_notes, headline_table, org_rows, org_table, trend_charts
+
+
+def _area_url(a) -> str:
+    return reverse("schools:area", args=[a.pk])
+
+
+def _cluster_url(c) -> str:
+    return reverse("schools:cluster", args=[c.pk])
+
+
+def _school_url(s) -> str:
+    return reverse("schools:school", args=[s.urn])
+
+
+def _scope_rows(opts: Options, scope):
+    return selectors.scope_rows(
+        opts.user,
+        scope,
+        measures=opts.headline,
+        focus=opts.focus,
+        groups=opts.groups,
+        years=opts.years,
+        year=opts.year,
+        la=opts.la,
+    )
+
+
+def _headline_caption(opts: Options, place: str, at: str = "in") -> str:
+    return f"Headline measures for {opts.focus.name.lower()} pupils {at} {place}"
+
+
+# --------------------------------------------------------------------------- benchmarks
+def benchmark_table(la, rows, opts: Options, sets) -> dict | None:
+    """The LA's focus-group value and within gap beside each benchmark set (published, regional, neighbours:
+    ``selectors.benchmark_sets``) and England. Each benchmark's gap is its comparison value minus its focus
+    value (``gaps.gap``: positive = focus group behind)."""
+    if not sets:
+        return None
+    body = []
+    for row in rows:
+        m = row.measure
+        cells = [(figure_with_count(row.current.focus, m), standing(m, row.current.within))]
+        for _label, _definition, figs in sets:
+            focus = figs.get((row.year, m.code, opts.focus.code))
+            comparison = figs.get((row.year, m.code, opts.comparison.code))
+            cells.append((figure_text(focus, m), standing(m, gap(m, focus, comparison))))
+        cells.append((figure_text(row.current.national_focus, m), standing(m, row.national_gap)))
+        body.append({"measure": m.short_name or m.name, "year": row.year, "cells": cells})
+    return {
+        "headers": [f"{la.name} (pooled)"] + [label for label, _d, _f in sets] + ["England"],
+        "definitions": [definition for _l, definition, _f in sets],
+        "rows": body,
+    }
+
+
+# --------------------------------------------------------------------------- LA, area, cluster
+def la_overview_page(opts: Options, *, area_filter, cluster_filter) -> dict:
+    user, la = opts.user, opts.la
+    head = selectors.la_headline(
+        user, la, measures=opts.headline, focus=opts.focus, groups=opts.groups, years=opts.years, year=opts.year
+    )
+    rows = head.rows
+    schools = selectors.visible_schools(user).filter(la=la)
+    area_pairs = org_rows(opts, "area", schools, area_filter.qs)
+    cluster_pairs = org_rows(opts, "cluster", schools, cluster_filter.qs.select_related("area"))
+    published_names = [
+        r.measure.short_name or r.measure.name for r in rows if head.sources.get(r.measure.code) == PUBLISHED
+    ]
+    headline = headline_table(
+        rows,
+        opts,
+        caption=_headline_caption(opts, la.name)
+        + (" (the DfE's published LA figure where there is one)" if published_names else ""),
+        place=la.name,
+    )
+    areas = org_table(area_pairs, opts, url=_area_url, caption=f"Areas: {opts.measure_name}", prefix="areas-")
+    clusters = org_table(
+        cluster_pairs, opts, url=_cluster_url, caption=f"Clusters: {opts.measure_name}", prefix="clusters-"
+    )
+    sets = selectors.benchmark_sets(
+        la,
+        measures=[r.measure.code for r in head.pooled_rows],
+        groups=[opts.focus.code, opts.comparison.code],
+        years=opts.years,
+    )
+    published = page_notes.published_table(head, opts)
+    export_tables = {"headline": headline, "areas": areas, "clusters": clusters}
+    if published:
+        export_tables["published"] = page_notes.published_export(published, la, opts, notes=export_notes(opts))
+    context = base_context(opts, f"{la.name} overview", rows, la.name)
+    context.update(
+        la=la,
+        scope=la,
+        scope_kind="la",
+        headline=headline,
+        benchmarks=benchmark_table(la, head.pooled_rows, opts, sets),
+        charts=trend_charts(rows, place=la.name),
+        area_table=areas,
+        published=published,
+        published_names=published_names,
+        coverage_notes=page_notes.coverage_notes(la, rows, area_pairs + cluster_pairs, opts),
+        cluster_table=clusters,
+        area_filter=area_filter,
+        cluster_filter=cluster_filter,
+        export_tables=export_tables,
+        export_url="schools:la_overview_export",
+        export_args=[],
+    )
+    return context
+
+
+def area_page(opts: Options, the_area, *, school_filter) -> dict:
+    user, la = opts.user, opts.la
+    rows = _scope_rows(opts, the_area)
+    schools = selectors.visible_schools(user).filter(area=the_area)
+    cluster_pairs = org_rows(opts, "cluster", schools, selectors.visible_clusters(user).filter(area=the_area))
+    school_pairs = org_rows(opts, "school", school_filter.qs, school_filter.qs)
+    headline = headline_table(rows, opts, caption=_headline_caption(opts, the_area.name), place=the_area.name)
+    in_area = f"in {the_area.name}: {opts.measure_name}"
+    clusters = org_table(cluster_pairs, opts, url=_cluster_url, caption=f"Clusters {in_area}", prefix="clusters-")
+    school_table = org_table(school_pairs, opts, url=_school_url, caption=f"Schools {in_area}", prefix="schools-")
+    context = base_context(opts, f"{the_area.name} area", rows, the_area.name)
+    context.update(
+        la=la,
+        scope=the_area,
+        scope_kind="area",
+        headline=headline,
+        pooled_lines=page_notes.pooled_lines(rows, opts),
+        coverage_notes=page_notes.coverage_notes(la, rows, cluster_pairs + school_pairs, opts),
+        charts=trend_charts(rows, place=the_area.name, la_name=la.name),
+        cluster_table=clusters,
+        school_table=school_table,
+        school_filter=school_filter,
+        export_tables={"headline": headline, "clusters": clusters, "schools": school_table},
+        export_url="schools:area_export",
+        export_args=[the_area.pk],
+    )
+    return context
+
+
+def cluster_page(opts: Options, the_cluster) -> dict:
+    user, la = opts.user, opts.la
+    rows = _scope_rows(opts, the_cluster)
+    schools = selectors.visible_schools(user).filter(cluster=the_cluster)
+    school_pairs = org_rows(opts, "school", schools, schools)
+    headline = headline_table(rows, opts, caption=_headline_caption(opts, the_cluster.name), place=the_cluster.name)
+    school_table = org_table(
+        school_pairs,
+        opts,
+        url=_school_url,
+        caption=f"Schools in {the_cluster.name}: {opts.measure_name}",
+        prefix="schools-",
+    )
+    context = base_context(opts, the_cluster.name, rows, the_cluster.name)
+    context.update(
+        la=la,
+        scope=the_cluster,
+        scope_kind="cluster",
+        headline=headline,
+        pooled_lines=page_notes.pooled_lines(rows, opts),
+        coverage_notes=page_notes.coverage_notes(la, rows, school_pairs, opts),
+        area_link=bool(the_cluster.area_id) and selectors.visible_areas(user).filter(pk=the_cluster.area_id).exists(),
+        charts=trend_charts(rows, place=the_cluster.name, la_name=la.name),
+        school_table=school_table,
+        export_tables={"headline": headline, "schools": school_table},
+        export_url="schools:cluster_export",
+        export_args=[the_cluster.pk],
+    )
+    return context
+
+
+# --------------------------------------------------------------------------- school
+def ofsted(school) -> dict:
+    """The latest inspection on each scale, with its graded areas: the graded (1–4) and report-card scales
+    are not comparable, and report cards have no overall grade."""
+    latest = {}
+    for inspection in school.inspections.prefetch_related("judgements"):
+        latest.setdefault(inspection.framework, inspection)
+    graded, card = latest.get(OfstedInspection.Framework.GRADED), latest.get(OfstedInspection.Framework.REPORT_CARD)
+    return {
+        "graded": graded,
+        "graded_judgements": sorted(graded.judgements.all(), key=lambda j: j.order) if graded else [],
+        "report_card": card,
+        "report_card_judgements": sorted(card.judgements.all(), key=lambda j: j.order) if card else [],
+        "overall_grades_end": OVERALL_GRADES_END,
+    }
+
+
+def group_figures(measure, group, comparison, figure, comp_fig, national: dict, key) -> dict:
+    """One group × year of one measure: its value, its three gaps and whether each is significant (the 95%
+    interval of the difference excludes 0: ``gaps.significant``). ``comparison`` is None for a group with
+    nothing to compare with; its gaps are then None. ``key`` is (year, measure code)."""
+    year, code = key
+    g = gaps(
+        measure,
+        figure,
+        comp_fig,
+        national.get((year, code, group.code)),
+        national.get((year, code, comparison.code)) if comparison else None,
+    )
+
+    def sig(against):
+        return significant(gap_interval(measure, figure, against)) if comparison else None
+
+    return {
+        "comparison_name": comparison.name if comparison else "–",
+        "comparison": comp_fig,
+        "within": g.within if comparison else None,
+        "vs_national": g.vs_national if comparison else None,
+        "like": g.like_for_like if comparison else None,
+        "within_sig": sig(comp_fig),
+        "vs_national_sig": sig(g.national_comparison),
+        "like_sig": sig(g.national_focus),
+        "national_focus": g.national_focus,
+        "national_comparison": g.national_comparison,
+    }
+
+
+def school_figure_tables(school, opts: Options, measures, years, here, national, la_figures, basis=None):
+    """One table per measure the school has: every group × year with its gaps and their significance."""
+    groups = opts.groups
+    out = []
+    for code, measure in measures.items():
+        data = []
+        for year in years:
+            for group in groups.values():
+                figure = here.get((year, code, group.code))
+                if figure is None:
+                    continue
+                comparison = groups.get(group.comparison.code) if group.comparison_id and group.is_focus else None
+                comp_fig = here.get((year, code, comparison.code)) if comparison else None
+                figs = group_figures(measure, group, comparison, figure, comp_fig, national, (year, code))
+                national_missing = (
+                    basis is not None and basis.own_type and comparison and figs["national_comparison"].value is None
+                )
+                figs.pop("national_comparison")
+                data.append(
+                    {
+                        "measure": measure,
+                        "year": year,
+                        "group": group.name,
+                        "cohort": figure.cohort,
+                        "focus": figure,
+                        "focus_ci": figure.interval(measure.unit) if figure.value is not None else None,
+                        **figs,
+                        "la_focus": la_figures.get((year, code, group.code)),
+                        "status": (figure.status or "").capitalize() or "–",
+                        "missing_reasons": national_missing_reasons(basis.missing if national_missing else ""),
+                    }
+                )
+        if data:
+            caption = f"{measure.name}: every group and year at {school.name}"
+            out.append((measure, SchoolFiguresTable(data, caption=caption, prefix=f"{code}-")))
+    return out
+
+
+def school_page(opts: Options, school) -> dict:
+    user, la = opts.user, opts.la
+    rows = _scope_rows(opts, school)
+    measures, years, here, national, la_figures = selectors.school_figures_all(user, school, groups=opts.groups)
+    basis = basis_for(school)
+    figure_tables = school_figure_tables(school, opts, measures, years, here, national, la_figures, basis)
+    headline = headline_table(rows, opts, caption=_headline_caption(opts, school.name, "at"), place=school.name)
+    context = base_context(opts, school.name, rows, school.name)
+    context.update(
+        la=la,
+        school=school,
+        scope=school,
+        scope_kind="school",
+        headline=headline,
+        school_context=page_notes.school_context(selectors.school_context(user, school, groups=opts.groups)),
+        charts=trend_charts(rows, place=school.name, la_name=la.name),
+        figure_tables=figure_tables,
+        ofsted=ofsted(school),
+        export_tables={"headline": headline, **{f"figures-{m.code}": t for m, t in figure_tables}},
+        national_basis=basis,
+        national_missing=any(row.national_note for row in rows),
+        export_url="schools:school_export",
+        export_args=[school.urn],
+    )
+    return context

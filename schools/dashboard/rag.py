@@ -1,0 +1,143 @@
+"""The cluster RAG board: one cell per cluster × headline measure, rated by the LA's rules (``schools.rag``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .. import selectors
+from ..exports import ExportTable
+from ..rag import DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, cluster_rag_rules, describe_rule
+from ..tables import figure_with_count
+from .common import Options, base_context
+
+_EXPORT_PARTS = (
+    ("rating", "rating", "Red / amber / green by the rules in the title row"),
+    (
+        "excess",
+        "gap vs national minus England's gap",
+        "Points by which the cluster's gap vs other pupils nationally is wider than England's gap",
+    ),
+    ("trend", "trend", "Trend of the gap vs other pupils nationally (comparable years only)"),
+)
+
+
+def excess_words(excess: float | None) -> str:
+    """How the cluster's gap vs national compares with England's own gap, in words."""
+    if excess is None:
+        return ""
+    if round(excess, 1) == 0:
+        return "gap the same as England's"
+    return f"gap {abs(excess):.1f} {'wider' if excess > 0 else 'narrower'} than England's"
+
+
+def rag_cell(row, measure) -> dict:
+    """One cell of the board: the rating (``GapRow.rag``) and what the cell shows; "none" without a row."""
+    rating = row.rag() if row else "none"
+    return {
+        "rating": rating,
+        "label": RAG_LABELS[rating],
+        "letter": RAG_LETTERS[rating],
+        "row": row,
+        "excess": row.excess if row else None,
+        "vs_national": row.current.vs_national if row else None,
+        "excess_text": excess_words(row.excess) if row else "",
+        "trend": row.trend.label if row and row.trend else "No trend",
+        "value": figure_with_count(row.current.focus, measure) if row else "–",
+    }
+
+
+def rag_grid(clusters, measures, by_measure: dict) -> list[dict]:
+    """One grid row per cluster, one cell per measure; ``by_measure`` maps a measure code to (cluster, row)."""
+    cells = {(m.code, c.pk): row for m in measures for c, row in by_measure.get(m.code, ())}
+    return [
+        {
+            "cluster": c,
+            "url": reverse("schools:cluster", args=[c.pk]),
+            "cells": [rag_cell(cells.get((m.code, c.pk)), m) for m in measures],
+        }
+        for c in clusters
+    ]
+
+
+def rag_counts(grid) -> dict[str, int]:
+    return {rating: sum(cell["rating"] == rating for g in grid for cell in g["cells"]) for rating in RAG_LABELS}
+
+
+def rag_export(grid, measures, opts: Options) -> ExportTable:
+    def cell_values(m, cell):
+        excess = round(cell["excess"], 2) if cell["excess"] is not None else "–"
+        return ((f"{m.code}_rating", cell["label"]), (f"{m.code}_excess", excess), (f"{m.code}_trend", cell["trend"]))
+
+    return ExportTable(
+        title=f"Cluster RAG board: {opts.focus.name.lower()} pupils",
+        notes="Rating: " + " | ".join(describe_rule(r) for r in cluster_rag_rules()),
+        columns=[("cluster", "Cluster", "Cluster / pyramid")]
+        + [
+            (f"{m.code}_{part}", f"{m.short_name or m.name}: {label}", definition)
+            for m in measures
+            for part, label, definition in _EXPORT_PARTS
+        ],
+        rows=[
+            {
+                "cluster": g["cluster"].name,
+                **{
+                    key: value
+                    for m, cell in zip(measures, g["cells"], strict=True)
+                    for key, value in cell_values(m, cell)
+                },
+            }
+            for g in grid
+        ],
+    )
+
+
+def rag_findings(grid, clusters, measures, rows) -> list[str]:
+    counts = rag_counts(grid)
+    out = [
+        f"Across {len(clusters)} clusters and {len(measures)} headline measures: {counts['red']} red, "
+        f"{counts['amber']} amber, {counts['green']} green, {counts['none']} without a rating."
+    ]
+    cell_years = sorted({row.year for row in rows if row.year})
+    if len(cell_years) > 1:
+        out.append(
+            f"The cells come from different results years ({', '.join(map(str, cell_years))}): each shows the "
+            f"latest year the cluster has figures for. Choose a results year to compare like with like."
+        )
+    return out
+
+
+def cluster_rag_page(opts: Options) -> dict:
+    user, la = opts.user, opts.la
+    clusters = list(selectors.visible_clusters(user).filter(la=la).order_by("name"))
+    schools = selectors.visible_schools(user).filter(la=la)
+    by_measure = selectors.org_rows_by_measure(
+        user,
+        "cluster",
+        schools,
+        clusters,
+        measures=opts.headline,
+        focus=opts.focus,
+        groups=opts.groups,
+        years=opts.years,
+        year=opts.year,
+    )
+    measures = [m for m in opts.headline if by_measure.get(m.code)]
+    grid = rag_grid(clusters, measures, by_measure)
+    rows = [row for m in measures for _c, row in by_measure[m.code]]
+    context = base_context(opts, "Cluster RAG board", rows, la.name)
+    context.update(
+        la=la,
+        findings=[],
+        findings_text=rag_findings(grid, clusters, measures, rows),
+        measures=measures,
+        grid=grid,
+        legend=[
+            (rule["rating"], RAG_LABELS[rule["rating"]], RAG_LETTERS[rule["rating"]], describe_rule(rule))
+            for rule in cluster_rag_rules()
+        ],
+        export_tables={"rag": rag_export(grid, measures, opts)},
+        export_url="schools:cluster_rag_export",
+        export_args=[],
+        default_rules=cluster_rag_rules() == DEFAULT_CLUSTER_RAG_RULES,
+    )
+    return context
