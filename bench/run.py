@@ -172,8 +172,8 @@ def worker_pages(size: str, repeat: int) -> dict:
     from django.urls import reverse
 
     from bench import datasets, floors
+    from schools.figures import years_with_results
     from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
-    from schools.selectors import years_with_results
 
     build = datasets.build(size, log=lambda m: print(m, flush=True))
     setup_test_environment()

@@ -4,7 +4,7 @@ token's user and disclosed (suppressed) on the way out whatever the user's role.
 from __future__ import annotations
 
 from reports import figures
-from schools import selectors
+from schools import access
 from schools.gaps import Figure
 from schools.models import Result
 
@@ -32,11 +32,11 @@ FIELDS = [
 
 def organisations(user, level: str):
     """The organisations at ``level`` the user may see, and the schools whose results pool into them."""
-    schools = selectors.visible_schools(user)
+    schools = access.visible_schools(user)
     found = {
-        "la": selectors.visible_las(user),
-        "area": selectors.visible_areas(user),
-        "cluster": selectors.visible_clusters(user),
+        "la": access.visible_las(user),
+        "area": access.visible_areas(user),
+        "cluster": access.visible_clusters(user),
         "school": schools,
     }[level]
     return found.order_by("name", "pk"), schools

@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
 
+from schools.access import profile_of
 from schools.roles import LA_WIDE_ROLES, Role, has_role
-from schools.selectors import profile_of
 
 from .audit import site_log
 

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 
 from gapmonitor.conf import conf
 from gapmonitor.uploads import UploadRefused, check_content
+from schools.access import assignable_users
 from schools.roles import Role
-from schools.selectors import assignable_users
 
 from .models import EVIDENCE_EXTENSIONS, Descriptor, EvidenceItem, Grade, Judgement, StrategicTarget, Workstream
 

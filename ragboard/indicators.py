@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schools.figures import benchmark_figures, figures, figures_by
 from schools.models import AcademicYear, Benchmark, Measure, School
 
 # The headline attainment measure for each dashboard phase.
@@ -45,15 +46,15 @@ def _fmt(measure, value: float) -> str:
 
 def disadvantaged_gap(la, phase: str, *, as_of_year: int | None = None, years=None) -> Indicator:
     """National other pupils − the LA's disadvantaged pupils on the phase's headline measure, latest year with both."""
-    from schools import gaps, selectors
+    from schools import gaps
 
     label = LABELS["disadvantaged_gap"]
     measure = Measure.objects.filter(code=PHASE_MEASURES.get(phase)).first()
     if measure is None:
         return Indicator("disadvantaged_gap", label, "Not available for this phase.", available=False)
     years = list(years) if years is not None else _years(as_of_year)
-    here = selectors.figures(la, measures=[measure.code], groups=["disadvantaged"], years=years)
-    national = selectors.benchmark_figures(
+    here = figures(la, measures=[measure.code], groups=["disadvantaged"], years=years)
+    national = benchmark_figures(
         Benchmark.NATIONAL_CODE, measures=[measure.code], groups=["not_disadvantaged"], years=years
     )
     definition = (
@@ -77,7 +78,6 @@ def disadvantaged_gap(la, phase: str, *, as_of_year: int | None = None, years=No
 def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, years=None) -> Indicator:
     """How many of the LA's open schools of the phase have an all-pupils figure below the LA's own threshold
     for that year (two queries); not available while the LA has set none."""
-    from schools import selectors
 
     label = LABELS["schools_below_threshold"]
     if phase not in THRESHOLD_MEASURES:
@@ -92,7 +92,7 @@ def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, ye
     if measure is None or not years:
         return Indicator("schools_below_threshold", label, "No figures yet.", available=False)
     schools = School.objects.filter(la=la, status=School.Status.OPEN, phase__in=SCHOOL_PHASES[phase])
-    results = selectors.figures_by("school", schools, measures=[code], groups=["all"], years=years)
+    results = figures_by("school", schools, measures=[code], groups=["all"], years=years)
     school_ids = list(schools.values_list("pk", flat=True))
     for year in sorted(years, reverse=True):
         values = {sid: results.get((sid, year, code, "all")) for sid in school_ids}

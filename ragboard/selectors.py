@@ -9,8 +9,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from schools.access import sees_small_cohorts, visible_las
 from schools.roles import Role, has_role
-from schools.selectors import sees_small_cohorts, visible_las
 
 from . import rules
 from .models import (

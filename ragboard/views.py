@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schools.selectors import default_la
+from schools.access import default_la
 
 from . import indicators, selectors, services
 from .forms import (

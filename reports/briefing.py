@@ -9,7 +9,7 @@ from datetime import date
 from django.utils import timezone
 
 from gapmonitor.conf import conf
-from schools import selectors
+from schools import access, selectors
 from schools.findings import number
 from schools.gaps import BusterReason, gap
 from schools.models import Benchmark, StatisticalNeighbour
@@ -219,7 +219,7 @@ def _what_we_did(la, area, year: int) -> list:
 
 
 def _gap_busters(la, area, measures, focus, groups, years, year, user) -> list:
-    schools = selectors.visible_schools(user) if user is not None else la.schools.all()
+    schools = access.visible_schools(user) if user is not None else la.schools.all()
     schools = schools.filter(la=la, **({"area": area} if area else {}))
     by_measure = figures.org_rows(
         "school", schools, schools, measures=measures, focus=focus, groups=groups, years=years, year=year

@@ -4,6 +4,14 @@
 from __future__ import annotations
 
 from schools import selectors
+from schools.figures import (
+    figures,
+    figures_by,
+    national_figures,
+    national_figures_by_basis,
+    national_for,
+    years_with_results,
+)
 from schools.gaps import Comparator
 from schools.judgements import GapRow, build_row
 from schools.models import School
@@ -13,7 +21,7 @@ from .disclosure import disclosed, groups_to_fetch
 
 def years_up_to(la, year: int | None) -> tuple[list[int], int | None]:
     """The LA's results years up to ``year`` (default: the latest), and the year itself."""
-    years = selectors.years_with_results(la)
+    years = years_with_results(la)
     if year is None:
         year = years[-1] if years else None
     return [y for y in years if year is None or y <= year], year
@@ -27,24 +35,20 @@ WITHIN = Comparator.WITHIN
 def _national(scope, measure_codes, codes, years) -> dict:
     """England's figures; for a special school or AP, its own type of school's (``schools.comparators``)."""
     if isinstance(scope, School):
-        return selectors.national_for(
-            scope, selectors.national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
-        )[1]
-    return selectors.national_figures(measures=measure_codes, groups=codes, years=years)
+        return national_for(scope, national_figures_by_basis(measures=measure_codes, groups=codes, years=years))[1]
+    return national_figures(measures=measure_codes, groups=codes, years=years)
 
 
 def scope_rows(scope, *, measures, focus, groups, years, year=None, la=None) -> list[GapRow]:
     """One GapRow per measure for an LA, area, cluster or school (with the LA's line when ``la`` is given)."""
     codes = [focus.code, focus.comparison.code, "all"]
     measure_codes = [m.code for m in measures]
-    here = disclosed(
-        selectors.figures(scope, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years), groups
-    )
+    here = disclosed(figures(scope, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years), groups)
     national = _national(scope, measure_codes, codes, years)
     la_figures = None
     if la is not None:
         la_figures = disclosed(
-            selectors.figures(la, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years), groups
+            figures(la, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years), groups
         )
     rows = [
         build_row(m, focus, focus.comparison, here, national, years=years, year=year, la=la_figures, kind=WITHIN)
@@ -60,17 +64,15 @@ def org_rows(
     codes = [focus.code, focus.comparison.code, "all"]
     measure_codes = [m.code for m in measures]
     pooled = disclosed(
-        selectors.figures_by(
-            level, schools, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years
-        ),
+        figures_by(level, schools, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years),
         groups,
     )
     organisations = list(organisations)
     if level == "school":  # each school against its own type of school nationally (schools.comparators)
-        by_basis = selectors.national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
-        nationals = {org.pk: selectors.national_for(org, by_basis) for org in organisations}
+        by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+        nationals = {org.pk: national_for(org, by_basis) for org in organisations}
     else:
-        england = selectors.national_figures(measures=measure_codes, groups=codes, years=years)
+        england = national_figures(measures=measure_codes, groups=codes, years=years)
         nationals = {org.pk: (None, england) for org in organisations}
     out = {}
     for measure in measures:
@@ -100,9 +102,7 @@ def every_group_rows(scope, *, measures, groups, years, year=None) -> list[GapRo
     focusable = selectors.focus_groups(groups)
     codes = sorted({g.code for g in focusable} | {g.comparison.code for g in focusable} | {"all"})
     measure_codes = [m.code for m in measures]
-    here = disclosed(
-        selectors.figures(scope, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years), groups
-    )
+    here = disclosed(figures(scope, measures=measure_codes, groups=groups_to_fetch(codes, groups), years=years), groups)
     national = _national(scope, measure_codes, codes, years)
     rows = []
     for measure in measures:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
-from schools import selectors
+from schools import access
+from schools.figures import years_with_results
 from strategy import selectors as strategy_selectors
 
 from .briefing import build_briefing
@@ -24,7 +25,7 @@ def _year(request, la) -> int | None:
         year = int(raw)
     except ValueError:
         raise Http404("No such year.") from None
-    if year not in selectors.years_with_results(la):
+    if year not in years_with_results(la):
         raise Http404("No results for that year.")
     return year
 
@@ -41,12 +42,12 @@ def briefing(request, fmt):
     area = None
     if request.GET.get("area"):
         try:
-            area = selectors.get_visible_area(user, int(request.GET["area"]))
+            area = access.get_visible_area(user, int(request.GET["area"]))
         except ValueError:
             raise Http404("No such area.") from None
         la = area.la
     else:
-        la = selectors.default_la(user)  # 404 for roles that see no whole LA
+        la = access.default_la(user)  # 404 for roles that see no whole LA
     year = _year(request, la)
     document = build_briefing(la, area=area, year=year, user=user)
     return download(document, fmt, document.title.replace(":", "") + " briefing")
@@ -55,7 +56,7 @@ def briefing(request, fmt):
 @login_required
 def profile(request, urn, fmt):
     _check(fmt)
-    school = selectors.get_visible_school(request.user, urn)
+    school = access.get_visible_school(request.user, urn)
     document = build_profile(school, user=request.user, year=_year(request, school.la))
     return download(document, fmt, document.title)
 

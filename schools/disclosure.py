@@ -77,6 +77,15 @@ def needed_groups(codes: Iterable[str], partitions: Iterable[Partition] | None =
     return wanted
 
 
+def disclosure_groups_for(codes, groups: Mapping, *, viewer_sees_small_cohorts: bool) -> list[str]:
+    """The groups to fetch so that :func:`disclose` can decide about ``codes`` (``groups``: ``{code: PupilGroup}``):
+    for a viewer who must not see small cohorts, every group linked to them through a partition (the same query,
+    more rows)."""
+    if viewer_sees_small_cohorts:
+        return list(codes)
+    return sorted(needed_groups(codes, partitions_of(groups)) & set(groups) | set(codes))
+
+
 @dataclass(frozen=True)
 class Seen:
     """What a viewer can subtract from one pooled figure (same key): ``shown`` pupils in the member figures
@@ -132,7 +141,7 @@ def disclose(
     ``figures``: true (unsuppressed) figures keyed ``(*prefix, group_code)``, e.g. ``(year, measure, group)``
     or ``(org_id, year, measure, group)``. For each prefix include every group :func:`needed_groups` names.
     ``viewer_sees_small_cohorts``: required, no default — True only for roles allowed to see small groups
-    (``schools.selectors.sees_small_cohorts``); the figures then come back unchanged.
+    (``schools.access.sees_small_cohorts``); the figures then come back unchanged.
     ``partitions``: (whole, parts) pupil partitions; default :func:`default_partitions`.
     ``threshold``: smallest group shown; default the ``GAPMONITOR_SUPPRESSION_THRESHOLD`` setting.
     ``known``: what the viewer can subtract from these figures (same keys): a :class:`Seen`, or a Figure

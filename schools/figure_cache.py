@@ -1,4 +1,4 @@
-"""A per-process cache of pooled figure tables (the GROUP BY results of ``selectors._aggregate``).
+"""A per-process cache of pooled figure tables (the GROUP BY results of ``schools.figures._aggregate``).
 
 Why: every school page pools the whole LA for every measure and group, and the overview, area and RAG pages
 pool the same LA-wide tables again; at LA size that GROUP BY is most of a page's database time, yet the

@@ -1,7 +1,7 @@
 """The options on every gap page (group, comparator, year, measure) and the organisation filters.
 
 Organisation filters are django-filter FilterSets over querysets that are ALREADY scoped by
-``schools.selectors``; their choice lists are scoped the same way.
+``schools.access``; their choice lists are scoped the same way.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
-from . import selectors
+from . import access
 from .gaps import Comparator
 from .judgements import BusterReason, Reason
 from .models import Area, Cluster, School
@@ -100,8 +100,8 @@ class SchoolFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, la, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        self.filters["area"].queryset = selectors.visible_areas(user).filter(la=la)
-        self.filters["cluster"].queryset = selectors.visible_clusters(user).filter(la=la)
+        self.filters["area"].queryset = access.visible_areas(user).filter(la=la)
+        self.filters["cluster"].queryset = access.visible_clusters(user).filter(la=la)
 
 
 class ClusterFilter(django_filters.FilterSet):
@@ -114,7 +114,7 @@ class ClusterFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, la, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        self.filters["area"].queryset = selectors.visible_areas(user).filter(la=la)
+        self.filters["area"].queryset = access.visible_areas(user).filter(la=la)
 
 
 class AreaFilter(django_filters.FilterSet):

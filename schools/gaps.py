@@ -1,7 +1,7 @@
 """The gap engine: functions over plain numbers.
 
 Everything here works on :class:`Figure` values (counts plus a value) handed over
-by ``schools.selectors``; nothing here touches the database. The one setting read here
+by ``schools.figures``; nothing here touches the database. The one setting read here
 is the suppression threshold (``gapmonitor.conf``), for the words of a suppression marker. One definition of
 each idea, used by pages, exports, the CLI, strategy targets and the RAG board:
 

@@ -1,7 +1,7 @@
 """What the gap pages say beside their figures: the LA's published figure next to the pooled one, the pupils a
 pooled figure covers, results years that cover too few of the LA's schools, and a school's context.
 
-Presentation only: the figures come from ``schools.selectors`` and ``schools.published``.
+Presentation only: the figures come from ``schools.selectors`` (``schools.figures``) and ``schools.published``.
 """
 
 from __future__ import annotations

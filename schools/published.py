@@ -6,7 +6,7 @@ Pooling the school rows (Σ achievers ÷ Σ pupils) can only count pupils in sch
 a school row whose figure is suppressed (``SUPP``) still gives its cohort but no value, and special schools
 with small cohorts are suppressed the same way. So the two differ, and the page says by how many pupils.
 
-Pure functions over :class:`schools.gaps.Figure` values; the reads are in ``schools.selectors``.
+Pure functions over :class:`schools.gaps.Figure` values; the reads are in ``schools.figures``.
 """
 
 from __future__ import annotations

@@ -1,350 +1,28 @@
-"""Reads. Access scoping lives here and only here: every view asks these functions
-what a user may see, so a headteacher guessing another school's URL gets a 404."""
-
-from django.db.models import Q, QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-
-from .models import Area, Cluster, LocalAuthority, Profile, School
-from .roles import LA_WIDE_ROLES, UNSUPPRESSED_ROLES, Role, has_role, roles_of
-
-
-def profile_of(user) -> Profile | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.profile
-    except Profile.DoesNotExist:
-        return None
-
-
-def visible_schools(user) -> QuerySet[School]:
-    """The schools a user may see: the one place that decides."""
-    schools = School.objects.select_related("la", "area", "cluster")
-    if not user.is_authenticated:
-        return schools.none()
-    profile = profile_of(user)
-    if has_role(user, *LA_WIDE_ROLES):
-        if profile and profile.la_id and not user.is_superuser:
-            return schools.filter(la_id=profile.la_id)
-        return schools
-    if profile is None:
-        return schools.none()
-    scope = Q(pk__in=[])
-    if has_role(user, Role.ADVISER):
-        scope |= Q(pk__in=profile.schools.values("pk"))
-        if profile.cluster_id:
-            scope |= Q(cluster_id=profile.cluster_id)
-        if profile.area_id:
-            scope |= Q(area_id=profile.area_id)
-    if has_role(user, Role.HEADTEACHER) and profile.school_id:
-        scope |= Q(pk=profile.school_id)
-    return schools.filter(scope)
-
-
-def visible_las(user) -> QuerySet[LocalAuthority]:
-    if not has_role(user, *LA_WIDE_ROLES):
-        return LocalAuthority.objects.none()
-    return LocalAuthority.objects.filter(pk__in=visible_schools(user).values("la_id"))
-
-
-def visible_areas(user) -> QuerySet[Area]:
-    """Areas whose whole-area figures the user may see: LA-wide roles only."""
-    if not has_role(user, *LA_WIDE_ROLES):
-        profile = profile_of(user)
-        if has_role(user, Role.ADVISER) and profile and profile.area_id:
-            return Area.objects.filter(pk=profile.area_id)
-        return Area.objects.none()
-    return Area.objects.filter(la__in=visible_las(user)).select_related("la")
-
-
-def visible_clusters(user) -> QuerySet[Cluster]:
-    """Clusters whose whole-cluster figures the user may see."""
-    if not has_role(user, *LA_WIDE_ROLES):
-        profile = profile_of(user)
-        if has_role(user, Role.ADVISER) and profile:
-            scope = Q(pk__in=[])
-            if profile.cluster_id:
-                scope |= Q(pk=profile.cluster_id)
-            if profile.area_id:
-                scope |= Q(area_id=profile.area_id)
-            return Cluster.objects.filter(scope).select_related("la", "area")
-        return Cluster.objects.none()
-    return Cluster.objects.filter(la__in=visible_las(user)).select_related("la", "area")
-
-
-def get_visible_school(user, urn) -> School:
-    """The school with this URN if the user may see it; 404 otherwise (never 403: no hint it exists)."""
-    try:
-        urn = int(urn)  # a URN typed into a query string may be anything: not a number is "not found", not a 500
-    except (TypeError, ValueError):
-        raise Http404("No such school.") from None
-    return get_object_or_404(visible_schools(user), urn=urn)
-
-
-def get_visible_area(user, pk) -> Area:
-    return get_object_or_404(visible_areas(user), pk=pk)
-
-
-def get_visible_cluster(user, pk) -> Cluster:
-    return get_object_or_404(visible_clusters(user), pk=pk)
-
-
-def get_visible_la(user, code) -> LocalAuthority:
-    return get_object_or_404(visible_las(user), code=code)
-
-
-def default_la(user) -> LocalAuthority:
-    """The LA a user's overview opens on: their profile's LA, else the first they may see."""
-    profile = profile_of(user)
-    las = visible_las(user)
-    if profile and profile.la_id:
-        la = las.filter(pk=profile.la_id).first()
-        if la:
-            return la
-    la = las.order_by("name").first()
-    if la is None:
-        raise Http404("No local authority to show.")
-    return la
-
-
-def sees_small_cohorts(user) -> bool:
-    """LA officers and data managers see small-cohort figures; everyone else sees them suppressed."""
-    return has_role(user, *UNSUPPRESSED_ROLES)
-
-
-def assignable_users(user, la):
-    """The people ``user`` may name in ``la`` (an action's lead): the one place every user picker asks.
-
-    Never administrators (accounts that run the site, not school improvement), inactive accounts, or
-    anyone without a role or outside ``la``. LA-wide roles may name anyone else in their LA; a headteacher or
-    adviser the people linked to the schools they see: staff of those schools, the advisers covering them
-    (assigned, or through the school's cluster or area) and the LA's officers."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    if la is None or not visible_schools(user).filter(la=la).exists():
-        return User.objects.none()
-    admins = User.objects.filter(Q(is_superuser=True) | Q(groups__name=Role.ADMINISTRATOR)).values("pk")
-    with_role = User.objects.filter(groups__name__in=[r for r in Role.values if r != Role.ADMINISTRATOR])
-    people = User.objects.filter(
-        Q(profile__la=la) | Q(profile__school__la=la),
-        is_active=True,
-        pk__in=with_role.values("pk"),
-    ).exclude(pk__in=admins)
-    if not has_role(user, *LA_WIDE_ROLES):
-        schools = visible_schools(user).filter(la=la)
-        advisers = User.objects.filter(groups__name=Role.ADVISER).filter(
-            Q(profile__schools__in=schools)
-            | Q(profile__cluster__in=schools.values("cluster"))
-            | Q(profile__area__in=schools.values("area"))
-        )
-        officers = User.objects.filter(groups__name=Role.LA_OFFICER)
-        people = people.filter(
-            Q(profile__school__in=schools) | Q(pk__in=advisers.values("pk")) | Q(pk__in=officers.values("pk"))
-        )
-    return people.distinct().order_by("first_name", "last_name", "username")
-
-
-__all__ = [
-    "visible_schools",
-    "visible_las",
-    "visible_areas",
-    "visible_clusters",
-    "get_visible_school",
-    "get_visible_area",
-    "get_visible_cluster",
-    "get_visible_la",
-    "default_la",
-    "sees_small_cohorts",
-    "profile_of",
-    "roles_of",
-    "import_la",
-]
-
-
-# =========================================================================== figure reads
-# Pooled figures come from a few GROUP BY queries; the arithmetic is in ``schools.gaps``.
-# Each function below is ONE query, whatever the number of schools.
-from django.db.models import Case, Count, FloatField, Max, Sum, When  # noqa: E402
-from django.db.models.functions import Cast  # noqa: E402
-
-from . import figure_cache  # noqa: E402
-from .gaps import Figure, worst_status  # noqa: E402
-from .models import Benchmark, Measure, Result  # noqa: E402
-from .models.results import FIGURE_FIELDS  # noqa: E402
-
-_PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
-
-
-def _float(field):
-    return Cast(field, FloatField())
-
-
-def _numerator_expression():
-    """Per row: achievers (percent), points (average), else value × cohort (÷100 for percent)."""
-    counted = Q(cohort__isnull=False)
-    return Case(
-        When(counted & Q(measure__unit=_PERCENT, achievers__isnull=False), then=_float("achievers")),
-        When(counted & Q(measure__unit=_PERCENT, value__isnull=False), then=_float("value") * _float("cohort") / 100.0),
-        When(counted & Q(measure__unit=_AVERAGE, points__isnull=False), then=_float("points")),
-        When(counted & Q(value__isnull=False), then=_float("value") * _float("cohort")),
-        default=None,
-        output_field=FloatField(),
-    )
-
-
-def _has_numerator():
-    return Q(cohort__isnull=False) & (
-        Q(measure__unit=_PERCENT, achievers__isnull=False)
-        | Q(measure__unit=_AVERAGE, points__isnull=False)
-        | Q(value__isnull=False)
-    )
-
-
-def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, Figure]:
-    """One GROUP BY query → {(*key, year, measure_code, group_code): pooled Figure}."""
-    chosen = queryset.filter(
-        results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups)
-    )
-    rows = (
-        chosen.values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
-        .annotate(
-            total_cohort=Sum("cohort"),
-            counted=Count("cohort"),
-            rows=Count("pk"),
-            numerator=Sum(_numerator_expression()),
-            value_cohort=Sum(Case(When(_has_numerator(), then="cohort"), default=None)),
-            published=Max("value"),
-            marker=Max("value_code"),
-            provisional=Count("pk", filter=Q(status="provisional")),
-            revised=Count("pk", filter=Q(status="revised")),
-        )
-        .order_by()
-    )
-    # Cached per process until an import (or rollback) changes the data: see schools.figure_cache. Keyed by
-    # the rows chosen and the grouping (compiling that is cheaper than compiling the aggregate itself).
-    return figure_cache.remember(
-        chosen, lambda: _figures_from_rows(rows, key_fields), extra=("aggregate",) + tuple(key_fields)
-    )
-
-
-def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
-    out: dict[tuple, Figure] = {}
-    for row in rows:
-        key = tuple(row[f] for f in key_fields) + (row["results_year"], row["measure__code"], row["pupil_group__code"])
-        status = worst_status(
-            (["provisional"] if row["provisional"] else []) + (["revised"] if row["revised"] else []) + ["final"]
-        )
-        cohort = row["total_cohort"] if row["counted"] else None
-        value_cohort = row["value_cohort"]
-        if value_cohort:
-            scale = 100 if row["measure__unit"] == _PERCENT else 1
-            numerator = row["numerator"]
-            figure = Figure(
-                cohort=cohort,
-                numerator=numerator,
-                value=scale * numerator / value_cohort,
-                code="",
-                status=status,
-                schools=row["rows"],
-                value_cohort=value_cohort,
-            )
-        elif row["rows"] == 1 and row["published"] is not None:
-            # One published value without counts (e.g. a benchmark from a table): show it, it cannot pool.
-            figure = Figure(
-                cohort=cohort, numerator=None, value=float(row["published"]), code="", status=status, schools=1
-            )
-        else:
-            code = row["marker"] or ("NE" if cohort == 0 else "x")
-            figure = Figure(cohort=cohort, numerator=None, value=None, code=code, status=status, schools=row["rows"])
-        out[key] = figure
-    return out
-
-
-def _scope_filter(scope) -> Q:
-    if isinstance(scope, School):
-        return Q(school=scope)
-    if isinstance(scope, Cluster):
-        return Q(school__cluster=scope)
-    if isinstance(scope, Area):
-        return Q(school__area=scope)
-    if isinstance(scope, LocalAuthority):
-        return Q(school__la=scope)
-    raise TypeError(f"No figures for {type(scope).__name__}.")
-
-
-def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
-    """Pooled figures keyed (results_year, measure_code, group_code) for a LocalAuthority, Area, Cluster
-    or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user)."""
-    return _aggregate(Result.objects.filter(_scope_filter(scope)), (), measures=measures, groups=groups, years=years)
-
-
-def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, Figure]:
-    """Pooled figures for every school / cluster / area / LA among ``schools`` (a queryset), in one query.
-
-    Keys are (org_id, year, measure_code, group_code); org_id is the school, cluster, area or LA pk.
-    Only results of the given schools are pooled (callers pass a scoped queryset)."""
-    field = {"school": "school_id", "cluster": "school__cluster_id", "area": "school__area_id", "la": "school__la_id"}[
-        level
-    ]
-    queryset = Result.objects.filter(school__in=schools.values("pk"))
-    return _aggregate(queryset, (field,), measures=measures, groups=groups, years=years)
-
-
-def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
-    """Benchmark figures for a geography (Benchmark.NATIONAL_CODE = "E92000001" for England)."""
-    return _aggregate(
-        Benchmark.objects.filter(geography_code=geography_code), (), measures=measures, groups=groups, years=years
-    )
-
-
-def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
-    return benchmark_figures(Benchmark.NATIONAL_CODE, measures=measures, groups=groups, years=years)
-
-
-def national_figures_by_basis(*, measures, groups, years) -> dict[str, dict[tuple[int, str, str], Figure]]:
-    """{geography_code: figures} for England and for England's special schools and alternative provision
-    (``schools.comparators``), in one query. A basis with no benchmarks maps to an empty dict."""
-    from .comparators import BASES
-
-    codes = [basis.geography_code for basis in BASES]
-    found = _aggregate(
-        Benchmark.objects.filter(geography_code__in=codes),
-        ("geography_code",),
-        measures=measures,
-        groups=groups,
-        years=years,
-    )
-    out: dict[str, dict] = {code: {} for code in codes}
-    for key, figure in found.items():
-        out[key[0]][key[1:]] = figure
-    return out
-
-
-def national_for(school: School, by_basis: dict[str, dict]) -> tuple[object, dict]:
-    """(NationalBasis, figures) a school is compared with: special schools and AP with their own type only."""
-    from .comparators import basis_for
-
-    basis = basis_for(school)
-    return basis, by_basis.get(basis.geography_code, {})
-
-
-__all__ += [
-    "figures",
-    "figures_by",
-    "benchmark_figures",
-    "national_figures",
-    "national_figures_by_basis",
-    "national_for",
-]
-
-
-# =========================================================================== dashboard reads
-# Each returns rows built by ``schools.gaps.build_row`` from a fixed number of queries.
-from .disclosure import disclose, needed_groups, partitions_of, seen_through_members  # noqa: E402
-from .gaps import GapRow, build_row  # noqa: E402
-from .models import PupilGroup  # noqa: E402
+"""Reads of organisations, reference data and dashboard rows. Each builds its rows with
+``schools.gaps.build_row`` from a fixed number of queries; the pooled figures come from ``schools.figures``.
+"""
+
+from dataclasses import dataclass
+from statistics import mean
+
+from django.db.models import Count
+
+from .access import disclosure_groups
+from .figures import (
+    benchmark_figures,
+    figures,
+    figures_by,
+    for_user,
+    known_figures,
+    la_figures_for,
+    national_figures,
+    national_figures_by_basis,
+    national_for,
+    published_by_geography,
+)
+from .gaps import Figure, GapRow, build_row
+from .models import Benchmark, Measure, PupilGroup, Result, School, SchoolContext, StatisticalNeighbour
+from .published import Coverage, key_stage_phases, published_first, side_by_side
 
 
 def measures_by_code(codes=None) -> dict[str, Measure]:
@@ -367,79 +45,6 @@ def focus_groups(groups: dict[str, PupilGroup]) -> list[PupilGroup]:
     return [g for g in groups.values() if g.is_focus and g.comparison_id]
 
 
-def group_partitions(groups: dict[str, PupilGroup]) -> list[tuple[str, tuple[str, ...]]]:
-    """(whole, parts) partitions of the pupils, used for complementary suppression: every pair of groups that
-    are each other's comparison makes up all pupils, the ethnic groups make up all pupils, plus extra
-    partitions in settings (e.g. SEN support + EHC plan = any SEN). See ``schools.disclosure``."""
-    return partitions_of(groups)
-
-
-def disclosure_groups(user, codes, groups: dict[str, PupilGroup]) -> list[str]:
-    """The groups to fetch so that ``for_user`` can decide about ``codes``: for roles that must not see
-    small cohorts, every group linked to them through a partition (the same query, more rows)."""
-    return disclosure_groups_for(codes, groups, viewer_sees_small_cohorts=sees_small_cohorts(user))
-
-
-def disclosure_groups_for(codes, groups: dict[str, PupilGroup], *, viewer_sees_small_cohorts: bool) -> list[str]:
-    if viewer_sees_small_cohorts:
-        return list(codes)
-    return sorted(needed_groups(codes, group_partitions(groups)) & set(groups) | set(codes))
-
-
-def for_user(user, figures_: dict, groups: dict[str, PupilGroup], *, known: dict | None = None) -> dict:
-    """The figures as this user may see them, through the one disclosure-control function
-    (``schools.disclosure.disclose``): small cohorts hidden, with complementary suppression, unless
-    ``sees_small_cohorts(user)``. ``known``: figures the user can subtract (see ``known_figures``).
-    Apply to display figures only; pooling already happened in the database."""
-    return disclose(
-        figures_, viewer_sees_small_cohorts=sees_small_cohorts(user), partitions=group_partitions(groups), known=known
-    )
-
-
-def known_figures(
-    user, scope, *, measures, groups: dict[str, PupilGroup], codes, years, level: str | None = None
-) -> dict | None:
-    """What a user can subtract from the pooled figures of ``scope`` (an LA, area or cluster; or, with
-    ``level``, every organisation of that level among ``scope``, a queryset of schools): the sum over the
-    schools they may see in it of the figures they see — all of their own school for a head, who knows their
-    pupils; the shown ones elsewhere. None for roles that see small cohorts (nothing to protect from them).
-    Keys as ``figures`` (with the organisation's pk first when ``level`` is given); only cohorts are summed."""
-    if sees_small_cohorts(user):
-        return None
-    if level is None:
-        field = {School: "pk", Cluster: "cluster", Area: "area", LocalAuthority: "la"}[type(scope)]
-        schools = visible_schools(user).filter(**{field: scope.pk})
-    else:
-        schools = visible_schools(user).filter(pk__in=scope.values("pk"))
-    schools = list(schools.values_list("pk", "cluster_id", "area_id", "la_id"))
-    org_of = {
-        pk: () if level is None else ({"school": pk, "cluster": cluster, "area": area, "la": la}[level],)
-        for pk, cluster, area, la in schools
-    }
-    per_school = figures_by(
-        "school", School.objects.filter(pk__in=list(org_of)), measures=measures, groups=codes, years=years
-    )
-    profile = profile_of(user)
-    own = profile.school_id if profile and has_role(user, Role.HEADTEACHER) else None
-    return seen_through_members(per_school, for_user(user, per_school, groups), org_of, own=own)
-
-
-def la_figures_for(user, la, *, measures, groups: dict[str, PupilGroup], codes, years) -> dict:
-    """An LA's pooled figures beside a school, area or cluster, disclosed for this user: hidden when the LA's
-    group is small, or when the LA minus what the user sees of its schools leaves a small group."""
-    codes = disclosure_groups(user, codes, groups)
-    la_figures = figures(la, measures=measures, groups=codes, years=years)
-    known = known_figures(user, la, measures=measures, groups=groups, codes=codes, years=years)
-    return for_user(user, la_figures, groups, known=known)
-
-
-def years_with_results(la) -> list[int]:
-    """Results years that have any result in the LA (one query; a scan of the LA's results, so cached with
-    the figure tables until an import changes the data)."""
-    years = Result.objects.filter(school__la=la).order_by().values_list("results_year", flat=True).distinct()
-    return figure_cache.remember(years, lambda: sorted(years), copy=list, extra=("years",))
-
-
 def scope_rows(
     user,
     scope,
@@ -452,7 +57,9 @@ def scope_rows(
     la=None,
 ) -> list[GapRow]:
     """One GapRow per measure for a scope (LA, area, cluster or school), with its national and (when ``la``
-    is given) LA lines. Three queries whatever the size of the scope."""
+    is given) LA lines, whatever the size of the scope: three queries (two without ``la``) for roles that see
+    small cohorts; up to seven for the others, whose figures also need what they can subtract (``known_figures``,
+    two queries for the scope and two for the LA)."""
     comparison = focus.comparison
     codes = [focus.code, comparison.code, "all"]
     measure_codes = [m.code for m in measures]
@@ -561,8 +168,9 @@ def org_rows(
 
 def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
     """Every figure a school has (all measures × groups × years), suppressed for this user, with the
-    national figures for its type of school (``national_for``) and LA figures for the same keys. Three queries
-    (four for roles that do not see small cohorts)."""
+    national figures for its type of school (``national_for``) and LA figures for the same keys. Five queries
+    (measures, years, the school, national, LA); seven for roles that do not see small cohorts (``known_figures``
+    for the LA)."""
     measures = measures_by_code()
     years = sorted(set(Result.objects.filter(school=school).values_list("results_year", flat=True)))
     codes = list(groups)
@@ -572,51 +180,10 @@ def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
     return measures, years, here, national, la_figures
 
 
-__all__ += [
-    "measures_by_code",
-    "headline_measures",
-    "pupil_groups",
-    "focus_groups",
-    "group_partitions",
-    "disclosure_groups",
-    "disclosure_groups_for",
-    "known_figures",
-    "la_figures_for",
-    "for_user",
-    "years_with_results",
-    "scope_rows",
-    "org_rows",
-    "org_rows_by_measure",
-    "school_figures_all",
-]
-
-
-def working_la(user) -> LocalAuthority:
-    """The LA whose pages a user works in: their overview LA for LA-wide roles, else the LA of the
-    schools they may see (advisers, headteachers). 404 when they may see none."""
-    if has_role(user, *LA_WIDE_ROLES):
-        return default_la(user)
-    profile = profile_of(user)
-    schools = visible_schools(user)
-    if profile and profile.la_id and schools.filter(la_id=profile.la_id).exists():
-        return profile.la
-    school = schools.order_by("name").first()
-    if school is None:
-        raise Http404("No schools to show.")
-    return school.la
-
-
-__all__ += ["working_la"]
-
-
 def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]]:
     """Other benchmarks for an LA as (label, definition, figures): the LA's published figures, its region,
     and its statistical neighbours' average (the simple mean of the neighbours' published values, the DfE
     convention). Four queries; sets with no figures are left out."""
-    from statistics import mean
-
-    from .models import StatisticalNeighbour
-
     measures, groups, years = list(measures), list(groups), list(years)
     out = []
     found = published_by_geography([la.code], measures=measures, groups=groups, years=years)
@@ -654,30 +221,6 @@ def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]
     return out
 
 
-__all__ += ["benchmark_sets"]
-
-
-def import_la(user) -> str | None:
-    """The LA code a user's imports of schools and results are limited to; ``None``: not limited.
-
-    A data manager imports for their own LA; an administrator (and the command line, which has no user) for any.
-    """
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    if user.is_superuser or has_role(user, Role.ADMINISTRATOR):
-        return None
-    profile = profile_of(user)
-    if has_role(user, Role.DATA_MANAGER) and profile and profile.la_id:
-        return profile.la.code
-    return None
-
-
-# =========================================================================== published LA figures and coverage
-from dataclasses import dataclass as _dataclass  # noqa: E402
-
-from .published import Coverage, key_stage_phases, published_first, side_by_side  # noqa: E402
-
-
 def published_la_figures(user, la, *, measures, groups: dict[str, PupilGroup], codes, years) -> dict:
     """The LA's own published figures (the LA rows of the DfE files, or LAIT), keyed (year, measure, group),
     as this user may see them. One query."""
@@ -688,19 +231,14 @@ def published_la_figures(user, la, *, measures, groups: dict[str, PupilGroup], c
 def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Coverage]:
     """{(year, measure_code): Coverage}: the LA's open schools of the measure's phases that have a result for
     the measure that year, out of all its open schools of those phases. Two queries."""
-    from .models import School as _School
-
     years = list(years)
     open_by_phase = dict(
-        _School.objects.filter(la=la, status=_School.Status.OPEN)
-        .order_by()
-        .values_list("phase")
-        .annotate(n=Count("pk"))
+        School.objects.filter(la=la, status=School.Status.OPEN).order_by().values_list("phase").annotate(n=Count("pk"))
     )
     rows = (
         Result.objects.filter(
             school__la=la,
-            school__status=_School.Status.OPEN,
+            school__status=School.Status.OPEN,
             results_year__in=years,
             measure__code__in=[m.code for m in measures],
         )
@@ -711,7 +249,7 @@ def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Cov
     with_figures: dict[tuple, int] = {}
     for year, code, phase, n in rows:
         with_figures[(year, code, phase)] = n
-    labels = dict(_School.Phase.choices)
+    labels = dict(School.Phase.choices)
     out = {}
     for measure in measures:
         phases = key_stage_phases(measure.key_stage.code) or tuple(open_by_phase)
@@ -726,7 +264,7 @@ def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Cov
     return out
 
 
-@_dataclass
+@dataclass
 class LaHeadline:
     """The LA overview's headline: rows from the published figure where there is one (``sources`` says which),
     the pooled rows beside them, and each measure's published-vs-pooled comparison."""
@@ -768,46 +306,9 @@ def la_headline(
     return LaHeadline(rows=rows, pooled_rows=pooled_rows, sources=sources, comparisons=comparisons)
 
 
-__all__ += ["published_la_figures", "coverage", "LaHeadline", "la_headline"]
-
-
-def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Figure]:
-    """Published figures for several geographies (e.g. LA codes) in one query, keyed (geography_code, year,
-    measure_code, group_code). The value is the one published (42% stays 42, not the 42.4 that the achievers
-    worked out from it would give); the cohort is the published cohort."""
-    rows = Benchmark.objects.filter(
-        geography_code__in=list(codes),
-        results_year__in=list(years),
-        measure__code__in=list(measures),
-        pupil_group__code__in=list(groups),
-    ).values_list(
-        "geography_code",
-        "results_year",
-        "measure__code",
-        "pupil_group__code",
-        *FIGURE_FIELDS,
-    )
-    out = {}
-    for geography, year, measure, group, cohort, achievers, points, value, code, status in rows:
-        numerator = achievers if achievers is not None else (float(points) if points is not None else None)
-        if value is None:
-            figure = Figure(cohort=cohort, numerator=None, value=None, code=code or "x", status=status)
-        else:
-            figure = Figure(
-                cohort=cohort, numerator=numerator, value=float(value), code="", status=status, value_cohort=cohort
-            )
-        out[(geography, year, measure, group)] = figure
-    return out
-
-
-__all__ += ["published_by_geography"]
-
-
 def school_context(user, school, *, groups: dict[str, PupilGroup]) -> list:
     """The school's latest context from each companion file (census, absence, school information), each with
     its own year. One query. The FSM pupil count goes through the same suppression as every figure."""
-    from .models import SchoolContext
-
     latest = {}
     for row in SchoolContext.objects.filter(school=school).order_by("-results_year", "source"):
         latest.setdefault(row.source, row)
@@ -818,6 +319,3 @@ def school_context(user, school, *, groups: dict[str, PupilGroup]) -> list:
         census.fsm_pupils_figure = shown
     order = [SchoolContext.Source.CENSUS, SchoolContext.Source.ABSENCE, SchoolContext.Source.INFORMATION]
     return [latest[source] for source in order if source in latest]
-
-
-__all__ += ["school_context"]

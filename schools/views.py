@@ -16,9 +16,10 @@ from django_tables2 import RequestConfig, Table
 
 from gapmonitor.conf import conf
 
-from . import dashboard, selectors
+from . import access, dashboard, selectors
 from .dashboard import Options
 from .exports import FORMATS, ExportTable, export_response, from_table2, small_cohort_figures
+from .figures import years_with_results
 from .filters import (
     AreaFilter,
     BusterOptionsForm,
@@ -33,7 +34,7 @@ from .filters import (
 def _options(request, la, form_class=GapOptionsForm) -> Options:
     groups = selectors.pupil_groups()
     measures = list(selectors.measures_by_code().values())
-    years = selectors.years_with_results(la)
+    years = years_with_results(la)
     focusable = selectors.focus_groups(groups)
     form = form_class(
         request.GET or None,
@@ -93,7 +94,7 @@ def _respond(request, template, context, table=None, fmt=None):
         if isinstance(found, ExportTable)
         else from_table2(found, title=f"{context['title']}: {found.caption}", notes=context.get("export_notes", ""))
     )
-    if selectors.sees_small_cohorts(request.user) and not isinstance(found, ExportTable):
+    if access.sees_small_cohorts(request.user) and not isinstance(found, ExportTable):
         export.small_cohorts = small_cohort_figures(row.record for row in found.rows)
     response = export_response(export, fmt, f"{context['title']}-{table}")
     if export.small_cohorts:
@@ -110,11 +111,11 @@ def _respond(request, template, context, table=None, fmt=None):
 def la_overview(request, table=None, fmt=None):
     user = request.user
     code = request.GET.get("la")
-    la = selectors.get_visible_la(user, code) if code else selectors.default_la(user)
+    la = access.get_visible_la(user, code) if code else access.default_la(user)
     opts = _options(request, la)
-    area_filter = AreaFilter(request.GET, queryset=selectors.visible_areas(user).filter(la=la), prefix="area")
+    area_filter = AreaFilter(request.GET, queryset=access.visible_areas(user).filter(la=la), prefix="area")
     cluster_filter = ClusterFilter(
-        request.GET, queryset=selectors.visible_clusters(user).filter(la=la), user=user, la=la, prefix="cluster"
+        request.GET, queryset=access.visible_clusters(user).filter(la=la), user=user, la=la, prefix="cluster"
     )
     context = dashboard.la_overview_page(opts, area_filter=area_filter, cluster_filter=cluster_filter)
     return _respond(request, "schools/la_overview.html", context, table, fmt)
@@ -123,9 +124,9 @@ def la_overview(request, table=None, fmt=None):
 @login_required
 def area(request, pk, table=None, fmt=None):
     user = request.user
-    the_area = selectors.get_visible_area(user, pk)
+    the_area = access.get_visible_area(user, pk)
     opts = _options(request, the_area.la)
-    schools = selectors.visible_schools(user).filter(area=the_area)
+    schools = access.visible_schools(user).filter(area=the_area)
     school_filter = SchoolFilter(request.GET, queryset=schools, user=user, la=the_area.la, prefix="school")
     context = dashboard.area_page(opts, the_area, school_filter=school_filter)
     return _respond(request, "schools/area.html", context, table, fmt)
@@ -133,7 +134,7 @@ def area(request, pk, table=None, fmt=None):
 
 @login_required
 def cluster(request, pk, table=None, fmt=None):
-    the_cluster = selectors.get_visible_cluster(request.user, pk)
+    the_cluster = access.get_visible_cluster(request.user, pk)
     opts = _options(request, the_cluster.la)
     return _respond(request, "schools/cluster.html", dashboard.cluster_page(opts, the_cluster), table, fmt)
 
@@ -141,10 +142,10 @@ def cluster(request, pk, table=None, fmt=None):
 @login_required
 def school_list(request):
     user = request.user
-    schools = selectors.visible_schools(user).filter(status="open").order_by("name")
+    schools = access.visible_schools(user).filter(status="open").order_by("name")
     la = None
     try:
-        la = selectors.working_la(user)
+        la = access.working_la(user)
     except Http404:
         pass
     school_filter = SchoolFilter(request.GET, queryset=schools, user=user, la=la)
@@ -153,7 +154,7 @@ def school_list(request):
 
 @login_required
 def school_detail(request, urn, table=None, fmt=None):
-    school = selectors.get_visible_school(request.user, urn)
+    school = access.get_visible_school(request.user, urn)
     opts = _options(request, school.la)
     return _respond(request, "schools/school_detail.html", dashboard.school_page(opts, school), table, fmt)
 
@@ -161,19 +162,19 @@ def school_detail(request, urn, table=None, fmt=None):
 # --------------------------------------------------------------------------- priority, busters, RAG
 @login_required
 def priority(request, table=None, fmt=None):
-    opts = _options(request, selectors.working_la(request.user), PriorityOptionsForm)
+    opts = _options(request, access.working_la(request.user), PriorityOptionsForm)
     return _respond(request, "schools/priority.html", dashboard.priority_page(opts), table, fmt)
 
 
 @login_required
 def gap_busters(request, table=None, fmt=None):
-    opts = _options(request, selectors.working_la(request.user), BusterOptionsForm)
+    opts = _options(request, access.working_la(request.user), BusterOptionsForm)
     return _respond(request, "schools/gap_busters.html", dashboard.gap_busters_page(opts), table, fmt)
 
 
 @login_required
 def cluster_rag(request, table=None, fmt=None):
-    opts = _options(request, selectors.working_la(request.user))
+    opts = _options(request, access.working_la(request.user))
     return _respond(request, "schools/cluster_rag.html", dashboard.cluster_rag_page(opts), table, fmt)
 
 

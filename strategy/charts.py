@@ -11,10 +11,11 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from schools import selectors as figure_selectors
-from schools.disclosure import disclose
+from schools.disclosure import disclose, disclosure_groups_for, partitions_of
+from schools.figures import figures
 from schools.gaps import MISSING, gap
 from schools.models import Measure, PupilGroup
+from schools.selectors import pupil_groups
 from schools.trends import break_note, breaks_within, segments
 
 from .models import SupportEngagement, year_label
@@ -46,18 +47,14 @@ def engagement_chart(engagement: SupportEngagement, objectives, *, show_small_co
     last = min(academic_results_year(end) + YEARS_AFTER, academic_results_year(date.today()))
     years = list(range(first, last + 1))
     keys = _series_keys(engagement, objectives)
-    groups = figure_selectors.pupil_groups()
-    codes = figure_selectors.disclosure_groups_for(
+    groups = pupil_groups()
+    codes = disclosure_groups_for(
         {g.code for _, g, _ in keys} | {c.code for _, _, c in keys},
         groups,
         viewer_sees_small_cohorts=show_small_cohorts,
     )
-    found = figure_selectors.figures(
-        engagement.partner_school, measures={m.code for m, _, _ in keys}, groups=codes, years=years
-    )
-    shown = disclose(
-        found, viewer_sees_small_cohorts=show_small_cohorts, partitions=figure_selectors.group_partitions(groups)
-    )
+    found = figures(engagement.partner_school, measures={m.code for m, _, _ in keys}, groups=codes, years=years)
+    shown = disclose(found, viewer_sees_small_cohorts=show_small_cohorts, partitions=partitions_of(groups))
     series, rows = [], []
     for measure, group, comparison in keys:
         points = []

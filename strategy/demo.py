@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from schools import selectors as figure_selectors
+from schools.figures import figures, figures_by
 from schools.gaps import gap
 from schools.models import Measure, PupilGroup
 
@@ -36,16 +36,14 @@ R, AR, A, AG, G = Rag.RED, Rag.AMBER_RED, Rag.AMBER, Rag.AMBER_GREEN, Rag.GREEN
 
 
 def _gap_of(scope, measure, group, year):
-    found = figure_selectors.figures(
-        scope, measures=[measure.code], groups=[group.code, group.comparison.code], years=[year]
-    )
+    found = figures(scope, measures=[measure.code], groups=[group.code, group.comparison.code], years=[year])
     return gap(
         measure, found.get((year, measure.code, group.code)), found.get((year, measure.code, group.comparison.code))
     )
 
 
 def _value_of(scope, measure, group, year):
-    figure = figure_selectors.figures(scope, measures=[measure.code], groups=[group.code], years=[year]).get(
+    figure = figures(scope, measures=[measure.code], groups=[group.code], years=[year]).get(
         (year, measure.code, group.code)
     )
     return figure.value if figure else None
@@ -604,7 +602,7 @@ def _visit(visitor, school, when, visit_type):
 def _story(context, measure, group, first, last, author):
     """A published story for the primary whose disadvantaged gap narrowed most (from the demo figures)."""
     schools = [s for s in context.schools if s.phase == "primary"]
-    found = figure_selectors.figures_by(
+    found = figures_by(
         "school",
         type(schools[0]).objects.filter(pk__in=[s.pk for s in schools]),
         measures=[measure.code],

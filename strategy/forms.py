@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from schools.access import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
 from schools.models import AcademicYear, Measure, PupilGroup
 from schools.roles import Role, has_role
-from schools.selectors import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
 
 from .models import (
     SEVEN_FEATURES,
@@ -51,7 +51,7 @@ def focus_groups():
 
 
 def lead_users(user, la, current=None):
-    """Who ``user`` may name as a lead (``schools.selectors.assignable_users``), plus the lead already
+    """Who ``user`` may name as a lead (``schools.access.assignable_users``), plus the lead already
     recorded, so editing an older action never drops it silently."""
     people = assignable_users(user, la)
     if current is None:

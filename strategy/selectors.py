@@ -9,8 +9,8 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from schools.access import visible_areas, visible_clusters, visible_las, visible_schools
 from schools.roles import Role, has_role
-from schools.selectors import visible_areas, visible_clusters, visible_las, visible_schools
 
 from .models import Action, ActionUpdate, Plan, SuccessStory, SupportEngagement, Target, VisitReport
 
@@ -158,7 +158,7 @@ def can_record_visit(user, school) -> bool:
 
 def can_acknowledge(user, report: VisitReport) -> bool:
     """The school's headteacher acknowledges its reports."""
-    from schools.selectors import profile_of
+    from schools.access import profile_of
 
     profile = profile_of(user)
     return bool(has_role(user, Role.HEADTEACHER) and profile and profile.school_id == report.school_id)

@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from schools import selectors as figure_selectors
-from schools.disclosure import disclose, needed_groups
+from schools.disclosure import disclose, needed_groups, partitions_of
+from schools.figures import figures, national_figures_by_basis, national_for
 from schools.gaps import MISSING, gap
 from schools.models import Measure, PupilGroup, School
+from schools.selectors import pupil_groups
 
 from .models import (
     SEVEN_FEATURES,
@@ -49,12 +50,12 @@ def _disclosed_for_everyone(found: dict) -> dict:
     return disclose(
         found,
         viewer_sees_small_cohorts=False,
-        partitions=figure_selectors.group_partitions(figure_selectors.pupil_groups()),
+        partitions=partitions_of(pupil_groups()),
     )
 
 
 def _needed(codes) -> set[str]:
-    return needed_groups(codes, figure_selectors.group_partitions(figure_selectors.pupil_groups()))
+    return needed_groups(codes, partitions_of(pupil_groups()))
 
 
 def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> list[dict]:
@@ -77,10 +78,10 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
     years = list(range(last - SNAPSHOT_LOOKBACK, last + 1))
     codes = {g.code for g in groups} | {g.comparison.code for g in groups}
     measure_codes = {m.code for m in measures}
-    here = figure_selectors.figures(school, measures=measure_codes, groups=_needed(codes), years=years)
+    here = figures(school, measures=measure_codes, groups=_needed(codes), years=years)
     shown = _disclosed_for_everyone(here)
-    _basis, national = figure_selectors.national_for(
-        school, figure_selectors.national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+    _basis, national = national_for(
+        school, national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
     )  # special schools and AP: their own type only
 
     def hidden(year, measure, group):
@@ -286,7 +287,7 @@ def story_gaps(
 ) -> tuple[float | None, float | None]:
     """The school's gap at the start and end of a story, from the imported figures as everyone may see them
     (a published story is read by every role): None where either group is hidden."""
-    found = figure_selectors.figures(
+    found = figures(
         school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=[from_year, to_year]
     )
     found = _disclosed_for_everyone(found)
@@ -302,9 +303,7 @@ def suggest_story_years(
     """(first, last) results years with a gap within the last ``span`` years of the school's figures."""
     last = academic_results_year(date.today())
     years = list(range(last - span - 2, last + 1))
-    found = figure_selectors.figures(
-        school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=years
-    )
+    found = figures(school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=years)
     found = _disclosed_for_everyone(found)
     with_gap = [
         y

@@ -31,7 +31,7 @@ Status, from the latest year after the baseline up to the target year that has a
 Only years comparable with the baseline count (``Measure.series_breaks``): a target whose later figures are
 all on the far side of a series break has no status ("no data yet", saying why), never a trajectory across it.
 
-Figures are read only through ``schools.selectors.figures_by/benchmark_figures``, disclosed through
+Figures are read only through ``schools.figures.figures_by/benchmark_figures``, disclosed through
 ``schools.disclosure.disclose``, and gaps through ``schools.gaps.gap``: this module never pools anything.
 """
 
@@ -41,11 +41,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from gapmonitor.conf import conf
-from schools import selectors as figure_selectors
-from schools.disclosure import disclose, needed_groups
+from schools.disclosure import disclose, needed_groups, partitions_of
+from schools.figures import figures_by, national_figures_by_basis, national_for
 from schools.gaps import Figure, gap, gaps
 from schools.judgements import pooled_view, single_year_min_cohort
 from schools.models import Benchmark, School
+from schools.selectors import pupil_groups
 from schools.trends import break_note, comparable, comparable_from
 
 from .models import Target, year_label
@@ -137,7 +138,7 @@ def _fetch(targets: list[Target], *, show_small_cohorts: bool):
     for target in targets:
         by_level[target.scope_level].append(target)
     scope_figures: dict = defaultdict(dict)
-    partitions = figure_selectors.group_partitions(figure_selectors.pupil_groups()) if not show_small_cohorts else []
+    partitions = partitions_of(pupil_groups()) if not show_small_cohorts else []
     for level, group in by_level.items():
         measures = {t.measure.code for t in group}
         groups = {t.focus_group.code for t in group} | {t.comparison.code for t in group if t.comparison}
@@ -145,7 +146,7 @@ def _fetch(targets: list[Target], *, show_small_cohorts: bool):
         schools = School.objects.filter(**{_SCHOOLS_OF[level]: {t.scope.pk for t in group}})
         if not show_small_cohorts:
             groups = needed_groups(groups, partitions)
-        found = figure_selectors.figures_by(level, schools, measures=measures, groups=groups, years=years)
+        found = figures_by(level, schools, measures=measures, groups=groups, years=years)
         found = disclose(found, viewer_sees_small_cohorts=show_small_cohorts, partitions=partitions)
         for (org_id, *key), figure in found.items():
             scope_figures[(level, org_id)][tuple(key)] = figure
@@ -153,7 +154,7 @@ def _fetch(targets: list[Target], *, show_small_cohorts: bool):
     national = {}
     if national_targets:
         # A special school's or AP's target is measured against its own type of school nationally.
-        national = figure_selectors.national_figures_by_basis(
+        national = national_figures_by_basis(
             measures={t.measure.code for t in national_targets},
             groups={t.focus_group.code for t in national_targets}
             | {t.comparison.code for t in national_targets if t.comparison},
@@ -167,13 +168,13 @@ def _national_for(target: Target, by_basis: dict) -> dict:
     if not by_basis:
         return {}
     if target.scope_level == "school":
-        return figure_selectors.national_for(target.scope, by_basis)[1]
+        return national_for(target.scope, by_basis)[1]
     return by_basis[Benchmark.NATIONAL_CODE]
 
 
 def evaluate(targets, *, show_small_cohorts: bool) -> dict[int, TargetStatus]:
     """Statuses for many targets, keyed by target pk. ``show_small_cohorts`` is required: pass
-    ``schools.selectors.sees_small_cohorts(user)`` for the person who will read the statuses."""
+    ``schools.access.sees_small_cohorts(user)`` for the person who will read the statuses."""
     targets = list(targets)
     if not targets:
         return {}

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from gapmonitor.conf import conf
+from schools.access import default_la, get_visible_school, sees_small_cohorts, visible_schools
 from schools.models import Measure, PupilGroup
 from schools.roles import Role, has_role
-from schools.selectors import default_la, get_visible_school, sees_small_cohorts, visible_schools
 
 from . import selectors, services
 from .charts import engagement_chart

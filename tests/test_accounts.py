@@ -11,8 +11,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from gapmonitor.client_ip import client_ip
+from schools.access import assignable_users
 from schools.roles import Role
-from schools.selectors import assignable_users
 from strategy.forms import ActionForm
 from strategy.models import Action, Plan
 

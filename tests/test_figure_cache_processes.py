@@ -32,14 +32,13 @@ import json, sys
 import django
 django.setup()
 from django.core.signals import request_started
-from schools import selectors
 from schools.models import School
 
 print("ready", flush=True)
 for line in sys.stdin:
     request_started.send(sender=None)  # each line is a new request: "all" or "open" schools
     schools = School.objects.filter(status="open") if line.strip() == "open" else School.objects.all()
-    pooled = selectors.figures_by("cluster", schools, measures=["ks2_rwm_exp"],
+    pooled = figures_by("cluster", schools, measures=["ks2_rwm_exp"],
                                   groups=["disadvantaged"], years=[2024])
     print(json.dumps({str(key[0]): [f.numerator, f.cohort] for key, f in pooled.items()}), flush=True)
 """
@@ -49,6 +48,7 @@ import sys
 import django
 django.setup()
 from schools.models import Area, Cluster, School
+from schools.figures import figures_by
 exec(sys.argv[1])
 """
 

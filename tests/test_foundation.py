@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from schools import demo as demo_module
+from schools.access import visible_schools
 from schools.models import AcademicYear, Benchmark, Measure, OfstedInspection, PupilGroup, Result, School
 from schools.roles import Role
-from schools.selectors import visible_schools
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,8 +1,8 @@
-"""The figures contract (CONTRACT.md): Figure, gap, selectors.figures, selectors.benchmark_figures."""
+"""The figures contract (CONTRACT.md): Figure, gap, figures, benchmark_figures."""
 
 import pytest
 
-from schools import selectors
+from schools.figures import benchmark_figures, figures
 from schools.gaps import Figure, gap
 from schools.models import Area, Benchmark, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
 
@@ -71,17 +71,17 @@ def test_figures_pool_counts_at_every_level(tiny_la, django_assert_num_queries):
     key = (2024, "ks2_rwm_exp", "disadvantaged")
     for scope in (tiny_la["la"], tiny_la["area"], tiny_la["cluster"]):
         with django_assert_num_queries(1):
-            result = selectors.figures(scope, measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2024])
+            result = figures(scope, measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2024])
         figure = result[key]
         assert figure.cohort == 42 and figure.numerator == 31
         assert figure.value == pytest.approx(100 * 31 / 42)  # 73.81, not the 62.5 mean of 50 and 75
         assert figure.status == "provisional"  # one provisional school makes the pooled figure provisional
-    school = selectors.figures(tiny_la["a"], measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2024])[key]
+    school = figures(tiny_la["a"], measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2024])[key]
     assert (school.cohort, school.numerator, school.value) == (2, 1, 50.0)
 
 
 def test_benchmark_figures(tiny_la):
-    national = selectors.benchmark_figures(
+    national = benchmark_figures(
         Benchmark.NATIONAL_CODE, measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2024]
     )
     # 92,000 ÷ 200,000 = 46%
@@ -91,7 +91,7 @@ def test_benchmark_figures(tiny_la):
 def test_missing_figure_keeps_its_code(tiny_la):
     measure, dis = Measure.objects.get(code="ks2_rwm_exp"), PupilGroup.objects.get(code="disadvantaged")
     Result.objects.create(school=tiny_la["a"], results_year=2023, measure=measure, pupil_group=dis, value_code="SUPP")
-    figure = selectors.figures(tiny_la["a"], measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2023])[
+    figure = figures(tiny_la["a"], measures=["ks2_rwm_exp"], groups=["disadvantaged"], years=[2023])[
         (2023, "ks2_rwm_exp", "disadvantaged")
     ]
     assert figure.value is None and figure.code == "SUPP" and figure.cohort is None

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from schools import selectors
+from schools.figures import figures
 from schools.imports.problems import Problem
 from schools.imports.services import build_plan, import_file, stage_upload
 from schools.models import Benchmark, ImportBatch, LocalAuthority, Result, School
@@ -31,7 +31,7 @@ def run_cli(path: Path, *args) -> str:
 
 def pooled_and_published(measure: str, group: str, year: int = 2025):
     la = LocalAuthority.objects.get(code="919")
-    pooled = selectors.figures(la, measures=[measure], groups=[group], years=[year])[(year, measure, group)]
+    pooled = figures(la, measures=[measure], groups=[group], years=[year])[(year, measure, group)]
     published = Benchmark.objects.get(
         geography_code="919", results_year=year, measure__code=measure, pupil_group__code=group
     )

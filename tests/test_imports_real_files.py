@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from schools import selectors
+from schools.figures import figures
 from schools.imports.services import import_file
 from schools.models import Benchmark, ImportBatch, LocalAuthority, School, StatisticalNeighbour
 
@@ -28,7 +28,7 @@ def register():
 
 def pooled_vs_published(la_code: str, year: int, measure: str, group: str) -> tuple[float, float]:
     la = LocalAuthority.objects.get(code=la_code)
-    pooled = selectors.figures(la, measures=[measure], groups=[group], years=[year])[(year, measure, group)]
+    pooled = figures(la, measures=[measure], groups=[group], years=[year])[(year, measure, group)]
     published = Benchmark.objects.get(
         geography_code=la_code, results_year=year, measure__code=measure, pupil_group__code=group
     )

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from gapmonitor.conf import conf
 
-from .. import charts, selectors
+from .. import access, charts, selectors
 from ..filters import GapOptionsForm
 from ..findings import findings_for
 from ..gaps import Comparator, worst_status
@@ -160,7 +160,7 @@ def org_rows(opts: Options, kind: str, schools, orgs) -> list:
 def school_pairs(opts: Options, by_year: dict) -> list:
     """(school, row) for the LA's visible schools on the chosen comparator, each row with its year's
     threshold from ``by_year`` (if any)."""
-    schools = selectors.visible_schools(opts.user).filter(la=opts.la)
+    schools = access.visible_schools(opts.user).filter(la=opts.la)
     pairs = org_rows(opts, "school", schools, schools)
     return [(school, row.for_comparator(opts.kind).with_threshold(by_year.get(row.year))) for school, row in pairs]
 

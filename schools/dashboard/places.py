@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from .. import page_notes, selectors
+from .. import access, page_notes, selectors
 from ..comparators import basis_for
 from ..gaps import gap, gap_interval, gaps, significant
 from ..models import OVERALL_GRADES_END, OfstedInspection
@@ -74,7 +74,7 @@ def la_overview_page(opts: Options, *, area_filter, cluster_filter) -> dict:
         user, la, measures=opts.headline, focus=opts.focus, groups=opts.groups, years=opts.years, year=opts.year
     )
     rows = head.rows
-    schools = selectors.visible_schools(user).filter(la=la)
+    schools = access.visible_schools(user).filter(la=la)
     area_pairs = org_rows(opts, "area", schools, area_filter.qs)
     cluster_pairs = org_rows(opts, "cluster", schools, cluster_filter.qs.select_related("area"))
     published_names = [
@@ -126,8 +126,8 @@ def la_overview_page(opts: Options, *, area_filter, cluster_filter) -> dict:
 def area_page(opts: Options, the_area, *, school_filter) -> dict:
     user, la = opts.user, opts.la
     rows = _scope_rows(opts, the_area)
-    schools = selectors.visible_schools(user).filter(area=the_area)
-    cluster_pairs = org_rows(opts, "cluster", schools, selectors.visible_clusters(user).filter(area=the_area))
+    schools = access.visible_schools(user).filter(area=the_area)
+    cluster_pairs = org_rows(opts, "cluster", schools, access.visible_clusters(user).filter(area=the_area))
     school_pairs = org_rows(opts, "school", school_filter.qs, school_filter.qs)
     headline = headline_table(rows, opts, caption=_headline_caption(opts, the_area.name), place=the_area.name)
     in_area = f"in {the_area.name}: {opts.measure_name}"
@@ -155,7 +155,7 @@ def area_page(opts: Options, the_area, *, school_filter) -> dict:
 def cluster_page(opts: Options, the_cluster) -> dict:
     user, la = opts.user, opts.la
     rows = _scope_rows(opts, the_cluster)
-    schools = selectors.visible_schools(user).filter(cluster=the_cluster)
+    schools = access.visible_schools(user).filter(cluster=the_cluster)
     school_pairs = org_rows(opts, "school", schools, schools)
     headline = headline_table(rows, opts, caption=_headline_caption(opts, the_cluster.name), place=the_cluster.name)
     school_table = org_table(
@@ -173,7 +173,7 @@ def cluster_page(opts: Options, the_cluster) -> dict:
         headline=headline,
         pooled_lines=page_notes.pooled_lines(rows, opts),
         coverage_notes=page_notes.coverage_notes(la, rows, school_pairs, opts),
-        area_link=bool(the_cluster.area_id) and selectors.visible_areas(user).filter(pk=the_cluster.area_id).exists(),
+        area_link=bool(the_cluster.area_id) and access.visible_areas(user).filter(pk=the_cluster.area_id).exists(),
         charts=trend_charts(rows, place=the_cluster.name, la_name=la.name),
         school_table=school_table,
         export_tables={"headline": headline, "schools": school_table},

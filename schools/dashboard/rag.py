@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from .. import selectors
+from .. import access, selectors
 from ..exports import ExportTable
 from ..rag import DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, cluster_rag_rules, describe_rule
 from ..tables import figure_with_count
@@ -108,8 +108,8 @@ def rag_findings(grid, clusters, measures, rows) -> list[str]:
 
 def cluster_rag_page(opts: Options) -> dict:
     user, la = opts.user, opts.la
-    clusters = list(selectors.visible_clusters(user).filter(la=la).order_by("name"))
-    schools = selectors.visible_schools(user).filter(la=la)
+    clusters = list(access.visible_clusters(user).filter(la=la).order_by("name"))
+    schools = access.visible_schools(user).filter(la=la)
     by_measure = selectors.org_rows_by_measure(
         user,
         "cluster",

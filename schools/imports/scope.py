@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..access import import_la
 from ..models import School
-from ..selectors import import_la
 from .facts import RESULT
 from .problems import Problem
 

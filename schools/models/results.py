@@ -74,7 +74,7 @@ class Result(FigureFields):
         ]
         indexes = [
             models.Index(fields=["results_year", "measure", "pupil_group"], name="result_year_measure_group"),
-            # Covering index for the pooled GROUP BYs (selectors._aggregate): a page asks for a few measures ×
+            # Covering index for the pooled GROUP BYs (figures._aggregate): a page asks for a few measures ×
             # groups over many schools, so the scan starts at measure × group and never reads the table.
             models.Index(
                 fields=["measure", "pupil_group", "results_year", "school", *FIGURE_FIELDS],

@@ -142,7 +142,7 @@ class Target(models.Model):
 
     def status(self, *, show_small_cohorts: bool):
         """Computed status (met / on track / off track / no data yet) with the figures used, in words.
-        ``show_small_cohorts``: ``schools.selectors.sees_small_cohorts(user)`` for the reader."""
+        ``show_small_cohorts``: ``schools.access.sees_small_cohorts(user)`` for the reader."""
         from strategy.targets import evaluate  # strategy.targets imports these models
 
         return evaluate([self], show_small_cohorts=show_small_cohorts)[self.pk]

@@ -7,7 +7,7 @@
 
 from django import template
 
-from schools.selectors import sees_small_cohorts
+from schools.access import sees_small_cohorts
 
 from .. import selectors
 from ..targets import evaluate

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports.briefing import build_briefing
 from reports.render import FORMATS, render
-from schools import selectors
+from schools.figures import years_with_results
 from schools.models import Area, LocalAuthority
 
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             la = LocalAuthority.objects.order_by("name").first()
             if la is None:
                 raise CommandError("No local authority: import schools first.")
-        years = selectors.years_with_results(la)
+        years = years_with_results(la)
         if not years:
             raise CommandError(f"{la.name} has no results yet.")
         if options["year"] is not None and options["year"] not in years:

@@ -25,8 +25,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gapmonitor.conf import conf
 from schools import selectors
-from schools.disclosure import disclose, needed_groups, seen_through_members
+from schools.disclosure import disclose, needed_groups, partitions_of, seen_through_members
 from schools.exports import safe_cell
+from schools.figures import (
+    figures_by,
+    national_figures,
+    national_figures_by_basis,
+    national_for,
+    published_by_geography,
+)
 from schools.judgements import build_row
 from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
 from schools.published import side_by_side
@@ -125,13 +132,13 @@ class Command(BaseCommand):
         years = [y for y in years if y <= year] or [year]
 
         codes = [focus.code, comparison.code, "all"]
-        partitions = selectors.group_partitions(groups)
+        partitions = partitions_of(groups)
         fetched = codes if options["unsuppressed"] else sorted(needed_groups(codes, partitions) & set(groups))
-        figures = selectors.figures_by(level, schools, measures=[measure.code], groups=fetched, years=years)
+        figures = figures_by(level, schools, measures=[measure.code], groups=fetched, years=years)
         known = None
         if level != "school" and not options["unsuppressed"]:
             # Whoever reads this can also run --level school: a pooled figure must not give a hidden school away.
-            per_school = selectors.figures_by("school", schools, measures=[measure.code], groups=fetched, years=years)
+            per_school = figures_by("school", schools, measures=[measure.code], groups=fetched, years=years)
             shown = disclose(per_school, viewer_sees_small_cohorts=False, partitions=partitions)
             field = {"la": "la_id", "area": "area_id", "cluster": "cluster_id"}[level]
             org_of = {pk: (org,) for pk, org in schools.values_list("pk", field) if org is not None}
@@ -142,12 +149,12 @@ class Command(BaseCommand):
         org_ids = {key[0] for key in figures}
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
         if level == "school":  # special schools and AP against their own type of school only
-            by_basis = selectors.national_figures_by_basis(measures=[measure.code], groups=codes, years=years)
+            by_basis = national_figures_by_basis(measures=[measure.code], groups=codes, years=years)
         else:
-            national = selectors.national_figures(measures=[measure.code], groups=codes, years=years)
+            national = national_figures(measures=[measure.code], groups=codes, years=years)
         published = {}
         if level == "la":
-            published = selectors.published_by_geography(
+            published = published_by_geography(
                 [la.code for la in organisations], measures=[measure.code], groups=codes, years=[year]
             )
             if not options["unsuppressed"]:
@@ -157,7 +164,7 @@ class Command(BaseCommand):
         for org in organisations:
             basis = None
             if level == "school":
-                basis, national = selectors.national_for(org, by_basis)
+                basis, national = national_for(org, by_basis)
             row = build_row(
                 measure,
                 focus,
