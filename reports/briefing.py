@@ -8,7 +8,6 @@ from datetime import date
 
 from django.utils import timezone
 
-from gapmonitor.conf import conf
 from schools import access, selectors
 from schools.findings import number
 from schools.gaps import BusterReason, gap
@@ -18,6 +17,8 @@ from strategy.targets import evaluate
 
 from . import figures, sections
 from .document import Bullets, Document, Heading, Paragraph, Table, gap_text, method_paragraph
+
+FOCUS_GROUP = "disadvantaged"
 
 
 def _academic_year(year: int) -> tuple[date, date]:
@@ -263,7 +264,7 @@ def build_briefing(la, *, area=None, year: int | None = None, user=None) -> Docu
     """The briefing for ``la`` (or one of its areas) and a results year (default: the latest).
     ``user`` scopes plans, targets and schools as on the pages (None: the whole LA, for the command line)."""
     groups = selectors.pupil_groups()
-    focus = groups[conf.default_group]
+    focus = groups[FOCUS_GROUP]
     measures = selectors.headline_measures()
     years, year = figures.years_up_to(la, year)
     if year is None:

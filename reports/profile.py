@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from gapmonitor.conf import conf
 from schools import selectors
 from strategy import selectors as strategy_selectors
 from strategy.models import year_label
 from strategy.targets import evaluate
 
 from . import figures, sections
+from .briefing import FOCUS_GROUP
 from .document import (
     Bullets,
     Document,
@@ -102,7 +102,7 @@ def _targets_and_visits(school, user) -> list:
 def build_profile(school, *, user, year: int | None = None) -> Document:
     """The profile of a school the user may see (callers scope it with ``get_visible_school``)."""
     groups = selectors.pupil_groups()
-    focus = groups[conf.default_group]
+    focus = groups[FOCUS_GROUP]
     years, year = figures.years_up_to(school.la, year)
     if year is None:
         raise ValueError(f"{school.la.name} has no results yet.")

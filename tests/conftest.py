@@ -5,7 +5,6 @@ from django.core.management import call_command
 
 from schools import demo as demo_module
 
-
 # The suite pools figures afresh (gapmonitor/test_settings.py); the dashboard and import tests run with every
 # cache production runs with on, so that what a test changes must reach the next page through invalidation.
 CACHES_ON_IN = ("test_dashboard", "test_imports")  # modules whose names start so
