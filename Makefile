@@ -5,7 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export GAPMONITOR_LOCAL ?= 1
 
-.PHONY: demo test install install-dev serve migrate bench screenshots browsers clean check-deploy
+.PHONY: demo test lint install install-dev serve migrate bench screenshots browsers clean check-deploy
+# Test workers (pytest-xdist): `auto` is one per core; PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= auto
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +31,17 @@ demo: migrate
 	@echo "Serving gapmonitor at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	DEBUG=$${DEBUG:-0} $(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
 
-test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+# Lint and type checks (rule sets: pyproject.toml [tool.ruff], [tool.djlint], [tool.mypy]).
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m djlint templates --lint
+	$(PY) -m mypy
+
+# The whole suite, browser tests included, spread over PYTEST_WORKERS processes; each has its own test database
+# (test_<name>_gw0, _gw1… on PostgreSQL). Extra pytest arguments: PYTEST_ARGS="-k gaps".
+test: lint
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-dev
 	$(PY) -m bench.run

@@ -19,7 +19,8 @@ SIZES = {
     # 22,000 schools, 5 results years, the headline measures, all / disadvantaged / other pupils.
     "national": dict(schools=22_000, years=5, seed=SEED, headline_only=True, measure_codes="headline"),
 }
-REAL_KS2 = Path(__file__).resolve().parent.parent / "tests" / "data" / "dfe" / "ks2_2018-19_936_surrey.csv"
+# A DfE KS2 performance-tables file kept in the repository; ``python -m bench.run --ks2-file PATH`` uses another.
+KS2_SOURCE = Path(__file__).resolve().parent.parent / "tests" / "data" / "dfe" / "ks2_2018-19_936_surrey.csv"
 
 
 def generator_arguments(size: str) -> dict:
@@ -98,10 +99,10 @@ def long_file(urns: list[int], rows: int = 100_000, seed: int = SEED) -> bytes:
     return out.getvalue().encode()
 
 
-def ks2_file(schools: int = 16_500, seed: int = SEED) -> tuple[bytes, str]:
-    """A national-size KS2 performance-tables CSV in the DfE layout: the real header and real school rows
-    (Surrey 2018-19, from the repository's tests/data) repeated with new URNs and LA codes, plus the file's LA and England rows."""
-    with REAL_KS2.open(encoding="utf-8-sig", newline="") as handle:
+def ks2_file(schools: int = 16_500, seed: int = SEED, source: Path = KS2_SOURCE) -> tuple[bytes, str]:
+    """A national-size KS2 performance-tables CSV in the DfE layout: the real header and real school rows of
+    ``source`` (default Surrey 2018-19) repeated with new URNs and LA codes, plus the file's LA and England rows."""
+    with Path(source).open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
         rows = list(reader)

@@ -267,7 +267,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # No personal data in logs: requests, query strings and exception messages are removed (issue 7).
+    # No personal data in logs: requests, query strings and exception messages are removed (UK GDPR data minimisation).
     "filters": {"no_personal_data": {"()": "gapmonitor.logging_filters.PersonalDataFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},

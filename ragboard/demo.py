@@ -1,5 +1,6 @@
-"""Demo self-evaluation: two rounds (the later one is seed 004's "Any Borough" grid), evidence, and a
-strategic plan board from seed 003. Idempotent: a round that exists is left as it is.
+"""Demo self-evaluation: two rounds (the later one is the "Any Borough" grid of the DCSF quality standards
+(2009)), evidence, and a strategic plan board after Cheshire East's Raising Achievement Strategic Plan.
+Idempotent: a round that exists is left as it is.
 
 Every grade goes through ``services.record_judgement``, so the demo obeys the same rules as users:
 ticks, figures and linked evidence are chosen so the grade is allowed, never forced in.
@@ -24,7 +25,7 @@ from .models import (
 )
 
 SETS = ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5"]
-# Seed 004, "How the dashboard works": Local authority: Any Borough.
+# DCSF quality standards (2009), "How the dashboard works": Local authority: Any Borough.
 ANY_BOROUGH = {
     "EY": ["G", "G", "OS", "N/A", "NI", "G", "N/A", "N/A", "G", "SI"],
     "PRI": ["NI", "NI", "G", "G", "G", "NI", "G", "G", "G", "G"],
@@ -140,7 +141,7 @@ def _judge(round_: Round, grades: dict, *, user, evidence: dict, generous: dict)
         )
     }
     for phase, row in grades.items():
-        for code, grade in zip(SETS, row):
+        for code, grade in zip(SETS, row, strict=True):
             j = judgements[(code, phase)]
             if grade == "N/A":
                 assert j.not_applicable, f"{code} {phase} should be N/A"
@@ -242,7 +243,8 @@ def _plan_board(context, officer):
             "Monitoring and intervention team",
             "green",
             "Schools need support and challenge matched to their level of need.",
-            "a. Categorise every school (universal, targeted, targeted plus, intensive).\nb. Risk-assess schools approaching inspection.",
+            "a. Categorise every school (universal, targeted, targeted plus, intensive).\n"
+            "b. Risk-assess schools approaching inspection.",
             "The percentage of schools judged good or outstanding moves above 90%.",
             "All schools categorised; visits matched to category.",
             "Categorisation records; visit notes.",

@@ -71,7 +71,7 @@ def validate(data: dict) -> None:
                             raise FrameworkError(f"{item.get('code')}: unknown rule {rule!r}.")
                         if rule == "band" and item.get("params", {}).get("metric") not in metric_codes:
                             raise FrameworkError(f"{item.get('code')}: band rule names an unknown metric.")
-            for column, descriptors in st.get("descriptors", {}).items():
+            for descriptors in st.get("descriptors", {}).values():
                 for desc in descriptors:
                     if desc.get("rule") == "missing_count" and desc.get("params", {}).get("checklist") not in codes:
                         raise FrameworkError(f"{desc.get('code')}: counts an unknown checklist.")

@@ -1,7 +1,7 @@
 """Indicators shown beside judgements, computed from the gap engine and the visit records.
 
-Seed 004 Appendix 1 defines the FSM gap as the LA's FSM pupils against the *national* average of
-pupils not entitled to FSM ("to avoid local deprivation profile as a factor"); we use today's
+The DCSF quality standards (2009), Appendix 1, define the FSM gap as the LA's FSM pupils against the
+*national* average of pupils not entitled to FSM ("to avoid local deprivation profile as a factor"); we use today's
 disadvantaged / not disadvantaged groups. Indicators are triangulation for a human judgement,
 never an input to the rules (the document gives them no thresholds).
 """
@@ -118,7 +118,8 @@ def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, ye
         below = sum(1 for v in with_figure.values() if (v < floor if measure.higher_is_better else v > floor))
         missing = len(school_ids) - len(with_figure)
         text = (
-            f"{AcademicYear.label_for(year)}: {below} of {len(with_figure)} {dict(School.Phase.choices)[SCHOOL_PHASES[phase][0]].lower()} "
+            f"{AcademicYear.label_for(year)}: {below} of {len(with_figure)} "
+            f"{dict(School.Phase.choices)[SCHOOL_PHASES[phase][0]].lower()} "
             f"schools with a figure are below {_fmt(measure, floor)} on {measure.name} (all pupils)"
             + (f"; {missing} school(s) have no figure." if missing else ".")
         )

@@ -1,4 +1,5 @@
-"""The rule engine: seed 004's judgement rules, applied to one judgement and explained in words.
+"""The rule engine: the judgement rules of the DCSF quality standards (2009), applied to one judgement and
+explained in words.
 
 The rules are "necessary but not sufficient", so the engine never picks a grade: it works out the
 best grade the evidence allows and says why each better grade is ruled out.
@@ -194,7 +195,8 @@ def assess(
                         "count",
                         best,
                         f"{code}: {column} needs the critical criterion {_quote(d)} – {why}. Critical criteria in the "
-                        f"{column} column are minimum requirements, so the grade can be no better than {grade_label(best)}.",
+                        f"{column} column are minimum requirements, so the grade can be no better than "
+                        f"{grade_label(best)}.",
                         d.code,
                     )
                 )
@@ -216,8 +218,9 @@ def assess(
                     Finding(
                         "minimum",
                         best,
-                        f"{code}: the critical criterion {lead}{_quote(d)} is not met. Critical criteria in the {column} "
-                        f"column are minimum requirements, so the grade can be no better than {grade_label(best)}.",
+                        f"{code}: the critical criterion {lead}{_quote(d)} is not met. "
+                        f"Critical criteria in the {column} column are minimum requirements, so the grade can be "
+                        f"no better than {grade_label(best)}.",
                         d.code,
                     )
                 )
@@ -254,7 +257,8 @@ def assess(
                     Finding(
                         "cap",
                         d.column,
-                        f"{code}: {_quote(d)} is ticked as describing the LA. A critical criterion in the ‘{column}’ column "
+                        f"{code}: {_quote(d)} is ticked as describing the LA. "
+                        f"A critical criterion in the ‘{column}’ column "
                         f"shows the maximum rating that can be given, so the grade can be no better than {column}.",
                         d.code,
                     )
@@ -268,7 +272,8 @@ def assess(
             Finding(
                 "impact",
                 Grade.SOME_IMPROVEMENT,
-                f"{code}: Good and Outstanding must be accompanied by evidence of impact upon outcomes for children and "
+                f"{code}: Good and Outstanding must be accompanied by evidence of impact upon outcomes for children "
+                f"and "
                 f"young people; none of the {len(evidence)} evidence item(s) linked to this judgement shows impact, "
                 f"so the grade can be no better than Requires some improvement.",
             )
@@ -278,7 +283,8 @@ def assess(
             Finding(
                 "impact",
                 Grade.GOOD,
-                f"{code}: Outstanding must be accompanied by substantial evidence of impact; {len(showing)} linked item(s) "
+                f"{code}: Outstanding must be accompanied by substantial evidence of impact; "
+                f"{len(showing)} linked item(s) "
                 f"show impact but none is substantial, so the grade can be no better than Good.",
             )
         )

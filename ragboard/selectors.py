@@ -23,6 +23,7 @@ from .models import (
     Framework,
     Grade,
     Judgement,
+    KeyRating,
     OverallRating,
     Phase,
     PriorityArea,
@@ -150,7 +151,7 @@ class Cell:
 
 @dataclass
 class OverallCell:
-    key_rating: object
+    key_rating: KeyRating
     rating: OverallRating | None
     grade: str
     span: int
@@ -192,7 +193,7 @@ class Grid:
 
 
 def grid(round_: Round, view: str = "reviewer") -> Grid:
-    """The dashboard readout of seed 004's worked example, in a fixed number of queries."""
+    """The dashboard readout of the DCSF quality standards' (2009) worked example, in a fixed number of queries."""
     view = view if view in VIEWS else "reviewer"
     other = "la" if view == "reviewer" else "reviewer"
     key_ratings = list(
@@ -315,7 +316,8 @@ class Change:
 
 
 def compare(earlier: Round, later: Round, view: str = "reviewer") -> list[Change]:
-    """Set × phase, earlier grade beside later grade, with the descriptors ticked or unticked since and the later rationale."""
+    """Set × phase, earlier grade beside later grade, with the descriptors ticked or unticked since and the later
+    rationale."""
     view = view if view in VIEWS else "reviewer"
 
     def cells(round_):

@@ -70,7 +70,7 @@ def start_round(
             (j.standard_set.code, j.phase): j
             for j in copy_from.judgements.select_related("standard_set").prefetch_related("ticked", "evidence")
         }
-    descriptors_by_set = {}
+    descriptors_by_set: dict[int, dict[str, Descriptor]] = {}
     for d in Descriptor.objects.filter(standard_set__framework=framework):
         descriptors_by_set.setdefault(d.standard_set_id, {})[d.code] = d
     for standard_set in framework.sets.order_by("order"):
@@ -95,8 +95,8 @@ def start_round(
                 j.save()
                 j.evidence.set(old.evidence.all())
     for key_rating in framework.key_ratings.all():
-        for phase in [*[p.value for p in PHASE_ORDER], OverallRating.OVERALL]:
-            OverallRating.objects.create(round=round_, key_rating=key_rating, phase=phase, updated_by=user)
+        for phase_code in [*[p.value for p in PHASE_ORDER], OverallRating.OVERALL]:
+            OverallRating.objects.create(round=round_, key_rating=key_rating, phase=phase_code, updated_by=user)
     return round_
 
 
@@ -311,7 +311,7 @@ def save_strategic_target(*, target: StrategicTarget, user, **fields) -> Strateg
     _check_user(user)
     for name, value in fields.items():
         setattr(target, name, value)
-    if target.strategy_target_id and target.strategy_target.la_id != target.la_id:
+    if target.strategy_target is not None and target.strategy_target.la_id != target.la_id:
         raise ValidationError({"strategy_target": "Link a target of the same LA."})
     target.full_clean()
     target.save()

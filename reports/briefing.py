@@ -285,9 +285,9 @@ def build_briefing(la, *, area=None, year: int | None = None, user=None) -> Docu
     )
     document.add(
         Paragraph(
-            f"This briefing sets out how disadvantaged pupils in {place} did in {year_label(year)} against other pupils, "
-            f"here and in England, on the headline measures; how the gaps moved and why; whether our targets are on "
-            f"track; what we did; and the schools that are busting the gap."
+            f"This briefing sets out how disadvantaged pupils in {place} did in {year_label(year)} against other "
+            f"pupils, here and in England, on the headline measures; how the gaps moved and why; whether our targets "
+            f"are on track; what we did; and the schools that are busting the gap."
         )
     )
     document.add(*sections.summary(rows, place=place))

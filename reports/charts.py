@@ -24,7 +24,7 @@ def _year_span(rows: list[GapRow]) -> list[int]:
 
 
 def _listing(name: str, years: list[int], values: list[float | None]) -> str:
-    shown = [f"{y} {v:.1f}" for y, v in zip(years, values) if v is not None]
+    shown = [f"{y} {v:.1f}" for y, v in zip(years, values, strict=True) if v is not None]
     return f"{name}: " + (", ".join(shown) if shown else "no figures")
 
 
@@ -48,7 +48,7 @@ def gap_trend_chart(rows: list[GapRow], *, place: str, la_name: str = "", captio
             f"{rows[0].focus_group.name.lower()} pupils by results year; positive means "
             f"{rows[0].focus_group.name.lower()} pupils are behind."
         ]
-        for ax, row in zip(axes, rows):
+        for ax, row in zip(axes, rows, strict=False):  # the grid may have spare axes
             here = _series(years, {y: g.within for y, g in row.series.items()})
             england = _series(
                 years, {y: gap(row.measure, g.national_focus, g.national_comparison) for y, g in row.series.items()}

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 import matplotlib
+from matplotlib.figure import Figure
 
 from gapmonitor.conf import conf
 from schools.gaps import code_label
@@ -52,7 +53,7 @@ class Chart:
 
     caption: str
     alt: str
-    figure: object = field(repr=False)
+    figure: Figure = field(repr=False)
     kind: str = "chart"
 
     @cached_property

@@ -26,13 +26,13 @@ def _table(word, block: Table) -> None:
     caption.add_run(block.caption)
     table = word.add_table(rows=1, cols=len(block.headers))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, block.headers):
+    for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(str(text)).bold = True
     _repeat_header(table.rows[0])
     for values in block.rows:
         cells = table.add_row().cells
-        for cell, text in zip(cells, values):
+        for cell, text in zip(cells, values, strict=True):
             cell.text = str(text)
     if block.note:
         note = word.add_paragraph()

@@ -112,12 +112,13 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
             intervals = [
                 series[x].focus.interval() if series.get(x) and series[x].focus.value is not None else None for x in xs
             ]
+            bounds = list(zip(intervals, values, strict=True))
             trace["error_y"] = dict(
                 type="data",
                 symmetric=False,
                 visible=True,
-                array=[(ci[1] - v) if ci and v is not None else None for ci, v in zip(intervals, values)],
-                arrayminus=[(v - ci[0]) if ci and v is not None else None for ci, v in zip(intervals, values)],
+                array=[(ci[1] - v) if ci and v is not None else None for ci, v in bounds],
+                arrayminus=[(v - ci[0]) if ci and v is not None else None for ci, v in bounds],
             )
         traces.append({**trace, "type": "scatter"})
     if row.la_series is not None:

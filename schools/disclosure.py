@@ -97,7 +97,7 @@ class Seen:
     members: int | None = None
 
 
-def _seen(known) -> Seen | None:
+def _seen(known: Figure | Seen | None) -> Seen | None:
     if known is None or isinstance(known, Seen):
         return known
     return None if known.cohort is None else Seen(shown=known.cohort, members=known.cohort)
@@ -134,7 +134,7 @@ def disclose(
     viewer_sees_small_cohorts: bool,
     partitions: Iterable[Partition] | None = None,
     threshold: int | None = None,
-    known: Mapping[tuple, Figure] | None = None,
+    known: Mapping[tuple, Figure | Seen] | None = None,
 ) -> dict[tuple, Figure]:
     """The figures as a viewer may see them.
 
@@ -156,10 +156,10 @@ def disclose(
         return dict(figures)
     threshold = conf.suppression_threshold if threshold is None else threshold
     partitions = default_partitions() if partitions is None else list(partitions)
-    known = {key: _seen(value) for key, value in (known or {}).items()}
+    seen_of = {key: _seen(value) for key, value in (known or {}).items()}
 
     def gives_away(key, figure):
-        seen = known.get(key)
+        seen = seen_of.get(key)
         if figure.cohort is None or seen is None:
             return False
         left = figure.cohort - seen.shown
@@ -185,7 +185,7 @@ def disclose(
         changed = False
         for prefix, present in by_prefix.items():
             for whole, parts in partitions:
-                if _complement(prefix, whole, parts, present, figures, out, known, threshold):
+                if _complement(prefix, whole, parts, present, figures, out, seen_of, threshold):
                     changed = True
     return out
 

@@ -91,14 +91,15 @@ class Figure:
 MISSING = Figure(cohort=None, numerator=None, value=None, code="")
 
 
-def pooled(figures: Iterable[Figure], unit: str = "percent") -> Figure:
+def pooled(figures: Iterable[Figure | None], unit: str = "percent") -> Figure:
     """Pool school figures: Σ numerator ÷ Σ cohort over the figures that have counts.
 
     Suppression hides a figure, it does not drop pupils: pass the *unsuppressed* figures.
     Percent values are ×100. Figures without counts (published value only) cannot be pooled
     and are left out of the value; their cohort still counts in ``cohort``.
     """
-    cohort = numerator = value_cohort = 0
+    cohort = value_cohort = 0
+    numerator: float = 0
     schools = 0
     any_cohort = False
     statuses = set()
@@ -265,10 +266,10 @@ def gap_interval(measure, focus: Figure | None, comparison: Figure | None) -> tu
     if focus is None or comparison is None:
         return None
     focus_ci, comparison_ci = focus.interval(), comparison.interval()
-    if focus_ci is None or comparison_ci is None:
+    p1, p2 = comparison.value, focus.value
+    if focus_ci is None or comparison_ci is None or p1 is None or p2 is None:
         return None
-    p1, (l1, u1) = comparison.value, comparison_ci
-    p2, (l2, u2) = focus.value, focus_ci
+    (l1, u1), (l2, u2) = comparison_ci, focus_ci
     difference = p1 - p2
     low = difference - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = difference + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
@@ -285,7 +286,7 @@ def significant(interval: tuple[float, float] | None) -> bool | None:
     return low > 0 or high < 0
 
 
-def change_interval_half_width(*figures: Figure) -> float | None:
+def change_interval_half_width(*figures: Figure | None) -> float | None:
     """Half-width of a 95% interval for a sum/difference of independent percentages (e.g. a change in gap):
     the root of the summed squared Wilson half-widths. None when any figure has no interval."""
     total = 0.0

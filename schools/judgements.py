@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from statistics import mean
+from typing import TYPE_CHECKING
 
 from gapmonitor.conf import conf
 
@@ -38,6 +39,10 @@ from .gaps import (
 )
 from .rag import excess_over_national, rag_rating
 from .trends import Trend, TrendClass, published, stubborn, trend, window_years
+
+if TYPE_CHECKING:  # the engine reads these models' fields only; it never queries them
+    from .comparators import NationalBasis
+    from .models import LocalThreshold, Measure, PupilGroup
 
 POOLED_YEARS = 3
 
@@ -229,21 +234,21 @@ class GapRow:
     """One organisation × measure × focus group: the figures a page row, an export row and the CLI share.
     ``kind`` is the comparator whose gap and trend the row shows."""
 
-    measure: object
-    focus_group: object
-    comparison_group: object
+    measure: Measure
+    focus_group: PupilGroup
+    comparison_group: PupilGroup
     year: int | None
     current: GapFigures
     series: dict
     trends: dict
     stubborn: bool
     all_pupils: Figure
-    threshold: object = None  # a LocalThreshold (or anything with .value and .definition())
+    threshold: LocalThreshold | None = None
     la_series: dict | None = None
     kind: str = Comparator.NATIONAL
     pooled: PooledView | None = None
     years: tuple = field(default=())
-    national_basis: object = None  # schools.comparators.NationalBasis: which national figures (None: England)
+    national_basis: NationalBasis | None = None  # which national figures (None: England)
 
     @property
     def trend(self) -> Trend | None:
@@ -252,7 +257,7 @@ class GapRow:
     def for_comparator(self, kind: str) -> GapRow:
         return replace(self, kind=kind) if kind in Comparator.CHOICES else self
 
-    def with_threshold(self, threshold) -> GapRow:
+    def with_threshold(self, threshold: LocalThreshold | None) -> GapRow:
         return replace(self, threshold=threshold)
 
     def gap(self, kind: str | None = None) -> float | None:
@@ -406,8 +411,8 @@ def build_row(
     prefix: tuple = (),
     la: Mapping | None = None,
     kind: str = Comparator.NATIONAL,
-    threshold=None,
-    national_basis=None,
+    threshold: LocalThreshold | None = None,
+    national_basis: NationalBasis | None = None,
 ) -> GapRow:
     """Assemble a GapRow from figure dicts keyed (*prefix, year, measure_code, group_code).
 
@@ -415,7 +420,9 @@ def build_row(
     use only published years comparable with it (``years`` is the calendar)."""
     code, fcode, ccode = measure.code, focus_group.code, comparison_group.code
     calendar = tuple(sorted(years))
-    series, la_series, all_series = {}, {} if la is not None else None, {}
+    series: dict[int, GapFigures] = {}
+    la_series: dict[int, GapFigures] = {}
+    all_series: dict[int, Figure] = {}
     present = []
     for y in calendar:
         focus = here.get(prefix + (y, code, fcode))
@@ -436,7 +443,7 @@ def build_row(
     if year is None or year not in series:
         candidates = [y for y in present if year is None or y <= year]
         year = candidates[-1] if candidates else None
-    current = series.get(year) or gaps(measure, None, None, None, None)
+    current = series[year] if year is not None and year in series else gaps(measure, None, None, None, None)
     trends, is_stubborn, view = {}, False, None
     if year:
         pairs = {
@@ -455,9 +462,9 @@ def build_row(
         series=series,
         trends=trends,
         stubborn=is_stubborn,
-        all_pupils=all_series.get(year, MISSING),
+        all_pupils=all_series.get(year, MISSING) if year is not None else MISSING,
         threshold=threshold,
-        la_series=la_series,
+        la_series=la_series if la is not None else None,
         kind=kind,
         pooled=view,
         years=tuple(y for y in calendar if published(measure, y)),

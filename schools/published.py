@@ -12,10 +12,14 @@ Pure functions over :class:`schools.gaps.Figure` values; the reads are in ``scho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gapmonitor.conf import conf
 
 from .gaps import Figure, gap
+
+if TYPE_CHECKING:
+    from .models import Measure
 
 PUBLISHED, POOLED = "published", "pooled"
 
@@ -42,7 +46,7 @@ def key_stage_phases(key_stage_code: str) -> tuple[str, ...] | None:
 class Coverage:
     """Schools with a figure for a measure in a year ÷ the LA's open schools of the measure's phases."""
 
-    measure: object
+    measure: Measure
     year: int
     with_figures: int
     open_schools: int
@@ -74,7 +78,7 @@ class Coverage:
 class SideBySide:
     """One measure × year: the pooled and the published figures for a focus group and its comparison group."""
 
-    measure: object
+    measure: Measure
     year: int
     pooled_focus: Figure
     pooled_comparison: Figure

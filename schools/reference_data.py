@@ -291,7 +291,7 @@ MEASURES = [
         False,
         False,
     ),
-    # Historical measures used in the seeds.
+    # Historical measures used in the source documents (docs/sources.md).
     ("ks2_l4_em", "KS2 level 4+ in English and maths", "KS2 L4+ E&M", "ks2", "percent", True, 1996, 2012, False, False),
     (
         "ks2_l4_rwm",

@@ -232,9 +232,13 @@ def trend(
     f0, c0 = series[first]
     f1, c1 = series[last]
     gap_start, gap_end = gap(measure, f0, c0), gap(measure, f1, c1)
+    # Every usable year has a gap, so both its figures and their values are present.
+    assert f0 is not None and c0 is not None and f1 is not None and c1 is not None
+    assert gap_start is not None and gap_end is not None
     change = gap_end - gap_start
     focus_change = improvement(measure, f0.value, f1.value)
     comparison_change = improvement(measure, c0.value, c1.value)
+    assert focus_change is not None and comparison_change is not None
     half = change_interval_half_width(f0, c0, f1, c1) if getattr(measure, "unit", "percent") == "percent" else None
     return Trend(
         start_year=first,
@@ -274,7 +278,7 @@ def stubborn(
     for year in usable:
         here = gap(measure, *series[year])
         england = gap(measure, *national.get(year, (None, None)))
-        if england is None or here <= england:
+        if england is None or here is None or here <= england:
             return False
     movement = trend(measure, {y: series[y] for y in usable}, window=years)
     return movement is not None and movement.classification in (TrendClass.STABLE, TrendClass.WIDENING)

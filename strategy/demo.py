@@ -1,9 +1,9 @@
 """Demo content for the strategy app, called by ``generate_demo_data`` after the schools generator.
 
-Plans at six owner levels (after seed 000 Appendix 1) with actions in all four strands, RAG update histories,
-targets of every type set from the demo figures, milestones, visit reports (one acknowledged, two
-quality-assured), a published success story and a school-to-school support engagement. Idempotent: every
-row is found by a natural key before it is created, and nothing depends on the clock."""
+Plans at six owner levels (after Suffolk, Narrowing the Gap, Appendix 1) with actions in all four strands,
+RAG update histories, targets of every type set from the demo figures, milestones, visit reports (one
+acknowledged, two quality-assured), a published success story and a school-to-school support engagement.
+Idempotent: every row is found by a natural key before it is created, and nothing depends on the clock."""
 
 from __future__ import annotations
 
@@ -168,7 +168,7 @@ def generate(context):
     head_school = head.profile.school if head is not None else primaries[0]
     adviser_schools = list(adviser.profile.schools.order_by("urn")) if adviser is not None else primaries[:2]
 
-    # ---------------------------------------------------------------- the LA team's plan (seed 000 Appendix 1)
+    # ------------------------------------------ the LA team's plan (Suffolk, Narrowing the Gap, Appendix 1)
     la_plan = _plan(
         la,
         f"{la.name} narrowing the gap strategy",

@@ -96,7 +96,7 @@ class PlanForm(forms.ModelForm):
         self.fields["school"].queryset = visible_schools(user).filter(la=la, status="open")
         if not has_role(user, *LA_EDITOR_ROLES):
             allowed = [Plan.Level.SCHOOL] + ([Plan.Level.CLUSTER] if has_role(user, Role.ADVISER) else [])
-            self.fields["level"].choices = [(c, l) for c, l in Plan.Level.choices if c in allowed]
+            self.fields["level"].choices = [(c, label) for c, label in Plan.Level.choices if c in allowed]
             if not has_role(user, Role.ADVISER):
                 del self.fields["area"], self.fields["cluster"]
         self.instance.la = la

@@ -169,7 +169,8 @@ def can_quality_assure(user) -> bool:
 
 
 def visit_reports_meeting_all_features(la) -> tuple[int, int]:
-    """(reports quality-assured as meeting all seven features of seed 004 2.4, reports quality-assured) for the LA."""
+    """(reports quality-assured as meeting all seven features of DCSF quality standard 2.4, reports
+    quality-assured) for the LA."""
     assured = VisitReport.objects.filter(school__la=la, quality_assurance__isnull=False)
     return assured.filter(quality_assurance__meets_all=True).count(), assured.count()
 

@@ -3,7 +3,8 @@
 * A visit report stores a snapshot of the school's gap figures as they stood, so later imports do not
   rewrite what was discussed; the actions agreed at the visit land on the school's plan.
 * An action's status is its latest dated update: updates are appended, never edited.
-* Quality assurance records the seven features of seed 004 §2.4 and whether all are met.
+* Quality assurance records the seven features of a good SIP report (DCSF quality standards (2009), 2.4)
+  and whether all are met.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> 
                 focus = here.get((year, measure.code, group.code))
                 comparison = here.get((year, measure.code, group.comparison.code))
                 value = gap(measure, focus, comparison)
-                if value is not None:
+                if value is not None and focus is not None and comparison is not None:
                     series.append((year, focus, comparison, value))
             if not series:
                 continue
@@ -291,10 +292,11 @@ def story_gaps(
         school, measures=[measure.code], groups=_needed([group.code, comparison.code]), years=[from_year, to_year]
     )
     found = _disclosed_for_everyone(found)
-    return tuple(
+    start, end = (
         gap(measure, found.get((year, measure.code, group.code)), found.get((year, measure.code, comparison.code)))
         for year in (from_year, to_year)
     )
+    return start, end
 
 
 def suggest_story_years(

@@ -30,7 +30,7 @@ def build_alpha():
     measure = Measure.objects.get(code="ks2_rwm_exp")
     dis, other = PupilGroup.objects.get(code="disadvantaged"), PupilGroup.objects.get(code="not_disadvantaged")
     for year, rows in SCHOOL_ROWS.items():
-        for group, (achievers, cohort) in zip((dis, other), rows):
+        for group, (achievers, cohort) in zip((dis, other), rows, strict=True):
             Result.objects.create(
                 school=school,
                 results_year=year,
@@ -41,7 +41,7 @@ def build_alpha():
                 value=round(100 * achievers / cohort),
             )
     for year, rows in NATIONAL_ROWS.items():
-        for group, (achievers, cohort) in zip((dis, other), rows):
+        for group, (achievers, cohort) in zip((dis, other), rows, strict=True):
             Benchmark.objects.create(
                 geography_code=Benchmark.NATIONAL_CODE,
                 kind="national",

@@ -1,4 +1,4 @@
-"""Query counts of the gap pages stay fixed whatever the number of schools (issue 9: ≤ 20 per page).
+"""Query counts of the gap pages stay fixed whatever the number of schools (≤ 20 per page).
 
 Timings live in ``make bench`` (bench/results.md); this only guards the query counts, which do not depend
 on the machine: the same pages are counted with 12 schools and again after the LA grows to 40 — without the

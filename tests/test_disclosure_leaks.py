@@ -112,7 +112,7 @@ def _csv(response):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     header = rows[2]
-    return [dict(zip(header, row)) for row in rows[3:]]
+    return [dict(zip(header, row, strict=True)) for row in rows[3:]]
 
 
 # ----------------------------------------------------------------------- one school, every route

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.django_db
 class TestReferenceData:
-    def test_measures_and_groups_from_the_contract(self):
+    def test_measures_and_groups_from_the_reference_data(self):
         codes = set(Measure.objects.values_list("code", flat=True))
         for code in [
             "eyfs_gld",

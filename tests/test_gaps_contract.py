@@ -1,4 +1,4 @@
-"""The figures contract (CONTRACT.md): Figure, gap, figures, benchmark_figures."""
+"""The gap engine's interface as other apps use it: Figure, gap, figures, benchmark_figures."""
 
 import pytest
 

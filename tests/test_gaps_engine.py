@@ -20,9 +20,9 @@ def pct(achievers, cohort, status="final"):
     return Figure(cohort=cohort, numerator=achievers, value=100 * achievers / cohort, status=status, schools=1)
 
 
-# ----------------------------------------------------------------------- seed 001: national KS2 L4+ E&M
-def test_seed_001_national_ks2_gap_22_to_21_narrowing_both_improving():
-    # Seed 001 §2: FSM 53 → 55 (+2), non-FSM 75 → 76 (+1) between 2008 and 2010.
+# ------------------------------------------------------- National College (2011): national KS2 L4+ E&M
+def test_national_college_2011_national_ks2_gap_22_to_21_narrowing_both_improving():
+    # National College (2011): FSM 53 → 55 (+2), non-FSM 75 → 76 (+1) between 2008 and 2010.
     # Gap 2008 = 75 − 53 = 22; 2010 = 76 − 55 = 21; change = 21 − 22 = −1 = (+1) − (+2).
     series = {
         2008: (pct(530, 1000), pct(750, 1000)),
@@ -37,16 +37,17 @@ def test_seed_001_national_ks2_gap_22_to_21_narrowing_both_improving():
     assert t.classification == TrendClass.NARROWING_BOTH_IMPROVING
 
 
-def test_seed_001_ks4_gap_28_stays_28_is_stable():
+def test_national_college_2011_ks4_gap_28_stays_28_is_stable():
     # KS4 5+A*–C incl. E&M: both groups +7, gap 28 → 28, change 0 < band 1 → stable.
     series = {2008: (pct(200, 1000), pct(480, 1000)), 2010: (pct(270, 1000), pct(550, 1000))}
     t = gaps.trend(PCT, series, window=3, band=1.0)
     assert t.change == pytest.approx(0) and t.classification == TrendClass.STABLE
 
 
-def test_seed_002_cambridgeshire_ks2_fsm_gap_29():
-    # Seed 002 appendix: 344 FSM children failed L4+ RWM = 53% of the FSM cohort → cohort 649, achievers 305
-    # (305/649 = 47.0%). 1668 failed in all, so 1324 non-FSM failed = 24% → cohort 5517, achievers 4193 (76.0%).
+def test_cambridgeshire_2014_ks2_fsm_gap_29():
+    # Cambridgeshire (2014–16), appendix: 344 FSM children failed L4+ RWM = 53% of the FSM cohort → cohort 649,
+    # achievers 305 (305/649 = 47.0%). 1668 failed in all, so 1324 non-FSM failed = 24% → cohort 5517,
+    # achievers 4193 (76.0%).
     # Gap = 76.0 − 47.0 = 29 ppt.
     fsm, non_fsm = pct(305, 649), pct(4193, 5517)
     assert round(fsm.value) == 47 and round(non_fsm.value) == 76

@@ -300,7 +300,7 @@ def thresholdshire(db):
         (996002, "B Primary", ((36, 40), (54, 60), (90, 100))),
     ):
         schools[name[0]] = school = School.objects.create(urn=urn, la=la, name=name)
-        for code, (achievers, cohort) in zip(("disadvantaged", "not_disadvantaged", "all"), counts):
+        for code, (achievers, cohort) in zip(("disadvantaged", "not_disadvantaged", "all"), counts, strict=True):
             Result.objects.create(
                 school=school,
                 results_year=2025,
@@ -326,7 +326,7 @@ def thresholdshire(db):
 def _export(client, page, table):
     rows = list(csv.reader(io.StringIO(client.get(f"/{page}/export/{table}.csv?measure=ks2_rwm_exp").content.decode())))
     header = rows[2]
-    return " ".join(rows[1]), {r[header.index("Name")]: dict(zip(header, r)) for r in rows[3:]}
+    return " ".join(rows[1]), {r[header.index("Name")]: dict(zip(header, r, strict=True)) for r in rows[3:]}
 
 
 def test_la_thresholds_switched_on_and_off(thresholdshire, client):
@@ -413,7 +413,7 @@ def test_a_support_engagement_chart_never_joins_eyfs_2019_to_2022():
         target_value=5,
     )
     chart = engagement_chart(engagement, [objective], show_small_cohorts=True)
-    lines = [trace for trace in chart["figure"]["data"]]
+    lines = list(chart["figure"]["data"])
     # Two runs, never one line from 2018/19 to 2021/22.
     assert [trace["x"] for trace in lines] == [["2018/19"], ["2021/22", "2022/23"]]
     assert [trace["y"] for trace in lines] == [[25.0], [15.0, 10.0]]

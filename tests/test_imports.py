@@ -10,14 +10,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils.html import escape
 
-from schools.imports.services import (
-    ImportRejected,
-    build_plan,
-    import_file,
-    rollback_batch,
-    rollback_blockers,
-    year_from_file_name,
-)
+from schools.imports.committing import import_file
+from schools.imports.dfe_layout import year_from_file_name
+from schools.imports.planning import build_plan
+from schools.imports.problems import ImportRejected
+from schools.imports.rollback import rollback_batch, rollback_blockers
 from schools.models import (
     Area,
     Benchmark,

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from schools.imports.committing import import_file
+from schools.imports.planning import build_plan
 from schools.imports.readers import FileProblem, Limits, read_table
-from schools.imports.services import build_plan, import_file
 from schools.models import ImportBatch, LocalAuthority, Result, School
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,7 @@ PEAK_SCRIPT = textwrap.dedent("""
     os.environ["DJANGO_SETTINGS_MODULE"] = "gapmonitor.test_settings"
     import django
     django.setup()
-    from schools.imports.services import build_plan
+    from schools.imports.planning import build_plan
     data = open(sys.argv[1], "rb").read()
     plan = build_plan(data=data, file_name=os.path.basename(sys.argv[1]))
     print(plan.errors[0].reason if plan.errors else "accepted")

@@ -16,15 +16,10 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from schools.imports.services import (
-    STALE_MESSAGE,
-    AlreadyDone,
-    ImportRejected,
-    confirm_batch,
-    import_file,
-    rollback_batch,
-    stage_upload,
-)
+from schools.imports.committing import import_file
+from schools.imports.problems import AlreadyDone, ImportRejected
+from schools.imports.rollback import rollback_batch
+from schools.imports.staging import STALE_MESSAGE, confirm_batch, stage_upload
 from schools.models import ImportBatch, ImportChange, LocalAuthority, Profile, Result, School
 from schools.roles import Role
 

@@ -13,8 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from schools.figures import figures
+from schools.imports.committing import import_file
+from schools.imports.planning import build_plan
 from schools.imports.problems import Problem
-from schools.imports.services import build_plan, import_file, stage_upload
+from schools.imports.staging import stage_upload
 from schools.models import Benchmark, ImportBatch, LocalAuthority, Result, School
 
 DATA = Path(__file__).resolve().parent / "data" / "dfe"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from schools.figures import figures
-from schools.imports.services import import_file
+from schools.imports.committing import import_file
 from schools.models import Benchmark, ImportBatch, LocalAuthority, School, StatisticalNeighbour
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from schools.imports.services import build_plan, import_file
+from schools.imports.committing import import_file
+from schools.imports.planning import build_plan
 from schools.models import Benchmark, ImportBatch, LocalAuthority, Profile, Result, School
 from schools.roles import Role
 

@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.test.utils import override_settings
 
-from schools.imports.services import import_file
+from schools.imports.committing import import_file
 from schools.models import Benchmark, LocalAuthority, Profile, School
 from schools.roles import Role
 

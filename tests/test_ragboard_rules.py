@@ -1,4 +1,4 @@
-"""The framework fixture and the rule engine, with seed 004's own wording."""
+"""The framework fixture and the rule engine, in the wording of the DCSF quality standards (2009)."""
 
 import copy
 import json
@@ -356,7 +356,7 @@ class TestOverride:
 
 
 # --------------------------------------------------------------------------- overall suggestion
-ANY_BOROUGH = {  # transcribed from seed 004, "Local authority: Any Borough"
+ANY_BOROUGH = {  # DCSF quality standards (2009), "Local authority: Any Borough"
     "EY": {"RAG1": ["G", "G", "OS", "N/A", "NI"], "RAG2": ["G", "N/A", "N/A", "G", "SI"]},
     "PRI": {"RAG1": ["NI", "NI", "G", "G", "G"], "RAG2": ["NI", "G", "G", "G", "G"]},
     "SEC": {"RAG1": ["G", "G", "OS", "G", "G"], "RAG2": ["NI", "G", "NI", "G", "G"]},

@@ -14,7 +14,7 @@ from ragboard.models import EvidenceItem, Judgement, OverallRating, Round, Strat
 from schools.models import Benchmark, LocalAuthority, Measure, PupilGroup, Result, School
 
 SETS = ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5"]
-# Seed 004, "How the dashboard works" – Local authority: Any Borough (transcribed from the seed).
+# DCSF quality standards (2009), "How the dashboard works" – Local authority: Any Borough (transcribed).
 ANY_BOROUGH = {
     "EY": "G G OS N/A NI G N/A N/A G SI".split(),
     "PRI": "NI NI G G G NI G G G G".split(),
@@ -56,7 +56,7 @@ def round_(demo):
 def load_example_grid(round_):
     """Put the Any Borough grid into both views (the rendering test; the rules are tested elsewhere)."""
     for phase, grades in ANY_BOROUGH.items():
-        for code, grade in zip(SETS, grades):
+        for code, grade in zip(SETS, grades, strict=True):
             j = round_.judgements.get(standard_set__code=code, phase=phase)
             assert j.not_applicable == (grade == "N/A")
             if grade != "N/A":
@@ -80,7 +80,7 @@ def test_the_any_borough_example_grid_renders_cell_for_cell(round_, role_client,
     grid_html = html[html.index('id="dashboard-grid"') : html.index("</table>", html.index('id="dashboard-grid"'))]
     got = cells(grid_html)
     for phase, grades in ANY_BOROUGH.items():
-        for code, grade in zip(SETS, grades):
+        for code, grade in zip(SETS, grades, strict=True):
             assert got[f"{phase}-{code}"] == grade, (phase, code)
             css = "rag-NA" if grade == "N/A" else f"rag-{grade}"
             assert re.search(rf'class="rag {css}" data-cell="{phase}-{re.escape(code)}"', grid_html)

@@ -20,7 +20,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from schools.imports.services import import_file, rollback_batch
+from schools.imports.committing import import_file
+from schools.imports.rollback import rollback_batch
 from schools.models import ImportBatch, LocalAuthority, Profile, School, SchoolContext
 from schools.roles import Role
 

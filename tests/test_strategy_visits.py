@@ -158,7 +158,18 @@ def test_quality_assurance_and_the_share_meeting_all_seven(alpha):
         visit_type="kit",
         purpose="Keeping in touch",
     )
-    all_seven = dict.fromkeys(("timely", "accurate", "issues_timescale", "challenge", "agenda_for_action", "clear_format", "feeds_risk_register"), True)
+    all_seven = dict.fromkeys(
+        (
+            "timely",
+            "accurate",
+            "issues_timescale",
+            "challenge",
+            "agenda_for_action",
+            "clear_format",
+            "feeds_risk_register",
+        ),
+        True,
+    )
     with pytest.raises(PermissionDenied):
         services.quality_assure_visit(report=first, reviewer=alpha["adviser"], features=all_seven)
     services.quality_assure_visit(report=first, reviewer=alpha["officer"], features=all_seven)

@@ -15,8 +15,8 @@ from django.test import Client
 
 from gapmonitor.uploads import UploadRefused, check_content, content_kind
 from ragboard.models import EvidenceItem
+from schools.imports.committing import import_file
 from schools.imports.problems import Problem, problems_csv
-from schools.imports.services import import_file
 from schools.models import ImportBatch, LocalAuthority, Profile, Result, School
 from schools.roles import Role
 
@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 LONG_CSV = (
-    b"urn,results_year,measure,pupil_group,cohort,achievers,points,value\n100001,2024,ks2_rwm_exp,disadvantaged,18,9,,\n"
+    b"urn,results_year,measure,pupil_group,cohort,achievers,points,value\n"
+    b"100001,2024,ks2_rwm_exp,disadvantaged,18,9,,\n"
 )
 FORMULA = "=cmd|' /C calc'!A0"
 

@@ -1,4 +1,5 @@
-"""Self-evaluation against the LA quality standards (seed 004) and the strategic plan board (seed 003).
+"""Self-evaluation against the LA quality standards (DCSF quality standards (2009)) and the strategic plan
+board (Cheshire East, Raising Achievement Strategic Plan).
 
 The framework (key ratings, sets 1.1–2.5, quality standards, four-column descriptors with
 critical criteria and rule parameters) is data, loaded from ``fixtures/quality_standards_*.json``

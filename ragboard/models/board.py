@@ -9,7 +9,8 @@ from simple_history.models import HistoricalRecords
 from schools.models import LocalAuthority
 from strategy.models import Rag
 
-# Seed 003's five-point RAG is the one strategy's action updates use: one definition for both.
+# Cheshire East's five-point RAG (Raising Achievement Strategic Plan) is the one strategy's action updates use:
+# one definition for both.
 PlanRag = Rag
 
 

@@ -58,6 +58,8 @@ class Round(models.Model):
 class Judgement(models.Model):
     """One dashboard cell: a set × phase in a round, with both views side by side."""
 
+    _change_reason: str  # set before a save: django-simple-history records it with the change
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="judgements")
     standard_set = models.ForeignKey(StandardSet, on_delete=models.PROTECT, related_name="judgements")
     phase = models.CharField(max_length=3, choices=Phase.choices)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from gapmonitor.conf import conf
@@ -13,29 +14,32 @@ from ..filters import GapOptionsForm
 from ..findings import findings_for
 from ..gaps import Comparator, worst_status
 from ..judgements import single_year_min_cohort
-from ..models import LocalThreshold
+from ..models import LocalAuthority, LocalThreshold, Measure, PupilGroup
 from ..roles import LA_WIDE_ROLES, has_role
 from ..tables import MeasureGapTable, OrgGapTable, mixes_years, record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 @dataclass
 class Options:
     """The choices a gap page was asked for (parsed from the query string by ``schools.views``)."""
 
-    la: object
+    la: LocalAuthority
     groups: dict
     measures: list
     headline: list
     years: list
     form: GapOptionsForm
-    focus: object
-    comparison: object
+    focus: PupilGroup
+    comparison: PupilGroup
     kind: str
-    measure: object
+    measure: Measure
     year: int | None
     significant_only: bool
     reasons: list
-    user: object = None
+    user: AbstractBaseUser | AnonymousUser | None = None
 
     @property
     def comparator_label(self) -> str:
@@ -47,7 +51,7 @@ class Options:
 
     def carry(self, url: str) -> str:
         """A link down that keeps the chosen group, comparator and measure (and a chosen year)."""
-        query = {"group": self.focus.code, "comparator": self.kind, "measure": self.measure.code}
+        query: dict[str, str | int] = {"group": self.focus.code, "comparator": self.kind, "measure": self.measure.code}
         if self.form.is_bound and self.form.data.get("year") and self.year:
             query["year"] = self.year
         return f"{url}?{urlencode(query)}"

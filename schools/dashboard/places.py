@@ -187,7 +187,7 @@ def cluster_page(opts: Options, the_cluster) -> dict:
 def ofsted(school) -> dict:
     """The latest inspection on each scale, with its graded areas: the graded (1–4) and report-card scales
     are not comparable, and report cards have no overall grade."""
-    latest = {}
+    latest: dict[str, OfstedInspection] = {}
     for inspection in school.inspections.prefetch_related("judgements"):
         latest.setdefault(inspection.framework, inspection)
     graded, card = latest.get(OfstedInspection.Framework.GRADED), latest.get(OfstedInspection.Framework.REPORT_CARD)

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from ..judgements import BusterReason, Reason, reason_explanations
+from ..judgements import BusterReason, GapRow, Reason, reason_explanations
+from ..models import School
 from ..tables import BusterTable, PriorityTable
 from .common import Options, base_context, judged_on, org_table, school_pairs, thresholds
 
@@ -23,8 +24,8 @@ from .common import Options, base_context, judged_on, org_table, school_pairs, t
 class Listed:
     """A school on the priority list or the gap busters, with the reasons and the figures they rest on."""
 
-    school: object
-    row: object
+    school: School
+    row: GapRow
     reasons: tuple[str, ...]
     basis: str
 

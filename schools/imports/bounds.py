@@ -77,6 +77,7 @@ def check_bounds(
             facts.loc[outside, "measure"],
             low[outside],
             high[outside],
+            strict=True,
         ):
             problems.append(
                 _problem(int(row), value_column, shown, f"Outside the range of {code}: from {a:g} to {b:g}.")

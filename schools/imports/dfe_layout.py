@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..models import DataStatus, School
-from .facts import Diff
+from .comparing import Diff
 from .mapping import DfeColumn, column_key
 from .problems import Problem
 

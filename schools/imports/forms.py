@@ -6,7 +6,7 @@ from gapmonitor.conf import conf
 
 from ..reference_data import FIRST_YEAR, LAST_YEAR
 from .readers import FileProblem, sniff_kind
-from .services import UPLOAD_FORMATS
+from .reading import UPLOAD_FORMATS
 
 
 def _megabytes(size: int) -> str:

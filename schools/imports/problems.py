@@ -59,7 +59,7 @@ def collect(problems: list, mask, *, rows, column: str, values, reason: str, lev
     if not mask.any():
         return
     selected = mask.to_numpy()
-    for row, value in zip(rows[selected], values[mask].tolist()):
+    for row, value in zip(rows[selected], values[mask].tolist(), strict=True):
         problems.append(
             Problem(row=int(row), column=column, value="" if value is None else str(value), reason=reason, level=level)
         )

@@ -320,7 +320,9 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
                     row=file_row,
                     column=header[len(cells)],
                     value="",
-                    reason=f"Row has {len(cells)} of {width} cells (truncated): the missing cells are treated as missing.",
+                    reason=(
+                        f"Row has {len(cells)} of {width} cells (truncated): the missing cells are treated as missing."
+                    ),
                     level=Problem.WARNING,
                 )
             )

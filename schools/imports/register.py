@@ -16,9 +16,9 @@ import pandas as pd
 from ..models import School
 from . import mapping
 from .bounds import MAX_PUPILS
+from .parsing import require
 from .problems import Problem, collect
 from .readers import Table, parse_figures
-from .results import require
 
 REQUIRED = ["URN", "LA (code)", "EstablishmentName"]
 # Register column → School field (compared and written when the column is in the file).

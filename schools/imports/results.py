@@ -2,65 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
 from ..reference_data import NOT_PUBLISHED
 from . import dfe_layout, mapping
 from .facts import BENCHMARK, FACT_COLUMNS, RESULT, Reference, empty_facts
+from .parsing import STATUSES, Parsed, figure, parse_year, require, resolve_geographies
 from .problems import Problem, collect
 from .readers import Table, parse_figures
-
-STATUSES = ("provisional", "revised", "final")
-YEAR_PATTERN = r"^\d{4}$"
-
-
-@dataclass
-class Parsed:
-    """What a parser found: facts, organisations to create, problems."""
-
-    facts: pd.DataFrame
-    problems: list[Problem] = field(default_factory=list)
-    new_schools: list[dict] = field(default_factory=list)
-    new_las: dict[str, str] = field(default_factory=dict)  # code → name
-    la_names: dict[str, str] = field(default_factory=dict)
-    layout: dict = field(default_factory=dict)  # DfE files: what of the file is used (for the preview)
-
-
-def require(table: Table, columns, problems: list[Problem]) -> bool:
-    missing = [c for c in columns if not table.has(c)]
-    for name in missing:
-        problems.append(Problem(row=1, column=name, value="", reason="Missing required column."))
-    return not missing
-
-
-def parse_year(cells: pd.Series, rows, problems, column="results_year") -> pd.Series:
-    text = cells.astype(str).str.strip()
-    ok = text.str.match(YEAR_PATTERN)
-    collect(
-        problems,
-        ~ok,
-        rows=rows,
-        column=column,
-        values=text,
-        reason="Wrong year format: write the results year as four digits, e.g. 2024 for 2023/24.",
-    )
-    return pd.to_numeric(text.where(ok), errors="coerce")
-
-
-def _figure(table: Table, name: str, rows, problems, *, reason_column=None):
-    parsed = parse_figures(table.column(name))
-    collect(
-        problems,
-        parsed.invalid,
-        rows=rows,
-        column=reason_column or name,
-        values=table.column(name),
-        reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).",
-    )
-    return parsed
 
 
 def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column: str) -> Parsed:
@@ -83,10 +33,10 @@ def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column:
     rows = table.row_numbers
     frame = table.frame
     year = parse_year(frame["results_year"], rows, problems)
-    cohort = _figure(table, "cohort", rows, problems)
-    achievers = _figure(table, "achievers", rows, problems)
-    points = _figure(table, "points", rows, problems)
-    value = _figure(table, "value", rows, problems)
+    cohort = figure(table, "cohort", rows, problems)
+    achievers = figure(table, "achievers", rows, problems)
+    points = figure(table, "points", rows, problems)
+    value = figure(table, "value", rows, problems)
     code = value.code.where(value.code != "", achievers.code.where(achievers.code != "", points.code))
     code = code.where(code != "", cohort.code)
 
@@ -125,8 +75,6 @@ def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column:
         collect(problems, ~ok, rows=rows, column=key_column, values=urn, reason="A URN is a number of 5 to 8 digits.")
         facts["urn"] = pd.to_numeric(urn.where(ok), errors="coerce")
     else:
-        from .benchmarks import resolve_geographies
-
         facts = resolve_geographies(
             facts, frame[key_column], table.column("geography_name"), rows, problems, column=key_column
         )
@@ -283,10 +231,10 @@ def parse_dfe(
         if record.geography_code == "LA":
             geo_code[here] = lea[here]
             names = table.column("SCHNAME")[here].str.strip()
-            geo_name[here] = [n or known_las.get(c, "") for n, c in zip(names, lea[here])]
+            geo_name[here] = [n or known_las.get(c, "") for n, c in zip(names, lea[here], strict=True)]
             bad = here & ~lea_ok
             collect(problems, bad, rows=rows, column="LEA", values=lea, reason="The LA row has no 3-digit LA code.")
-            la_names.update({c: n for c, n in zip(lea[here], names) if n})
+            la_names.update({c: n for c, n in zip(lea[here], names, strict=True) if n})
         else:
             geo_code[here] = record.geography_code
             geo_name[here] = record.geography_name

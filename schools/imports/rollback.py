@@ -20,10 +20,12 @@ from ..models import (
     StatisticalNeighbour,
 )
 from . import context as context_import
-from . import facts as fact_ops
-from .committing import SCHOOL_WRITE_FIELDS, _user
+from . import fact_writes
+from .bulk import execute_updates
 from .locking import hold_import_lock
 from .problems import AlreadyDone, ImportRejected
+from .register_writes import SCHOOL_WRITE_FIELDS
+from .scope import acting_user
 
 
 def _delete_created(model, batch, updated_ids: list[int]):
@@ -89,14 +91,16 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
 
     for model, kind in ((Result, ImportChange.Kind.RESULT), (Benchmark, ImportChange.Kind.BENCHMARK)):
         updated = [c for c in by_kind.get(kind, []) if c.action == ImportChange.Action.UPDATED]
-        _delete_created(model, batch, fact_ops.updated_ids(updated))
-        fact_ops.execute_updates(model, fact_ops.WRITE_FIELDS, fact_ops.restore_params(updated))
+        _delete_created(model, batch, fact_writes.updated_ids(updated))
+        execute_updates(model, fact_writes.WRITE_FIELDS, fact_writes.restore_params(updated))
     context_import.rollback(batch, by_kind.get(ImportChange.Kind.CONTEXT, []))
     updated = [c for c in by_kind.get(ImportChange.Kind.NEIGHBOUR, []) if c.action == ImportChange.Action.UPDATED]
     _delete_created(StatisticalNeighbour, batch, [c.object_id for c in updated])
     fields = ("neighbour_code", "closeness", "batch_id")
-    fact_ops.execute_updates(
-        StatisticalNeighbour, fields, [tuple(c.previous.get(f) for f in fields) + (c.object_id,) for c in updated]
+    execute_updates(
+        StatisticalNeighbour,
+        fields,
+        [tuple((c.previous or {}).get(f) for f in fields) + (c.object_id,) for c in updated],
     )
 
     schools = by_kind.get(ImportChange.Kind.SCHOOL, [])
@@ -118,18 +122,19 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
             objs,
             School,
             SCHOOL_WRITE_FIELDS,
-            default_user=_user(user),
+            default_user=acting_user(user),
             default_change_reason=f"Rollback of import batch {batch.pk}",
         )
     try:
-        for kind, model in (
+        created: tuple[tuple[ImportChange.Kind, type[School | Cluster | Area | LocalAuthority]], ...] = (
             (ImportChange.Kind.SCHOOL, School),
             (ImportChange.Kind.CLUSTER, Cluster),
             (ImportChange.Kind.AREA, Area),
             (ImportChange.Kind.LA, LocalAuthority),
-        ):
+        )
+        for kind, owner in created:
             ids = [c.object_id for c in by_kind.get(kind, []) if c.action == ImportChange.Action.CREATED]
-            for obj in model.objects.filter(pk__in=ids):
+            for obj in owner.objects.filter(pk__in=ids):
                 obj.delete()
     except ProtectedError as exc:
         raise ImportRejected(
@@ -138,6 +143,6 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
         ) from exc
     batch.status = ImportBatch.Status.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
-    batch.rolled_back_by = _user(user)
+    batch.rolled_back_by = acting_user(user)
     batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
     return batch

@@ -12,7 +12,12 @@ from ..models import School
 from .facts import RESULT
 from .problems import Problem
 
-__all__ = ["check_scope", "import_la"]
+__all__ = ["acting_user", "check_scope", "import_la"]
+
+
+def acting_user(user):
+    """The user an import, a rollback or a history record names: ``None`` for the command line."""
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _outside(row, column, value, code, scope_la, what) -> Problem:

@@ -13,16 +13,9 @@ from ..models import ImportBatch, Measure, PupilGroup
 from ..roles import IMPORT_ROLES, has_role
 from . import mapping
 from .forms import UploadForm
-from .problems import Problem, problems_csv
-from .services import (
-    AlreadyDone,
-    ImportRejected,
-    confirm_batch,
-    discard_preview,
-    rollback_batch,
-    rollback_blockers,
-    stage_upload,
-)
+from .problems import AlreadyDone, ImportRejected, Problem, problems_csv
+from .rollback import rollback_batch, rollback_blockers
+from .staging import confirm_batch, discard_preview, stage_upload
 
 TEMPLATES = {"long": "long_template.csv", "benchmarks": "benchmarks_template.csv"}
 PROBLEMS_SHOWN = 500

@@ -1,8 +1,8 @@
-"""Turning the numbers into work: gap action plans (Know / Narrow / Mind / Celebrate, seed 000 §8–12 and
-Appendix 1), RAG-rated progress updates (seed 003's five points), targets whose status is computed from
-the imported results (seed 002 success criteria and milestones), SIP visit reports with a gap snapshot and
-quality assurance against seed 004 §2.4's seven features, success stories and school-to-school support
-engagements (seed 001).
+"""Turning the numbers into work: gap action plans (Know / Narrow / Mind / Celebrate: Suffolk, Narrowing the
+Gap, sections 8–12 and Appendix 1), RAG-rated progress updates (Cheshire East's five points), targets whose
+status is computed from the imported results (Cambridgeshire's success criteria and milestones), SIP visit
+reports with a gap snapshot and quality assurance against the seven features of DCSF quality standard 2.4,
+success stories and school-to-school support engagements (National College (2011)). Sources: docs/sources.md.
 
 Every model that holds a judgement or plan content keeps its history (simple-history)."""
 

@@ -12,7 +12,7 @@ from schools.models import Measure, PupilGroup, School
 
 
 class SuccessStory(models.Model):
-    """Celebrate gap busting (seed 000 §12): a school, the gap it closed, what it did."""
+    """Celebrate gap busting (Suffolk, Narrowing the Gap, section 12): a school, the gap it closed, what it did."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="success_stories")
     title = models.CharField(max_length=200)

@@ -16,7 +16,7 @@ from .vocabulary import RAG_ORDER, Rag, Strand, year_label
 
 
 class Plan(models.Model):
-    """A gap action plan owned at one level (seed 000 Appendix 1 has one table per owner)."""
+    """A gap action plan owned at one level (Suffolk, Narrowing the Gap, Appendix 1 has one table per owner)."""
 
     class Level(models.TextChoices):
         LA_TEAM = "la_team", "LA school-improvement team"
@@ -120,7 +120,8 @@ class Plan(models.Model):
 
 
 class Action(models.Model):
-    """One row of a seed 000 action-plan table: key action, lead, timescale, outcome, monitoring, completed."""
+    """One row of a Suffolk action-plan table (Narrowing the Gap, Appendix 1): key action, lead, timescale,
+    outcome, monitoring, completed."""
 
     class Intervention(models.TextChoices):
         NONE = "", "Not specified"

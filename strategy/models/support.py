@@ -13,7 +13,8 @@ from schools.models import School
 
 
 class SupportEngagement(models.Model):
-    """School-to-school support (seed 001): a supporting school and leader working with a partner school."""
+    """School-to-school support (National College (2011)): a supporting school and leader working with a
+    partner school."""
 
     class Designation(models.TextChoices):
         NLE = "nle", "National Leader of Education (NLE)"

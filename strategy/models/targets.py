@@ -116,8 +116,12 @@ class Target(models.Model):
         return {
             self.Type.REACH: f"{group}: {measure} reaches {n} by {year}",
             self.Type.CHANGE: f"{group}: {measure} improves by {n} {unit} by {year}",
-            self.Type.CLOSE_GAP: f"{measure}: gap between {group} pupils and {comparison} closes to {n} {unit} or less by {year}",
-            self.Type.GAP_NATIONAL: f"{measure}: gap between {group} pupils and {comparison} no wider than the national gap by {year}",
+            self.Type.CLOSE_GAP: (
+                f"{measure}: gap between {group} pupils and {comparison} closes to {n} {unit} or less by {year}"
+            ),
+            self.Type.GAP_NATIONAL: (
+                f"{measure}: gap between {group} pupils and {comparison} no wider than the national gap by {year}"
+            ),
             self.Type.IN_LINE_NATIONAL: f"{group}: {measure} in line with the same group nationally by {year}",
             self.Type.FASTER: f"{measure}: {group} pupils improve {n} {unit} a year faster than {comparison} to {year}",
         }[self.type]

@@ -13,7 +13,7 @@ from schools.models import School
 from .vocabulary import Rag
 
 SEVEN_FEATURES = [
-    # field name, wording of seed 004 §2.4
+    # field name, wording of DCSF quality standard 2.4
     ("timely", "Timeliness"),
     ("accurate", "Accurate and supported by evidence"),
     ("issues_timescale", "Identifies the issues for action and a timescale"),
@@ -88,7 +88,8 @@ class VisitJudgement(models.Model):
 
 
 class VisitQualityAssurance(models.Model):
-    """An LA officer's check of a report against seed 004 §2.4's seven features of a good SIP report."""
+    """An LA officer's check of a report against the seven features of a good SIP report (DCSF quality
+    standard 2.4)."""
 
     report = models.OneToOneField(VisitReport, on_delete=models.CASCADE, related_name="quality_assurance")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -8,7 +8,7 @@ from schools.models import AcademicYear
 
 
 class Strand(models.TextChoices):
-    """The four strands of seed 000 §8."""
+    """The four strands of Suffolk, Narrowing the Gap, section 8."""
 
     KNOW = "know", "Know the gaps"
     NARROW = "narrow", "Narrow the gaps"
@@ -17,7 +17,8 @@ class Strand(models.TextChoices):
 
 
 class Rag(models.TextChoices):
-    """Seed 003's five-point rating. Values double as CSS classes (``rag-<value>``)."""
+    """Cheshire East's five-point rating (Raising Achievement Strategic Plan). Values double as CSS classes
+    (``rag-<value>``)."""
 
     RED = "red", "Red"
     AMBER_RED = "amber-red", "Amber/Red"

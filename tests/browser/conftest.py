@@ -411,7 +411,8 @@ def site(request, browser, django_db_serialized_rollback, live_server):
 
     A test marked ``@pytest.mark.demo_apps("strategy", "ragboard")`` also gets those apps' demo
     content (plans, visits, self-evaluation…), built as ``generate_demo_data`` builds it; the
-    others skip it to stay fast. Keyword arguments (``schools=36``) change the demo's size. ``django_db_serialized_rollback`` restores the reference data
+    others skip it to stay fast. Keyword arguments (``schools=36``) change the demo's size.
+    ``django_db_serialized_rollback`` restores the reference data
     (measures, groups, roles) that the live server's transactional flush removes between tests.
     """
     from importlib import import_module

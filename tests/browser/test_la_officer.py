@@ -94,7 +94,7 @@ def test_la_officer_journey(ui, sign_in, tmp_path):
     table = page.locator("table", has=page.locator("caption", has_text="Priority schools"))
     names = [text.strip() for text in table.locator("tbody tr td:nth-of-type(1)").all_inner_texts()]
     assert len(names) >= 1
-    gaps_on_page = [text for text in table.locator("tbody tr").first.locator("td").all_inner_texts()]
+    gaps_on_page = list(table.locator("tbody tr").first.locator("td").all_inner_texts())
 
     # --- export as CSV and as XLSX; both download and open
     csv_path = ui.download(page.get_by_role("link", name=re.compile(r"^CSV")).first, tmp_path)
@@ -111,7 +111,7 @@ def test_la_officer_journey(ui, sign_in, tmp_path):
     xlsx_path = ui.download(page.get_by_role("link", name=re.compile(r"^XLSX")).first, tmp_path)
     assert xlsx_path.suffix == ".xlsx"
     sheet = openpyxl.load_workbook(xlsx_path, read_only=True).active
-    xrows = [row for row in sheet.iter_rows(values_only=True)]
+    xrows = list(sheet.iter_rows(values_only=True))
     xheader = next(i for i, row in enumerate(xrows) if row and row[0] == "Rank")
     xdata = xrows[xheader + 1 :]
     assert [row[1] for row in xdata] == names

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from schools.imports.committing import import_file
+from schools.imports.problems import ImportRejected
 from schools.imports.readers import Limits
-from schools.imports.services import ImportRejected, import_file
 
 NO_LIMITS_HELP = (
     "Lift the size limits of web uploads (file size, columns, cells, unzipped XLSX size): for an "

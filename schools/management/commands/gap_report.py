@@ -96,11 +96,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             measure = Measure.objects.get(code=options["measure"])
-        except Measure.DoesNotExist:
+        except Measure.DoesNotExist as err:
             raise CommandError(
                 f"Unknown measure {options['measure']!r}. Codes: "
                 + ", ".join(Measure.objects.values_list("code", flat=True))
-            )
+            ) from err
         groups = selectors.pupil_groups()
         focus = groups.get(options["group"])
         if focus is None:

@@ -44,6 +44,6 @@ class Command(BaseCommand):
                 f"{', '.join(str(y) for y in context.years)}."
             )
         )
-        self.stdout.write("Demo sign-ins (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
         for username, role, *_ in demo.DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role.label}")

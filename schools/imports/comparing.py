@@ -1,0 +1,189 @@
+"""Comparing a frame of facts with the database: what an import would create, update or leave alone, found
+in a few bulk queries, with the previous values of every row it would update (kept for rollback)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..models import Benchmark, Result
+from .facts import BENCHMARK, NUMBER_FIELDS, RESULT, Reference
+from .problems import Problem
+
+
+@dataclass
+class FactDiff:
+    created: pd.DataFrame
+    updated: pd.DataFrame  # with the existing row's id and previous values (prev_*)
+    unchanged: int
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"created": len(self.created), "updated": len(self.updated), "unchanged": self.unchanged}
+
+
+@dataclass
+class Diff:
+    results: FactDiff
+    benchmarks: FactDiff
+    samples: list[dict] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {k: self.results.counts[k] + self.benchmarks.counts[k] for k in ("created", "updated", "unchanged")}
+
+
+def _ids(facts: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    return facts.assign(
+        measure_id=facts["measure"].map({c: m.pk for c, m in ref.measures.items()}),
+        pupil_group_id=facts["pupil_group"].map({c: g.pk for c, g in ref.groups.items()}),
+    )
+
+
+def _same(a: pd.Series, b: pd.Series, tolerance: float = 0.0) -> pd.Series:
+    a, b = a.astype(float), b.astype(float)
+    return (a.isna() & b.isna()) | ((a - b).abs() <= tolerance + 1e-9)
+
+
+def _existing(model, filters: dict, fields: list[str]) -> pd.DataFrame:
+    columns = ["id", *fields, "cohort", "achievers", "points", "value", "value_code", "status", "batch_id"]
+    rows = list(model.objects.filter(**filters).values_list(*columns))
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in ("cohort", "achievers", "points", "value"):
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    return frame
+
+
+def _compare(
+    incoming: pd.DataFrame, existing: pd.DataFrame, key: list[str], *, value_only_keeps_counts: bool
+) -> FactDiff:
+    if incoming.empty:
+        return FactDiff(incoming, incoming, 0)
+    prev = existing.rename(columns={c: f"prev_{c}" for c in existing.columns if c not in key})
+    merged = incoming.merge(prev, on=key, how="left", validate="one_to_one")
+    known = merged["prev_id"].notna()
+    same = (
+        _same(merged["cohort"], merged["prev_cohort"])
+        & _same(merged["achievers"], merged["prev_achievers"])
+        & _same(merged["points"], merged["prev_points"], 0.005)
+        & _same(merged["value"], merged["prev_value"], 0.005)
+        & (merged["value_code"] == merged["prev_value_code"])
+        & (merged["status"] == merged["prev_status"])
+    )
+    if value_only_keeps_counts:
+        # A source that publishes only a value (LAIT) leaves a richer fact with the same value alone.
+        value_only = merged["cohort"].isna() & merged["achievers"].isna() & merged["points"].isna()
+        same_value = _same(merged["value"], merged["prev_value"], 0.005) & (
+            merged["value_code"] == merged["prev_value_code"]
+        )
+        same = same | (value_only & same_value & (merged["status"] == merged["prev_status"]))
+    created = merged[~known]
+    updated = merged[known & ~same]
+    return FactDiff(
+        created=created.reset_index(drop=True),
+        updated=updated.reset_index(drop=True),
+        unchanged=int((known & same).sum()),
+    )
+
+
+def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int]) -> Diff:
+    """What writing ``facts`` would do. ``school_ids`` maps URN → id for schools that already exist."""
+    facts = _ids(facts, ref)
+    results = facts[facts["target"] == RESULT].copy()
+    benchmarks = facts[facts["target"] == BENCHMARK].copy()
+
+    results["school_id"] = results["urn"].map(school_ids)
+    known = results[results["school_id"].notna()].copy()
+    known["school_id"] = known["school_id"].astype(np.int64)
+    key = ["school_id", "results_year", "measure_id", "pupil_group_id"]
+    if len(known):
+        existing = _existing(
+            Result,
+            {
+                "school_id__in": sorted(set(known["school_id"].tolist())),
+                "results_year__in": sorted(set(known["results_year"].astype(int).tolist())),
+                "measure_id__in": sorted(set(known["measure_id"].tolist())),
+            },
+            key[:1] + key[1:],
+        )
+        for column in key:
+            known[column] = known[column].astype(np.int64)
+            existing[column] = existing[column].astype(np.int64)
+        result_diff = _compare(known, existing, key, value_only_keeps_counts=False)
+    else:
+        result_diff = FactDiff(known, known, 0)
+    new_school_facts = results[results["school_id"].isna()]
+    result_diff.created = pd.concat([result_diff.created, new_school_facts], ignore_index=True)
+
+    bkey = ["geography_code", "results_year", "measure_id", "pupil_group_id"]
+    if len(benchmarks):
+        existing = _existing(
+            Benchmark,
+            {
+                "geography_code__in": sorted(set(benchmarks["geography_code"].tolist())),
+                "results_year__in": sorted(set(benchmarks["results_year"].astype(int).tolist())),
+                "measure_id__in": sorted(set(benchmarks["measure_id"].tolist())),
+            },
+            bkey,
+        )
+        for column in bkey[1:]:
+            benchmarks[column] = benchmarks[column].astype(np.int64)
+            existing[column] = existing[column].astype(np.int64)
+        bench_diff = _compare(benchmarks, existing, bkey, value_only_keeps_counts=True)
+    else:
+        bench_diff = FactDiff(benchmarks, benchmarks, 0)
+
+    samples = []
+    for frame, label in ((result_diff.updated, "urn"), (bench_diff.updated, "geography_code")):
+        for record in frame.head(100).to_dict("records"):
+            samples.append(
+                {
+                    "where": str(record[label] if label == "geography_code" else int(record["urn"])),
+                    "year": int(record["results_year"]),
+                    "measure": record["measure"],
+                    "group": record["pupil_group"],
+                    "before": _describe(record, "prev_"),
+                    "after": _describe(record, ""),
+                    "row": int(record["row"]),
+                }
+            )
+    return Diff(results=result_diff, benchmarks=bench_diff, samples=samples)
+
+
+def lost_cohort_problems(diff: Diff, columns: dict) -> list[Problem]:
+    """Updates that would replace a figure that has its cohort with one that has none: refused (less information
+    must not overwrite more). ``columns`` maps (measure, group) → (count column, value column) for the message."""
+    problems = []
+    for frame in (diff.results.updated, diff.benchmarks.updated):
+        if not len(frame):
+            continue
+        lost = frame[frame["prev_cohort"].notna() & frame["cohort"].isna()]
+        for (measure, group), part in lost.groupby(["measure", "pupil_group"]):
+            count_column = columns.get((measure, group), ("cohort",))[0]
+            problems.append(
+                Problem(
+                    row=int(part["row"].iloc[0]),
+                    column=count_column,
+                    value=f"{len(part)} figure(s)",
+                    reason=(
+                        f"The file would replace {len(part)} figure(s) for {measure}, {group} "
+                        f"that have a pupil count with figures that have none (the cohort "
+                        f"would be lost): nothing is imported."
+                    ),
+                )
+            )
+    return problems
+
+
+def _describe(record: dict, prefix: str) -> str:
+    parts = []
+    for name in NUMBER_FIELDS:
+        number = record.get(prefix + name)
+        if number is not None and not pd.isna(number):
+            parts.append(f"{name} {float(number):g}")
+    code = record.get(prefix + "value_code")
+    if code:
+        parts.append(f"marker {code}")
+    return ", ".join(parts) or "no figure"

@@ -1,0 +1,88 @@
+"""What every format parser shares: its result (:class:`Parsed`), required columns, years, figure cells and
+benchmark geographies, each checked for every row with the row and column named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import mapping
+from .problems import Problem, collect
+from .readers import Table, parse_figures
+
+STATUSES = ("provisional", "revised", "final")
+YEAR_PATTERN = r"^\d{4}$"
+
+
+@dataclass
+class Parsed:
+    """What a parser found: facts, organisations to create, problems."""
+
+    facts: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    new_schools: list[dict] = field(default_factory=list)
+    new_las: dict[str, str] = field(default_factory=dict)  # code → name
+    la_names: dict[str, str] = field(default_factory=dict)
+    layout: dict = field(default_factory=dict)  # DfE files: what of the file is used (for the preview)
+
+
+def require(table: Table, columns, problems: list[Problem]) -> bool:
+    missing = [c for c in columns if not table.has(c)]
+    for name in missing:
+        problems.append(Problem(row=1, column=name, value="", reason="Missing required column."))
+    return not missing
+
+
+def parse_year(cells: pd.Series, rows, problems, column="results_year") -> pd.Series:
+    text = cells.astype(str).str.strip()
+    ok = text.str.match(YEAR_PATTERN)
+    collect(
+        problems,
+        ~ok,
+        rows=rows,
+        column=column,
+        values=text,
+        reason="Wrong year format: write the results year as four digits, e.g. 2024 for 2023/24.",
+    )
+    return pd.to_numeric(text.where(ok), errors="coerce")
+
+
+def figure(table: Table, name: str, rows, problems, *, reason_column=None):
+    parsed = parse_figures(table.column(name))
+    collect(
+        problems,
+        parsed.invalid,
+        rows=rows,
+        column=reason_column or name,
+        values=table.column(name),
+        reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).",
+    )
+    return parsed
+
+
+def resolve_geographies(
+    facts: pd.DataFrame, codes: pd.Series, names: pd.Series, rows, problems, *, column: str
+) -> pd.DataFrame:
+    """England, a region (ONS or LAIT code) or a 3-digit LA code → geography code, name and kind."""
+    known = mapping.geographies()
+    codes = codes.astype(str).str.strip()
+    looked_up = codes.map(known)
+    is_la = codes.str.match(r"^\d{3}$") & looked_up.isna()
+    bad = looked_up.isna() & ~is_la
+    collect(
+        problems,
+        bad,
+        rows=rows,
+        column=column,
+        values=codes,
+        reason="Unknown geography: use E92000001 (England), a region code (E12…) or a 3-digit LA code.",
+    )
+    geo = looked_up.map(lambda t: t[0] if isinstance(t, tuple) else None).where(~is_la, codes)
+    name = looked_up.map(lambda t: t[1] if isinstance(t, tuple) else "").where(~is_la, names.astype(str).str.strip())
+    kind = looked_up.map(lambda t: t[2] if isinstance(t, tuple) else "").where(~is_la, "la")
+    facts = facts.copy()
+    facts["geography_code"] = geo.to_numpy()
+    facts["geography_name"] = name.fillna("").to_numpy()
+    facts["kind"] = kind.fillna("").to_numpy()
+    return facts

@@ -1,0 +1,156 @@
+"""Writing the school register: local authorities, areas, clusters and schools an import creates, and the
+register fields it changes (each recorded as an :class:`ImportChange`, with the school's fields before, for
+rollback)."""
+
+from __future__ import annotations
+
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from ..models import Area, Cluster, ImportChange, LocalAuthority, School
+from .la_codes import la_name
+from .register import FIELDS, RegisterPlan
+from .scope import acting_user
+
+
+def create_las(new_las: dict[str, str], batch, changes) -> dict[str, LocalAuthority]:
+    existing = {la.code: la for la in LocalAuthority.objects.all()}
+    for code, name in sorted(new_las.items()):
+        if code in existing:
+            continue
+        la = LocalAuthority.objects.create(code=code, name=la_name(code, name)[:120])
+        existing[code] = la
+        changes.append(
+            ImportChange(batch=batch, kind=ImportChange.Kind.LA, object_id=la.pk, action=ImportChange.Action.CREATED)
+        )
+    return existing
+
+
+def _named(model, la, name, batch, changes, cache, **extra):
+    key = (la.pk, name)
+    if key not in cache:
+        obj = model.objects.filter(la=la, name=name).first()
+        if obj is None:
+            obj = model.objects.create(la=la, name=name[:120], **extra)
+            changes.append(
+                ImportChange(
+                    batch=batch, kind=model.__name__.lower(), object_id=obj.pk, action=ImportChange.Action.CREATED
+                )
+            )
+        cache[key] = obj
+    return cache[key]
+
+
+def _school_fields(record: dict, names, las, areas, clusters, batch, changes) -> dict:
+    """School field values for the register ``names`` given (only those: a column the file lacks changes nothing)."""
+    la = las[record["la_code"]]
+    out = {"la": la} if "la_code" in names else {}
+    for name in ("laestab", "name", "phase", "school_type", "status", "number_on_roll", "fsm_percent"):
+        if name in names and (record.get(name) is not None or name in NULLABLE):
+            out[name] = record.get(name)
+    if "area" in names:
+        out["area"] = _named(Area, la, record["area"], batch, changes, areas) if record["area"] else None
+    if "cluster" in names:
+        area = out.get("area")
+        if "area" not in out and record.get("area"):
+            area = _named(Area, la, record["area"], batch, changes, areas)
+        out["cluster"] = (
+            _named(Cluster, la, record["cluster"], batch, changes, clusters, area=area) if record["cluster"] else None
+        )
+    return out
+
+
+NULLABLE = ("number_on_roll", "fsm_percent")
+
+
+def write_register(register: RegisterPlan, batch, changes, las, user):
+    """Create new schools from what the file gives; change in known schools only the fields the preview listed."""
+    areas: dict[tuple[int, str], Area] = {}
+    clusters: dict[tuple[int, str], Cluster] = {}
+    created, updated = [], []
+    for record in register.rows:
+        if record["action"] == "unchanged":
+            continue
+        if record["action"] == "created":
+            fields = _school_fields(
+                record, register.columns | {"la_code", "name"}, las, areas, clusters, batch, changes
+            )
+            fields.setdefault("phase", School.Phase.OTHER)
+        else:
+            fields = _school_fields(record, set(record["changes"]), las, areas, clusters, batch, changes)
+        if record["action"] == "created":
+            created.append(School(urn=record["urn"], **fields))
+        else:
+            updated.append((record, fields))
+    if created:
+        bulk_create_with_history(
+            created,
+            School,
+            batch_size=500,
+            default_user=acting_user(user),
+            default_change_reason=f"Import batch {batch.pk}",
+        )
+        ids = dict(School.objects.filter(urn__in=[s.urn for s in created]).values_list("urn", "id"))
+        changes.extend(
+            ImportChange(
+                batch=batch, kind=ImportChange.Kind.SCHOOL, object_id=ids[s.urn], action=ImportChange.Action.CREATED
+            )
+            for s in created
+        )
+    if updated:
+        current = {s.pk: s for s in School.objects.filter(pk__in=[r["id"] for r, _ in updated])}
+        objs = []
+        for record, fields in updated:
+            school = current[record["id"]]
+            changes.append(
+                ImportChange(
+                    batch=batch,
+                    kind=ImportChange.Kind.SCHOOL,
+                    object_id=school.pk,
+                    action=ImportChange.Action.UPDATED,
+                    previous=_school_snapshot(school),
+                )
+            )
+            for name, value in fields.items():
+                setattr(school, name, value)
+            objs.append(school)
+        bulk_update_with_history(
+            objs,
+            School,
+            SCHOOL_WRITE_FIELDS,
+            batch_size=500,
+            default_user=acting_user(user),
+            default_change_reason=f"Import batch {batch.pk}",
+        )
+
+
+# The School fields an import writes: the register's, its LA column being the ``la`` foreign key.
+SCHOOL_WRITE_FIELDS = ["la" if name == "la_code" else name for name in FIELDS]
+
+
+def _school_snapshot(school: School) -> dict:
+    """The school's fields before the import (ids for the foreign keys), for rollback."""
+    out = {}
+    for name in SCHOOL_WRITE_FIELDS:
+        if name in ("la", "area", "cluster"):
+            out[f"{name}_id"] = getattr(school, f"{name}_id")
+        else:
+            value = getattr(school, name)
+            out[name] = None if value is None else (str(value) if name == "fsm_percent" else value)
+    return out
+
+
+def create_schools(new_schools: list[dict], batch, changes, las, user):
+    objs = [
+        School(urn=r["urn"], la=las[r["la_code"]], laestab=r["laestab"], name=r["name"][:200], phase=r["phase"])
+        for r in new_schools
+    ]
+    bulk_create_with_history(
+        objs, School, batch_size=500, default_user=acting_user(user), default_change_reason=f"Import batch {batch.pk}"
+    )
+    ids = dict(School.objects.filter(urn__in=[s.urn for s in objs]).values_list("urn", "id"))
+    changes.extend(
+        ImportChange(
+            batch=batch, kind=ImportChange.Kind.SCHOOL, object_id=ids[s.urn], action=ImportChange.Action.CREATED
+        )
+        for s in objs
+    )

@@ -1,0 +1,230 @@
+"""Checking a frame of facts: every row, every error in one pass, and the figures a file leaves out derived
+from those it gives (achievers from a percentage and its cohort, rounded half up)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..models import Measure
+from ..reference_data import FIRST_YEAR, LAST_YEAR
+from .bounds import check_bounds
+from .facts import NUMBER_FIELDS, RESULT, Reference
+from .problems import Problem, collect
+
+
+def half_up(number: pd.Series, digits: int = 0) -> pd.Series:
+    """Round half away from zero (Python's round() rounds 2.5 to 2)."""
+    scale = 10**digits
+    return np.sign(number) * np.floor(np.abs(number) * scale + 0.5) / scale
+
+
+def complete_and_validate(
+    facts: pd.DataFrame,
+    ref: Reference,
+    problems: list[Problem],
+    *,
+    value_column: str = "value",
+    count_column: str = "cohort",
+    check_codes: bool = True,
+) -> pd.DataFrame:
+    """Check every fact and fill in the counts or value that follow from the others.
+
+    Percent measures: achievers = round(value × cohort / 100), or value = achievers ÷ cohort × 100.
+    Average measures: points = value × cohort, or value = points ÷ cohort. Rates keep their value.
+    """
+    if facts.empty:
+        return facts
+    facts = facts.reset_index(drop=True)
+    rows = facts["row"].to_numpy()
+
+    if check_codes:
+        unknown_measure = ~facts["measure"].isin(ref.measures)
+        collect(
+            problems,
+            unknown_measure,
+            rows=rows,
+            column="measure",
+            values=facts["measure"],
+            reason="Unknown measure code (see the measure list on the import page).",
+        )
+        unknown_group = ~facts["pupil_group"].isin(ref.groups)
+        collect(
+            problems,
+            unknown_group,
+            rows=rows,
+            column="pupil_group",
+            values=facts["pupil_group"],
+            reason="Unknown pupil group code (see the group list on the import page).",
+        )
+    year = facts["results_year"]
+    bad_year = year.isna() | (year < FIRST_YEAR) | (year > LAST_YEAR)
+    collect(
+        problems,
+        bad_year & year.notna(),
+        rows=rows,
+        column="results_year",
+        values=year.astype("Int64"),
+        reason=f"Results year outside {FIRST_YEAR}–{LAST_YEAR}.",
+    )
+
+    unit = facts["measure"].map({c: m.unit for c, m in ref.measures.items()})
+    value_added = facts["measure"].map({c: m.value_added for c, m in ref.measures.items()}).eq(True)
+    percent = unit == Measure.Unit.PERCENT
+    average = unit == Measure.Unit.AVERAGE
+
+    cohort, achievers, points, value = (facts[f].astype(float) for f in NUMBER_FIELDS)
+    check_bounds(facts, ref, problems, value_column=value_column, count_column=count_column)
+    collect(problems, cohort < 0, rows=rows, column=count_column, values=cohort, reason="Negative pupil count.")
+    collect(
+        problems,
+        cohort.notna() & (np.floor(cohort) != cohort),
+        rows=rows,
+        column=count_column,
+        values=cohort,
+        reason="A pupil count must be a whole number.",
+    )
+    collect(
+        problems, achievers < 0, rows=rows, column="achievers", values=achievers, reason="Negative count of achievers."
+    )
+    collect(
+        problems,
+        achievers.notna() & (np.floor(achievers) != achievers),
+        rows=rows,
+        column="achievers",
+        values=achievers,
+        reason="Achievers must be a whole number.",
+    )
+    collect(
+        problems,
+        achievers.notna() & ~percent & unit.notna(),
+        rows=rows,
+        column="achievers",
+        values=achievers,
+        reason="Achievers are for percentage measures; give points (averages) or value (rates).",
+    )
+    collect(
+        problems,
+        points.notna() & ~average & unit.notna(),
+        rows=rows,
+        column="points",
+        values=points,
+        reason="Points are for average-score measures; give achievers (percentages) or value (rates).",
+    )
+    collect(
+        problems,
+        achievers.notna() & cohort.notna() & (achievers > cohort),
+        rows=rows,
+        column="achievers",
+        values=achievers,
+        reason="More achievers than pupils in the cohort.",
+    )
+    collect(
+        problems,
+        percent & value.notna() & ((value < 0) | (value > 100)),
+        rows=rows,
+        column=value_column,
+        values=value,
+        reason="A percentage must be between 0 and 100.",
+    )
+    collect(
+        problems,
+        ~value_added & ~percent & unit.notna() & (value < 0),
+        rows=rows,
+        column=value_column,
+        values=value,
+        reason="Negative value for a measure that cannot be negative.",
+    )
+    collect(
+        problems,
+        ~value_added & (points < 0),
+        rows=rows,
+        column="points",
+        values=points,
+        reason="Negative points for a measure that cannot be negative.",
+    )
+    has_counts = achievers.notna() | points.notna()
+    collect(
+        problems,
+        has_counts & cohort.isna() & (facts["target"] == RESULT),
+        rows=rows,
+        column=count_column,
+        values=facts["cohort"],
+        reason="Achievers or points need the cohort (pupils in the group).",
+    )
+    collect(
+        problems,
+        has_counts & (cohort == 0),
+        rows=rows,
+        column=count_column,
+        values=cohort,
+        reason="A cohort of 0 cannot have achievers or points.",
+    )
+
+    has_figure = value.notna() | has_counts
+    flagged = pd.Series(np.isin(rows, [p.row for p in problems if p.is_error and p.row]), index=facts.index)
+    collect(
+        problems,
+        ~has_figure & (facts["value_code"] == "") & ~flagged,
+        rows=rows,
+        column=value_column,
+        values=facts["value_code"],
+        reason="No figure: give a count, a value or a marker (SUPP, NE, x, c…) — a blank is not zero.",
+    )
+
+    # Validity of the measure in the year (e.g. KS2 progress scores ended in 2023).
+    first = facts["measure"].map({c: m.first_year for c, m in ref.measures.items()})
+    last = facts["measure"].map({c: m.last_year for c, m in ref.measures.items()})
+    # A figure the file gives is published: outside the measure's listed years it is imported with a note.
+    out_of_range = has_figure & ((first.notna() & (year < first)) | (last.notna() & (year > last)))
+    if out_of_range.any():
+        for (measure, when), part in facts[out_of_range].groupby(["measure", "results_year"]):
+            span = f"{_year_text(ref.measures[measure].first_year)}–{_year_text(ref.measures[measure].last_year)}"
+            problems.append(
+                Problem(
+                    row=int(part["row"].iloc[0]),
+                    column="results_year",
+                    value=str(int(when)),
+                    level=Problem.WARNING,
+                    reason=(
+                        f"{len(part)} figure(s) for {measure} in {int(when)}, outside the years listed for it "
+                        f"({span}): imported, as the file publishes them."
+                    ),
+                )
+            )
+
+    # Derive counts and values.
+    usable = cohort.notna() & (cohort > 0)
+    achievers = achievers.where(~(percent & achievers.isna() & value.notna() & usable), half_up(value * cohort / 100))
+    points = points.where(~(average & points.isna() & value.notna() & usable), half_up(value * cohort, 2))
+    computed = pd.Series(np.nan, index=facts.index)
+    computed = computed.where(~(percent & achievers.notna() & usable), achievers * 100 / cohort)
+    computed = computed.where(~(average & points.notna() & usable), points / cohort)
+    value = value.where(value.notna(), half_up(computed, 2))
+    facts = facts.assign(cohort=cohort, achievers=achievers, points=half_up(points, 2), value=half_up(value, 2))
+    # A number, once present, has no marker.
+    facts.loc[facts["value"].notna(), "value_code"] = ""
+
+    # Duplicates within the file.
+    key = ["target", "urn", "geography_code", "results_year", "measure", "pupil_group"]
+    keyed = facts[key].astype(str)
+    duplicated = keyed.duplicated(keep="first")
+    if duplicated.any():
+        first_rows = facts.loc[~keyed.duplicated(keep=False) | ~duplicated].assign(_k=keyed.agg("|".join, axis=1))
+        first_row_of = dict(zip(first_rows["_k"], first_rows["row"], strict=True))
+        dup_keys = keyed[duplicated].agg("|".join, axis=1)
+        for row, k in zip(facts.loc[duplicated, "row"], dup_keys, strict=True):
+            problems.append(
+                Problem(
+                    row=int(row),
+                    column="",
+                    value=k.replace("|nan", "").replace("|None", ""),
+                    reason=f"Duplicate fact: the same school/geography, year, measure and group "
+                    f"as row {first_row_of.get(k)}.",
+                )
+            )
+    return facts
+
+
+def _year_text(year) -> str:
+    return str(year) if year else "…"
