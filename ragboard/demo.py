@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from strategy.models import Target
+
 from . import services
 from .models import (
     Descriptor,
@@ -23,6 +25,7 @@ from .models import (
     StrategicTarget,
     Workstream,
 )
+from .selectors import grid
 
 SETS = ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5"]
 # DCSF quality standards (2009), "How the dashboard works": Local authority: Any Borough.
@@ -267,17 +270,11 @@ def _plan_board(context, officer):
                 updated_by=officer,
             ),
         )
-    linked = None
-    try:
-        from strategy.models import Target
-
-        linked = (
-            Target.objects.filter(la=la, school__isnull=True, area__isnull=True, cluster__isnull=True)
-            .order_by("pk")
-            .first()
-        )
-    except Exception:  # noqa: BLE001 - the plans app is optional for the demo
-        linked = None
+    linked = (
+        Target.objects.filter(la=la, school__isnull=True, area__isnull=True, cluster__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     targets = [
         ("Close the gap between disadvantaged pupils and others", linked, "", "Gap tracked each year from results."),
         (
@@ -324,8 +321,6 @@ def generate(context) -> None:
         )
         _judge(round_, grades, user=admin, evidence=evidence, generous=generous)
         if overall is None:
-            from .selectors import grid
-
             suggested = {}
             for row in grid(round_, "reviewer").rows:
                 if row.kind != "phase":

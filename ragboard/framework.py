@@ -12,6 +12,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
@@ -34,8 +35,6 @@ def framework_files(directory: Path | None = None) -> list[Path]:
 
 
 def _default_models():
-    from django.apps import apps
-
     return apps
 
 

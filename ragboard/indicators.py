@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schools.figures import benchmark_figures, figures, figures_by
-from schools.models import AcademicYear, Benchmark, Measure, School
+from schools.gaps import gap
+from schools.models import AcademicYear, Benchmark, LocalThreshold, Measure, School
+from strategy.selectors import visit_reports_meeting_all_features
 
 # The headline attainment measure for each dashboard phase.
 PHASE_MEASURES = {"EY": "eyfs_gld", "PRI": "ks2_rwm_exp", "SEC": "ks4_em_94"}
@@ -46,8 +48,6 @@ def _fmt(measure, value: float) -> str:
 
 def disadvantaged_gap(la, phase: str, *, as_of_year: int | None = None, years=None) -> Indicator:
     """National other pupils − the LA's disadvantaged pupils on the phase's headline measure, latest year with both."""
-    from schools import gaps
-
     label = LABELS["disadvantaged_gap"]
     measure = Measure.objects.filter(code=PHASE_MEASURES.get(phase)).first()
     if measure is None:
@@ -64,7 +64,7 @@ def disadvantaged_gap(la, phase: str, *, as_of_year: int | None = None, years=No
     for year in sorted(years, reverse=True):
         focus = here.get((year, measure.code, "disadvantaged"))
         comparison = national.get((year, measure.code, "not_disadvantaged"))
-        value = gaps.gap(measure, focus, comparison)
+        value = gap(measure, focus, comparison)
         if value is not None:
             text = (
                 f"{AcademicYear.label_for(year)}: LA disadvantaged {_fmt(measure, focus.value)} "
@@ -84,8 +84,6 @@ def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, ye
         return Indicator(
             "schools_below_threshold", label, "Not available for Early Years (no school floor).", available=False
         )
-    from schools.models import LocalThreshold
-
     code = THRESHOLD_MEASURES[phase]
     measure = Measure.objects.filter(code=code).first()
     years = [y for y in (list(years) if years is not None else _years(as_of_year)) if measure and measure.valid_in(y)]
@@ -129,12 +127,8 @@ def schools_below_threshold(la, phase: str, *, as_of_year: int | None = None, ye
 
 
 def sip_reports_all_features(la, phase: str = "", **_) -> Indicator:
-    """The share of quality-assured SIP/visit reports that show all seven features (from Plans, if installed)."""
+    """The share of quality-assured SIP/visit reports that show all seven features (from Plans)."""
     label = LABELS["sip_reports_all_features"]
-    try:
-        from strategy.selectors import visit_reports_meeting_all_features
-    except ImportError:
-        return Indicator("sip_reports_all_features", label, "Not available.", available=False)
     meeting, assured = visit_reports_meeting_all_features(la)
     if not assured:
         return Indicator(

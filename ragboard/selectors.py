@@ -1,5 +1,5 @@
 """Reads for the self-evaluation. Only LA officers and administrators may see any of it: everyone
-else gets a 404 (no hint that it exists). LA scoping goes through ``schools.selectors``."""
+else gets a 404 (no hint that it exists). LA scoping goes through ``schools.access``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from schools.access import sees_small_cohorts, visible_las
 from schools.roles import Role, has_role
+from strategy.targets import evaluate, status_of
 
 from . import rules
 from .models import (
@@ -397,10 +398,6 @@ def _statuses(targets, *, show_small_cohorts: bool) -> dict:
     linked = [t.strategy_target for t in targets if t.strategy_target_id]
     if not linked:
         return {}
-    try:
-        from strategy.targets import evaluate
-    except ImportError:
-        return {}
     return evaluate(linked, show_small_cohorts=show_small_cohorts)
 
 
@@ -409,10 +406,7 @@ def on_track(target: StrategicTarget, *, show_small_cohorts: bool, statuses=None
     if target.strategy_target_id:
         status = (statuses or {}).get(target.strategy_target_id)
         if status is None:
-            try:
-                status = target.strategy_target.status(show_small_cohorts=show_small_cohorts)
-            except Exception:  # noqa: BLE001 - the plans app may be mid-change; say so rather than fail the board
-                status = None
+            status = status_of(target.strategy_target, show_small_cohorts=show_small_cohorts)
         if status is not None:
             return OnTrack(status.code, status.label, status.explanation, STATUS_CSS.get(status.code, "rag-none"))
         return OnTrack("no_data", "Not available", "The linked target's status could not be computed.", "rag-none")

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from gapmonitor.conf import conf
 
 from .gaps import SECONDARY, SUPPRESSED, Figure
+from .reference_data import PUPIL_GROUPS
 
 Partition = tuple[str, tuple[str, ...]]
 
@@ -37,8 +38,6 @@ def default_partitions() -> list[Partition]:
     """The partitions of pupils known from the reference data: every pair of groups that are each other's
     comparison group makes up all pupils; the ethnic groups together make up all pupils (with those whose
     ethnicity is not recorded); plus ``GAPMONITOR_GROUP_PARTITIONS`` (e.g. SEN support + EHC plan = any SEN)."""
-    from .reference_data import PUPIL_GROUPS
-
     comparison = {code: other for code, _name, _category, other, _focus in PUPIL_GROUPS}
     return _partitions(comparison, {code: category for code, _n, category, _o, _f in PUPIL_GROUPS})
 

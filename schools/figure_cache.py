@@ -27,6 +27,19 @@ from django.db.models.signals import post_delete, post_save
 
 from gapmonitor.conf import conf
 
+from .models import (
+    Area,
+    Benchmark,
+    Cluster,
+    DataVersion,
+    ImportBatch,
+    LocalAuthority,
+    Measure,
+    PupilGroup,
+    Result,
+    School,
+)
+
 MAX_FIGURES = 2_000_000  # figures kept in all (a national school table is ~330,000)
 _lock = threading.Lock()
 _entries: OrderedDict = OrderedDict()  # key → (version, stored_at, figures)
@@ -39,8 +52,6 @@ def data_version() -> tuple:
     snapshot = _version.get("snapshot")  # read once: another thread may clear it meanwhile
     if snapshot is not None and time.monotonic() - snapshot[1] < 1.0:
         return snapshot[0]
-    from .models import Benchmark, DataVersion, ImportBatch, Result
-
     batch, result, benchmark = (m._meta.db_table for m in (ImportBatch, Result, Benchmark))
     counter = DataVersion._meta.db_table
     # Every ORM save of a result (admin, services) adds a history row: its newest id marks edits
@@ -72,8 +83,6 @@ def clear(**_kwargs) -> None:
 
 def bump(using: str = "default") -> None:
     """Move the shared counter on (after a commit), so every process pools its figures afresh."""
-    from .models import DataVersion
-
     versions = DataVersion.objects.using(using)
     if not versions.filter(pk=1).update(counter=F("counter") + 1):
         versions.get_or_create(pk=1)
@@ -129,8 +138,6 @@ def remember(queryset, compute, copy=dict, extra=()):
 def connect() -> None:
     """Called by the app's ready(): every process that writes through the ORM (pages, admin, commands)
     clears and bumps, whether or not it ever reads figures."""
-    from .models import Area, Benchmark, Cluster, ImportBatch, LocalAuthority, Measure, PupilGroup, Result, School
-
     request_started.connect(forget_version, dispatch_uid="figure_cache_forget_version")
     # Figures, and what they are pooled by: a school's LA, area, cluster and status; a cluster's or area's
     # deletion moves its schools (SET_NULL) without saving them; a measure's unit changes how it pools.

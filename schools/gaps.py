@@ -307,7 +307,7 @@ def suppress(
 ) -> dict[tuple, Figure]:
     """Hide small cohorts and what would give them away: see ``schools.disclosure.disclose``, the one
     disclosure-control function (this name is kept for older callers)."""
-    from .disclosure import suppress as _suppress
+    from .disclosure import suppress as _suppress  # a cycle: schools.disclosure imports this module
 
     return _suppress(figures, threshold=threshold, partitions=partitions)
 

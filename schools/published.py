@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from gapmonitor.conf import conf
 
-from .gaps import Figure, gap
+from .gaps import MISSING, Figure, gap
 
 if TYPE_CHECKING:
     from .models import Measure
@@ -142,8 +142,6 @@ def side_by_side(
     measure, year: int, pooled: dict, published: dict, focus_code: str, comparison_code: str
 ) -> SideBySide:
     """Pair the pooled and published figures (both keyed (year, measure_code, group_code)) for one measure."""
-    from .gaps import MISSING
-
     code = measure.code
     return SideBySide(
         measure=measure,

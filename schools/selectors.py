@@ -20,7 +20,8 @@ from .figures import (
     national_for,
     published_by_geography,
 )
-from .gaps import Figure, GapRow, build_row
+from .gaps import Figure
+from .judgements import GapRow, build_row
 from .models import Benchmark, Measure, PupilGroup, Result, School, SchoolContext, StatisticalNeighbour
 from .published import Coverage, key_stage_phases, published_first, side_by_side
 

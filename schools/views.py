@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_tables2 import RequestConfig, Table
 
+from gapmonitor.audit import record_sensitive_export
 from gapmonitor.conf import conf
 
 from . import access, dashboard, selectors
@@ -98,8 +99,6 @@ def _respond(request, template, context, table=None, fmt=None):
         export.small_cohorts = small_cohort_figures(row.record for row in found.rows)
     response = export_response(export, fmt, f"{context['title']}-{table}")
     if export.small_cohorts:
-        from gapmonitor.audit import record_sensitive_export
-
         record_sensitive_export(
             request.user, path=request.get_full_path(), response=response, count=export.small_cohorts
         )

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from schools.access import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
-from schools.models import AcademicYear, Measure, PupilGroup
+from schools.models import AcademicYear, Area, Cluster, LocalAuthority, Measure, PupilGroup, School
 from schools.roles import Role, has_role
 
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     VisitReport,
 )
 from .selectors import LA_EDITOR_ROLES
+from .services import DEFAULT_SNAPSHOT_GROUPS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -190,8 +191,6 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args, scope, plan=None, engagement=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from schools.models import Area, Cluster, LocalAuthority, School
-
         self.fields["focus_group"].queryset = focus_groups()
         self.fields["comparison_group"].queryset = PupilGroup.objects.all()
         self.fields["measure"].queryset = Measure.objects.all()
@@ -235,8 +234,6 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .services import DEFAULT_SNAPSHOT_GROUPS
-
         self.fields["groups"].queryset = focus_groups().filter(comparison__isnull=False)
         self.fields["groups"].initial = list(PupilGroup.objects.filter(code__in=DEFAULT_SNAPSHOT_GROUPS))
         self.fields["visit_date"].initial = date.today

@@ -1,4 +1,4 @@
-"""Reads for the strategy app. Scoping is built only on ``schools.selectors``: a plan, target, visit,
+"""Reads for the strategy app. Scoping is built only on ``schools.access``: a plan, target, visit,
 story or engagement is visible when the school, cluster, area or LA it belongs to is visible. Anything
 else is a 404."""
 
@@ -10,9 +10,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from schools.access import visible_areas, visible_clusters, visible_las, visible_schools
+from schools.models import Area, Cluster, LocalAuthority, School
 from schools.roles import Role, has_role
 
-from .models import Action, ActionUpdate, Plan, SuccessStory, SupportEngagement, Target, VisitReport
+from .models import Action, ActionUpdate, Plan, Strand, SuccessStory, SupportEngagement, Target, VisitReport
 
 # Roles that edit plans LA-wide and quality-assure visit reports.
 LA_EDITOR_ROLES = (Role.LA_OFFICER, Role.ADMINISTRATOR)
@@ -82,8 +83,6 @@ def get_visible_action(user, pk) -> Action:
 
 def actions_by_strand(actions) -> list[dict]:
     """The four strands side by side, each with its actions."""
-    from .models import Strand
-
     rows = {strand.value: [] for strand in Strand}
     for action in actions:
         rows[action.strand].append(action)
@@ -124,8 +123,6 @@ def get_visible_target(user, pk) -> Target:
 
 def targets_for_scope(user, scope) -> QuerySet[Target]:
     """Targets set for exactly this school, cluster, area or LA (not those of the organisations within it)."""
-    from schools.models import Area, Cluster, LocalAuthority, School
-
     targets = visible_targets(user)
     if isinstance(scope, School):
         return targets.filter(school=scope)

@@ -34,6 +34,7 @@ from .models import (
     VisitJudgement,
     VisitQualityAssurance,
     VisitReport,
+    year_label,
 )
 
 DEFAULT_SNAPSHOT_GROUPS = ("disadvantaged", "fsm", "sen_any", "eal")
@@ -161,8 +162,6 @@ def school_plan_for(school: School, *, results_year: int, owner=None) -> Plan:
 
 
 def year_label_short(results_year: int) -> str:
-    from .models import year_label
-
     return year_label(results_year)
 
 

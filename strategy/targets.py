@@ -187,6 +187,12 @@ def evaluate(targets, *, show_small_cohorts: bool) -> dict[int, TargetStatus]:
     }
 
 
+def status_of(target: Target, *, show_small_cohorts: bool) -> TargetStatus:
+    """One target's computed status (met / on track / off track / no data yet) with the figures used, in words.
+    ``show_small_cohorts``: ``schools.access.sees_small_cohorts(user)`` for the reader."""
+    return evaluate([target], show_small_cohorts=show_small_cohorts)[target.pk]
+
+
 # --------------------------------------------------------------------------- the rules
 def _quantity_rows(target: Target, figures: dict, national: dict, *, show_small_cohorts: bool) -> list[YearRow]:
     measure, T = target.measure, Target.Type

@@ -35,9 +35,9 @@ from .forms import (
     VisitForm,
     head_school,
 )
-from .models import SEVEN_FEATURES, Plan, Strand, Target, VisitQualityAssurance
+from .models import SEVEN_FEATURES, Plan, Strand, Target, VisitQualityAssurance, year_label
 from .tables import PlanTable, VisitTable
-from .targets import evaluate
+from .targets import evaluate, status_of
 
 
 def _deny_unless(allowed: bool):
@@ -229,7 +229,7 @@ def target_list(request):
 @login_required
 def target_detail(request, pk):
     target = selectors.get_visible_target(request.user, pk)
-    status = target.status(show_small_cohorts=sees_small_cohorts(request.user))
+    status = status_of(target, show_small_cohorts=sees_small_cohorts(request.user))
     can_edit = _can_edit_target(request.user, target)
     return render(
         request,
@@ -296,7 +296,7 @@ def milestone_create(request, pk):
         milestone.save()
         messages.success(request, "Milestone added.")
         return redirect(target)
-    status = target.status(show_small_cohorts=sees_small_cohorts(request.user))
+    status = status_of(target, show_small_cohorts=sees_small_cohorts(request.user))
     return render(
         request,
         "strategy/target_detail.html",
@@ -421,8 +421,6 @@ def _snapshot_rows(rows, *, show_small_cohorts: bool):
 
 
 def _label(year):
-    from .models import year_label
-
     return year_label(year) if year else ""
 
 

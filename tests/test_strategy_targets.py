@@ -5,7 +5,7 @@ import re
 import pytest
 
 from strategy.models import Target
-from strategy.targets import evaluate
+from strategy.targets import evaluate, status_of
 
 from .strategy_support import build_alpha
 
@@ -73,7 +73,7 @@ T = Target.Type
 )
 def test_status_of_each_type(alpha, type_, baseline_year, target_year, n, code, expected, goal):
     target = make(alpha, type_, baseline_year, target_year, n)
-    status = target.status(show_small_cohorts=True)
+    status = status_of(target, show_small_cohorts=True)
     assert status.code == code, status.explanation
     assert status.latest_year == 2024
     assert status.expected == pytest.approx(expected)
@@ -86,7 +86,7 @@ def test_status_of_each_type(alpha, type_, baseline_year, target_year, n, code, 
 
 
 def test_latest_value_and_explanation_quote_the_figures(alpha):
-    status = make(alpha, T.CLOSE_GAP, 2022, 2026, 20).status(show_small_cohorts=True)
+    status = status_of(make(alpha, T.CLOSE_GAP, 2022, 2026, 20), show_small_cohorts=True)
     # gap 2024 = 82.5 − 60 = 22.5; baseline 2022 = 80 − 50 = 30
     assert status.latest == pytest.approx(22.5)
     assert status.baseline == pytest.approx(30.0)
@@ -96,7 +96,7 @@ def test_latest_value_and_explanation_quote_the_figures(alpha):
 
 def test_typed_baseline_wins_over_the_imported_figure(alpha):
     # baseline typed as 52: line to 70 by 2026 expects 52 + 18×2/4 = 61 in 2024; latest 60 < 61 → off track
-    status = make(alpha, T.REACH, 2022, 2026, 70, baseline_value=52).status(show_small_cohorts=True)
+    status = status_of(make(alpha, T.REACH, 2022, 2026, 70, baseline_value=52), show_small_cohorts=True)
     assert status.code == "off_track"
     assert status.expected == pytest.approx(61.0)
 
@@ -104,18 +104,18 @@ def test_typed_baseline_wins_over_the_imported_figure(alpha):
 def test_typed_gap_baseline_for_gap_vs_national(alpha):
     # typed baseline gap 26 in 2022, national gap 20 → excess 6 → 0 by 2026; line expects 6 − 3 = 3 in 2024;
     # latest excess 2.5 ≤ 3 → on track
-    status = make(alpha, T.GAP_NATIONAL, 2022, 2026, baseline_value=26).status(show_small_cohorts=True)
+    status = status_of(make(alpha, T.GAP_NATIONAL, 2022, 2026, baseline_value=26), show_small_cohorts=True)
     assert status.code == "on_track"
     assert status.baseline == pytest.approx(6.0)
 
 
 def test_no_data_yet(alpha):
     # no results after the 2024 baseline
-    status = make(alpha, T.REACH, 2024, 2026, 70).status(show_small_cohorts=True)
+    status = status_of(make(alpha, T.REACH, 2024, 2026, 70), show_small_cohorts=True)
     assert status.code == "no_data" and status.label == "No data yet"
     assert "No results for a later year" in status.explanation
     # no baseline figure at all (2019 has no results)
-    status = make(alpha, T.REACH, 2019, 2026, 70).status(show_small_cohorts=True)
+    status = status_of(make(alpha, T.REACH, 2019, 2026, 70), show_small_cohorts=True)
     assert status.code == "no_data"
     assert "No baseline figure" in status.explanation
 
@@ -139,8 +139,8 @@ def test_small_cohorts_withhold_the_status_for_roles_that_must_not_see_them(alph
         target_year=2025,
         target_value=50,
     )
-    assert target.status(show_small_cohorts=True).code == "met"
-    hidden = target.status(show_small_cohorts=False)
+    assert status_of(target, show_small_cohorts=True).code == "met"
+    hidden = status_of(target, show_small_cohorts=False)
     assert hidden.code == "no_data"
     assert "75" not in hidden.explanation
 

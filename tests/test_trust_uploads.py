@@ -31,9 +31,11 @@ FORMULA = "=cmd|' /C calc'!A0"
 
 
 def plain_zip() -> bytes:
+    """The same bytes every time (a fixed file date): the bytes name the parametrized tests, and every
+    pytest-xdist worker must collect the same names."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("notes.txt", "not a workbook")
+        archive.writestr(zipfile.ZipInfo("notes.txt", date_time=(2024, 1, 1, 0, 0, 0)), "not a workbook")
     return buffer.getvalue()
 
 

@@ -144,13 +144,6 @@ class Target(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def status(self, *, show_small_cohorts: bool):
-        """Computed status (met / on track / off track / no data yet) with the figures used, in words.
-        ``show_small_cohorts``: ``schools.access.sees_small_cohorts(user)`` for the reader."""
-        from strategy.targets import evaluate  # strategy.targets imports these models
-
-        return evaluate([self], show_small_cohorts=show_small_cohorts)[self.pk]
-
 
 class Milestone(models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="milestones")
