@@ -12,6 +12,7 @@ NAV_ITEMS = [
     ("Gap busters", "schools:gap_busters", (Role.LA_OFFICER, Role.ADMINISTRATOR, Role.ADVISER)),
     ("Cluster RAG board", "schools:cluster_rag", (Role.LA_OFFICER, Role.ADMINISTRATOR)),
     ("Plans", "strategy:home", None),
+    ("Visits", "strategy:visits", None),
     ("Self-evaluation", "ragboard:home", (Role.LA_OFFICER, Role.ADMINISTRATOR)),
     ("Imports", "schools:imports", IMPORT_ROLES),
     ("Audit log", "audit_log", (Role.ADMINISTRATOR,)),
@@ -32,6 +33,10 @@ def navigation(request):
         except NoReverseMatch:
             continue
         items.append({"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))})
+    # Only the deepest match is current: /strategy/visits/… is "Visits", not "Plans" as well.
+    current = max((item for item in items if item["current"]), key=lambda item: len(item["url"]), default=None)
+    for item in items:
+        item["current"] = item is current
     if user.is_staff:
         items.append({"label": "Admin", "url": reverse("admin:index"), "current": path.startswith("/admin/")})
     return {"nav_items": items, "user_roles": sorted(roles_of(user))}

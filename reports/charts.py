@@ -7,7 +7,8 @@ from __future__ import annotations
 import matplotlib
 from matplotlib.figure import Figure
 
-from schools.gaps import GapRow, gap
+from schools.gap_rows import GapRow
+from schools.gaps import gap
 
 from .document import CHART_STYLE, Chart
 

@@ -12,8 +12,8 @@ from schools.figures import (
     national_for,
     years_with_results,
 )
+from schools.gap_rows import GapRow, build_row
 from schools.gaps import Comparator
-from schools.judgements import GapRow, build_row
 from schools.models import School
 
 from .disclosure import disclosed, groups_to_fetch

@@ -14,7 +14,7 @@ from functools import lru_cache
 import plotly.io as pio
 from django.utils.text import slugify
 
-from .judgements import GapRow
+from .gap_rows import GapRow
 from .tables import figure_with_count
 from .trends import break_note, breaks_within
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .gap_rows import GapRow
 from .gaps import Comparator
-from .judgements import GapRow
 from .trends import TrendClass
 
 

@@ -12,7 +12,8 @@ each idea, used by pages, exports, the CLI, strategy targets and the RAG board:
 * **missing is never zero**: a figure without a value carries the reason (``code``).
 
 How a gap moved (comparable years, trend classes) is in ``schools.trends``; who needs challenge or is
-celebrated, and the rows pages share, in ``schools.judgements``; cluster RAG ratings in ``schools.rag``.
+celebrated in ``schools.judgements``; the rows pages share in ``schools.gap_rows``; cluster RAG ratings in
+``schools.rag``.
 """
 
 from __future__ import annotations
@@ -313,8 +314,8 @@ def suppress(
 
 
 # --------------------------------------------------------------------------- moved
-# Trends live in ``schools.trends``, judgements (priority, busters, rows) in ``schools.judgements`` and the
-# cluster RAG in ``schools.rag``; their names stay importable from here.
+# Trends live in ``schools.trends``, judgements (priority, busters) in ``schools.judgements``, rows in
+# ``schools.gap_rows`` and the cluster RAG in ``schools.rag``; their names stay importable from here.
 _MOVED = {
     "trends": ("TrendClass", "Trend", "classify", "trend", "stubborn"),
     "judgements": (
@@ -323,9 +324,8 @@ _MOVED = {
         "reason_explanations",
         "priority_reasons",
         "gap_buster_reasons",
-        "GapRow",
-        "build_row",
     ),
+    "gap_rows": ("GapRow", "build_row"),
     "rag": (
         "DEFAULT_CLUSTER_RAG_RULES",
         "RAG_LABELS",

@@ -1,5 +1,5 @@
 """Reads of organisations, reference data and dashboard rows. Each builds its rows with
-``schools.gaps.build_row`` from a fixed number of queries; the pooled figures come from ``schools.figures``.
+``schools.gap_rows.build_row`` from a fixed number of queries; the pooled figures come from ``schools.figures``.
 """
 
 from dataclasses import dataclass
@@ -20,8 +20,8 @@ from .figures import (
     national_for,
     published_by_geography,
 )
+from .gap_rows import GapRow, build_row
 from .gaps import Figure
-from .judgements import GapRow, build_row
 from .models import Benchmark, Measure, PupilGroup, Result, School, SchoolContext, StatisticalNeighbour
 from .published import Coverage, key_stage_phases, published_first, side_by_side
 

@@ -12,8 +12,9 @@ from django.utils.html import format_html
 from gapmonitor.conf import conf
 
 from .findings import number, pupil_count
+from .gap_rows import GapRow
 from .gaps import Comparator, Figure, code_label
-from .judgements import BusterReason, GapRow, Reason
+from .judgements import BusterReason, Reason
 from .trends import TrendClass, standing
 
 NONE_SORT = float("-inf")

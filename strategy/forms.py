@@ -15,21 +15,16 @@ from schools.models import AcademicYear, Area, Cluster, LocalAuthority, Measure,
 from schools.roles import Role, has_role
 
 from .models import (
-    SEVEN_FEATURES,
     Action,
     ActionUpdate,
     Milestone,
     Plan,
     Rag,
-    Strand,
     SuccessStory,
     SupportEngagement,
     Target,
-    VisitQualityAssurance,
-    VisitReport,
 )
 from .selectors import LA_EDITOR_ROLES
-from .services import DEFAULT_SNAPSHOT_GROUPS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -209,85 +204,6 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["description", "due_date", "achieved_on"]
         widgets = {"due_date": DATE, "achieved_on": DATE}
-
-
-# --------------------------------------------------------------------------- visits
-class VisitForm(forms.ModelForm):
-    groups = forms.ModelMultipleChoiceField(
-        label="Pupil groups whose gaps were discussed",
-        queryset=PupilGroup.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Their current gap figures are stored with the report.",
-    )
-
-    class Meta:
-        model = VisitReport
-        fields = ["visit_date", "visit_type", "purpose", "strengths", "areas_for_development", "next_visit_date"]
-        widgets = {
-            "visit_date": DATE,
-            "next_visit_date": DATE,
-            "purpose": forms.Textarea(attrs={"rows": 3}),
-            "strengths": forms.Textarea(attrs={"rows": 4}),
-            "areas_for_development": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = focus_groups().filter(comparison__isnull=False)
-        self.fields["groups"].initial = list(PupilGroup.objects.filter(code__in=DEFAULT_SNAPSHOT_GROUPS))
-        self.fields["visit_date"].initial = date.today
-
-    def clean_visit_date(self):
-        value = self.cleaned_data["visit_date"]
-        if value > date.today():
-            raise ValidationError("Record a visit once it has happened.")
-        return value
-
-    def clean(self):
-        data = super().clean()
-        if data.get("visit_date") and data.get("next_visit_date") and data["next_visit_date"] <= data["visit_date"]:
-            self.add_error("next_visit_date", "The next visit must be after this one.")
-        return data
-
-
-class JudgementForm(forms.Form):
-    focus_area = forms.CharField(label="Focus area", max_length=160, required=False)
-    rag = forms.ChoiceField(label="RAG rating", choices=[("", "—")] + Rag.choices, required=False)
-    comment = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("focus_area") and not data.get("rag"):
-            self.add_error("rag", "Give the focus area a RAG rating.")
-        if data.get("rag") and not data.get("focus_area"):
-            self.add_error("focus_area", "Name the focus area you rated.")
-        return data
-
-
-class AgreedActionForm(forms.Form):
-    key_action = forms.CharField(label="Agreed action", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    strand = forms.ChoiceField(label="Strand", choices=Strand.choices, initial=Strand.NARROW)
-    lead_role = forms.CharField(label="Lead", max_length=120, required=False)
-    due_date = forms.DateField(label="Due by", widget=DATE, required=False)
-    intended_outcome = forms.CharField(
-        label="Intended outcome", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-JudgementFormSet = forms.formset_factory(JudgementForm, extra=3)
-AgreedActionFormSet = forms.formset_factory(AgreedActionForm, extra=3)
-
-
-class AcknowledgeForm(forms.Form):
-    comment = forms.CharField(label="Your comment (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
-class QualityAssuranceForm(forms.ModelForm):
-    class Meta:
-        model = VisitQualityAssurance
-        fields = [name for name, _ in SEVEN_FEATURES] + ["comment"]
-        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
 
 
 # --------------------------------------------------------------------------- celebrate and support

@@ -153,6 +153,11 @@ def can_record_visit(user, school) -> bool:
     return has_role(user, *VISITOR_ROLES) and visible_schools(user).filter(pk=school.pk).exists()
 
 
+def can_edit_visit(user, report: VisitReport) -> bool:
+    """The report's adviser corrects it until the headteacher acknowledges it."""
+    return report.adviser_id == user.pk and not report.acknowledged_at and can_record_visit(user, report.school)
+
+
 def can_acknowledge(user, report: VisitReport) -> bool:
     """The school's headteacher acknowledges its reports."""
     from schools.access import profile_of

@@ -1,15 +1,17 @@
 """Writes that keep the strategy app's invariants. Keyword-only, atomic.
 
-* A visit report stores a snapshot of the school's gap figures as they stood, so later imports do not
-  rewrite what was discussed; the actions agreed at the visit land on the school's plan.
+* A visit report stores the school's figures as they stood (``strategy.visits``: one results year per
+  measure, disclosed), so later imports do not rewrite what was discussed; its focus areas come from the
+  flagged gaps or free text; the last visit's actions are reviewed (a dated update each); the actions agreed
+  at the visit land on the school's plan.
 * An action's status is its latest dated update: updates are appended, never edited.
-* Quality assurance records the seven features of a good SIP report (DCSF quality standards (2009), 2.4)
-  and whether all are met.
+* Quality assurance records the seven features of a good SIP report of the DCSF National Strategies
+  "Quality standards and criteria for LA self-evaluation" (2009, standard 2.4) and whether all are met.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -18,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from schools.disclosure import disclose, needed_groups, partitions_of
-from schools.figures import figures, national_figures_by_basis, national_for
-from schools.gaps import MISSING, gap
+from schools.figures import figures
+from schools.gaps import gap
 from schools.models import Measure, PupilGroup, School
 from schools.selectors import pupil_groups
 
@@ -36,17 +38,17 @@ from .models import (
     VisitReport,
     year_label,
 )
+from .selectors import can_acknowledge, can_edit_visit, can_quality_assure
+from .visits import (
+    academic_results_year,
+    focus_area_for,
+    focus_choices,
+    visit_figures,
+)
 
-DEFAULT_SNAPSHOT_GROUPS = ("disadvantaged", "fsm", "sen_any", "eal")
-SNAPSHOT_LOOKBACK = 6  # results years before the visit searched for the latest figures
+__all__ = ["academic_results_year"]
 
 
-def academic_results_year(day: date) -> int:
-    """The results year of the academic year a date falls in (September starts a new one)."""
-    return day.year + 1 if day.month >= 9 else day.year
-
-
-# --------------------------------------------------------------------------- gap snapshot
 def _disclosed_for_everyone(found: dict) -> dict:
     """Figures as roles that must not see small cohorts see them (``schools.disclosure.disclose``)."""
     return disclose(
@@ -58,82 +60,6 @@ def _disclosed_for_everyone(found: dict) -> dict:
 
 def _needed(codes) -> set[str]:
     return needed_groups(codes, partitions_of(pupil_groups()))
-
-
-def gap_snapshot(school: School, *, as_of: date, measures=None, groups=None) -> list[dict]:
-    """The school's gaps for each (measure, focus group): the latest results year up to ``as_of`` with a gap,
-    the year before it, and the national gap for that year. Plain JSON, frozen into the report.
-
-    The figures are stored as they were (LA officers see them); ``suppressed`` and ``previous_suppressed``
-    record whether ``schools.disclosure.disclose`` hid them from everyone else that day."""
-    if measures is None:
-        measures = list(Measure.objects.filter(headline=True))
-    if groups is None:
-        groups = list(PupilGroup.objects.filter(code__in=DEFAULT_SNAPSHOT_GROUPS).select_related("comparison"))
-    groups = [g for g in groups if g.comparison_id]
-    if not measures or not groups:
-        return []
-    last = academic_results_year(as_of)
-    # Results of the current academic year arrive in July: before then the latest is last year's.
-    if as_of < date(last, 7, 15):
-        last -= 1
-    years = list(range(last - SNAPSHOT_LOOKBACK, last + 1))
-    codes = {g.code for g in groups} | {g.comparison.code for g in groups}
-    measure_codes = {m.code for m in measures}
-    here = figures(school, measures=measure_codes, groups=_needed(codes), years=years)
-    shown = _disclosed_for_everyone(here)
-    _basis, national = national_for(
-        school, national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
-    )  # special schools and AP: their own type only
-
-    def hidden(year, measure, group):
-        return any(
-            shown.get((year, measure.code, code), MISSING).suppressed for code in (group.code, group.comparison.code)
-        )
-
-    rows = []
-    for measure in measures:
-        for group in groups:
-            series = []
-            for year in years:
-                focus = here.get((year, measure.code, group.code))
-                comparison = here.get((year, measure.code, group.comparison.code))
-                value = gap(measure, focus, comparison)
-                if value is not None and focus is not None and comparison is not None:
-                    series.append((year, focus, comparison, value))
-            if not series:
-                continue
-            year, focus, comparison, value = series[-1]
-            previous = series[-2] if len(series) > 1 else None
-            national_gap = gap(
-                measure,
-                national.get((year, measure.code, group.code)),
-                national.get((year, measure.code, group.comparison.code)),
-            )
-            rows.append(
-                {
-                    "measure": measure.code,
-                    "measure_name": measure.short_name or measure.name,
-                    "unit": measure.unit,
-                    "higher_is_better": measure.higher_is_better,
-                    "group": group.code,
-                    "group_name": group.name,
-                    "comparison": group.comparison.code,
-                    "comparison_name": group.comparison.name,
-                    "year": year,
-                    "focus_value": focus.value,
-                    "focus_cohort": focus.cohort,
-                    "comparison_value": comparison.value,
-                    "comparison_cohort": comparison.cohort,
-                    "gap": round(value, 2),
-                    "previous_year": previous[0] if previous else None,
-                    "previous_gap": round(previous[3], 2) if previous else None,
-                    "national_gap": round(national_gap, 2) if national_gap is not None else None,
-                    "suppressed": hidden(year, measure, group),
-                    "previous_suppressed": hidden(previous[0], measure, group) if previous else False,
-                }
-            )
-    return rows
 
 
 # --------------------------------------------------------------------------- plans and actions
@@ -187,6 +113,33 @@ class AgreedAction:
     intended_outcome: str = ""
 
 
+@dataclass
+class ActionReview:
+    action: Action
+    rag: str
+    note: str = ""
+
+
+def review_actions(reviews, *, on: date, by, visit_label: str) -> list:
+    """Record a dated update for each reviewed action whose RAG changed or that has a note; the latest update
+    is the action's status, so its RAG changes in place on the plan and every page that shows it."""
+    made = []
+    for review in reviews:
+        if not review.rag or (review.rag == review.action.rag and not review.note.strip()):
+            continue
+        note = review.note.strip() or f"Reviewed at the {visit_label}."
+        made.append(record_update(action=review.action, rag=review.rag, note=note, on=on, by=by))
+    return made
+
+
+@dataclass
+class FocusAreas:
+    """This visit's focus areas: flagged gaps picked (keys of the stored figures) and free text, one a line."""
+
+    gaps: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+
+
 @transaction.atomic
 def record_visit(
     *,
@@ -199,12 +152,15 @@ def record_visit(
     areas_for_development: str = "",
     next_visit_date: date | None = None,
     judgements=(),
+    focus: FocusAreas | None = None,
+    reviews=(),
     agreed_actions=(),
     measures=None,
     groups=None,
 ) -> VisitReport:
-    """Record a visit: freeze the gap figures, add the RAG judgements, and put the agreed actions on the
-    school's plan for that academic year (created if it has none)."""
+    """Record a visit: freeze the school's figures (``strategy.visits.visit_figures``), add the focus areas
+    (flagged gaps picked, free text, RAG judgements), record the review of the last visit's actions, and put
+    the actions agreed now on the school's plan for that academic year (created if it has none)."""
     report = VisitReport(
         school=school,
         adviser=adviser,
@@ -216,13 +172,11 @@ def record_visit(
         next_visit_date=next_visit_date,
     )
     report.full_clean()
-    report.gap_snapshot = gap_snapshot(school, as_of=visit_date, measures=measures, groups=groups)
+    report.gap_snapshot = visit_figures(school, as_of=visit_date, measures=measures, groups=groups)
     report.snapshot_taken_at = timezone.now()
     report.save()
-    for focus_area, rag, comment in judgements:
-        judgement = VisitJudgement(report=report, focus_area=focus_area, rag=rag, comment=comment)
-        judgement.full_clean(exclude=["report"])
-        judgement.save()
+    add_focus_areas(report=report, focus=focus or FocusAreas(), judgements=judgements)
+    review_actions(reviews, on=visit_date, by=adviser, visit_label=f"visit on {visit_date:%-d %b %Y}")
     agreed = [a for a in agreed_actions if a.key_action.strip()]
     if agreed:
         plan = school_plan_for(school, results_year=academic_results_year(visit_date))
@@ -243,11 +197,59 @@ def record_visit(
     return report
 
 
+def add_focus_areas(*, report: VisitReport, focus: FocusAreas, judgements=()) -> list[VisitJudgement]:
+    """Focus areas picked from the report's flagged gaps (worded from its stored figures), free-text ones,
+    and (focus area, RAG, comment) judgements. A gap not flagged in the stored figures is refused."""
+    flagged = {key for key, _label in visit_focus_choices(report)}
+    unknown = [key for key in focus.gaps if key not in flagged]
+    if unknown:
+        raise ValidationError(f"Not a flagged gap in this report's figures: {', '.join(unknown)}.")
+    taken = {j.gap for j in report.judgements.all() if j.gap}
+    items = [(focus_area_for(report.gap_snapshot, key), key, "", "") for key in focus.gaps if key not in taken]
+    items += [(text.strip()[:160], "", "", "") for text in focus.other if text.strip()]
+    items += [(area, "", rag, comment) for area, rag, comment in judgements]
+    made = []
+    for area, key, rag, comment in items:
+        judgement = VisitJudgement(report=report, focus_area=area, gap=key, rag=rag, comment=comment)
+        judgement.full_clean(exclude=["report"])
+        judgement.save()
+        made.append(judgement)
+    return made
+
+
+def visit_focus_choices(report: VisitReport) -> list[tuple[str, str]]:
+    """The flagged gaps of the report's stored figures, as focus areas to pick."""
+    return focus_choices(report.gap_snapshot)
+
+
+@transaction.atomic
+def update_visit(*, report: VisitReport, by, details: dict, focus: FocusAreas, judged=(), reviews=()) -> VisitReport:
+    """The adviser's corrections before the head acknowledges: the visit's details, its focus areas (added,
+    judged — ``judged`` is (judgement, rag, comment, delete) — or removed), and further reviews of the last
+    visit's actions. The stored figures are not retaken."""
+    if not can_edit_visit(by, report):
+        raise PermissionDenied("Only the report's adviser can change it, until the headteacher acknowledges it.")
+    for name, value in details.items():
+        setattr(report, name, value)
+    report.full_clean()
+    report.save()
+    for judgement, rag, comment, delete in judged:
+        if judgement.report_id != report.pk:
+            raise ValidationError("That focus area belongs to another report.")
+        if delete:
+            judgement.delete()
+            continue
+        judgement.rag, judgement.comment = rag, comment
+        judgement.full_clean(exclude=["report"])
+        judgement.save()
+    add_focus_areas(report=report, focus=focus)
+    review_actions(reviews, on=report.visit_date, by=by, visit_label=f"visit on {report.visit_date:%-d %b %Y}")
+    return report
+
+
 @transaction.atomic
 def acknowledge_visit(*, report: VisitReport, head, comment: str = "") -> VisitReport:
     """The headteacher's acknowledgement. Only the school's own head may acknowledge, once."""
-    from .selectors import can_acknowledge
-
     if not can_acknowledge(head, report):
         raise PermissionDenied("Only the school's headteacher can acknowledge its visit reports.")
     if report.acknowledged_at:
@@ -264,8 +266,6 @@ def quality_assure_visit(
     *, report: VisitReport, reviewer, features: dict[str, bool], comment: str = "", on: date | None = None
 ) -> VisitQualityAssurance:
     """Record (or revise) the LA's check of a report against the seven features."""
-    from .selectors import can_quality_assure
-
     if not can_quality_assure(reviewer):
         raise PermissionDenied("Only LA officers quality-assure visit reports.")
     unknown = set(features) - {name for name, _ in SEVEN_FEATURES}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, visit_views
 
 app_name = "strategy"
 
@@ -19,13 +19,15 @@ urlpatterns = [
     path("targets/<int:pk>/", views.target_detail, name="target"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target_edit"),
     path("targets/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
-    path("visits/", views.visit_list, name="visits"),
-    path("visits/quality/", views.visit_quality_summary, name="visit_quality_summary"),
-    path("visits/new/", views.visit_start, name="visit_start"),
-    path("visits/new/<int:urn>/", views.visit_create, name="visit_create"),
-    path("visits/<int:pk>/", views.visit_detail, name="visit"),
-    path("visits/<int:pk>/acknowledge/", views.visit_acknowledge, name="visit_acknowledge"),
-    path("visits/<int:pk>/quality/", views.visit_quality, name="visit_quality"),
+    path("visits/", visit_views.visit_list, name="visits"),
+    path("visits/quality/", visit_views.visit_quality_summary, name="visit_quality_summary"),
+    path("visits/new/", visit_views.visit_start, name="visit_start"),
+    path("visits/new/<int:urn>/", visit_views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/", visit_views.visit_detail, name="visit"),
+    path("visits/<int:pk>/edit/", visit_views.visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/print/", visit_views.visit_print, name="visit_print"),
+    path("visits/<int:pk>/acknowledge/", visit_views.visit_acknowledge, name="visit_acknowledge"),
+    path("visits/<int:pk>/quality/", visit_views.visit_quality, name="visit_quality"),
     path("stories/", views.story_list, name="stories"),
     path("stories/new/", views.story_create, name="story_create"),
     path("stories/published/", views.story_print, name="story_print"),

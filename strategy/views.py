@@ -7,13 +7,12 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from gapmonitor.conf import conf
 from schools.access import default_la, get_visible_school, sees_small_cohorts, visible_schools
 from schools.models import Measure, PupilGroup
 from schools.roles import Role, has_role
@@ -21,22 +20,17 @@ from schools.roles import Role, has_role
 from . import selectors, services
 from .charts import engagement_chart
 from .forms import (
-    AcknowledgeForm,
     ActionForm,
     ActionUpdateForm,
-    AgreedActionFormSet,
     EngagementForm,
-    JudgementFormSet,
     MilestoneForm,
     PlanForm,
-    QualityAssuranceForm,
     StoryForm,
     TargetForm,
-    VisitForm,
     head_school,
 )
-from .models import SEVEN_FEATURES, Plan, Strand, Target, VisitQualityAssurance, year_label
-from .tables import PlanTable, VisitTable
+from .models import Plan, Strand, Target
+from .tables import PlanTable
 from .targets import evaluate, status_of
 
 
@@ -307,199 +301,6 @@ def milestone_create(request, pk):
             "milestone_form": form,
         },
         status=400,
-    )
-
-
-# --------------------------------------------------------------------------- visits
-@login_required
-def visit_list(request):
-    visits = selectors.visible_visits(request.user)
-    table = VisitTable(visits)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    schools = (
-        visible_schools(request.user).filter(status="open")
-        if has_role(request.user, *selectors.VISITOR_ROLES)
-        else None
-    )
-    return render(
-        request,
-        "strategy/visit_list.html",
-        {
-            "table": table,
-            "schools": schools,
-            "can_qa": has_role(request.user, *selectors.LA_EDITOR_ROLES, Role.DATA_MANAGER),
-        },
-    )
-
-
-@login_required
-def visit_start(request):
-    """The school chooser's target (works without JavaScript): ?urn= → the report form for that school."""
-    urn = request.GET.get("urn", "")
-    if not urn.isdigit():
-        raise Http404("Choose a school.")
-    school = get_visible_school(request.user, int(urn))
-    return redirect("strategy:visit_create", urn=school.urn)
-
-
-@login_required
-def visit_create(request, urn):
-    school = get_visible_school(request.user, urn)
-    _deny_unless(selectors.can_record_visit(request.user, school))
-    form = VisitForm(request.POST or None)
-    judgements = JudgementFormSet(request.POST or None, prefix="judgement")
-    agreed = AgreedActionFormSet(request.POST or None, prefix="agreed")
-    if request.method == "POST" and form.is_valid() and judgements.is_valid() and agreed.is_valid():
-        data = form.cleaned_data
-        report = services.record_visit(
-            adviser=request.user,
-            school=school,
-            visit_date=data["visit_date"],
-            visit_type=data["visit_type"],
-            purpose=data["purpose"],
-            strengths=data["strengths"],
-            areas_for_development=data["areas_for_development"],
-            next_visit_date=data["next_visit_date"],
-            judgements=[
-                (j["focus_area"], j["rag"], j["comment"]) for j in judgements.cleaned_data if j.get("focus_area")
-            ],
-            agreed_actions=[services.AgreedAction(**a) for a in agreed.cleaned_data if a.get("key_action")],
-            groups=list(data["groups"]) or None,
-        )
-        messages.success(request, "Visit recorded, with the school's current gap figures.")
-        return redirect(report)
-    return render(
-        request,
-        "strategy/visit_form.html",
-        {"form": form, "judgements": judgements, "agreed": agreed, "school": school},
-    )
-
-
-def _visit_context(request, report, **extra):
-    try:
-        qa = report.quality_assurance
-    except VisitQualityAssurance.DoesNotExist:
-        qa = None
-    context = {
-        "report": report,
-        "qa": qa,
-        "judgements": list(report.judgements.all()),
-        "agreed_actions": list(selectors.actions_with_updates(report.agreed_actions.all())),
-        "snapshot": _snapshot_rows(report.gap_snapshot, show_small_cohorts=sees_small_cohorts(request.user)),
-        "can_acknowledge": selectors.can_acknowledge(request.user, report) and not report.acknowledged_at,
-        "can_qa": selectors.can_quality_assure(request.user),
-        "acknowledge_form": AcknowledgeForm(),
-    }
-    context.update(extra)
-    return context
-
-
-def _snapshot_rows(rows, *, show_small_cohorts: bool):
-    """Snapshot rows as this viewer may see them: what ``schools.disclosure.disclose`` hid on the day
-    (stored with each row) is hidden from roles that do not see small cohorts. Rows stored before that
-    was recorded hide small cohorts and, having no counts for it, the year before."""
-    threshold = conf.suppression_threshold
-    out = []
-    for row in rows:
-        if "suppressed" in row and "previous_suppressed" in row:
-            current, previous = row["suppressed"], row["previous_suppressed"]
-        else:
-            cohorts = [row.get("focus_cohort"), row.get("comparison_cohort")]
-            current = any(c is not None and c < threshold for c in cohorts)
-            previous = row.get("previous_gap") is not None
-        hide_previous = (previous or current) and not show_small_cohorts
-        out.append(
-            {
-                **row,
-                "suppressed": current and not show_small_cohorts,
-                "previous_gap": None if hide_previous else row.get("previous_gap"),
-                "year_label": _label(row["year"]),
-                "previous_label": _label(row.get("previous_year")),
-            }
-        )
-    return out
-
-
-def _label(year):
-    return year_label(year) if year else ""
-
-
-@login_required
-def visit_detail(request, pk):
-    report = selectors.get_visible_visit(request.user, pk)
-    return render(request, "strategy/visit_detail.html", _visit_context(request, report))
-
-
-@login_required
-@require_POST
-def visit_acknowledge(request, pk):
-    report = selectors.get_visible_visit(request.user, pk)
-    form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.acknowledge_visit(report=report, head=request.user, comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Report acknowledged.")
-    return redirect(report)
-
-
-@login_required
-def visit_quality(request, pk):
-    report = selectors.get_visible_visit(request.user, pk)
-    _deny_unless(selectors.can_quality_assure(request.user))
-    try:
-        instance = report.quality_assurance
-    except VisitQualityAssurance.DoesNotExist:
-        instance = None
-    form = QualityAssuranceForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        services.quality_assure_visit(
-            report=report,
-            reviewer=request.user,
-            comment=form.cleaned_data["comment"],
-            features={name: form.cleaned_data[name] for name, _ in SEVEN_FEATURES},
-        )
-        messages.success(request, "Quality assurance recorded.")
-        return redirect(report)
-    return render(
-        request,
-        "strategy/form.html",
-        {
-            "form": form,
-            "title": f"Quality-assure: {report}",
-            "object": report,
-            "intro": "Tick each of the seven features of a good SIP report (National Strategies quality standard "
-            "2.4) that this report shows.",
-        },
-    )
-
-
-@login_required
-def visit_quality_summary(request):
-    """The share of quality-assured reports meeting all seven features, for the LA."""
-    _deny_unless(has_role(request.user, *selectors.LA_EDITOR_ROLES, Role.DATA_MANAGER))
-    la = default_la(request.user)
-    meeting, assured = selectors.visit_reports_meeting_all_features(la)
-    reports = selectors.visible_visits(request.user).filter(school__la=la, quality_assurance__isnull=False)
-    feature_counts = [
-        (label, reports.filter(**{f"quality_assurance__{name}": True}).count()) for name, label in SEVEN_FEATURES
-    ]
-    return render(
-        request,
-        "strategy/visit_quality.html",
-        {
-            "la": la,
-            "meeting": meeting,
-            "assured": assured,
-            "share": round(100 * meeting / assured) if assured else None,
-            "feature_counts": feature_counts,
-            "reports": reports,
-            "unassured": selectors.visible_visits(request.user)
-            .filter(school__la=la, quality_assurance__isnull=True)
-            .count(),
-        },
     )
 
 

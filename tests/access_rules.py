@@ -326,6 +326,17 @@ RULES: dict[str, list[Case]] = {
         Case("a visit report on the head's school", HEAD_OWN, pk("head_visit")),
         Case("a visit report on an adviser's school", ADVISER_OWN, pk("adviser_visit")),
     ],
+    "strategy:visit_print": [
+        Case("the print view of the head's school's report", HEAD_OWN, pk("head_visit")),
+        Case("the print view of an adviser's school's report", ADVISER_OWN, pk("adviser_visit")),
+    ],
+    "strategy:visit_edit": [
+        # Only the report's own adviser, until the head acknowledges it; scoped like the report (404).
+        Case(
+            "edit the head's school's report (the officer's)", answers(403, officer=200, adviser=404), pk("head_visit")
+        ),
+        Case("edit an adviser's own report", answers(403, adviser=200, head=404), pk("adviser_visit")),
+    ],
     "strategy:visit_acknowledge": [
         Case("GET refused (POST only)", POST_ONLY, pk("head_visit")),
         Case(

@@ -31,15 +31,7 @@ def build_alpha():
     dis, other = PupilGroup.objects.get(code="disadvantaged"), PupilGroup.objects.get(code="not_disadvantaged")
     for year, rows in SCHOOL_ROWS.items():
         for group, (achievers, cohort) in zip((dis, other), rows, strict=True):
-            Result.objects.create(
-                school=school,
-                results_year=year,
-                measure=measure,
-                pupil_group=group,
-                cohort=cohort,
-                achievers=achievers,
-                value=round(100 * achievers / cohort),
-            )
+            add_result(school, measure, group, year, achievers, cohort, places=None)
     for year, rows in NATIONAL_ROWS.items():
         for group, (achievers, cohort) in zip((dis, other), rows, strict=True):
             Benchmark.objects.create(
@@ -53,6 +45,19 @@ def build_alpha():
                 value=100 * achievers / cohort,
             )
     return la, school, measure, dis, other
+
+
+def add_result(school, measure, group, year, achievers, cohort, *, places=2):
+    """One school result, its value rounded as a DfE file rounds it (``places``; None: a whole number)."""
+    return Result.objects.create(
+        school=school,
+        results_year=year,
+        measure=measure,
+        pupil_group=group,
+        cohort=cohort,
+        achievers=achievers,
+        value=round(100 * achievers / cohort, places),
+    )
 
 
 def make_user(username, role, la, *, school=None, schools=()):

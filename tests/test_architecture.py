@@ -44,10 +44,8 @@ KNOWN_CYCLES: set[frozenset[str]] = {
 KNOWN_LONG: set[str] = {
     "ragboard.selectors",
     "ragboard.views",
-    "schools.judgements",
     "schools.reference_data",
     "schools.tables",
-    "strategy.demo",
     "strategy.views",
 }
 

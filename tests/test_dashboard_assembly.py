@@ -13,7 +13,8 @@ from schools.dashboard.common import status_summary
 from schools.dashboard.places import benchmark_table, group_figures
 from schools.dashboard.rag import excess_words, rag_cell, rag_counts, rag_grid
 from schools.dashboard.ranking import Listed, buster_key, rank_priority, select_busters
-from schools.judgements import BusterReason, Reason, build_row
+from schools.gap_rows import build_row
+from schools.judgements import BusterReason, Reason
 from tests.test_gaps_judgements import DIS, KS2, OTHERS, pct
 
 OPTS = SimpleNamespace(focus=DIS, comparison=OTHERS)

@@ -274,31 +274,44 @@ def test_story_gaps_against_a_one_pupil_group_are_not_stored(testshire, client):
 
 
 # ----------------------------------------------------------------------- visit snapshots
-def test_snapshot_hides_the_year_before_and_applies_secondary_suppression(testshire, client):
+def test_snapshot_stores_only_what_everyone_may_see(testshire, client):
+    """A visit report is one document (head, governors, LA): its figures are disclosed before storing."""
+    from schools.models import Benchmark
     from strategy import services
 
     groups = testshire["groups"]
+    for year in (2023, 2024):
+        for code, achievers in (("not_eal", 800), ("no_sen", 750)):
+            Benchmark.objects.create(
+                geography_code=Benchmark.NATIONAL_CODE,
+                kind="national",
+                results_year=year,
+                measure=testshire["measure"],
+                pupil_group=groups[code],
+                cohort=1000,
+                achievers=achievers,
+                value=achievers / 10,
+            )
     report = services.record_visit(
         adviser=testshire["adviser"],
         school=testshire["hill"],
         visit_date=date(2024, 10, 1),
         visit_type="termly",
         purpose="Gaps",
-        strengths="",
-        areas_for_development="",
-        next_visit_date=None,
-        judgements=[],
-        agreed_actions=[],
         groups=[groups["eal"], groups["sen_support"]],
     )
     rows = {row["group"]: row for row in report.gap_snapshot}
-    assert rows["eal"]["previous_gap"] == pytest.approx(48.08, abs=0.01)  # stored for LA officers: 19/26 − 1/4
-    page = _client(client, testshire["head"]).get(report.get_absolute_url()).content.decode()
-    assert "48.1" not in page  # 2023: 4 EAL pupils
-    assert "37.5" not in page  # SEN support, hidden so the EHC-plan pupil cannot be worked out
-    assert "31.1" in page  # 2024 EAL gap (7 pupils): 17/23 − 3/7 = 31.06
-    officer = _client(client, testshire["officer"]).get(report.get_absolute_url()).content.decode()
-    assert "48.1" in officer and "37.5" in officer
+    # EAL 2024: 3 of 7 = 42.86% against first-language-English pupils nationally (80%) → gap 37.14;
+    # 2023 had 4 EAL pupils (25%): hidden, so there is no gap the year before.
+    assert rows["eal"]["year"] == 2024 and rows["eal"]["gap"] == pytest.approx(37.14, abs=0.01)
+    assert rows["eal"]["previous_gap"] is None
+    # SEN support (8 pupils, 37.5%): hidden so that the EHC-plan pupil cannot be worked out.
+    sen = rows["sen_support"]
+    assert (sen["focus_value"], sen["focus_marker"], sen["gap"]) == (None, "SUPP2", None)
+    assert "37.5" not in str(report.gap_snapshot) and "25.0" not in str(report.gap_snapshot)
+    for user in (testshire["head"], testshire["officer"]):
+        page = _client(client, user).get(report.get_absolute_url()).content.decode()
+        assert "+37.1" in page and "37.5" not in page and "55.0" not in page  # 2023: 80 − 25
 
 
 # ----------------------------------------------------------------------- a cluster and the schools in it

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from schools import exports
 from schools.findings import findings_for, trend_finding
-from schools.gaps import Comparator, Figure, build_row
+from schools.gap_rows import build_row
+from schools.gaps import Comparator, Figure
 
 MEASURE = SimpleNamespace(
     code="ks2_rwm_exp",

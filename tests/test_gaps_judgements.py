@@ -11,8 +11,9 @@ import pytest
 
 from schools import charts, trends
 from schools.findings import findings_for, level_finding, trend_finding
+from schools.gap_rows import build_row, pooled_view
 from schools.gaps import Comparator, Figure
-from schools.judgements import BusterReason, Reason, build_row, gap_buster_reasons, pooled_view
+from schools.judgements import BusterReason, Reason, gap_buster_reasons
 from schools.trends import TrendClass, classify, standing
 from strategy.targets import status_of
 

@@ -3,7 +3,7 @@
 Each page has one function that takes the parsed :class:`Options` (and the organisation the page is about)
 and returns the template's context, including the tables it exports, so the page and its CSV/XLSX exports
 show the same figures. Figures come from ``schools.selectors`` (a fixed number of queries) and the gap engine
-(``schools.gaps``, ``schools.judgements``); this package ranks, selects and lays them out:
+(``schools.gaps``, ``schools.gap_rows``, ``schools.judgements``); this package ranks, selects and lays them out:
 
 - ``ranking``: the priority list (ranked by number of reasons, then gap vs national) and the gap busters;
 - ``rag``: the cluster red/amber/green grid;

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from ..judgements import BusterReason, GapRow, Reason, reason_explanations
+from ..gap_rows import GapRow
+from ..judgements import BusterReason, Reason, reason_explanations
 from ..models import School
 from ..tables import BusterTable, PriorityTable
 from .common import Options, base_context, judged_on, org_table, school_pairs, thresholds

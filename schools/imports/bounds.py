@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..models import Measure
 from .mapping import _rows
-from .problems import collect
+from .problems import Problem, collect
 
 # No school's or LA's group of pupils is larger (England's KS2 cohort is about 650,000). England and region rows
 # may count more: the DfE's 3-year figures pool three cohorts (England KS2 2023–2025: 1,997,404 pupils).
@@ -101,6 +101,4 @@ def _national(facts: pd.DataFrame) -> pd.Series:
 
 
 def _problem(row, column, value, reason):
-    from .problems import Problem
-
     return Problem(row=row, column=column, value=f"{float(value):g}", reason=reason)

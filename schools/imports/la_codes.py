@@ -6,6 +6,7 @@ A file can name an LA that gapmonitor does not know without giving its name (a K
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 
 from .mapping import FIXTURES
@@ -13,8 +14,6 @@ from .mapping import FIXTURES
 
 @lru_cache(maxsize=1)
 def la_names() -> dict[str, str]:
-    import csv
-
     with open(FIXTURES / "la_codes.csv", encoding="utf-8", newline="") as handle:
         return {row["code"].strip(): row["name"].strip() for row in csv.DictReader(handle)}
 

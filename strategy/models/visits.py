@@ -71,11 +71,17 @@ class VisitReport(models.Model):
 
 
 class VisitJudgement(models.Model):
-    """A RAG judgement on one focus area of a visit."""
+    """A focus area of a visit, picked from a flagged gap or written in, with its RAG judgement (blank until
+    judged)."""
 
     report = models.ForeignKey(VisitReport, on_delete=models.CASCADE, related_name="judgements")
     focus_area = models.CharField(max_length=160)
-    rag = models.CharField("RAG rating", max_length=12, choices=Rag.choices)
+    gap = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The flagged gap this focus area was picked from (measure:group in the stored figures).",
+    )
+    rag = models.CharField("RAG rating", max_length=12, choices=Rag.choices, blank=True)
     comment = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -84,7 +90,7 @@ class VisitJudgement(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.focus_area}: {self.get_rag_display()}"
+        return f"{self.focus_area}: {self.get_rag_display() or 'not yet judged'}"
 
 
 class VisitQualityAssurance(models.Model):

@@ -25,14 +25,13 @@ def test_adviser_records_visit_and_actions_reach_the_plan(ui, sign_in):
 
     sign_in("adviser")
     nav = page.get_by_role("navigation", name="Main")
-    ui.press_enter_on(nav.get_by_role("link", name="Plans", exact=True))
-    ui.press_enter_on(page.get_by_role("navigation", name="Plans and visits").get_by_role("link", name="Visit reports"))
+    ui.press_enter_on(nav.get_by_role("link", name="Visits", exact=True))
     assert ui.path() == "/strategy/visits/"
 
     # The chooser offers the adviser's schools only.
     chooser = page.get_by_label("Record a visit to")
     offered = sorted(t.strip() for t in chooser.locator("option").all_inner_texts() if t.strip())
-    assert offered == sorted(s.name for s in assigned)
+    assert offered == sorted(f"{s.name} (URN {s.urn})" for s in assigned)
     ui.select(chooser, str(school.urn))
     ui.press_enter_on(page.get_by_role("button", name="Start report"))
     assert ui.path() == f"/strategy/visits/new/{school.urn}/"
@@ -42,8 +41,7 @@ def test_adviser_records_visit_and_actions_reach_the_plan(ui, sign_in):
     ui.type_into(page.get_by_label("Purpose"), "Review pupil premium spending against the KS2 gap.")
     ui.type_into(page.get_by_label("Strengths"), "Leaders track disadvantaged pupils half-termly.")
     ui.type_into(page.get_by_label("Areas for development"), "Interventions are not evaluated for impact.")
-    ui.type_into(page.locator("#id_judgement-0-focus_area"), "Reading for disadvantaged pupils")
-    ui.select(page.locator("#id_judgement-0-rag"), "Amber")
+    ui.type_into(page.get_by_label("Other focus areas"), "Reading for disadvantaged pupils")
     for index, (text, lead) in enumerate(ACTIONS):
         ui.type_into(page.locator(f"#id_agreed-{index}-key_action"), text)
         ui.type_into(page.locator(f"#id_agreed-{index}-lead_role"), lead)

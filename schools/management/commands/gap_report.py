@@ -34,7 +34,7 @@ from schools.figures import (
     national_for,
     published_by_geography,
 )
-from schools.judgements import build_row
+from schools.gap_rows import build_row
 from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
 from schools.published import side_by_side
 

@@ -1,0 +1,260 @@
+"""Gap rows: one organisation × measure × focus group with its figures, trends and pooled view — what a page row,
+an export row and the CLI share. The judgement on a row (priority or gap buster) is ``schools.judgements``.
+
+No database here: ``build_row`` is handed the figures, keyed (*prefix, year, measure_code, group_code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from statistics import mean
+from typing import TYPE_CHECKING
+
+from gapmonitor.conf import conf
+
+from .gaps import (
+    MISSING,
+    Comparator,
+    Figure,
+    GapFigures,
+    gap,
+    gap_interval,
+    gaps,
+    pooled,
+    significant,
+)
+from .judgements import Judgement, judge, single_year_min_cohort
+from .rag import excess_over_national, rag_rating
+from .trends import Trend, published, stubborn, trend, window_years
+
+if TYPE_CHECKING:  # rows read these models' fields only; they never query them
+    from .comparators import NationalBasis
+    from .models import LocalThreshold, Measure, PupilGroup
+
+POOLED_YEARS = 3
+
+
+# --------------------------------------------------------------------------- the 3-year pooled view
+@dataclass(frozen=True)
+class PooledView:
+    """Focus, comparison and national figures pooled over a window of comparable years."""
+
+    years: tuple[int, ...]
+    figures: GapFigures
+    all_pupils: Figure
+
+    @property
+    def label(self) -> str:
+        span = f"{self.years[0]}–{self.years[-1]}" if len(self.years) > 1 else str(self.years[0])
+        return f"{span} pooled ({self.figures.focus.cohort} pupils)"
+
+
+def _national(figures: list[Figure], unit: str) -> Figure:
+    """National figures pooled from counts; from published values alone, their mean (no counts to weigh)."""
+    together = pooled(figures, unit)
+    if together.value is not None:
+        return together
+    values = [f.value for f in figures if f is not None and f.value is not None]
+    return Figure(cohort=None, numerator=None, value=mean(values)) if values else MISSING
+
+
+def pooled_view(
+    measure,
+    series: Mapping[int, GapFigures],
+    all_pupils: Mapping[int, Figure],
+    *,
+    end_year: int,
+    calendar: Iterable[int],
+    size: int = POOLED_YEARS,
+) -> PooledView | None:
+    """Σ numerator ÷ Σ pupils over the last ``size`` published, comparable years up to ``end_year`` with counts;
+    None with fewer than two such years."""
+    unit = getattr(measure, "unit", "percent")
+    years = [
+        y
+        for y in window_years(measure, calendar, end_year, size)
+        if y in series and series[y].focus.numerator is not None and series[y].focus.cohort
+    ]
+    if len(years) < 2:
+        return None
+    parts = [series[y] for y in years]
+    figures = gaps(
+        measure,
+        pooled([p.focus for p in parts], unit),
+        pooled([p.comparison for p in parts], unit),
+        _national([p.national_focus for p in parts], unit),
+        _national([p.national_comparison for p in parts], unit),
+    )
+    return PooledView(years=tuple(years), figures=figures, all_pupils=pooled([all_pupils.get(y) for y in years], unit))
+
+
+# --------------------------------------------------------------------------- rows for pages, exports and the CLI
+@dataclass(frozen=True)
+class GapRow:
+    """One organisation × measure × focus group: the figures a page row, an export row and the CLI share.
+    ``kind`` is the comparator whose gap and trend the row shows."""
+
+    measure: Measure
+    focus_group: PupilGroup
+    comparison_group: PupilGroup
+    year: int | None
+    current: GapFigures
+    series: dict
+    trends: dict
+    stubborn: bool
+    all_pupils: Figure
+    threshold: LocalThreshold | None = None
+    la_series: dict | None = None
+    kind: str = Comparator.NATIONAL
+    pooled: PooledView | None = None
+    years: tuple = field(default=())
+    national_basis: NationalBasis | None = None  # which national figures (None: England)
+
+    @property
+    def trend(self) -> Trend | None:
+        return self.trends.get(self.kind)
+
+    def for_comparator(self, kind: str) -> GapRow:
+        return replace(self, kind=kind) if kind in Comparator.CHOICES else self
+
+    def with_threshold(self, threshold: LocalThreshold | None) -> GapRow:
+        return replace(self, threshold=threshold)
+
+    def gap(self, kind: str | None = None) -> float | None:
+        return self.current.get(kind or self.kind)
+
+    def gap_interval(self, kind: str | None = None) -> tuple[float, float] | None:
+        kind = kind or self.kind
+        return gap_interval(self.measure, self.current.focus, self.current.comparator_figure(kind))
+
+    def significant(self, kind: str | None = None) -> bool | None:
+        return significant(self.gap_interval(kind))
+
+    def label(self, kind: str | None = None, place: str = "here") -> str:
+        return Comparator.label(kind or self.kind, self.focus_group.name, self.comparison_group.name, place)
+
+    @property
+    def national_gap(self) -> float | None:
+        return gap(self.measure, self.current.national_focus, self.current.national_comparison)
+
+    @property
+    def excess(self) -> float | None:
+        return excess_over_national(
+            self.measure, self.current.focus, self.current.national_focus, self.current.national_comparison
+        )
+
+    @property
+    def national_note(self) -> str:
+        """Why there is no national gap, when the school is compared only with its own type of school."""
+        basis = self.national_basis
+        if basis is None or not basis.own_type or self.current.national_comparison.value is not None:
+            return ""
+        return basis.missing
+
+    @property
+    def suppressed(self) -> bool:
+        return self.current.focus.suppressed
+
+    @property
+    def rankable(self) -> bool:
+        """Only figures from groups big enough to publish are ranked or celebrated — whoever is looking:
+        an LA officer sees small cohorts' figures, but a ranking of them would single out a few pupils."""
+        focus = self.current.focus
+        return not focus.suppressed and focus.value is not None and (focus.cohort or 0) >= conf.suppression_threshold
+
+    @property
+    def status(self) -> str:
+        return self.current.focus.status
+
+    @property
+    def single_year(self) -> bool:
+        """Big enough to be judged on this year alone."""
+        return (self.current.focus.cohort or 0) >= single_year_min_cohort()
+
+    def judgement(self) -> Judgement:
+        """Priority reasons, or (when there are none) gap-buster reasons, and the figures they rest on."""
+        return judge(self)
+
+    def priority_reasons(self) -> list[str]:
+        return list(self.judgement().priority)
+
+    def buster_reasons(self) -> list[str]:
+        return list(self.judgement().buster)
+
+    def rag(self) -> str:
+        national = self.trends.get(Comparator.NATIONAL)
+        return rag_rating(self.excess, national.classification if national else None)
+
+
+def build_row(
+    measure,
+    focus_group,
+    comparison_group,
+    here: Mapping,
+    national: Mapping,
+    *,
+    years: Iterable[int],
+    year: int | None = None,
+    prefix: tuple = (),
+    la: Mapping | None = None,
+    kind: str = Comparator.NATIONAL,
+    threshold: LocalThreshold | None = None,
+    national_basis: NationalBasis | None = None,
+) -> GapRow:
+    """Assemble a GapRow from figure dicts keyed (*prefix, year, measure_code, group_code).
+
+    ``year`` defaults to the latest year with a focus figure (value or marker); trends end at that year and
+    use only published years comparable with it (``years`` is the calendar)."""
+    code, fcode, ccode = measure.code, focus_group.code, comparison_group.code
+    calendar = tuple(sorted(years))
+    series: dict[int, GapFigures] = {}
+    la_series: dict[int, GapFigures] = {}
+    all_series: dict[int, Figure] = {}
+    present = []
+    for y in calendar:
+        focus = here.get(prefix + (y, code, fcode))
+        comparison = here.get(prefix + (y, code, ccode))
+        if focus is None and comparison is None:
+            continue
+        present.append(y)
+        series[y] = gaps(measure, focus, comparison, national.get((y, code, fcode)), national.get((y, code, ccode)))
+        all_series[y] = here.get(prefix + (y, code, "all")) or MISSING
+        if la is not None:
+            la_series[y] = gaps(
+                measure,
+                la.get((y, code, fcode)),
+                la.get((y, code, ccode)),
+                national.get((y, code, fcode)),
+                national.get((y, code, ccode)),
+            )
+    if year is None or year not in series:
+        candidates = [y for y in present if year is None or y <= year]
+        year = candidates[-1] if candidates else None
+    current = series[year] if year is not None and year in series else gaps(measure, None, None, None, None)
+    trends, is_stubborn, view = {}, False, None
+    if year:
+        pairs = {
+            kind_: {y: (g.focus, g.comparator_figure(kind_)) for y, g in series.items()} for kind_ in Comparator.CHOICES
+        }
+        trends = {kind_: trend(measure, pairs[kind_], end_year=year, years=calendar) for kind_ in Comparator.CHOICES}
+        national_pairs = {y: (g.national_focus, g.national_comparison) for y, g in series.items()}
+        is_stubborn = stubborn(measure, pairs[Comparator.WITHIN], national_pairs, end_year=year, calendar=calendar)
+        view = pooled_view(measure, series, all_series, end_year=year, calendar=calendar)
+    return GapRow(
+        measure=measure,
+        focus_group=focus_group,
+        comparison_group=comparison_group,
+        year=year,
+        current=current,
+        series=series,
+        trends=trends,
+        stubborn=is_stubborn,
+        all_pupils=all_series.get(year, MISSING) if year is not None else MISSING,
+        threshold=threshold,
+        la_series=la_series if la is not None else None,
+        kind=kind,
+        pooled=view,
+        years=tuple(y for y in calendar if published(measure, y)),
+        national_basis=national_basis,
+    )
