@@ -11,6 +11,8 @@ from heapq import merge
 
 from simple_history.models import registered_models
 
+from .models import SensitiveExport
+
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -94,8 +96,6 @@ def site_log(limit: int = 200) -> list[Entry]:
 
 def record_sensitive_export(user, *, path: str, response, count: int):
     """Write to the audit log that ``user`` took an export showing ``count`` small-cohort figures."""
-    from .models import SensitiveExport
-
     file_name = response["Content-Disposition"].split('filename="', 1)[-1].rstrip('"')
     return SensitiveExport.objects.create(
         user=user if user.is_authenticated else None,

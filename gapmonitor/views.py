@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
 
 from schools.access import profile_of
+from schools.models import ImportBatch
 from schools.roles import LA_WIDE_ROLES, Role, has_role
 
 from .audit import site_log
@@ -31,8 +32,6 @@ def audit_log(request):
     """The site-wide audit log: administrators only."""
     if not has_role(request.user, Role.ADMINISTRATOR):
         raise Http404
-    from schools.models import ImportBatch
-
     batches = ImportBatch.objects.select_related("uploaded_by", "rolled_back_by").order_by("-created_at", "-pk")[:50]
     return render(request, "audit/site_log.html", {"entries": site_log(), "batches": batches})
 

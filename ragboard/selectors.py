@@ -1,5 +1,5 @@
-"""Reads for the self-evaluation. Only LA officers and administrators may see any of it: everyone
-else gets a 404 (no hint that it exists). LA scoping goes through ``schools.access``."""
+"""Reads for the self-evaluation. Only LA officers and administrators may see any of it (``ragboard.access``):
+everyone else gets a 404 (no hint that it exists). LA scoping goes through ``schools.access``."""
 
 from __future__ import annotations
 
@@ -10,54 +10,32 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from schools.access import sees_small_cohorts, visible_las
-from schools.roles import Role, has_role
 from strategy.targets import evaluate, status_of
 
-from . import rules
+from . import indicators, rules
+from .access import require
+from .grid import compare, grid
 from .models import (
-    GRADE_RANK,
-    NOT_APPLICABLE,
-    OVERALL_WORDS,
     PHASE_ORDER,
     Descriptor,
     EvidenceItem,
     Framework,
     Grade,
     Judgement,
-    KeyRating,
     OverallRating,
-    Phase,
     PriorityArea,
     Round,
-    StandardSet,
     StrategicTarget,
     Workstream,
 )
 
-SELF_EVALUATION_ROLES = (Role.LA_OFFICER, Role.ADMINISTRATOR)
-VIEWS = {"reviewer": "Reviewer (external) view", "la": "LA self-evaluation"}
-
-
-def can_use(user) -> bool:
-    return has_role(user, *SELF_EVALUATION_ROLES)
-
-
-def can_review(user, round_: Round) -> bool:
-    """Reviewers give the external grade and may override the rules: administrators, or the round's reviewer."""
-    return can_use(user) and (has_role(user, Role.ADMINISTRATOR) or round_.reviewer_id == user.pk)
-
-
-def _require(user):
-    if not can_use(user):
-        raise Http404("Not found.")
-
 
 def visible_rounds(user):
-    _require(user)
+    require(user)
     return Round.objects.filter(la__in=visible_las(user)).select_related("la", "framework", "reviewer")
 
 
-def _pk(value) -> int:
+def parse_pk(value) -> int:
     """A primary key from a query string or form: anything but a whole number is a 404, never a 500."""
     try:
         return int(value)
@@ -66,7 +44,7 @@ def _pk(value) -> int:
 
 
 def get_visible_round(user, pk) -> Round:
-    return get_object_or_404(visible_rounds(user), pk=_pk(pk))
+    return get_object_or_404(visible_rounds(user), pk=parse_pk(pk))
 
 
 def current_round(user, la=None) -> Round | None:
@@ -85,7 +63,7 @@ def get_visible_judgement(user, pk) -> Judgement:
         "overridden_by",
         "updated_by",
     )
-    return get_object_or_404(queryset, pk=_pk(pk))
+    return get_object_or_404(queryset, pk=parse_pk(pk))
 
 
 def get_visible_overall(user, pk) -> OverallRating:
@@ -94,7 +72,7 @@ def get_visible_overall(user, pk) -> OverallRating:
 
 
 def visible_evidence(user):
-    _require(user)
+    require(user)
     return EvidenceItem.objects.filter(la__in=visible_las(user)).select_related("la", "added_by")
 
 
@@ -102,9 +80,37 @@ def get_visible_evidence(user, pk) -> EvidenceItem:
     return get_object_or_404(visible_evidence(user), pk=pk)
 
 
+EVIDENCE_IMPACT_FILTERS = {
+    "substantial": {"impact_strength": EvidenceItem.Strength.SUBSTANTIAL},
+    "impact": {"shows_impact": True},
+    "process": {"shows_impact": False},
+}
+
+
+def evidence_list(user, la, *, kind: str = "", impact: str = ""):
+    """The LA's evidence, optionally of one kind and one impact filter (unknown values: no filter)."""
+    items = visible_evidence(user).filter(la=la).prefetch_related("judgements__standard_set", "judgements__round")
+    if kind in EvidenceItem.Kind.values:
+        items = items.filter(kind=kind)
+    return items.filter(**EVIDENCE_IMPACT_FILTERS.get(impact, {}))
+
+
+def linkable_judgements(user, item: EvidenceItem):
+    """The applicable judgements of the evidence's LA, in the rounds the user may see: what it may be linked to."""
+    return (
+        Judgement.objects.filter(round__in=visible_rounds(user).filter(la=item.la), not_applicable=False)
+        .select_related("standard_set", "round")
+        .order_by("-round__as_of", "standard_set__order", "phase")
+    )
+
+
+def get_linkable_judgement(user, item: EvidenceItem, pk) -> Judgement:
+    return get_object_or_404(linkable_judgements(user, item), pk=parse_pk(pk))
+
+
 def get_visible_workstream(user, pk, *, la=None) -> Workstream:
     """A workstream of an LA the user may see (optionally only of ``la``); 404 otherwise."""
-    _require(user)
+    require(user)
     workstreams = Workstream.objects.filter(priority_area__la__in=visible_las(user))
     if la is not None:
         workstreams = workstreams.filter(priority_area__la=la)
@@ -113,7 +119,7 @@ def get_visible_workstream(user, pk, *, la=None) -> Workstream:
 
 def get_visible_strategic_target(user, pk, *, la=None) -> StrategicTarget:
     """A strategic target of an LA the user may see (optionally only of ``la``); 404 otherwise."""
-    _require(user)
+    require(user)
     targets = StrategicTarget.objects.filter(la__in=visible_las(user))
     if la is not None:
         targets = targets.filter(la=la)
@@ -127,116 +133,29 @@ def active_framework(code: str | None = None) -> Framework | None:
     return frameworks.order_by("-version").first()
 
 
-# --------------------------------------------------------------------------- the dashboard grid
-@dataclass
-class Cell:
-    standard_set: StandardSet
-    judgement: Judgement | None
-    grade: str  # OS/G/NI/SI, "N/A", or "" (not yet rated)
-    other_grade: str = ""  # the other view's grade, shown when the two differ
-
-    @property
-    def css(self) -> str:
-        return "rag-NA" if self.grade == NOT_APPLICABLE else (f"rag-{self.grade}" if self.grade else "rag-none")
-
-    @property
-    def label(self) -> str:
-        if self.grade == NOT_APPLICABLE:
-            return "Not applicable"
-        return dict(Grade.choices).get(self.grade, "Not yet rated")
-
-    @property
-    def differs(self) -> bool:
-        return bool(self.other_grade) and self.other_grade != self.grade and self.grade != NOT_APPLICABLE
+def framework_sets(user, framework: Framework):
+    require(user)
+    return framework.sets.select_related("key_rating").prefetch_related("descriptors", "standards")
 
 
-@dataclass
-class OverallCell:
-    key_rating: KeyRating
-    rating: OverallRating | None
-    grade: str
-    span: int
-    suggested: str | None
-    reason: str
-
-    @property
-    def words(self) -> str:
-        return OVERALL_WORDS.get(self.grade, "Not yet rated")
-
-    @property
-    def css(self) -> str:
-        return f"rag-{self.grade}" if self.grade else "rag-none"
-
-    @property
-    def suggested_words(self) -> str:
-        return OVERALL_WORDS.get(self.suggested or "", "")
+def dashboard(user, la, round_: Round | None, view: str) -> dict:
+    """The rounds of the LA, and (when there is a round) its grid and each phase's disadvantaged gap."""
+    out = {"rounds": visible_rounds(user).filter(la=la)}
+    if round_ is not None:
+        out["grid"] = grid(round_, view)
+        out["highlights"] = [
+            (phase.label, indicators.disadvantaged_gap(la, phase.value, as_of_year=round_.as_of.year))
+            for phase in PHASE_ORDER
+        ]
+    return out
 
 
-@dataclass
-class Row:
-    kind: str  # phase | phase_overall | overall
-    label: str
-    phase: str = ""
-    cells: list = field(default_factory=list)
-
-
-@dataclass
-class Grid:
-    round: Round
-    view: str
-    key_ratings: list
-    sets: list
-    rows: list
-
-    @property
-    def view_label(self) -> str:
-        return VIEWS[self.view]
-
-
-def grid(round_: Round, view: str = "reviewer") -> Grid:
-    """The dashboard readout of the DCSF quality standards' (2009) worked example, in a fixed number of queries."""
-    view = view if view in VIEWS else "reviewer"
-    other = "la" if view == "reviewer" else "reviewer"
-    key_ratings = list(
-        round_.framework.key_ratings.order_by("number").prefetch_related(
-            Prefetch("sets", queryset=StandardSet.objects.order_by("order"))
-        )
-    )
-    sets = [s for kr in key_ratings for s in kr.sets.all()]
-    judgements = {(j.standard_set_id, j.phase): j for j in round_.judgements.all()}
-    overall = {(o.key_rating_id, o.phase): o for o in round_.overall_ratings.all()}
-    rows = []
-    by_rating: dict[int, list[str]] = {kr.pk: [] for kr in key_ratings}
-    for phase in PHASE_ORDER:
-        cells = []
-        for s in sets:
-            j = judgements.get((s.pk, phase.value))
-            if j is None:
-                grade = NOT_APPLICABLE if not s.applies_to(phase.value) else ""
-                cells.append(Cell(s, None, grade))
-                continue
-            grade = j.grade_for(view)
-            cells.append(Cell(s, j, grade, j.grade_for(other) if not j.not_applicable else ""))
-        rows.append(Row("phase", phase.label, phase.value, cells))
-        overall_cells = []
-        for kr in key_ratings:
-            grades = [c.grade for c in cells if c.standard_set.key_rating_id == kr.pk]
-            by_rating[kr.pk].extend(grades)
-            suggested, reason = rules.suggest_overall(grades)
-            rating = overall.get((kr.pk, phase.value))
-            overall_cells.append(
-                OverallCell(kr, rating, rating.grade_for(view) if rating else "", len(kr.sets.all()), suggested, reason)
-            )
-        rows.append(Row("phase_overall", f"{phase.label} overall", phase.value, overall_cells))
-    final = []
-    for kr in key_ratings:
-        suggested, reason = rules.suggest_overall(by_rating[kr.pk])
-        rating = overall.get((kr.pk, ""))
-        final.append(
-            OverallCell(kr, rating, rating.grade_for(view) if rating else "", len(kr.sets.all()), suggested, reason)
-        )
-    rows.append(Row("overall", "Overall", "", final))
-    return Grid(round_, view, key_ratings, sets, rows)
+def overall_suggestion(rating: OverallRating, view: str):
+    """The grid's suggested overall cell for this rating in one view (la or reviewer), or None."""
+    for row in grid(rating.round, view).rows:
+        if row.kind in ("phase_overall", "overall") and row.phase == rating.phase:
+            return next((c for c in row.cells if c.key_rating.pk == rating.key_rating_id), None)
+    return None
 
 
 # --------------------------------------------------------------------------- one judgement
@@ -275,6 +194,25 @@ def judgement_assessment(judgement: Judgement) -> rules.Assessment:
     return rules.assess_judgement(judgement)
 
 
+def judgement_page(judgement: Judgement, ticked_ids: set[int] | None = None) -> dict:
+    """What the judgement page reads besides its form: the rules' assessment, the criteria table, the standards,
+    evidence, indicators, history and the neighbouring cells."""
+    previous, following = neighbours(judgement)
+    return {
+        "assessment": judgement_assessment(judgement),
+        "columns": descriptor_columns(judgement, ticked_ids),
+        "ticked_ids": ticked_ids if ticked_ids is not None else {d.pk for d in judgement.ticked.all()},
+        "standards": judgement.standard_set.standards.filter(parent__isnull=True).prefetch_related(
+            "children__children"
+        ),
+        "evidence": judgement.evidence.all(),
+        "indicators": indicators.for_judgement(judgement),
+        "history": judgement.history.select_related("history_user")[:10],
+        "previous": previous,
+        "following": following,
+    }
+
+
 def neighbours(judgement: Judgement) -> tuple[Judgement | None, Judgement | None]:
     """Previous and next applicable judgement in the round, for keyboard-friendly paging."""
     cells = list(
@@ -293,78 +231,22 @@ def neighbours(judgement: Judgement) -> tuple[Judgement | None, Judgement | None
     return previous, following
 
 
-# --------------------------------------------------------------------------- comparing rounds
-@dataclass
-class Change:
-    set_code: str
-    set_title: str
-    phase: str
-    before: str
-    after: str
-    direction: str  # improved | declined | unchanged | newly rated | no longer rated | n/a
-    added: list
-    removed: list
-    rationale: str
-    judgement: Judgement | None
-
-    @property
-    def before_css(self):
-        return "rag-NA" if self.before == NOT_APPLICABLE else (f"rag-{self.before}" if self.before else "rag-none")
-
-    @property
-    def after_css(self):
-        return "rag-NA" if self.after == NOT_APPLICABLE else (f"rag-{self.after}" if self.after else "rag-none")
+COMPARE_DIRECTIONS = ("improved", "declined", "unchanged", "newly rated")
 
 
-def compare(earlier: Round, later: Round, view: str = "reviewer") -> list[Change]:
-    """Set × phase, earlier grade beside later grade, with the descriptors ticked or unticked since and the later
-    rationale."""
-    view = view if view in VIEWS else "reviewer"
-
-    def cells(round_):
-        return {
-            (j.standard_set.code, j.phase): j
-            for j in round_.judgements.select_related("standard_set").prefetch_related("ticked")
-        }
-
-    a, b = cells(earlier), cells(later)
-    keys = sorted(set(a) | set(b), key=lambda k: (k[0], {"EY": 0, "PRI": 1, "SEC": 2}[k[1]]))
-    changes = []
-    for key in keys:
-        ja, jb = a.get(key), b.get(key)
-        before = ja.grade_for(view) if ja else ""
-        after = jb.grade_for(view) if jb else ""
-        if NOT_APPLICABLE in (before, after):
-            direction = "n/a"
-        elif before and after:
-            diff = GRADE_RANK[before] - GRADE_RANK[after]
-            direction = "improved" if diff > 0 else "declined" if diff < 0 else "unchanged"
-        elif after:
-            direction = "newly rated"
-        elif before:
-            direction = "no longer rated"
-        else:
-            direction = "unchanged"
-        ticks_a = {d.code: d for d in ja.ticked.all()} if ja else {}
-        ticks_b = {d.code: d for d in jb.ticked.all()} if jb else {}
-        added = [ticks_b[c] for c in sorted(set(ticks_b) - set(ticks_a))]
-        removed = [ticks_a[c] for c in sorted(set(ticks_a) - set(ticks_b))]
-        s = (jb or ja).standard_set
-        changes.append(
-            Change(
-                key[0],
-                s.short_title,
-                dict(Phase.choices)[key[1]],
-                before,
-                after,
-                direction,
-                added,
-                removed,
-                jb.rationale if jb else "",
-                jb,
-            )
-        )
-    return changes
+def comparison(user, la, *, earlier=None, later=None, view: str = "reviewer") -> dict:
+    """Two rounds of the LA side by side: the chosen ones (by pk), else the latest two; each change and how
+    many cells improved, declined, stayed the same or were newly rated."""
+    rounds = list(visible_rounds(user).filter(la=la))
+    if earlier and later:
+        earlier, later = get_visible_round(user, earlier), get_visible_round(user, later)
+    elif len(rounds) >= 2:
+        later, earlier = rounds[0], rounds[1]
+    else:
+        earlier = later = None
+    changes = compare(earlier, later, view) if earlier and later else []
+    summary = {k.replace(" ", "_"): sum(1 for c in changes if c.direction == k) for k in COMPARE_DIRECTIONS}
+    return {"rounds": rounds, "earlier": earlier, "later": later, "changes": changes, "summary": summary}
 
 
 # --------------------------------------------------------------------------- strategic plan board
@@ -381,7 +263,7 @@ STATUS_CSS = {"met": "rag-green", "on_track": "rag-amber-green", "off_track": "r
 
 def plan_board(user, la):
     """Priority areas with their workstreams, and strategic targets with 'are we on track?'."""
-    _require(user)
+    require(user)
     areas = list(
         PriorityArea.objects.filter(la=la).prefetch_related(
             Prefetch("workstreams", queryset=Workstream.objects.order_by("order", "title"))

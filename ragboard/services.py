@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import rules
+from .access import can_review, can_use
 from .models import (
     PHASE_ORDER,
     Descriptor,
@@ -22,7 +23,6 @@ from .models import (
     StrategicTarget,
     Workstream,
 )
-from .selectors import can_review, can_use
 
 
 class RuleRefusal(ValidationError):

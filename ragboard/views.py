@@ -1,5 +1,5 @@
-"""Self-evaluation pages. Every read goes through ``ragboard.selectors`` (404 for anyone but LA officers
-and administrators); every write through ``ragboard.services``."""
+"""Self-evaluation pages: parse the request, authorise through ``ragboard.access`` (404 for anyone but LA
+officers and administrators), read through ``ragboard.selectors``, write through ``ragboard.services``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from schools.access import default_la
-
-from . import indicators, selectors, services
+from . import access, selectors, services
 from .forms import (
     EvidenceForm,
     JudgementForm,
@@ -22,22 +20,16 @@ from .forms import (
     StrategicTargetForm,
     WorkstreamForm,
 )
+from .grid import VIEWS
 from .models import (
     DASHBOARD_KEY,
-    PHASE_ORDER,
     PLAN_RAG_LETTERS,
     EvidenceItem,
     Grade,
-    Judgement,
     PlanRag,
     StrategicTarget,
     Workstream,
 )
-
-
-def _la(request):
-    selectors._require(request.user)
-    return default_la(request.user)
 
 
 def _messages_from(exc: ValidationError) -> list[str]:
@@ -50,7 +42,7 @@ def _messages_from(exc: ValidationError) -> list[str]:
 @login_required
 def home(request):
     """The current round's grid for the user's LA."""
-    la = _la(request)
+    la = access.working_la(request.user)
     return _dashboard(request, la, selectors.current_round(request.user, la))
 
 
@@ -61,30 +53,22 @@ def round_detail(request, pk):
 
 
 def _dashboard(request, la, round_):
-    view = request.GET.get("view", "reviewer")
-    rounds = selectors.visible_rounds(request.user).filter(la=la)
-    context = {
-        "la": la,
-        "round": round_,
-        "rounds": rounds,
-        "key": DASHBOARD_KEY,
-        "grades": Grade,
-        "views": selectors.VIEWS,
-        "round_form": RoundForm(rounds=rounds, la=la, user=request.user),
-    }
-    if round_ is not None:
-        context["grid"] = selectors.grid(round_, view)
-        context["highlights"] = [
-            (phase.label, indicators.disadvantaged_gap(la, phase.value, as_of_year=round_.as_of.year))
-            for phase in PHASE_ORDER
-        ]
+    context = selectors.dashboard(request.user, la, round_, request.GET.get("view", "reviewer"))
+    context.update(
+        la=la,
+        round=round_,
+        key=DASHBOARD_KEY,
+        grades=Grade,
+        views=VIEWS,
+        round_form=RoundForm(rounds=context["rounds"], la=la, user=request.user),
+    )
     return render(request, "ragboard/home.html", context)
 
 
 @login_required
 @require_POST
 def round_new(request):
-    la = _la(request)
+    la = access.working_la(request.user)
     rounds = selectors.visible_rounds(request.user).filter(la=la)
     form = RoundForm(request.POST, rounds=rounds, la=la, user=request.user)
     if form.is_valid():
@@ -115,7 +99,7 @@ def round_new(request):
 @require_http_methods(["GET", "POST"])
 def judgement(request, pk):
     j = selectors.get_visible_judgement(request.user, pk)
-    reviewer = selectors.can_review(request.user, j.round)
+    reviewer = access.can_review(request.user, j.round)
     initial = {
         "la_grade": j.la_grade,
         "reviewer_grade": j.reviewer_grade,
@@ -168,22 +152,8 @@ def judgement(request, pk):
         for code, name in form.metric_fields:
             form.fields[name].initial = j.metrics.get(code)
         ticked_ids = None
-    previous, following = selectors.neighbours(j)
-    context = {
-        "j": j,
-        "form": form,
-        "reviewer": reviewer,
-        "refusal": refusal,
-        "assessment": selectors.judgement_assessment(j),
-        "columns": selectors.descriptor_columns(j, ticked_ids),
-        "ticked_ids": ticked_ids if ticked_ids is not None else {d.pk for d in j.ticked.all()},
-        "standards": j.standard_set.standards.filter(parent__isnull=True).prefetch_related("children__children"),
-        "evidence": j.evidence.all(),
-        "indicators": indicators.for_judgement(j),
-        "history": j.history.select_related("history_user")[:10],
-        "previous": previous,
-        "following": following,
-    }
+    context = selectors.judgement_page(j, ticked_ids)
+    context.update(j=j, form=form, reviewer=reviewer, refusal=refusal)
     return render(request, "ragboard/judgement.html", context, status=status)
 
 
@@ -191,7 +161,7 @@ def judgement(request, pk):
 @require_http_methods(["GET", "POST"])
 def overall(request, pk):
     rating = selectors.get_visible_overall(request.user, pk)
-    reviewer = selectors.can_review(request.user, rating.round)
+    reviewer = access.can_review(request.user, rating.round)
     initial = {"la_grade": rating.la_grade, "reviewer_grade": rating.reviewer_grade, "rationale": rating.rationale}
     form = OverallForm(request.POST or None, initial=initial, reviewer=reviewer)
     if request.method == "POST" and form.is_valid():
@@ -209,25 +179,14 @@ def overall(request, pk):
         else:
             messages.success(request, "Overall rating saved.")
             return redirect(rating.round)
-    grid = selectors.grid(rating.round, "la")
-    suggestion = None
-    for row in grid.rows:
-        if row.kind in ("phase_overall", "overall") and row.phase == rating.phase:
-            suggestion = next((c for c in row.cells if c.key_rating.pk == rating.key_rating_id), None)
-    la_suggestion = suggestion
-    reviewer_grid = selectors.grid(rating.round, "reviewer")
-    reviewer_suggestion = None
-    for row in reviewer_grid.rows:
-        if row.kind in ("phase_overall", "overall") and row.phase == rating.phase:
-            reviewer_suggestion = next((c for c in row.cells if c.key_rating.pk == rating.key_rating_id), None)
     return render(
         request,
         "ragboard/overall.html",
         {
             "rating": rating,
             "form": form,
-            "la_suggestion": la_suggestion,
-            "reviewer_suggestion": reviewer_suggestion,
+            "la_suggestion": selectors.overall_suggestion(rating, "la"),
+            "reviewer_suggestion": selectors.overall_suggestion(rating, "reviewer"),
         },
         status=400 if form.errors else 200,
     )
@@ -236,54 +195,21 @@ def overall(request, pk):
 # --------------------------------------------------------------------------- compare rounds
 @login_required
 def compare(request):
-    la = _la(request)
-    rounds = list(selectors.visible_rounds(request.user).filter(la=la))
+    la = access.working_la(request.user)
     view = request.GET.get("view", "reviewer")
-    earlier = later = None
-    if request.GET.get("earlier") and request.GET.get("later"):
-        earlier = selectors.get_visible_round(request.user, request.GET["earlier"])
-        later = selectors.get_visible_round(request.user, request.GET["later"])
-    elif len(rounds) >= 2:
-        later, earlier = rounds[0], rounds[1]
-    changes = selectors.compare(earlier, later, view) if earlier and later else []
-    summary = {
-        k.replace(" ", "_"): sum(1 for c in changes if c.direction == k)
-        for k in ("improved", "declined", "unchanged", "newly rated")
-    }
-    return render(
-        request,
-        "ragboard/compare.html",
-        {
-            "rounds": rounds,
-            "earlier": earlier,
-            "later": later,
-            "changes": changes,
-            "view": view,
-            "views": selectors.VIEWS,
-            "summary": summary,
-        },
+    context = selectors.comparison(
+        request.user, la, earlier=request.GET.get("earlier"), later=request.GET.get("later"), view=view
     )
+    context.update(view=view, views=VIEWS)
+    return render(request, "ragboard/compare.html", context)
 
 
 # --------------------------------------------------------------------------- evidence
 @login_required
 def evidence_list(request):
-    la = _la(request)
-    items = (
-        selectors.visible_evidence(request.user)
-        .filter(la=la)
-        .prefetch_related("judgements__standard_set", "judgements__round")
-    )
-    kind = request.GET.get("kind", "")
-    impact = request.GET.get("impact", "")
-    if kind in EvidenceItem.Kind.values:
-        items = items.filter(kind=kind)
-    if impact == "substantial":
-        items = items.filter(impact_strength=EvidenceItem.Strength.SUBSTANTIAL)
-    elif impact == "impact":
-        items = items.filter(shows_impact=True)
-    elif impact == "process":
-        items = items.filter(shows_impact=False)
+    la = access.working_la(request.user)
+    kind, impact = request.GET.get("kind", ""), request.GET.get("impact", "")
+    items = selectors.evidence_list(request.user, la, kind=kind, impact=impact)
     return render(
         request,
         "ragboard/evidence_list.html",
@@ -300,7 +226,7 @@ def evidence_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_new(request):
-    la = _la(request)
+    la = access.working_la(request.user)
     judgement = None
     if request.GET.get("judgement"):
         judgement = selectors.get_visible_judgement(request.user, request.GET["judgement"])
@@ -341,19 +267,12 @@ def evidence_new(request):
 @require_http_methods(["GET", "POST"])
 def evidence_detail(request, pk):
     item = selectors.get_visible_evidence(request.user, pk)
-    judgements = (
-        Judgement.objects.filter(
-            round__in=selectors.visible_rounds(request.user).filter(la=item.la), not_applicable=False
-        )
-        .select_related("standard_set", "round")
-        .order_by("-round__as_of", "standard_set__order", "phase")
-    )
-    link_form = LinkEvidenceForm(request.POST or None, judgements=judgements)
+    link_form = LinkEvidenceForm(request.POST or None, judgements=selectors.linkable_judgements(request.user, item))
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "unlink":
-                target = get_object_or_404(judgements, pk=selectors._pk(request.POST.get("judgement")))
+                target = selectors.get_linkable_judgement(request.user, item, request.POST.get("judgement"))
                 services.unlink_evidence(item=item, judgement=target, user=request.user)
                 messages.success(request, f"Unlinked from {target}.")
                 return redirect(item)
@@ -390,7 +309,7 @@ def evidence_file(request, pk):
 # --------------------------------------------------------------------------- strategic plan board
 @login_required
 def plan_board(request):
-    la = _la(request)
+    la = access.working_la(request.user)
     areas, targets = selectors.plan_board(request.user, la)
     return render(
         request,
@@ -408,7 +327,7 @@ def plan_board(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def workstream_edit(request, pk=None):
-    la = _la(request)
+    la = access.working_la(request.user)
     workstream = selectors.get_visible_workstream(request.user, pk, la=la) if pk else Workstream()
     form = WorkstreamForm(request.POST or None, instance=workstream, la=la)
     if request.method == "POST" and form.is_valid():
@@ -432,7 +351,7 @@ def workstream_edit(request, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request, pk=None):
-    la = _la(request)
+    la = access.working_la(request.user)
     target = selectors.get_visible_strategic_target(request.user, pk, la=la) if pk else StrategicTarget(la=la)
     form = StrategicTargetForm(request.POST or None, instance=target, la=la)
     if request.method == "POST" and form.is_valid():
@@ -456,9 +375,9 @@ def target_edit(request, pk=None):
 # --------------------------------------------------------------------------- the framework
 @login_required
 def framework(request):
-    selectors._require(request.user)
+    access.require(request.user)
     fw = selectors.active_framework()
     if fw is None:
         raise Http404("No framework loaded.")
-    sets = fw.sets.select_related("key_rating").prefetch_related("descriptors", "standards")
+    sets = selectors.framework_sets(request.user, fw)
     return render(request, "ragboard/framework.html", {"framework": fw, "sets": sets, "key": DASHBOARD_KEY})

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from schools import access, selectors
 from schools.findings import number
-from schools.gaps import BusterReason, gap
+from schools.gaps import gap
+from schools.judgements import BusterReason
 from schools.models import Benchmark, StatisticalNeighbour
+from strategy import selectors as strategy_selectors
 from strategy.models import Action, Plan, SuccessStory, SupportEngagement, Target, year_label
 from strategy.targets import evaluate
 
@@ -144,8 +146,6 @@ def _benchmarks(la, area, rows, year: int) -> list:
 
 
 def _targets(la, area, user) -> list:
-    from strategy import selectors as strategy_selectors
-
     scope = area or la
     if user is not None:
         targets = strategy_selectors.targets_for_scope(user, scope)

@@ -16,14 +16,14 @@ TEMPLATE = Path(__file__).with_name("typst") / "report.typ"
 @lru_cache(maxsize=1)
 def _font_paths() -> list[str]:
     """DejaVu Sans from matplotlib's own files: the same font on every machine, no system fonts needed."""
-    import matplotlib
+    import matplotlib  # heavy, and only its data path is needed: loaded on the first PDF
 
     return [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")]
 
 
 def render_pdf(document: Document, *, png: bool = False, ppi: float = 110) -> bytes:
     """The document as PDF bytes (or, with ``png=True``, its first page as a PNG picture)."""
-    import typst
+    import typst  # the typesetter is heavy and only needed when a PDF is asked for
 
     inputs = {"document": json.dumps(document.as_data())}
     for index, chart in enumerate(document.charts()):

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
 from .document import Document
+from .pdf import render_pdf
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -15,11 +16,9 @@ FORMATS = {
 
 def render(document: Document, fmt: str) -> bytes:
     if fmt == "pdf":
-        from .pdf import render_pdf
-
         return render_pdf(document)
     if fmt == "docx":
-        from .word import render_docx
+        from .word import render_docx  # python-docx (and lxml) load only when a Word file is asked for
 
         return render_docx(document)
     raise ValueError(f"Unknown document format {fmt!r}: use pdf or docx.")

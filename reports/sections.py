@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from schools.findings import findings_for, number
-from schools.gaps import TrendClass
+from schools.gaps import gap
+from schools.trends import TrendClass
 
 from . import charts
 from .document import Bullets, Heading, Paragraph, Table, cohort_text, gap_text, suppression_note, value_text
@@ -86,8 +87,6 @@ def over_time(rows, *, place: str, la_name: str = "") -> list:
 
 
 def _england(row, year):
-    from schools.gaps import gap
-
     g = row.series[year]
     return gap(row.measure, g.national_focus, g.national_comparison)
 

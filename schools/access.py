@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from .disclosure import disclosure_groups_for
 from .models import Area, Cluster, LocalAuthority, Profile, PupilGroup, School
-from .roles import LA_WIDE_ROLES, UNSUPPRESSED_ROLES, Role, has_role
+from .roles import IMPORT_ROLES, LA_WIDE_ROLES, UNSUPPRESSED_ROLES, Role, has_role
 
 
 def profile_of(user) -> Profile | None:
@@ -138,6 +138,16 @@ def import_la(user) -> str | None:
     if has_role(user, Role.DATA_MANAGER) and profile and profile.la_id:
         return profile.la.code
     return None
+
+
+def can_see_la_wide(user) -> bool:
+    """LA-wide roles work across the LA: the overview and the LA's own pages are theirs to open."""
+    return bool(user) and has_role(user, *LA_WIDE_ROLES)
+
+
+def can_import(user) -> bool:
+    """Data managers and administrators load results, benchmarks and registers (and roll them back)."""
+    return has_role(user, *IMPORT_ROLES)
 
 
 def sees_small_cohorts(user) -> bool:

@@ -247,10 +247,3 @@ def _complement(prefix, whole, parts, present, figures, out, known, threshold) -
     )
     out[prefix + (victim,)] = _hidden(figures[prefix + (victim,)], SECONDARY)
     return True
-
-
-def suppress(
-    figures: Mapping[tuple, Figure], *, threshold: int | None = None, partitions: Iterable[Partition] = ()
-) -> dict[tuple, Figure]:
-    """:func:`disclose` for a viewer who does not see small cohorts (kept for older callers)."""
-    return disclose(figures, viewer_sees_small_cohorts=False, partitions=list(partitions), threshold=threshold)

@@ -27,6 +27,8 @@ from django.utils.text import slugify
 
 from gapmonitor.conf import conf
 
+from .gaps import Figure
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SMALL_COHORTS = "includes unsuppressed small cohorts"
 FORMATS = ("csv", "xlsx")
@@ -89,6 +91,7 @@ def to_csv(table: ExportTable) -> str:
 
 
 def to_xlsx(table: ExportTable) -> bytes:
+    # openpyxl is heavy and only needed when a spreadsheet is asked for, so it loads here.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -113,8 +116,6 @@ def to_xlsx(table: ExportTable) -> bytes:
 def small_cohort_figures(records) -> int:
     """How many figures in these table records rest on a group below the suppression threshold and are
     shown all the same (an LA officer's or data manager's view)."""
-    from .gaps import Figure
-
     threshold = conf.suppression_threshold
     return sum(
         1

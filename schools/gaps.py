@@ -11,15 +11,20 @@ each idea, used by pages, exports, the CLI, strategy targets and the RAG board:
   positive gap always means the focus group is behind;
 * **missing is never zero**: a figure without a value carries the reason (``code``).
 
-How a gap moved (comparable years, trend classes) is in ``schools.trends``; who needs challenge or is
-celebrated in ``schools.judgements``; the rows pages share in ``schools.gap_rows``; cluster RAG ratings in
-``schools.rag``.
+It holds the markers a missing figure carries and their labels (with the suppression threshold they
+quote), :class:`Figure`, pooling and averaging, gaps between groups (:class:`Comparator`,
+:class:`GapFigures`), and the Wilson intervals behind "significant" and a change's margin.
+
+Hiding small cohorts is ``schools.disclosure.disclose``; how a gap moved (comparable years, trend classes)
+is ``schools.trends``; who needs challenge or is celebrated, ``schools.judgements``; the rows pages share,
+``schools.gap_rows``; cluster RAG ratings, ``schools.rag``. Those modules import this one, never the other way
+round.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gapmonitor.conf import conf
@@ -297,50 +302,3 @@ def change_interval_half_width(*figures: Figure | None) -> float | None:
             return None
         total += ((ci[1] - ci[0]) / 2) ** 2
     return math.sqrt(total)
-
-
-# --------------------------------------------------------------------------- suppression
-def suppress(
-    figures: Mapping[tuple, Figure],
-    *,
-    threshold: int | None = None,
-    partitions: Iterable[tuple[str, tuple[str, ...]]] = (),
-) -> dict[tuple, Figure]:
-    """Hide small cohorts and what would give them away: see ``schools.disclosure.disclose``, the one
-    disclosure-control function (this name is kept for older callers)."""
-    from .disclosure import suppress as _suppress  # a cycle: schools.disclosure imports this module
-
-    return _suppress(figures, threshold=threshold, partitions=partitions)
-
-
-# --------------------------------------------------------------------------- moved
-# Trends live in ``schools.trends``, judgements (priority, busters) in ``schools.judgements``, rows in
-# ``schools.gap_rows`` and the cluster RAG in ``schools.rag``; their names stay importable from here.
-_MOVED = {
-    "trends": ("TrendClass", "Trend", "classify", "trend", "stubborn"),
-    "judgements": (
-        "Reason",
-        "BusterReason",
-        "reason_explanations",
-        "priority_reasons",
-        "gap_buster_reasons",
-    ),
-    "gap_rows": ("GapRow", "build_row"),
-    "rag": (
-        "DEFAULT_CLUSTER_RAG_RULES",
-        "RAG_LABELS",
-        "RAG_LETTERS",
-        "rag_rating",
-        "describe_rule",
-        "excess_over_national",
-    ),
-}
-
-
-def __getattr__(name):
-    import importlib
-
-    for module, names in _MOVED.items():
-        if name in names:
-            return getattr(importlib.import_module(f"schools.{module}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from schools.access import assignable_users, profile_of, visible_areas, visible_clusters, visible_schools
+from schools.access import assignable_users, visible_areas, visible_clusters, visible_schools
 from schools.models import AcademicYear, Area, Cluster, LocalAuthority, Measure, PupilGroup, School
-from schools.roles import Role, has_role
 
+from . import access
 from .models import (
     Action,
     ActionUpdate,
@@ -24,7 +24,6 @@ from .models import (
     SupportEngagement,
     Target,
 )
-from .selectors import LA_EDITOR_ROLES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -90,10 +89,10 @@ class PlanForm(forms.ModelForm):
         self.fields["area"].queryset = visible_areas(user).filter(la=la)
         self.fields["cluster"].queryset = visible_clusters(user).filter(la=la)
         self.fields["school"].queryset = visible_schools(user).filter(la=la, status="open")
-        if not has_role(user, *LA_EDITOR_ROLES):
-            allowed = [Plan.Level.SCHOOL] + ([Plan.Level.CLUSTER] if has_role(user, Role.ADVISER) else [])
-            self.fields["level"].choices = [(c, label) for c, label in Plan.Level.choices if c in allowed]
-            if not has_role(user, Role.ADVISER):
+        allowed = access.plan_levels(user, Plan.Level.values)
+        if len(allowed) < len(Plan.Level.values):
+            self.fields["level"].choices = [(code, label) for code, label in Plan.Level.choices if code in allowed]
+            if Plan.Level.CLUSTER not in allowed:
                 del self.fields["area"], self.fields["cluster"]
         self.instance.la = la
 
@@ -231,7 +230,7 @@ class StoryForm(forms.ModelForm):
         self.fields["school"].queryset = visible_schools(user).filter(status="open")
         self.fields["pupil_group"].queryset = focus_groups()
         self.fields["published"].help_text = "Published stories appear on the printable page of stories."
-        if not has_role(user, *LA_EDITOR_ROLES, Role.ADVISER, Role.HEADTEACHER):
+        if not access.can_write_story(user):
             self.fields["published"].disabled = True
 
     def clean(self):
@@ -264,8 +263,3 @@ class EngagementForm(forms.ModelForm):
         schools = visible_schools(user).filter(status="open")
         self.fields["supporting_school"].queryset = schools
         self.fields["partner_school"].queryset = schools
-
-
-def head_school(user):
-    profile = profile_of(user)
-    return profile.school if profile and has_role(user, Role.HEADTEACHER) else None

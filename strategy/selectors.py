@@ -1,6 +1,6 @@
 """Reads for the strategy app. Scoping is built only on ``schools.access``: a plan, target, visit,
 story or engagement is visible when the school, cluster, area or LA it belongs to is visible. Anything
-else is a 404."""
+else is a 404. What a user may change is ``strategy.access``."""
 
 from __future__ import annotations
 
@@ -9,16 +9,27 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from schools.access import visible_areas, visible_clusters, visible_las, visible_schools
+from schools.access import (
+    sees_small_cohorts,
+    visible_areas,
+    visible_clusters,
+    visible_las,
+    visible_schools,
+)
 from schools.models import Area, Cluster, LocalAuthority, School
-from schools.roles import Role, has_role
 
-from .models import Action, ActionUpdate, Plan, Strand, SuccessStory, SupportEngagement, Target, VisitReport
-
-# Roles that edit plans LA-wide and quality-assure visit reports.
-LA_EDITOR_ROLES = (Role.LA_OFFICER, Role.ADMINISTRATOR)
-# Roles that record visits (for the schools they can see).
-VISITOR_ROLES = (Role.ADVISER, Role.LA_OFFICER, Role.ADMINISTRATOR)
+from .models import (
+    SEVEN_FEATURES,
+    Action,
+    ActionUpdate,
+    Plan,
+    Strand,
+    SuccessStory,
+    SupportEngagement,
+    Target,
+    VisitReport,
+)
+from .targets import evaluate, status_of
 
 
 def _scope_q(user, prefix: str = "") -> Q:
@@ -48,22 +59,6 @@ def visible_plans(user) -> QuerySet[Plan]:
 
 def get_visible_plan(user, pk) -> Plan:
     return get_object_or_404(visible_plans(user), pk=pk)
-
-
-def can_edit_plan(user, plan: Plan) -> bool:
-    """LA officers and admins edit every plan they see; advisers their schools' and clusters' plans;
-    a headteacher their own school's plan."""
-    if has_role(user, *LA_EDITOR_ROLES):
-        return True
-    if plan.school_id and has_role(user, Role.ADVISER, Role.HEADTEACHER):
-        return visible_schools(user).filter(pk=plan.school_id).exists()
-    if plan.cluster_id and has_role(user, Role.ADVISER):
-        return visible_clusters(user).filter(pk=plan.cluster_id).exists()
-    return False
-
-
-def can_create_plans(user) -> bool:
-    return has_role(user, *LA_EDITOR_ROLES, Role.ADVISER, Role.HEADTEACHER)
 
 
 def actions_with_updates(queryset) -> QuerySet[Action]:
@@ -149,32 +144,29 @@ def get_visible_visit(user, pk) -> VisitReport:
     return get_object_or_404(visible_visits(user), pk=pk)
 
 
-def can_record_visit(user, school) -> bool:
-    return has_role(user, *VISITOR_ROLES) and visible_schools(user).filter(pk=school.pk).exists()
-
-
-def can_edit_visit(user, report: VisitReport) -> bool:
-    """The report's adviser corrects it until the headteacher acknowledges it."""
-    return report.adviser_id == user.pk and not report.acknowledged_at and can_record_visit(user, report.school)
-
-
-def can_acknowledge(user, report: VisitReport) -> bool:
-    """The school's headteacher acknowledges its reports."""
-    from schools.access import profile_of
-
-    profile = profile_of(user)
-    return bool(has_role(user, Role.HEADTEACHER) and profile and profile.school_id == report.school_id)
-
-
-def can_quality_assure(user) -> bool:
-    return has_role(user, *LA_EDITOR_ROLES)
-
-
 def visit_reports_meeting_all_features(la) -> tuple[int, int]:
     """(reports quality-assured as meeting all seven features of DCSF quality standard 2.4, reports
     quality-assured) for the LA."""
     assured = VisitReport.objects.filter(school__la=la, quality_assurance__isnull=False)
     return assured.filter(quality_assurance__meets_all=True).count(), assured.count()
+
+
+def quality_summary(user, la) -> dict:
+    """The LA's quality assurance of visit reports: how many of the assured reports meet all seven features,
+    how many show each feature, and how many reports are not yet assured."""
+    meeting, assured = visit_reports_meeting_all_features(la)
+    reports = visible_visits(user).filter(school__la=la, quality_assurance__isnull=False)
+    return {
+        "la": la,
+        "meeting": meeting,
+        "assured": assured,
+        "share": round(100 * meeting / assured) if assured else None,
+        "feature_counts": [
+            (label, reports.filter(**{f"quality_assurance__{name}": True}).count()) for name, label in SEVEN_FEATURES
+        ],
+        "reports": reports,
+        "unassured": visible_visits(user).filter(school__la=la, quality_assurance__isnull=True).count(),
+    }
 
 
 # --------------------------------------------------------------------------- stories and support
@@ -201,3 +193,46 @@ def visible_engagements(user) -> QuerySet[SupportEngagement]:
 
 def get_visible_engagement(user, pk) -> SupportEngagement:
     return get_object_or_404(visible_engagements(user), pk=pk)
+
+
+# --------------------------------------------------------------------------- pages
+def with_status(user, targets) -> list:
+    """(target, status) for each target, evaluated together (a fixed number of queries), small cohorts
+    suppressed unless the user may see them."""
+    targets = list(targets)
+    statuses = evaluate(targets, show_small_cohorts=sees_small_cohorts(user))
+    return [(t, statuses[t.pk]) for t in targets]
+
+
+def target_status(user, target: Target):
+    return status_of(target, show_small_cohorts=sees_small_cohorts(user))
+
+
+def home(user, today: date) -> dict:
+    """The four strands across the open plans the user may see, and the overdue or red actions in one list."""
+    plans = visible_plans(user).exclude(status=Plan.Status.CLOSED)
+    actions = list(visible_actions(user).filter(plan__in=plans).order_by("due_date", "pk"))
+    return {
+        "plans": plans.order_by("level", "title"),
+        "strands": actions_by_strand([a for a in actions if not a.completed_on]),
+        "attention": overdue_or_red(actions, today),
+        "visits": visible_visits(user)[:5],
+    }
+
+
+def plan_page(user, plan: Plan, today: date) -> dict:
+    actions = list(actions_with_updates(plan.actions.all()).prefetch_related("pupil_groups"))
+    return {
+        "strands": actions_by_strand(actions),
+        "overdue": [a for a in actions if a.is_overdue(today)],
+        "progress": plan.progress(actions),
+        "targets": with_status(user, visible_targets(user).filter(plan=plan)),
+    }
+
+
+def action_page(action: Action) -> dict:
+    return {
+        "action": action,
+        "updates": list(action.updates.all()),
+        "history": action.history.select_related("history_user")[:20],
+    }

@@ -25,6 +25,7 @@ from schools.gaps import gap
 from schools.models import Measure, PupilGroup, School
 from schools.selectors import pupil_groups
 
+from . import access
 from .models import (
     SEVEN_FEATURES,
     Action,
@@ -38,7 +39,6 @@ from .models import (
     VisitReport,
     year_label,
 )
-from .selectors import can_acknowledge, can_edit_visit, can_quality_assure
 from .visits import (
     academic_results_year,
     focus_area_for,
@@ -85,6 +85,27 @@ def school_plan_for(school: School, *, results_year: int, owner=None) -> Plan:
             ),
         )
     return plan
+
+
+def new_plan_initial(user, today: date) -> dict:
+    """A new plan's starting values: this academic year's results and the next, in draft; a head's school plan."""
+    year = academic_results_year(today)
+    initial = {"start_year": year, "end_year": year + 1, "status": Plan.Status.DRAFT}
+    school = access.head_school(user)
+    if school is not None:
+        initial.update(level=Plan.Level.SCHOOL, school=school)
+    return initial
+
+
+def create_plan(*, plan: Plan, owner) -> Plan:
+    """Save a new plan (from the plan form, unsaved) with the user who created it as its owner."""
+    plan.owner = owner
+    plan.save()
+    return plan
+
+
+def add_milestone(*, target, description: str, due_date: date, achieved_on: date | None = None):
+    return target.milestones.create(description=description, due_date=due_date, achieved_on=achieved_on)
 
 
 def year_label_short(results_year: int) -> str:
@@ -227,7 +248,7 @@ def update_visit(*, report: VisitReport, by, details: dict, focus: FocusAreas, j
     """The adviser's corrections before the head acknowledges: the visit's details, its focus areas (added,
     judged — ``judged`` is (judgement, rag, comment, delete) — or removed), and further reviews of the last
     visit's actions. The stored figures are not retaken."""
-    if not can_edit_visit(by, report):
+    if not access.can_edit_visit(by, report):
         raise PermissionDenied("Only the report's adviser can change it, until the headteacher acknowledges it.")
     for name, value in details.items():
         setattr(report, name, value)
@@ -250,7 +271,7 @@ def update_visit(*, report: VisitReport, by, details: dict, focus: FocusAreas, j
 @transaction.atomic
 def acknowledge_visit(*, report: VisitReport, head, comment: str = "") -> VisitReport:
     """The headteacher's acknowledgement. Only the school's own head may acknowledge, once."""
-    if not can_acknowledge(head, report):
+    if not access.can_acknowledge(head, report):
         raise PermissionDenied("Only the school's headteacher can acknowledge its visit reports.")
     if report.acknowledged_at:
         raise ValidationError("This report has already been acknowledged.")
@@ -266,7 +287,7 @@ def quality_assure_visit(
     *, report: VisitReport, reviewer, features: dict[str, bool], comment: str = "", on: date | None = None
 ) -> VisitQualityAssurance:
     """Record (or revise) the LA's check of a report against the seven features."""
-    if not can_quality_assure(reviewer):
+    if not access.can_quality_assure(reviewer):
         raise PermissionDenied("Only LA officers quality-assure visit reports.")
     unknown = set(features) - {name for name, _ in SEVEN_FEATURES}
     if unknown:

@@ -7,16 +7,15 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from schools.access import default_la, get_visible_school, sees_small_cohorts, visible_schools
-from schools.roles import Role, has_role
 
-from . import selectors, services, visits
+from . import access, selectors, services, visits
 from .models import SEVEN_FEATURES, VisitQualityAssurance
 from .tables import VisitTable
 from .visit_forms import (
@@ -31,27 +30,18 @@ from .visit_forms import (
 )
 
 
-def _deny_unless(allowed: bool):
-    if not allowed:
-        raise PermissionDenied("You cannot change this.")
-
-
 @login_required
 def visit_list(request):
     table = VisitTable(selectors.visible_visits(request.user))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    schools = (
-        visible_schools(request.user).filter(status="open")
-        if has_role(request.user, *selectors.VISITOR_ROLES)
-        else None
-    )
+    schools = visible_schools(request.user).filter(status="open") if access.can_record_visits(request.user) else None
     return render(
         request,
         "strategy/visit_list.html",
         {
             "table": table,
             "schools": schools,
-            "can_qa": has_role(request.user, *selectors.LA_EDITOR_ROLES, Role.DATA_MANAGER),
+            "can_see_quality_summary": access.can_see_quality_summary(request.user),
         },
     )
 
@@ -69,7 +59,7 @@ def visit_start(request):
 @login_required
 def visit_create(request, urn):
     school = get_visible_school(request.user, urn)
-    _deny_unless(selectors.can_record_visit(request.user, school))
+    access.require(access.can_record_visit(request.user, school))
     data = request.POST or None
     form = VisitForm(data)
     as_of = form.cleaned_data["visit_date"] if form.is_bound and form.is_valid() else date.today()
@@ -112,7 +102,7 @@ def visit_create(request, urn):
 @login_required
 def visit_edit(request, pk):
     report = selectors.get_visible_visit(request.user, pk)
-    _deny_unless(selectors.can_edit_visit(request.user, report))
+    access.require(access.can_edit_visit(request.user, report))
     data = request.POST or None
     form = VisitForm(data, instance=report)
     content = visits.visit_content(report, show_small=sees_small_cohorts(request.user))
@@ -161,9 +151,9 @@ def _visit_context(request, report, **extra):
         "report": report,
         "content": visits.visit_content(report, show_small=sees_small_cohorts(request.user)),
         "qa": qa,
-        "can_edit": selectors.can_edit_visit(request.user, report),
-        "can_acknowledge": selectors.can_acknowledge(request.user, report) and not report.acknowledged_at,
-        "can_qa": selectors.can_quality_assure(request.user),
+        "can_edit": access.can_edit_visit(request.user, report),
+        "can_acknowledge": access.can_acknowledge(request.user, report) and not report.acknowledged_at,
+        "can_quality_assure": access.can_quality_assure(request.user),
         "acknowledge_form": AcknowledgeForm(),
     }
     context.update(extra)
@@ -201,7 +191,7 @@ def visit_acknowledge(request, pk):
 @login_required
 def visit_quality(request, pk):
     report = selectors.get_visible_visit(request.user, pk)
-    _deny_unless(selectors.can_quality_assure(request.user))
+    access.require(access.can_quality_assure(request.user))
     try:
         instance = report.quality_assurance
     except VisitQualityAssurance.DoesNotExist:
@@ -232,25 +222,6 @@ def visit_quality(request, pk):
 @login_required
 def visit_quality_summary(request):
     """The share of quality-assured reports meeting all seven features, for the LA."""
-    _deny_unless(has_role(request.user, *selectors.LA_EDITOR_ROLES, Role.DATA_MANAGER))
+    access.require(access.can_see_quality_summary(request.user))
     la = default_la(request.user)
-    meeting, assured = selectors.visit_reports_meeting_all_features(la)
-    reports = selectors.visible_visits(request.user).filter(school__la=la, quality_assurance__isnull=False)
-    feature_counts = [
-        (label, reports.filter(**{f"quality_assurance__{name}": True}).count()) for name, label in SEVEN_FEATURES
-    ]
-    return render(
-        request,
-        "strategy/visit_quality.html",
-        {
-            "la": la,
-            "meeting": meeting,
-            "assured": assured,
-            "share": round(100 * meeting / assured) if assured else None,
-            "feature_counts": feature_counts,
-            "reports": reports,
-            "unassured": selectors.visible_visits(request.user)
-            .filter(school__la=la, quality_assurance__isnull=True)
-            .count(),
-        },
-    )
+    return render(request, "strategy/visit_quality.html", selectors.quality_summary(request.user, la))

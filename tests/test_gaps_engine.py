@@ -2,8 +2,10 @@
 
 import pytest
 
-from schools import gaps
-from schools.gaps import Figure, TrendClass
+from schools import gaps, judgements, rag, trends
+from schools.disclosure import disclose
+from schools.gaps import Figure
+from schools.trends import TrendClass
 
 
 class M:
@@ -29,7 +31,7 @@ def test_national_college_2011_national_ks2_gap_22_to_21_narrowing_both_improvin
         2009: (pct(540, 1000), pct(755, 1000)),
         2010: (pct(550, 1000), pct(760, 1000)),
     }
-    t = gaps.trend(PCT, series, window=3, band=1.0)
+    t = trends.trend(PCT, series, window=3, band=1.0)
     assert (t.start_year, t.end_year) == (2008, 2010)
     assert t.gap_start == pytest.approx(22) and t.gap_end == pytest.approx(21)
     assert t.change == pytest.approx(-1)
@@ -40,7 +42,7 @@ def test_national_college_2011_national_ks2_gap_22_to_21_narrowing_both_improvin
 def test_national_college_2011_ks4_gap_28_stays_28_is_stable():
     # KS4 5+A*–C incl. E&M: both groups +7, gap 28 → 28, change 0 < band 1 → stable.
     series = {2008: (pct(200, 1000), pct(480, 1000)), 2010: (pct(270, 1000), pct(550, 1000))}
-    t = gaps.trend(PCT, series, window=3, band=1.0)
+    t = trends.trend(PCT, series, window=3, band=1.0)
     assert t.change == pytest.approx(0) and t.classification == TrendClass.STABLE
 
 
@@ -53,13 +55,13 @@ def test_cambridgeshire_2014_ks2_fsm_gap_29():
     assert round(fsm.value) == 47 and round(non_fsm.value) == 76
     assert round(gaps.gap(PCT, fsm, non_fsm)) == 29
     # "Between 2011 and 2013 the FSM gap widened by 2ppt to 29ppt": 2011 gap 27 (FSM 47, non-FSM 74).
-    t = gaps.trend(PCT, {2011: (pct(470, 1000), pct(740, 1000)), 2013: (fsm, non_fsm)}, band=1.0)
+    t = trends.trend(PCT, {2011: (pct(470, 1000), pct(740, 1000)), 2013: (fsm, non_fsm)}, band=1.0)
     assert round(t.change) == 2 and t.classification == TrendClass.WIDENING
 
 
 def test_narrowing_because_comparison_fell_is_not_a_success():
     # Focus 50 → 50 (0), comparison 80 → 75 (−5): gap 30 → 25 (−5) only because the others fell.
-    t = gaps.trend(PCT, {2023: (pct(50, 100), pct(80, 100)), 2024: (pct(50, 100), pct(75, 100))}, band=1.0)
+    t = trends.trend(PCT, {2023: (pct(50, 100), pct(80, 100)), 2024: (pct(50, 100), pct(75, 100))}, band=1.0)
     assert t.change == pytest.approx(-5) and t.classification == TrendClass.NARROWING_COMPARISON_FELL
 
 
@@ -86,7 +88,7 @@ def test_suppressed_pupils_still_count_in_pooled_figures():
     # A school of 3 disadvantaged pupils is suppressed on display but its 3 pupils (2 achieving) still pool:
     # (2 + 30) ÷ (3 + 40) = 32/43 = 74.42%.
     small, big = pct(2, 3), pct(30, 40)
-    shown = gaps.suppress({("s", "disadvantaged"): small}, threshold=6)
+    shown = disclose({("s", "disadvantaged"): small}, viewer_sees_small_cohorts=False, partitions=[], threshold=6)
     assert shown[("s", "disadvantaged")].code == gaps.SUPPRESSED and shown[("s", "disadvantaged")].value is None
     assert gaps.pooled([small, big]).value == pytest.approx(100 * 32 / 43)
 
@@ -101,12 +103,12 @@ def test_lower_is_better_gap_and_trend():
     # Persistent absence: disadvantaged 30% vs others 12% → gap = −(12 − 30) = +18 (disadvantaged behind).
     assert gaps.gap(ABSENCE, pct(30, 100), pct(12, 100)) == pytest.approx(18)
     # Next year 26% vs 12%: gap 14; focus improved by 30 − 26 = +4, others by 0; narrowing, both improving.
-    t = gaps.trend(ABSENCE, {2023: (pct(30, 100), pct(12, 100)), 2024: (pct(26, 100), pct(12, 100))}, band=1.0)
+    t = trends.trend(ABSENCE, {2023: (pct(30, 100), pct(12, 100)), 2024: (pct(26, 100), pct(12, 100))}, band=1.0)
     assert t.change == pytest.approx(-4) and t.focus_change == pytest.approx(4)
     assert t.comparison_change == pytest.approx(0)
     assert t.classification == TrendClass.NARROWING_BOTH_IMPROVING
     # Others' absence rising 12 → 16 narrows the gap to 10 only because they got worse.
-    t2 = gaps.trend(ABSENCE, {2023: (pct(26, 100), pct(12, 100)), 2024: (pct(26, 100), pct(16, 100))}, band=1.0)
+    t2 = trends.trend(ABSENCE, {2023: (pct(26, 100), pct(12, 100)), 2024: (pct(26, 100), pct(16, 100))}, band=1.0)
     assert t2.comparison_change == pytest.approx(-4) and t2.classification == TrendClass.NARROWING_COMPARISON_FELL
 
 
@@ -122,10 +124,10 @@ def test_trend_skips_years_without_data():
         2022: (pct(52, 100), pct(70, 100)),
         2023: (pct(56, 100), pct(71, 100)),
     }
-    t = gaps.trend(PCT, series, window=3, band=1.0)
+    t = trends.trend(PCT, series, window=3, band=1.0)
     assert t.years == (2019, 2022, 2023)
     assert t.change == pytest.approx(-5)  # not measured against a zero in 2020
-    assert gaps.trend(PCT, {2023: series[2023], 2021: series[2021]}) is None  # one usable year
+    assert trends.trend(PCT, {2023: series[2023], 2021: series[2021]}) is None  # one usable year
 
 
 # ----------------------------------------------------------------------- stubborn
@@ -137,19 +139,19 @@ def test_stubborn_gap():
         2023: (pct(55, 100), pct(76, 100)),
         2024: (pct(55, 100), pct(76, 100)),
     }
-    assert gaps.stubborn(PCT, here, england, years=3)
+    assert trends.stubborn(PCT, here, england, years=3)
     # If 2023 England's gap were 26 (≥ 25) it is not wider every year.
     england[2023] = (pct(50, 100), pct(76, 100))
-    assert not gaps.stubborn(PCT, here, england, years=3)
+    assert not trends.stubborn(PCT, here, england, years=3)
     # Narrowing 30 → 22 over the window is never stubborn even when wider than England's.
     narrowing = {
         2022: (pct(45, 100), pct(75, 100)),
         2023: (pct(50, 100), pct(75, 100)),
         2024: (pct(53, 100), pct(75, 100)),
     }
-    assert not gaps.stubborn(PCT, narrowing, {y: (pct(60, 100), pct(75, 100)) for y in narrowing}, years=3)
+    assert not trends.stubborn(PCT, narrowing, {y: (pct(60, 100), pct(75, 100)) for y in narrowing}, years=3)
     # Two years of data are not enough to call a gap stubborn over three.
-    assert not gaps.stubborn(PCT, {2023: here[2023], 2024: here[2024]}, england, years=3)
+    assert not trends.stubborn(PCT, {2023: here[2023], 2024: here[2024]}, england, years=3)
 
 
 # ----------------------------------------------------------------------- suppression
@@ -164,7 +166,7 @@ def test_primary_and_secondary_suppression():
         (2024, "m", "disadvantaged"): pct(1, 4),
         (2024, "m", "not_disadvantaged"): pct(19, 26),
     }
-    shown = gaps.suppress(figures, threshold=6, partitions=PARTITIONS)
+    shown = disclose(figures, viewer_sees_small_cohorts=False, partitions=PARTITIONS, threshold=6)
     assert shown[(2024, "m", "disadvantaged")].code == gaps.SUPPRESSED
     assert shown[(2024, "m", "not_disadvantaged")].code == gaps.SECONDARY
     assert shown[(2024, "m", "not_disadvantaged")].value is None
@@ -173,9 +175,14 @@ def test_primary_and_secondary_suppression():
 
 def test_no_secondary_suppression_when_nothing_is_hidden_or_threshold_is_lower():
     figures = {("s", "all"): pct(20, 30), ("s", "disadvantaged"): pct(4, 6), ("s", "not_disadvantaged"): pct(16, 24)}
-    shown = gaps.suppress(figures, threshold=6, partitions=PARTITIONS)
+    shown = disclose(figures, viewer_sees_small_cohorts=False, partitions=PARTITIONS, threshold=6)
     assert all(f.value is not None for f in shown.values())  # 6 pupils is not fewer than 6
-    shown = gaps.suppress({**figures, ("s", "disadvantaged"): pct(1, 5)}, threshold=0, partitions=PARTITIONS)
+    shown = disclose(
+        {**figures, ("s", "disadvantaged"): pct(1, 5)},
+        viewer_sees_small_cohorts=False,
+        partitions=PARTITIONS,
+        threshold=0,
+    )
     assert shown[("s", "disadvantaged")].value == pytest.approx(20.0)  # an unsuppressed role: threshold 0
 
 
@@ -204,8 +211,8 @@ def test_gap_interval_and_significance():
 def test_priority_reasons():
     # Within gap 30 vs England's 20: 10 ≥ margin 5 → wide gap; focus 45 < national focus 50 → low attainment;
     # all pupils 60 < an LA threshold of 65 → below the threshold; widening trend.
-    widening = gaps.trend(PCT, {2023: (pct(50, 100), pct(75, 100)), 2024: (pct(45, 100), pct(75, 100))}, band=1.0)
-    reasons = gaps.priority_reasons(
+    widening = trends.trend(PCT, {2023: (pct(50, 100), pct(75, 100)), 2024: (pct(45, 100), pct(75, 100))}, band=1.0)
+    reasons = judgements.priority_reasons(
         PCT,
         focus=pct(45, 100),
         within_gap=30,
@@ -219,7 +226,7 @@ def test_priority_reasons():
     )
     assert reasons == ["wide_gap", "stubborn", "low_attainment", "below_threshold", "widening"]
     # No LA threshold (the default): no threshold reason, whatever the figure.
-    assert "below_threshold" not in gaps.priority_reasons(
+    assert "below_threshold" not in judgements.priority_reasons(
         PCT,
         focus=pct(45, 100),
         within_gap=30,
@@ -232,7 +239,7 @@ def test_priority_reasons():
         margin=5,
     )
     assert (
-        gaps.priority_reasons(
+        judgements.priority_reasons(
             PCT,
             focus=pct(70, 100),
             within_gap=22,
@@ -250,22 +257,24 @@ def test_priority_reasons():
 
 def test_gap_busters():
     # Focus 72% ≥ national comparison 70% (gap vs national −2) with 20 pupils → buster.
-    assert gaps.gap_buster_reasons(focus=pct(72, 100), vs_national=-2, trend_=None, min_cohort=10) == ["above_national"]
+    assert judgements.gap_buster_reasons(focus=pct(72, 100), vs_national=-2, trend_=None, min_cohort=10) == [
+        "above_national"
+    ]
     small = pct(4, 5)
-    assert gaps.gap_buster_reasons(focus=small, vs_national=-10, trend_=None, min_cohort=10) == []
+    assert judgements.gap_buster_reasons(focus=small, vs_national=-10, trend_=None, min_cohort=10) == []
 
 
 def test_cluster_rag_rules():
-    rules = gaps.DEFAULT_CLUSTER_RAG_RULES
-    assert gaps.rag_rating(6.0, TrendClass.NARROWING_BOTH_IMPROVING, rules) == "red"  # ≥ 5 wider
-    assert gaps.rag_rating(2.0, TrendClass.WIDENING, rules) == "red"  # wider and widening
-    assert gaps.rag_rating(-1.0, TrendClass.STABLE, rules) == "green"  # no wider than England's
-    assert gaps.rag_rating(-1.0, TrendClass.NARROWING_COMPARISON_FELL, rules) == "amber"
-    assert gaps.rag_rating(2.0, TrendClass.STABLE, rules) == "amber"
-    assert gaps.rag_rating(None, None, rules) == "none"
+    rules = rag.DEFAULT_CLUSTER_RAG_RULES
+    assert rag.rag_rating(6.0, TrendClass.NARROWING_BOTH_IMPROVING, rules) == "red"  # ≥ 5 wider
+    assert rag.rag_rating(2.0, TrendClass.WIDENING, rules) == "red"  # wider and widening
+    assert rag.rag_rating(-1.0, TrendClass.STABLE, rules) == "green"  # no wider than England's
+    assert rag.rag_rating(-1.0, TrendClass.NARROWING_COMPARISON_FELL, rules) == "amber"
+    assert rag.rag_rating(2.0, TrendClass.STABLE, rules) == "amber"
+    assert rag.rag_rating(None, None, rules) == "none"
     # excess = vs national − England's gap = (70 − 40) − (70 − 50) = 10 = national focus 50 − here 40.
-    assert gaps.excess_over_national(PCT, pct(40, 100), pct(50, 100), pct(70, 100)) == pytest.approx(10)
-    assert gaps.describe_rule(rules[0]) == "Red: gap vs national is at least 5 points wider than England's gap"
+    assert rag.excess_over_national(PCT, pct(40, 100), pct(50, 100), pct(70, 100)) == pytest.approx(10)
+    assert rag.describe_rule(rules[0]) == "Red: gap vs national is at least 5 points wider than England's gap"
 
 
 def test_three_comparators():

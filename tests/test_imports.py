@@ -532,6 +532,27 @@ def test_a_cancelled_preview_says_why_it_failed(role_client, demo, settings, tmp
     assert "Failed: Cancelled after preview." in client.get(reverse("schools:imports")).content.decode()
 
 
+def test_cancel_after_preview_writes_nothing_and_a_late_cancel_changes_nothing(role_client, demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = role_client("data")
+    text = LONG_HEADER + f"{demo.schools[0].urn},2030,ks2_rwm_exp,disadvantaged,18,9,,\n"
+    before = Result.objects.count()
+    _upload(client, text)
+    batch = ImportBatch.objects.latest("pk")
+    response = client.post(reverse("schools:import_cancel", args=[batch.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("schools:imports")
+    batch.refresh_from_db()
+    assert (batch.status, batch.notes) == (ImportBatch.Status.FAILED, "Cancelled after preview.")
+    assert Result.objects.count() == before and not list((tmp_path / "imports").iterdir())
+    # A committed import is not a preview: cancelling it is refused quietly and it stays committed.
+    _upload(client, text)
+    committed = ImportBatch.objects.latest("pk")
+    client.post(reverse("schools:import_confirm", args=[committed.pk]))
+    client.post(reverse("schools:import_cancel", args=[committed.pk]))
+    committed.refresh_from_db()
+    assert committed.status == ImportBatch.Status.COMMITTED and Result.objects.count() == before + 1
+
+
 def test_upload_with_errors_lists_them_and_offers_csv(role_client, demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = role_client("admin")

@@ -443,3 +443,11 @@ def test_the_pdf_and_word_documents_show_the_pages_content(alpha, client):
     ]
     pdf = pdf_text(client.get(reverse("reports:visit_report", args=[report.pk, "pdf"])).content)
     assert "Results year of each measure: KS2 RWM expected 2023/24." in pdf and "+22.0" in pdf
+
+
+def test_the_visit_list_names_each_school_with_its_urn(alpha, client):
+    _record(alpha)
+    client.force_login(alpha["head"])
+    table = client.get(reverse("strategy:visits")).context["table"]
+    assert [column.header for column in table.columns][:3] == ["Date", "School", "URN"]
+    assert [(row.get_cell("school"), row.get_cell("urn")) for row in table.rows] == [("Alpha Primary", 901001)]

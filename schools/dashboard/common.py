@@ -15,7 +15,6 @@ from ..findings import findings_for
 from ..gaps import Comparator, worst_status
 from ..judgements import single_year_min_cohort
 from ..models import LocalAuthority, LocalThreshold, Measure, PupilGroup
-from ..roles import LA_WIDE_ROLES, has_role
 from ..tables import MeasureGapTable, OrgGapTable, mixes_years, record
 
 if TYPE_CHECKING:
@@ -130,7 +129,7 @@ def base_context(opts: Options, title: str, rows, place: str) -> dict:
         "comparators": Comparator,
         "export_notes": export_notes(opts),
         "suppression_threshold": conf.suppression_threshold,
-        "la_link": has_role(opts.user, *LA_WIDE_ROLES) if opts.user else False,
+        "la_link": access.can_see_la_wide(opts.user),
     }
 
 

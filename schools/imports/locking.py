@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from ..models import ImportBatch
+
 # Any constant: the key of PostgreSQL's advisory lock for imports ("gapm").
 IMPORT_LOCK_KEY = 0x6761706D
 
@@ -26,8 +28,6 @@ def hold_import_lock() -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
         else:
-            from ..models import ImportBatch
-
             table = connection.ops.quote_name(ImportBatch._meta.db_table)
             cursor.execute(f"UPDATE {table} SET id = id WHERE 1 = 0")
 

@@ -11,11 +11,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
+
+from gapmonitor.uploads import UploadRefused, zip_kind
 
 from gapmonitor.conf import conf
 
@@ -110,8 +114,6 @@ def sniff_kind(data: bytes) -> str:
     if not data or not data.strip():
         raise FileProblem("The file is empty.")
     if data.startswith(ZIP_MAGIC):
-        from gapmonitor.uploads import UploadRefused, zip_kind
-
         try:
             kind = zip_kind(data)  # also refuses an archive that would expand beyond the limit
         except UploadRefused as exc:
@@ -181,8 +183,7 @@ def _excel_text(value) -> str:
 
 
 def _xlsx_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
-    import zipfile
-
+    # openpyxl is heavy and only needed for .xlsx files, so it loads here.
     from openpyxl import load_workbook
 
     try:

@@ -140,6 +140,19 @@ def confirm_batch(*, batch: ImportBatch, user, fingerprint: str | None = None) -
     return batch
 
 
+def cancel_preview(*, batch: ImportBatch) -> bool:
+    """Cancel a previewed upload: nothing was written, so the kept file is deleted and the batch marked failed.
+    False (and nothing changes) when the batch is not, or no longer, a preview: a confirm got there first."""
+    with import_transaction():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PREVIEWED:
+            return False
+        batch.status, batch.notes = ImportBatch.Status.FAILED, "Cancelled after preview."
+        batch.save(update_fields=["status", "notes"])
+    _discard_file(batch)
+    return True
+
+
 def discard_preview(*, batch: ImportBatch) -> None:
     if batch.status in (ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED):
         _discard_file(batch)

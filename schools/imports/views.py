@@ -1,4 +1,5 @@
-"""Import pages: upload → preview → confirm (or roll back). Data managers and administrators only."""
+"""Import pages: upload → preview → confirm (or cancel, or roll back). Data managers and administrators only
+(``schools.access.can_import``); reads come from ``imports.batches``, every change from a service."""
 
 from functools import wraps
 
@@ -6,16 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ..models import ImportBatch, Measure, PupilGroup
-from ..roles import IMPORT_ROLES, has_role
-from . import mapping
+from ..access import can_import
+from . import batches, mapping
 from .forms import UploadForm
-from .problems import AlreadyDone, ImportRejected, Problem, problems_csv
-from .rollback import rollback_batch, rollback_blockers
-from .staging import confirm_batch, discard_preview, stage_upload
+from .problems import AlreadyDone, ImportRejected
+from .rollback import rollback_batch
+from .staging import cancel_preview, confirm_batch, stage_upload
 
 TEMPLATES = {"long": "long_template.csv", "benchmarks": "benchmarks_template.csv"}
 PROBLEMS_SHOWN = 500
@@ -27,7 +27,7 @@ def import_role_required(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not has_role(request.user, *IMPORT_ROLES):
+        if not can_import(request.user):
             raise PermissionDenied("Only data managers and administrators can import data.")
         return view(request, *args, **kwargs)
 
@@ -52,45 +52,20 @@ def index(request):
             return redirect("schools:import_batch", pk=batch.pk)
     else:
         form = UploadForm()
-    batches = ImportBatch.objects.select_related("uploaded_by").exclude(format=ImportBatch.Format.DEMO)[:25]
-    return render(
-        request,
-        "schools/imports/index.html",
-        {
-            "form": form,
-            "batches": batches,
-            "measures": Measure.objects.select_related("key_stage").order_by("key_stage__order", "order"),
-            "groups": PupilGroup.objects.order_by("order"),
-        },
-    )
+    context = {"form": form, "batches": batches.recent_batches(), **batches.upload_help()}
+    return render(request, "schools/imports/index.html", context)
 
 
 @import_role_required
 def batch_detail(request, pk):
-    batch = get_object_or_404(ImportBatch.objects.select_related("uploaded_by", "rolled_back_by"), pk=pk)
-    problems = [Problem.from_dict(p) for p in batch.problems]
-    errors = [p for p in problems if p.is_error]
-    warnings = [p for p in problems if not p.is_error]
-    return render(
-        request,
-        "schools/imports/detail.html",
-        {
-            "batch": batch,
-            "summary": batch.summary or {},
-            "errors": errors[:PROBLEMS_SHOWN],
-            "error_total": len(errors),
-            "warnings": warnings[:PROBLEMS_SHOWN],
-            "warning_total": len(warnings),
-            "shown_limit": PROBLEMS_SHOWN,
-            "blockers": rollback_blockers(batch) if batch.status == ImportBatch.Status.COMMITTED else [],
-        },
-    )
+    report = batches.batch_report(batches.get_batch(pk), shown=PROBLEMS_SHOWN)
+    return render(request, "schools/imports/detail.html", report)
 
 
 @import_role_required
 @require_POST
 def confirm(request, pk):
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = batches.get_batch(pk)
     try:
         batch = confirm_batch(batch=batch, user=request.user, fingerprint=request.POST.get("fingerprint") or None)
     except AlreadyDone as exc:
@@ -109,10 +84,7 @@ def confirm(request, pk):
 @import_role_required
 @require_POST
 def cancel(request, pk):
-    batch = get_object_or_404(ImportBatch, pk=pk)
-    if batch.status == ImportBatch.Status.PREVIEWED:
-        discard_preview(batch=batch)
-        ImportBatch.objects.filter(pk=pk).update(status=ImportBatch.Status.FAILED, notes="Cancelled after preview.")
+    if cancel_preview(batch=batches.get_batch(pk)):
         messages.info(request, "Import cancelled: nothing was written.")
     return redirect("schools:imports")
 
@@ -120,7 +92,7 @@ def cancel(request, pk):
 @import_role_required
 @require_POST
 def rollback(request, pk):
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = batches.get_batch(pk)
     try:
         rollback_batch(batch=batch, user=request.user)
     except AlreadyDone as exc:
@@ -134,10 +106,8 @@ def rollback(request, pk):
 
 @import_role_required
 def problems_download(request, pk):
-    batch = get_object_or_404(ImportBatch, pk=pk)
-    response = HttpResponse(
-        problems_csv(Problem.from_dict(p) for p in batch.problems), content_type="text/csv; charset=utf-8"
-    )
+    batch = batches.get_batch(pk)
+    response = HttpResponse(batches.problems_file(batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.csv"'
     return response
 

@@ -9,7 +9,7 @@ from django import template
 
 from schools.access import sees_small_cohorts
 
-from .. import selectors
+from .. import access, selectors
 from ..targets import evaluate
 
 register = template.Library()
@@ -31,5 +31,5 @@ def school_plans_and_visits(school, user):
         "visits": list(selectors.visible_visits(user).filter(school=school)[:5]),
         "engagements": list(selectors.visible_engagements(user).filter(partner_school=school)),
         "stories": list(selectors.visible_stories(user).filter(school=school)),
-        "can_record_visit": selectors.can_record_visit(user, school),
+        "can_record_visit": access.can_record_visit(user, school),
     }
