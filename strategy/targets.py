@@ -180,10 +180,9 @@ def evaluate(targets, *, show_small_cohorts: bool) -> dict[int, TargetStatus]:
     if not targets:
         return {}
     scope_figures, national = _fetch(targets, show_small_cohorts=show_small_cohorts)
+    show = show_small_cohorts
     return {
-        t.pk: _evaluate_one(
-            t, scope_figures[_scope_key(t)], _national_for(t, national), show_small_cohorts=show_small_cohorts
-        )
+        t.pk: _evaluate_one(t, scope_figures[_scope_key(t)], _national_for(t, national), show_small_cohorts=show)
         for t in targets
     }
 
