@@ -24,12 +24,6 @@ PREFIX = "GAPMONITOR_"
 MB = 1024 * 1024
 
 
-def _bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
-
-
 class Setting(Generic[T]):
     """One ``GAPMONITOR_*`` setting: its default, and how a value from the environment is read."""
 
@@ -78,9 +72,6 @@ class Conf:
     # Pages open on this measure and focus group.
     default_measure = Setting("ks2_rwm_exp", str)
     default_group = Setting("disadvantaged", str)
-    # Pooled figure tables cached per process until the data changes in any process (schools.figure_cache).
-    figure_cache = Setting(True, _bool)
-    figure_cache_seconds = Setting(300, int)
 
 
 conf = Conf()

@@ -10,8 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Tests change results directly between requests: pool figures afresh every time (schools.figure_cache).
-GAPMONITOR_FIGURE_CACHE = False
 # SQLite tests run in memory, one shared cache, where a lock conflict fails at once instead of waiting: deferred
 # transactions there, as before. The threaded import tests copy the database to a file and use SQLITE_OPTIONS.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

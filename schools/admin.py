@@ -1,8 +1,21 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models
+from . import aggregates, models
 from .models.results import FIGURE_FIELDS
+
+
+class RepoolsFigures:
+    """Deleting many results (or schools with their results) re-pools the figures they fed once, at the end,
+    instead of once per result (``schools.aggregates``; single saves re-pool through the model signals)."""
+
+    def delete_model(self, request, obj):
+        with aggregates.deferred():
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with aggregates.deferred():
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(models.AcademicYear)
@@ -63,7 +76,7 @@ class OfstedInspectionInline(admin.TabularInline):
 
 
 @admin.register(models.School)
-class SchoolAdmin(SimpleHistoryAdmin):
+class SchoolAdmin(RepoolsFigures, SimpleHistoryAdmin):
     list_display = ["urn", "name", "la", "phase", "status", "area", "cluster", "number_on_roll", "fsm_percent"]
     list_filter = ["la", "phase", "status", "area"]
     search_fields = ["urn", "name", "laestab"]
@@ -102,7 +115,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Result)
-class ResultAdmin(SimpleHistoryAdmin):
+class ResultAdmin(RepoolsFigures, SimpleHistoryAdmin):
     list_display = [
         "school",
         "results_year",

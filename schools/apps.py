@@ -8,8 +8,9 @@ class SchoolsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import figure_cache
+        from . import aggregate_signals, request_memo
         from .reference_sync import sync_after_migrate
 
-        figure_cache.connect()
+        aggregate_signals.connect()
+        request_memo.connect()
         post_migrate.connect(sync_after_migrate, dispatch_uid="schools.sync_reference_data")

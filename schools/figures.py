@@ -1,72 +1,63 @@
-"""Pooled figure reads. Pooled figures come from a few GROUP BY queries; the arithmetic is in ``schools.gaps``.
-Each read is ONE query, whatever the number of schools; ``for_user`` then shows them as a user may see them.
+"""Pooled figure reads. The pooled figures are kept on write in ``PooledFigure`` (``schools.aggregates``): each
+read is ONE indexed query, whatever the number of schools (benchmarks are pooled from their own few rows); the
+arithmetic is in ``schools.gaps``; ``for_user`` then shows them as a user may see them.
 """
 
-from django.db.models import Case, Count, FloatField, Max, Q, Sum, When
-from django.db.models.functions import Cast
+from django.db.models import Q
 
-from . import figure_cache
+from . import aggregates, request_memo
 from .access import disclosure_groups, profile_of, sees_small_cohorts, visible_schools
 from .comparators import BASES, basis_for
 from .disclosure import disclose, partitions_of, seen_through_members
 from .gaps import Figure, worst_status
-from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
+from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, School
 from .models.results import FIGURE_FIELDS
 from .roles import Role, has_role
 
 _PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
 
 
-def _float(field):
-    return Cast(field, FloatField())
-
-
-def _numerator_expression():
-    """Per row: achievers (percent), points (average), else value × cohort (÷100 for percent)."""
-    counted = Q(cohort__isnull=False)
-    return Case(
-        When(counted & Q(measure__unit=_PERCENT, achievers__isnull=False), then=_float("achievers")),
-        When(counted & Q(measure__unit=_PERCENT, value__isnull=False), then=_float("value") * _float("cohort") / 100.0),
-        When(counted & Q(measure__unit=_AVERAGE, points__isnull=False), then=_float("points")),
-        When(counted & Q(value__isnull=False), then=_float("value") * _float("cohort")),
-        default=None,
-        output_field=FloatField(),
-    )
-
-
-def _has_numerator():
-    return Q(cohort__isnull=False) & (
-        Q(measure__unit=_PERCENT, achievers__isnull=False)
-        | Q(measure__unit=_AVERAGE, points__isnull=False)
-        | Q(value__isnull=False)
-    )
-
-
 def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, Figure]:
-    """One GROUP BY query → {(*key, year, measure_code, group_code): pooled Figure}."""
+    """One GROUP BY query (benchmarks) → {(*key, year, measure_code, group_code): pooled Figure}."""
     chosen = queryset.filter(
         results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups)
     )
     rows = (
         chosen.values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
-        .annotate(
-            total_cohort=Sum("cohort"),
-            counted=Count("cohort"),
-            rows=Count("pk"),
-            numerator=Sum(_numerator_expression()),
-            value_cohort=Sum(Case(When(_has_numerator(), then="cohort"), default=None)),
-            published=Max("value"),
-            marker=Max("value_code"),
-            provisional=Count("pk", filter=Q(status="provisional")),
-            revised=Count("pk", filter=Q(status="revised")),
-        )
+        .annotate(**aggregates.pooled_sums())
         .order_by()
     )
-    # Cached per process until an import (or rollback) changes the data: see schools.figure_cache. Keyed by
-    # the rows chosen and the grouping (compiling that is cheaper than compiling the aggregate itself).
-    return figure_cache.remember(
-        chosen, lambda: _figures_from_rows(rows, key_fields), extra=("aggregate",) + tuple(key_fields)
-    )
+    return _figures_from_rows(rows, key_fields)
+
+
+def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dict[tuple, Figure]:
+    """One indexed read of the pooled figures kept on write → {([org_id,] year, measure_code, group_code): Figure}.
+    ``measures`` / ``groups`` / ``years`` None: all."""
+    rows = PooledFigure.objects.filter(orgs, level=level)
+    if years is not None:
+        rows = rows.filter(results_year__in=list(years))
+    if measures is not None:
+        rows = rows.filter(measure__code__in=list(measures))
+    if groups is not None:
+        rows = rows.filter(pupil_group__code__in=list(groups))
+    rows = rows.values(
+        "org_id", "results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS
+    ).order_by()
+    return _figures_from_rows(rows, ("org_id",) if keyed else ())
+
+
+def _picked(table: dict, *, measures, groups, years, at: int = 0) -> dict:
+    """The keys of ``table`` (year, measure, group from position ``at``) among those asked (None: all)."""
+    if measures is None and groups is None and years is None:
+        return dict(table)
+    measures, groups, years = (None if x is None else set(x) for x in (measures, groups, years))
+    return {
+        key: figure
+        for key, figure in table.items()
+        if (years is None or key[at] in years)
+        and (measures is None or key[at + 1] in measures)
+        and (groups is None or key[at + 2] in groups)
+    }
 
 
 def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
@@ -102,41 +93,73 @@ def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
     return out
 
 
-def _scope_filter(scope) -> Q:
-    if isinstance(scope, School):
-        return Q(school=scope)
-    if isinstance(scope, Cluster):
-        return Q(school__cluster=scope)
-    if isinstance(scope, Area):
-        return Q(school__area=scope)
-    if isinstance(scope, LocalAuthority):
-        return Q(school__la=scope)
+def _level_of(scope) -> str:
+    for model, level in ((School, "school"), (Cluster, "cluster"), (Area, "area"), (LocalAuthority, "la")):
+        if isinstance(scope, model):
+            return level
     raise TypeError(f"No figures for {type(scope).__name__}.")
 
 
 def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
     """Pooled figures keyed (results_year, measure_code, group_code) for a LocalAuthority, Area, Cluster
-    or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user)."""
-    return _aggregate(Result.objects.filter(_scope_filter(scope)), (), measures=measures, groups=groups, years=years)
+    or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user).
+    One indexed query; within a request, the organisation's whole table is read once (a school page asks for the
+    school and its LA several times) and picked from here. ``years`` None: every year."""
+    level = _level_of(scope)
+    table = request_memo.remember(
+        ("pooled", level, scope.pk),
+        lambda: _pooled(level, Q(org_id=scope.pk), measures=None, groups=None, years=None, keyed=False),
+    )
+    if table is None:
+        return _pooled(level, Q(org_id=scope.pk), measures=measures, groups=groups, years=years, keyed=False)
+    return _picked(table, measures=measures, groups=groups, years=years)
 
 
 def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, Figure]:
     """Pooled figures for every school / cluster / area / LA among ``schools`` (a queryset), in one query.
 
-    Keys are (org_id, year, measure_code, group_code); org_id is the school, cluster, area or LA pk.
-    Only results of the given schools are pooled (callers pass a scoped queryset)."""
-    field = {"school": "school_id", "cluster": "school__cluster_id", "area": "school__area_id", "la": "school__la_id"}[
-        level
-    ]
-    queryset = Result.objects.filter(school__in=schools.values("pk"))
-    return _aggregate(queryset, (field,), measures=measures, groups=groups, years=years)
+    Keys are (org_id, year, measure_code, group_code); org_id is the school, cluster, area or LA pk. A cluster,
+    area or LA is pooled over all its schools (as on its own page), not only those in ``schools``: callers
+    choose the organisations through ``schools`` and show them only to those who may see them."""
+    field = aggregates.SCHOOL_FIELD[level]
+    orgs = Q(org_id__in=schools.order_by().values(field if level != "school" else "pk"))
+    return _pooled(level, orgs, measures=measures, groups=groups, years=years, keyed=True)
+
+
+def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
+    """Benchmarks of these geographies pooled by ``key_fields``; within a request the geographies' whole tables
+    are read once (a page asks England several times, for different measures) and filtered here."""
+    codes = tuple(sorted(codes))
+    measures, groups, years = set(measures), set(groups), set(years)
+    table = request_memo.remember(
+        ("benchmarks", codes, tuple(key_fields)),
+        lambda: _figures_from_rows(
+            Benchmark.objects.filter(geography_code__in=codes)
+            .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
+            .annotate(**aggregates.pooled_sums())
+            .order_by(),
+            key_fields,
+        ),
+    )
+    if table is None:  # outside a request: read just what is asked
+        return _aggregate(
+            Benchmark.objects.filter(geography_code__in=codes),
+            key_fields,
+            measures=measures,
+            groups=groups,
+            years=years,
+        )
+    n = len(key_fields)
+    return {
+        key: figure
+        for key, figure in table.items()
+        if key[n] in years and key[n + 1] in measures and key[n + 2] in groups
+    }
 
 
 def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
     """Benchmark figures for a geography (Benchmark.NATIONAL_CODE = "E92000001" for England)."""
-    return _aggregate(
-        Benchmark.objects.filter(geography_code=geography_code), (), measures=measures, groups=groups, years=years
-    )
+    return _benchmark_table([geography_code], measures=measures, groups=groups, years=years, key_fields=())
 
 
 def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
@@ -147,13 +170,7 @@ def national_figures_by_basis(*, measures, groups, years) -> dict[str, dict[tupl
     """{geography_code: figures} for England and for England's special schools and alternative provision
     (``schools.comparators``), in one query. A basis with no benchmarks maps to an empty dict."""
     codes = [basis.geography_code for basis in BASES]
-    found = _aggregate(
-        Benchmark.objects.filter(geography_code__in=codes),
-        ("geography_code",),
-        measures=measures,
-        groups=groups,
-        years=years,
-    )
+    found = _benchmark_table(codes, measures=measures, groups=groups, years=years, key_fields=("geography_code",))
     out: dict[str, dict] = {code: {} for code in codes}
     for key, figure in found.items():
         out[key[0]][key[1:]] = figure
@@ -169,13 +186,22 @@ def national_for(school: School, by_basis: dict[str, dict]) -> tuple[object, dic
 def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Figure]:
     """Published figures for several geographies (e.g. LA codes) in one query, keyed (geography_code, year,
     measure_code, group_code). The value is the one published (42% stays 42, not the 42.4 that the achievers
-    worked out from it would give); the cohort is the published cohort."""
-    rows = Benchmark.objects.filter(
-        geography_code__in=list(codes),
-        results_year__in=list(years),
-        measure__code__in=list(measures),
-        pupil_group__code__in=list(groups),
-    ).values_list(
+    worked out from it would give); the cohort is the published cohort. Within a request each set of
+    geographies is read once, whole, and filtered here (the LA overview asks twice)."""
+    codes, measures, groups, years = tuple(sorted(codes)), set(measures), set(groups), set(years)
+    table = request_memo.remember(("published", codes), lambda: _published(codes))
+    if table is None:
+        return _published(codes, measures=measures, groups=groups, years=years)
+    return {key: f for key, f in table.items() if key[1] in years and key[2] in measures and key[3] in groups}
+
+
+def _published(codes, *, measures=None, groups=None, years=None) -> dict[tuple, Figure]:
+    rows = Benchmark.objects.filter(geography_code__in=list(codes))
+    if measures is not None:
+        rows = rows.filter(
+            results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups)
+        )
+    rows = rows.values_list(
         "geography_code",
         "results_year",
         "measure__code",
@@ -196,10 +222,9 @@ def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Fig
 
 
 def years_with_results(la) -> list[int]:
-    """Results years that have any result in the LA (one query; a scan of the LA's results, so cached with
-    the figure tables until an import changes the data)."""
-    years = Result.objects.filter(school__la=la).order_by().values_list("results_year", flat=True).distinct()
-    return figure_cache.remember(years, lambda: sorted(years), copy=list, extra=("years",))
+    """Results years that have any result in the LA (one indexed query on the pooled figures)."""
+    years = PooledFigure.objects.filter(level="la", org_id=la.pk).order_by().values_list("results_year", flat=True)
+    return sorted(set(years.distinct()))
 
 
 def for_user(user, figures_: dict, groups: dict[str, PupilGroup], *, known: dict | None = None) -> dict:

@@ -5,8 +5,9 @@
 from dataclasses import dataclass
 from statistics import mean
 
-from django.db.models import Count
+from django.db.models import Count, Value
 
+from . import request_memo
 from .access import disclosure_groups
 from .figures import (
     benchmark_figures,
@@ -27,6 +28,13 @@ from .published import Coverage, key_stage_phases, published_first, side_by_side
 
 
 def measures_by_code(codes=None) -> dict[str, Measure]:
+    if codes is None:  # every measure: read once a request
+        every = request_memo.remember(("measures",), lambda: _measures_by_code(None))
+        return dict(every) if every is not None else _measures_by_code(None)
+    return _measures_by_code(codes)
+
+
+def _measures_by_code(codes) -> dict[str, Measure]:
     measures = Measure.objects.select_related("key_stage")
     if codes is not None:
         measures = measures.filter(code__in=list(codes))
@@ -169,13 +177,14 @@ def org_rows(
 
 def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
     """Every figure a school has (all measures × groups × years), suppressed for this user, with the
-    national figures for its type of school (``national_for``) and LA figures for the same keys. Five queries
-    (measures, years, the school, national, LA); seven for roles that do not see small cohorts (``known_figures``
-    for the LA)."""
+    national figures for its type of school (``national_for``) and LA figures for the same keys. Four queries
+    (measures, the school, national, LA; fewer when the page read them already); six for roles that do not see
+    small cohorts (``known_figures`` for the LA)."""
     measures = measures_by_code()
-    years = sorted(set(Result.objects.filter(school=school).values_list("results_year", flat=True)))
     codes = list(groups)
-    here = for_user(user, figures(school, measures=measures, groups=codes, years=years), groups)
+    own = figures(school, measures=measures, groups=codes, years=None)
+    years = sorted({key[0] for key in own})
+    here = for_user(user, own, groups)
     _basis, national = national_for(school, national_figures_by_basis(measures=measures, groups=codes, years=years))
     la_figures = la_figures_for(user, school.la, measures=measures, groups=groups, codes=codes, years=years)
     return measures, years, here, national, la_figures
@@ -231,15 +240,15 @@ def published_la_figures(user, la, *, measures, groups: dict[str, PupilGroup], c
 
 def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Coverage]:
     """{(year, measure_code): Coverage}: the LA's open schools of the measure's phases that have a result for
-    the measure that year, out of all its open schools of those phases. Two queries."""
+    the measure that year, out of all its open schools of those phases. One query."""
     years = list(years)
-    open_by_phase = dict(
-        School.objects.filter(la=la, status=School.Status.OPEN).order_by().values_list("phase").annotate(n=Count("pk"))
-    )
-    rows = (
+    open_schools_ = School.objects.filter(la=la, status=School.Status.OPEN)
+    # One query: the open schools by phase (year 0, no measure) and, per year × measure × phase, those with
+    # a result.
+    by_phase = open_schools_.order_by().values_list(Value(0), Value(""), "phase").annotate(n=Count("pk"))
+    with_results = (
         Result.objects.filter(
-            school__la=la,
-            school__status=School.Status.OPEN,
+            school__in=open_schools_,
             results_year__in=years,
             measure__code__in=[m.code for m in measures],
         )
@@ -247,9 +256,13 @@ def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Cov
         .values_list("results_year", "measure__code", "school__phase")
         .annotate(n=Count("school", distinct=True))
     )
+    open_by_phase: dict[str, int] = {}
     with_figures: dict[tuple, int] = {}
-    for year, code, phase, n in rows:
-        with_figures[(year, code, phase)] = n
+    for year, code, phase, n in by_phase.union(with_results, all=True):
+        if year == 0:
+            open_by_phase[phase] = n
+        else:
+            with_figures[(year, code, phase)] = n
     labels = dict(School.Phase.choices)
     out = {}
     for measure in measures:

@@ -334,6 +334,7 @@ def mixes_years(records) -> bool:
 
 
 class PriorityTable(OrgGapTable):
+    page_size = 50  # the page shows 50 schools a page with links to the rest; its exports list every school
     rank = NumberColumn(verbose_name="Rank", places=0, definition="Rank by number of reasons, then gap vs national.")
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(
@@ -358,6 +359,7 @@ class PriorityTable(OrgGapTable):
 
 
 class BusterTable(OrgGapTable):
+    page_size = 50
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(verbose_name="Why", orderable=False, definition="; ".join(BusterReason.LABELS.values()))
     basis = DefinedColumn(

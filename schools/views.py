@@ -72,7 +72,9 @@ def _respond(request, template, context, table=None, fmt=None):
     tables = context["export_tables"]
     for found in tables.values():
         if isinstance(found, Table):
-            RequestConfig(request, paginate=False).configure(found)
+            # Long lists (``page_size``) come a page at a time on the page; an export lists every row.
+            per_page = getattr(found, "page_size", None) if fmt is None else None
+            RequestConfig(request, paginate={"per_page": per_page} if per_page else False).configure(found)
     if fmt is None:
         query = request.GET.urlencode()
         context["export_links"] = {

@@ -5,20 +5,20 @@ from django.core.management import call_command
 
 from schools import demo as demo_module
 
-# The suite pools figures afresh (gapmonitor/test_settings.py); the dashboard and import tests run with every
-# cache production runs with on, so that what a test changes must reach the next page through invalidation.
+# The dashboard and import tests run with every cache production runs with on, so that what a test changes must
+# reach the next page through invalidation. The pooled-figure table (schools.aggregates) and the request memo are
+# always on now; this fixture is the one place to switch a cache on should one get a setting again.
 CACHES_ON_IN = ("test_dashboard", "test_imports")  # modules whose names start so
 
 
 @pytest.fixture
-def every_cache_on(settings):
-    """Turn on every cache production runs with: the one place to change when a cache is added or replaced."""
-    from schools import figure_cache
+def every_cache_on():
+    """Every cache production runs with, on, starting empty."""
+    from schools import request_memo
 
-    settings.GAPMONITOR_FIGURE_CACHE = True
-    figure_cache.clear()
+    request_memo.clear()
     yield
-    figure_cache.clear()
+    request_memo.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,6 @@
 """One typed settings module (gapmonitor.conf): each GAPMONITOR_* default stated once, read live."""
 
 import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from django.test import override_settings
@@ -34,9 +31,8 @@ def test_no_application_code_reads_a_gapmonitor_setting_with_its_own_default():
 
 
 def test_reads_are_live_and_typed():
-    with override_settings(GAPMONITOR_SUPPRESSION_THRESHOLD=11, GAPMONITOR_FIGURE_CACHE="0"):
+    with override_settings(GAPMONITOR_SUPPRESSION_THRESHOLD="11"):
         assert conf.suppression_threshold == 11
-        assert conf.figure_cache is False
     with override_settings(GAPMONITOR_TREND_STABLE_BAND="2.5"):
         assert conf.trend_stable_band == 2.5
 
@@ -48,20 +44,9 @@ def test_a_setting_left_out_gets_the_default(settings):
 
 def test_environment_values_are_read_like_their_defaults(monkeypatch):
     monkeypatch.setenv("GAPMONITOR_SUPPRESSION_THRESHOLD", "10")
-    monkeypatch.setenv("GAPMONITOR_FIGURE_CACHE", "off")
     monkeypatch.setenv("GAPMONITOR_COVERAGE_SHARE", "")
     assert from_env("GAPMONITOR_SUPPRESSION_THRESHOLD") == 10
-    assert from_env("GAPMONITOR_FIGURE_CACHE") is False
     assert from_env("GAPMONITOR_COVERAGE_SHARE") == 0.9
     # Python-valued settings are never taken from the environment.
     monkeypatch.setenv("GAPMONITOR_GROUP_PARTITIONS", "junk")
     assert from_env("GAPMONITOR_GROUP_PARTITIONS") == [("sen_any", ("sen_support", "ehcp"))]
-
-
-def test_production_runs_with_the_figure_cache_on():
-    """One truth: the cache is on unless a deployment turns it off (only the test settings do)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GAPMONITOR_", "DJANGO_"))}
-    env.update(GAPMONITOR_LOCAL="1", DJANGO_SETTINGS_MODULE="gapmonitor.settings")
-    code = "import django; django.setup(); from gapmonitor.conf import conf; print(conf.figure_cache)"
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"

@@ -452,7 +452,10 @@ def test_queries_do_not_grow_with_rows(schools, django_assert_max_num_queries):
     text = LONG_HEADER + "".join(sorted(set(lines)))
     plan = build_plan(data=text.encode(), file_name="big.csv")
     assert not plan.errors, plan.errors[:3]
-    with django_assert_max_num_queries(20):
+    # 16 to check and write, plus the pooled figures' refresh (schools.aggregates): what the batch touched and
+    # where those schools sit (two reads), then a delete and an INSERT … SELECT per level touched (here school and
+    # LA: the schools are in no area or cluster). None of it grows with the rows.
+    with django_assert_max_num_queries(22):
         import_file(data=text.encode(), file_name="big.csv")
     assert Result.objects.count() == plan.counts["created"] > 150
 

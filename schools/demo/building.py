@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .. import aggregates
 from ..models import Area, Cluster, ImportBatch, LocalAuthority, Measure, Profile, PupilGroup, School
 from ..reference_sync import sync_reference_data
 from ..roles import Role
@@ -190,6 +191,8 @@ def generate(
     result_count = write_results(
         school_objs, school_rows, result_years, measures, groups, group_codes, batch, rng, model, today=today
     )
+    # Written with bulk_create (no signals): pool the LA's schools, clusters and areas now.
+    aggregates.refresh_la(la)
     bench_count = write_national_benchmarks(
         result_years, measures, groups, group_codes, batch, np.random.default_rng([seed, 13]), model
     )

@@ -9,6 +9,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from .. import aggregates, request_memo
 from ..models import ImportBatch, ImportChange
 from . import context as context_import
 from . import preview
@@ -64,6 +65,7 @@ def commit_plan(
     if plan.context is not None:
         changes.extend(context_import.write(plan.context, batch))
     ImportChange.objects.bulk_create(changes, batch_size=2000)
+    _repool(batch, changes)
 
     counts = plan.counts
     batch.rows_read = plan.rows_read
@@ -78,6 +80,20 @@ def commit_plan(
     batch.committed_at = timezone.now()
     batch.save()
     return batch
+
+
+def _repool(batch: ImportBatch, changes: list[ImportChange]) -> None:
+    """Pooled figures of what the batch touched, in its transaction: the results it wrote (their schools'
+    years), and every year of the schools it moved between LA, area or cluster (old places and new)."""
+    touched = aggregates.touch_batch(batch, before=False)  # written already: where schools sit now is read once
+    for change in changes:
+        if change.kind == ImportChange.Kind.SCHOOL and change.action == ImportChange.Action.UPDATED:
+            previous = change.previous or {}
+            for level in ("la", "area", "cluster"):
+                touched.add_orgs(level, [previous.get(f"{level}_id")])
+            touched.add(schools=[change.object_id], before=False)
+    touched.refresh()
+    request_memo.clear()
 
 
 # --------------------------------------------------------------------------- one call for the CLI

@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from .. import aggregates, request_memo
 from ..models import (
     Area,
     Benchmark,
@@ -88,6 +89,9 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
     by_kind: dict[str, list[ImportChange]] = {}
     for change in changes:
         by_kind.setdefault(change.kind, []).append(change)
+    # What the batch wrote, and where its schools sit now: re-pooled below, once everything is restored.
+    touched = aggregates.touch_batch(batch)
+    touched.add(schools=[c.object_id for c in by_kind.get(ImportChange.Kind.SCHOOL, [])])
 
     for model, kind in ((Result, ImportChange.Kind.RESULT), (Benchmark, ImportChange.Kind.BENCHMARK)):
         updated = [c for c in by_kind.get(kind, []) if c.action == ImportChange.Action.UPDATED]
@@ -141,6 +145,8 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
             "Records this import created are now used elsewhere (plans, visits, other schools): "
             f"they cannot be removed ({exc.args[0][:120]})."
         ) from exc
+    touched.refresh()
+    request_memo.clear()
     batch.status = ImportBatch.Status.ROLLED_BACK
     batch.rolled_back_at = timezone.now()
     batch.rolled_back_by = acting_user(user)

@@ -12,9 +12,9 @@ from .batches import ImportBatch, ImportChange
 from .inspections import OVERALL_GRADES_END, REPORT_CARDS_START, OfstedInspection, OfstedJudgement
 from .organisations import Area, Cluster, LocalAuthority, LocalThreshold, School
 from .people import Profile
+from .pooled import PooledFigure
 from .reference import AcademicYear, KeyStage, Measure, PupilGroup
 from .results import Benchmark, DataStatus, FigureFields, Result, SchoolContext, StatisticalNeighbour
-from .versions import DataVersion
 
 __all__ = [
     "OVERALL_GRADES_END",
@@ -24,7 +24,6 @@ __all__ = [
     "Benchmark",
     "Cluster",
     "DataStatus",
-    "DataVersion",
     "FigureFields",
     "ImportBatch",
     "ImportChange",
@@ -34,6 +33,7 @@ __all__ = [
     "Measure",
     "OfstedInspection",
     "OfstedJudgement",
+    "PooledFigure",
     "Profile",
     "PupilGroup",
     "Result",

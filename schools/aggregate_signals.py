@@ -1,0 +1,84 @@
+"""ORM writes that change pooled figures re-pool them in the same transaction (``schools.aggregates``): a result
+saved or deleted (the admin, services), a school moved between LA / area / cluster, a measure's unit changed,
+an area / cluster / LA deleted (its schools leave it by SET NULL, without being saved)."""
+
+from __future__ import annotations
+
+from .aggregates import Touched, forget, pending, repool_measure, touch
+
+
+def _result_pre_save(sender, instance, raw=False, **_kwargs):
+    if instance.pk and not raw:
+        old = sender.objects.filter(pk=instance.pk).values_list("school_id", "results_year").first()
+        instance._pooled_before = old
+
+
+def _result_saved(sender, instance, raw=False, **_kwargs):
+    pairs = [(instance.school_id, instance.results_year)]
+    before = getattr(instance, "_pooled_before", None)
+    if before is not None and tuple(before) != pairs[0]:
+        pairs.append(tuple(before))
+    touch(pairs)
+
+
+def _result_deleted(sender, instance, **_kwargs):
+    touch([(instance.school_id, instance.results_year)])
+
+
+def _school_pre_save(sender, instance, raw=False, **_kwargs):
+    if instance.pk and not raw:
+        instance._pooled_before = (
+            sender.objects.filter(pk=instance.pk).values_list("cluster_id", "area_id", "la_id").first()
+        )
+
+
+def _school_saved(sender, instance, created=False, raw=False, **_kwargs):
+    before = getattr(instance, "_pooled_before", None)
+    if created or before is None or tuple(before) == (instance.cluster_id, instance.area_id, instance.la_id):
+        return
+    waiting = pending()
+    touched = waiting if waiting is not None else Touched()
+    for level, org in zip(("cluster", "area", "la"), before, strict=True):
+        touched.add_orgs(level, [org])
+    touched.add(schools=[instance.pk])
+    if waiting is None:
+        touched.refresh()
+
+
+def _measure_pre_save(sender, instance, raw=False, **_kwargs):
+    if instance.pk and not raw:
+        instance._pooled_unit = sender.objects.filter(pk=instance.pk).values_list("unit", flat=True).first()
+
+
+def _measure_saved(sender, instance, created=False, raw=False, **_kwargs):
+    before = getattr(instance, "_pooled_unit", None)
+    if not created and before is not None and before != instance.unit:
+        repool_measure(instance.pk)
+
+
+def _forgetter(level):
+    def handler(sender, instance, **_kwargs):
+        forget(level, instance.pk)
+
+    return handler
+
+
+_forget_area, _forget_cluster, _forget_la = _forgetter("area"), _forgetter("cluster"), _forgetter("la")
+
+
+def connect() -> None:
+    """Called by the app's ready()."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    from .models import Area, Cluster, LocalAuthority, Measure, Result, School
+
+    pre_save.connect(_result_pre_save, sender=Result, dispatch_uid="pooled_result_pre_save")
+    post_save.connect(_result_saved, sender=Result, dispatch_uid="pooled_result_saved")
+    post_delete.connect(_result_deleted, sender=Result, dispatch_uid="pooled_result_deleted")
+    pre_save.connect(_school_pre_save, sender=School, dispatch_uid="pooled_school_pre_save")
+    post_save.connect(_school_saved, sender=School, dispatch_uid="pooled_school_saved")
+    pre_save.connect(_measure_pre_save, sender=Measure, dispatch_uid="pooled_measure_pre_save")
+    post_save.connect(_measure_saved, sender=Measure, dispatch_uid="pooled_measure_saved")
+    post_delete.connect(_forget_area, sender=Area, dispatch_uid="pooled_area_deleted")
+    post_delete.connect(_forget_cluster, sender=Cluster, dispatch_uid="pooled_cluster_deleted")
+    post_delete.connect(_forget_la, sender=LocalAuthority, dispatch_uid="pooled_la_deleted")

@@ -1,0 +1,336 @@
+"""Pooled figures aggregated on write (:class:`schools.models.PooledFigure`).
+
+Every page pools the same few tables: an LA's, area's, cluster's or school's results for some years × measures ×
+groups, summed the way the DCSF National Strategies' "Quality standards and criteria for LA self-evaluation"
+(2009) pools them (sum of achievers ÷ sum of cohort). Those sums change only when results are written or a school
+moves, so they are worked out then, in the same transaction, for the organisations and years touched — and pages
+read them with a few indexed lookups (``schools.selectors``), whatever the number of schools.
+
+Who refreshes:
+- imports and rollbacks (bulk writes, no signals): :func:`touch_batch` / :func:`deferred` around the write;
+- any ORM save or delete of a result, a school moving between LA / area / cluster, a measure's unit changing,
+  an area / cluster / LA deleted: the signal handlers (``schools.aggregate_signals``);
+- the demo and benchmark data builders: :func:`refresh_la`.
+
+``python manage.py check_figures`` (``schools.aggregate_checks.differences``) recomputes every row from the
+results; the signal handlers live in ``schools.aggregate_signals``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, FloatField, Max, Q, Sum, Value, When
+from django.db.models.functions import Cast
+
+LEVELS = ("school", "cluster", "area", "la")
+# How a result reaches its organisation, and a school's own column for it.
+RESULT_FIELD = {
+    "school": "school_id",
+    "cluster": "school__cluster_id",
+    "area": "school__area_id",
+    "la": "school__la_id",
+}
+SCHOOL_FIELD = {"school": "id", "cluster": "cluster_id", "area": "area_id", "la": "la_id"}
+# The sums kept per organisation × year × measure × group (``PooledFigure``'s columns, ``pooled_sums``' names).
+SUMS = ("total_cohort", "counted", "rows", "numerator", "value_cohort", "published", "marker", "provisional", "revised")
+KEY_COLUMNS = ("level", "org_id", "results_year", "measure_id", "pupil_group_id")
+COLUMNS = KEY_COLUMNS + SUMS
+# The same key as ``pooled_query`` selects it.
+SELECTED_KEY = ("pooled_level", "pooled_org", "pooled_year", "pooled_measure", "pooled_group")
+CHUNK = 2000  # ids per statement (SQLite's limit on parameters)
+ALL_YEARS = None
+
+
+# --------------------------------------------------------------------------- the pooling itself
+def _float(field):
+    return Cast(field, FloatField())
+
+
+def numerator_expression(prefix: str = ""):
+    """Per result: achievers (percent), points (average), else value × cohort (÷100 for percent)."""
+    from .models import Measure
+
+    percent, average = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
+    cohort = f"{prefix}cohort"
+    counted = Q(**{f"{cohort}__isnull": False})
+    unit = f"{prefix}measure__unit"
+    return Case(
+        When(counted & Q(**{unit: percent, f"{prefix}achievers__isnull": False}), then=_float(f"{prefix}achievers")),
+        When(
+            counted & Q(**{unit: percent, f"{prefix}value__isnull": False}),
+            then=_float(f"{prefix}value") * _float(cohort) / 100.0,
+        ),
+        When(counted & Q(**{unit: average, f"{prefix}points__isnull": False}), then=_float(f"{prefix}points")),
+        When(counted & Q(**{f"{prefix}value__isnull": False}), then=_float(f"{prefix}value") * _float(cohort)),
+        default=None,
+        output_field=FloatField(),
+    )
+
+
+def has_numerator():
+    from .models import Measure
+
+    return Q(cohort__isnull=False) & (
+        Q(measure__unit=Measure.Unit.PERCENT, achievers__isnull=False)
+        | Q(measure__unit=Measure.Unit.AVERAGE, points__isnull=False)
+        | Q(value__isnull=False)
+    )
+
+
+def pooled_sums():
+    """The aggregates of one GROUP BY of results or benchmarks (names as :class:`PooledFigure`'s columns)."""
+    return dict(
+        total_cohort=Sum("cohort"),
+        counted=Count("cohort"),
+        rows=Count("pk"),
+        numerator=Sum(numerator_expression()),
+        value_cohort=Sum(Case(When(has_numerator(), then="cohort"), default=None)),
+        published=Max("value"),
+        marker=Max("value_code"),
+        provisional=Count("pk", filter=Q(status="provisional")),
+        revised=Count("pk", filter=Q(status="revised")),
+    )
+
+
+def pooled_query(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None):
+    """The results pooled by ``level`` (one row per organisation × year × measure × group), as
+    :data:`COLUMNS` in that order; ``org_ids`` / ``years`` / ``measure_ids`` None: all."""
+    from .models import Result
+
+    field = RESULT_FIELD[level]
+    results = Result.objects.filter(**{f"{field}__isnull": False})
+    if org_ids is not None:
+        results = results.filter(**{f"{field}__in": list(org_ids)})
+    if years is not ALL_YEARS:
+        results = results.filter(results_year__in=list(years))
+    if measure_ids is not None:
+        results = results.filter(measure_id__in=list(measure_ids))
+    return (
+        results.values(
+            pooled_level=Value(level),
+            pooled_org=F(field),
+            pooled_year=F("results_year"),
+            pooled_measure=F("measure_id"),
+            pooled_group=F("pupil_group_id"),
+        )
+        .annotate(**pooled_sums())
+        .order_by()
+    )
+
+
+def _insert_pooled(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) -> None:
+    """INSERT … SELECT: the database pools, nothing passes through Python."""
+    from .models import PooledFigure
+
+    sql, params = pooled_query(level, org_ids, years, measure_ids).query.sql_with_params()
+    selected = SELECTED_KEY + SUMS
+    qn = connection.ops.quote_name
+    table = qn(PooledFigure._meta.db_table)
+    # COALESCE: a result without a marker pools to '' (the column is NOT NULL).
+    picked = ", ".join(f"COALESCE(q.{qn(c)}, '')" if c == "marker" else f"q.{qn(c)}" for c in selected)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(qn(c) for c in COLUMNS)}) SELECT {picked} FROM ({sql}) q", params
+        )
+
+
+def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
+    """Replace the pooled rows of these organisations (for these years) by a fresh pooling of their results."""
+    from .models import PooledFigure
+
+    org_ids = sorted(set(org_ids))
+    for start in range(0, len(org_ids), CHUNK):
+        chunk = org_ids[start : start + CHUNK]
+        stale = PooledFigure.objects.filter(level=level, org_id__in=chunk)
+        if years is not ALL_YEARS:
+            stale = stale.filter(results_year__in=list(years))
+        stale._raw_delete(stale.db)
+        _insert_pooled(level, chunk, years)
+
+
+def rebuild() -> None:
+    """Every pooled row afresh (a new database, or after ``check_figures`` found a difference)."""
+    from .models import PooledFigure
+
+    with transaction.atomic():
+        PooledFigure.objects.all()._raw_delete(PooledFigure.objects.db)
+        for level in LEVELS:
+            _insert_pooled(level)
+
+
+def repool_measure(measure_id: int) -> None:
+    """A measure's unit decides how it pools: re-pool it everywhere."""
+    from .models import PooledFigure
+
+    stale = PooledFigure.objects.filter(measure_id=measure_id)
+    stale._raw_delete(stale.db)
+    for level in LEVELS:
+        _insert_pooled(level, measure_ids=[measure_id])
+
+
+def forget(level: str, org_id: int) -> None:
+    """An area, cluster or LA deleted: its schools left it (SET NULL) without being saved."""
+    from .models import PooledFigure
+
+    stale = PooledFigure.objects.filter(level=level, org_id=org_id)
+    stale._raw_delete(stale.db)
+
+
+# --------------------------------------------------------------------------- what a write touched
+def memberships(school_ids) -> dict[str, set[int]]:
+    """{level: org ids} of the schools as they sit now (the school ids themselves always)."""
+    from .models import School
+
+    school_ids = sorted(set(school_ids))
+    out = {level: set() for level in LEVELS}
+    out["school"].update(school_ids)
+    for start in range(0, len(school_ids), CHUNK):
+        rows = School.objects.filter(pk__in=school_ids[start : start + CHUNK]).values_list(
+            "cluster_id", "area_id", "la_id"
+        )
+        for cluster, area, la in rows:
+            for level, org in (("cluster", cluster), ("area", area), ("la", la)):
+                if org is not None:
+                    out[level].add(org)
+    return out
+
+
+class Touched:
+    """Schools × years whose pooled figures a write changes. Where the schools sit is read when they are added
+    (before the write: a school deleted or moved away still leaves its old cluster's figures to re-pool) and
+    again at :meth:`refresh` (after it)."""
+
+    def __init__(self):
+        self.years: dict[int, set | None] = {}  # school id → years, None: every year
+        self.orgs: dict[tuple[str, int], set | None] = {}
+
+    @staticmethod
+    def _merge(store: dict, key, years) -> None:
+        if years is ALL_YEARS or store.get(key, set()) is ALL_YEARS:
+            store[key] = ALL_YEARS
+        else:
+            store.setdefault(key, set()).update(years)
+
+    def add(self, pairs=(), *, schools=(), all_years: bool = False, before: bool = True) -> None:
+        """``pairs``: (school id, results year); ``schools``: ids whose every year is touched (a move).
+        ``before``: the write is still to come, so note where the schools sit now (one query)."""
+        by_school: dict[int, set | None] = {}
+        for school_id, year in pairs:
+            self._merge(by_school, school_id, {year})
+        for school_id in schools:
+            self._merge(by_school, school_id, ALL_YEARS)
+        if all_years:
+            by_school = dict.fromkeys(by_school, ALL_YEARS)
+        if not by_school:
+            return
+        for school_id, years in by_school.items():
+            self._merge(self.years, school_id, years)
+        if before:
+            self._add_orgs_of(by_school)
+
+    def add_orgs(self, level: str, org_ids, years=ALL_YEARS) -> None:
+        for org in org_ids:
+            if org is not None:
+                self._merge(self.orgs, (level, org), years)
+
+    def _add_orgs_of(self, by_school: dict) -> None:
+        from .models import School
+
+        ids = sorted(by_school)
+        for start in range(0, len(ids), CHUNK):
+            rows = School.objects.filter(pk__in=ids[start : start + CHUNK]).values_list(
+                "pk", "cluster_id", "area_id", "la_id"
+            )
+            for pk, cluster, area, la in rows:
+                for level, org in (("cluster", cluster), ("area", area), ("la", la)):
+                    if org is not None:
+                        self._merge(self.orgs, (level, org), by_school[pk])
+
+    def refresh(self) -> None:
+        if not self.years and not self.orgs:
+            return
+        self._add_orgs_of(dict(self.years))
+        # Per level, at most two statements pairs whatever the data: the organisations touched in every year,
+        # and the others over the union of their years (re-pooling an untouched year is harmless).
+        everything: dict[str, set[int]] = defaultdict(set)
+        some: dict[str, set[int]] = defaultdict(set)
+        some_years: dict[str, set[int]] = defaultdict(set)
+        touched = [(("school", school_id), years) for school_id, years in self.years.items()]
+        for (level, org), years in touched + list(self.orgs.items()):
+            if years is ALL_YEARS:
+                everything[level].add(org)
+            else:
+                some[level].add(org)
+                some_years[level].update(years)
+        for level in LEVELS:
+            if everything[level]:
+                _repool(level, everything[level], ALL_YEARS)
+            if some[level] - everything[level]:
+                _repool(level, some[level] - everything[level], sorted(some_years[level]))
+        self.years, self.orgs = {}, {}
+
+
+_state = threading.local()
+
+
+def pending() -> Touched | None:
+    return getattr(_state, "pending", None)
+
+
+@contextmanager
+def deferred():
+    """Collect what the writes inside touch and re-pool once at the end (inside the caller's transaction), not
+    once per saved result. Nested blocks join the outermost one. Nothing is re-pooled if the block fails."""
+    outer = pending()
+    if outer is not None:
+        yield outer
+        return
+    touched = _state.pending = Touched()
+    try:
+        yield touched
+    finally:
+        _state.pending = None
+    touched.refresh()
+
+
+def touch(pairs=(), *, schools=(), all_years: bool = False) -> None:
+    """Re-pool the figures of these (school id, year) pairs / moved schools: now, or at the end of the
+    :func:`deferred` block under way."""
+    waiting = pending()
+    touched = waiting if waiting is not None else Touched()
+    touched.add(pairs, schools=schools, all_years=all_years)
+    if waiting is None:
+        touched.refresh()
+
+
+def refresh_schools(school_ids, years=ALL_YEARS) -> None:
+    """Re-pool these schools and the clusters, areas and LAs they sit in (the demo and bench builders, which
+    write with ``bulk_create``)."""
+    found = memberships(school_ids)
+    for level in LEVELS:
+        _repool(level, found[level], years)
+
+
+def refresh_la(la) -> None:
+    """Re-pool an LA whole: its schools, clusters and areas (written in bulk by the demo and bench builders)."""
+    from .models import Area, Cluster, School
+
+    _repool("school", School.objects.filter(la=la).values_list("pk", flat=True))
+    _repool("cluster", Cluster.objects.filter(la=la).values_list("pk", flat=True))
+    _repool("area", Area.objects.filter(la=la).values_list("pk", flat=True))
+    _repool("la", [la.pk])
+
+
+def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -> Touched:
+    """Add the results an import batch wrote (created or overwrote: they carry its id) to ``touched``;
+    ``before``: a rollback is still to come (see :meth:`Touched.add`)."""
+    from .models import Result
+
+    touched = touched if touched is not None else Touched()
+    pairs = Result.objects.filter(batch=batch).values_list("school_id", "results_year").distinct().order_by()
+    touched.add(pairs, before=before)
+    return touched

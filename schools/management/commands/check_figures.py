@@ -1,0 +1,29 @@
+"""Recompute every pooled figure from the results and report any difference from the figures kept on write."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from schools import aggregate_checks, aggregates
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the pooled figures (school, cluster, area, LA × year × measure × group) from the results and "
+        "report any difference from those kept on write. Exits non-zero on a difference; --repair rebuilds them."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, default=50, help="Differences listed (all are counted).")
+        parser.add_argument("--repair", action="store_true", help="Rebuild every pooled figure after reporting.")
+
+    def handle(self, *args, limit, repair, **options):
+        count, described = aggregate_checks.differences(limit=limit)
+        for line in described:
+            self.stdout.write(line)
+        if count and repair:
+            aggregates.rebuild()
+            self.stdout.write(f"{count} difference(s) found; every pooled figure rebuilt from the results.")
+            return
+        if count:
+            more = f" (first {len(described)} listed)" if count > len(described) else ""
+            raise CommandError(f"{count} pooled figure(s) differ from the results{more}.")
+        self.stdout.write("Pooled figures match the results.")

@@ -1,0 +1,46 @@
+"""Pooled figures kept on write (``schools.aggregates``): one row per organisation × results year × measure ×
+pupil group, holding the sums a pooled percentage or average and its interval are worked out from (the
+pupil-weighted pooling of the DCSF National Strategies' "Quality standards and criteria for LA
+self-evaluation" (2009): sum of achievers ÷ sum of cohort, never a mean of schools' percentages)."""
+
+from django.db import models
+
+from .reference import Measure, PupilGroup
+
+
+class PooledFigure(models.Model):
+    """The GROUP BY of a school's, cluster's, area's or LA's results for one year × measure × group, as it stood
+    when its results were last written. Refreshed in the same transaction as the write (``schools.aggregates``);
+    ``python manage.py check_figures`` recomputes every row from the results and reports any difference."""
+
+    class Level(models.TextChoices):
+        SCHOOL = "school", "School"
+        CLUSTER = "cluster", "Cluster"
+        AREA = "area", "Area"
+        LA = "la", "Local authority"
+
+    level = models.CharField(max_length=7, choices=Level.choices)
+    org_id = models.BigIntegerField(help_text="The school's, cluster's, area's or LA's id.")
+    results_year = models.PositiveSmallIntegerField()
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    pupil_group = models.ForeignKey(PupilGroup, on_delete=models.CASCADE, related_name="+")
+    total_cohort = models.BigIntegerField(null=True, help_text="Sum of the cohorts given.")
+    counted = models.PositiveIntegerField(default=0, help_text="Results with a cohort.")
+    rows = models.PositiveIntegerField(default=0, help_text="Results pooled (schools).")
+    numerator = models.FloatField(null=True, help_text="Sum of achievers (percent) or points (average).")
+    value_cohort = models.BigIntegerField(null=True, help_text="Sum of the cohorts of results with a numerator.")
+    published = models.DecimalField(max_digits=9, decimal_places=2, null=True, help_text="Largest published value.")
+    marker = models.CharField(max_length=10, blank=True, default="", help_text="Largest marker (SUPP, NE, x…).")
+    provisional = models.PositiveIntegerField(default=0)
+    revised = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "pooled figure"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "org_id", "results_year", "measure", "pupil_group"], name="pooledfigure_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.level} {self.org_id} {self.results_year} {self.measure_id} {self.pupil_group_id}"
