@@ -10,5 +10,5 @@ def sync(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("schools", "0010_ofsted_report_card_areas")]
+    dependencies = [("schools", "0011_pooled_figures")]
     operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
