@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0011_sync_reference_data"),
+        ("schools", "0012_sync_reference_data"),
     ]
 
     operations = [
