@@ -99,6 +99,7 @@ def worker_pages(size: str, repeat: int) -> dict:
     from django.urls import reverse
 
     from bench import datasets, floors
+    from gapmonitor.conf import conf
     from schools.figures import years_with_results
     from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
 
@@ -118,7 +119,7 @@ def worker_pages(size: str, repeat: int) -> dict:
     area = Area.objects.filter(la=la, schools__isnull=False).order_by("name").first()
     school = School.objects.filter(la=la, phase="primary", results__isnull=False).order_by("urn").first()
     years = tuple(years_with_results(la))
-    measure = getattr(settings, "GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
+    measure = conf.default_measure
     headline = tuple(Measure.objects.filter(headline=True).values_list("code", flat=True))
     every = tuple(Measure.objects.values_list("code", flat=True))
     groups = ("disadvantaged", "not_disadvantaged", "all")

@@ -15,6 +15,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 
+from gapmonitor.conf import conf
 from schools import selectors
 
 from .renderers import CSVRenderer
@@ -54,7 +55,7 @@ class FigureViewSet(viewsets.ViewSet):
     def _options(self, request):
         params = request.query_params
         groups = selectors.pupil_groups()
-        focus = groups.get(params.get("group") or "disadvantaged")
+        focus = groups.get(params.get("group") or conf.default_group)
         if focus is None or focus.comparison_id is None:
             codes = ", ".join(g.code for g in selectors.focus_groups(groups))
             raise ValidationError({"group": f"Unknown focus group. Codes: {codes}."})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.conf import settings
+from gapmonitor.conf import conf
 
 
 def _valid(address: str) -> str | None:
@@ -23,7 +23,7 @@ def _valid(address: str) -> str | None:
 
 def client_ip(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR")
-    proxies = int(getattr(settings, "GAPMONITOR_TRUSTED_PROXIES", 0) or 0)
+    proxies = conf.trusted_proxies
     if proxies <= 0:
         return remote
     forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]

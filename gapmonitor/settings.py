@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from gapmonitor.conf import from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GAPMONITOR_VAR_DIR", BASE_DIR / "var"))
 
@@ -159,7 +161,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind N reverse proxies that append to X-Forwarded-For, the client's address is the N-th from the right
 # (gapmonitor.client_ip); 0 (the default) never reads the header.
-GAPMONITOR_TRUSTED_PROXIES = int(os.environ.get("GAPMONITOR_TRUSTED_PROXIES", "0"))
+GAPMONITOR_TRUSTED_PROXIES = from_env("GAPMONITOR_TRUSTED_PROXIES")
 AXES_CLIENT_IP_CALLABLE = "gapmonitor.client_ip.client_ip"
 
 # Email (password reset). The console backend prints messages when running locally or with DEBUG.
@@ -234,34 +236,30 @@ WHITENOISE_USE_FINDERS = DEBUG or LOCAL
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
-# Uploads: the largest import file accepted (bytes).
-GAPMONITOR_MAX_UPLOAD_BYTES = int(os.environ.get("GAPMONITOR_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# gapmonitor's own settings: each default, and what it means, is in gapmonitor/conf.py; any of them can be
+# set from the environment with the same name (the Python-valued ones only here).
+GAPMONITOR_MAX_UPLOAD_BYTES = from_env("GAPMONITOR_MAX_UPLOAD_BYTES")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-
-# Statistics: groups smaller than this are suppressed (DfE: 1-5 pupils).
-GAPMONITOR_SUPPRESSION_THRESHOLD = int(os.environ.get("GAPMONITOR_SUPPRESSION_THRESHOLD", "6"))
-# A results year covering fewer than this share of the LA's open schools (of the measure's phases) gets a note.
-GAPMONITOR_COVERAGE_SHARE = float(os.environ.get("GAPMONITOR_COVERAGE_SHARE", "0.9"))
-# Trend classification: a change in gap smaller than this (points) is "stable".
-GAPMONITOR_TREND_STABLE_BAND = float(os.environ.get("GAPMONITOR_TREND_STABLE_BAND", "1.0"))
-GAPMONITOR_TREND_WINDOW = int(os.environ.get("GAPMONITOR_TREND_WINDOW", "3"))
-GAPMONITOR_STUBBORN_YEARS = int(os.environ.get("GAPMONITOR_STUBBORN_YEARS", "3"))
-GAPMONITOR_DEFAULT_GROUP = "disadvantaged"
-# Gap engine (schools/gaps.py). The table pages open on this measure.
-GAPMONITOR_DEFAULT_MEASURE = os.environ.get("GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
-# Priority list: "gap wider than England's" when the within gap exceeds England's by at least this (points).
-GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN = float(os.environ.get("GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN", "5.0"))
-# Gap busters count only focus groups of at least this many pupils (never fewer than the suppression threshold).
-GAPMONITOR_GAP_BUSTER_MIN_COHORT = int(os.environ.get("GAPMONITOR_GAP_BUSTER_MIN_COHORT", "10"))
-# A focus group with at least this many pupils in a year is judged on that year alone (significant differences
-# only); a smaller one only on its 3-year pooled figure (schools.judgements). Floor standards were abolished in
-# 2019: an LA sets its own thresholds in the admin (LocalThreshold), none by default.
-GAPMONITOR_SINGLE_YEAR_MIN_COHORT = int(os.environ.get("GAPMONITOR_SINGLE_YEAR_MIN_COHORT", "30"))
-# Cluster RAG rules (first match wins): default schools.rag.DEFAULT_CLUSTER_RAG_RULES.
-# GAPMONITOR_CLUSTER_RAG_RULES = [{"rating": "red", "min_excess": 5.0, "trends": None}, …]
-# Extra (whole, parts) partitions for secondary suppression, beyond each pair of complementary groups.
-GAPMONITOR_GROUP_PARTITIONS = [("sen_any", ("sen_support", "ehcp"))]
+GAPMONITOR_MAX_UNCOMPRESSED_BYTES = from_env("GAPMONITOR_MAX_UNCOMPRESSED_BYTES")
+GAPMONITOR_IMPORT_MAX_COLUMNS = from_env("GAPMONITOR_IMPORT_MAX_COLUMNS")
+GAPMONITOR_IMPORT_MAX_CELLS = from_env("GAPMONITOR_IMPORT_MAX_CELLS")
+GAPMONITOR_IMPORT_MAX_EXPANDED_BYTES = from_env("GAPMONITOR_IMPORT_MAX_EXPANDED_BYTES")
+GAPMONITOR_SUPPRESSION_THRESHOLD = from_env("GAPMONITOR_SUPPRESSION_THRESHOLD")
+GAPMONITOR_GROUP_PARTITIONS = from_env("GAPMONITOR_GROUP_PARTITIONS")
+GAPMONITOR_COVERAGE_SHARE = from_env("GAPMONITOR_COVERAGE_SHARE")
+GAPMONITOR_KEY_STAGE_PHASES = from_env("GAPMONITOR_KEY_STAGE_PHASES")
+GAPMONITOR_TREND_STABLE_BAND = from_env("GAPMONITOR_TREND_STABLE_BAND")
+GAPMONITOR_TREND_WINDOW = from_env("GAPMONITOR_TREND_WINDOW")
+GAPMONITOR_STUBBORN_YEARS = from_env("GAPMONITOR_STUBBORN_YEARS")
+GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN = from_env("GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN")
+GAPMONITOR_GAP_BUSTER_MIN_COHORT = from_env("GAPMONITOR_GAP_BUSTER_MIN_COHORT")
+# Floor standards were abolished in 2019: an LA sets its own thresholds in the admin (LocalThreshold).
+GAPMONITOR_SINGLE_YEAR_MIN_COHORT = from_env("GAPMONITOR_SINGLE_YEAR_MIN_COHORT")
+# Cluster RAG rules (first match wins), e.g. [{"rating": "red", "min_excess": 5.0, "trends": None}, …].
+GAPMONITOR_CLUSTER_RAG_RULES = from_env("GAPMONITOR_CLUSTER_RAG_RULES")
+GAPMONITOR_DEFAULT_MEASURE = from_env("GAPMONITOR_DEFAULT_MEASURE")
+GAPMONITOR_DEFAULT_GROUP = from_env("GAPMONITOR_DEFAULT_GROUP")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/gapmonitor.html"
 

@@ -12,10 +12,9 @@ import io
 import os
 import zipfile
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
-DEFAULT_MAX_UNCOMPRESSED = 500 * 1024 * 1024
+from gapmonitor.conf import conf
 
 # What each extension's content must be.
 EXPECTED_KIND = {
@@ -65,10 +64,6 @@ class UploadRefused(ValidationError):
     """The upload is not what it claims to be (or is unsafe to open)."""
 
 
-def max_uncompressed() -> int:
-    return int(getattr(settings, "GAPMONITOR_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED))
-
-
 def zip_kind(data: bytes) -> str:
     """ "xlsx", "docx", "pptx", "odt", "ods" or "zip" (any other archive). Refuses an archive that would expand
     beyond the limit or that cannot be read."""
@@ -76,7 +71,7 @@ def zip_kind(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             names = {m.filename for m in members}
-            if sum(m.file_size for m in members) > max_uncompressed():
+            if sum(m.file_size for m in members) > conf.max_uncompressed_bytes:
                 raise UploadRefused(
                     "The file expands to more than the largest size accepted: it cannot be opened safely."
                 )

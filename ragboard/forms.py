@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from gapmonitor.conf import conf
 from gapmonitor.uploads import UploadRefused, check_content
 from schools.access import assignable_users
 from schools.roles import Role
@@ -156,7 +156,7 @@ class EvidenceForm(forms.ModelForm):
             ext = os.path.splitext(upload.name)[1].lower()
             if ext not in EVIDENCE_EXTENSIONS:
                 raise forms.ValidationError(f"Files of type {ext or '(none)'} are not accepted.")
-            limit = min(MAX_EVIDENCE_BYTES, getattr(settings, "GAPMONITOR_MAX_UPLOAD_BYTES", MAX_EVIDENCE_BYTES))
+            limit = min(MAX_EVIDENCE_BYTES, conf.max_upload_bytes)
             if upload.size > limit:
                 raise forms.ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
             # The name decides nothing: the content must be what the extension says (gapmonitor.uploads).

@@ -296,28 +296,6 @@ def unlink_evidence(*, item: EvidenceItem, judgement: Judgement, user) -> None:
 
 
 @transaction.atomic
-def update_evidence(*, item: EvidenceItem, user, **fields) -> EvidenceItem:
-    _check_user(user)
-    for name, value in fields.items():
-        setattr(item, name, value)
-    if not item.shows_impact:
-        item.impact_strength = ""
-    item.full_clean()
-    # Weakening evidence must not leave a linked grade without the impact it needs.
-    for judgement in item.judgements.select_related("standard_set__framework", "round"):
-        evidence = [item if e.pk == item.pk else e for e in judgement.evidence.all()]
-        assessment = rules.assess_judgement(judgement, evidence=evidence)
-        reasons = [r for g in (judgement.la_grade, judgement.reviewer_grade) for r in assessment.reasons_against(g)]
-        if reasons and not judgement.override_reason:
-            raise RuleRefusal(
-                [f"This change would leave {judgement} without the evidence its grade needs."] + reasons,
-                can_override=False,
-            )
-    item.save()
-    return item
-
-
-@transaction.atomic
 def save_workstream(*, workstream: Workstream, user, **fields) -> Workstream:
     _check_user(user)
     for name, value in fields.items():

@@ -14,7 +14,8 @@ from functools import cached_property
 import matplotlib
 from matplotlib.figure import Figure
 
-from schools.gaps import code_label, suppression_threshold
+from gapmonitor.conf import conf
+from schools.gaps import code_label
 
 
 @dataclass
@@ -124,7 +125,7 @@ def cohort_text(figure) -> str:
 
 
 def suppression_note() -> str:
-    threshold = suppression_threshold()
+    threshold = conf.suppression_threshold
     return (
         f"SUPP: {code_label('SUPP')}. SUPP2: {code_label('SUPP2')}. "
         f"Groups of 1 to {threshold - 1} pupils are never printed in a document, whoever produces it."
@@ -139,6 +140,6 @@ def method_paragraph(focus_name: str, comparison_name: str) -> Paragraph:
         f"measures where lower is better: a positive gap always means {focus_name.lower()} pupils are behind. "
         f"England's gap is worked out the same way from the DfE's national figures. A trend compares the first and "
         f"last of the latest three published years (2020 and 2021 had no published results and are skipped). "
-        f"Groups of fewer than {suppression_threshold()} pupils are suppressed (SUPP), and another figure is hidden "
+        f"Groups of fewer than {conf.suppression_threshold} pupils are suppressed (SUPP), and another figure is hidden "
         f"(SUPP2) where the suppressed one could otherwise be worked out."
     )

@@ -5,7 +5,7 @@ development, the actions agreed and whether the headteacher has acknowledged it.
 
 from __future__ import annotations
 
-from schools.gaps import suppression_threshold
+from gapmonitor.conf import conf
 from strategy.models import VisitQualityAssurance, year_label
 from strategy.visits import visit_content
 
@@ -13,7 +13,7 @@ from .document import Bullets, Document, Heading, Paragraph, Table, gap_text, su
 
 
 def _small(row: dict) -> bool:
-    threshold = suppression_threshold()
+    threshold = conf.suppression_threshold
     return any(c is not None and 0 < c < threshold for c in (row.get("focus_cohort"), row.get("comparison_cohort")))
 
 

@@ -163,7 +163,7 @@ def sees_small_cohorts(user) -> bool:
 def disclosure_groups(user, codes, groups: dict[str, PupilGroup]) -> list[str]:
     """The groups to fetch so that ``for_user`` can decide about ``codes``: for roles that must not see
     small cohorts, every group linked to them through a partition (the same query, more rows)."""
-    return disclosure_groups_for(sees_small_cohorts(user), codes, groups)
+    return disclosure_groups_for(codes, groups, viewer_sees_small_cohorts=sees_small_cohorts(user))
 
 
 def assignable_users(user, la):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import aggregates, models
+from .models.results import FIGURE_FIELDS
 
 
 class RepoolsFigures:
@@ -120,12 +121,7 @@ class ResultAdmin(RepoolsFigures, SimpleHistoryAdmin):
         "results_year",
         "measure",
         "pupil_group",
-        "cohort",
-        "achievers",
-        "points",
-        "value",
-        "value_code",
-        "status",
+        *FIGURE_FIELDS,
         "batch",
     ]
     list_filter = ["results_year", "measure", "pupil_group", "status"]

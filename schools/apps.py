@@ -6,7 +6,11 @@ class SchoolsConfig(AppConfig):
     verbose_name = "Schools and attainment"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import aggregate_signals, request_memo
+        from .reference_sync import sync_after_migrate
 
         aggregate_signals.connect()
         request_memo.connect()
+        post_migrate.connect(sync_after_migrate, dispatch_uid="schools.sync_reference_data")

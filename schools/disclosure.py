@@ -17,6 +17,7 @@ The rules follow the Code of Practice for Statistics (T6.4) and the DfE's statis
 guidance for school and pupil statistics: counts of 1 to 5 pupils are not published, and nor is any
 figure from which they can be recovered.
 
+The threshold and partitions are arguments; left out, they are the LA's settings (``gapmonitor.conf``).
 Pooling never uses disclosed figures: pupils in hidden groups still count in every total above them.
 """
 
@@ -25,9 +26,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
+from gapmonitor.conf import conf
 
-from .gaps import SECONDARY, SUPPRESSED, Figure, suppression_threshold
+from .gaps import SECONDARY, SUPPRESSED, Figure
 from .reference_data import PUPIL_GROUPS
 
 Partition = tuple[str, tuple[str, ...]]
@@ -49,8 +50,7 @@ def _partitions(comparison: Mapping[str, str | None], category: Mapping[str, str
     ethnic = tuple(code for code, kind in category.items() if kind == "ethnicity")
     if len(ethnic) > 1:
         out.append(("all", ethnic))
-    extra = getattr(settings, "GAPMONITOR_GROUP_PARTITIONS", [("sen_any", ("sen_support", "ehcp"))])
-    return out + [(whole, tuple(parts)) for whole, parts in extra]
+    return out + [(whole, tuple(parts)) for whole, parts in conf.group_partitions]
 
 
 def partitions_of(groups: Mapping) -> list[Partition]:
@@ -76,7 +76,7 @@ def needed_groups(codes: Iterable[str], partitions: Iterable[Partition] | None =
     return wanted
 
 
-def disclosure_groups_for(viewer_sees_small_cohorts: bool, codes, groups: Mapping) -> list[str]:
+def disclosure_groups_for(codes, groups: Mapping, *, viewer_sees_small_cohorts: bool) -> list[str]:
     """The groups to fetch so that :func:`disclose` can decide about ``codes`` (``groups``: ``{code: PupilGroup}``):
     for a viewer who must not see small cohorts, every group linked to them through a partition (the same query,
     more rows)."""
@@ -153,7 +153,7 @@ def disclose(
     """
     if viewer_sees_small_cohorts:
         return dict(figures)
-    threshold = suppression_threshold() if threshold is None else threshold
+    threshold = conf.suppression_threshold if threshold is None else threshold
     partitions = default_partitions() if partitions is None else list(partitions)
     seen_of = {key: _seen(value) for key, value in (known or {}).items()}
 

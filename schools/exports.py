@@ -25,7 +25,9 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-from .gaps import Figure, suppression_threshold
+from gapmonitor.conf import conf
+
+from .gaps import Figure
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SMALL_COHORTS = "includes unsuppressed small cohorts"
@@ -60,7 +62,7 @@ class ExportTable:
         n = self.small_cohorts
         return (
             f"Sensitive: {SMALL_COHORTS} — {n} {'figure rests' if n == 1 else 'figures rest'} on fewer than "
-            f"{suppression_threshold()} pupils. For use inside the local authority only; do not publish or share."
+            f"{conf.suppression_threshold} pupils. For use inside the local authority only; do not publish or share."
         )
 
     def header_rows(self) -> list[list]:
@@ -114,7 +116,7 @@ def to_xlsx(table: ExportTable) -> bytes:
 def small_cohort_figures(records) -> int:
     """How many figures in these table records rest on a group below the suppression threshold and are
     shown all the same (an LA officer's or data manager's view)."""
-    threshold = suppression_threshold()
+    threshold = conf.suppression_threshold
     return sum(
         1
         for record in records

@@ -11,6 +11,7 @@ from .comparators import BASES, basis_for
 from .disclosure import disclose, partitions_of, seen_through_members
 from .gaps import Figure, worst_status
 from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, School
+from .models.results import FIGURE_FIELDS
 from .roles import Role, has_role
 
 _PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
@@ -205,12 +206,7 @@ def _published(codes, *, measures=None, groups=None, years=None) -> dict[tuple, 
         "results_year",
         "measure__code",
         "pupil_group__code",
-        "cohort",
-        "achievers",
-        "points",
-        "value",
-        "value_code",
-        "status",
+        *FIGURE_FIELDS,
     )
     out = {}
     for geography, year, measure, group, cohort, achievers, points, value, code, status in rows:

@@ -68,13 +68,12 @@ class GapOptionsForm(forms.Form):
         return out
 
 
-class PriorityOptionsForm(GapOptionsForm):
-    reasons = forms.MultipleChoiceField(
-        label="Only schools with these reasons",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[(code, Reason.LABELS[code]) for code in Reason.ORDER],
-    )
+def _reasons_field(label: str, choices) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(label=label, required=False, widget=forms.CheckboxSelectMultiple, choices=choices)
+
+
+class _ReasonsOptionsForm(GapOptionsForm):
+    """Gap options and the reasons to list schools by (``reasons``: a field the subclass declares)."""
 
     def options(self) -> dict:
         out = super().options()
@@ -82,18 +81,12 @@ class PriorityOptionsForm(GapOptionsForm):
         return out
 
 
-class BusterOptionsForm(GapOptionsForm):
-    reasons = forms.MultipleChoiceField(
-        label="Only schools that",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=list(BusterReason.LABELS.items()),
-    )
+class PriorityOptionsForm(_ReasonsOptionsForm):
+    reasons = _reasons_field("Only schools with these reasons", [(code, Reason.LABELS[code]) for code in Reason.ORDER])
 
-    def options(self) -> dict:
-        out = super().options()
-        out["reasons"] = (getattr(self, "cleaned_data", {}) or {}).get("reasons") or []
-        return out
+
+class BusterOptionsForm(_ReasonsOptionsForm):
+    reasons = _reasons_field("Only schools that", list(BusterReason.LABELS.items()))
 
 
 class SchoolFilter(django_filters.FilterSet):

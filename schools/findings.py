@@ -199,13 +199,7 @@ def level_finding(row: GapRow, place: str = "") -> Finding | None:
             f"In {_year(row.year)}{where}, {_group_phrase(row.focus_group).lower()} ({_value(m, focus_figure)}{share}) "
             f"were {_units(m, vs)} behind {_group_phrase(row.comparison_group)} nationally in {name}{compare}."
         )
-    return Finding(
-        text=text,
-        significant=row.significant(Comparator.NATIONAL),
-        kind="level",
-        measure_code=m.code,
-        cohort=focus_figure.cohort or 0,
-    )
+    return _level_finding(row, text, Comparator.NATIONAL)
 
 
 def _within_finding(row: GapRow, place: str = "") -> Finding | None:
@@ -227,12 +221,18 @@ def _within_finding(row: GapRow, place: str = "") -> Finding | None:
         f"{', ' + count if count else ''}) were {standing_words} {_group_phrase(row.comparison_group)} in the "
         f"same school in {m.short_name or m.name}. {row.national_note}"
     )
+    return _level_finding(row, text, Comparator.WITHIN)
+
+
+def _level_finding(row: GapRow, text: str, comparator: str) -> Finding:
+    """Where a group stands in a year, significant on the comparator the words use."""
+    cohort = row.current.focus.cohort if row.current.focus is not None else None
     return Finding(
         text=text,
-        significant=row.significant(Comparator.WITHIN),
+        significant=row.significant(comparator),
         kind="level",
-        measure_code=m.code,
-        cohort=focus_figure.cohort or 0,
+        measure_code=row.measure.code,
+        cohort=cohort or 0,
     )
 
 

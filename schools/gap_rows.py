@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from statistics import mean
 from typing import TYPE_CHECKING
 
+from gapmonitor.conf import conf
+
 from .gaps import (
     MISSING,
     Comparator,
@@ -21,7 +23,6 @@ from .gaps import (
     gaps,
     pooled,
     significant,
-    suppression_threshold,
 )
 from .house_style import results_year_label
 from .judgements import Judgement, judge, single_year_min_cohort
@@ -162,7 +163,7 @@ class GapRow:
         """Only figures from groups big enough to publish are ranked or celebrated — whoever is looking:
         an LA officer sees small cohorts' figures, but a ranking of them would single out a few pupils."""
         focus = self.current.focus
-        return not focus.suppressed and focus.value is not None and (focus.cohort or 0) >= suppression_threshold()
+        return not focus.suppressed and focus.value is not None and (focus.cohort or 0) >= conf.suppression_threshold
 
     @property
     def status(self) -> str:

@@ -1,7 +1,8 @@
-"""The gap engine: pure functions over plain numbers.
+"""The gap engine: functions over plain numbers.
 
 Everything here works on :class:`Figure` values (counts plus a value) handed over
-by ``schools.figures``; nothing here touches the database. One definition of
+by ``schools.figures``; nothing here touches the database. The one setting read here
+is the suppression threshold (``gapmonitor.conf``), for the words of a suppression marker. One definition of
 each idea, used by pages, exports, the CLI, strategy targets and the RAG board:
 
 * a **pooled** figure above school level is Σ numerator ÷ Σ cohort (never a mean of
@@ -26,7 +27,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
+from gapmonitor.conf import conf
 
 # --------------------------------------------------------------------------- markers
 SUPPRESSED = "SUPP"  # primary suppression: fewer pupils than the threshold
@@ -47,11 +48,7 @@ Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
 
 def code_label(code: str) -> str:
-    return CODE_LABELS.get(code, f"No figure ({code})").format(threshold=suppression_threshold())
-
-
-def suppression_threshold() -> int:
-    return int(getattr(settings, "GAPMONITOR_SUPPRESSION_THRESHOLD", 6))
+    return CODE_LABELS.get(code, f"No figure ({code})").format(threshold=conf.suppression_threshold)
 
 
 # --------------------------------------------------------------------------- figures

@@ -12,6 +12,9 @@ Rules, stated once (the README repeats them in plain words):
   and trends and stubborn runs of such small groups are not used;
 * **no abolished standards**: floor and coasting standards ended in 2019; an LA may set its own thresholds
   (``LocalThreshold``), none by default.
+
+No database here: the figures are handed in, and the thresholds are arguments or, left out, the LA's
+settings (``gapmonitor.conf``).
 """
 
 from __future__ import annotations
@@ -20,11 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
+from gapmonitor.conf import conf
 
-from .gaps import Figure, GapFigures, gap, gap_interval, significant, suppression_threshold
+from .gaps import Figure, GapFigures, gap, gap_interval, significant
 from .house_style import results_year_label
-from .trends import Trend, TrendClass, stubborn_years
+from .trends import Trend, TrendClass
 
 if TYPE_CHECKING:  # the judgement reads a row's fields only; it never builds one
     from .gap_rows import GapRow
@@ -32,15 +35,12 @@ if TYPE_CHECKING:  # the judgement reads a row's fields only; it never builds on
 
 def single_year_min_cohort() -> int:
     """Pupils a focus group needs in a year to be judged on that year alone."""
-    return max(suppression_threshold(), int(getattr(settings, "GAPMONITOR_SINGLE_YEAR_MIN_COHORT", 30)))
-
-
-def wide_gap_margin() -> float:
-    return float(getattr(settings, "GAPMONITOR_PRIORITY_WIDE_GAP_MARGIN", 5.0))
+    return max(conf.suppression_threshold, conf.single_year_min_cohort)
 
 
 def buster_min_cohort() -> int:
-    return max(suppression_threshold(), int(getattr(settings, "GAPMONITOR_GAP_BUSTER_MIN_COHORT", 10)))
+    """Pupils a focus group needs to count towards a gap buster (never fewer than the suppression threshold)."""
+    return max(conf.suppression_threshold, conf.gap_buster_min_cohort)
 
 
 # --------------------------------------------------------------------------- reasons
@@ -93,7 +93,7 @@ def reason_explanations(unit_label: str, thresholds: Iterable = ()) -> dict[str,
     )
     return {
         key: Reason.EXPLANATIONS[key].format(
-            margin=wide_gap_margin(), unit=unit_label, years=stubborn_years(), thresholds=threshold_text
+            margin=conf.priority_wide_gap_margin, unit=unit_label, years=conf.stubborn_years, thresholds=threshold_text
         )
         for key in Reason.ORDER
     }
@@ -122,7 +122,7 @@ def priority_reasons(
     judgement needs is checked by ``judge``)."""
     if focus is None or focus.value is None:
         return []
-    margin = wide_gap_margin() if margin is None else margin
+    margin = conf.priority_wide_gap_margin if margin is None else margin
     reasons = []
     if within_gap is not None and national_gap is not None and within_gap - national_gap >= margin:
         reasons.append(Reason.WIDE_GAP)

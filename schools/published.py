@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
+from gapmonitor.conf import conf
 
 from .gaps import MISSING, Figure, gap
 
@@ -34,15 +34,10 @@ DEFAULT_KEY_STAGE_PHASES = {
 }
 
 
-def coverage_share() -> float:
-    """The share of the LA's open schools (of the measure's phases) a results year must cover to be shown as
-    the LA's latest year without a note."""
-    return float(getattr(settings, "GAPMONITOR_COVERAGE_SHARE", 0.9))
-
-
 def key_stage_phases(key_stage_code: str) -> tuple[str, ...] | None:
     """The phases whose schools take a key stage's assessments; None means every phase (attendance)."""
-    phases = getattr(settings, "GAPMONITOR_KEY_STAGE_PHASES", DEFAULT_KEY_STAGE_PHASES)
+    phases = conf.key_stage_phases
+    phases = DEFAULT_KEY_STAGE_PHASES if phases is None else phases
     found = phases.get(key_stage_code)
     return tuple(found) if found else None
 
@@ -63,7 +58,7 @@ class Coverage:
 
     @property
     def below_share(self) -> bool:
-        return self.share is not None and self.share < coverage_share()
+        return self.share is not None and self.share < conf.coverage_share
 
     def sentence(self) -> str:
         name = getattr(self.measure, "short_name", "") or getattr(self.measure, "name", str(self.measure))
@@ -74,7 +69,7 @@ class Coverage:
     def note(self) -> str:
         """The visible note when the year covers less than the configured share of the LA's schools."""
         return (
-            f"{self.sentence()}, under the {100 * coverage_share():.0f}% needed to stand for the whole LA: "
+            f"{self.sentence()}, under the {100 * conf.coverage_share:.0f}% needed to stand for the whole LA: "
             f"the {self.year} figures describe only the schools whose results are imported so far."
         )
 

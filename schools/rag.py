@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from gapmonitor.conf import conf
 
 from .gaps import Figure, gap
 from .trends import TrendClass
@@ -24,7 +24,9 @@ RAG_LETTERS = {"red": "R", "amber": "A", "green": "G", "none": "–"}
 
 
 def cluster_rag_rules() -> list[dict]:
-    return list(getattr(settings, "GAPMONITOR_CLUSTER_RAG_RULES", DEFAULT_CLUSTER_RAG_RULES))
+    """The LA's rules (``GAPMONITOR_CLUSTER_RAG_RULES``) or, when it set none, :data:`DEFAULT_CLUSTER_RAG_RULES`."""
+    rules = conf.cluster_rag_rules
+    return list(DEFAULT_CLUSTER_RAG_RULES if rules is None else rules)
 
 
 def rag_rating(excess: float | None, trend_class: str | None, rules: list[dict] | None = None) -> str:

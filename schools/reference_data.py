@@ -1,8 +1,9 @@
-"""Reference data loaded by migrations into every database: key stages, measures,
-pupil groups and academic years. Codes here are a stable contract (imports,
-exports, the CLI and URLs use them). An LA adds its own groups in the admin."""
+"""Reference data every database holds: key stages, measures (with their series breaks), pupil groups (with
+their comparison groups) and academic years. Codes here are a stable contract (imports, exports, the CLI and
+URLs use them). An LA adds its own groups in the admin.
 
-from .roles import Role
+``schools.reference_sync.sync_reference_data`` writes this into the database, after every ``migrate`` and
+before the demo, so an edit here reaches new and old databases alike."""
 
 KEY_STAGES = [
     ("eyfs", "Early years foundation stage", 10),
@@ -386,6 +387,8 @@ PUPIL_GROUPS = [
     ("not_eal", "First language English", "language", "eal", False),
     ("boys", "Boys", "gender", "girls", True),
     ("girls", "Girls", "gender", "boys", True),
+    # The DfE's LAIT publishes KS2 results for all White pupils as well as for White British pupils.
+    ("white", "White (all White groups)", "ethnicity", "all", True),
     ("white_british", "White British", "ethnicity", "all", True),
     ("white_other", "White other", "ethnicity", "all", True),
     ("grt", "Gypsy, Roma and Traveller", "ethnicity", "all", True),
@@ -449,60 +452,3 @@ UNPUBLISHED_YEARS = {2020, 2021}
 # absence for 2020/21 (2019/20 covered only the autumn and spring terms).
 PUBLISHED_IN_PANDEMIC = {"persistent_absence": {2021}, "suspension_rate": {2020, 2021}}
 FIRST_YEAR, LAST_YEAR = 2005, 2030
-
-
-def load(apps, schema_editor=None):
-    """Create or update every reference row (safe to run again)."""
-    KeyStage = apps.get_model("schools", "KeyStage")
-    Measure = apps.get_model("schools", "Measure")
-    PupilGroup = apps.get_model("schools", "PupilGroup")
-    AcademicYear = apps.get_model("schools", "AcademicYear")
-
-    stages = {}
-    for code, name, order in KEY_STAGES:
-        stages[code], _ = KeyStage.objects.update_or_create(code=code, defaults={"name": name, "order": order})
-
-    for order, (code, name, short, stage, unit, hib, first, last, headline, va) in enumerate(MEASURES):
-        Measure.objects.update_or_create(
-            code=code,
-            defaults=dict(
-                name=name,
-                short_name=short,
-                key_stage=stages[stage],
-                unit=unit,
-                higher_is_better=hib,
-                first_year=first,
-                last_year=last,
-                headline=headline,
-                value_added=va,
-                order=order * 10,
-            ),
-        )
-
-    groups = {}
-    for order, (code, name, category, _comparison, focus) in enumerate(PUPIL_GROUPS):
-        groups[code], _ = PupilGroup.objects.update_or_create(
-            code=code, defaults=dict(name=name, category=category, is_focus=focus, order=order * 10)
-        )
-    for code, _name, _category, comparison, _focus in PUPIL_GROUPS:
-        if comparison:
-            PupilGroup.objects.filter(code=code).update(comparison=groups[comparison])
-
-    for year in range(FIRST_YEAR, LAST_YEAR + 1):
-        AcademicYear.objects.update_or_create(
-            results_year=year,
-            defaults=dict(label=f"{year - 1}/{str(year)[-2:]}", results_published=year not in UNPUBLISHED_YEARS),
-        )
-
-
-def load_series_breaks(apps, schema_editor=None):
-    """Record each measure's series breaks (safe to run again; an LA's own edits to other measures stay)."""
-    Measure = apps.get_model("schools", "Measure")
-    for code, breaks in SERIES_BREAKS.items():
-        Measure.objects.filter(code=code).update(series_breaks=[{"year": year, "note": note} for year, note in breaks])
-
-
-def load_role_groups(apps, schema_editor=None):
-    Group = apps.get_model("auth", "Group")
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)

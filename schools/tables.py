@@ -9,12 +9,14 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from gapmonitor.conf import conf
+
 from .findings import number, pupil_count
 from .gap_rows import GapRow
 from .gaps import Comparator, Figure, code_label
 from .house_style import results_year_label
 from .judgements import BusterReason, Reason
-from .trends import TrendClass, standing, trend_window
+from .trends import TrendClass, standing
 
 NONE_SORT = float("-inf")
 
@@ -306,7 +308,7 @@ class GapTableBase(tables.Table):
             trend_kind = kind or Comparator.NATIONAL
             self.columns["trend"].column.definition = TREND_DEFINITION.format(
                 label=Comparator.label(trend_kind, focus_group.name, comparison_group.name, place),
-                window=trend_window(),
+                window=conf.trend_window,
             )
             self.columns["trend"].column.verbose_name = "Trend"
             self.columns["focus"].column.verbose_name = focus_group.name

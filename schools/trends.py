@@ -1,6 +1,8 @@
 """How a gap moved: comparable years, one vocabulary for gaps in both directions, trends and stubborn gaps.
 
-Pure functions over :class:`~schools.gaps.Figure` values, like the rest of the gap engine.
+Functions over :class:`~schools.gaps.Figure` values, like the rest of the gap engine: no database. The stable
+band, the window and a stubborn run's length are arguments; left out, they are the LA's settings
+(``gapmonitor.conf``).
 
 * **Series breaks are data** (``Measure.series_breaks``): a trend, a "since" sentence, a stubborn-gap run, a
   target trajectory and a chart line only join years of the same comparable series.
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
+from gapmonitor.conf import conf
 
 from .gaps import Figure, change_interval_half_width, gap, improvement
 from .reference_data import PUBLISHED_IN_PANDEMIC, UNPUBLISHED_YEARS
@@ -134,18 +136,6 @@ class TrendClass:
         return cls.LABELS.get(code, "No trend") if code else "No trend"
 
 
-def stable_band() -> float:
-    return float(getattr(settings, "GAPMONITOR_TREND_STABLE_BAND", 1.0))
-
-
-def stubborn_years() -> int:
-    return int(getattr(settings, "GAPMONITOR_STUBBORN_YEARS", 3))
-
-
-def trend_window() -> int:
-    return int(getattr(settings, "GAPMONITOR_TREND_WINDOW", 3))
-
-
 @dataclass(frozen=True)
 class Trend:
     """How a gap moved over a window of published, comparable years, and why."""
@@ -192,7 +182,7 @@ def classify(
     |change| < band → stable; moved against the focus group → lead shrank while it stays ahead (or level),
     else widening; moved in its favour → lead grew when it started ahead (or level), else narrowing (both
     improving, or only because the comparison group fell)."""
-    band = stable_band() if band is None else band
+    band = conf.trend_stable_band if band is None else band
     if abs(change) < band:
         return TrendClass.STABLE
     started_ahead = gap_start is not None and gap_start <= 0
@@ -226,7 +216,7 @@ def trend(
     ``series`` maps year → (focus, comparison); ``years`` is the calendar of published years (default: the
     series' own years). Years in the window without both figures are skipped, never read as zero; fewer than
     two with figures → None ("no trend"), never a longer window."""
-    window = trend_window() if window is None else window
+    window = conf.trend_window if window is None else window
     end_year = _end_year(measure, series, end_year)
     if end_year is None:
         return None
@@ -277,7 +267,7 @@ def stubborn(
 ) -> bool:
     """Stubborn gap: wider than England's gap in each of the last N published, comparable years and not
     narrowing over them. False when any of those years has no figure here (a run never crosses a break)."""
-    years = stubborn_years() if years is None else years
+    years = conf.stubborn_years if years is None else years
     end_year = _end_year(measure, series, end_year)
     if end_year is None:
         return False

@@ -8,7 +8,6 @@ the same context, so a CSV/XLSX shows the figures the page shows.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django_tables2 import RequestConfig, Table
 
 from gapmonitor.audit import record_sensitive_export
+from gapmonitor.conf import conf
 
 from . import access, dashboard, selectors, summaries
 from .dashboard import Options
@@ -39,20 +39,18 @@ def _options(request, la, form_class=GapOptionsForm) -> Options:
     years = years_with_results(la)
     focusable = selectors.focus_groups(groups)
     phases = access.visible_phases(request.user) if not has_role(request.user, *LA_WIDE_ROLES) else []
-    default_measure = summaries.default_measure(
-        measures, phases, getattr(settings, "GAPMONITOR_DEFAULT_MEASURE", "ks2_rwm_exp")
-    )
+    default_measure = summaries.default_measure(measures, phases, conf.default_measure)
     form = form_class(
         request.GET or None,
         groups=focusable,
         measures=measures,
         years=years,
-        default_group=getattr(settings, "GAPMONITOR_DEFAULT_GROUP", "disadvantaged"),
+        default_group=conf.default_group,
         default_measure=default_measure,
         measure_choices=summaries.measure_choices(measures, phases, years),
     )
     opts = form.options()
-    focus = groups.get(opts["group"]) or groups["disadvantaged"]
+    focus = groups.get(opts["group"]) or groups[conf.default_group]
     by_code = {m.code: m for m in measures}
     return Options(
         la=la,
@@ -64,7 +62,7 @@ def _options(request, la, form_class=GapOptionsForm) -> Options:
         focus=focus,
         comparison=focus.comparison,
         kind=opts["comparator"],
-        measure=by_code.get(opts["measure"]) or by_code.get(default_measure) or measures[0],
+        measure=by_code.get(opts["measure"]) or by_code.get(conf.default_measure) or measures[0],
         year=opts["year"],
         significant_only=bool(opts["significant_only"]),
         reasons=opts.get("reasons", []),

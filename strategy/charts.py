@@ -49,7 +49,9 @@ def engagement_chart(engagement: SupportEngagement, objectives, *, show_small_co
     keys = _series_keys(engagement, objectives)
     groups = pupil_groups()
     codes = disclosure_groups_for(
-        show_small_cohorts, {g.code for _, g, _ in keys} | {c.code for _, _, c in keys}, groups
+        {g.code for _, g, _ in keys} | {c.code for _, _, c in keys},
+        groups,
+        viewer_sees_small_cohorts=show_small_cohorts,
     )
     found = figures(engagement.partner_school, measures={m.code for m, _, _ in keys}, groups=codes, years=years)
     shown = disclose(found, viewer_sees_small_cohorts=show_small_cohorts, partitions=partitions_of(groups))

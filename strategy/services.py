@@ -124,13 +124,6 @@ def record_update(*, action: Action, rag: str, note: str, on: date, by=None) -> 
     return ActionUpdate.objects.create(action=action, rag=rag, note=note.strip(), date=on, recorded_by=by)
 
 
-@transaction.atomic
-def complete_action(*, action: Action, on: date) -> Action:
-    action.completed_on = on
-    action.save(update_fields=["completed_on"])
-    return action
-
-
 # --------------------------------------------------------------------------- visits
 @dataclass
 class AgreedAction:

@@ -40,10 +40,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from gapmonitor.conf import conf
 from schools.disclosure import disclose, needed_groups, partitions_of
 from schools.figures import figures_by, national_figures_by_basis, national_for
 from schools.gap_rows import pooled_view
-from schools.gaps import Figure, gap, gaps, suppression_threshold
+from schools.gaps import Figure, gap, gaps
 from schools.judgements import single_year_min_cohort
 from schools.models import Benchmark, School
 from schools.selectors import pupil_groups
@@ -131,7 +132,7 @@ def _fetch_years(target: Target) -> list[int]:
     return list(range(target.baseline_year - 4, target.target_year + 1))
 
 
-def _fetch(targets: list[Target], show_small_cohorts: bool):
+def _fetch(targets: list[Target], *, show_small_cohorts: bool):
     """One pooled query per scope level (school, cluster, area, LA) and one national query, whatever the
     number of targets or schools; figures disclosed for the viewer."""
     by_level: dict = defaultdict(list)
@@ -178,9 +179,10 @@ def evaluate(targets, *, show_small_cohorts: bool) -> dict[int, TargetStatus]:
     targets = list(targets)
     if not targets:
         return {}
-    scope_figures, national = _fetch(targets, show_small_cohorts)
+    scope_figures, national = _fetch(targets, show_small_cohorts=show_small_cohorts)
+    show = show_small_cohorts
     return {
-        t.pk: _evaluate_one(t, scope_figures[_scope_key(t)], _national_for(t, national), show_small_cohorts)
+        t.pk: _evaluate_one(t, scope_figures[_scope_key(t)], _national_for(t, national), show_small_cohorts=show)
         for t in targets
     }
 
@@ -192,7 +194,7 @@ def status_of(target: Target, *, show_small_cohorts: bool) -> TargetStatus:
 
 
 # --------------------------------------------------------------------------- the rules
-def _quantity_rows(target: Target, figures: dict, national: dict, show_small: bool) -> list[YearRow]:
+def _quantity_rows(target: Target, figures: dict, national: dict, *, show_small_cohorts: bool) -> list[YearRow]:
     measure, T = target.measure, Target.Type
     focus_code = target.focus_group.code
     comparison_code = target.comparison.code if target.comparison else None
@@ -203,7 +205,7 @@ def _quantity_rows(target: Target, figures: dict, national: dict, show_small: bo
         if comparison_code:
             row.comparison = figures.get((year, measure.code, comparison_code))
         used = [row.focus] + ([row.comparison] if target.type in Target.GAP_TYPES else [])
-        row.suppressed = not show_small and any(f is not None and f.suppressed for f in used)
+        row.suppressed = not show_small_cohorts and any(f is not None and f.suppressed for f in used)
         row.gap = gap(measure, row.focus, row.comparison) if comparison_code else None
         if target.type in (T.REACH, T.CHANGE):
             row.quantity = row.focus.value if row.focus else None
@@ -302,8 +304,8 @@ def _meets(value: float, goal: float, lower_is_better: bool) -> bool:
     return value <= goal + EPSILON if lower_is_better else value >= goal - EPSILON
 
 
-def _evaluate_one(target: Target, figures: dict, national: dict, show_small: bool) -> TargetStatus:
-    rows = _quantity_rows(target, figures, national, show_small)
+def _evaluate_one(target: Target, figures: dict, national: dict, *, show_small_cohorts: bool) -> TargetStatus:
+    rows = _quantity_rows(target, figures, national, show_small_cohorts=show_small_cohorts)
     name, lower = _describe_quantity(target)
     gap_like = target.type != Target.Type.REACH and target.type != Target.Type.CHANGE
     unit = _unit(target, gap_like)
@@ -312,7 +314,7 @@ def _evaluate_one(target: Target, figures: dict, national: dict, show_small: boo
     baseline = _baseline_quantity(target, baseline_row)
     base_label = year_label(target.baseline_year)
     withheld = (
-        f"cover fewer than {suppression_threshold()} pupils, or would let such a group be worked out, "
+        f"cover fewer than {conf.suppression_threshold} pupils, or would let such a group be worked out, "
         "so they are not shown and the status is withheld."
     )
     if baseline is None and baseline_row.suppressed:

@@ -18,10 +18,11 @@ from datetime import date
 
 from django.db.models import Q
 
+from gapmonitor.conf import conf
 from schools.disclosure import disclose, needed_groups, partitions_of
 from schools.figures import figures, national_figures_by_basis, national_for
 from schools.gap_rows import build_row
-from schools.gaps import Comparator, suppression_threshold
+from schools.gaps import Comparator
 from schools.judgements import Reason
 from schools.models import Measure, PupilGroup, School
 from schools.selectors import pupil_groups
@@ -167,7 +168,7 @@ def snapshot_rows(rows: list[dict], *, show_small: bool) -> list[dict]:
     (``version``) were disclosed before storing and come back as they are. Earlier rows hold the figures as
     they were, with ``suppressed`` / ``previous_suppressed`` recording what ``disclose`` hid that day (rows
     without those hide small cohorts and, having no counts for it, the year before)."""
-    threshold = suppression_threshold()
+    threshold = conf.suppression_threshold
     out = []
     for row in rows:
         if row.get("version"):

@@ -1,9 +1,30 @@
-"""Shared fixtures: a small demo LA and one signed-in client per role."""
+"""Shared fixtures: a small demo LA, one signed-in client per role, and every cache on where production's is."""
 
 import pytest
 from django.core.management import call_command
 
 from schools import demo as demo_module
+
+# The dashboard and import tests run with every cache production runs with on, so that what a test changes must
+# reach the next page through invalidation. The pooled-figure table (schools.aggregates) and the request memo are
+# always on now; this fixture is the one place to switch a cache on should one get a setting again.
+CACHES_ON_IN = ("test_dashboard", "test_imports")  # modules whose names start so
+
+
+@pytest.fixture
+def every_cache_on():
+    """Every cache production runs with, on, starting empty."""
+    from schools import request_memo
+
+    request_memo.clear()
+    yield
+    request_memo.clear()
+
+
+@pytest.fixture(autouse=True)
+def caches_as_in_production(request):
+    if request.module.__name__.rpartition(".")[2].startswith(CACHES_ON_IN):
+        request.getfixturevalue("every_cache_on")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from schools.roles import Role
 from strategy.forms import ActionForm
 from strategy.models import Action, Plan
 
-from .test_strategy_helpers import make_user
+from .strategy_support import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""Gap pages: render for the demo LA, a fixed number of queries at two sizes, scoping, suppression, exports."""
+"""Gap pages: render for the demo LA, a fixed number of queries at two sizes, scoping, suppression, exports.
+They run with every cache on, as in production (tests/conftest.py)."""
 
 import csv
 import io

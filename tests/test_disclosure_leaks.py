@@ -34,7 +34,7 @@ from django.core.management import call_command
 
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, Result, School
 from strategy.targets import evaluate, status_of
-from tests.test_strategy_helpers import make_user
+from tests.strategy_support import make_user
 
 HILL = {
     2023: {

@@ -243,6 +243,9 @@ class TestSettings:
         assert "SECRET_KEY" in result.stderr
 
     def test_debug_off_by_default(self):
-        from django.conf import settings
-
-        assert settings.DEBUG is False
+        """DEBUG is off when the environment does not set it, whatever the shell running the tests has."""
+        show = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)"]
+        env = {k: v for k, v in self.PRODUCTION.items() if k != "DEBUG"}
+        unset = _run_manage(show, env)
+        assert unset.stdout.strip() == "False", unset.stdout + unset.stderr
+        assert _run_manage(show, {**env, "DEBUG": "1"}).stdout.strip() == "True"  # the check tells them apart

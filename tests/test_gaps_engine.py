@@ -274,7 +274,7 @@ def test_cluster_rag_rules():
     assert rag.rag_rating(None, None, rules) == "none"
     # excess = vs national − England's gap = (70 − 40) − (70 − 50) = 10 = national focus 50 − here 40.
     assert rag.excess_over_national(PCT, pct(40, 100), pct(50, 100), pct(70, 100)) == pytest.approx(10)
-    assert "Red" in rag.describe_rule(rules[0]) and "5" in rag.describe_rule(rules[0])
+    assert rag.describe_rule(rules[0]) == "Red: gap vs national is at least 5 points wider than England's gap"
 
 
 def test_three_comparators():

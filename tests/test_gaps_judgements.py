@@ -291,7 +291,7 @@ def thresholdshire(db):
     from schools.models import Benchmark, LocalAuthority, Measure, PupilGroup, Result, School
     from schools.roles import Role
 
-    from .test_strategy_helpers import make_user
+    from .strategy_support import make_user
 
     la = LocalAuthority.objects.create(code="996", name="Thresholdshire")
     measure = Measure.objects.get(code="ks2_rwm_exp")

@@ -523,6 +523,18 @@ def test_upload_preview_then_confirm(role_client, demo, settings, tmp_path):
     assert Result.objects.count() == before
 
 
+def test_a_cancelled_preview_says_why_it_failed(role_client, demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = role_client("data")
+    response = _upload(client, LONG_HEADER + f"{demo.schools[0].urn},2030,ks2_rwm_exp,disadvantaged,18,9,,\n")
+    batch = ImportBatch.objects.latest("pk")
+    client.post(reverse("schools:import_cancel", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert (batch.status, batch.notes) == (ImportBatch.Status.FAILED, "Cancelled after preview.")
+    assert "nothing was written. Cancelled after preview." in client.get(response["Location"]).content.decode()
+    assert "Failed: Cancelled after preview." in client.get(reverse("schools:imports")).content.decode()
+
+
 def test_cancel_after_preview_writes_nothing_and_a_late_cancel_changes_nothing(role_client, demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = role_client("data")

@@ -198,7 +198,7 @@ def test_special_school_target_measured_against_special_schools(db):
     ahead: shortfall 40 − 50 = −10 at the baseline and 45 − 60 = −15 in 2024."""
     from strategy.models import Target
 
-    from .test_strategy_helpers import build_alpha
+    from .strategy_support import build_alpha
 
     la, school, measure, dis, _other = build_alpha()
     school.phase, school.school_type = "special", "Community special school"

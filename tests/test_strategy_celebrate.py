@@ -13,7 +13,7 @@ from strategy.charts import engagement_chart
 from strategy.models import SuccessStory, SupportEngagement, Target
 from strategy.targets import status_of
 
-from .test_strategy_helpers import build_alpha, make_user
+from .strategy_support import build_alpha, make_user
 
 
 @pytest.fixture

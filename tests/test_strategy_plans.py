@@ -11,7 +11,7 @@ from schools.roles import Role
 from strategy import services
 from strategy.models import Action, ActionUpdate, Plan
 
-from .test_strategy_helpers import build_alpha, make_user
+from .strategy_support import build_alpha, make_user
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
-"""Each target type's computed status, worked by hand from the figures in test_strategy_helpers."""
+"""Each target type's computed status, worked by hand from the figures in strategy_support."""
+
+import re
 
 import pytest
 
 from strategy.models import Target
 from strategy.targets import evaluate, status_of
 
-from .test_strategy_helpers import build_alpha
+from .strategy_support import build_alpha
 
 
 @pytest.fixture
@@ -76,7 +78,10 @@ def test_status_of_each_type(alpha, type_, baseline_year, target_year, n, code, 
     assert status.latest_year == 2024
     assert status.expected == pytest.approx(expected)
     assert status.goal == pytest.approx(goal)
-    assert status.label in status.explanation or status.explanation  # words are always given
+    # The words quote the latest year first, and the goal the status was judged against.
+    assert status.explanation.startswith("2023/24: "), status.explanation
+    quoted = re.search(r"goal by \d{4}/\d\d: [≤≥] (\d+(?:\.\d+)?)", status.explanation)
+    assert quoted and float(quoted.group(1)) == pytest.approx(goal), status.explanation
     assert "2023/24" in status.explanation
 
 

@@ -13,7 +13,7 @@ from strategy import services, visits
 from strategy.models import Action, Plan, Strand, VisitReport
 from strategy.selectors import visit_reports_meeting_all_features
 
-from .test_strategy_helpers import add_result, build_alpha, make_user
+from .strategy_support import add_result, build_alpha, make_user
 
 VISIT_DAY = date(2024, 11, 1)  # autumn 2024: the latest results are 2024's
 

@@ -21,7 +21,6 @@ from .vocabulary import (
     PHASE_ORDER,
     Grade,
     Phase,
-    grade_better,
     grade_label,
     grade_worse,
 )
@@ -51,7 +50,6 @@ __all__ = [
     "StrategicTarget",
     "Workstream",
     "evidence_upload_to",
-    "grade_better",
     "grade_label",
     "grade_worse",
 ]

@@ -46,12 +46,6 @@ def grade_label(code: str) -> str:
     return dict(Grade.choices).get(code, "Not yet rated")
 
 
-def grade_better(code: str) -> str | None:
-    """The grade one column better (None for Outstanding)."""
-    rank = GRADE_RANK[code]
-    return GRADE_ORDER[rank - 2].value if rank > 1 else None
-
-
 def grade_worse(code: str) -> str | None:
     rank = GRADE_RANK[code]
     return GRADE_ORDER[rank].value if rank < len(GRADE_ORDER) else None

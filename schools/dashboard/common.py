@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from gapmonitor.conf import conf
+
 from .. import access, charts, selectors
 from ..filters import GapOptionsForm
 from ..findings import findings_for
-from ..gaps import Comparator, suppression_threshold, worst_status
+from ..gaps import Comparator, worst_status
 from ..house_style import results_year_label
 from ..judgements import single_year_min_cohort
 from ..models import LocalAuthority, LocalThreshold, Measure, PupilGroup
@@ -124,7 +126,7 @@ def export_notes(opts: Options) -> str:
     return (
         f"Focus group {opts.focus.name}, compared with {opts.comparison.name.lower()}. Values are pooled "
         f"(Σ achievers ÷ Σ pupils). Gaps: positive = focus group behind. SUPP = fewer than "
-        f"{suppression_threshold()} pupils; SUPP2 = hidden so a small group cannot be worked out."
+        f"{conf.suppression_threshold} pupils; SUPP2 = hidden so a small group cannot be worked out."
     )
 
 
@@ -140,7 +142,7 @@ def base_context(opts: Options, title: str, rows, place: str) -> dict:
         "status_lines": status_summary(rows),
         "comparators": Comparator,
         "export_notes": export_notes(opts),
-        "suppression_threshold": suppression_threshold(),
+        "suppression_threshold": conf.suppression_threshold,
         "la_link": access.can_see_la_wide(opts.user),
     }
 

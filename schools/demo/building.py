@@ -14,6 +14,7 @@ from django.db import transaction
 
 from .. import aggregates
 from ..models import Area, Cluster, ImportBatch, LocalAuthority, Measure, Profile, PupilGroup, School
+from ..reference_sync import sync_reference_data
 from ..roles import Role
 from .benchmarks import region_and_neighbours
 from .figures import write_national_benchmarks, write_results
@@ -70,6 +71,7 @@ def generate(
 
     ``measure_codes`` limits the simulated measures (e.g. the headline ones, for a national-size benchmark);
     None simulates every measure, as before."""
+    sync_reference_data()  # the demo stands on the same reference rows as a migrated database
     rng = np.random.default_rng(seed)
     result_years = published_years(years, last_year)
     group_codes = HEADLINE_GROUP_CODES if headline_only else GROUP_CODES

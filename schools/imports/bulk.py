@@ -35,19 +35,6 @@ def insert_values(model, names: tuple[str, ...], rows: list[tuple]):
             cursor.executemany(f"INSERT INTO {table} ({names_sql}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
-def bulk_insert(model, objs: list):
-    """Insert many new rows: PostgreSQL COPY (no ids returned: none are needed), else ``bulk_create``."""
-    if connection.vendor != "postgresql" or not objs:
-        model.objects.bulk_create(objs, batch_size=2000)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(tuple(getattr(obj, f.attname) for f in fields))
-
-
 def execute_updates(model, fields, params: list[tuple]):
     """Update many rows by id in bulk (each tuple: the new values in ``fields`` order, then the id).
 

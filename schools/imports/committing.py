@@ -75,7 +75,6 @@ def commit_plan(
         counts["unchanged"],
     )
     batch.error_count = 0
-    batch.warnings = [str(p) for p in plan.warnings[:1000]]
     batch.problems = [p.as_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]]
     batch.summary = preview.summary(plan)
     batch.committed_at = timezone.now()

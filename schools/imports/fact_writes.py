@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ..models import Benchmark, ImportChange, Result
+from ..models.results import FIGURE_FIELDS
 from .bulk import execute_updates, insert_values
 from .comparing import Diff
 
@@ -162,11 +163,6 @@ FACT_INSERT_FIELDS = (
     "results_year",
     "measure_id",
     "pupil_group_id",
-    "cohort",
-    "achievers",
-    "points",
-    "value",
-    "value_code",
-    "status",
+    *FIGURE_FIELDS,
     "batch_id",
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..models import AcademicYear, Measure, PupilGroup, School
+from ..models import Measure, PupilGroup, School
 
 RESULT, BENCHMARK = "result", "benchmark"
 NUMBER_FIELDS = ("cohort", "achievers", "points", "value")
@@ -55,7 +55,3 @@ def school_id_map(urns) -> dict[int, int]:
     for start in range(0, len(urns), 5000):
         out.update(School.objects.filter(urn__in=urns[start : start + 5000]).values_list("urn", "id"))
     return out
-
-
-def known_years() -> set[int]:
-    return set(AcademicYear.objects.values_list("results_year", flat=True))

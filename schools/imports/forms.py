@@ -1,7 +1,8 @@
 """The upload form: size and content checks happen here, before any parsing."""
 
 from django import forms
-from django.conf import settings
+
+from gapmonitor.conf import conf
 
 from ..reference_data import FIRST_YEAR, LAST_YEAR
 from .readers import FileProblem, sniff_kind
@@ -52,7 +53,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.GAPMONITOR_MAX_UPLOAD_BYTES
+        limit = conf.max_upload_bytes
         if upload.size > limit:
             raise forms.ValidationError(
                 f"The file is {_megabytes(upload.size)}; the largest file accepted is {_megabytes(limit)}."

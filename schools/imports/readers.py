@@ -21,6 +21,8 @@ from django.conf import settings
 
 from gapmonitor.uploads import UploadRefused, zip_kind
 
+from gapmonitor.conf import conf
+
 from .problems import Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -76,10 +78,10 @@ class Limits:
     @classmethod
     def from_settings(cls) -> Limits:
         return cls(
-            max_bytes=settings.GAPMONITOR_MAX_UPLOAD_BYTES,
-            max_columns=getattr(settings, "GAPMONITOR_IMPORT_MAX_COLUMNS", 2_000),
-            max_cells=getattr(settings, "GAPMONITOR_IMPORT_MAX_CELLS", 10_000_000),
-            max_expanded=getattr(settings, "GAPMONITOR_IMPORT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024),
+            max_bytes=conf.max_upload_bytes,
+            max_columns=conf.import_max_columns,
+            max_cells=conf.import_max_cells,
+            max_expanded=conf.import_max_expanded_bytes,
         )
 
     @classmethod
@@ -375,7 +377,3 @@ def parse_figures(cells: pd.Series) -> Parsed:
     invalid = ~blank & code.isna() & number.isna()
     number = number.where(~invalid)
     return Parsed(number=number.astype(float), code=code.fillna("").astype(str), blank=blank, invalid=invalid)
-
-
-def is_whole(number: pd.Series) -> pd.Series:
-    return number.isna() | (np.floor(number) == number)

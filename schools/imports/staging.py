@@ -67,7 +67,6 @@ def _preview_fields(plan: ImportPlan) -> dict:
         "updated_count": counts["updated"],
         "unchanged_count": counts["unchanged"],
         "error_count": len(plan.errors),
-        "warnings": [str(p) for p in plan.warnings[:1000]],
         "problems": [p.as_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]],
         "summary": preview.summary(plan),
     }

@@ -1,11 +1,10 @@
 from django.db import migrations
 
-from schools import reference_data
+from schools.reference_sync import sync_reference_data
 
 
 def load(apps, schema_editor):
-    reference_data.load(apps, schema_editor)
-    reference_data.load_role_groups(apps, schema_editor)
+    sync_reference_data(apps)
 
 
 class Migration(migrations.Migration):

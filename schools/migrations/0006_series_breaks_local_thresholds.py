@@ -3,11 +3,11 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from schools import reference_data
+from schools.reference_sync import sync_reference_data
 
 
 def load_breaks(apps, schema_editor):
-    reference_data.load_series_breaks(apps, schema_editor)
+    sync_reference_data(apps)
 
 
 class Migration(migrations.Migration):

@@ -3,11 +3,11 @@ entry, 3-year figures; prior-attainment and non-mobile groups."""
 
 from django.db import migrations, models
 
-from schools import reference_data
+from schools.reference_sync import sync_reference_data
 
 
 def load(apps, schema_editor):
-    reference_data.load(apps, schema_editor)
+    sync_reference_data(apps)
 
 
 class Migration(migrations.Migration):

@@ -41,8 +41,7 @@ class ImportBatch(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
-    warnings = models.JSONField(default=list, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Why a batch ended as it did (e.g. cancelled after preview).")
     # Added by the import pipeline: preview → confirm → (rollback).
     stored_file = models.CharField(
         max_length=255, blank=True, help_text="The upload kept under MEDIA_ROOT (a generated name) until confirmed."

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 from schools.imports.committing import import_file
 from schools.imports.problems import ImportRejected
@@ -14,8 +14,33 @@ NO_LIMITS_HELP = (
 )
 
 
-def add_limits_argument(parser):
-    parser.add_argument("--no-limits", action="store_true", help=NO_LIMITS_HELP)
+class ImportCommand(BaseCommand):
+    """An import command: FILE, --dry-run and --no-limits; a subclass names its ``format`` or adds arguments."""
+
+    format = "auto"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        self.add_import_arguments(parser)
+        parser.add_argument("--dry-run", action="store_true", help="Check and show what would change; write nothing.")
+        parser.add_argument("--no-limits", action="store_true", help=NO_LIMITS_HELP)
+
+    def add_import_arguments(self, parser):
+        """Arguments of this kind of file, between FILE and --dry-run."""
+
+    def import_options(self, options) -> dict:
+        """What this kind of file passes to :func:`run` beyond the common options."""
+        return {"format": self.format}
+
+    def handle(self, *args, **options):
+        run(
+            self,
+            options["file"],
+            dry_run=options["dry_run"],
+            verbosity=options["verbosity"],
+            no_limits=options["no_limits"],
+            **self.import_options(options),
+        )
 
 
 def run(

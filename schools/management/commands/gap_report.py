@@ -23,6 +23,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gapmonitor.conf import conf
 from schools import selectors
 from schools.disclosure import disclose, needed_groups, partitions_of, seen_through_members
 from schools.exports import safe_cell
@@ -34,7 +35,6 @@ from schools.figures import (
     published_by_geography,
 )
 from schools.gap_rows import build_row
-from schools.gaps import suppression_threshold
 from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
 from schools.published import side_by_side
 
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--unsuppressed",
             action="store_true",
-            help=f"Show cohorts of fewer than {suppression_threshold()} pupils (LA officers' view).",
+            help=f"Show cohorts of fewer than {conf.suppression_threshold} pupils (LA officers' view).",
         )
 
     def handle(self, *args, **options):
@@ -209,7 +209,7 @@ class Command(BaseCommand):
                 out[-1].update(self._published(org, measure, focus, comparison, figures, published, row))
         self.stderr.write(
             f"{len(out)} {level} rows for {measure.code}, {focus.code} vs {comparison.code}, {year}"
-            f"{'' if options['unsuppressed'] else f' (cohorts under {suppression_threshold()} suppressed)'}."
+            f"{'' if options['unsuppressed'] else f' (cohorts under {conf.suppression_threshold} suppressed)'}."
         )
         if options["format"] == "json":
             self.stdout.write(json.dumps(out, indent=2))

@@ -1,13 +1,11 @@
 """python manage.py import_results FILE [--format …] [--year YEAR] [--dry-run]"""
 
-from django.core.management.base import BaseCommand
-
-from ._import_common import add_limits_argument, run
+from ._import_common import ImportCommand
 
 FORMATS = ["auto", "long", "dfe-ks2", "dfe-ks4", "benchmarks", "lait", "census", "absence", "school-information"]
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import attainment results or benchmarks: the long template, a DfE KS2/KS4 performance-tables CSV, "
         "benchmarks by geography, the LAIT LA-level file, or the performance tables' school context files "
@@ -15,8 +13,7 @@ class Command(BaseCommand):
         "unless every row is valid."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("file")
+    def add_import_arguments(self, parser):
         parser.add_argument(
             "--format", choices=FORMATS, default="auto", help="File format (default: detect from the header)."
         )
@@ -33,17 +30,6 @@ class Command(BaseCommand):
             default=None,
             help="Status of DfE figures; default: from the file name (ks2provisional…), else final.",
         )
-        parser.add_argument("--dry-run", action="store_true", help="Check and show what would change; write nothing.")
-        add_limits_argument(parser)
 
-    def handle(self, *args, **options):
-        run(
-            self,
-            options["file"],
-            format=options["format"],
-            results_year=options["year"],
-            dry_run=options["dry_run"],
-            verbosity=options["verbosity"],
-            status=options["status"],
-            no_limits=options["no_limits"],
-        )
+    def import_options(self, options) -> dict:
+        return {"format": options["format"], "results_year": options["year"], "status": options["status"]}
