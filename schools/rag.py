@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 from gapmonitor.conf import conf
 
 from .gaps import Figure, gap
@@ -9,7 +10,7 @@ from .trends import TrendClass
 
 # Rules are data: first match wins. ``excess`` is how much wider the cluster's gap vs national is than
 # England's own gap (points); ``trends`` limits the rule to those classifications (None: any, incl. no trend).
-DEFAULT_CLUSTER_RAG_RULES = [
+DEFAULT_CLUSTER_RAG_RULES: list[dict] = [
     {"rating": "red", "min_excess": 5.0, "trends": None},
     {"rating": "red", "min_excess": 0.0, "exclusive_min": True, "trends": [TrendClass.WIDENING]},
     {

@@ -14,7 +14,9 @@ The strategy app adds what is due (actions, visits, targets) through its own tem
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .findings import SIGNIFICANCE_ORDER, level_finding, trend_finding
 from .gap_rows import GapRow
@@ -148,7 +150,7 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def school_flags(by_measure: dict[str, list[tuple[School, GapRow]]], measures: list[Measure]) -> list[SchoolFlags]:
+def school_flags(by_measure: Mapping[str, Sequence[tuple[Any, GapRow]]], measures: list[Measure]) -> list[SchoolFlags]:
     """Each school's priority reasons per headline measure (gap against other pupils nationally), from
     ``selectors.org_rows_by_measure``; schools with the most reasons first, then by name."""
     out: dict[int, SchoolFlags] = {}

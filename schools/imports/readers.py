@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
-
-from gapmonitor.uploads import UploadRefused, zip_kind
 
 from gapmonitor.conf import conf
+from gapmonitor.uploads import UploadRefused, zip_kind
 
 from .problems import Problem
 
