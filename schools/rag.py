@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from gapmonitor.conf import conf
 
 from .gaps import Figure, gap
