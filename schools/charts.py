@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from .gap_rows import GapRow
 from .house_style import results_year_label
-from .tables import figure_with_count
+from .table_columns import figure_with_count
 from .trends import break_note, breaks_within
 
 COLOURS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import selectors
 from .exports import ExportTable
 from .published import PUBLISHED
-from .tables import figure_text
+from .table_columns import figure_text
 
 
 def published_export(rows: list[dict], la, opts, *, notes: str = "") -> ExportTable:

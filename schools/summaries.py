@@ -23,7 +23,7 @@ from .gap_rows import GapRow
 from .gaps import Comparator
 from .judgements import Reason
 from .models import Measure, School
-from .tables import figure_with_count
+from .table_columns import figure_with_count
 from .trends import TrendClass, standing
 
 # Key stages by phase, in the order a user of that phase reads them; other measures follow.

@@ -9,7 +9,8 @@ from ..comparators import basis_for
 from ..gaps import gap, gap_interval, gaps, significant
 from ..models import OVERALL_GRADES_END, OfstedInspection
 from ..published import PUBLISHED
-from ..tables import SchoolFiguresTable, figure_text, figure_with_count, national_missing_reasons
+from ..table_columns import figure_text, figure_with_count
+from ..tables import SchoolFiguresTable, national_missing_reasons
 from ..trends import standing
 from .common import Options, base_context, export_notes, headline_table, org_rows, org_table, trend_charts
 

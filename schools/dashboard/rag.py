@@ -7,7 +7,7 @@ from django.urls import reverse
 from .. import access, selectors
 from ..exports import ExportTable
 from ..rag import DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, cluster_rag_rules, describe_rule
-from ..tables import figure_with_count
+from ..table_columns import figure_with_count
 from .common import Options, base_context
 
 _EXPORT_PARTS = (
