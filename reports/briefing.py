@@ -195,7 +195,7 @@ def _what_we_did(la, area, year: int) -> list:
                 caption=f"Plan actions completed {since}",
                 headers=["Completed", "Plan", "Strand", "Action"],
                 rows=[
-                    [f"{a.completed_on:%d %b %Y}", a.plan.title, a.get_strand_display(), a.key_action[:160]]
+                    [uk_date(a.completed_on), a.plan.title, a.get_strand_display(), a.key_action[:160]]
                     for a in actions[:15]
                 ],
                 note=f"The first 15 of {len(actions)}." if len(actions) > 15 else "",
@@ -280,7 +280,7 @@ def build_briefing(la, *, area=None, year: int | None = None, user=None) -> Docu
         title=title,
         subtitle=(
             f"Members' briefing · {la.name}{' · ' + area.name + ' area' if area else ''} · results year "
-            f"{year} ({year_label(year)}) · produced {uk_date(timezone.localdate())}"
+            f"{year_label(year)} · produced {uk_date(timezone.localdate())}"
         ),
         footer=f"{place} gap briefing {year_label(year)} · groups under the suppression threshold are not shown",
     )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from gapmonitor.conf import conf
 
 from .gaps import MISSING, Figure, gap
+from .house_style import results_year_label
 
 if TYPE_CHECKING:
     from .models import Measure
@@ -63,14 +64,14 @@ class Coverage:
     def sentence(self) -> str:
         name = getattr(self.measure, "short_name", "") or getattr(self.measure, "name", str(self.measure))
         kind = f"open {self.phase_label} schools" if self.phase_label else "open schools"
-        text = f"{name}, {self.year}: figures for {self.with_figures} of {self.open_schools} {kind}"
+        text = f"{name}, {results_year_label(self.year)}: figures for {self.with_figures} of {self.open_schools} {kind}"
         return text + (f" ({100 * self.share:.0f}%)" if self.share is not None else "")
 
     def note(self) -> str:
         """The visible note when the year covers less than the configured share of the LA's schools."""
         return (
             f"{self.sentence()}, under the {100 * conf.coverage_share:.0f}% needed to stand for the whole LA: "
-            f"the {self.year} figures describe only the schools whose results are imported so far."
+            f"the {results_year_label(self.year)} figures describe only the schools whose results are imported so far."
         )
 
 

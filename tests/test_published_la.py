@@ -144,7 +144,7 @@ def test_overview_shows_published_figure_and_says_so(testshire):
 def test_overview_notes_a_year_under_the_coverage_share(testshire):
     client = officer_client(testshire)
     page = client.get("/overview/detail/").content.decode()
-    assert "KS2 RWM expected, 2019: figures for 3 of 4 open primary schools (75%)" in page
+    assert "KS2 RWM expected, 2018/19: figures for 3 of 4 open primary schools (75%)" in page
     assert "under the 90% needed" in page
     with override_settings(GAPMONITOR_COVERAGE_SHARE=0.75):
         page = client.get("/overview/detail/").content.decode()
@@ -201,7 +201,7 @@ def test_tables_with_rows_from_different_years_say_so(testshire):
     assert {r["name"]: r["year"] for r in clusters.data.data} == {"North": 2019, "South": 2018}
     page = response.content.decode()
     # 2018: Epsilon is 1 of the 5 open primary schools (Alpha, Beta, Gamma, Delta, Epsilon).
-    assert "KS2 RWM expected, 2018: figures for 1 of 5 open primary schools (20%)" in page
+    assert "KS2 RWM expected, 2017/18: figures for 1 of 5 open primary schools (20%)" in page
     # One year only: no Year column and no note in the caption.
     areas = response.context["area_table"]
     assert "year" not in [column.name for column in areas.columns]
