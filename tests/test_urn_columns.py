@@ -134,3 +134,41 @@ def test_the_visit_picker_names_each_school_with_its_urn(demo_full):
     assert options
     for urn, text in options:
         assert text.endswith(f"(URN {urn})"), text
+
+
+@pytest.mark.django_db
+def test_story_and_support_lists_give_each_school_its_urn(demo_full):
+    """The success-story and school-to-school support lists name schools without linking to their pages: the URN
+    stands in the column after each school's name, and is that school's."""
+    from django.contrib.auth import get_user_model
+
+    from strategy.models import SuccessStory, SupportEngagement
+
+    officer = _client(get_user_model().objects.get(username="officer"))
+    checks = [
+        ("/strategy/stories/", "School", "URN", {(s.school.name, s.school.urn) for s in SuccessStory.objects.all()}),
+        (
+            "/strategy/support/",
+            "Partner school",
+            "Partner URN",
+            {(e.partner_school.name, e.partner_school.urn) for e in SupportEngagement.objects.all()},
+        ),
+        (
+            "/strategy/support/",
+            "Supported by",
+            "Supporter URN",
+            {(e.supporting_school.name, e.supporting_school.urn) for e in SupportEngagement.objects.all()},
+        ),
+    ]
+    for url, name_header, urn_header, pairs in checks:
+        assert pairs, (url, "the demo has rows to check")
+        (table,) = _tables(officer.get(url).content.decode())
+        headers = _headers(table)
+        assert headers.index(urn_header) == headers.index(name_header) + 1, (url, headers)
+        seen = 0
+        for row in re.findall(r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1), re.S):
+            cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, re.S)]
+            name, urn = cells[headers.index(name_header)], cells[headers.index(urn_header)]
+            assert (name, int(urn)) in pairs, (url, cells)
+            seen += 1
+        assert seen == SuccessStory.objects.count() if "stories" in url else seen == SupportEngagement.objects.count()
