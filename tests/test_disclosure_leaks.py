@@ -132,7 +132,7 @@ def test_headline_export_hides_sen_support_as_the_figures_export_does(testshire,
 
 def test_chart_json_hides_sen_support(testshire, client):
     c = _client(client, testshire["head"])
-    response = c.get("/schools/996001/?group=sen_support&year=2024")
+    response = c.get("/schools/996001/groups/?group=sen_support&year=2024")
     chart = next(ch for ch in response.context["charts"] if ch.id == "chart-ks2_rwm_exp")
     focus = chart.figure["data"][0]
     assert focus["x"][-1] == 2024 and focus["y"][-1] is None
@@ -193,7 +193,7 @@ def test_la_value_of_a_small_pooled_group_is_hidden_from_a_head(testshire, clien
 
 
 def test_la_line_of_the_school_chart_is_hidden_for_a_small_pooled_group(testshire, client):
-    response = _client(client, testshire["head"]).get("/schools/996001/?group=cla&year=2024")
+    response = _client(client, testshire["head"]).get("/schools/996001/groups/?group=cla&year=2024")
     chart = next(ch for ch in response.context["charts"] if ch.id == "chart-ks2_rwm_exp")
     la_line = chart.figure["data"][-1]
     assert la_line["name"].endswith("(Testshire)") and la_line["y"] == [None, None]

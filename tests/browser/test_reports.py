@@ -23,7 +23,7 @@ def test_officer_downloads_the_briefing_from_the_la_page(ui, sign_in, tmp_path):
     assert pdf.suffix == ".pdf"
     data = pdf.read_bytes()
     assert pdf_title(data).startswith(f"{la.name}: the gaps for disadvantaged pupils")
-    assert f"results year {latest}" in pdf_text(data)
+    assert f"results year {latest - 1}/{latest % 100:02d}" in pdf_text(data)  # 2025: "2024/25"
     assert {"H1", "H2", "Table"} <= pdf_structure_tags(data)
     word = ui.download(page.get_by_role("link", name="Download the briefing (Word)"), tmp_path)
     assert word.suffix == ".docx"
