@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ANONYMOUS = "anonymous"
-ROLES = ("officer", "adviser", "head", "data", "admin")
+ROLES = ("officer", "adviser", "head", "data", "admin", "national")
 EVERYONE = (ANONYMOUS, *ROLES)
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
@@ -83,11 +83,12 @@ def assert_every_pattern_ruled(urlconf=None, rules=None):
 
 
 # --------------------------------------------------------------------------- expectations
-def answers(default, *, anonymous=LOGIN, **by_role) -> dict:
-    """The answer for every role: ``default`` unless named; anonymous users are sent to sign in."""
+def answers(default, *, anonymous=LOGIN, national=404, **by_role) -> dict:
+    """The answer for every role: ``default`` unless named; anonymous users are sent to sign in. The national
+    officer works across LAs and sees nothing inside one (no school, plan, visit or LA page): 404 unless named."""
     unknown = set(by_role) - set(ROLES)
     assert not unknown, f"unknown roles {unknown}"
-    return {ANONYMOUS: anonymous, **{role: by_role.get(role, default) for role in ROLES}}
+    return {ANONYMOUS: anonymous, **{role: by_role.get(role, default) for role in ROLES}, "national": national}
 
 
 ALL_SIGNED_IN = answers(200)
@@ -149,6 +150,7 @@ RULES: dict[str, list[Case]] = {
                 admin=Redirect("/overview/"),
                 adviser=Redirect("/schools/"),
                 head=Redirect(lambda c: f"/schools/{c.head_school.urn}/"),
+                national=Redirect("/national/"),
             ),
         )
     ],
@@ -236,6 +238,13 @@ RULES: dict[str, list[Case]] = {
     "schools:gap_busters_export": [Case("gap busters export", ALL_SIGNED_IN, _kw(table="busters", **EXPORT))],
     "schools:cluster_rag": [Case("cluster RAG board", ALL_SIGNED_IN)],
     "schools:cluster_rag_export": [Case("cluster RAG export", ALL_SIGNED_IN, _kw(table="rag", **EXPORT))],
+    # Every LA's gaps side by side: national officers only; everyone else 404 (no hint the page exists).
+    "schools:national": [Case("every LA's gaps", answers(404, national=200))],
+    "schools:national_export": [
+        Case("every LA's gaps as CSV", answers(404, national=200), _kw(table="gaps", **EXPORT)),
+        Case("every headline measure as XLSX", answers(404, national=200), _kw(table="every-measure", fmt="xlsx")),
+        Case("no such table", answers(404), _kw(table="nonsense", **EXPORT)),
+    ],
     # ------------------------------------------------------------------ imports
     "schools:imports": [Case("upload page and batch list", IMPORTERS)],
     "schools:import_batch": [Case("a batch", IMPORTERS, pk("batch"))],
