@@ -26,6 +26,20 @@ SIZE_NAMES = ("la", "national", "single_la")
 KS2_SOURCE = Path(__file__).resolve().parent.parent / "tests" / "data" / "dfe" / "ks2_2018-19_936_surrey.csv"
 
 
+def scale(factor: float) -> None:
+    """Shrink every dataset by ``factor`` (``--scale``, for trying the benchmark itself out quickly): the
+    results are not comparable with the targets."""
+    from bench import national
+
+    for args in SIZES.values():
+        args["schools"] = max(12, round(args["schools"] * factor))
+    national.NATIONAL.update(
+        las=max(3, round(national.NATIONAL["las"] * factor)),
+        schools=max(60, round(national.NATIONAL["schools"] * factor)),
+        demo_schools=max(12, round(national.NATIONAL["demo_schools"] * factor)),
+    )
+
+
 def generator_arguments(size: str) -> dict:
     from schools.models import Measure
 

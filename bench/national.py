@@ -34,7 +34,8 @@ def marker(params: dict) -> str:
     return "bench national " + " ".join(f"{k}={v}" for k, v in sorted(params.items()))
 
 
-def ready(params: dict = NATIONAL) -> bool:
+def ready(params: dict | None = None) -> bool:
+    params = NATIONAL if params is None else params
     from schools.models import ImportBatch
 
     return ImportBatch.objects.filter(file_name=marker(params), status=ImportBatch.Status.COMMITTED).exists()
@@ -48,12 +49,13 @@ def _la_sizes(rng, las: int, schools: int) -> list[int]:
     return [int(s) for s in sizes]
 
 
-def build(params: dict = NATIONAL, log=print) -> dict:
+def build(params: dict | None = None, log=print) -> dict:
     from django.db import transaction
 
     from schools import aggregates, demo
     from schools.models import ImportBatch, Measure
 
+    params = NATIONAL if params is None else params
     if ready(params):
         return {"built": False, "seconds": 0.0}
     started = time.perf_counter()

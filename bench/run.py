@@ -47,9 +47,10 @@ def ensure_postgres_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def child(task: str, db: str, name: str, extra: list[str]) -> dict:
-    """Run one worker in a fresh process against its own database; returns its JSON report."""
-    url = database_url(db, name)
+def child(task: str, db: str, name: str, extra: list[str], database: str | None = None) -> dict:
+    """Run one worker in a fresh process against its own database (``database``, default ``name``); returns
+    its JSON report."""
+    url = database_url(db, database or name)
     if db == "postgres":
         ensure_postgres_database(url)
     env = dict(
@@ -100,6 +101,7 @@ def main(argv=None) -> int:
         help="time each page's first request after an import five times (else once), beside the warm requests",
     )
     parser.add_argument("--cold-repeat", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--scale", type=float, default=None, help=argparse.SUPPRESS)  # try the bench out small
     parser.add_argument(
         "--db",
         default="auto",
@@ -126,6 +128,10 @@ def main(argv=None) -> int:
 
     if args.worker:
         setup()
+        if args.scale:
+            from bench.datasets import scale
+
+            scale(args.scale)
         if args.worker == "pages":
             report = worker_pages(args.size, args.requests or 20, args.cold_repeat or 1)
         else:
@@ -148,7 +154,11 @@ def main(argv=None) -> int:
                 print(f"== pages: {size} size on {db}", flush=True)
                 requests = args.requests or {"la": 20, "national": 10}.get(size, 5)
                 extra = ["--requests", str(requests), "--cold-repeat", str(cold_repeat)]
-                results = _save(f"pages:{db}:{size}", child("pages", db, size, extra))
+                # A shrunken trial run keeps databases and results of its own.
+                extra += ["--scale", str(args.scale)] if args.scale else []
+                small = "small-" if args.scale else ""
+                report = child("pages", db, size, extra, database=f"{size}_small" if args.scale else size)
+                results = _save(f"{small}pages:{db}:{size}", report)
         if not args.no_imports:
             for kind in ("long", "ks2"):
                 print(f"== import: {kind} on {db}", flush=True)

@@ -125,10 +125,6 @@ def pooled_query(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None):
     )
 
 
-def _insert_pooled(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) -> None:
-    _insert(pooled_query(level, org_ids, years, measure_ids))
-
-
 def published_query(la_ids=None, years=ALL_YEARS):
     """The LAs' published figures as :data:`COLUMNS` in that order: the figure as published (its value,
     cohort, achievers or points, marker and status), one row per LA × year × measure × group."""
@@ -201,7 +197,7 @@ def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
         if years is not ALL_YEARS:
             stale = stale.filter(results_year__in=list(years))
         stale._raw_delete(stale.db)
-        _insert_pooled(level, chunk, years)
+        _insert(pooled_query(level, chunk, years))
 
 
 def rebuild(*, published: bool = False) -> None:
@@ -213,7 +209,7 @@ def rebuild(*, published: bool = False) -> None:
         stale = PooledFigure.objects.filter(level__in=LEVELS)
         stale._raw_delete(stale.db)
         for level in LEVELS:
-            _insert_pooled(level)
+            _insert(pooled_query(level))
         if published:
             repool_published()
 
@@ -225,7 +221,7 @@ def repool_measure(measure_id: int) -> None:
     stale = PooledFigure.objects.filter(measure_id=measure_id, level__in=LEVELS)  # published rows are as published
     stale._raw_delete(stale.db)
     for level in LEVELS:
-        _insert_pooled(level, measure_ids=[measure_id])
+        _insert(pooled_query(level, measure_ids=[measure_id]))
 
 
 def forget(level: str, org_id: int) -> None:

@@ -25,7 +25,7 @@ from statistics import mean
 from .access import compared_las, disclosure_groups
 from .figures import for_user, la_figures, national_figures, published_figures, years_with_figures
 from .gaps import MISSING, Figure, gap
-from .models import PupilGroup, StatisticalNeighbour
+from .models import LocalAuthority, Measure, PupilGroup, StatisticalNeighbour
 from .published import PUBLISHED, published_first
 
 
@@ -33,8 +33,8 @@ from .published import PUBLISHED, published_first
 class LaGap:
     """One LA's gaps for one measure and year (None where a figure is missing or suppressed)."""
 
-    la: object
-    measure: object
+    la: LocalAuthority
+    measure: Measure
     source: str  # "published" or "pooled"
     focus: Figure
     comparison: Figure
