@@ -38,11 +38,8 @@ def parse_lait(table: Table, ref: Reference) -> Parsed:
     for measure, group in set(known.values()):
         if measure not in ref.measures or group not in ref.groups:
             problems.append(
-                Problem(
-                    row=None,
-                    column="",
-                    value=f"{measure} × {group}",
-                    reason=("fixtures/lait_measures.csv names an unknown measure or pupil group."),
+                Problem.of_file(
+                    "fixtures/lait_measures.csv names an unknown measure or pupil group.", value=f"{measure} × {group}"
                 )
             )
     year = parse_year(frame["year"], rows, problems, column="year")

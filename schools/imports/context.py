@@ -21,6 +21,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ..models import ImportBatch, ImportChange, SchoolContext
+from .changes import updated_change
 from .problems import Problem, collect
 from .readers import Table, parse_figures
 
@@ -133,14 +134,9 @@ def parse(
         )
     if results_year is None:
         problems.append(
-            Problem(
-                row=None,
-                column="",
-                value="",
-                reason=(
-                    "The year is needed: give it (e.g. 2023 for 2022-23) or keep the file in its year folder "
-                    "(2022-2023/…) or the year in its name."
-                ),
+            Problem.of_file(
+                "The year is needed: give it (e.g. 2023 for 2022-23) or keep the file in its year folder "
+                "(2022-2023/…) or the year in its name."
             )
         )
     if missing or results_year is None:
@@ -333,15 +329,9 @@ def write(plan: ContextPlan, batch) -> list[ImportChange]:
             for name, value in _model_fields(record).items():
                 setattr(row, name, value)
             row.batch = batch
+            previous = {**record["previous"], "batch_id": record["previous_batch_id"]}
             changes.append(
-                ImportChange(
-                    batch=batch,
-                    kind=ImportChange.Kind.CONTEXT,
-                    object_id=row.pk,
-                    action=ImportChange.Action.UPDATED,
-                    previous={**record["previous"], "batch_id": record["previous_batch_id"]},
-                    previous_batch_id=record["previous_batch_id"],
-                )
+                updated_change(batch, ImportChange.Kind.CONTEXT, row.pk, previous, record["previous_batch_id"])
             )
         SchoolContext.objects.bulk_update(list(current.values()), VALUE_FIELDS + ["batch"], batch_size=1000)
     return changes
