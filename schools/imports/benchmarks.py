@@ -7,9 +7,9 @@ import pandas as pd
 
 from . import mapping
 from .facts import BENCHMARK, FACT_COLUMNS, Reference, empty_facts
-from .parsing import Parsed, parse_year, require, resolve_geographies
-from .problems import Problem, collect
-from .readers import Table, parse_figures
+from .parsing import Parsed, checked_figures, parse_year, require, resolve_geographies
+from .problems import Problem
+from .readers import Table
 
 
 def parse_lait(table: Table, ref: Reference) -> Parsed:
@@ -43,15 +43,7 @@ def parse_lait(table: Table, ref: Reference) -> Parsed:
                 )
             )
     year = parse_year(frame["year"], rows, problems, column="year")
-    value = parse_figures(frame["value"])
-    collect(
-        problems,
-        value.invalid,
-        rows=rows,
-        column="value",
-        values=frame["value"],
-        reason="Not a number or a known marker.",
-    )
+    value = checked_figures(frame["value"], rows, problems, column="value", reason="Not a number or a known marker.")
     pairs = code.map(known)
     facts = pd.DataFrame(
         {

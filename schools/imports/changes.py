@@ -6,9 +6,13 @@ from __future__ import annotations
 from ..models import ImportChange
 
 
+def _change(batch, kind: str, object_id: int, action: str) -> ImportChange:
+    return ImportChange(batch=batch, kind=kind, object_id=object_id, action=action)
+
+
 def created_change(batch, kind: str, object_id: int) -> ImportChange:
     """The batch created row ``object_id`` of ``kind``: rollback deletes it."""
-    return ImportChange(batch=batch, kind=kind, object_id=object_id, action=ImportChange.Action.CREATED)
+    return _change(batch, kind, object_id, ImportChange.Action.CREATED)
 
 
 def updated_change(
@@ -16,11 +20,6 @@ def updated_change(
 ) -> ImportChange:
     """The batch changed row ``object_id`` of ``kind``, whose values were ``previous`` (written by batch
     ``previous_batch_id``, if known): rollback puts them back."""
-    return ImportChange(
-        batch=batch,
-        kind=kind,
-        object_id=object_id,
-        action=ImportChange.Action.UPDATED,
-        previous=previous,
-        previous_batch_id=previous_batch_id,
-    )
+    change = _change(batch, kind, object_id, ImportChange.Action.UPDATED)
+    change.previous, change.previous_batch_id = previous, previous_batch_id
+    return change

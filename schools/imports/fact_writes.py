@@ -12,6 +12,7 @@ from ..models.results import FIGURE_FIELDS
 from .bulk import execute_updates, insert_values
 from .changes import updated_change
 from .comparing import Diff
+from .facts import GEOGRAPHY_FIELDS
 
 WRITE_FIELDS = (*FIGURE_FIELDS, "batch_id")
 
@@ -56,7 +57,7 @@ def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
             (r.geography_code, r.geography_name or "", r.kind, *_keyed_figures(r, batch))
             for r in created.itertuples(index=False)
         ]
-        insert_values(Benchmark, ("geography_code", "geography_name", "kind") + FACT_INSERT_FIELDS, rows_by_geography)
+        insert_values(Benchmark, GEOGRAPHY_FIELDS + FACT_INSERT_FIELDS, rows_by_geography)
     for model, kind, updated in (
         (Result, ImportChange.Kind.RESULT, diff.results.updated),
         (Benchmark, ImportChange.Kind.BENCHMARK, diff.benchmarks.updated),

@@ -8,7 +8,7 @@ import pandas as pd
 from ..reference_data import NOT_PUBLISHED
 from . import dfe_layout, mapping
 from .facts import BENCHMARK, FACT_COLUMNS, RESULT, Reference, empty_facts
-from .parsing import STATUSES, Parsed, figure, parse_year, require, resolve_geographies
+from .parsing import STATUSES, Parsed, checked_figures, figure, parse_year, require, resolve_geographies
 from .problems import Problem, collect, collect_each
 from .readers import Table, parse_figures
 
@@ -167,15 +167,15 @@ def parse_dfe(
         reason="Record type not in the mapping (fixtures/dfe_record_types.csv): row skipped.",
     )
     excluded = pd.Series(False, index=frame.index)
-    for column, value, reason in mapping.dfe_excluded(fmt):
-        hit = (roles == "school") & (table.column(mapping.column_key(column)).str.strip() == value)
+    for column, cell, reason in mapping.dfe_excluded(fmt):
+        hit = (roles == "school") & (table.column(mapping.column_key(column)).str.strip() == cell)
         if hit.any():
             excluded |= hit
             problems.append(
                 Problem(
                     row=int(rows[hit.to_numpy()][0]),
                     column=column,
-                    value=value,
+                    value=cell,
                     level=Problem.WARNING,
                     reason=f"{int(hit.sum())} row(s) skipped: {reason}.",
                 )
@@ -232,24 +232,15 @@ def parse_dfe(
                 missing.append(entry.value_columns[0])
             continue
         used[(entry.measure, entry.group)] = (count_col or entry.count_columns[0], value_col)
-        value = parse_figures(frame[value_col])
-        collect(
-            problems,
-            value.invalid & ~unknown,
-            rows=rows,
-            column=value_col,
-            values=frame[value_col],
-            reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).",
-        )
+        value = checked_figures(frame[value_col], rows, problems, column=value_col, skip=unknown)
         keep = ~value.blank & ~unknown & ~value.invalid & ~dup
         if count_col:
-            count = parse_figures(frame[count_col])
-            collect(
+            count = checked_figures(
+                frame[count_col],
+                rows,
                 problems,
-                count.invalid & ~unknown,
-                rows=rows,
                 column=count_col,
-                values=frame[count_col],
+                skip=unknown,
                 reason="Not a number or a known marker.",
             )
             cohort = count.number

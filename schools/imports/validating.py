@@ -9,7 +9,7 @@ import pandas as pd
 from ..models import Measure
 from ..reference_data import FIRST_YEAR, LAST_YEAR
 from .bounds import check_bounds
-from .facts import NUMBER_FIELDS, RESULT, Reference
+from .facts import KEY_COLUMNS, NUMBER_FIELDS, RESULT, Reference
 from .problems import Problem, collect, collect_each
 
 
@@ -181,7 +181,7 @@ def complete_and_validate(
     facts.loc[facts["value"].notna(), "value_code"] = ""
 
     # Duplicates within the file.
-    key = ["target", "urn", "geography_code", "results_year", "measure", "pupil_group"]
+    key = ["target", "urn", "geography_code", *KEY_COLUMNS]
     keyed = facts[key].astype(str)
     duplicated = keyed.duplicated(keep="first")
     if duplicated.any():
