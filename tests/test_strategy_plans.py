@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from schools.models import LocalAuthority, Measure, PupilGroup, School
 from schools.roles import Role
 from strategy import plan_services, services
-from strategy.models import Action, ActionUpdate, Plan
+from strategy.models import Action, ActionUpdate, Plan, Target
 
 from .strategy_support import build_alpha, make_user
 
@@ -78,6 +79,33 @@ def test_plan_level_needs_its_organisation(setup):
     with pytest.raises(ValidationError) as error:
         plan.full_clean()
     assert "school" in error.value.message_dict and "end_year" in error.value.message_dict
+
+
+def test_plans_and_targets_name_only_places_in_their_own_la(setup):
+    """A plan or a target about a school of another LA is refused, and its scope is the narrowest place named."""
+    other_la = LocalAuthority.objects.create(code="902", name="Elsewhere")
+    elsewhere = School.objects.create(urn=902001, la=other_la, name="Elsewhere Primary", phase="primary")
+    plan = Plan(la=setup["la"], level="school", school=elsewhere, title="Wrong LA", start_year=2025, end_year=2026)
+    with pytest.raises(ValidationError) as error:
+        plan.full_clean()
+    assert error.value.message_dict["school"] == ["That school is in another local authority."]
+    target = Target(
+        la=setup["la"],
+        school=elsewhere,
+        type="reach",
+        measure=Measure.objects.get(code="ks2_rwm_exp"),
+        focus_group=PupilGroup.objects.get(code="disadvantaged"),
+        baseline_year=2024,
+        target_year=2026,
+        target_value=60,
+    )
+    with pytest.raises(ValidationError) as error:
+        target.full_clean()
+    assert error.value.message_dict["school"] == ["That school is in another local authority."]
+    target.school = setup["school"]
+    target.full_clean()
+    assert target.scope == setup["school"] and target.scope_level == "school"
+    assert setup["plan"].scope == setup["la"]
 
 
 def test_plan_page_shows_strands_progress_overdue_and_targets(setup, client):

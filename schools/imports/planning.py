@@ -7,6 +7,7 @@ The web view and the management commands both build their plan with :func:`build
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pandas as pd
 
@@ -82,6 +83,18 @@ class ImportPlan:
         return preview.summary(self)
 
 
+class ReadOptions(TypedDict, total=False):
+    """How to read a file, as :func:`build_plan` takes them (defaults there): its format (``"auto"``: detect
+    it), the results year and status (provisional or final) it is for, size limits, and the folder it came from
+    (whose name may give the year)."""
+
+    format: str
+    results_year: int | None
+    limits: Limits | None
+    status: str | None
+    folder: str
+
+
 def build_plan(
     *,
     data: bytes,
@@ -92,6 +105,7 @@ def build_plan(
     limits: Limits | None = None,
     status: str | None = None,
     folder: str = "",
+    on_stage=None,
 ) -> ImportPlan:
     """Parse and check every row, then compare with the database. Writes nothing.
 
@@ -99,7 +113,8 @@ def build_plan(
     line) is not limited. ``limits``: the size limits (default: the settings; ``Limits.none()`` lifts them).
     DfE files: the results year is ``results_year``, else from the file name, else from its folder
     (``folder``, or a folder in ``file_name``), else from the file's previous-year columns; the status is
-    ``status``, else from the file name, else final."""
+    ``status``, else from the file name, else final. ``on_stage``: called with "comparing" when the checked
+    figures are compared with the database (the background import's progress)."""
     plan = ImportPlan(format=format, file_name=file_name, results_year=results_year)
     limits = Limits.from_settings() if limits is None else limits
     table, plan_format, problem = read_upload(data, format, limits)
@@ -206,6 +221,8 @@ def build_plan(
         years = parsed.facts["results_year"].dropna().unique()
         plan.results_year = int(years[0]) if len(years) == 1 else None
     if not plan.has_errors:
+        if on_stage is not None:
+            on_stage("comparing")
         plan.diff = diff_facts(parsed.facts, ref, school_ids=school_ids)
         if plan.format in (Format.LONG, Format.DFE_KS2, Format.DFE_KS4):
             plan.problems.extend(lost_cohort_problems(plan.diff, parsed.layout.get("columns", {})))

@@ -23,6 +23,8 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
+        QUEUED = "queued", "Queued"  # confirmed, waiting for the background worker
+        RUNNING = "running", "Importing"  # the worker is checking and writing it
         COMMITTED = "committed", "Imported"
         FAILED = "failed", "Failed"
         ROLLED_BACK = "rolled_back", "Rolled back"
@@ -61,6 +63,11 @@ class ImportBatch(models.Model):
     @property
     def is_committed(self) -> bool:
         return self.status == self.Status.COMMITTED
+
+    @property
+    def in_progress(self) -> bool:
+        """Confirmed and not finished: the background worker has it queued or is importing it."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class ImportChange(models.Model):

@@ -11,10 +11,11 @@ from gapmonitor.models import HasPage, Recorded, optional_link, optional_user
 from schools.house_style import uk_date
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, School
 
+from .scope import ScopedToPlace
 from .vocabulary import RAG_ORDER, Rag, Strand, year_label
 
 
-class Plan(HasPage, Recorded):
+class Plan(HasPage, ScopedToPlace, Recorded):
     """A gap action plan owned at one level (Suffolk, Narrowing the Gap, Appendix 1 has one table per owner)."""
 
     class Level(models.TextChoices):
@@ -68,10 +69,7 @@ class Plan(HasPage, Recorded):
                 errors[field] = f"Only a {Plan.Level(level).label.lower()} plan names a {field}."
         if self.start_year and self.end_year and self.end_year < self.start_year:
             errors["end_year"] = "The plan cannot end before it starts."
-        for field in ("area", "cluster", "school"):
-            obj = getattr(self, field) if getattr(self, f"{field}_id") else None
-            if obj is not None and self.la_id and obj.la_id != self.la_id:
-                errors[field] = f"That {field} is in another local authority."
+        errors.update(self.places_outside_la())
         if errors:
             raise ValidationError(errors)
 
@@ -85,11 +83,6 @@ class Plan(HasPage, Recorded):
         if self.start_year == self.end_year:
             return year_label(self.start_year)
         return f"{year_label(self.start_year)} to {year_label(self.end_year)}"
-
-    @property
-    def scope(self):
-        """The organisation whose figures the plan is about."""
-        return self.school or self.cluster or self.area or self.la
 
     def progress(self, actions=None) -> dict:
         """Counts for the plan's overall progress: completed, each RAG, no update yet, overdue."""

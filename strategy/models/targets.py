@@ -11,10 +11,11 @@ from gapmonitor.models import Audited, HasPage, Recorded, optional_link
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, School
 
 from .plans import Plan
+from .scope import PLACES_IN_LA, ScopedToPlace
 from .vocabulary import year_label
 
 
-class Target(HasPage, Recorded):
+class Target(HasPage, ScopedToPlace, Recorded):
     """A success criterion whose status is computed from imported results (see ``strategy.targets``)."""
 
     class Type(models.TextChoices):
@@ -75,10 +76,6 @@ class Target(HasPage, Recorded):
         return self.title or self.describe()
 
     @property
-    def scope(self):
-        return self.school or self.cluster or self.area or self.la
-
-    @property
     def scope_level(self) -> str:
         if self.school_id:
             return "school"
@@ -125,11 +122,8 @@ class Target(HasPage, Recorded):
             errors["target_value"] = self.TYPE_HELP[self.type]
         if self.type in self.GAP_TYPES and self.focus_group_id and self.comparison is None:
             errors["comparison_group"] = "A gap target needs a comparison group."
-        for field in ("area", "cluster", "school"):
-            obj = getattr(self, field) if getattr(self, f"{field}_id") else None
-            if obj is not None and self.la_id and obj.la_id != self.la_id:
-                errors[field] = f"That {field} is in another local authority."
-        if sum(bool(getattr(self, f"{f}_id")) for f in ("area", "cluster", "school")) > 1:
+        errors.update(self.places_outside_la())
+        if sum(bool(getattr(self, f"{f}_id")) for f in PLACES_IN_LA) > 1:
             errors["school"] = "A target has one scope: a school, a cluster, an area or the whole LA."
         if errors:
             raise ValidationError(errors)
