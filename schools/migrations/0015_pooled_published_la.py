@@ -13,7 +13,7 @@ def keep_published_figures(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0013_remove_importbatch_warnings"),
+        ("schools", "0014_import_batch_queued_running"),
     ]
 
     operations = [
