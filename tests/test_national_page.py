@@ -18,11 +18,11 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.test import Client
 from django.urls import reverse
 
 from schools.models import Benchmark, LocalAuthority, Measure, Profile, PupilGroup, Result, School, StatisticalNeighbour
 from schools.roles import Role
+from tests.trust_support import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,7 @@ def _user(username, role, la=None):
     user = User.objects.create_user(username, password="x")
     user.groups.add(Group.objects.get(name=role))
     Profile.objects.create(user=user, la=la)
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_for(user)
 
 
 @pytest.fixture
