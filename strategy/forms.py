@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from schools.access import assignable_users, visible_areas, visible_clusters, visible_schools
-from schools.models import AcademicYear, Area, Cluster, LocalAuthority, Measure, PupilGroup, School
+from schools.models import AcademicYear, Measure, PupilGroup
 
 from . import access
 from .models import (
@@ -24,6 +24,7 @@ from .models import (
     SupportEngagement,
     Target,
 )
+from .plan_services import scope_fields
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,6 +59,13 @@ def lead_users(user, la, current=None):
     )
 
 
+def up_to_today(value: date, refusal: str) -> date:
+    """``value``, refused with ``refusal`` when it is after today: what is recorded has already happened."""
+    if value > date.today():
+        raise ValidationError(refusal)
+    return value
+
+
 def person_label(user) -> str:
     full = user.get_full_name()
     return f"{full} ({user.get_username()})" if full else user.get_username()
@@ -65,9 +73,6 @@ def person_label(user) -> str:
 
 # --------------------------------------------------------------------------- plans
 class PlanForm(forms.ModelForm):
-    start_year = YearField(label="First year")
-    end_year = YearField(label="Last year")
-
     class Meta:
         model = Plan
         fields = [
@@ -82,6 +87,9 @@ class PlanForm(forms.ModelForm):
             "owner_name",
             "summary",
         ]
+
+    start_year = YearField(label="First year")
+    end_year = YearField(label="Last year")
 
     def __init__(self, *args, user, la, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,10 +166,7 @@ class ActionUpdateForm(forms.ModelForm):
         self.fields["date"].initial = date.today
 
     def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > date.today():
-            raise ValidationError("An update cannot be dated in the future.")
-        return value
+        return up_to_today(self.cleaned_data["date"], "An update cannot be dated in the future.")
 
 
 # --------------------------------------------------------------------------- targets
@@ -190,12 +195,10 @@ class TargetForm(forms.ModelForm):
         self.fields["measure"].queryset = Measure.objects.all()
         self.fields["type"].help_text = " ".join(Target.TYPE_HELP[t] for t in Target.Type)
         target = self.instance
-        if target.pk is None:
+        if target.pk is None:  # the scope the model's checks see; the service sets the same on save
             target.plan, target.engagement = plan, engagement
-            target.la = scope if isinstance(scope, LocalAuthority) else scope.la
-            target.school = scope if isinstance(scope, School) else None
-            target.cluster = scope if isinstance(scope, Cluster) else None
-            target.area = scope if isinstance(scope, Area) else None
+            for name, value in scope_fields(scope).items():
+                setattr(target, name, value)
 
 
 class MilestoneForm(forms.ModelForm):
