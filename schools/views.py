@@ -213,7 +213,8 @@ def gap_busters(request, table=None, fmt=None):
 @login_required
 def cluster_rag(request, table=None, fmt=None):
     opts = _options(request, access.working_la(request.user))
-    return _respond(request, "schools/cluster_rag.html", dashboard.cluster_rag_page(opts), table, fmt)
+    context = dashboard.cluster_rag_page(opts, page=request.GET.get("page"), every=fmt is not None)
+    return _respond(request, "schools/cluster_rag.html", context, table, fmt)
 
 
 __all__ = [

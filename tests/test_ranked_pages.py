@@ -37,3 +37,26 @@ def test_priority_list_pages_and_its_csv_has_every_school(role_client, demo, mon
     header = rows[2]
     ranks = [r[header.index("Rank")] for r in rows[3:] if len(r) == len(header)]
     assert len(ranks) == whole  # every school, not one page
+
+
+def test_cluster_rag_board_pages_and_its_csv_has_every_cluster(role_client, demo, monkeypatch):
+    from schools.dashboard import rag
+    from schools.models import Cluster
+
+    names = sorted(Cluster.objects.filter(la=demo.la).values_list("name", flat=True))
+    assert len(names) == 2, names
+    monkeypatch.setattr(rag, "CLUSTERS_PER_PAGE", 1)
+    officer = role_client("officer")
+    first = officer.get("/cluster-rag/")
+    assert [g["cluster"].name for g in first.context["grid"]] == names[:1]
+    html = first.content.decode()
+    assert "Clusters 1–1 of 2." in html
+    assert 'aria-label="Pages of the cluster RAG board"' in html
+    assert 'aria-current="page"' in html and "?page=2" in html and 'rel="next"' in html
+    assert "Across clusters 1 to 1 of 2 (this page)" in first.context["findings_text"][0]
+    second = officer.get("/cluster-rag/?page=2")
+    assert [g["cluster"].name for g in second.context["grid"]] == names[1:]
+    assert 'rel="prev"' in second.content.decode()
+    export = officer.get("/cluster-rag/export/rag.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(export)))
+    assert [r[0] for r in rows if r and r[0] in names] == names  # every cluster, not one page
