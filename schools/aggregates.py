@@ -140,7 +140,7 @@ def _insert_pooled(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) 
 
 def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
     """Replace the pooled rows of these organisations (for these years) by a fresh pooling of their results."""
-    from .models import PooledFigure
+    from .models import JudgementSet, PooledFigure
 
     org_ids = sorted(set(org_ids))
     for start in range(0, len(org_ids), CHUNK):
@@ -150,26 +150,30 @@ def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
             stale = stale.filter(results_year__in=list(years))
         stale._raw_delete(stale.db)
         _insert_pooled(level, chunk, years)
+        if level == "la":  # the LA's kept judgements rest on these figures (``schools.stored_judgements``)
+            JudgementSet.forget(la_ids=chunk)
 
 
 def rebuild() -> None:
     """Every pooled row afresh (a new database, or after ``check_figures`` found a difference)."""
-    from .models import PooledFigure
+    from .models import JudgementSet, PooledFigure
 
     with transaction.atomic():
         PooledFigure.objects.all()._raw_delete(PooledFigure.objects.db)
         for level in LEVELS:
             _insert_pooled(level)
+        JudgementSet.forget()
 
 
 def repool_measure(measure_id: int) -> None:
     """A measure's unit decides how it pools: re-pool it everywhere."""
-    from .models import PooledFigure
+    from .models import JudgementSet, PooledFigure
 
     stale = PooledFigure.objects.filter(measure_id=measure_id)
     stale._raw_delete(stale.db)
     for level in LEVELS:
         _insert_pooled(level, measure_ids=[measure_id])
+    JudgementSet.forget(measure_id=measure_id)
 
 
 def forget(level: str, org_id: int) -> None:
@@ -327,8 +331,12 @@ def refresh_la(la) -> None:
 
 def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -> Touched:
     """Add the results an import batch wrote (created or overwrote: they carry its id) to ``touched``;
-    ``before``: a rollback is still to come (see :meth:`Touched.add`)."""
-    from .models import Result
+    ``before``: a rollback is still to come (see :meth:`Touched.add`). A batch that wrote benchmarks (national
+    figures every school is judged against) makes every kept judgement stale: they are deleted now."""
+    from .models import Benchmark, JudgementSet, Result
+
+    if Benchmark.objects.filter(batch=batch).exists():
+        JudgementSet.forget()
 
     touched = touched if touched is not None else Touched()
     pairs = Result.objects.filter(batch=batch).values_list("school_id", "results_year").distinct().order_by()

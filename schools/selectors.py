@@ -8,7 +8,8 @@ from statistics import mean
 from django.db.models import Count, Q, Value
 
 from . import request_memo
-from .access import disclosure_groups
+from .access import disclosure_groups, sees_small_cohorts
+from .disclosure import disclose, disclosure_groups_for, partitions_of
 from .figures import (
     benchmarks_where,
     figures,
@@ -117,32 +118,40 @@ def org_rows_by_measure(
     """{measure_code: [(organisation, GapRow), …]} for each school / cluster / area among ``organisations``,
     pooled from ``schools`` (a scoped queryset). Two queries plus the organisations' own, whatever the
     number of organisations or measures."""
+    if level == "school":
+        return school_rows_by_measure(schools, organisations, query, sees_small=sees_small_cohorts(user))
     codes, measure_codes, years, groups = query.codes, query.measure_codes, query.years, query.groups
     fetched = disclosure_groups(user, codes, groups)
-    known = (
-        None
-        if level == "school"
-        else known_figures(
-            user, schools, measures=measure_codes, groups=groups, codes=fetched, years=years, level=level
-        )
-    )
+    known = known_figures(user, schools, measures=measure_codes, groups=groups, codes=fetched, years=years, level=level)
     pooled_figures = for_user(
         user, figures_by(level, schools, measures=measure_codes, groups=fetched, years=years), groups, known=known
     )
-    organisations = list(organisations)
-    if level == "school":  # each school against its own type of school nationally
-        by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
-        nationals = {school.pk: national_for(school, by_basis) for school in organisations}
-    else:
-        nationals = dict.fromkeys(
-            (o.pk for o in organisations), (None, national_figures(measures=measure_codes, groups=codes, years=years))
-        )
+    england = national_figures(measures=measure_codes, groups=codes, years=years)
+    return _rows_by_measure(query, pooled_figures, list(organisations), lambda _org: (None, england))
+
+
+def school_rows_by_measure(schools, organisations, query: RowQuery, *, sees_small: bool) -> dict:
+    """``org_rows_by_measure`` for schools, as any viewer who does (``sees_small``) or does not see small
+    cohorts sees them: a school's figures are disclosed on their own (there is nothing a viewer could subtract
+    them from), so every such viewer sees the same rows. Each school against its own type of school nationally."""
+    codes, measure_codes, years, groups = query.codes, query.measure_codes, query.years, query.groups
+    fetched = disclosure_groups_for(codes, groups, viewer_sees_small_cohorts=sees_small)
+    here = disclose(
+        figures_by("school", schools, measures=measure_codes, groups=fetched, years=years),
+        viewer_sees_small_cohorts=sees_small,
+        partitions=partitions_of(groups),
+    )
+    by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+    return _rows_by_measure(query, here, list(organisations), lambda school: national_for(school, by_basis))
+
+
+def _rows_by_measure(query: RowQuery, here: dict, organisations: list, national_of) -> dict:
     out = {}
     for measure in query.measures:
         rows = []
         for organisation in organisations:
-            basis, national = nationals[organisation.pk]
-            row = query.row(measure, pooled_figures, national, prefix=(organisation.pk,), national_basis=basis)
+            basis, national = national_of(organisation)
+            row = query.row(measure, here, national, prefix=(organisation.pk,), national_basis=basis)
             if row.series:
                 rows.append((organisation, row))
         out[measure.code] = rows

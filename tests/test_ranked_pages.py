@@ -1,13 +1,13 @@
-"""The priority list and the gap busters come a page at a time (``page_size`` schools, links to the other
-pages); their CSV lists every school."""
+"""The priority list, the gap busters and the cluster RAG board come a page at a time (50 schools or clusters,
+links to the other pages); their CSVs list every school or cluster."""
 
 import csv
 import io
 
 import pytest
 
+from schools.dashboard import ranking
 from schools.models import Measure
-from schools.tables import PriorityTable
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +21,18 @@ def test_priority_list_pages_and_its_csv_has_every_school(role_client, demo, mon
         if whole >= 2:
             break
     assert whole >= 2, whole
-    monkeypatch.setattr(PriorityTable, "page_size", 1)
+    monkeypatch.setattr(ranking, "RANKED_PER_PAGE", 1)
     page = officer.get(f"/priority/{query}")
-    table = page.context["table"]
-    assert len(table.page.object_list) == 1 and table.paginator.num_pages == whole
+    table, shown = page.context["table"], page.context["ranked_page"]
+    assert len(table.rows) == 1 and shown.paginator.num_pages == whole and page.context["ranked_count"] == whole
     html = page.content.decode()
-    assert f"Rows 1–1 of {whole}." in html
-    assert 'aria-current="page"' in html and "priority-page=2" in html
-    second = officer.get(f"/priority/{query}&priority-page=2").context["table"]
-    assert second.page.number == 2
-    assert [row.record["rank"] for row in table.page.object_list] == [1]
-    assert [row.record["rank"] for row in second.page.object_list] == [2]
+    assert f"Schools 1–1 of {whole}." in html
+    assert 'aria-current="page"' in html and "priority-page=2" in html and 'rel="next"' in html
+    second = officer.get(f"/priority/{query}&priority-page=2")
+    assert second.context["ranked_page"].number == 2
+    assert [row.record["rank"] for row in table.rows] == [1]
+    assert [row.record["rank"] for row in second.context["table"].rows] == [2]
+    assert table.rows[0].record["name"] != second.context["table"].rows[0].record["name"]
     export = officer.get(f"/priority/export/priority.csv{query}").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(export)))
     header = rows[2]

@@ -169,14 +169,6 @@ def org_rows(opts: Options, kind: str, schools, orgs) -> list:
     return selectors.org_rows(opts.user, kind, schools, orgs, opts.query())
 
 
-def school_pairs(opts: Options, by_year: dict) -> list:
-    """(school, row) for the LA's visible schools on the chosen comparator, each row with its year's
-    threshold from ``by_year`` (if any)."""
-    schools = access.visible_schools(opts.user).filter(la=opts.la)
-    pairs = org_rows(opts, "school", schools, schools)
-    return [(school, row.for_comparator(opts.kind).with_threshold(by_year.get(row.year))) for school, row in pairs]
-
-
 def scope_words(opts: Options) -> str:
     """What a list of the LA's schools holds, in the words of what this user sees (``summaries.scope_phrase``)."""
     from ..roles import LA_WIDE_ROLES, Role, has_role
