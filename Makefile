@@ -28,7 +28,8 @@ migrate: install
 demo: migrate
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py generate_demo_data
-	@echo "Serving gapmonitor at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	@echo "Serving gapmonitor at http://127.0.0.1:$(PORT)/ with the import worker beside it (Ctrl+C stops both)"
+	$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-0} $(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 # Lint and type checks (rule sets: pyproject.toml [tool.ruff], [tool.djlint], [tool.mypy]).

@@ -1,6 +1,6 @@
 """The audit trail, read from django-simple-history's records.
 
-Every audited model carries ``history = HistoricalRecords()`` (users are
+Every audited model inherits ``gapmonitor.models.Audited`` (its ``history``; users are
 registered in ``gapmonitor.models``). Imports are audited as ImportBatch rows,
 and every result points to the batch that last wrote it.
 """

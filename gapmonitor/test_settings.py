@@ -14,3 +14,6 @@ WHITENOISE_AUTOREFRESH = True
 # transactions there, as before. The threaded import tests copy the database to a file and use SQLITE_OPTIONS.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)  # noqa: F405
+# A confirmed import runs at once, inside the request: the tests see its outcome. The database backend and its
+# worker are tested on their own (tests/test_imports_background.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

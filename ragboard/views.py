@@ -54,14 +54,14 @@ def round_detail(request, pk):
 
 def _dashboard(request, la, round_):
     context = selectors.dashboard(request.user, la, round_, request.GET.get("view", "reviewer"))
-    context.update(
-        la=la,
-        round=round_,
-        key=DASHBOARD_KEY,
-        grades=Grade,
-        views=VIEWS,
-        round_form=RoundForm(rounds=context["rounds"], la=la, user=request.user),
-    )
+    context |= {
+        "la": la,
+        "round": round_,
+        "key": DASHBOARD_KEY,
+        "grades": Grade,
+        "views": VIEWS,
+        "round_form": RoundForm(rounds=context["rounds"], la=la, user=request.user),
+    }
     return render(request, "ragboard/home.html", context)
 
 
@@ -153,7 +153,7 @@ def judgement(request, pk):
             form.fields[name].initial = j.metrics.get(code)
         ticked_ids = None
     context = selectors.judgement_page(j, ticked_ids)
-    context.update(j=j, form=form, reviewer=reviewer, refusal=refusal)
+    context |= {"j": j, "form": form, "reviewer": reviewer, "refusal": refusal}
     return render(request, "ragboard/judgement.html", context, status=status)
 
 
@@ -200,7 +200,7 @@ def compare(request):
     context = selectors.comparison(
         request.user, la, earlier=request.GET.get("earlier"), later=request.GET.get("later"), view=view
     )
-    context.update(view=view, views=VIEWS)
+    context |= {"view": view, "views": VIEWS}
     return render(request, "ragboard/compare.html", context)
 
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .disclosure import disclosure_groups_for
-from .models import Area, Cluster, LocalAuthority, Profile, PupilGroup, School
+from .models import Area, Cluster, ImportBatch, LocalAuthority, Profile, PupilGroup, School
 from .roles import IMPORT_ROLES, LA_WIDE_ROLES, UNSUPPRESSED_ROLES, Role, has_role
 
 
@@ -153,6 +153,13 @@ def can_see_la_wide(user) -> bool:
 def can_import(user) -> bool:
     """Data managers and administrators load results, benchmarks and registers (and roll them back)."""
     return has_role(user, *IMPORT_ROLES)
+
+
+def own_import_batches(user):
+    """The imports ``user`` uploaded: the only ones whose progress feed they may read (anyone else's is 404)."""
+    if not getattr(user, "is_authenticated", False):
+        return ImportBatch.objects.none()
+    return ImportBatch.objects.filter(uploaded_by=user)
 
 
 def sees_small_cohorts(user) -> bool:

@@ -38,6 +38,7 @@ CODE_LABELS = {
     SECONDARY: "Suppressed so that a small group cannot be worked out from the others",
     "c": "Suppressed by the publisher (small numbers)",
     "NE": "No entries",
+    "NP": "Not published by the DfE for this year",
     "x": "Not available",
     "z": "Not applicable",
     "low": "Below 0.5",

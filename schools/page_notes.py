@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from . import selectors
 from .exports import ExportTable
+from .house_style import results_year_label
 from .published import PUBLISHED
+from .reference_data import NOT_PUBLISHED, NOT_PUBLISHED_WHY, PANDEMIC_GAP
 from .table_columns import figure_text
 
 
@@ -144,3 +146,14 @@ def school_context(rows) -> list[dict]:
             title = "School information"
         out.append({"title": title, "year": year, "items": items})
     return out
+
+
+def not_published_note(measure, years) -> str:
+    """Why a measure shows "NP" in some of the years on a page ("" when it shows none): the DfE published
+    nothing for it that year, so the page has no figure rather than a zero."""
+    missing = sorted(set(years) & set(NOT_PUBLISHED.get(measure.code, ())))
+    if not missing:
+        return ""
+    why = NOT_PUBLISHED_WHY.get(measure.code, PANDEMIC_GAP)
+    shown = ", ".join(results_year_label(year) for year in missing)
+    return f"NP (not published) in {shown}: {why}. No figure is shown for those years, never a zero."

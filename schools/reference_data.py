@@ -131,6 +131,23 @@ NOT_PUBLISHED = {
     "ks4_p8": (2020, 2021, 2025, 2026),
 }
 
+# Why the DfE published nothing, in words for the pages (DfE, "Key stage 2 attainment" and "Key stage 4
+# performance" statistics, 2023/24 and 2024/25 editions: no progress measure without a prior-attainment baseline).
+KS2_PROGRESS_GAP = (
+    "the DfE published no KS2 progress scores for 2023/24 and 2024/25: those pupils had no KS1 results "
+    "(KS1 assessments were cancelled in 2019/20 and 2020/21)"
+)
+NOT_PUBLISHED_WHY = {
+    "ks2_read_prog": KS2_PROGRESS_GAP,
+    "ks2_writ_prog": KS2_PROGRESS_GAP,
+    "ks2_mat_prog": KS2_PROGRESS_GAP,
+    "ks4_p8": (
+        "the DfE publishes no Progress 8 for 2024/25 and 2025/26: those pupils had no KS2 results "
+        "(KS2 tests were cancelled in 2019/20 and 2020/21)"
+    ),
+}
+PANDEMIC_GAP = "no results were published for 2019/20 and 2020/21, when exams and assessments were cancelled"
+
 # Years with no KS2/KS4 results published (the pandemic years).
 UNPUBLISHED_YEARS = {2020, 2021}
 # Measures the DfE did publish in some of those years: suspensions for 2019/20 and 2020/21, persistent

@@ -123,7 +123,7 @@ def la_overview(request, table=None, fmt=None, detail=False):
     )
     context = dashboard.la_overview_page(opts, area_filter=area_filter, cluster_filter=cluster_filter)
     if not detail and fmt is None:
-        context.update(dashboard.la_summary(opts, context["headline_rows"]))
+        context |= dashboard.la_summary(opts, context["headline_rows"])
         return _respond(request, "schools/la_summary.html", context)
     return _respond(request, "schools/la_overview.html", context, table, fmt)
 
@@ -159,13 +159,13 @@ def school_list(request):
     school_filter = SchoolFilter(request.GET, queryset=schools, user=user, la=la)
     listed = list(school_filter.qs)
     context = dashboard.school_list_page(_options(request, la) if la else None, listed)
-    context.update(
-        schools=listed,
-        filter=school_filter,
-        filtered=any(request.GET.get(name) for name in school_filter.form.fields),
-        adviser=has_role(user, Role.ADVISER),
-        la_wide=has_role(user, *LA_WIDE_ROLES),
-    )
+    context |= {
+        "schools": listed,
+        "filter": school_filter,
+        "filtered": any(request.GET.get(name) for name in school_filter.form.fields),
+        "adviser": has_role(user, Role.ADVISER),
+        "la_wide": has_role(user, *LA_WIDE_ROLES),
+    }
     return render(request, "schools/school_list.html", context)
 
 

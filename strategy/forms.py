@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from schools.access import assignable_users, visible_areas, visible_clusters, visible_schools
-from schools.models import AcademicYear, Area, Cluster, LocalAuthority, Measure, PupilGroup, School
+from schools.models import AcademicYear, Measure, PupilGroup
 
 from . import access
 from .models import (
@@ -24,6 +24,7 @@ from .models import (
     SupportEngagement,
     Target,
 )
+from .plan_services import scope_fields
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -190,12 +191,10 @@ class TargetForm(forms.ModelForm):
         self.fields["measure"].queryset = Measure.objects.all()
         self.fields["type"].help_text = " ".join(Target.TYPE_HELP[t] for t in Target.Type)
         target = self.instance
-        if target.pk is None:
+        if target.pk is None:  # the scope the model's checks see; the service sets the same on save
             target.plan, target.engagement = plan, engagement
-            target.la = scope if isinstance(scope, LocalAuthority) else scope.la
-            target.school = scope if isinstance(scope, School) else None
-            target.cluster = scope if isinstance(scope, Cluster) else None
-            target.area = scope if isinstance(scope, Area) else None
+            for name, value in scope_fields(scope).items():
+                setattr(target, name, value)
 
 
 class MilestoneForm(forms.ModelForm):

@@ -97,17 +97,6 @@ def new_plan_initial(user, today: date) -> dict:
     return initial
 
 
-def create_plan(*, plan: Plan, owner) -> Plan:
-    """Save a new plan (from the plan form, unsaved) with the user who created it as its owner."""
-    plan.owner = owner
-    plan.save()
-    return plan
-
-
-def add_milestone(*, target, description: str, due_date: date, achieved_on: date | None = None):
-    return target.milestones.create(description=description, due_date=due_date, achieved_on=achieved_on)
-
-
 def year_label_short(results_year: int) -> str:
     return year_label(results_year)
 
@@ -358,5 +347,14 @@ def save_story(*, story: SuccessStory, by=None) -> SuccessStory:
     if by is not None and story.created_by_id is None:
         story.created_by = by
     story.full_clean()
+    story._history_user = by  # type: ignore[attr-defined]  # read by simple_history when the story is saved
     story.save()
     return story
+
+
+def write_story(*, data: dict, by, story: SuccessStory | None = None) -> SuccessStory:
+    """A new story (or ``story`` changed) from the story form's fields, saved through ``save_story``."""
+    story = story or SuccessStory()
+    for name, value in data.items():
+        setattr(story, name, value)
+    return save_story(story=story, by=by)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from . import access, pages, selectors, services
+from . import access, pages, plan_services, selectors, services
 from .forms import (
     ActionForm,
     ActionUpdateForm,
@@ -32,7 +32,7 @@ def home(request):
     """The four strands across the plans the user may see, and the overdue or red actions in one list."""
     today = date.today()
     context = selectors.home(request.user, today)
-    context.update(today=today, can_create=access.can_create_plans(request.user))
+    context |= {"today": today, "can_create": access.can_create_plans(request.user)}
     return render(request, "strategy/home.html", context)
 
 
@@ -50,7 +50,7 @@ def plan_detail(request, pk):
     plan = selectors.get_visible_plan(request.user, pk)
     today = date.today()
     context = selectors.plan_page(request.user, plan, today)
-    context.update(plan=plan, can_edit=access.can_edit_plan(request.user, plan), today=today)
+    context |= {"plan": plan, "can_edit": access.can_edit_plan(request.user, plan), "today": today}
     return render(request, "strategy/plan_detail.html", context)
 
 
@@ -61,7 +61,7 @@ def plan_create(request):
     initial = services.new_plan_initial(request.user, date.today())
     form = PlanForm(request.POST or None, user=request.user, la=la, initial=initial)
     if request.method == "POST" and form.is_valid():
-        plan = services.create_plan(plan=form.save(commit=False), owner=request.user)
+        plan = plan_services.create_plan(la=la, data=form.cleaned_data, owner=request.user)
         messages.success(request, f"Plan “{plan.title}” created.")
         return redirect(plan)
     return render(
@@ -75,7 +75,7 @@ def plan_edit(request, pk):
     access.require(access.can_edit_plan(request.user, plan))
     form = PlanForm(request.POST or None, instance=plan, user=request.user, la=plan.la)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        plan_services.save_changes(row=plan, data=form.cleaned_data, by=request.user)
         messages.success(request, "Plan saved.")
         return redirect(plan)
     return render(request, "strategy/form.html", {"form": form, "title": f"Edit {plan.title}", "object": plan})
@@ -89,7 +89,7 @@ def action_create(request, pk):
     initial = {"strand": request.GET.get("strand")} if request.GET.get("strand") in Strand.values else {}
     form = ActionForm(request.POST or None, user=request.user, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
-        action = form.save()
+        action = plan_services.create_action(plan=plan, data=form.cleaned_data, by=request.user)
         messages.success(request, "Action added.")
         return redirect(action.plan)
     return render(request, "strategy/form.html", {"form": form, "title": f"New action on {plan.title}", "object": plan})
@@ -100,7 +100,7 @@ def action_detail(request, pk):
     action = selectors.get_visible_action(request.user, pk)
     can_edit = access.can_edit_plan(request.user, action.plan)
     context = selectors.action_page(action)
-    context.update(can_edit=can_edit, form=ActionUpdateForm() if can_edit else None)
+    context |= {"can_edit": can_edit, "form": ActionUpdateForm() if can_edit else None}
     return render(request, "strategy/action_detail.html", context)
 
 
@@ -110,7 +110,7 @@ def action_edit(request, pk):
     access.require(access.can_edit_plan(request.user, action.plan))
     form = ActionForm(request.POST or None, instance=action, user=request.user, plan=action.plan)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        plan_services.save_changes(row=action, data=form.cleaned_data, by=request.user)
         messages.success(request, "Action saved.")
         return redirect(action)
     return render(request, "strategy/form.html", {"form": form, "title": "Edit action", "object": action})
@@ -133,7 +133,7 @@ def action_update(request, pk):
         messages.success(request, "Update recorded.")
         return redirect(action)
     context = selectors.action_page(action)
-    context.update(can_edit=True, form=form)
+    context |= {"can_edit": True, "form": form}
     return render(request, "strategy/action_detail.html", context, status=400)
 
 
@@ -164,7 +164,9 @@ def target_detail(request, pk):
 def _target_form(request, *, scope, plan=None, engagement=None, back):
     form = TargetForm(request.POST or None, scope=scope, plan=plan, engagement=engagement)
     if request.method == "POST" and form.is_valid():
-        target = form.save()
+        target = plan_services.create_target(
+            scope=scope, plan=plan, engagement=engagement, data=form.cleaned_data, by=request.user
+        )
         messages.success(request, "Target added. Its status is computed from the imported results.")
         return redirect(target)
     return render(request, "strategy/form.html", {"form": form, "title": f"New target for {scope}", "object": back})
@@ -190,7 +192,7 @@ def target_edit(request, pk):
     access.require(access.can_edit_target(request.user, target))
     form = TargetForm(request.POST or None, instance=target, scope=target.scope)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        plan_services.save_changes(row=target, data=form.cleaned_data, by=request.user)
         messages.success(request, "Target saved.")
         return redirect(target)
     return render(request, "strategy/form.html", {"form": form, "title": "Edit target", "object": target})
@@ -203,7 +205,7 @@ def milestone_create(request, pk):
     access.require(access.can_edit_target(request.user, target))
     form = MilestoneForm(request.POST)
     if form.is_valid():
-        services.add_milestone(target=target, **form.cleaned_data)
+        plan_services.add_milestone(target=target, **form.cleaned_data, by=request.user)
         messages.success(request, "Milestone added.")
         return redirect(target)
     context = {"target": target, "status": selectors.target_status(request.user, target), "can_edit": True}
@@ -226,7 +228,7 @@ def story_create(request):
     initial = pages.story_initial(request.user, *(request.GET.get(k) for k in ("school", "measure", "group")))
     form = StoryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        story = services.save_story(story=form.save(commit=False), by=request.user)
+        story = services.write_story(data=form.cleaned_data, by=request.user)
         messages.success(request, "Story saved.")
         return redirect(story)
     return render(
@@ -248,7 +250,7 @@ def story_edit(request, pk):
     access.require(access.can_write_story(request.user))
     form = StoryForm(request.POST or None, instance=story, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.save_story(story=form.save(commit=False), by=request.user)
+        services.write_story(story=story, data=form.cleaned_data, by=request.user)
         messages.success(request, "Story saved.")
         return redirect(story)
     return render(request, "strategy/form.html", {"form": form, "title": f"Edit {story.title}", "object": story})
@@ -277,7 +279,7 @@ def engagement_list(request):
 def engagement_detail(request, pk):
     engagement = selectors.get_visible_engagement(request.user, pk)
     context = pages.engagement_page(request.user, engagement)
-    context.update(engagement=engagement, can_edit=access.can_manage_support(request.user))
+    context |= {"engagement": engagement, "can_edit": access.can_manage_support(request.user)}
     return render(request, "strategy/engagement_detail.html", context)
 
 
@@ -286,7 +288,7 @@ def engagement_create(request):
     access.require(access.can_manage_support(request.user))
     form = EngagementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        engagement = form.save()
+        engagement = plan_services.create_engagement(data=form.cleaned_data, by=request.user)
         messages.success(request, "Engagement recorded. Add its objectives as targets.")
         return redirect(engagement)
     return render(
@@ -300,7 +302,7 @@ def engagement_edit(request, pk):
     access.require(access.can_manage_support(request.user))
     form = EngagementForm(request.POST or None, instance=engagement, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        plan_services.save_changes(row=engagement, data=form.cleaned_data, by=request.user)
         messages.success(request, "Engagement saved.")
         return redirect(engagement)
     return render(request, "strategy/form.html", {"form": form, "title": "Edit engagement", "object": engagement})

@@ -156,8 +156,7 @@ def _visit_context(request, report, **extra):
         "can_quality_assure": access.can_quality_assure(request.user),
         "acknowledge_form": AcknowledgeForm(),
     }
-    context.update(extra)
-    return context
+    return context | extra
 
 
 @login_required

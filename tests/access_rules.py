@@ -239,6 +239,8 @@ RULES: dict[str, list[Case]] = {
     # ------------------------------------------------------------------ imports
     "schools:imports": [Case("upload page and batch list", IMPORTERS)],
     "schools:import_batch": [Case("a batch", IMPORTERS, pk("batch"))],
+    # The progress feed answers the uploader only; the walk's batch is the demo's load, nobody's upload.
+    "schools:import_status": [Case("another user's batch progress", answers(404), pk("batch"))],
     "schools:import_confirm": [Case("POST only", answers(403, data=405, admin=405), pk("batch"))],
     "schools:import_cancel": [Case("POST only", answers(403, data=405, admin=405), pk("batch"))],
     "schools:import_rollback": [

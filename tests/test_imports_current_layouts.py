@@ -345,3 +345,22 @@ def test_web_preview_states_year_status_coverage_and_unused_columns(role_client,
     client.post(reverse("schools:import_confirm", args=[batch.pk]))
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.COMMITTED
     assert Result.objects.filter(school__urn=151078, status="provisional").exists()
+
+
+def test_measure_page_says_why_progress_is_not_published(client, django_user_model, tmp_path):
+    """A head reading KS2 reading progress for 2024/25 meets "NP" with the reason beside it, never a zero."""
+    header, rows = real_rows(KS2)
+    path = write(tmp_path / "2024-2025" / "919_ks2final.csv", header, rows)
+    import_file(data=path.read_bytes(), file_name=path.name, folder="2024-2025")
+    school = Result.objects.filter(results_year=2025, measure__code="ks2_read_prog").first().school
+    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.org", "pw"))
+
+    page = client.get(reverse("schools:school_measure", args=[school.urn, "ks2_read_prog"])).content.decode()
+    assert (
+        "NP (not published) in 2024/25: the DfE published no KS2 progress scores for 2023/24 and 2024/25: those "
+        "pupils had no KS1 results (KS1 assessments were cancelled in 2019/20 and 2020/21)." in page
+    )
+    assert 'title="Not published by the DfE for this year">NP<' in page
+    # A measure the DfE did publish that year carries no such note.
+    page = client.get(reverse("schools:school_measure", args=[school.urn, "ks2_rwm_exp"])).content.decode()
+    assert "NP (not published)" not in page

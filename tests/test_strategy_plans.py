@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from schools.models import LocalAuthority, Measure, PupilGroup, School
 from schools.roles import Role
-from strategy import services
-from strategy.models import Action, ActionUpdate, Plan
+from strategy import plan_services, services
+from strategy.models import Action, ActionUpdate, Plan, Target
 
 from .strategy_support import build_alpha, make_user
 
@@ -78,6 +79,33 @@ def test_plan_level_needs_its_organisation(setup):
     with pytest.raises(ValidationError) as error:
         plan.full_clean()
     assert "school" in error.value.message_dict and "end_year" in error.value.message_dict
+
+
+def test_plans_and_targets_name_only_places_in_their_own_la(setup):
+    """A plan or a target about a school of another LA is refused, and its scope is the narrowest place named."""
+    other_la = LocalAuthority.objects.create(code="902", name="Elsewhere")
+    elsewhere = School.objects.create(urn=902001, la=other_la, name="Elsewhere Primary", phase="primary")
+    plan = Plan(la=setup["la"], level="school", school=elsewhere, title="Wrong LA", start_year=2025, end_year=2026)
+    with pytest.raises(ValidationError) as error:
+        plan.full_clean()
+    assert error.value.message_dict["school"] == ["That school is in another local authority."]
+    target = Target(
+        la=setup["la"],
+        school=elsewhere,
+        type="reach",
+        measure=Measure.objects.get(code="ks2_rwm_exp"),
+        focus_group=PupilGroup.objects.get(code="disadvantaged"),
+        baseline_year=2024,
+        target_year=2026,
+        target_value=60,
+    )
+    with pytest.raises(ValidationError) as error:
+        target.full_clean()
+    assert error.value.message_dict["school"] == ["That school is in another local authority."]
+    target.school = setup["school"]
+    target.full_clean()
+    assert target.scope == setup["school"] and target.scope_level == "school"
+    assert setup["plan"].scope == setup["la"]
 
 
 def test_plan_page_shows_strands_progress_overdue_and_targets(setup, client):
@@ -153,3 +181,39 @@ def test_home_in_a_fixed_number_of_queries(setup, client, django_assert_max_num_
         services.record_update(action=_action(plan, f"a{i}"), rag="amber", note="n", on=date.today())
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("strategy:home"))
+
+
+def test_edits_through_the_pages_name_the_user_in_the_history(setup, client):
+    """Plan, action and target edits go through ``strategy.plan_services``: the change is saved, the action's
+    target schools (many-to-many) are set, and the row's history names who made each change."""
+    officer, plan, school = setup["officer"], setup["plan"], setup["school"]
+    action = _action(plan, "Tutoring")
+    client.force_login(officer)
+    plan_fields = {"title": "LA gap plan 2025-27", "level": "la_team", "start_year": 2025, "end_year": 2027}
+    response = client.post(reverse("strategy:plan_edit", args=[plan.pk]), {**plan_fields, "status": "active"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.title, plan.end_year) == ("LA gap plan 2025-27", 2027)
+    assert plan.history.first().history_user == officer
+    response = client.post(
+        reverse("strategy:action_edit", args=[action.pk]),
+        {"strand": "narrow", "key_action": "Tutoring for Year 6", "schools": [school.pk]},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.key_action == "Tutoring for Year 6" and list(action.schools.all()) == [school]
+    assert action.history.first().history_user == officer
+
+
+def test_plan_services_name_the_user_without_a_request(setup):
+    """From the command line or the demo there is no request: the service still names the user."""
+    plan = plan_services.create_plan(
+        la=setup["la"],
+        owner=setup["officer"],
+        data={"title": "Cluster plan", "level": "la_team", "start_year": 2025, "end_year": 2025, "status": "draft"},
+    )
+    assert plan.owner == setup["officer"] and plan.history.get().history_user == setup["officer"]
+    with pytest.raises(ValidationError):
+        plan_services.save_changes(row=plan, data={"end_year": 2024}, by=setup["officer"])
+    plan.refresh_from_db()
+    assert plan.end_year == 2025

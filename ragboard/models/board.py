@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from gapmonitor.models import Audited, Revised, optional_link
 from schools.models import LocalAuthority
 from strategy.models import Rag
 
@@ -17,12 +16,10 @@ PlanRag = Rag
 PLAN_RAG_LETTERS = {"red": "R", "amber-red": "A/R", "amber": "A", "amber-green": "A/G", "green": "G"}
 
 
-class PriorityArea(models.Model):
+class PriorityArea(Audited):
     la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="ragboard_priority_areas")
     title = models.CharField(max_length=160)
     order = models.PositiveSmallIntegerField(default=0)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["la", "order", "title"]
@@ -32,7 +29,7 @@ class PriorityArea(models.Model):
         return self.title
 
 
-class Workstream(models.Model):
+class Workstream(Revised):
     """A workstream: analysis of need, interventions, intended impact, a five-point RAG with narrative and evidence."""
 
     priority_area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="workstreams")
@@ -45,12 +42,6 @@ class Workstream(models.Model):
     rag_narrative = models.TextField("RAG narrative", blank=True)
     evidence = models.TextField("evidence / impact", blank=True)
     next_priorities = models.TextField("next priorities", blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["priority_area", "order", "title"]
@@ -64,7 +55,7 @@ class Workstream(models.Model):
         return PLAN_RAG_LETTERS.get(self.rag, "–")
 
 
-class StrategicTarget(models.Model):
+class StrategicTarget(Audited):
     """A strategic target with 'are we on track?', computed from a linked ``strategy`` target where there is one."""
 
     la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="ragboard_strategic_targets")
@@ -72,13 +63,8 @@ class StrategicTarget(models.Model):
     target_year = models.CharField(max_length=20, blank=True, help_text='e.g. "2026/27"')
     order = models.PositiveSmallIntegerField(default=0)
     evidence = models.TextField("evidence / impact so far", blank=True)
-    strategy_target = models.ForeignKey(
-        "strategy.Target",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="A measured target in Plans; 'are we on track?' is then computed from results.",
+    strategy_target = optional_link(
+        "strategy.Target", help_text="A measured target in Plans; 'are we on track?' is then computed from results."
     )
     judged_on_track = models.CharField(
         "on track (judged by hand)",
@@ -87,8 +73,6 @@ class StrategicTarget(models.Model):
         blank=True,
         help_text="Used only when the target is not linked to a measured target.",
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["la", "order", "id"]

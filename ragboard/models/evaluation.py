@@ -3,11 +3,9 @@ and the overall ratings."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from gapmonitor.models import HasPage, Recorded, Revised, optional_user
 from schools.models import LocalAuthority
 
 from .standards import Descriptor, Framework, KeyRating, StandardSet
@@ -18,7 +16,7 @@ from .vocabulary import (
 )
 
 
-class Round(models.Model):
+class Round(HasPage, Recorded):
     """One self-evaluation round, e.g. '2025/26 autumn': one judgement per set × phase."""
 
     class Status(models.TextChoices):
@@ -31,18 +29,10 @@ class Round(models.Model):
     label = models.CharField(max_length=60)
     as_of = models.DateField(help_text="The date the evaluation describes.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Gives the external (reviewer) view; administrators may always review.",
-    )
+    reviewer = optional_user(help_text="Gives the external (reviewer) view; administrators may always review.")
     notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    page_url_name = "ragboard:round"
 
     class Meta:
         ordering = ["-as_of", "-id"]
@@ -51,14 +41,12 @@ class Round(models.Model):
     def __str__(self):
         return f"{self.label} ({self.la.name})"
 
-    def get_absolute_url(self):
-        return reverse("ragboard:round", args=[self.pk])
 
-
-class Judgement(models.Model):
+class Judgement(HasPage, Revised):
     """One dashboard cell: a set × phase in a round, with both views side by side."""
 
     _change_reason: str  # set before a save: django-simple-history records it with the change
+    _history_m2m_fields = ["ticked"]  # the descriptors ticked are kept in the history too
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="judgements")
     standard_set = models.ForeignKey(StandardSet, on_delete=models.PROTECT, related_name="judgements")
@@ -74,17 +62,11 @@ class Judgement(models.Model):
         default=dict, blank=True, help_text="Figures the band rules read (e.g. 1.5's percentage)."
     )
     override_reason = models.TextField(blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    overridden_by = optional_user()
     overridden_at = models.DateTimeField(null=True, blank=True)
     overridden_rules = models.TextField(blank=True, help_text="The rules the override set aside, in words.")
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[ticked])
+    page_url_name = "ragboard:judgement"
 
     class Meta:
         ordering = ["round", "standard_set__order", "phase"]
@@ -94,9 +76,6 @@ class Judgement(models.Model):
 
     def __str__(self):
         return f"{self.standard_set.code} {self.get_phase_display()} – {self.round.label}"
-
-    def get_absolute_url(self):
-        return reverse("ragboard:judgement", args=[self.pk])
 
     def grade_for(self, view: str) -> str:
         """The grade shown in a view ('la' or 'reviewer'); 'N/A' where the set does not apply."""
@@ -109,7 +88,7 @@ class Judgement(models.Model):
         return bool(self.la_grade) and self.la_grade == self.reviewer_grade
 
 
-class OverallRating(models.Model):
+class OverallRating(Revised):
     """A '<phase> overall' or 'Overall' rating for a key rating: a human judgement, not a formula."""
 
     OVERALL = ""
@@ -120,12 +99,6 @@ class OverallRating(models.Model):
     la_grade = models.CharField("LA grade", max_length=2, choices=Grade.choices, blank=True)
     reviewer_grade = models.CharField("reviewer grade", max_length=2, choices=Grade.choices, blank=True)
     rationale = models.TextField(blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "key_rating", "phase"], name="ragboard_overall_cell")]

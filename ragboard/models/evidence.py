@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from gapmonitor.models import HasPage, Recorded, optional_user
 from schools.models import LocalAuthority
 
 from .evaluation import Judgement
@@ -41,8 +39,10 @@ def evidence_upload_to(instance, filename: str) -> str:
     return f"ragboard/evidence/{uuid.uuid4().hex}{ext}"
 
 
-class EvidenceItem(models.Model):
+class EvidenceItem(HasPage, Recorded):
     """A piece of evidence for the self-evaluation: whether it shows impact on outcomes, and how strongly."""
+
+    _history_m2m_fields = ["judgements", "descriptors"]  # the links to judgements and descriptors are kept too
 
     class Kind(models.TextChoices):
         DATA = "data", "Data analysis"
@@ -72,21 +72,15 @@ class EvidenceItem(models.Model):
     impact_strength = models.CharField(max_length=20, choices=Strength.choices, blank=True)
     judgements = models.ManyToManyField(Judgement, blank=True, related_name="evidence")
     descriptors = models.ManyToManyField(Descriptor, blank=True, related_name="evidence")
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    added_by = optional_user()
 
-    history = HistoricalRecords(m2m_fields=[judgements, descriptors])
+    page_url_name = "ragboard:evidence_detail"
 
     class Meta:
         ordering = ["-date", "title"]
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("ragboard:evidence_detail", args=[self.pk])
 
     def clean(self):
         errors = {}

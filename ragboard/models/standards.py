@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from gapmonitor.models import Audited, optional_link
 
 from .vocabulary import (
     Grade,
 )
 
 
-class Framework(models.Model):
+class Framework(Audited):
     """One version of a self-evaluation framework, e.g. the 2009 National Strategies quality standards."""
 
     code = models.SlugField(max_length=60)
@@ -26,8 +27,6 @@ class Framework(models.Model):
     is_active = models.BooleanField(default=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["code", "-version"]
         constraints = [models.UniqueConstraint(fields=["code", "version"], name="ragboard_framework_version")]
@@ -39,15 +38,13 @@ class Framework(models.Model):
         return next((m for m in self.metrics if m.get("code") == code), None)
 
 
-class KeyRating(models.Model):
+class KeyRating(Audited):
     """One of the two 'key ratings': RAG 1 impact, RAG 2 risk management and intervention."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="key_ratings")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=255)
     dashboard_title = models.CharField(max_length=255)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "number"]
@@ -57,7 +54,7 @@ class KeyRating(models.Model):
         return f"RAG {self.number} – {self.title}"
 
 
-class StandardSet(models.Model):
+class StandardSet(Audited):
     """A set of quality standards (1.1 … 2.5) with its four-column criteria."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="sets")
@@ -70,8 +67,6 @@ class StandardSet(models.Model):
     note = models.TextField(blank=True)
     indicators = models.JSONField(default=list, blank=True, help_text="Indicator codes shown on its judgements.")
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["framework", "order"]
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="ragboard_set_code")]
@@ -83,16 +78,14 @@ class StandardSet(models.Model):
         return phase in self.phases
 
 
-class QualityStandard(models.Model):
+class QualityStandard(Audited):
     """A bullet under 'Quality standards' (verbatim)."""
 
     standard_set = models.ForeignKey(StandardSet, on_delete=models.CASCADE, related_name="standards")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = optional_link("self", on_delete=models.CASCADE, related_name="children")
     order = models.PositiveSmallIntegerField()
     lead_in = models.CharField(max_length=255, blank=True)
     text = models.TextField()
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["standard_set", "order"]
@@ -101,7 +94,7 @@ class QualityStandard(models.Model):
         return self.text[:80]
 
 
-class Descriptor(models.Model):
+class Descriptor(Audited):
     """One statement in a column of a set's criteria table.
 
     In the Outstanding and Good columns a statement is met when the LA does it; in the two lower
@@ -120,7 +113,7 @@ class Descriptor(models.Model):
 
     standard_set = models.ForeignKey(StandardSet, on_delete=models.CASCADE, related_name="descriptors")
     column = models.CharField(max_length=2, choices=Grade.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="items")
+    parent = optional_link("self", on_delete=models.CASCADE, related_name="items")
     code = models.CharField(max_length=20, help_text='Our own id, e.g. "2.4-G5"; the document does not number them.')
     order = models.PositiveSmallIntegerField()
     lead_in = models.CharField(max_length=255, blank=True)
@@ -130,8 +123,6 @@ class Descriptor(models.Model):
     params = models.JSONField(default=dict, blank=True)
     phases = models.JSONField(default=list, blank=True, help_text="Empty = every phase of the set.")
     interpretation = models.TextField(blank=True, help_text="Our reading where the document is ambiguous.")
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["standard_set", "order"]

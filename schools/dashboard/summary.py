@@ -65,6 +65,7 @@ def school_measure_page(opts: Options, school, measure) -> dict:
         measure=measure,
         figure_tables=tables,
         charts=trend_charts(rows, place=school.name, la_name=la.name),
+        not_published=page_notes.not_published_note(measure, years),
         other_measures=_detail_measures(school),
         national_basis=basis_for(school),
         export_tables={f"figures-{m.code}": t for m, t in tables},

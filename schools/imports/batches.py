@@ -3,9 +3,11 @@ committed, what would stop a rollback)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404
 
 from ..models import ImportBatch, Measure, PupilGroup
+from . import progress
 from .problems import Problem, problems_csv
 from .rollback import rollback_blockers
 
@@ -43,7 +45,25 @@ def batch_report(batch: ImportBatch, *, shown: int) -> dict:
         "warning_total": len(warnings),
         "shown_limit": shown,
         "blockers": rollback_blockers(batch) if batch.status == ImportBatch.Status.COMMITTED else [],
+        "progress": progress.of(batch),
     }
+
+
+def confirm_message(batch: ImportBatch) -> tuple[int, str]:
+    """What the page says just after Confirm: queued for the worker, or (a backend that runs tasks at once)
+    imported, refused as stale, or failed."""
+    Status = ImportBatch.Status
+    if batch.in_progress:
+        return messages.INFO, (
+            f"Import #{batch.pk} is queued and runs in the background: you can leave this page and come back; "
+            "its progress shows here and in the list of imports."
+        )
+    if batch.status == Status.COMMITTED:
+        return messages.SUCCESS, (
+            f"Imported: {batch.created_count} created, {batch.updated_count} updated, "
+            f"{batch.unchanged_count} unchanged."
+        )
+    return messages.ERROR, batch.notes or "The import stopped: nothing was written."
 
 
 def problems_file(batch: ImportBatch) -> str:

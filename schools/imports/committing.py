@@ -28,9 +28,16 @@ MAX_STORED_PROBLEMS = 50_000
 
 @transaction.atomic
 def commit_plan(
-    *, plan: ImportPlan, user=None, file_size: int = 0, file_hash: str = "", batch: ImportBatch | None = None
+    *,
+    plan: ImportPlan,
+    user=None,
+    file_size: int = 0,
+    file_hash: str = "",
+    batch: ImportBatch | None = None,
+    on_stage=None,
 ) -> ImportBatch:
-    """Write the plan in one transaction; any failure leaves the database as it was.
+    """Write the plan in one transaction; any failure leaves the database as it was. ``on_stage``: called with
+    each stage reached, "writing" then "pooling" (the background import's progress, :mod:`.progress`).
 
     The plan must have been built while holding the import lock (:func:`import_file`, ``confirm_batch``):
     a plan built before another import committed would record the wrong "previous" figures.
@@ -38,6 +45,8 @@ def commit_plan(
     hold_import_lock()
     if plan.has_errors:
         raise ImportRejected(f"The file has {len(plan.errors)} error(s): nothing was imported.", plan.errors)
+    if on_stage is not None:
+        on_stage("writing")
     if batch is None:
         batch = ImportBatch(
             uploaded_by=user if getattr(user, "is_authenticated", False) else None,
@@ -47,7 +56,6 @@ def commit_plan(
         )
     batch.format = plan.format
     batch.results_year = plan.results_year
-    batch.status = ImportBatch.Status.COMMITTED
     batch.save()
     changes: list[ImportChange] = []
 
@@ -65,6 +73,8 @@ def commit_plan(
     if plan.context is not None:
         changes.extend(context_import.write(plan.context, batch))
     ImportChange.objects.bulk_create(changes, batch_size=2000)
+    if on_stage is not None:
+        on_stage("pooling")
     _repool(batch, changes)
 
     counts = plan.counts
@@ -77,6 +87,7 @@ def commit_plan(
     batch.error_count = 0
     batch.problems = [p.as_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]]
     batch.summary = preview.summary(plan)
+    batch.status = ImportBatch.Status.COMMITTED  # only now: until then the page says it is still running
     batch.committed_at = timezone.now()
     batch.save()
     return batch

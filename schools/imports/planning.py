@@ -92,6 +92,7 @@ def build_plan(
     limits: Limits | None = None,
     status: str | None = None,
     folder: str = "",
+    on_stage=None,
 ) -> ImportPlan:
     """Parse and check every row, then compare with the database. Writes nothing.
 
@@ -99,7 +100,8 @@ def build_plan(
     line) is not limited. ``limits``: the size limits (default: the settings; ``Limits.none()`` lifts them).
     DfE files: the results year is ``results_year``, else from the file name, else from its folder
     (``folder``, or a folder in ``file_name``), else from the file's previous-year columns; the status is
-    ``status``, else from the file name, else final."""
+    ``status``, else from the file name, else final. ``on_stage``: called with "comparing" when the checked
+    figures are compared with the database (the background import's progress)."""
     plan = ImportPlan(format=format, file_name=file_name, results_year=results_year)
     limits = Limits.from_settings() if limits is None else limits
     table, plan_format, problem = read_upload(data, format, limits)
@@ -206,6 +208,8 @@ def build_plan(
         years = parsed.facts["results_year"].dropna().unique()
         plan.results_year = int(years[0]) if len(years) == 1 else None
     if not plan.has_errors:
+        if on_stage is not None:
+            on_stage("comparing")
         plan.diff = diff_facts(parsed.facts, ref, school_ids=school_ids)
         if plan.format in (Format.LONG, Format.DFE_KS2, Format.DFE_KS4):
             plan.problems.extend(lost_cohort_problems(plan.diff, parsed.layout.get("columns", {})))

@@ -88,24 +88,24 @@ STALE_MESSAGE = (
 )
 
 
-def confirm_batch(*, batch: ImportBatch, user, fingerprint: str | None = None) -> ImportBatch:
+def confirm_batch(
+    *, batch: ImportBatch, user, fingerprint: str | None = None, queued: bool = False, on_stage=None
+) -> ImportBatch:
     """Commit a previewed upload, once.
 
     Holding the import lock, the file's plan is built again and compared with the preview the user saw
     (``fingerprint``, sent by the confirm form; else the last preview kept): if another import or a rollback
     changed the data meanwhile, nothing is written and the preview is refreshed ("preview again"). A second
     confirm of the same batch (a double-click) finds it committed, or its preview refreshed, and changes nothing.
+
+    ``queued``: the background worker's call, for a batch it has marked running (:mod:`.background`); a refused
+    one then goes back to a preview (stale) or to failed (errors) with the reason in its notes. ``on_stage``:
+    called with each stage reached (:mod:`.progress`).
     """
     outcome = None
     with import_transaction():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status == ImportBatch.Status.COMMITTED:
-            raise AlreadyDone(f"Import #{batch.pk} was already confirmed: nothing more to do.")
-        if batch.status != ImportBatch.Status.PREVIEWED:
-            raise ImportRejected("Only a previewed import can be confirmed.")
-        seen = fingerprint or (batch.summary or {}).get("fingerprint")
-        if seen != (batch.summary or {}).get("fingerprint"):
-            raise AlreadyDone(STALE_MESSAGE)  # this preview was refreshed since the user saw it
+        seen = check_confirmable(batch, fingerprint, status=ImportBatch.Status.RUNNING if queued else None)
         data = stored_bytes(batch)
         if sha256(data) != batch.sha256:
             raise ImportRejected("The kept file has changed since the preview: upload it again.")
@@ -118,6 +118,7 @@ def confirm_batch(*, batch: ImportBatch, user, fingerprint: str | None = None) -
             user=user,
             status=given.get("status_given"),
             folder=given.get("folder", ""),
+            on_stage=on_stage,
         )
         if plan.has_errors:
             batch.status = ImportBatch.Status.FAILED
@@ -125,19 +126,38 @@ def confirm_batch(*, batch: ImportBatch, user, fingerprint: str | None = None) -
                 f"The file now has {len(plan.errors)} error(s): nothing was imported.", plan.errors
             )
         elif preview.plan_fingerprint(plan) != seen:
+            batch.status = ImportBatch.Status.PREVIEWED
             outcome = ImportRejected(STALE_MESSAGE)
         if outcome is not None:
             for name, value in _preview_fields(plan).items():
                 setattr(batch, name, value)
+            batch.notes = str(outcome) if queued else batch.notes
             batch.save()
         else:
-            batch = commit_plan(plan=plan, user=user, batch=batch)
+            batch.notes = ""
+            batch = commit_plan(plan=plan, user=user, batch=batch, on_stage=on_stage)
     if outcome is not None:
         if batch.status == ImportBatch.Status.FAILED:
             _discard_file(batch)
         raise outcome
     _discard_file(batch)
     return batch
+
+
+def check_confirmable(batch: ImportBatch, fingerprint: str | None, *, status: str | None = None) -> str:
+    """The preview's fingerprint, if ``batch`` (read under a row lock) may be confirmed now: it is a preview (or
+    in ``status``, the worker's "running") and the user saw its latest preview. Otherwise raise: done already
+    or being imported (:class:`AlreadyDone`), or not a preview (:class:`ImportRejected`)."""
+    if batch.status == ImportBatch.Status.COMMITTED:
+        raise AlreadyDone(f"Import #{batch.pk} was already confirmed: nothing more to do.")
+    if batch.in_progress and batch.status != status:
+        raise AlreadyDone(f"Import #{batch.pk} is already being imported: its progress shows below.")
+    if batch.status != (status or ImportBatch.Status.PREVIEWED):
+        raise ImportRejected("Only a previewed import can be confirmed.")
+    kept = str((batch.summary or {}).get("fingerprint") or "")
+    if (fingerprint or kept) != kept:
+        raise AlreadyDone(STALE_MESSAGE)  # this preview was refreshed since the user saw it
+    return kept
 
 
 def cancel_preview(*, batch: ImportBatch) -> bool:

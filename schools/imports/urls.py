@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.index, name="imports"),
     path("<int:pk>/", views.batch_detail, name="import_batch"),
+    path("<int:pk>/status.json", views.batch_status, name="import_status"),
     path("<int:pk>/confirm/", views.confirm, name="import_confirm"),
     path("<int:pk>/cancel/", views.cancel, name="import_cancel"),
     path("<int:pk>/rollback/", views.rollback, name="import_rollback"),

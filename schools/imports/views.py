@@ -6,16 +6,17 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ..access import can_import
-from . import batches, mapping
+from ..access import can_import, own_import_batches
+from . import batches, mapping, progress
+from .background import queue_import
 from .forms import UploadForm
 from .problems import AlreadyDone, ImportRejected
 from .rollback import rollback_batch
-from .staging import cancel_preview, confirm_batch, stage_upload
+from .staging import cancel_preview, stage_upload
 
 TEMPLATES = {"long": "long_template.csv", "benchmarks": "benchmarks_template.csv"}
 PROBLEMS_SHOWN = 500
@@ -62,22 +63,26 @@ def batch_detail(request, pk):
     return render(request, "schools/imports/detail.html", report)
 
 
+@login_required
+def batch_status(request, pk):
+    """The progress feed the import page polls: the user's own batches only (anyone else's is 404)."""
+    batch = get_object_or_404(own_import_batches(request.user), pk=pk)
+    return JsonResponse({"id": batch.pk, "status": batch.get_status_display(), **progress.of(batch)})
+
+
 @import_role_required
 @require_POST
 def confirm(request, pk):
     batch = batches.get_batch(pk)
     try:
-        batch = confirm_batch(batch=batch, user=request.user, fingerprint=request.POST.get("fingerprint") or None)
+        batch = queue_import(batch=batch, user=request.user, fingerprint=request.POST.get("fingerprint") or None)
     except AlreadyDone as exc:
         messages.info(request, str(exc))
     except ImportRejected as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            f"Imported: {batch.created_count} created, {batch.updated_count} updated, "
-            f"{batch.unchanged_count} unchanged.",
-        )
+        level, message = batches.confirm_message(batch)
+        messages.add_message(request, level, message)
     return redirect("schools:import_batch", pk=pk)
 
 

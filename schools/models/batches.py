@@ -1,7 +1,8 @@
 """Imports: each batch (who, when, which file, what it did) and the changes it made, for rollback."""
 
-from django.conf import settings
 from django.db import models
+
+from gapmonitor.models import optional_link, optional_user
 
 
 class ImportBatch(models.Model):
@@ -22,14 +23,14 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
+        QUEUED = "queued", "Queued"  # confirmed, waiting for the background worker
+        RUNNING = "running", "Importing"  # the worker is checking and writing it
         COMMITTED = "committed", "Imported"
         FAILED = "failed", "Failed"
         ROLLED_BACK = "rolled_back", "Rolled back"
 
     created_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_batches"
-    )
+    uploaded_by = optional_user(related_name="import_batches")
     file_name = models.CharField(max_length=255)
     file_size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
@@ -50,9 +51,7 @@ class ImportBatch(models.Model):
     summary = models.JSONField(default=dict, blank=True, help_text="What the preview found: counts, new schools…")
     committed_at = models.DateTimeField(null=True, blank=True)
     rolled_back_at = models.DateTimeField(null=True, blank=True)
-    rolled_back_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    rolled_back_by = optional_user()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -64,6 +63,11 @@ class ImportBatch(models.Model):
     @property
     def is_committed(self) -> bool:
         return self.status == self.Status.COMMITTED
+
+    @property
+    def in_progress(self) -> bool:
+        """Confirmed and not finished: the background worker has it queued or is importing it."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class ImportChange(models.Model):
@@ -93,13 +97,8 @@ class ImportChange(models.Model):
     object_id = models.PositiveBigIntegerField()
     action = models.CharField(max_length=8, choices=Action.choices)
     previous = models.JSONField(null=True, blank=True, help_text="Field values before this batch wrote them.")
-    previous_batch = models.ForeignKey(
-        ImportBatch,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="superseding_changes",
-        help_text="The batch that had last written the row.",
+    previous_batch = optional_link(
+        ImportBatch, related_name="superseding_changes", help_text="The batch that had last written the row."
     )
 
     class Meta:

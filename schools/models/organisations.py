@@ -2,7 +2,8 @@
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from gapmonitor.models import Audited, optional_link
 
 from ..house_style import uk_date
 from .reference import AcademicYear, Measure, PupilGroup
@@ -64,34 +65,35 @@ class LocalThreshold(models.Model):
         )
 
 
-class Area(models.Model):
-    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="areas")
+class SchoolGrouping(models.Model):
+    """A named grouping of an LA's schools (an area or a cluster); its name is unique within its LA, which each
+    names with its own link ``la``."""
+
     name = models.CharField(max_length=120)
 
     class Meta:
+        abstract = True
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["la", "name"], name="area_unique_name")]
+        constraints = [models.UniqueConstraint(fields=["la", "name"], name="%(class)s_unique_name")]
 
     def __str__(self):
         return self.name
 
 
-class Cluster(models.Model):
+class Area(SchoolGrouping):
+    """An area of an LA (its schools, and the clusters in it)."""
+
+    la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="areas")
+
+
+class Cluster(SchoolGrouping):
     """A cluster, pyramid, partnership or locality of schools."""
 
     la = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="clusters")
-    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="clusters")
-    name = models.CharField(max_length=120)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["la", "name"], name="cluster_unique_name")]
-
-    def __str__(self):
-        return self.name
+    area = optional_link(Area, related_name="clusters")
 
 
-class School(models.Model):
+class School(Audited):
     class Phase(models.TextChoices):
         NURSERY = "nursery", "Nursery"
         PRIMARY = "primary", "Primary"
@@ -114,12 +116,10 @@ class School(models.Model):
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.PRIMARY)
     school_type = models.CharField(max_length=120, blank=True, verbose_name="type")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
-    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
+    area = optional_link(Area, related_name="schools")
+    cluster = optional_link(Cluster, related_name="schools")
     number_on_roll = models.PositiveIntegerField(null=True, blank=True)
     fsm_percent = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True, verbose_name="FSM %")
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

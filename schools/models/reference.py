@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from gapmonitor.models import optional_link
+
 from ..house_style import results_year_label
 
 
@@ -38,13 +40,27 @@ class KeyStage(models.Model):
         return self.name
 
 
-class Measure(models.Model):
+class ReferenceItem(models.Model):
+    """A measure or a pupil group: known by its code, listed in the order set for it, described for the reader."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Measure(ReferenceItem):
     class Unit(models.TextChoices):
         PERCENT = "percent", "Percentage of pupils"
         AVERAGE = "average", "Average score"
         RATE = "rate", "Rate"
 
-    code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=160)
     short_name = models.CharField(max_length=60, blank=True)
     key_stage = models.ForeignKey(KeyStage, on_delete=models.PROTECT, related_name="measures")
@@ -61,14 +77,6 @@ class Measure(models.Model):
     )
     headline = models.BooleanField(default=False, help_text="Shown on overview pages.")
     value_added = models.BooleanField(default=False, help_text="A progress score centred on 0 (may be negative).")
-    order = models.PositiveSmallIntegerField(default=0)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["order", "code"]
-
-    def __str__(self):
-        return self.name
 
     @property
     def is_percent(self) -> bool:
@@ -89,7 +97,7 @@ class Measure(models.Model):
                 raise ValidationError({"series_breaks": 'Each break is {"year": 2022, "note": "why"}.'})
 
 
-class PupilGroup(models.Model):
+class PupilGroup(ReferenceItem):
     class Category(models.TextChoices):
         ALL = "all", "All pupils"
         DISADVANTAGE = "disadvantage", "Disadvantage"
@@ -102,23 +110,7 @@ class PupilGroup(models.Model):
         MOBILITY = "mobility", "Mobility"
         LOCAL = "local", "Local group"
 
-    code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
     category = models.CharField(max_length=20, choices=Category.choices)
-    comparison = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The group this group's gap is measured against.",
-    )
+    comparison = optional_link("self", help_text="The group this group's gap is measured against.")
     is_focus = models.BooleanField(default=True, help_text="A vulnerable group whose gap we watch.")
-    order = models.PositiveSmallIntegerField(default=0)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["order", "code"]
-
-    def __str__(self):
-        return self.name

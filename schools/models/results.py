@@ -8,7 +8,8 @@ never zero.
 from decimal import Decimal
 
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from gapmonitor.models import Audited, optional_link
 
 from .batches import ImportBatch
 from .organisations import School
@@ -42,7 +43,7 @@ class FigureFields(models.Model):
         max_length=10, blank=True, default="", help_text="Why there is no value: SUPP, NE, x, c, z, low…"
     )
     status = models.CharField(max_length=12, choices=DataStatus.choices, default=DataStatus.FINAL)
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    batch = optional_link(ImportBatch, on_delete=models.PROTECT)
 
     class Meta:
         abstract = True
@@ -58,13 +59,11 @@ class FigureFields(models.Model):
         return self.value
 
 
-class Result(FigureFields):
+class Result(FigureFields, Audited):
     """One school's figure for a results year × measure × pupil group."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results")
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="results")
-
-    history = HistoricalRecords()
+    batch = optional_link(ImportBatch, on_delete=models.PROTECT, related_name="results")
 
     class Meta:
         constraints = [
@@ -100,7 +99,7 @@ class Benchmark(FigureFields):
     geography_code = models.CharField(max_length=20, help_text="E92000001 (England), a region code, or an LA code.")
     geography_name = models.CharField(max_length=120, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="benchmarks")
+    batch = optional_link(ImportBatch, on_delete=models.PROTECT, related_name="benchmarks")
 
     class Meta:
         constraints = [
@@ -153,7 +152,7 @@ class SchoolContext(models.Model):
     religious_character = models.CharField(max_length=120, blank=True)
     admissions_policy = models.CharField(max_length=80, blank=True)
     markers = models.JSONField(default=dict, blank=True, help_text="Field → marker for figures not published.")
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="contexts")
+    batch = optional_link(ImportBatch, on_delete=models.PROTECT, related_name="contexts")
 
     class Meta:
         ordering = ["-results_year", "source"]
@@ -176,7 +175,7 @@ class StatisticalNeighbour(models.Model):
     neighbour_code = models.CharField(max_length=3)
     rank = models.PositiveSmallIntegerField()
     closeness = models.CharField(max_length=40, blank=True)
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    batch = optional_link(ImportBatch, on_delete=models.PROTECT)
 
     class Meta:
         ordering = ["la_code", "rank"]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from gapmonitor.models import HasPage, Recorded, optional_user
 from schools.models import Measure, PupilGroup, School
 
 
-class SuccessStory(models.Model):
+class SuccessStory(HasPage, Recorded):
     """Celebrate gap busting (Suffolk, Narrowing the Gap, section 12): a school, the gap it closed, what it did."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="success_stories")
@@ -27,12 +25,9 @@ class SuccessStory(models.Model):
     impact = models.TextField(blank=True)
     published = models.BooleanField(default=False)
     published_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = optional_user()
 
-    history = HistoricalRecords()
+    page_url_name = "strategy:story"
 
     class Meta:
         ordering = ["-to_year", "school__name"]
@@ -40,9 +35,6 @@ class SuccessStory(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("strategy:story", args=[self.pk])
 
     def clean(self):
         if self.from_year and self.to_year and self.to_year <= self.from_year:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from gapmonitor.models import HasPage, Recorded, optional_link, optional_user
 from schools.house_style import uk_date
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, School
 
+from .scope import ScopedToPlace
 from .vocabulary import RAG_ORDER, Rag, Strand, year_label
 
 
-class Plan(models.Model):
+class Plan(HasPage, ScopedToPlace, Recorded):
     """A gap action plan owned at one level (Suffolk, Narrowing the Gap, Appendix 1 has one table per owner)."""
 
     class Level(models.TextChoices):
@@ -36,24 +35,21 @@ class Plan(models.Model):
         LocalAuthority, on_delete=models.CASCADE, related_name="plans", verbose_name="local authority"
     )
     level = models.CharField("owner level", max_length=20, choices=Level.choices)
-    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="plans")
-    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.CASCADE, related_name="plans")
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE, related_name="plans")
+    area = optional_link(Area, on_delete=models.CASCADE, related_name="plans")
+    cluster = optional_link(Cluster, on_delete=models.CASCADE, related_name="plans")
+    school = optional_link(School, on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(max_length=200)
     start_year = models.PositiveSmallIntegerField(help_text="First results year of the plan, e.g. 2025 for 2024/25.")
     end_year = models.PositiveSmallIntegerField(help_text="Last results year of the plan.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_plans"
-    )
+    owner = optional_user(related_name="owned_plans")
     owner_name = models.CharField(
         max_length=120, blank=True, help_text='The owning team or role, e.g. "ISIS leadership team".'
     )
     summary = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    page_url_name = "strategy:plan"
 
     class Meta:
         ordering = ["la", "level", "title"]
@@ -61,9 +57,6 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("strategy:plan", args=[self.pk])
 
     def clean(self):
         needs = {self.Level.AREA: "area", self.Level.CLUSTER: "cluster", self.Level.SCHOOL: "school"}
@@ -76,10 +69,7 @@ class Plan(models.Model):
                 errors[field] = f"Only a {Plan.Level(level).label.lower()} plan names a {field}."
         if self.start_year and self.end_year and self.end_year < self.start_year:
             errors["end_year"] = "The plan cannot end before it starts."
-        for field in ("area", "cluster", "school"):
-            obj = getattr(self, field) if getattr(self, f"{field}_id") else None
-            if obj is not None and self.la_id and obj.la_id != self.la_id:
-                errors[field] = f"That {field} is in another local authority."
+        errors.update(self.places_outside_la())
         if errors:
             raise ValidationError(errors)
 
@@ -93,11 +83,6 @@ class Plan(models.Model):
         if self.start_year == self.end_year:
             return year_label(self.start_year)
         return f"{year_label(self.start_year)} to {year_label(self.end_year)}"
-
-    @property
-    def scope(self):
-        """The organisation whose figures the plan is about."""
-        return self.school or self.cluster or self.area or self.la
 
     def progress(self, actions=None) -> dict:
         """Counts for the plan's overall progress: completed, each RAG, no update yet, overdue."""
@@ -120,7 +105,7 @@ class Plan(models.Model):
         return counts
 
 
-class Action(models.Model):
+class Action(HasPage, Recorded):
     """One row of a Suffolk action-plan table (Narrowing the Gap, Appendix 1): key action, lead, timescale,
     outcome, monitoring, completed."""
 
@@ -151,14 +136,7 @@ class Action(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     strand = models.CharField(max_length=12, choices=Strand.choices)
     key_action = models.TextField()
-    lead_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="led_actions",
-        verbose_name="lead (user)",
-    )
+    lead_user = optional_user(related_name="led_actions", verbose_name="lead (user)")
     lead_role = models.CharField("lead (named role)", max_length=120, blank=True, help_text='e.g. "SLT FSM champion".')
     due_date = models.DateField(null=True, blank=True)
     timescale = models.CharField(max_length=60, blank=True, help_text='A term or period, e.g. "Spring 2026".')
@@ -173,26 +151,17 @@ class Action(models.Model):
     intervention_type = models.CharField(max_length=20, choices=Intervention.choices, blank=True, default="")
     funding_source = models.CharField(max_length=20, choices=Funding.choices, blank=True, default="")
     funding_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, help_text="£")
-    source_visit = models.ForeignKey(
-        "VisitReport",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agreed_actions",
-        help_text="The visit at which this action was agreed.",
+    source_visit = optional_link(
+        "VisitReport", related_name="agreed_actions", help_text="The visit at which this action was agreed."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    page_url_name = "strategy:action"
 
     class Meta:
         ordering = ["plan", "strand", "due_date", "pk"]
 
     def __str__(self):
         return self.key_action[:80]
-
-    def get_absolute_url(self):
-        return reverse("strategy:action", args=[self.pk])
 
     def clean(self):
         if self.funding_amount is not None and not self.funding_source:
@@ -232,19 +201,14 @@ class Action(models.Model):
         return bool(self.due_date and not self.completed_on and self.due_date < today)
 
 
-class ActionUpdate(models.Model):
+class ActionUpdate(Recorded):
     """A dated progress update with a five-point RAG. Never edited in place: a new update supersedes."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     date = models.DateField()
     rag = models.CharField("RAG rating", max_length=12, choices=Rag.choices)
     note = models.TextField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
+    recorded_by = optional_user()
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -6,13 +6,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from gapmonitor.models import HasPage, Recorded
 from schools.models import School
 
 
-class SupportEngagement(models.Model):
+class SupportEngagement(HasPage, Recorded):
     """School-to-school support (National College (2011)): a supporting school and leader working with a
     partner school."""
 
@@ -46,18 +45,14 @@ class SupportEngagement(models.Model):
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     terms_of_reference = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    page_url_name = "strategy:engagement"
 
     class Meta:
         ordering = ["-start_date", "pk"]
 
     def __str__(self):
         return f"{self.supporting_school.name} supporting {self.partner_school.name}"
-
-    def get_absolute_url(self):
-        return reverse("strategy:engagement", args=[self.pk])
 
     def clean(self):
         errors = {}

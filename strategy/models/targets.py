@@ -6,16 +6,16 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from gapmonitor.models import Audited, HasPage, Recorded, optional_link
 from schools.models import Area, Cluster, LocalAuthority, Measure, PupilGroup, School
 
 from .plans import Plan
+from .scope import PLACES_IN_LA, ScopedToPlace
 from .vocabulary import year_label
 
 
-class Target(models.Model):
+class Target(HasPage, ScopedToPlace, Recorded):
     """A success criterion whose status is computed from imported results (see ``strategy.targets``)."""
 
     class Type(models.TextChoices):
@@ -39,25 +39,20 @@ class Target(models.Model):
     la = models.ForeignKey(
         LocalAuthority, on_delete=models.CASCADE, related_name="targets", verbose_name="local authority"
     )
-    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
-    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
-    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
-    engagement = models.ForeignKey(
-        "SupportEngagement", null=True, blank=True, on_delete=models.CASCADE, related_name="objectives"
-    )
+    area = optional_link(Area, on_delete=models.CASCADE, related_name="targets")
+    cluster = optional_link(Cluster, on_delete=models.CASCADE, related_name="targets")
+    school = optional_link(School, on_delete=models.CASCADE, related_name="targets")
+    plan = optional_link(Plan, on_delete=models.CASCADE, related_name="targets")
+    engagement = optional_link("SupportEngagement", on_delete=models.CASCADE, related_name="objectives")
     title = models.CharField(
         max_length=200, blank=True, help_text="Optional wording, e.g. the plan's success criterion."
     )
     type = models.CharField(max_length=20, choices=Type.choices)
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
     focus_group = models.ForeignKey(PupilGroup, on_delete=models.PROTECT, related_name="+")
-    comparison_group = models.ForeignKey(
+    comparison_group = optional_link(
         PupilGroup,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
         help_text="For gap targets; the focus group's usual comparison group if left empty.",
     )
     baseline_year = models.PositiveSmallIntegerField(help_text="Results year, e.g. 2024 for 2023/24.")
@@ -71,22 +66,14 @@ class Target(models.Model):
     )
     target_year = models.PositiveSmallIntegerField()
     target_value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    page_url_name = "strategy:target"
 
     class Meta:
         ordering = ["target_year", "pk"]
 
     def __str__(self):
         return self.title or self.describe()
-
-    def get_absolute_url(self):
-        return reverse("strategy:target", args=[self.pk])
-
-    @property
-    def scope(self):
-        return self.school or self.cluster or self.area or self.la
 
     @property
     def scope_level(self) -> str:
@@ -135,23 +122,18 @@ class Target(models.Model):
             errors["target_value"] = self.TYPE_HELP[self.type]
         if self.type in self.GAP_TYPES and self.focus_group_id and self.comparison is None:
             errors["comparison_group"] = "A gap target needs a comparison group."
-        for field in ("area", "cluster", "school"):
-            obj = getattr(self, field) if getattr(self, f"{field}_id") else None
-            if obj is not None and self.la_id and obj.la_id != self.la_id:
-                errors[field] = f"That {field} is in another local authority."
-        if sum(bool(getattr(self, f"{f}_id")) for f in ("area", "cluster", "school")) > 1:
+        errors.update(self.places_outside_la())
+        if sum(bool(getattr(self, f"{f}_id")) for f in PLACES_IN_LA) > 1:
             errors["school"] = "A target has one scope: a school, a cluster, an area or the whole LA."
         if errors:
             raise ValidationError(errors)
 
 
-class Milestone(models.Model):
+class Milestone(Audited):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="milestones")
     description = models.CharField(max_length=255)
     due_date = models.DateField()
     achieved_on = models.DateField(null=True, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_date", "pk"]

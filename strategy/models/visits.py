@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from gapmonitor.models import Audited, HasPage, Recorded, optional_user
 from schools.house_style import uk_date
 from schools.models import School
 
@@ -25,7 +24,7 @@ SEVEN_FEATURES = [
 ]
 
 
-class VisitReport(models.Model):
+class VisitReport(HasPage, Recorded):
     """An adviser's visit report. ``gap_snapshot`` freezes the figures discussed, so later imports
     do not rewrite what was discussed."""
 
@@ -48,14 +47,11 @@ class VisitReport(models.Model):
     next_visit_date = models.DateField(null=True, blank=True)
     gap_snapshot = models.JSONField(default=list, blank=True, help_text="The gap figures as they stood at the visit.")
     snapshot_taken_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    acknowledged_by = optional_user()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     head_comment = models.TextField("headteacher's comment", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    page_url_name = "strategy:visit"
 
     class Meta:
         ordering = ["-visit_date", "-pk"]
@@ -63,15 +59,12 @@ class VisitReport(models.Model):
     def __str__(self):
         return f"{self.get_visit_type_display()}, {self.school.name}, {uk_date(self.visit_date)}"
 
-    def get_absolute_url(self):
-        return reverse("strategy:visit", args=[self.pk])
-
     def clean(self):
         if self.next_visit_date and self.visit_date and self.next_visit_date <= self.visit_date:
             raise ValidationError({"next_visit_date": "The next visit must be after this one."})
 
 
-class VisitJudgement(models.Model):
+class VisitJudgement(Audited):
     """A focus area of a visit, picked from a flagged gap or written in, with its RAG judgement (blank until
     judged)."""
 
@@ -85,8 +78,6 @@ class VisitJudgement(models.Model):
     rag = models.CharField("RAG rating", max_length=12, choices=Rag.choices, blank=True)
     comment = models.TextField(blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["pk"]
 
@@ -94,7 +85,7 @@ class VisitJudgement(models.Model):
         return f"{self.focus_area}: {self.get_rag_display() or 'not yet judged'}"
 
 
-class VisitQualityAssurance(models.Model):
+class VisitQualityAssurance(Audited):
     """An LA officer's check of a report against the seven features of a good SIP report (DCSF quality
     standard 2.4)."""
 
@@ -110,8 +101,6 @@ class VisitQualityAssurance(models.Model):
     feeds_risk_register = models.BooleanField(SEVEN_FEATURES[6][1], default=False)
     meets_all = models.BooleanField(default=False, editable=False, help_text="All seven features present.")
     comment = models.TextField(blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "visit quality assurance"
