@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0013_remove_importbatch_warnings"),
+        ("schools", "0014_import_batch_queued_running"),
     ]
 
     operations = [
