@@ -79,20 +79,11 @@ def judgements_of(judgement_set, pairs) -> list[SchoolJudgement]:
     for school, row in pairs:
         for kind in Comparator.CHOICES:
             judgement = row.for_comparator(kind).judgement()
-            out.append(
-                SchoolJudgement(
-                    judgement_set=judgement_set,
-                    school=school,
-                    comparator=kind,
-                    results_year=row.year,
-                    rankable=row.rankable,
-                    priority=_codes(judgement.priority),
-                    reasons=len(judgement.priority),
-                    buster=_codes(judgement.buster),
-                    basis=judgement.basis,
-                    vs_national=row.current.vs_national,
-                )
-            )
+            priority, buster = _codes(judgement.priority), _codes(judgement.buster)
+            kept = SchoolJudgement(judgement_set=judgement_set, school=school, comparator=kind, basis=judgement.basis)
+            kept.results_year, kept.rankable, kept.vs_national = row.year, row.rankable, row.current.vs_national
+            kept.priority, kept.reasons, kept.buster = priority, len(judgement.priority), buster
+            out.append(kept)
     return out
 
 

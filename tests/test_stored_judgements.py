@@ -58,21 +58,11 @@ def la():
     results = []
     for n, (name, (dc, da, oc, oa)) in enumerate(SCHOOLS.items()):
         school = School.objects.create(urn=930000 + n, la=la, name=name, phase="primary", school_type="Academy")
-        for code, cohort, achievers in (
-            ("disadvantaged", dc, da),
-            ("not_disadvantaged", oc, oa),
-            ("all", dc + oc, da + oa),
-        ):
-            results.append(
-                Result(
-                    school=school,
-                    results_year=2025,
-                    measure=measure,
-                    pupil_group=groups[code],
-                    cohort=cohort,
-                    achievers=achievers,
-                )
-            )
+        cohorts, achieved = (dc, oc, dc + oc), (da, oa, da + oa)
+        results += [
+            Result(school=school, results_year=2025, measure=measure, pupil_group=groups[code], cohort=n, achievers=a)
+            for code, n, a in zip(("disadvantaged", "not_disadvantaged", "all"), cohorts, achieved, strict=True)
+        ]
     Result.objects.bulk_create(results)
     Benchmark.objects.bulk_create(
         Benchmark(

@@ -106,21 +106,30 @@ def _labels(codes: str, labels: dict) -> str:
     return "; ".join(labels[code] for code in codes.split())
 
 
-def _table(ranked: RankedPage, opts: Options, *, caption: str, prefix: str, table_class, extra):
+# Each list's title, table prefix (its exports' name and its page parameter's) and table.
+_LISTS = {
+    "priority": ("Priority schools", "priority-", PriorityTable),
+    "busters": ("Gap busters", "busters-", BusterTable),
+}
+
+
+def _table(ranked: RankedPage, opts: Options, name: str, extra):
+    """The list's table of the schools ``ranked`` holds; ``extra(school, rank, kept judgement)`` adds columns."""
+    title, prefix, table_class = _LISTS[name]
     judged = {k.school_id: (rank, k) for rank, k in enumerate(ranked.kept, start=ranked.first)}
     return org_table(
         ranked.pairs,
         opts,
         url=_school_url,
-        caption=caption,
+        caption=f"{title}: {opts.focus.name.lower()} pupils, {opts.measure_name}",
         prefix=prefix,
         table_class=table_class,
         extra=lambda s, _r: {"cluster": s.cluster.name if s.cluster else "–", **extra(s, *judged[s.pk])},
     )
 
 
-def _list_context(opts: Options, title: str, ranked: RankedPage, table, findings: list[str], export: str) -> dict:
-    context = base_context(opts, title, [row for _s, row in ranked.pairs], opts.la.name)
+def _list_context(opts: Options, name: str, ranked: RankedPage, table, findings: list[str]) -> dict:
+    context = base_context(opts, _LISTS[name][0], [row for _s, row in ranked.pairs], opts.la.name)
     context.update(
         la=opts.la,
         findings=[],
@@ -128,7 +137,7 @@ def _list_context(opts: Options, title: str, ranked: RankedPage, table, findings
         table=table,
         ranked_page=ranked.page,
         judged_on=judged_on(),
-        export_tables={export: table},
+        export_tables={name: table},
         export_args=[],
         scope_words=scope_words(opts),
     )
@@ -141,16 +150,14 @@ def priority_page(opts: Options, *, page=1, every: bool = False) -> dict:
     table = _table(
         ranked,
         opts,
-        caption=f"Priority schools: {opts.focus.name.lower()} pupils, {opts.measure_name}",
-        prefix="priority-",
-        table_class=PriorityTable,
-        extra=lambda _s, rank, k: {"rank": rank, "reasons": _labels(k.priority, Reason.LABELS), "basis": k.basis},
+        "priority",
+        lambda _s, rank, k: {"rank": rank, "reasons": _labels(k.priority, Reason.LABELS), "basis": k.basis},
     )
     by_year = thresholds(opts)
     shown_year = opts.year or max((k.results_year for k in ranked.kept if k.results_year), default=None)
     explanations = reason_explanations(opts.measure.unit_label, [by_year[shown_year]] if shown_year in by_year else [])
     table.explain_reasons(explanations)
-    context = _list_context(opts, "Priority schools", ranked, table, priority_findings(ranked, opts), "priority")
+    context = _list_context(opts, "priority", ranked, table, priority_findings(ranked, opts))
     context.update(
         unranked=stored_judgements.unranked(kept_set, opts.kind, access.visible_schools(opts.user).filter(la=opts.la)),
         reason_help=[(Reason.LABELS[k], text) for k, text in explanations.items()],
@@ -172,15 +179,13 @@ def gap_busters_page(opts: Options, *, page=1, every: bool = False) -> dict:
     table = _table(
         ranked,
         opts,
-        caption=f"Gap busters: {opts.focus.name.lower()} pupils, {opts.measure_name}",
-        prefix="busters-",
-        table_class=BusterTable,
-        extra=lambda s, _rank, k: {
+        "busters",
+        lambda s, _rank, k: {
             "reasons": _labels(k.buster, BusterReason.LABELS),
             "basis": k.basis,
             "story_url": story_url(s),
         },
     )
-    context = _list_context(opts, "Gap busters", ranked, table, buster_findings(ranked, opts), "busters")
+    context = _list_context(opts, "busters", ranked, table, buster_findings(ranked, opts))
     context.update(export_url="schools:gap_busters_export", buster_help=list(BusterReason.LABELS.values()))
     return context
