@@ -126,8 +126,7 @@ def org_rows_by_measure(
     pooled_figures = for_user(
         user, figures_by(level, schools, measures=measure_codes, groups=fetched, years=years), groups, known=known
     )
-    england = national_figures(measures=measure_codes, groups=codes, years=years)
-    return _rows_by_measure(query, pooled_figures, list(organisations), lambda _org: (None, england))
+    return _rows_against_nationals(level, query, pooled_figures, organisations)
 
 
 def school_rows_by_measure(schools, organisations, query: RowQuery, *, sees_small: bool) -> dict:
@@ -141,16 +140,34 @@ def school_rows_by_measure(schools, organisations, query: RowQuery, *, sees_smal
         viewer_sees_small_cohorts=sees_small,
         partitions=partitions_of(groups),
     )
-    by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
-    return _rows_by_measure(query, here, list(organisations), lambda school: national_for(school, by_basis))
+    return _rows_against_nationals("school", query, here, organisations)
 
 
-def _rows_by_measure(query: RowQuery, here: dict, organisations: list, national_of) -> dict:
+def rows_by_organisation(
+    level: str, organisations, pooled_figures, *, measures, focus: PupilGroup, years: list[int], year
+) -> dict[str, list[tuple[object, GapRow]]]:
+    """{measure_code: [(organisation, GapRow), …]} from figures already pooled and disclosed, keyed
+    (organisation_id, year, measure_code, group_code). One query; rows with no figures left out."""
+    query = RowQuery(measures=list(measures), focus=focus, groups={}, years=list(years), year=year)
+    return _rows_against_nationals(level, query, pooled_figures, organisations)
+
+
+def _rows_against_nationals(level: str, query: RowQuery, here: dict, organisations) -> dict:
+    """The query's rows for each organisation from figures ``here``: each school against national figures for
+    its own type of school (``national_for``), other levels against England (one query)."""
+    codes, measure_codes, years = query.codes, query.measure_codes, query.years
+    organisations = list(organisations)
+    if level == "school":
+        by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
+        nationals = {school.pk: national_for(school, by_basis) for school in organisations}
+    else:
+        england = national_figures(measures=measure_codes, groups=codes, years=years)
+        nationals = {org.pk: (None, england) for org in organisations}
     out = {}
     for measure in query.measures:
         rows = []
         for organisation in organisations:
-            basis, national = national_of(organisation)
+            basis, national = nationals[organisation.pk]
             row = query.row(measure, here, national, prefix=(organisation.pk,), national_basis=basis)
             if row.series:
                 rows.append((organisation, row))
