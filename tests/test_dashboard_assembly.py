@@ -13,7 +13,7 @@ from schools.dashboard.common import status_summary
 from schools.dashboard.places import benchmark_table, group_figures
 from schools.dashboard.rag import excess_words, rag_cell, rag_counts, rag_grid
 from schools.gap_rows import build_row
-from tests.test_gaps_judgements import DIS, KS2, OTHERS, pct
+from tests.gap_support import DIS, KS2, OTHERS, pct
 
 OPTS = SimpleNamespace(focus=DIS, comparison=OTHERS)
 

@@ -8,9 +8,10 @@ from schools import aggregate_checks, aggregates
 
 class Command(BaseCommand):
     help = (
-        "Recompute the pooled figures (school, cluster, area, LA × year × measure × group) from the results and "
-        "report any difference from those kept on write; re-judge the judgements kept for ranking likewise. Exits "
-        "non-zero on a difference; --repair rebuilds the pooled figures and deletes the kept judgements."
+        "Recompute the pooled figures (school, cluster, area, LA × year × measure × group) from the results, and "
+        "the LAs' published figures from the benchmarks, and report any difference from those kept on write; "
+        "re-judge the judgements kept for ranking likewise. Exits non-zero on a difference; --repair rebuilds the "
+        "pooled figures and deletes the kept judgements."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         for line in described:
             self.stdout.write(line)
         if count and repair:
-            aggregates.rebuild()
+            aggregates.rebuild(published=True)
             self.stdout.write(
                 f"{count} difference(s) found; every pooled figure rebuilt from the results, kept judgements deleted."
             )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0014_import_batch_queued_running"),
+        ("schools", "0015_pooled_published_la"),
     ]
 
     operations = [
