@@ -12,8 +12,7 @@ Who refreshes:
   an area / cluster / LA deleted: the signal handlers (``schools.aggregate_signals``);
 - the demo and benchmark data builders: :func:`refresh_la`.
 
-``python manage.py check_figures`` (``schools.aggregate_checks.differences``) recomputes every row from the
-results; the signal handlers live in ``schools.aggregate_signals``.
+``python manage.py check_figures`` (``schools.aggregate_checks.differences``) recomputes every row afresh.
 """
 
 from __future__ import annotations
@@ -237,24 +236,6 @@ def forget(level: str, org_id: int) -> None:
 
 
 # --------------------------------------------------------------------------- what a write touched
-def memberships(school_ids) -> dict[str, set[int]]:
-    """{level: org ids} of the schools as they sit now (the school ids themselves always)."""
-    from .models import School
-
-    school_ids = sorted(set(school_ids))
-    out = {level: set() for level in LEVELS}
-    out["school"].update(school_ids)
-    for start in range(0, len(school_ids), CHUNK):
-        rows = School.objects.filter(pk__in=school_ids[start : start + CHUNK]).values_list(
-            "cluster_id", "area_id", "la_id"
-        )
-        for cluster, area, la in rows:
-            for level, org in (("cluster", cluster), ("area", area), ("la", la)):
-                if org is not None:
-                    out[level].add(org)
-    return out
-
-
 class Touched:
     """Schools × years whose pooled figures a write changes. Where the schools sit is read when they are added
     (before the write: a school deleted or moved away still leaves its old cluster's figures to re-pool) and
@@ -312,9 +293,10 @@ class Touched:
                         self._merge(self.orgs, (level, org), by_school[pk])
 
     def refresh(self) -> None:
-        if self.published:
-            from .models import LocalAuthority
+        if self.published:  # benchmarks written: every kept judgement (``schools.stored_judgements``) rests on them
+            from .models import JudgementSet, LocalAuthority
 
+            JudgementSet.forget()
             codes, self.published = sorted(self.published), set()
             repool_published(LocalAuthority.objects.filter(code__in=codes).values_list("pk", flat=True))
         if not self.years and not self.orgs:
@@ -377,9 +359,12 @@ def touch(pairs=(), *, schools=(), all_years: bool = False, published=()) -> Non
 def refresh_schools(school_ids, years=ALL_YEARS) -> None:
     """Re-pool these schools and the clusters, areas and LAs they sit in (the demo and bench builders, which
     write with ``bulk_create``)."""
-    found = memberships(school_ids)
-    for level in LEVELS:
-        _repool(level, found[level], years)
+    touched = Touched()
+    if years is ALL_YEARS:
+        touched.add(schools=school_ids)
+    else:
+        touched.add([(school, year) for school in school_ids for year in years])
+    touched.refresh()
 
 
 def refresh_la(la) -> None:
@@ -394,15 +379,11 @@ def refresh_la(la) -> None:
 
 def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -> Touched:
     """Add the results an import batch wrote (created or overwrote: they carry its id) to ``touched``;
-    ``before``: a rollback is still to come (see :meth:`Touched.add`). A batch that wrote benchmarks (national
-    figures every school is judged against) makes every kept judgement stale: they are deleted now."""
-    from .models import Benchmark, JudgementSet, Result
+    ``before``: a rollback is still to come (see :meth:`Touched.add`)."""
+    from .models import Benchmark, Result
 
     touched = touched if touched is not None else Touched()
     pairs = Result.objects.filter(batch=batch).values_list("school_id", "results_year").distinct().order_by()
     touched.add(pairs, before=before)
-    geographies = list(Benchmark.objects.filter(batch=batch).values_list("geography_code", flat=True).distinct())
-    touched.add_published(geographies)
-    if geographies:
-        JudgementSet.forget()
+    touched.add_published(Benchmark.objects.filter(batch=batch).values_list("geography_code", flat=True).distinct())
     return touched
