@@ -5,29 +5,10 @@ from __future__ import annotations
 
 from reports import figures
 from schools import access
-from schools.gaps import Figure
-from schools.models import Result
+from schools.figures import years_with_figures
+from schools.gap_export import ROW_FIELDS, export_row
 
-FIELDS = [
-    "level",
-    "name",
-    "code",
-    "measure",
-    "group",
-    "comparison_group",
-    "year",
-    "cohort",
-    "value",
-    "comparison_cohort",
-    "comparison_value",
-    "gap",
-    "national_comparison_value",
-    "gap_vs_national",
-    "trend",
-    "gap_change",
-    "suppressed",
-    "data_status",
-]
+FIELDS = [*ROW_FIELDS, "gap_change", "suppressed", "data_status"]
 
 
 def organisations(user, level: str):
@@ -42,26 +23,13 @@ def organisations(user, level: str):
     return found.order_by("name", "pk"), schools
 
 
-def _round(value):
-    return None if value is None else round(float(value), 2)
-
-
-def _cohort(figure: Figure) -> int | None:
-    return None if figure.suppressed else figure.cohort
-
-
 def figure_rows(user, level: str, *, measures, focus, groups, year: int | None) -> list[dict]:
     """One row per organisation × measure for the year (default: each organisation's latest)."""
     orgs, schools = organisations(user, level)
     orgs = list(orgs)
     if not orgs:
         return []
-    years = sorted(
-        Result.objects.filter(school__in=schools.values("pk"))
-        .order_by()
-        .values_list("results_year", flat=True)
-        .distinct()
-    )
+    years = years_with_figures("school", schools.order_by().values("pk"))
     if year is not None:
         years = [y for y in years if y <= year]
     by_measure = figures.org_rows(
@@ -72,27 +40,5 @@ def figure_rows(user, level: str, *, measures, focus, groups, year: int | None) 
         for org, row in by_measure.get(measure.code, []):
             if year is not None and row.year != year:
                 continue
-            current = row.current
-            rows.append(
-                {
-                    "level": level,
-                    "name": org.name,
-                    "code": org.code if level == "la" else org.urn if level == "school" else org.pk,
-                    "measure": measure.code,
-                    "group": focus.code,
-                    "comparison_group": focus.comparison.code,
-                    "year": row.year,
-                    "cohort": _cohort(current.focus),
-                    "value": _round(current.focus.value),
-                    "comparison_cohort": _cohort(current.comparison),
-                    "comparison_value": _round(current.comparison.value),
-                    "gap": _round(current.within),
-                    "national_comparison_value": _round(current.national_comparison.value),
-                    "gap_vs_national": _round(current.vs_national),
-                    "trend": row.trend.classification if row.trend else None,
-                    "gap_change": _round(row.trend.change) if row.trend else None,
-                    "suppressed": current.focus.suppressed or current.comparison.suppressed,
-                    "data_status": current.focus.status or None,
-                }
-            )
+            rows.append(export_row(level, org, row))
     return rows

@@ -12,19 +12,8 @@ from datetime import date, timedelta
 
 from strategy.models import Target
 
-from . import services
-from .models import (
-    Descriptor,
-    EvidenceItem,
-    Framework,
-    Grade,
-    Judgement,
-    OverallRating,
-    PriorityArea,
-    Round,
-    StrategicTarget,
-    Workstream,
-)
+from . import models, services
+from .models import Descriptor, EvidenceItem, Grade, Judgement, Round
 from .selectors import grid
 
 SETS = ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5"]
@@ -214,7 +203,7 @@ def _overall(round_: Round, grades: dict, *, user) -> None:
 def _plan_board(context, officer):
     la = context.la
     areas = {
-        title: PriorityArea.objects.get_or_create(la=la, title=title, defaults={"order": i})[0]
+        title: models.PriorityArea.objects.get_or_create(la=la, title=title, defaults={"order": i})[0]
         for i, title in enumerate(["Vulnerable groups", "School improvement", "Business links and employability"], 1)
     }
     workstreams = [
@@ -255,7 +244,7 @@ def _plan_board(context, officer):
         ),
     ]
     for order, (area, title, rag, need, interventions, impact, narrative, evidence, next_) in enumerate(workstreams, 1):
-        Workstream.objects.get_or_create(
+        models.Workstream.objects.get_or_create(
             priority_area=areas[area],
             title=title,
             defaults=dict(
@@ -285,7 +274,7 @@ def _plan_board(context, officer):
         ),
     ]
     for order, (text, target, judged, evidence) in enumerate(targets, 1):
-        StrategicTarget.objects.get_or_create(
+        models.StrategicTarget.objects.get_or_create(
             la=la,
             text=text,
             defaults=dict(
@@ -299,7 +288,7 @@ def _plan_board(context, officer):
 
 
 def generate(context) -> None:
-    framework = Framework.objects.filter(is_active=True).order_by("-version").first()
+    framework = models.Framework.objects.filter(is_active=True).order_by("-version").first()
     if framework is None:
         return
     users = context.users
@@ -332,4 +321,4 @@ def generate(context) -> None:
     _plan_board(context, officer)
     context.stats["ragboard_rounds"] = Round.objects.filter(la=la).count()
     context.stats["ragboard_judgements"] = Judgement.objects.filter(round__la=la).exclude(reviewer_grade="").count()
-    context.stats["ragboard_overall"] = OverallRating.objects.filter(round__la=la).count()
+    context.stats["ragboard_overall"] = models.OverallRating.objects.filter(round__la=la).count()

@@ -12,22 +12,10 @@ from django.shortcuts import get_object_or_404
 from schools.access import sees_small_cohorts, visible_las
 from strategy.targets import evaluate, status_of
 
-from . import indicators, rules
+from . import indicators, models, rules
 from .access import require
 from .grid import compare, grid
-from .models import (
-    PHASE_ORDER,
-    Descriptor,
-    EvidenceItem,
-    Framework,
-    Grade,
-    Judgement,
-    OverallRating,
-    PriorityArea,
-    Round,
-    StrategicTarget,
-    Workstream,
-)
+from .models import EvidenceItem, Framework, Grade, Judgement, OverallRating, Round, StrategicTarget, Workstream
 
 
 def visible_rounds(user):
@@ -145,7 +133,7 @@ def dashboard(user, la, round_: Round | None, view: str) -> dict:
         out["grid"] = grid(round_, view)
         out["highlights"] = [
             (phase.label, indicators.disadvantaged_gap(la, phase.value, as_of_year=round_.as_of.year))
-            for phase in PHASE_ORDER
+            for phase in models.PHASE_ORDER
         ]
     return out
 
@@ -161,7 +149,7 @@ def overall_suggestion(rating: OverallRating, view: str):
 # --------------------------------------------------------------------------- one judgement
 @dataclass
 class DescriptorRow:
-    descriptor: Descriptor
+    descriptor: models.Descriptor
     ticked: bool
     holds: bool | None
     items: list = field(default_factory=list)
@@ -265,7 +253,7 @@ def plan_board(user, la):
     """Priority areas with their workstreams, and strategic targets with 'are we on track?'."""
     require(user)
     areas = list(
-        PriorityArea.objects.filter(la=la).prefetch_related(
+        models.PriorityArea.objects.filter(la=la).prefetch_related(
             Prefetch("workstreams", queryset=Workstream.objects.order_by("order", "title"))
         )
     )

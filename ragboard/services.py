@@ -9,20 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import rules
+from . import models, rules
 from .access import can_review, can_use
-from .models import (
-    PHASE_ORDER,
-    Descriptor,
-    EvidenceItem,
-    Framework,
-    Grade,
-    Judgement,
-    OverallRating,
-    Round,
-    StrategicTarget,
-    Workstream,
-)
+from .models import PHASE_ORDER, Descriptor, EvidenceItem, Framework, Grade, Judgement, OverallRating, Round
 
 
 class RuleRefusal(ValidationError):
@@ -296,7 +285,7 @@ def unlink_evidence(*, item: EvidenceItem, judgement: Judgement, user) -> None:
 
 
 @transaction.atomic
-def save_workstream(*, workstream: Workstream, user, **fields) -> Workstream:
+def save_workstream(*, workstream: models.Workstream, user, **fields) -> models.Workstream:
     _check_user(user)
     for name, value in fields.items():
         setattr(workstream, name, value)
@@ -307,7 +296,7 @@ def save_workstream(*, workstream: Workstream, user, **fields) -> Workstream:
 
 
 @transaction.atomic
-def save_strategic_target(*, target: StrategicTarget, user, **fields) -> StrategicTarget:
+def save_strategic_target(*, target: models.StrategicTarget, user, **fields) -> models.StrategicTarget:
     _check_user(user)
     for name, value in fields.items():
         setattr(target, name, value)

@@ -3,6 +3,8 @@ officers and administrators), read through ``ragboard.selectors``, write through
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +38,13 @@ def _messages_from(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [m for errors in exc.message_dict.values() for m in errors]
     return list(exc.messages)
+
+
+def _grades(data: dict, *, reviewer: bool, row) -> dict:
+    """The LA's grade and its rationale from the form; the reviewer's grade from it only when the user is the
+    round's reviewer, else as ``row`` has it."""
+    reviewer_grade = data["reviewer_grade"] if reviewer else row.reviewer_grade
+    return {"la_grade": data["la_grade"], "reviewer_grade": reviewer_grade, "rationale": data["rationale"]}
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -121,9 +130,7 @@ def judgement(request, pk):
                 services.record_judgement(
                     judgement=j,
                     user=request.user,
-                    la_grade=data["la_grade"],
-                    reviewer_grade=data["reviewer_grade"] if reviewer else j.reviewer_grade,
-                    rationale=data["rationale"],
+                    **_grades(data, reviewer=reviewer, row=j),
                     strengths=data["strengths"],
                     areas_for_improvement=data["areas_for_improvement"],
                     ticked=data["ticked"],
@@ -167,13 +174,7 @@ def overall(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_overall(
-                rating=rating,
-                user=request.user,
-                la_grade=data["la_grade"],
-                reviewer_grade=data["reviewer_grade"] if reviewer else rating.reviewer_grade,
-                rationale=data["rationale"],
-            )
+            services.record_overall(rating=rating, user=request.user, **_grades(data, reviewer=reviewer, row=rating))
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, str(exc))
         else:
@@ -324,27 +325,31 @@ def plan_board(request):
     )
 
 
+def _plan_form(request, form, save, *, done: str, title: str):
+    """A form of the strategic plan board. A valid POST is written by ``save(**fields)`` (a service call) and
+    ``done`` shown, formatted with what it saved; a refusal is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(**{name: form.cleaned_data[name] for name in form.Meta.fields})
+        except ValidationError as exc:
+            for message in _messages_from(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, done.format(saved))
+            return redirect("ragboard:plan_board")
+    context = {"form": form, "title": title}
+    return render(request, "ragboard/plan_form.html", context, status=400 if form.errors else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def workstream_edit(request, pk=None):
     la = access.working_la(request.user)
     workstream = selectors.get_visible_workstream(request.user, pk, la=la) if pk else Workstream()
     form = WorkstreamForm(request.POST or None, instance=workstream, la=la)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.save_workstream(workstream=workstream, user=request.user, **fields)
-        except ValidationError as exc:
-            for message in _messages_from(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, f"Workstream “{workstream.title}” saved.")
-            return redirect("ragboard:plan_board")
-    return render(
-        request,
-        "ragboard/plan_form.html",
-        {"form": form, "title": workstream.title or "New workstream"},
-        status=400 if form.errors else 200,
+    save = partial(services.save_workstream, workstream=workstream, user=request.user)
+    return _plan_form(
+        request, form, save, done="Workstream “{0.title}” saved.", title=workstream.title or "New workstream"
     )
 
 
@@ -354,22 +359,8 @@ def target_edit(request, pk=None):
     la = access.working_la(request.user)
     target = selectors.get_visible_strategic_target(request.user, pk, la=la) if pk else StrategicTarget(la=la)
     form = StrategicTargetForm(request.POST or None, instance=target, la=la)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.save_strategic_target(target=target, user=request.user, **fields)
-        except ValidationError as exc:
-            for message in _messages_from(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, "Strategic target saved.")
-            return redirect("ragboard:plan_board")
-    return render(
-        request,
-        "ragboard/plan_form.html",
-        {"form": form, "title": "Strategic target"},
-        status=400 if form.errors else 200,
-    )
+    save = partial(services.save_strategic_target, target=target, user=request.user)
+    return _plan_form(request, form, save, done="Strategic target saved.", title="Strategic target")
 
 
 # --------------------------------------------------------------------------- the framework

@@ -19,7 +19,7 @@ from strategy.models import Action, Plan, SuccessStory, SupportEngagement, Targe
 from strategy.targets import evaluate
 
 from . import figures, sections
-from .document import Bullets, Document, Heading, Paragraph, Table, gap_text, method_paragraph
+from .document import Bullets, Document, Heading, Paragraph, Table, gap_text, method_paragraph, table_section
 
 FOCUS_GROUP = "disadvantaged"
 
@@ -92,14 +92,12 @@ def _benchmarks(la, area, rows, year: int) -> list:
             ]
             for r in rows
         ]
-        return [
-            Heading(f"Against {la.name} and England"),
-            Table(
-                caption=f"The gap in {area.name}, {la.name} and England, {year}",
-                headers=["Measure", area.name, la.name, "England"],
-                rows=body,
-            ),
-        ]
+        return table_section(
+            f"Against {la.name} and England",
+            caption=f"The gap in {area.name}, {la.name} and England, {year}",
+            headers=["Measure", area.name, la.name, "England"],
+            rows=body,
+        )
     if not rows:
         return []
     pair = [rows[0].focus_group.code, rows[0].comparison_group.code]
@@ -121,15 +119,13 @@ def _benchmarks(la, area, rows, year: int) -> list:
             )
         cells.append(gap_text(r.national_gap))
         body.append(cells)
-    blocks = [
-        Heading("Against England, the region and statistical neighbours"),
-        Table(
-            caption=f"The gap in {la.name} against other benchmarks, {year}",
-            headers=headers,
-            rows=body,
-            note=" ".join(d for _l, d, _f in sets),
-        ),
-    ]
+    blocks = table_section(
+        "Against England, the region and statistical neighbours",
+        caption=f"The gap in {la.name} against other benchmarks, {year}",
+        headers=headers,
+        rows=body,
+        note=" ".join(d for _l, d, _f in sets),
+    )
     if ranks:
         blocks.append(
             Bullets(

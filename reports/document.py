@@ -46,6 +46,11 @@ class Table:
     kind: str = "table"
 
 
+def table_section(heading: str, *, caption: str, headers: list[str], rows: list[list[str]], note: str = "") -> list:
+    """A section that is one table: its heading, then the table."""
+    return [Heading(heading), Table(caption=caption, headers=headers, rows=rows, note=note)]
+
+
 @dataclass
 class Chart:
     """A chart drawn server-side: ``svg`` for the PDF (vector), ``png`` for Word (which cannot embed SVG).

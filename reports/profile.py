@@ -19,11 +19,11 @@ from .document import (
     Document,
     Heading,
     Paragraph,
-    Table,
     cohort_text,
     gap_text,
     method_paragraph,
     suppression_note,
+    table_section,
     value_text,
 )
 
@@ -68,15 +68,13 @@ def _every_group(school, groups, years, year) -> list:
         ]
         for r in rows
     ]
-    return [
-        Heading(f"Every group in {year}"),
-        Table(
-            caption=f"Each pupil group against its comparison group at {school.name}, {year}",
-            headers=["Measure", "Group", "Pupils", "Group result", "Comparison result", "Gap", "England's gap"],
-            rows=body,
-            note=suppression_note(),
-        ),
-    ]
+    return table_section(
+        f"Every group in {year}",
+        caption=f"Each pupil group against its comparison group at {school.name}, {year}",
+        headers=["Measure", "Group", "Pupils", "Group result", "Comparison result", "Gap", "England's gap"],
+        rows=body,
+        note=suppression_note(),
+    )
 
 
 def _targets_and_visits(school, user) -> list:

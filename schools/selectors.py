@@ -19,7 +19,7 @@ from .figures import (
     national_figures,
     national_figures_by_basis,
     national_for,
-    published_by_geography,
+    published_figures,
 )
 from .gap_rows import GapRow, build_row
 from .gaps import Figure
@@ -54,6 +54,13 @@ def focus_groups(groups: dict[str, PupilGroup]) -> list[PupilGroup]:
     return [g for g in groups.values() if g.is_focus and g.comparison_id]
 
 
+def _codes(user, focus: PupilGroup, measures: list[Measure], groups: dict[str, PupilGroup]):
+    """The groups a gap row needs (focus, comparison, all pupils), the measures' codes, and the groups to read
+    for this user (with those suppression may need to subtract: ``disclosure_groups``)."""
+    codes = [focus.code, focus.comparison.code, "all"]
+    return codes, [m.code for m in measures], disclosure_groups(user, codes, groups)
+
+
 def scope_rows(
     user,
     scope,
@@ -69,10 +76,7 @@ def scope_rows(
     is given) LA lines, whatever the size of the scope: three queries (two without ``la``) for roles that see
     small cohorts; up to seven for the others, whose figures also need what they can subtract (``known_figures``,
     two queries for the scope and two for the LA)."""
-    comparison = focus.comparison
-    codes = [focus.code, comparison.code, "all"]
-    measure_codes = [m.code for m in measures]
-    fetched = disclosure_groups(user, codes, groups)
+    codes, measure_codes, fetched = _codes(user, focus, measures, groups)
     known = (
         None
         if isinstance(scope, School)
@@ -92,7 +96,9 @@ def scope_rows(
         else None
     )
     rows = [
-        build_row(m, focus, comparison, here, national, years=years, year=year, la=la_figures, national_basis=basis)
+        build_row(
+            m, focus, focus.comparison, here, national, years=years, year=year, la=la_figures, national_basis=basis
+        )
         for m in measures
     ]
     return [row for row in rows if row.series]
@@ -113,10 +119,7 @@ def org_rows_by_measure(
     """{measure_code: [(organisation, GapRow), …]} for each school / cluster / area among ``organisations``,
     pooled from ``schools`` (a scoped queryset). Two queries plus the organisations' own, whatever the
     number of organisations or measures."""
-    comparison = focus.comparison
-    codes = [focus.code, comparison.code, "all"]
-    measure_codes = [m.code for m in measures]
-    fetched = disclosure_groups(user, codes, groups)
+    codes, measure_codes, fetched = _codes(user, focus, measures, groups)
     known = (
         None
         if level == "school"
@@ -127,8 +130,20 @@ def org_rows_by_measure(
     pooled_figures = for_user(
         user, figures_by(level, schools, measures=measure_codes, groups=fetched, years=years), groups, known=known
     )
+    return rows_by_organisation(
+        level, organisations, pooled_figures, measures=measures, focus=focus, codes=codes, years=years, year=year
+    )
+
+
+def rows_by_organisation(
+    level: str, organisations, pooled_figures, *, measures, focus: PupilGroup, codes, years: list[int], year
+) -> dict[str, list[tuple[object, GapRow]]]:
+    """{measure_code: [(organisation, GapRow), …]} from figures already pooled and disclosed, keyed
+    (organisation_id, year, measure_code, group_code): each school against national figures for its own type
+    of school (``national_for``), other levels against England. One query; rows with no figures left out."""
+    measure_codes = [m.code for m in measures]
     organisations = list(organisations)
-    if level == "school":  # each school against its own type of school nationally
+    if level == "school":
         by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
         nationals = {school.pk: national_for(school, by_basis) for school in organisations}
     else:
@@ -143,7 +158,7 @@ def org_rows_by_measure(
             row = build_row(
                 measure,
                 focus,
-                comparison,
+                focus.comparison,
                 pooled_figures,
                 national,
                 years=years,
@@ -205,7 +220,7 @@ def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]
     convention). Four queries; sets with no figures are left out."""
     measures, groups, years = list(measures), list(groups), list(years)
     out = []
-    found = published_by_geography([la.code], measures=measures, groups=groups, years=years)
+    found = published_figures([la.pk], measures=measures, groups=groups, years=years)
     published = {key[1:]: figure for key, figure in found.items()}  # as published: 42% stays 42
     if published:
         out.append((f"{la.name} (published)", "The LA's own published figure (DfE LA tables).", published))
@@ -242,8 +257,8 @@ def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]
 
 def published_la_figures(user, la, *, measures, groups: dict[str, PupilGroup], codes, years) -> dict:
     """The LA's own published figures (the LA rows of the DfE files, or LAIT), keyed (year, measure, group),
-    as this user may see them. One query."""
-    found = published_by_geography([la.code], measures=measures, groups=codes, years=years)
+    as this user may see them. One query (the pooled-figure table's published rows)."""
+    found = published_figures([la.pk], measures=measures, groups=codes, years=years)
     return for_user(user, {key[1:]: figure for key, figure in found.items()}, groups)
 
 

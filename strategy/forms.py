@@ -59,6 +59,13 @@ def lead_users(user, la, current=None):
     )
 
 
+def up_to_today(value: date, refusal: str) -> date:
+    """``value``, refused with ``refusal`` when it is after today: what is recorded has already happened."""
+    if value > date.today():
+        raise ValidationError(refusal)
+    return value
+
+
 def person_label(user) -> str:
     full = user.get_full_name()
     return f"{full} ({user.get_username()})" if full else user.get_username()
@@ -66,9 +73,6 @@ def person_label(user) -> str:
 
 # --------------------------------------------------------------------------- plans
 class PlanForm(forms.ModelForm):
-    start_year = YearField(label="First year")
-    end_year = YearField(label="Last year")
-
     class Meta:
         model = Plan
         fields = [
@@ -83,6 +87,9 @@ class PlanForm(forms.ModelForm):
             "owner_name",
             "summary",
         ]
+
+    start_year = YearField(label="First year")
+    end_year = YearField(label="Last year")
 
     def __init__(self, *args, user, la, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,10 +166,7 @@ class ActionUpdateForm(forms.ModelForm):
         self.fields["date"].initial = date.today
 
     def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > date.today():
-            raise ValidationError("An update cannot be dated in the future.")
-        return value
+        return up_to_today(self.cleaned_data["date"], "An update cannot be dated in the future.")
 
 
 # --------------------------------------------------------------------------- targets

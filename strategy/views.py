@@ -5,6 +5,7 @@ see but not change is a 403 (``access.require``)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,25 @@ from .forms import (
 )
 from .models import Strand
 from .tables import PlanTable
+
+
+def _form_page(request, form, save, *, done: str, title: str, back):
+    """The one form page of the strategy app. A valid POST is written by ``save(cleaned_data)`` (a service
+    call, which returns the page to go to next) and ``done`` is shown, formatted with that page's object;
+    otherwise the form is shown again, with ``back`` (a URL name, or the object the form belongs to)."""
+    if request.method == "POST" and form.is_valid():
+        saved = save(data=form.cleaned_data)
+        messages.success(request, done.format(saved))
+        return redirect(saved)
+    context = {"form": form, "title": title, ("back" if isinstance(back, str) else "object"): back}
+    return render(request, "strategy/form.html", context)
+
+
+def _edit_page(request, form, row, *, done: str, title: str):
+    """The form page for changing ``row`` (``plan_services.save_changes``), back to its own page."""
+    return _form_page(
+        request, form, partial(plan_services.save_changes, row=row, by=request.user), done=done, title=title, back=row
+    )
 
 
 # --------------------------------------------------------------------------- home and plans
@@ -60,12 +80,13 @@ def plan_create(request):
     la = access.plan_la(request.user)
     initial = services.new_plan_initial(request.user, date.today())
     form = PlanForm(request.POST or None, user=request.user, la=la, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        plan = plan_services.create_plan(la=la, data=form.cleaned_data, owner=request.user)
-        messages.success(request, f"Plan “{plan.title}” created.")
-        return redirect(plan)
-    return render(
-        request, "strategy/form.html", {"form": form, "title": "New gap action plan", "back": "strategy:plans"}
+    return _form_page(
+        request,
+        form,
+        lambda data: plan_services.create_plan(la=la, data=data, owner=request.user),
+        done="Plan “{0.title}” created.",
+        title="New gap action plan",
+        back="strategy:plans",
     )
 
 
@@ -74,11 +95,7 @@ def plan_edit(request, pk):
     plan = selectors.get_visible_plan(request.user, pk)
     access.require(access.can_edit_plan(request.user, plan))
     form = PlanForm(request.POST or None, instance=plan, user=request.user, la=plan.la)
-    if request.method == "POST" and form.is_valid():
-        plan_services.save_changes(row=plan, data=form.cleaned_data, by=request.user)
-        messages.success(request, "Plan saved.")
-        return redirect(plan)
-    return render(request, "strategy/form.html", {"form": form, "title": f"Edit {plan.title}", "object": plan})
+    return _edit_page(request, form, plan, done="Plan saved.", title=f"Edit {plan.title}")
 
 
 # --------------------------------------------------------------------------- actions
@@ -88,11 +105,9 @@ def action_create(request, pk):
     access.require(access.can_edit_plan(request.user, plan))
     initial = {"strand": request.GET.get("strand")} if request.GET.get("strand") in Strand.values else {}
     form = ActionForm(request.POST or None, user=request.user, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        action = plan_services.create_action(plan=plan, data=form.cleaned_data, by=request.user)
-        messages.success(request, "Action added.")
-        return redirect(action.plan)
-    return render(request, "strategy/form.html", {"form": form, "title": f"New action on {plan.title}", "object": plan})
+    save = partial(plan_services.create_action, plan=plan, by=request.user)
+    title = f"New action on {plan.title}"
+    return _form_page(request, form, lambda data: save(data=data).plan, done="Action added.", title=title, back=plan)
 
 
 @login_required
@@ -109,11 +124,7 @@ def action_edit(request, pk):
     action = selectors.get_visible_action(request.user, pk)
     access.require(access.can_edit_plan(request.user, action.plan))
     form = ActionForm(request.POST or None, instance=action, user=request.user, plan=action.plan)
-    if request.method == "POST" and form.is_valid():
-        plan_services.save_changes(row=action, data=form.cleaned_data, by=request.user)
-        messages.success(request, "Action saved.")
-        return redirect(action)
-    return render(request, "strategy/form.html", {"form": form, "title": "Edit action", "object": action})
+    return _edit_page(request, form, action, done="Action saved.", title="Edit action")
 
 
 @login_required
@@ -163,13 +174,9 @@ def target_detail(request, pk):
 
 def _target_form(request, *, scope, plan=None, engagement=None, back):
     form = TargetForm(request.POST or None, scope=scope, plan=plan, engagement=engagement)
-    if request.method == "POST" and form.is_valid():
-        target = plan_services.create_target(
-            scope=scope, plan=plan, engagement=engagement, data=form.cleaned_data, by=request.user
-        )
-        messages.success(request, "Target added. Its status is computed from the imported results.")
-        return redirect(target)
-    return render(request, "strategy/form.html", {"form": form, "title": f"New target for {scope}", "object": back})
+    save = partial(plan_services.create_target, scope=scope, plan=plan, engagement=engagement, by=request.user)
+    done = "Target added. Its status is computed from the imported results."
+    return _form_page(request, form, save, done=done, title=f"New target for {scope}", back=back)
 
 
 @login_required
@@ -191,11 +198,7 @@ def target_edit(request, pk):
     target = selectors.get_visible_target(request.user, pk)
     access.require(access.can_edit_target(request.user, target))
     form = TargetForm(request.POST or None, instance=target, scope=target.scope)
-    if request.method == "POST" and form.is_valid():
-        plan_services.save_changes(row=target, data=form.cleaned_data, by=request.user)
-        messages.success(request, "Target saved.")
-        return redirect(target)
-    return render(request, "strategy/form.html", {"form": form, "title": "Edit target", "object": target})
+    return _edit_page(request, form, target, done="Target saved.", title="Edit target")
 
 
 @login_required
@@ -227,13 +230,8 @@ def story_create(request):
     access.require(access.can_write_story(request.user))
     initial = pages.story_initial(request.user, *(request.GET.get(k) for k in ("school", "measure", "group")))
     form = StoryForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        story = services.write_story(data=form.cleaned_data, by=request.user)
-        messages.success(request, "Story saved.")
-        return redirect(story)
-    return render(
-        request, "strategy/form.html", {"form": form, "title": "Start a success story", "back": "strategy:stories"}
-    )
+    save = partial(services.write_story, by=request.user)
+    return _form_page(request, form, save, done="Story saved.", title="Start a success story", back="strategy:stories")
 
 
 @login_required
@@ -249,11 +247,8 @@ def story_edit(request, pk):
     story = selectors.get_visible_story(request.user, pk)
     access.require(access.can_write_story(request.user))
     form = StoryForm(request.POST or None, instance=story, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.write_story(story=story, data=form.cleaned_data, by=request.user)
-        messages.success(request, "Story saved.")
-        return redirect(story)
-    return render(request, "strategy/form.html", {"form": form, "title": f"Edit {story.title}", "object": story})
+    save = partial(services.write_story, story=story, by=request.user)
+    return _form_page(request, form, save, done="Story saved.", title=f"Edit {story.title}", back=story)
 
 
 @login_required
@@ -287,13 +282,9 @@ def engagement_detail(request, pk):
 def engagement_create(request):
     access.require(access.can_manage_support(request.user))
     form = EngagementForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        engagement = plan_services.create_engagement(data=form.cleaned_data, by=request.user)
-        messages.success(request, "Engagement recorded. Add its objectives as targets.")
-        return redirect(engagement)
-    return render(
-        request, "strategy/form.html", {"form": form, "title": "New support engagement", "back": "strategy:engagements"}
-    )
+    save = partial(plan_services.create_engagement, by=request.user)
+    done, title = "Engagement recorded. Add its objectives as targets.", "New support engagement"
+    return _form_page(request, form, save, done=done, title=title, back="strategy:engagements")
 
 
 @login_required
@@ -301,8 +292,4 @@ def engagement_edit(request, pk):
     engagement = selectors.get_visible_engagement(request.user, pk)
     access.require(access.can_manage_support(request.user))
     form = EngagementForm(request.POST or None, instance=engagement, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        plan_services.save_changes(row=engagement, data=form.cleaned_data, by=request.user)
-        messages.success(request, "Engagement saved.")
-        return redirect(engagement)
-    return render(request, "strategy/form.html", {"form": form, "title": "Edit engagement", "object": engagement})
+    return _edit_page(request, form, engagement, done="Engagement saved.", title="Edit engagement")

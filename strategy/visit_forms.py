@@ -9,7 +9,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .forms import DATE
+from .forms import DATE, up_to_today
 from .models import SEVEN_FEATURES, Rag, Strand, VisitJudgement, VisitQualityAssurance, VisitReport
 from .services import ActionReview, FocusAreas
 
@@ -34,10 +34,7 @@ class VisitForm(forms.ModelForm):
             self.fields["visit_date"].initial = date.today
 
     def clean_visit_date(self):
-        value = self.cleaned_data["visit_date"]
-        if value > date.today():
-            raise ValidationError("Record a visit once it has happened.")
-        return value
+        return up_to_today(self.cleaned_data["visit_date"], "Record a visit once it has happened.")
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ writes go through ``strategy.services``; a report outside the user's scope is a 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,18 @@ from .visit_forms import (
     VisitForm,
     judged,
 )
+
+
+def _write(request, write, focus, *, done: str):
+    """Run ``write`` (a service call that returns the report) and go to the report; a refusal (a focus area
+    that is not a flagged gap, say) is shown on the focus-area form instead, and None returned."""
+    try:
+        report = write()
+    except ValidationError as error:
+        focus.add_error(None, error)
+        return None
+    messages.success(request, done)
+    return redirect(report)
 
 
 @login_required
@@ -69,20 +82,19 @@ def visit_create(request, urn):
     reviews = ReviewFormSet(data, actions=actions, prefix="review")
     agreed = AgreedActionFormSet(data, prefix="agreed")
     if request.method == "POST" and all(f.is_valid() for f in (form, focus, reviews, agreed)):
-        try:
-            report = services.record_visit(
-                adviser=request.user,
-                school=school,
-                **form.cleaned_data,
-                focus=focus.focus(),
-                reviews=reviews.reviews(),
-                agreed_actions=[services.AgreedAction(**a) for a in agreed.cleaned_data if a.get("key_action")],
-            )
-        except ValidationError as error:
-            focus.add_error(None, error)
-        else:
-            messages.success(request, "Visit recorded, with the school's figures as they stand today.")
-            return redirect(report)
+        write = partial(
+            services.record_visit,
+            adviser=request.user,
+            school=school,
+            **form.cleaned_data,
+            focus=focus.focus(),
+            reviews=reviews.reviews(),
+            agreed_actions=[services.AgreedAction(**a) for a in agreed.cleaned_data if a.get("key_action")],
+        )
+        if written := _write(
+            request, write, focus, done="Visit recorded, with the school's figures as they stand today."
+        ):
+            return written
     return render(
         request,
         "strategy/visit_form.html",
@@ -111,20 +123,17 @@ def visit_edit(request, pk):
     last, actions = visits.actions_to_review(report.school, before=report)
     reviews = ReviewFormSet(data, actions=actions, prefix="review")
     if request.method == "POST" and all(f.is_valid() for f in (form, focus, judgements, reviews)):
-        try:
-            services.update_visit(
-                report=report,
-                by=request.user,
-                details=form.cleaned_data,
-                focus=focus.focus(),
-                judged=judged(judgements),
-                reviews=reviews.reviews(),
-            )
-        except ValidationError as error:
-            focus.add_error(None, error)
-        else:
-            messages.success(request, "Visit report updated.")
-            return redirect(report)
+        write = partial(
+            services.update_visit,
+            report=report,
+            by=request.user,
+            details=form.cleaned_data,
+            focus=focus.focus(),
+            judged=judged(judgements),
+            reviews=reviews.reviews(),
+        )
+        if written := _write(request, write, focus, done="Visit report updated."):
+            return written
     return render(
         request,
         "strategy/visit_form.html",

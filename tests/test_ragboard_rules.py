@@ -256,6 +256,8 @@ class TestOutstandingAndImpact:
         # Linking evidence that shows impact allows Good; Outstanding still needs substantial evidence.
         evidence(demo.la, "evidence").judgements.add(j)
         services.record_judgement(judgement=j, user=demo.users["officer"], la_grade="G", ticked=good)
+        # The judgement's history keeps the descriptors ticked with the grade, not only the grade.
+        assert {row.descriptor_id for row in j.history.first().ticked.all()} == {d.pk for d in good}
         with pytest.raises(services.RuleRefusal, match="substantial evidence"):
             services.record_judgement(
                 judgement=j, user=demo.users["officer"], la_grade="OS", ticked=good + descriptors(j, "OS")

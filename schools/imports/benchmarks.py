@@ -7,9 +7,9 @@ import pandas as pd
 
 from . import mapping
 from .facts import BENCHMARK, FACT_COLUMNS, Reference, empty_facts
-from .parsing import Parsed, parse_year, require, resolve_geographies
-from .problems import Problem, collect
-from .readers import Table, parse_figures
+from .parsing import Parsed, checked_figures, parse_year, require, resolve_geographies
+from .problems import Problem
+from .readers import Table
 
 
 def parse_lait(table: Table, ref: Reference) -> Parsed:
@@ -38,23 +38,12 @@ def parse_lait(table: Table, ref: Reference) -> Parsed:
     for measure, group in set(known.values()):
         if measure not in ref.measures or group not in ref.groups:
             problems.append(
-                Problem(
-                    row=None,
-                    column="",
-                    value=f"{measure} × {group}",
-                    reason=("fixtures/lait_measures.csv names an unknown measure or pupil group."),
+                Problem.of_file(
+                    "fixtures/lait_measures.csv names an unknown measure or pupil group.", value=f"{measure} × {group}"
                 )
             )
     year = parse_year(frame["year"], rows, problems, column="year")
-    value = parse_figures(frame["value"])
-    collect(
-        problems,
-        value.invalid,
-        rows=rows,
-        column="value",
-        values=frame["value"],
-        reason="Not a number or a known marker.",
-    )
+    value = checked_figures(frame["value"], rows, problems, column="value", reason="Not a number or a known marker.")
     pairs = code.map(known)
     facts = pd.DataFrame(
         {

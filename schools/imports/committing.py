@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack
 
 import pandas as pd
 from django.db import transaction
@@ -17,9 +18,8 @@ from .fact_writes import write_facts
 from .facts import school_id_map
 from .locking import hold_import_lock, import_transaction
 from .neighbours import write_neighbours
-from .planning import ImportPlan, build_plan
+from .planning import ImportPlan, ReadOptions, build_plan
 from .problems import ImportRejected
-from .readers import Limits
 from .reading import sha256
 from .register_writes import create_las, create_schools, write_register
 
@@ -109,33 +109,14 @@ def _repool(batch: ImportBatch, changes: list[ImportChange]) -> None:
 
 # --------------------------------------------------------------------------- one call for the CLI
 def import_file(
-    *,
-    data: bytes,
-    file_name: str,
-    format: str = "auto",
-    results_year: int | None = None,
-    user=None,
-    dry_run: bool = False,
-    limits: Limits | None = None,
-    status: str | None = None,
-    folder: str = "",
+    *, data: bytes, file_name: str, user=None, dry_run: bool = False, **options: Unpack[ReadOptions]
 ) -> tuple[ImportPlan, ImportBatch | None]:
     """Check and (unless ``dry_run``) write a file. The plan is built while holding the import lock, so what
     it records as "previous" is what it replaces, whatever else is importing at the same time."""
-    options = dict(
-        data=data,
-        file_name=file_name,
-        format=format,
-        results_year=results_year,
-        user=user,
-        limits=limits,
-        status=status,
-        folder=folder,
-    )
     if dry_run:
-        return build_plan(**options), None
+        return build_plan(data=data, file_name=file_name, user=user, **options), None
     with import_transaction():
-        plan = build_plan(**options)
+        plan = build_plan(data=data, file_name=file_name, user=user, **options)
         if plan.has_errors:
             return plan, None
         batch = commit_plan(plan=plan, user=user, file_size=len(data), file_hash=sha256(data))

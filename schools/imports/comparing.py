@@ -88,6 +88,30 @@ def _compare(
     )
 
 
+FACT_KEY = ["results_year", "measure_id", "pupil_group_id"]
+
+
+def _diff(model, incoming: pd.DataFrame, key: list[str], *, value_only_keeps_counts: bool) -> FactDiff:
+    """Compare ``incoming`` with the stored facts of ``model`` that share its place (``key[0]``: the school or
+    the geography), years and measures, matched on ``key``. One query."""
+    if not len(incoming):
+        return FactDiff(incoming, incoming, 0)
+    place = key[0]
+    existing = _existing(
+        model,
+        {
+            f"{place}__in": sorted(set(incoming[place].tolist())),
+            "results_year__in": sorted(set(incoming["results_year"].astype(int).tolist())),
+            "measure_id__in": sorted(set(incoming["measure_id"].tolist())),
+        },
+        key,
+    )
+    for column in (c for c in key if c != "geography_code"):  # ids and years alike as whole numbers
+        incoming[column] = incoming[column].astype(np.int64)
+        existing[column] = existing[column].astype(np.int64)
+    return _compare(incoming, existing, key, value_only_keeps_counts=value_only_keeps_counts)
+
+
 def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int]) -> Diff:
     """What writing ``facts`` would do. ``school_ids`` maps URN → id for schools that already exist."""
     facts = _ids(facts, ref)
@@ -97,43 +121,10 @@ def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int
     results["school_id"] = results["urn"].map(school_ids)
     known = results[results["school_id"].notna()].copy()
     known["school_id"] = known["school_id"].astype(np.int64)
-    key = ["school_id", "results_year", "measure_id", "pupil_group_id"]
-    if len(known):
-        existing = _existing(
-            Result,
-            {
-                "school_id__in": sorted(set(known["school_id"].tolist())),
-                "results_year__in": sorted(set(known["results_year"].astype(int).tolist())),
-                "measure_id__in": sorted(set(known["measure_id"].tolist())),
-            },
-            key[:1] + key[1:],
-        )
-        for column in key:
-            known[column] = known[column].astype(np.int64)
-            existing[column] = existing[column].astype(np.int64)
-        result_diff = _compare(known, existing, key, value_only_keeps_counts=False)
-    else:
-        result_diff = FactDiff(known, known, 0)
+    result_diff = _diff(Result, known, ["school_id", *FACT_KEY], value_only_keeps_counts=False)
     new_school_facts = results[results["school_id"].isna()]
     result_diff.created = pd.concat([result_diff.created, new_school_facts], ignore_index=True)
-
-    bkey = ["geography_code", "results_year", "measure_id", "pupil_group_id"]
-    if len(benchmarks):
-        existing = _existing(
-            Benchmark,
-            {
-                "geography_code__in": sorted(set(benchmarks["geography_code"].tolist())),
-                "results_year__in": sorted(set(benchmarks["results_year"].astype(int).tolist())),
-                "measure_id__in": sorted(set(benchmarks["measure_id"].tolist())),
-            },
-            bkey,
-        )
-        for column in bkey[1:]:
-            benchmarks[column] = benchmarks[column].astype(np.int64)
-            existing[column] = existing[column].astype(np.int64)
-        bench_diff = _compare(benchmarks, existing, bkey, value_only_keeps_counts=True)
-    else:
-        bench_diff = FactDiff(benchmarks, benchmarks, 0)
+    bench_diff = _diff(Benchmark, benchmarks, ["geography_code", *FACT_KEY], value_only_keeps_counts=True)
 
     samples = []
     for frame, label in ((result_diff.updated, "urn"), (bench_diff.updated, "geography_code")):

@@ -17,12 +17,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
 from ..models import ImportBatch, ImportChange, SchoolContext
-from .problems import Problem, collect
-from .readers import Table, parse_figures
+from .changes import updated_change
+from .parsing import checked_figures
+from .problems import ImportRejected, Problem, collect
+from .readers import Table
 
 Format = ImportBatch.Format
 COUNT, PERCENT, TEXT = "count", "percent", "text"
@@ -36,7 +39,7 @@ class Layout:
     detect: frozenset  # columns that identify the file
 
 
-LAYOUTS = {
+LAYOUTS: dict[str, Layout] = {
     Format.CENSUS: Layout(
         source=SchoolContext.Source.CENSUS,
         description="performance tables census file (…_census.csv)",
@@ -133,14 +136,9 @@ def parse(
         )
     if results_year is None:
         problems.append(
-            Problem(
-                row=None,
-                column="",
-                value="",
-                reason=(
-                    "The year is needed: give it (e.g. 2023 for 2022-23) or keep the file in its year folder "
-                    "(2022-2023/…) or the year in its name."
-                ),
+            Problem.of_file(
+                "The year is needed: give it (e.g. 2023 for 2022-23) or keep the file in its year folder "
+                "(2022-2023/…) or the year in its name."
             )
         )
     if missing or results_year is None:
@@ -211,14 +209,12 @@ def parse(
         if kind == TEXT:
             values[name] = cells.astype(str).str.strip()
             continue
-        parsed = parse_figures(cells)
-        bad = parsed.invalid & ~summary
-        collect(
+        parsed = checked_figures(
+            cells,
+            rows,
             problems,
-            bad,
-            rows=rows,
             column=column,
-            values=cells,
+            skip=summary,
             reason="Not a number or a known marker (NA, SUPP, NE, x, c, z…).",
         )
         number = parsed.number
@@ -247,7 +243,7 @@ def parse(
     keep = known.notna() & ~duplicate
     records = []
     for index in keep[keep].index:
-        record = {
+        record: dict[str, Any] = {
             "school_id": int(known[index]),
             "urn": int(urn[index]),
             "row": int(rows[frame.index.get_loc(index)]),
@@ -271,15 +267,15 @@ def parse(
                 record[name] = record[name][:limit]
         records.append(record)
     plan.skipped_unknown = int(unknown.sum())
-    _diff(plan, records)
+    _diff(plan, records, results_year)
     return plan
 
 
-def _diff(plan: ContextPlan, records: list[dict]):
+def _diff(plan: ContextPlan, records: list[dict], results_year: int):
     existing = {
         row.school_id: row
         for row in SchoolContext.objects.filter(
-            school_id__in=[r["school_id"] for r in records], results_year=plan.results_year, source=plan.source
+            school_id__in=[r["school_id"] for r in records], results_year=results_year, source=plan.source
         )
     }
     for record in records:
@@ -312,6 +308,8 @@ def fingerprint(plan: ContextPlan) -> str:
 
 def write(plan: ContextPlan, batch) -> list[ImportChange]:
     """Create and update the plan's rows; the ImportChanges (unsaved) keep what the updates replaced."""
+    if plan.results_year is None:  # the plan has an error then, and a plan with errors is never written
+        raise ImportRejected("A school context file needs its year.")
     SchoolContext.objects.bulk_create(
         [
             SchoolContext(
@@ -333,15 +331,9 @@ def write(plan: ContextPlan, batch) -> list[ImportChange]:
             for name, value in _model_fields(record).items():
                 setattr(row, name, value)
             row.batch = batch
+            previous = {**record["previous"], "batch_id": record["previous_batch_id"]}
             changes.append(
-                ImportChange(
-                    batch=batch,
-                    kind=ImportChange.Kind.CONTEXT,
-                    object_id=row.pk,
-                    action=ImportChange.Action.UPDATED,
-                    previous={**record["previous"], "batch_id": record["previous_batch_id"]},
-                    previous_batch_id=record["previous_batch_id"],
-                )
+                updated_change(batch, ImportChange.Kind.CONTEXT, row.pk, previous, record["previous_batch_id"])
             )
         SchoolContext.objects.bulk_update(list(current.values()), VALUE_FIELDS + ["batch"], batch_size=1000)
     return changes
@@ -349,7 +341,7 @@ def write(plan: ContextPlan, batch) -> list[ImportChange]:
 
 def rollback(batch, changes: list[ImportChange]):
     """Delete the rows the batch created; put back what its updates replaced."""
-    restored = {c.object_id: c.previous for c in changes if c.action == ImportChange.Action.UPDATED}
+    restored = {c.object_id: c.previous or {} for c in changes if c.action == ImportChange.Action.UPDATED}
     SchoolContext.objects.filter(batch=batch).exclude(pk__in=list(restored)).delete()
     rows = list(SchoolContext.objects.filter(pk__in=list(restored)))
     for row in rows:

@@ -10,9 +10,11 @@ import pandas as pd
 from ..models import Benchmark, ImportChange, Result
 from ..models.results import FIGURE_FIELDS
 from .bulk import execute_updates, insert_values
+from .changes import updated_change
 from .comparing import Diff
+from .facts import GEOGRAPHY_FIELDS
 
-WRITE_FIELDS = ("cohort", "achievers", "points", "value", "value_code", "status", "batch_id")
+WRITE_FIELDS = (*FIGURE_FIELDS, "batch_id")
 
 
 def int_or_none(number):
@@ -23,69 +25,46 @@ def decimal_or_none(number):
     return None if number is None or pd.isna(number) else Decimal(f"{float(number):.2f}")
 
 
+def _figures(r, batch) -> tuple:
+    """A compared fact's figures and batch, in ``WRITE_FIELDS`` order."""
+    return (
+        int_or_none(r.cohort),
+        int_or_none(r.achievers),
+        decimal_or_none(r.points),
+        decimal_or_none(r.value),
+        r.value_code,
+        r.status,
+        batch.pk,
+    )
+
+
+def _keyed_figures(r, batch) -> tuple:
+    """A created fact's year, measure and group, then its figures: ``FACT_INSERT_FIELDS`` order."""
+    return (int(r.results_year), int(r.measure_id), int(r.pupil_group_id), *_figures(r, batch))
+
+
 def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
     """Insert created facts, update changed ones; returns ImportChange objects (unsaved) for the updates."""
     changes = []
     created = diff.results.created
     if len(created):
         # Plain tuples, not Result objects: building 100,000 model instances cost more than writing them.
-        rows = [
-            (
-                school_ids[int(r.urn)],
-                int(r.results_year),
-                int(r.measure_id),
-                int(r.pupil_group_id),
-                int_or_none(r.cohort),
-                int_or_none(r.achievers),
-                decimal_or_none(r.points),
-                decimal_or_none(r.value),
-                r.value_code,
-                r.status,
-                batch.pk,
-            )
-            for r in created.itertuples(index=False)
-        ]
+        rows = [(school_ids[int(r.urn)], *_keyed_figures(r, batch)) for r in created.itertuples(index=False)]
         insert_values(Result, ("school_id",) + FACT_INSERT_FIELDS, rows)
     created = diff.benchmarks.created
     if len(created):
-        rows_by_geography: list[tuple] = [
-            (
-                r.geography_code,
-                r.geography_name or "",
-                r.kind,
-                int(r.results_year),
-                int(r.measure_id),
-                int(r.pupil_group_id),
-                int_or_none(r.cohort),
-                int_or_none(r.achievers),
-                decimal_or_none(r.points),
-                decimal_or_none(r.value),
-                r.value_code,
-                r.status,
-                batch.pk,
-            )
+        rows_by_geography = [
+            (r.geography_code, r.geography_name or "", r.kind, *_keyed_figures(r, batch))
             for r in created.itertuples(index=False)
         ]
-        insert_values(Benchmark, ("geography_code", "geography_name", "kind") + FACT_INSERT_FIELDS, rows_by_geography)
+        insert_values(Benchmark, GEOGRAPHY_FIELDS + FACT_INSERT_FIELDS, rows_by_geography)
     for model, kind, updated in (
         (Result, ImportChange.Kind.RESULT, diff.results.updated),
         (Benchmark, ImportChange.Kind.BENCHMARK, diff.benchmarks.updated),
     ):
         if not len(updated):
             continue
-        params = [
-            (
-                int_or_none(r.cohort),
-                int_or_none(r.achievers),
-                decimal_or_none(r.points),
-                decimal_or_none(r.value),
-                r.value_code,
-                r.status,
-                batch.pk,
-                int(r.prev_id),
-            )
-            for r in updated.itertuples(index=False)
-        ]
+        params = [(*_figures(r, batch), int(r.prev_id)) for r in updated.itertuples(index=False)]
         execute_updates(model, WRITE_FIELDS, params)
         changes.extend(grouped_changes(batch, kind, updated))
     return changes
@@ -117,16 +96,8 @@ def grouped_changes(batch, kind, updated: pd.DataFrame) -> list:
         ]
         for start in range(0, len(rows), GROUP_SIZE):
             chunk = rows[start : start + GROUP_SIZE]
-            out.append(
-                ImportChange(
-                    batch=batch,
-                    kind=kind,
-                    object_id=chunk[0][0],
-                    action=ImportChange.Action.UPDATED,
-                    previous={"columns": PREVIOUS_COLUMNS, "rows": chunk},
-                    previous_batch_id=None if batch_id == -1 else int(batch_id),
-                )
-            )
+            previous = {"columns": PREVIOUS_COLUMNS, "rows": chunk}
+            out.append(updated_change(batch, kind, chunk[0][0], previous, None if batch_id == -1 else int(batch_id)))
     return out
 
 

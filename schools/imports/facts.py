@@ -15,20 +15,10 @@ from ..models import Measure, PupilGroup, School
 
 RESULT, BENCHMARK = "result", "benchmark"
 NUMBER_FIELDS = ("cohort", "achievers", "points", "value")
-FACT_COLUMNS = [
-    "target",
-    "urn",
-    "geography_code",
-    "geography_name",
-    "kind",
-    "results_year",
-    "measure",
-    "pupil_group",
-    *NUMBER_FIELDS,
-    "value_code",
-    "status",
-    "row",
-]
+# Where a benchmark is (a school's fact has its URN instead), and which figure a fact is.
+GEOGRAPHY_FIELDS = ("geography_code", "geography_name", "kind")
+KEY_COLUMNS = ("results_year", "measure", "pupil_group")
+FACT_COLUMNS = ["target", "urn", *GEOGRAPHY_FIELDS, *KEY_COLUMNS, *NUMBER_FIELDS, "value_code", "status", "row"]
 
 
 def empty_facts() -> pd.DataFrame:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..models import ImportChange, StatisticalNeighbour
 from .bulk import execute_updates
+from .changes import updated_change
 from .fact_writes import int_or_none
 from .problems import Problem, collect
 from .readers import Table
@@ -126,19 +127,12 @@ def write_neighbours(diff: NeighbourDiff, batch) -> list[ImportChange]:
     changes, params = [], []
     for r in diff.updated.itertuples(index=False):
         params.append((r.neighbour_code, (r.closeness or "")[:40], batch.pk, int(r.prev_id)))
-        changes.append(
-            ImportChange(
-                batch=batch,
-                kind=ImportChange.Kind.NEIGHBOUR,
-                object_id=int(r.prev_id),
-                action=ImportChange.Action.UPDATED,
-                previous_batch_id=int_or_none(r.prev_batch_id),
-                previous={
-                    "neighbour_code": r.prev_neighbour_code,
-                    "closeness": r.prev_closeness,
-                    "batch_id": int_or_none(r.prev_batch_id),
-                },
-            )
-        )
+        previous_batch_id = int_or_none(r.prev_batch_id)
+        previous = {
+            "neighbour_code": r.prev_neighbour_code,
+            "closeness": r.prev_closeness,
+            "batch_id": previous_batch_id,
+        }
+        changes.append(updated_change(batch, ImportChange.Kind.NEIGHBOUR, int(r.prev_id), previous, previous_batch_id))
     execute_updates(StatisticalNeighbour, ("neighbour_code", "closeness", "batch_id"), params)
     return changes

@@ -9,6 +9,7 @@ import pandas as pd
 
 from . import mapping
 from .problems import Problem, collect
+from .readers import Parsed as Figures
 from .readers import Table, parse_figures
 
 STATUSES = ("provisional", "revised", "final")
@@ -48,17 +49,22 @@ def parse_year(cells: pd.Series, rows, problems, column="results_year") -> pd.Se
     return pd.to_numeric(text.where(ok), errors="coerce")
 
 
-def figure(table: Table, name: str, rows, problems, *, reason_column=None):
-    parsed = parse_figures(table.column(name))
-    collect(
-        problems,
-        parsed.invalid,
-        rows=rows,
-        column=reason_column or name,
-        values=table.column(name),
-        reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).",
-    )
+NOT_A_FIGURE = "Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -)."
+
+
+def checked_figures(
+    cells: pd.Series, rows, problems: list[Problem], *, column: str, skip=None, reason: str = NOT_A_FIGURE
+) -> Figures:
+    """The cells parsed (:func:`.readers.parse_figures`), with an error naming ``column`` for each cell that is
+    neither a number nor a marker — but for the rows ``skip`` marks (rows the parser leaves out anyway)."""
+    parsed = parse_figures(cells)
+    invalid = parsed.invalid if skip is None else parsed.invalid & ~skip
+    collect(problems, invalid, rows=rows, column=column, values=cells, reason=reason)
     return parsed
+
+
+def figure(table: Table, name: str, rows, problems, *, reason_column=None) -> Figures:
+    return checked_figures(table.column(name), rows, problems, column=reason_column or name)
 
 
 def resolve_geographies(

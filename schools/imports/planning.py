@@ -7,6 +7,7 @@ The web view and the management commands both build their plan with :func:`build
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pandas as pd
 
@@ -80,6 +81,18 @@ class ImportPlan:
     def summary(self) -> dict:
         """What the preview page shows, kept on the batch between preview and confirm: :func:`.preview.summary`."""
         return preview.summary(self)
+
+
+class ReadOptions(TypedDict, total=False):
+    """How to read a file, as :func:`build_plan` takes them (defaults there): its format (``"auto"``: detect
+    it), the results year and status (provisional or final) it is for, size limits, and the folder it came from
+    (whose name may give the year)."""
+
+    format: str
+    results_year: int | None
+    limits: Limits | None
+    status: str | None
+    folder: str
 
 
 def build_plan(

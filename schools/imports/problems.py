@@ -28,6 +28,11 @@ class Problem:
         return asdict(self)
 
     @classmethod
+    def of_file(cls, reason: str, *, column: str = "", value: str = "", level: str = ERROR) -> Problem:
+        """A problem with the file as a whole, not one of its rows (a missing year, an unknown mapping)."""
+        return cls(row=None, column=column, value=value, reason=reason, level=level)
+
+    @classmethod
     def from_dict(cls, data: dict) -> Problem:
         return cls(**{key: data.get(key) for key in ("row", "column", "value", "reason", "level")})
 
@@ -63,6 +68,13 @@ def collect(problems: list, mask, *, rows, column: str, values, reason: str, lev
         problems.append(
             Problem(row=int(row), column=column, value="" if value is None else str(value), reason=reason, level=level)
         )
+
+
+def collect_each(problems: list, rows, checks) -> None:
+    """:func:`collect` for each check in turn, each ``(mask, column, values, reason)``: an error per row
+    where its mask is True, listed check by check in the order given."""
+    for mask, column, values, reason in checks:
+        collect(problems, mask, rows=rows, column=column, values=values, reason=reason)
 
 
 class ImportRejected(Exception):

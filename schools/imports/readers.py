@@ -339,9 +339,9 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
                 "columns you do not need."
             )
     blocks.append(block[:filled])
-    cells = blocks[0] if len(blocks) == 1 else np.vstack(blocks)
+    grid = blocks[0] if len(blocks) == 1 else np.vstack(blocks)
     del blocks, block
-    frame = pd.DataFrame(cells, columns=unique, dtype=object, copy=False)
+    frame = pd.DataFrame(grid, columns=unique, dtype=object, copy=False)
     return Table(
         columns=unique,
         frame=frame,

@@ -215,8 +215,8 @@ def current_values(school: School) -> dict:
         "status": school.status,
         "number_on_roll": school.number_on_roll,
         "fsm_percent": None if school.fsm_percent is None else str(school.fsm_percent),
-        "area": school.area.name if school.area_id else None,
-        "cluster": school.cluster.name if school.cluster_id else None,
+        "area": school.area.name if school.area is not None else None,
+        "cluster": school.cluster.name if school.cluster is not None else None,
     }
 
 

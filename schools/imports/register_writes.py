@@ -7,6 +7,7 @@ from __future__ import annotations
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import Area, Cluster, ImportChange, LocalAuthority, School
+from .changes import created_change, updated_change
 from .la_codes import la_name
 from .register import FIELDS, RegisterPlan
 from .scope import acting_user
@@ -19,9 +20,7 @@ def create_las(new_las: dict[str, str], batch, changes) -> dict[str, LocalAuthor
             continue
         la = LocalAuthority.objects.create(code=code, name=la_name(code, name)[:120])
         existing[code] = la
-        changes.append(
-            ImportChange(batch=batch, kind=ImportChange.Kind.LA, object_id=la.pk, action=ImportChange.Action.CREATED)
-        )
+        changes.append(created_change(batch, ImportChange.Kind.LA, la.pk))
     return existing
 
 
@@ -31,11 +30,7 @@ def _named(model, la, name, batch, changes, cache, **extra):
         obj = model.objects.filter(la=la, name=name).first()
         if obj is None:
             obj = model.objects.create(la=la, name=name[:120], **extra)
-            changes.append(
-                ImportChange(
-                    batch=batch, kind=model.__name__.lower(), object_id=obj.pk, action=ImportChange.Action.CREATED
-                )
-            )
+            changes.append(created_change(batch, model.__name__.lower(), obj.pk))
         cache[key] = obj
     return cache[key]
 
@@ -82,45 +77,24 @@ def write_register(register: RegisterPlan, batch, changes, las, user):
         else:
             updated.append((record, fields))
     if created:
-        bulk_create_with_history(
-            created,
-            School,
-            batch_size=500,
-            default_user=acting_user(user),
-            default_change_reason=f"Import batch {batch.pk}",
-        )
+        bulk_create_with_history(created, School, batch_size=500, **_history(user, batch))
         ids = dict(School.objects.filter(urn__in=[s.urn for s in created]).values_list("urn", "id"))
-        changes.extend(
-            ImportChange(
-                batch=batch, kind=ImportChange.Kind.SCHOOL, object_id=ids[s.urn], action=ImportChange.Action.CREATED
-            )
-            for s in created
-        )
+        changes.extend(created_change(batch, ImportChange.Kind.SCHOOL, ids[s.urn]) for s in created)
     if updated:
         current = {s.pk: s for s in School.objects.filter(pk__in=[r["id"] for r, _ in updated])}
         objs = []
         for record, fields in updated:
             school = current[record["id"]]
-            changes.append(
-                ImportChange(
-                    batch=batch,
-                    kind=ImportChange.Kind.SCHOOL,
-                    object_id=school.pk,
-                    action=ImportChange.Action.UPDATED,
-                    previous=_school_snapshot(school),
-                )
-            )
+            changes.append(updated_change(batch, ImportChange.Kind.SCHOOL, school.pk, _school_snapshot(school)))
             for name, value in fields.items():
                 setattr(school, name, value)
             objs.append(school)
-        bulk_update_with_history(
-            objs,
-            School,
-            SCHOOL_WRITE_FIELDS,
-            batch_size=500,
-            default_user=acting_user(user),
-            default_change_reason=f"Import batch {batch.pk}",
-        )
+        bulk_update_with_history(objs, School, SCHOOL_WRITE_FIELDS, batch_size=500, **_history(user, batch))
+
+
+def _history(user, batch) -> dict:
+    """Who made the schools' history records, and why: the importing user and the batch."""
+    return {"default_user": acting_user(user), "default_change_reason": f"Import batch {batch.pk}"}
 
 
 # The School fields an import writes: the register's, its LA column being the ``la`` foreign key.
@@ -144,13 +118,6 @@ def create_schools(new_schools: list[dict], batch, changes, las, user):
         School(urn=r["urn"], la=las[r["la_code"]], laestab=r["laestab"], name=r["name"][:200], phase=r["phase"])
         for r in new_schools
     ]
-    bulk_create_with_history(
-        objs, School, batch_size=500, default_user=acting_user(user), default_change_reason=f"Import batch {batch.pk}"
-    )
+    bulk_create_with_history(objs, School, batch_size=500, **_history(user, batch))
     ids = dict(School.objects.filter(urn__in=[s.urn for s in objs]).values_list("urn", "id"))
-    changes.extend(
-        ImportChange(
-            batch=batch, kind=ImportChange.Kind.SCHOOL, object_id=ids[s.urn], action=ImportChange.Action.CREATED
-        )
-        for s in objs
-    )
+    changes.extend(created_change(batch, ImportChange.Kind.SCHOOL, ids[s.urn]) for s in objs)

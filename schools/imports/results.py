@@ -8,8 +8,8 @@ import pandas as pd
 from ..reference_data import NOT_PUBLISHED
 from . import dfe_layout, mapping
 from .facts import BENCHMARK, FACT_COLUMNS, RESULT, Reference, empty_facts
-from .parsing import STATUSES, Parsed, figure, parse_year, require, resolve_geographies
-from .problems import Problem, collect
+from .parsing import STATUSES, Parsed, checked_figures, figure, parse_year, require, resolve_geographies
+from .problems import Problem, collect, collect_each
 from .readers import Table, parse_figures
 
 
@@ -121,14 +121,9 @@ def parse_dfe(
         return Parsed(empty_facts(), [wrong_stage])
     if results_year is None:
         problems.append(
-            Problem(
-                row=None,
-                column="",
-                value="",
-                reason=(
-                    "The results year is needed: DfE files have no year column. Give it (e.g. 2019 for 2018-19), "
-                    "or keep the year in the file name or its folder (2018-2019/…)."
-                ),
+            Problem.of_file(
+                "The results year is needed: DfE files have no year column. Give it (e.g. 2019 for 2018-19), "
+                "or keep the year in the file name or its folder (2018-2019/…)."
             )
         )
         return Parsed(empty_facts(), problems)
@@ -138,13 +133,9 @@ def parse_dfe(
     for entry in columns:
         if entry.measure not in ref.measures or entry.group not in ref.groups:
             problems.append(
-                Problem(
-                    row=None,
-                    column="",
+                Problem.of_file(
+                    "The DfE column mapping names an unknown measure or pupil group (fixtures/dfe_columns.csv).",
                     value=f"{entry.measure} × {entry.group}",
-                    reason=(
-                        "The DfE column mapping names an unknown measure or pupil group (fixtures/dfe_columns.csv)."
-                    ),
                 )
             )
     layout = dfe_layout.layout_label(fmt, results_year)
@@ -176,15 +167,15 @@ def parse_dfe(
         reason="Record type not in the mapping (fixtures/dfe_record_types.csv): row skipped.",
     )
     excluded = pd.Series(False, index=frame.index)
-    for column, value, reason in mapping.dfe_excluded(fmt):
-        hit = (roles == "school") & (table.column(mapping.column_key(column)).str.strip() == value)
+    for column, cell, reason in mapping.dfe_excluded(fmt):
+        hit = (roles == "school") & (table.column(mapping.column_key(column)).str.strip() == cell)
         if hit.any():
             excluded |= hit
             problems.append(
                 Problem(
                     row=int(rows[hit.to_numpy()][0]),
                     column=column,
-                    value=value,
+                    value=cell,
                     level=Problem.WARNING,
                     reason=f"{int(hit.sum())} row(s) skipped: {reason}.",
                 )
@@ -197,27 +188,18 @@ def parse_dfe(
     lea = frame["LEA"].str.strip()
     urn_text = frame["URN"].str.strip()
     urn_ok = urn_text.str.match(r"^\d{5,8}$")
-    collect(
-        problems,
-        pd.Series(school, index=frame.index) & ~urn_ok,
-        rows=rows,
-        column="URN",
-        values=urn_text,
-        reason="A school row needs a URN (a number of 5 to 8 digits).",
-    )
     urn = pd.to_numeric(urn_text.where(urn_ok), errors="coerce")
-    dup = pd.Series(school, index=frame.index) & urn.notna() & urn.duplicated(keep="first")
-    collect(
-        problems, dup, rows=rows, column="URN", values=urn_text, reason="The same school appears twice in the file."
-    )
+    school_row = pd.Series(school, index=frame.index)
+    dup = school_row & urn.notna() & urn.duplicated(keep="first")
     lea_ok = lea.str.match(r"^\d{3}$")
-    collect(
+    collect_each(
         problems,
-        pd.Series(school, index=frame.index) & ~lea_ok,
-        rows=rows,
-        column="LEA",
-        values=lea,
-        reason="A school row needs its 3-digit LA code.",
+        rows,
+        [
+            (school_row & ~urn_ok, "URN", urn_text, "A school row needs a URN (a number of 5 to 8 digits)."),
+            (dup, "URN", urn_text, "The same school appears twice in the file."),
+            (school_row & ~lea_ok, "LEA", lea, "A school row needs its 3-digit LA code."),
+        ],
     )
 
     # Geography of benchmark rows.
@@ -250,24 +232,15 @@ def parse_dfe(
                 missing.append(entry.value_columns[0])
             continue
         used[(entry.measure, entry.group)] = (count_col or entry.count_columns[0], value_col)
-        value = parse_figures(frame[value_col])
-        collect(
-            problems,
-            value.invalid & ~unknown,
-            rows=rows,
-            column=value_col,
-            values=frame[value_col],
-            reason="Not a number or a known marker (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low, :, -).",
-        )
+        value = checked_figures(frame[value_col], rows, problems, column=value_col, skip=unknown)
         keep = ~value.blank & ~unknown & ~value.invalid & ~dup
         if count_col:
-            count = parse_figures(frame[count_col])
-            collect(
+            count = checked_figures(
+                frame[count_col],
+                rows,
                 problems,
-                count.invalid & ~unknown,
-                rows=rows,
                 column=count_col,
-                values=frame[count_col],
+                skip=unknown,
                 reason="Not a number or a known marker.",
             )
             cohort = count.number
@@ -360,7 +333,7 @@ def parse_dfe(
         "label": layout,
         "headline": headline.measure,
         "columns": used,
-        "school_las": sorted(set(lea[pd.Series(school, index=frame.index) & lea_ok])),
+        "school_las": sorted(set(lea[school_row & lea_ok])),
         "no_pupils": sorted(int(u) for u in urn[no_pupils]),
         **dfe_layout.classify_columns(table.columns, columns),
     }

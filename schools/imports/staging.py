@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Unpack
 
 from django.conf import settings
 
@@ -13,7 +14,7 @@ from ..models import ImportBatch
 from . import preview
 from .committing import MAX_STORED_PROBLEMS, commit_plan
 from .locking import import_transaction
-from .planning import ImportPlan, build_plan
+from .planning import ImportPlan, ReadOptions, build_plan
 from .problems import AlreadyDone, ImportRejected
 from .reading import sha256
 from .scope import acting_user
@@ -21,26 +22,9 @@ from .scope import acting_user
 Format = ImportBatch.Format
 
 
-def stage_upload(
-    *,
-    data: bytes,
-    file_name: str,
-    format: str,
-    results_year: int | None,
-    user,
-    status: str | None = None,
-    folder: str = "",
-) -> ImportBatch:
+def stage_upload(*, data: bytes, file_name: str, user, **options: Unpack[ReadOptions]) -> ImportBatch:
     """Check the file and keep it (under a generated name) with its preview until the user confirms."""
-    plan = build_plan(
-        data=data,
-        file_name=file_name,
-        format=format,
-        results_year=results_year,
-        user=user,
-        status=status,
-        folder=folder,
-    )
+    plan = build_plan(data=data, file_name=file_name, user=user, **options)
     stored = ""
     if not plan.has_errors:
         stored = f"imports/{uuid.uuid4().hex}.upload"

@@ -9,8 +9,8 @@ import pandas as pd
 from ..models import Measure
 from ..reference_data import FIRST_YEAR, LAST_YEAR
 from .bounds import check_bounds
-from .facts import NUMBER_FIELDS, RESULT, Reference
-from .problems import Problem, collect
+from .facts import KEY_COLUMNS, NUMBER_FIELDS, RESULT, Reference
+from .problems import Problem, collect, collect_each
 
 
 def half_up(number: pd.Series, digits: int = 0) -> pd.Series:
@@ -39,23 +39,24 @@ def complete_and_validate(
     rows = facts["row"].to_numpy()
 
     if check_codes:
-        unknown_measure = ~facts["measure"].isin(ref.measures)
-        collect(
+        measure, group = facts["measure"], facts["pupil_group"]
+        collect_each(
             problems,
-            unknown_measure,
-            rows=rows,
-            column="measure",
-            values=facts["measure"],
-            reason="Unknown measure code (see the measure list on the import page).",
-        )
-        unknown_group = ~facts["pupil_group"].isin(ref.groups)
-        collect(
-            problems,
-            unknown_group,
-            rows=rows,
-            column="pupil_group",
-            values=facts["pupil_group"],
-            reason="Unknown pupil group code (see the group list on the import page).",
+            rows,
+            [
+                (
+                    ~measure.isin(ref.measures),
+                    "measure",
+                    measure,
+                    "Unknown measure code (see the measure list on the import page).",
+                ),
+                (
+                    ~group.isin(ref.groups),
+                    "pupil_group",
+                    group,
+                    "Unknown pupil group code (see the group list on the import page).",
+                ),
+            ],
         )
     year = facts["results_year"]
     bad_year = year.isna() | (year < FIRST_YEAR) | (year > LAST_YEAR)
@@ -75,90 +76,64 @@ def complete_and_validate(
 
     cohort, achievers, points, value = (facts[f].astype(float) for f in NUMBER_FIELDS)
     check_bounds(facts, ref, problems, value_column=value_column, count_column=count_column)
-    collect(problems, cohort < 0, rows=rows, column=count_column, values=cohort, reason="Negative pupil count.")
-    collect(
-        problems,
-        cohort.notna() & (np.floor(cohort) != cohort),
-        rows=rows,
-        column=count_column,
-        values=cohort,
-        reason="A pupil count must be a whole number.",
-    )
-    collect(
-        problems, achievers < 0, rows=rows, column="achievers", values=achievers, reason="Negative count of achievers."
-    )
-    collect(
-        problems,
-        achievers.notna() & (np.floor(achievers) != achievers),
-        rows=rows,
-        column="achievers",
-        values=achievers,
-        reason="Achievers must be a whole number.",
-    )
-    collect(
-        problems,
-        achievers.notna() & ~percent & unit.notna(),
-        rows=rows,
-        column="achievers",
-        values=achievers,
-        reason="Achievers are for percentage measures; give points (averages) or value (rates).",
-    )
-    collect(
-        problems,
-        points.notna() & ~average & unit.notna(),
-        rows=rows,
-        column="points",
-        values=points,
-        reason="Points are for average-score measures; give achievers (percentages) or value (rates).",
-    )
-    collect(
-        problems,
-        achievers.notna() & cohort.notna() & (achievers > cohort),
-        rows=rows,
-        column="achievers",
-        values=achievers,
-        reason="More achievers than pupils in the cohort.",
-    )
-    collect(
-        problems,
-        percent & value.notna() & ((value < 0) | (value > 100)),
-        rows=rows,
-        column=value_column,
-        values=value,
-        reason="A percentage must be between 0 and 100.",
-    )
-    collect(
-        problems,
-        ~value_added & ~percent & unit.notna() & (value < 0),
-        rows=rows,
-        column=value_column,
-        values=value,
-        reason="Negative value for a measure that cannot be negative.",
-    )
-    collect(
-        problems,
-        ~value_added & (points < 0),
-        rows=rows,
-        column="points",
-        values=points,
-        reason="Negative points for a measure that cannot be negative.",
-    )
     has_counts = achievers.notna() | points.notna()
-    collect(
+    collect_each(
         problems,
-        has_counts & cohort.isna() & (facts["target"] == RESULT),
-        rows=rows,
-        column=count_column,
-        values=facts["cohort"],
-        reason="Achievers or points need the cohort (pupils in the group).",
-    )
-    collect(
-        problems,
-        has_counts & (cohort == 0),
-        rows=rows,
-        column=count_column,
-        values=cohort,
-        reason="A cohort of 0 cannot have achievers or points.",
+        rows,
+        [
+            (cohort < 0, count_column, cohort, "Negative pupil count."),
+            (
+                cohort.notna() & (np.floor(cohort) != cohort),
+                count_column,
+                cohort,
+                "A pupil count must be a whole number.",
+            ),
+            (achievers < 0, "achievers", achievers, "Negative count of achievers."),
+            (
+                achievers.notna() & (np.floor(achievers) != achievers),
+                "achievers",
+                achievers,
+                "Achievers must be a whole number.",
+            ),
+            (
+                achievers.notna() & ~percent & unit.notna(),
+                "achievers",
+                achievers,
+                "Achievers are for percentage measures; give points (averages) or value (rates).",
+            ),
+            (
+                points.notna() & ~average & unit.notna(),
+                "points",
+                points,
+                "Points are for average-score measures; give achievers (percentages) or value (rates).",
+            ),
+            (
+                achievers.notna() & cohort.notna() & (achievers > cohort),
+                "achievers",
+                achievers,
+                "More achievers than pupils in the cohort.",
+            ),
+            (
+                percent & value.notna() & ((value < 0) | (value > 100)),
+                value_column,
+                value,
+                "A percentage must be between 0 and 100.",
+            ),
+            (
+                ~value_added & ~percent & unit.notna() & (value < 0),
+                value_column,
+                value,
+                "Negative value for a measure that cannot be negative.",
+            ),
+            (~value_added & (points < 0), "points", points, "Negative points for a measure that cannot be negative."),
+            (
+                has_counts & cohort.isna() & (facts["target"] == RESULT),
+                count_column,
+                facts["cohort"],
+                "Achievers or points need the cohort (pupils in the group).",
+            ),
+            (has_counts & (cohort == 0), count_column, cohort, "A cohort of 0 cannot have achievers or points."),
+        ],
     )
 
     has_figure = value.notna() | has_counts
@@ -206,7 +181,7 @@ def complete_and_validate(
     facts.loc[facts["value"].notna(), "value_code"] = ""
 
     # Duplicates within the file.
-    key = ["target", "urn", "geography_code", "results_year", "measure", "pupil_group"]
+    key = ["target", "urn", "geography_code", *KEY_COLUMNS]
     keyed = facts[key].astype(str)
     duplicated = keyed.duplicated(keep="first")
     if duplicated.any():

@@ -60,9 +60,9 @@ def _plan(setting: Setting, spec: dict[str, Any]) -> tuple[Plan, dict[str, Any]]
     plan = make_plan(
         la,
         spec["title"].format(**_names(scope)),
-        spec["level"],
-        start,
-        end,
+        level=spec["level"],
+        start_year=start,
+        end_year=end,
         owner=getattr(setting, spec["owner"]) if "owner" in spec else None,
         owner_name=spec.get("owner_name", ""),
         summary=spec.get("summary", ""),

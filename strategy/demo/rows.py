@@ -29,21 +29,9 @@ def value_of(scope, measure, group, year):
     return figure.value if figure else None
 
 
-def make_plan(la, title, level, start, end, *, owner=None, owner_name="", summary="", **scope):
-    plan, _ = Plan.objects.get_or_create(
-        la=la,
-        title=title,
-        defaults=dict(
-            level=level,
-            start_year=start,
-            end_year=end,
-            status=Plan.Status.ACTIVE,
-            owner=owner,
-            owner_name=owner_name,
-            summary=summary,
-            **scope,
-        ),
-    )
+def make_plan(la, title, **fields):
+    """The LA's plan of that title, active, with ``fields`` (level, years, owner, scope) when it is new."""
+    plan, _ = Plan.objects.get_or_create(la=la, title=title, defaults={"status": Plan.Status.ACTIVE, **fields})
     return plan
 
 

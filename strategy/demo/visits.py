@@ -80,19 +80,22 @@ def make_visit(visitor, school, when, visit_type):
             ("Use of the pupil premium", Rag.AMBER_GREEN, "Spending linked to needs; report to parents due."),
         ],
         agreed_actions=[
-            services.AgreedAction(
-                key_action="Evaluate the impact of each intervention at the end of the half term",
-                strand=Strand.MIND,
-                lead_role="Deputy headteacher",
-                due_date=when + timedelta(days=42),
-                intended_outcome="Ineffective interventions are changed quickly",
-            ),
-            services.AgreedAction(
-                key_action="Report the disadvantaged gap to governors each term",
-                strand=Strand.KNOW,
-                lead_role="Headteacher",
-                due_date=when + timedelta(days=70),
-                intended_outcome="Governors challenge the school on the gap",
-            ),
+            services.AgreedAction(text, strand, lead, when + timedelta(days=days), outcome)
+            for text, strand, lead, days, outcome in (
+                (
+                    "Evaluate the impact of each intervention at the end of the half term",
+                    Strand.MIND,
+                    "Deputy headteacher",
+                    42,
+                    "Ineffective interventions are changed quickly",
+                ),
+                (
+                    "Report the disadvantaged gap to governors each term",
+                    Strand.KNOW,
+                    "Headteacher",
+                    70,
+                    "Governors challenge the school on the gap",
+                ),
+            )
         ],
     )

@@ -29,33 +29,14 @@ from schools.disclosure import disclose, needed_groups, partitions_of, seen_thro
 from schools.exports import safe_cell
 from schools.figures import (
     figures_by,
-    national_figures,
-    national_figures_by_basis,
-    national_for,
-    published_by_geography,
+    published_figures,
+    years_with_figures,
 )
-from schools.gap_rows import build_row
-from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
+from schools.gap_export import ROW_FIELDS, export_row, rounded
+from schools.models import Area, Cluster, LocalAuthority, Measure, School
 from schools.published import side_by_side
 
-FIELDS = [
-    "level",
-    "name",
-    "code",
-    "measure",
-    "group",
-    "comparison_group",
-    "year",
-    "cohort",
-    "value",
-    "comparison_cohort",
-    "comparison_value",
-    "gap",
-    "national_comparison_value",
-    "gap_vs_national",
-    "trend",
-    "suppressed",
-]
+FIELDS = [*ROW_FIELDS, "suppressed"]
 EXTRA_FIELDS = ["gap_change", "trend_years", "data_status"]
 # LA level only: the LA's own published figure (the LA row of the DfE file) beside the pooled one.
 LA_FIELDS = [
@@ -69,10 +50,6 @@ LA_FIELDS = [
     "coverage_note",
 ]
 LEVEL_MODELS = {"la": LocalAuthority, "area": Area, "cluster": Cluster, "school": School}
-
-
-def _round(value, places=2):
-    return None if value is None else round(float(value), places)
 
 
 class Command(BaseCommand):
@@ -115,13 +92,8 @@ class Command(BaseCommand):
             if not LocalAuthority.objects.filter(code=options["la"]).exists():
                 raise CommandError(f"Unknown LA code {options['la']!r}.")
             schools = schools.filter(la__code=options["la"])
-        years_qs = (
-            Result.objects.filter(school__in=schools, measure=measure)
-            .order_by()
-            .values_list("results_year", flat=True)
-            .distinct()
-        )
-        years = sorted(years_qs)
+        # Whole LAs (every school, or one LA's): their years are their LA rows' years.
+        years = years_with_figures("la", schools.order_by().values("la_id"), measure)
         year = options["year"]
         if year is None:
             if not years:
@@ -148,59 +120,27 @@ class Command(BaseCommand):
         )
         org_ids = {key[0] for key in figures}
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
-        if level == "school":  # special schools and AP against their own type of school only
-            by_basis = national_figures_by_basis(measures=[measure.code], groups=codes, years=years)
-        else:
-            national = national_figures(measures=[measure.code], groups=codes, years=years)
         published = {}
         if level == "la":
-            published = published_by_geography(
-                [la.code for la in organisations], measures=[measure.code], groups=codes, years=[year]
+            published = published_figures(
+                [la.pk for la in organisations], measures=[measure.code], groups=codes, years=[year]
             )
             if not options["unsuppressed"]:
                 published = disclose(published, viewer_sees_small_cohorts=False, partitions=partitions)
 
+        # Special schools and AP against their own type of school only (``national_basis``).
+        by_measure = selectors.rows_by_organisation(
+            level, organisations, figures, measures=[measure], focus=focus, codes=codes, years=years, year=year
+        )
         out = []
-        for org in organisations:
-            basis = None
-            if level == "school":
-                basis, national = national_for(org, by_basis)
-            row = build_row(
-                measure,
-                focus,
-                comparison,
-                figures,
-                national,
-                years=years,
-                year=year,
-                prefix=(org.pk,),
-                national_basis=basis,
-            )
+        for org, row in by_measure[measure.code]:
             if row.year != year:
                 continue
-            current = row.current
-            code = org.code if level == "la" else org.urn if level == "school" else org.pk
+            basis = row.national_basis
             out.append(
-                {
-                    "level": level,
-                    "name": org.name,
-                    "code": code,
-                    "measure": measure.code,
-                    "group": focus.code,
-                    "comparison_group": comparison.code,
-                    "year": year,
-                    "cohort": current.focus.denominator,
-                    "value": _round(current.focus.value),
-                    "comparison_cohort": current.comparison.denominator,
-                    "comparison_value": _round(current.comparison.value),
-                    "gap": _round(current.within),
-                    "national_comparison_value": _round(current.national_comparison.value),
-                    "gap_vs_national": _round(current.vs_national),
-                    "trend": row.trend.classification if row.trend else None,
-                    "suppressed": current.focus.suppressed or current.comparison.suppressed,
-                    "gap_change": _round(row.trend.change) if row.trend else None,
+                export_row(level, org, row)
+                | {
                     "trend_years": list(row.trend.years) if row.trend else [],
-                    "data_status": current.focus.status or None,
                     "national_comparator": basis.label if basis is not None else "England",
                     "no_national_gap_reason": row.national_note or None,
                 }
@@ -227,18 +167,18 @@ class Command(BaseCommand):
         """The LA's published figure, its gap, the pupils the pooled value covers, and the schools covered."""
         year = row.year
         pooled_here = {key[1:]: figure for key, figure in pooled.items() if key[0] == la.pk}
-        published_here = {key[1:]: figure for key, figure in published.items() if key[0] == la.code}
+        published_here = {key[1:]: figure for key, figure in published.items() if key[0] == la.pk}
         pair = side_by_side(measure, year, pooled_here, published_here, focus.code, comparison.code)
         cover = selectors.coverage(la, measures=[measure], years=[year]).get((year, measure.code))
         return {
-            "published_value": _round(pair.published_focus.value) if pair.published_focus else None,
+            "published_value": rounded(pair.published_focus.value) if pair.published_focus else None,
             "published_cohort": pair.published_cohort,
             "published_comparison_value": (
-                _round(pair.published_comparison.value) if pair.published_comparison else None
+                rounded(pair.published_comparison.value) if pair.published_comparison else None
             ),
-            "published_gap": _round(pair.published_gap),
+            "published_gap": rounded(pair.published_gap),
             "pooled_cohort": pair.pooled_cohort,
             "published_difference": pair.difference(focus.name),
-            "coverage": _round(cover.share, 4) if cover and cover.share is not None else None,
+            "coverage": rounded(cover.share, 4) if cover and cover.share is not None else None,
             "coverage_note": cover.note() if cover and cover.below_share else "",
         }
