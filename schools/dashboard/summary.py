@@ -117,7 +117,9 @@ def la_summary(opts: Options, rows) -> dict:
         years=opts.years,
         year=opts.year,
     )
-    flagged = [f for f in summaries.school_flags(by_measure, opts.headline) if f.flags]
+    every = summaries.school_flags(by_measure, opts.headline)
+    school_count, judged = schools.count(), summaries.judged_count(every)
+    flagged = [f for f in every if f.flags]
     detail = reverse("schools:la_overview_detail")
     return {
         "summary": summaries.summary_lines(
@@ -127,5 +129,7 @@ def la_summary(opts: Options, rows) -> dict:
         "flagged": flagged[: summaries.SHOWN_SCHOOLS],
         "flagged_count": len(flagged),
         "flag_counts": summaries.flag_counts(flagged, opts.headline),
-        "school_count": schools.count(),
+        "school_count": school_count,
+        "judged_count": judged,
+        "not_judged_count": school_count - judged,
     }
