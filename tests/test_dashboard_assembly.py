@@ -15,7 +15,7 @@ from schools.dashboard.rag import excess_words, rag_cell, rag_counts, rag_grid
 from schools.dashboard.ranking import Listed, buster_key, rank_priority, select_busters
 from schools.gap_rows import build_row
 from schools.judgements import BusterReason, Reason
-from tests.test_gaps_judgements import DIS, KS2, OTHERS, pct
+from tests.gap_support import DIS, KS2, OTHERS, pct
 
 OPTS = SimpleNamespace(focus=DIS, comparison=OTHERS)
 

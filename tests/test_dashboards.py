@@ -3,6 +3,7 @@ They run with every cache on, as in production (tests/conftest.py)."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -311,3 +312,14 @@ def test_links_down_keep_the_chosen_group_comparator_and_measure(role_client, de
     )
     area = demo.areas[0]
     assert f'href="/areas/{area.pk}/?group=fsm&amp;comparator=within&amp;measure=ks2_rwm_high"' in html
+
+
+def test_each_filter_form_carries_the_other_filters_but_not_its_own_fields(role_client, demo):
+    """A filter form resubmits the page's other choices as hidden fields and never its own: a hidden copy of its
+    own field would come last in the query string and win over the value just typed."""
+    query = "area-area_name=North&cluster-name=East&year=2024"
+    page = role_client("officer").get(f"/overview/detail/?{query}").content.decode()
+    found = re.findall(r'<input type="hidden"\s+name="([^"]+)"\s+value="([^"]*)">', page)
+    hidden = [(name, value) for name, value in found if name != "csrfmiddlewaretoken"]
+    # The area form keeps the cluster and year choices; the cluster form keeps the area and year choices.
+    assert sorted(hidden) == [("area-area_name", "North"), ("cluster-name", "East"), ("year", "2024"), ("year", "2024")]

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -10,22 +9,10 @@ from openpyxl import load_workbook
 from schools import exports
 from schools.findings import findings_for, trend_finding
 from schools.gap_rows import build_row
-from schools.gaps import Comparator, Figure
+from schools.gaps import Comparator
+from tests.gap_support import DIS, OTHERS, pct, percent_measure
 
-MEASURE = SimpleNamespace(
-    code="ks2_rwm_exp",
-    name="KS2 reading, writing and maths: expected standard",
-    short_name="KS2 RWM expected",
-    unit="percent",
-    is_percent=True,
-    higher_is_better=True,
-)
-OTHERS = SimpleNamespace(code="not_disadvantaged", name="Not disadvantaged (other pupils)")
-DIS = SimpleNamespace(code="disadvantaged", name="Disadvantaged", comparison=OTHERS)
-
-
-def pct(achievers, cohort):
-    return Figure(cohort=cohort, numerator=achievers, value=100 * achievers / cohort, status="final")
+MEASURE = percent_measure("ks2_rwm_exp", "KS2 reading, writing and maths: expected standard", "KS2 RWM expected")
 
 
 def row_for(n):

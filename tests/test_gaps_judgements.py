@@ -16,35 +16,7 @@ from schools.gaps import Comparator, Figure
 from schools.judgements import BusterReason, Reason, gap_buster_reasons
 from schools.trends import TrendClass, classify, standing
 from strategy.targets import status_of
-
-KS2 = SimpleNamespace(
-    code="ks2_rwm_exp",
-    name="KS2 reading, writing and maths",
-    short_name="KS2 RWM",
-    unit="percent",
-    is_percent=True,
-    higher_is_better=True,
-    first_year=2016,
-    last_year=None,
-    series_breaks=[],
-)
-ABSENCE = SimpleNamespace(
-    code="persistent_absence",
-    name="Persistent absence",
-    short_name="Persistent absence",
-    unit="percent",
-    is_percent=True,
-    higher_is_better=False,
-    first_year=2006,
-    last_year=None,
-    series_breaks=[{"year": 2016, "note": "10% threshold"}],
-)
-OTHERS = SimpleNamespace(code="not_disadvantaged", name="Not disadvantaged (other pupils)")
-DIS = SimpleNamespace(code="disadvantaged", name="Disadvantaged", comparison=OTHERS)
-
-
-def pct(achievers, cohort):
-    return Figure(cohort=cohort, numerator=achievers, value=100 * achievers / cohort, status="final")
+from tests.gap_support import ABSENCE, DIS, KS2, OTHERS, pct
 
 
 def figures(measure, by_year):

@@ -598,7 +598,8 @@ def test_register_preview_lists_new_updated_and_unchanged_schools(role_client, d
     text = (
         "URN,LA (code),LA (name),EstablishmentName,EstablishmentStatus (name)\n"
         f"{known.urn},{known.la.code},{known.la.name},Renamed Academy,Open\n"
-        f"{demo.schools[1].urn},{known.la.code},{known.la.name},{demo.schools[1].name},{demo.schools[1].get_status_display()}\n"
+        f"{demo.schools[1].urn},{known.la.code},{known.la.name},"
+        f"{demo.schools[1].name},{demo.schools[1].get_status_display()}\n"
         f"300001,{known.la.code},{known.la.name},Brand New Primary,Open\n"
     )
     response = _upload(client, text, name="register.csv")
