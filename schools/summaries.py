@@ -151,15 +151,22 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def school_flags(by_measure: Mapping[str, Sequence[tuple[Any, GapRow]]], measures: list[Measure]) -> list[SchoolFlags]:
+def school_flags(
+    by_measure: Mapping[str, Sequence[tuple[Any, GapRow]]],
+    measures: list[Measure],
+    thresholds: Mapping[tuple[str, int], Any] | None = None,
+) -> list[SchoolFlags]:
     """Each school's priority reasons per headline measure (gap against other pupils nationally), from
-    ``selectors.org_rows_by_measure``; schools with the most reasons first, then by name."""
+    ``selectors.org_rows_by_measure``, judged against the LA's own thresholds (``selectors.local_thresholds``,
+    keyed (measure code, year): the same the priority list applies); schools with the most reasons first, then
+    by name."""
+    thresholds = thresholds or {}
     out: dict[int, SchoolFlags] = {}
     for measure in measures:
         for school, row in by_measure.get(measure.code, []):
             entry = out.setdefault(school.pk, SchoolFlags(school))
             entry.measures_with_figures += 1
-            row = row.for_comparator(Comparator.NATIONAL)
+            row = row.for_comparator(Comparator.NATIONAL).with_threshold(thresholds.get((measure.code, row.year)))
             if not _judgeable(row):
                 continue
             entry.measures_judged += 1
