@@ -96,7 +96,9 @@ def la_summary(opts: Options, rows) -> dict:
     schools = access.visible_schools(opts.user).filter(la=opts.la)
     by_measure = selectors.org_rows_by_measure(opts.user, "school", schools, schools, opts.query(opts.headline))
     in_force = selectors.local_thresholds(opts.la, opts.headline, opts.focus)
-    flagged = [f for f in summaries.school_flags(by_measure, opts.headline, in_force) if f.flags]
+    every = summaries.school_flags(by_measure, opts.headline, in_force)
+    school_count, judged = schools.count(), summaries.judged_count(every)
+    flagged = [f for f in every if f.flags]
     detail = reverse("schools:la_overview_detail")
     return {
         "summary": summaries.summary_lines(
@@ -106,5 +108,7 @@ def la_summary(opts: Options, rows) -> dict:
         "flagged": flagged[: summaries.SHOWN_SCHOOLS],
         "flagged_count": len(flagged),
         "flag_counts": summaries.flag_counts(flagged, opts.headline),
-        "school_count": schools.count(),
+        "school_count": school_count,
+        "judged_count": judged,
+        "not_judged_count": school_count - judged,
     }
