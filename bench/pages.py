@@ -5,8 +5,8 @@ request: the first request after an import, with no warm layer but the database'
 - ``national``: ~150 LAs, ~20,000 schools. Demoshire's pages (an LA of 500 schools inside the national
   database) as its LA officer, and the all-LA page (and its CSV of every headline measure) as the national
   officer.
-- ``single_la``: the worst case for one deployment, 22,000 schools in ONE LA: the LA overview, the ranked lists
-  (priority list, gap busters, cluster RAG board) and the CSV of every school, as the LA officer.
+- ``single_la``: the worst case for one deployment, 22,000 schools in ONE LA: the ranked lists (priority list,
+  gap busters, cluster RAG board) and the CSV of every school, as the LA officer.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def pages_for(size: str) -> list[Page]:
     )
     if size == "single_la":
         busters = Page("Gap busters", reverse("schools:gap_busters"), "officer", ranked)
-        return [overview, priority, busters, rag, csv]
+        return [priority, busters, rag, csv]
     local = [
         overview,
         Page(
