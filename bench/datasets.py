@@ -105,7 +105,8 @@ def long_file(urns: list[int], rows: int = 100_000, seed: int = SEED) -> bytes:
                         return out.getvalue().encode()
                     cohort = int(rng.integers(6, 60))
                     if measure.endswith("_avg"):
-                        points = round(float(cohort * rng.normal(104, 4)), 1)
+                        # Within the measure's range (80–120), as a real school's average is.
+                        points = round(float(cohort * min(119.0, max(81.0, rng.normal(104, 4)))), 1)
                         writer.writerow(
                             [urn, year, measure, group, cohort, "", points, round(points / cohort, 1), "final"]
                         )
