@@ -27,12 +27,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _load(path: Path, urn: str, tmp_path: Path, folder: str = "") -> None:
-    """Import the header, the one school's row and the LA and England rows of a real file."""
+    """Import the header, the schools' rows (URNs separated by commas) and the LA and England rows of a real
+    file."""
     text = path.read_bytes().decode("utf-8-sig", errors="strict") if path.suffix else ""
     rows = list(csv.reader(text.splitlines()))
     header, body = rows[0], rows[1:]
     at = header.index("URN")
-    kept = [r for r in body if r[at] == urn or r[0] not in ("1", "2")]
+    kept = [r for r in body if r[at] in urn.split(",") or r[0] not in ("1", "2")]
     out = tmp_path / path.name
     with open(out, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows([header, *kept])
@@ -115,3 +116,21 @@ def test_overview_counts_only_the_schools_that_could_be_judged(tmp_path):
         "pupils with fewer than two comparable years loaded to pool." in page
     )
     assert "of 377 schools" not in page
+
+
+def test_adviser_list_tells_not_judged_from_no_flags(tmp_path):
+    """Ashley (URN 141294) has KS2 figures for 2016/17 (6 disadvantaged pupils) and 2018/19 (9): two years to
+    pool, so it is judged. Audley (URN 125060) has 2018/19 alone, 8 disadvantaged pupils: under 30 and nothing
+    to pool with, so "No flags" would claim a judgement that was never made."""
+    _load(DATA / "ks2_2016-17_936_surrey.csv", "141294", tmp_path)
+    _load(DATA / "ks2_2018-19_936_surrey.csv", "141294,125060", tmp_path)
+    surrey = LocalAuthority.objects.get(code="936")
+    Group.objects.get_or_create(name=Role.ADVISER)
+    schools = list(School.objects.filter(urn__in=[141294, 125060]))
+    client = Client()
+    client.force_login(make_user("adviser936", Role.ADVISER, surrey, schools=schools))
+    page = " ".join(client.get("/schools/").content.decode().split())
+    rows = {urn: page[page.index(f'<td class="num">{urn}</td>') :].split("</tr>")[0] for urn in (141294, 125060)}
+    assert "<td>Not judged</td>" in rows[125060]
+    assert "Not judged" not in rows[141294]
+    assert '"Not judged": figures, but a group under 6 pupils, or under 30 with fewer than two comparable' in page

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from gapmonitor.conf import conf
+
 from .. import access, page_notes, selectors, summaries
 from ..comparators import basis_for
 from .common import Options, base_context, headline_table, trend_charts
@@ -79,14 +81,22 @@ def school_list_page(opts: Options | None, schools: list) -> dict:
     """Each school with its flags on the headline measures (``summaries.school_flags``); schools without
     headline figures last. ``opts`` None (no LA to work in): the schools alone."""
     if opts is None or not schools:
-        return {"flags": summaries.with_no_figures([], schools), "opts": opts}
+        return {
+            "flags": summaries.with_no_figures([], schools),
+            "opts": opts,
+            "suppression_threshold": conf.suppression_threshold,
+        }
     visible = access.visible_schools(opts.user).filter(pk__in=[s.pk for s in schools])
     by_measure = selectors.org_rows_by_measure(
         opts.user, "school", visible, schools, opts.query(opts.headline, year=None)
     )
     in_force = selectors.local_thresholds(opts.la, opts.headline, opts.focus)
     flags = summaries.school_flags(by_measure, opts.headline, in_force)
-    return {"flags": summaries.with_no_figures(flags, schools), "opts": opts}
+    return {
+        "flags": summaries.with_no_figures(flags, schools),
+        "opts": opts,
+        "suppression_threshold": conf.suppression_threshold,
+    }
 
 
 def la_summary(opts: Options, rows) -> dict:
