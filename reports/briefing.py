@@ -11,6 +11,7 @@ from django.utils import timezone
 from schools import access, selectors
 from schools.findings import number
 from schools.gaps import gap
+from schools.house_style import results_year_label as year_text
 from schools.house_style import uk_date
 from schools.judgements import BusterReason
 from schools.models import Benchmark, StatisticalNeighbour
@@ -94,7 +95,7 @@ def _benchmarks(la, area, rows, year: int) -> list:
         ]
         return table_section(
             f"Against {la.name} and England",
-            caption=f"The gap in {area.name}, {la.name} and England, {year}",
+            caption=f"The gap in {area.name}, {la.name} and England, {year_text(year)}",
             headers=["Measure", area.name, la.name, "England"],
             rows=body,
         )
@@ -121,7 +122,7 @@ def _benchmarks(la, area, rows, year: int) -> list:
         body.append(cells)
     blocks = table_section(
         "Against England, the region and statistical neighbours",
-        caption=f"The gap in {la.name} against other benchmarks, {year}",
+        caption=f"The gap in {la.name} against other benchmarks, {year_text(year)}",
         headers=headers,
         rows=body,
         note=" ".join(d for _l, d, _f in sets),
@@ -230,7 +231,7 @@ def _gap_busters(la, area, measures, focus, groups, years, year, user) -> list:
                 t = row.trend
                 moved = (
                     f"the gap in the school went from {number(t.gap_start)} to {number(t.gap_end)} between "
-                    f"{t.start_year} and {t.end_year}"
+                    f"{year_text(t.start_year)} and {year_text(t.end_year)}"
                     if t
                     else f"gap vs other pupils nationally {gap_text(row.current.vs_national)}"
                 )
@@ -242,7 +243,9 @@ def _gap_busters(la, area, measures, focus, groups, years, year, user) -> list:
     )
     blocks = [
         Heading("Gap busters"),
-        Bullets(items) if items else Paragraph(f"No school was a gap buster on a headline measure in {year}."),
+        Bullets(items)
+        if items
+        else Paragraph(f"No school was a gap buster on a headline measure in {year_text(year)}."),
     ]
     for story in stories:
         blocks += [
@@ -250,7 +253,8 @@ def _gap_busters(la, area, measures, focus, groups, years, year, user) -> list:
                 story.title if story.school.name in story.title else f"{story.school.name}: {story.title}", level=3
             ),
             Paragraph(
-                f"{story.measure.short_name or story.measure.name}, {story.from_year} to {story.to_year}. "
+                f"{story.measure.short_name or story.measure.name}, {year_text(story.from_year)} to "
+                f"{year_text(story.to_year)}. "
                 f"What the school did: {story.what_we_did}"
             ),
         ] + ([Paragraph(f"Impact: {story.impact}")] if story.impact else [])
@@ -288,7 +292,9 @@ def build_briefing(la, *, area=None, year: int | None = None, user=None) -> Docu
         )
     )
     document.add(*sections.summary(rows, place=place))
-    document.add(Heading(f"The headline gaps in {year}"), sections.headline_table(rows, place=place, year=year))
+    document.add(
+        Heading(f"The headline gaps in {year_text(year)}"), sections.headline_table(rows, place=place, year=year)
+    )
     document.add(*_benchmarks(la, area, rows, year))
     document.add(*sections.over_time(rows, place=place, la_name=la.name if area else ""))
     document.add(*sections.why(rows))

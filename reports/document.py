@@ -144,7 +144,7 @@ def method_paragraph(focus_name: str, comparison_name: str) -> Paragraph:
         f"{focus_name.lower()} pupils, in percentage points (points for average scores), with the sign turned for "
         f"measures where lower is better: a positive gap always means {focus_name.lower()} pupils are behind. "
         f"England's gap is worked out the same way from the DfE's national figures. A trend compares the first and "
-        f"last of the latest three published years (2020 and 2021 had no published results and are skipped). "
+        f"last of the latest three published years (2019/20 and 2020/21 had no published results and are skipped). "
         f"Groups of fewer than {conf.suppression_threshold} pupils are suppressed (SUPP), and another figure is hidden "
         f"(SUPP2) where the suppressed one could otherwise be worked out."
     )

@@ -216,9 +216,11 @@ def published_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]
     """The LAs' own published figures (the DfE's LA rows or LAIT), kept on write beside the pooled ones, in
     one indexed query, keyed (la_id, year, measure_code, group_code). The value is the one published (42%
     stays 42, not the 42.4 the achievers would give); the cohort is the published cohort. Within a request
-    each set of LAs is read once, whole, and picked from here (the LA overview asks twice).
+    one LA's table is read once, whole, and picked from here (the LA overview asks twice).
     ``measures`` / ``groups`` / ``years`` None: all."""
     la_ids = tuple(sorted(la_ids))
+    if len(la_ids) > 1:  # every LA (the all-LA page): just what is asked, read once
+        return _published(la_ids, measures, groups, years)
     table = request_memo.remember(("published", la_ids), lambda: _published(la_ids, None, None, None))
     if table is None:
         return _published(la_ids, measures, groups, years)

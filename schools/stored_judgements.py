@@ -41,8 +41,9 @@ LATEST = 0  # ``asked_year`` of a set whose rows each end at the school's latest
 
 
 def rules() -> str:
-    """A fingerprint of the settings the gap engine and disclosure read."""
+    """A fingerprint of the settings the gap engine and disclosure read, and of what a kept judgement holds."""
     settings = [
+        "basis-when-judged",  # sets kept before every judged row stated its basis are judged again
         conf.suppression_threshold,
         conf.single_year_min_cohort,
         conf.gap_buster_min_cohort,
@@ -131,11 +132,14 @@ def reason_counts(listed) -> dict[str, int]:
     return listed.aggregate(**{code: Count("pk", filter=Q(priority__contains=f" {code} ")) for code in Reason.ORDER})
 
 
-def unranked(judgement_set: JudgementSet, kind: str, schools) -> int:
-    """Schools with figures too small, suppressed or missing to be judged at all."""
-    return SchoolJudgement.objects.filter(
-        judgement_set=judgement_set, comparator=kind, rankable=False, school__in=schools
-    ).count()
+def unjudged(judgement_set: JudgementSet, kind: str, schools) -> dict[str, int]:
+    """How many schools a list cannot speak for (one query): ``unranked``, the focus group suppressed or
+    missing; ``not_judged``, a group big enough to show but too small to judge on the year alone, with too few
+    comparable years to pool (a kept judgement with no basis)."""
+    return SchoolJudgement.objects.filter(judgement_set=judgement_set, comparator=kind, school__in=schools).aggregate(
+        unranked=Count("pk", filter=Q(rankable=False)),
+        not_judged=Count("pk", filter=Q(rankable=True, basis="")),
+    )
 
 
 # --------------------------------------------------------------------------- check_figures

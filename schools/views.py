@@ -244,7 +244,15 @@ def national(request, table=None, fmt=None):
     focus = groups.get(opts["group"]) or groups[conf.default_group]
     measure = next((m for m in measures if m.code == opts["measure"]), measures[0])
     context = dashboard.national_page(
-        user, measures=measures, measure=measure, focus=focus, groups=groups, years=years, year=opts["year"], form=form
+        user,
+        measures=measures,
+        measure=measure,
+        focus=focus,
+        groups=groups,
+        years=years,
+        year=opts["year"],
+        form=form,
+        exporting=fmt is not None,
     )
     return _respond(request, "schools/national.html", context, table, fmt)
 

@@ -96,7 +96,7 @@ def test_briefing_pdf_and_docx_match_gap_report(la, db):
             continue  # e.g. Progress 8: not published for 2025
         row = rows[name]
         # Measure, Year, pupils, focus result, comparison result, gap here, England's gap, trend
-        assert row[1] == "2025"
+        assert row[1] == "2024/25"
         assert int(row[2]) == report["cohort"]
         assert float(row[3].rstrip("%")) == pytest.approx(report["value"], abs=0.051)
         assert float(row[4].rstrip("%")) == pytest.approx(report["comparison_value"], abs=0.051)
@@ -116,7 +116,7 @@ def test_briefing_pdf_is_tagged_with_title_and_headings(la, db):
     text = pdf_text(data)
     for heading in (
         "Summary",
-        "The headline gaps in 2025",
+        "The headline gaps in 2024/25",
         "Over time",
         "What narrowed and why",
         "Targets",
@@ -161,7 +161,7 @@ def test_a_small_cohort_is_never_printed_even_for_an_officer(la, db):
         headline = _headline_rows(docx_tables(data))["KS2 RWM expected"]
         assert headline[2:6] == ["–", "SUPP", "SUPP2", "–"]
         text = pdf_text(client.get(f"/reports/schools/{school.urn}/profile.pdf?year=2025").content)
-        assert re.search(r"KS2 RWM\s+expected\s+2025\s+–\s+SUPP\s+SUPP2\s+–", text)
+        assert re.search(r"KS2 RWM\s+expected\s+2024/25\s+–\s+SUPP\s+SUPP2\s+–", text)
         assert re.search(r"KS2 RWM\s+expected\s+Disadvantaged\s+–\s+SUPP\s+SUPP2", text)
 
 

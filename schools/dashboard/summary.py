@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from gapmonitor.conf import conf
+
 from .. import access, page_notes, selectors, summaries
 from ..comparators import basis_for
 from .common import Options, base_context, headline_table, trend_charts
@@ -79,14 +81,22 @@ def school_list_page(opts: Options | None, schools: list) -> dict:
     """Each school with its flags on the headline measures (``summaries.school_flags``); schools without
     headline figures last. ``opts`` None (no LA to work in): the schools alone."""
     if opts is None or not schools:
-        return {"flags": summaries.with_no_figures([], schools), "opts": opts}
+        return {
+            "flags": summaries.with_no_figures([], schools),
+            "opts": opts,
+            "suppression_threshold": conf.suppression_threshold,
+        }
     visible = access.visible_schools(opts.user).filter(pk__in=[s.pk for s in schools])
     by_measure = selectors.org_rows_by_measure(
         opts.user, "school", visible, schools, opts.query(opts.headline, year=None)
     )
     in_force = selectors.local_thresholds(opts.la, opts.headline, opts.focus)
     flags = summaries.school_flags(by_measure, opts.headline, in_force)
-    return {"flags": summaries.with_no_figures(flags, schools), "opts": opts}
+    return {
+        "flags": summaries.with_no_figures(flags, schools),
+        "opts": opts,
+        "suppression_threshold": conf.suppression_threshold,
+    }
 
 
 def la_summary(opts: Options, rows) -> dict:
@@ -96,7 +106,9 @@ def la_summary(opts: Options, rows) -> dict:
     schools = access.visible_schools(opts.user).filter(la=opts.la)
     by_measure = selectors.org_rows_by_measure(opts.user, "school", schools, schools, opts.query(opts.headline))
     in_force = selectors.local_thresholds(opts.la, opts.headline, opts.focus)
-    flagged = [f for f in summaries.school_flags(by_measure, opts.headline, in_force) if f.flags]
+    every = summaries.school_flags(by_measure, opts.headline, in_force)
+    school_count, judged = schools.count(), summaries.judged_count(every)
+    flagged = [f for f in every if f.flags]
     detail = reverse("schools:la_overview_detail")
     return {
         "summary": summaries.summary_lines(
@@ -106,5 +118,7 @@ def la_summary(opts: Options, rows) -> dict:
         "flagged": flagged[: summaries.SHOWN_SCHOOLS],
         "flagged_count": len(flagged),
         "flag_counts": summaries.flag_counts(flagged, opts.headline),
-        "school_count": schools.count(),
+        "school_count": school_count,
+        "judged_count": judged,
+        "not_judged_count": school_count - judged,
     }
