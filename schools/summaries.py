@@ -131,7 +131,7 @@ class SchoolFlags:
     school: School
     flags: list[tuple[Measure, list[str]]] = field(default_factory=list)
     measures_with_figures: int = 0
-    measures_judged: int = 0  # measures with a figure the priority rules could weigh (see ``_judgeable``)
+    measures_judged: int = 0  # measures with a figure the priority rules could weigh (see ``judgeable``)
 
     @property
     def flag_count(self) -> int:
@@ -167,7 +167,7 @@ def school_flags(
             entry = out.setdefault(school.pk, SchoolFlags(school))
             entry.measures_with_figures += 1
             row = row.for_comparator(Comparator.NATIONAL).with_threshold(thresholds.get((measure.code, row.year)))
-            if not _judgeable(row):
+            if not judgeable(row):
                 continue
             entry.measures_judged += 1
             reasons = list(row.judgement().priority)
@@ -176,11 +176,11 @@ def school_flags(
     return sorted(out.values(), key=lambda e: (-e.flag_count, e.school.name, e.school.urn))
 
 
-def _judgeable(row: GapRow) -> bool:
+def judgeable(row: GapRow) -> bool:
     """Whether the priority rules can weigh the row at all: a published-size group of 30 or more pupils this
     year, or a smaller one with at least two comparable years to pool. A school of 12 disadvantaged pupils with
     one year loaded has no reason for challenge because it cannot be judged, not because it is fine."""
-    return row.rankable and (row.single_year or row.pooled is not None)
+    return row.judgement().judged
 
 
 def judged_count(flags: list[SchoolFlags]) -> int:
