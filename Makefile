@@ -45,7 +45,7 @@ test: lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-dev
-	$(PY) -m bench.run
+	$(PY) -m bench.run --cold
 
 screenshots: install-dev
 	$(PY) -m pytest tests/browser/test_screenshots.py -m browser -p no:cacheprovider --screenshots

@@ -1,7 +1,9 @@
 """Synthetic datasets for the benchmark, built with the demo generator, and the import files.
 
 Each size lives in a database of its own (``bench/<size>.sqlite3`` or ``<base>_<size>`` on PostgreSQL) and is
-built once: a run finds the generator's batch for the same parameters and reuses the data.
+built once: a run finds the generator's batch for the same parameters and reuses the data. ``national`` (~150
+LAs, ~20,000 schools) is built by ``bench.national``; ``la`` and ``single_la`` (the worst case for one
+deployment: 22,000 schools in one LA) by ``schools.demo.generate``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,26 @@ SEED = 9
 SIZES = {
     # 500 schools, 8 results years, every measure and group.
     "la": dict(schools=500, years=8, seed=SEED),
-    # 22,000 schools, 5 results years, the headline measures, all / disadvantaged / other pupils.
-    "national": dict(schools=22_000, years=5, seed=SEED, headline_only=True, measure_codes="headline"),
+    # 22,000 schools in one LA, 5 results years, the headline measures, all / disadvantaged / other pupils.
+    "single_la": dict(schools=22_000, years=5, seed=SEED, headline_only=True, measure_codes="headline"),
 }
+SIZE_NAMES = ("la", "national", "single_la")
 # A DfE KS2 performance-tables file kept in the repository; ``python -m bench.run --ks2-file PATH`` uses another.
 KS2_SOURCE = Path(__file__).resolve().parent.parent / "tests" / "data" / "dfe" / "ks2_2018-19_936_surrey.csv"
+
+
+def scale(factor: float) -> None:
+    """Shrink every dataset by ``factor`` (``--scale``, for trying the benchmark itself out quickly): the
+    results are not comparable with the targets."""
+    from bench import national
+
+    for args in SIZES.values():
+        args["schools"] = max(12, round(args["schools"] * factor))
+    national.NATIONAL.update(
+        las=max(3, round(national.NATIONAL["las"] * factor)),
+        schools=max(60, round(national.NATIONAL["schools"] * factor)),
+        demo_schools=max(12, round(national.NATIONAL["demo_schools"] * factor)),
+    )
 
 
 def generator_arguments(size: str) -> dict:
@@ -50,6 +67,10 @@ def build(size: str, log=print) -> dict:
 
     from schools import demo
 
+    if size == "national":
+        from bench import national
+
+        return national.build(log=log)
     if dataset_ready(size):
         return {"built": False, "seconds": 0.0}
     args = generator_arguments(size)

@@ -23,7 +23,7 @@ class Grouping:
     """One GROUP BY: pooled Σ cohort and Σ numerator by (key, year, measure, group) over some schools."""
 
     key: str | None  # school column to group by: "id", "area_id", "cluster_id", "la_id" or None
-    where: tuple[str, object]  # school column and value that scope the rows, e.g. ("la_id", 1)
+    where: tuple[str, object] | None  # school column and value that scope the rows, e.g. ("la_id", 1); None: all
     measures: tuple[str, ...]
     groups: tuple[str, ...]
     years: tuple[int, ...]
@@ -46,6 +46,9 @@ def grouping_sql(g: Grouping) -> tuple[str, list]:
     if g.school_id is not None:
         scope, params = "r.school_id = %s", [g.school_id]
         join = ""
+    elif g.where is None:
+        scope, params = "1 = 1", []
+        join = "JOIN schools_school s ON s.id = r.school_id "
     else:
         scope, params = f"s.{g.where[0]} = %s", [g.where[1]]
         join = "JOIN schools_school s ON s.id = r.school_id "
@@ -130,6 +133,8 @@ def run_pandas(parts, frame: pd.DataFrame, national: pd.DataFrame) -> int:
             continue
         if part.school_id is not None:
             scoped = frame[frame["id"] == part.school_id]
+        elif part.where is None:
+            scoped = frame
         else:
             scoped = frame[frame[part.where[0]] == part.where[1]]
         scoped = scoped[

@@ -1,5 +1,8 @@
-"""The gapmonitor benchmark: ``make bench`` or ``python -m bench.run [--size la|national|all]
+"""The gapmonitor benchmark: ``make bench`` or ``python -m bench.run [--cold] [--size la|national|single_la|all]
 [--db sqlite|postgres|all] [--requests N] [--no-imports] [--ks2-file PATH]``.
+
+``--cold`` times each page's first request after an import (``bench.pages.after_an_import``: a result written
+and its pooled figures refreshed, Django's compiled templates dropped) five times, beside the warm requests.
 
 Each (database, size) is measured in a child process of its own, with ``DATABASE_URL`` pointing at the
 benchmark's own database (``bench/<size>.sqlite3``; on PostgreSQL ``<name>_<size>`` beside the database named
@@ -14,9 +17,11 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from bench.datasets import SIZE_NAMES
 from bench.report import render
 from bench.targets import BENCH_DIR, RESULTS_JSON, RESULTS_MD, ROOT
 from bench.workers import setup, worker_import, worker_pages
@@ -42,9 +47,10 @@ def ensure_postgres_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def child(task: str, db: str, name: str, extra: list[str]) -> dict:
-    """Run one worker in a fresh process against its own database; returns its JSON report."""
-    url = database_url(db, name)
+def child(task: str, db: str, name: str, extra: list[str], database: str | None = None) -> dict:
+    """Run one worker in a fresh process against its own database (``database``, default ``name``); returns
+    its JSON report."""
+    url = database_url(db, database or name)
     if db == "postgres":
         ensure_postgres_database(url)
     env = dict(
@@ -88,7 +94,14 @@ def _save(key: str, report: dict) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", default="all", help="la, national or all (default)")
+    parser.add_argument("--size", default="all", help="la, national, single_la or all (default: every size)")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="time each page's first request after an import five times (else once), beside the warm requests",
+    )
+    parser.add_argument("--cold-repeat", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--scale", type=float, default=None, help=argparse.SUPPRESS)  # try the bench out small
     parser.add_argument(
         "--db",
         default="auto",
@@ -98,7 +111,8 @@ def main(argv=None) -> int:
         "--requests",
         type=int,
         default=None,
-        help="timed requests per page (default 20 at LA size, 5 at national size, where each request takes seconds)",
+        help="timed warm requests per page (default 20 at LA size, 10 at national size, 5 for the single LA of "
+        "22,000 schools, where a ranked list takes seconds)",
     )
     parser.add_argument("--no-imports", action="store_true", help="skip the import throughput runs")
     parser.add_argument("--imports-only", action="store_true", help="only the import throughput runs")
@@ -114,8 +128,12 @@ def main(argv=None) -> int:
 
     if args.worker:
         setup()
+        if args.scale:
+            from bench.datasets import scale
+
+            scale(args.scale)
         if args.worker == "pages":
-            report = worker_pages(args.size, args.requests or 20)
+            report = worker_pages(args.size, args.requests or 20, args.cold_repeat or 1)
         else:
             report = worker_import(args.worker.removeprefix("import-"), args.ks2_file)
         Path(args.out).write_text(json.dumps(report, indent=1))
@@ -126,14 +144,21 @@ def main(argv=None) -> int:
     dbs = {"auto": ["sqlite"] + (["postgres"] if has_pg else []), "all": ["sqlite", "postgres"]}.get(args.db, [args.db])
     if "postgres" in dbs and not has_pg:
         parser.error("--db postgres needs DATABASE_URL=postgres://user@host:port/name")
-    sizes = ["la", "national"] if args.size == "all" else [args.size]
+    sizes = list(SIZE_NAMES) if args.size == "all" else [args.size]
+    cold_repeat = 5 if args.cold else 1
+    started = time.perf_counter()
     results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
     for db in dbs:
         if not args.imports_only:
             for size in sizes:
                 print(f"== pages: {size} size on {db}", flush=True)
-                requests = args.requests or (20 if size == "la" else 5)
-                results = _save(f"pages:{db}:{size}", child("pages", db, size, ["--requests", str(requests)]))
+                requests = args.requests or {"la": 20, "national": 10}.get(size, 5)
+                extra = ["--requests", str(requests), "--cold-repeat", str(cold_repeat)]
+                # A shrunken trial run keeps databases and results of its own.
+                extra += ["--scale", str(args.scale)] if args.scale else []
+                small = "small-" if args.scale else ""
+                report = child("pages", db, size, extra, database=f"{size}_small" if args.scale else size)
+                results = _save(f"{small}pages:{db}:{size}", report)
         if not args.no_imports:
             for kind in ("long", "ks2"):
                 print(f"== import: {kind} on {db}", flush=True)
@@ -145,7 +170,9 @@ def main(argv=None) -> int:
                     flush=True,
                 )
                 results = _save(f"import:{db}:{kind}", report)
-    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    minutes = (time.perf_counter() - started) / 60
+    print(f"== bench run took {minutes:.1f} min", flush=True)
+    results = _save("run", {"minutes": round(minutes, 1), "sizes": sizes, "databases": dbs, "cold": args.cold})
     text = render(results)
     RESULTS_MD.write_text(text)
     print(text)

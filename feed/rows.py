@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from reports import figures
 from schools import access
+from schools.figures import years_with_figures
 from schools.gap_export import ROW_FIELDS, export_row
-from schools.models import Result
 
 FIELDS = [*ROW_FIELDS, "gap_change", "suppressed", "data_status"]
 
@@ -29,12 +29,7 @@ def figure_rows(user, level: str, *, measures, focus, groups, year: int | None) 
     orgs = list(orgs)
     if not orgs:
         return []
-    years = sorted(
-        Result.objects.filter(school__in=schools.values("pk"))
-        .order_by()
-        .values_list("results_year", flat=True)
-        .distinct()
-    )
+    years = years_with_figures("school", schools.order_by().values("pk"))
     if year is not None:
         years = [y for y in years if y <= year]
     by_measure = figures.org_rows(

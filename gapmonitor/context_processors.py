@@ -2,17 +2,18 @@
 
 from django.urls import NoReverseMatch, reverse
 
-from schools.roles import IMPORT_ROLES, LA_WIDE_ROLES, Role, has_role, roles_of
+from schools.roles import ALL_LA_ROLES, IMPORT_ROLES, LA_WIDE_ROLES, LOCAL_ROLES, Role, has_role, roles_of
 
 # (label, url name, roles that see it; None = every signed-in user)
 NAV_ITEMS = [
+    ("All LAs", "schools:national", ALL_LA_ROLES),
     ("Overview", "schools:la_overview", LA_WIDE_ROLES),
-    ("Schools", "schools:school_list", None),
+    ("Schools", "schools:school_list", LOCAL_ROLES),
     ("Priority schools", "schools:priority", (Role.LA_OFFICER, Role.ADMINISTRATOR, Role.ADVISER)),
     ("Gap busters", "schools:gap_busters", (Role.LA_OFFICER, Role.ADMINISTRATOR, Role.ADVISER)),
     ("Cluster RAG board", "schools:cluster_rag", (Role.LA_OFFICER, Role.ADMINISTRATOR)),
-    ("Plans", "strategy:home", None),
-    ("Visits", "strategy:visits", None),
+    ("Plans", "strategy:home", LOCAL_ROLES),
+    ("Visits", "strategy:visits", LOCAL_ROLES),
     ("Self-evaluation", "ragboard:home", (Role.LA_OFFICER, Role.ADMINISTRATOR)),
     ("Imports", "schools:imports", IMPORT_ROLES),
     ("Audit log", "audit_log", (Role.ADMINISTRATOR,)),

@@ -19,6 +19,8 @@ def home(request):
         return redirect("schools:imports")
     if has_role(user, *LA_WIDE_ROLES):
         return redirect("schools:la_overview")
+    if has_role(user, Role.NATIONAL_OFFICER):
+        return redirect("schools:national")
     profile = profile_of(user)
     if has_role(user, Role.HEADTEACHER) and profile and profile.school_id:
         return redirect("schools:school", urn=profile.school.urn)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from .disclosure import disclosure_groups_for
 from .models import Area, Cluster, ImportBatch, LocalAuthority, Profile, PupilGroup, School
-from .roles import IMPORT_ROLES, LA_WIDE_ROLES, UNSUPPRESSED_ROLES, Role, has_role
+from .roles import ALL_LA_ROLES, IMPORT_ROLES, LA_WIDE_ROLES, UNSUPPRESSED_ROLES, Role, has_role
 
 
 def profile_of(user) -> Profile | None:
@@ -48,6 +48,19 @@ def visible_las(user) -> QuerySet[LocalAuthority]:
     if not has_role(user, *LA_WIDE_ROLES):
         return LocalAuthority.objects.none()
     return LocalAuthority.objects.filter(pk__in=visible_schools(user).values("la_id"))
+
+
+def compared_las(user) -> QuerySet[LocalAuthority]:
+    """The LAs whose LA-level figures a user may set side by side on the all-LA page: every LA for a national
+    officer; none for anyone else (an LA's own staff work in their LA, not across LAs)."""
+    if not can_compare_las(user):
+        return LocalAuthority.objects.none()
+    return LocalAuthority.objects.order_by("name", "code")
+
+
+def can_compare_las(user) -> bool:
+    """National officers, and only they, open the all-LA page."""
+    return bool(user) and has_role(user, *ALL_LA_ROLES)
 
 
 def visible_areas(user) -> QuerySet[Area]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .aggregates import COLUMNS, LEVELS, SELECTED_KEY, SUMS, pooled_query
+from .aggregates import COLUMNS, LEVELS, SELECTED_KEY, SUMS, pooled_query, published_query
 
 
 def differences(limit: int = 50) -> tuple[int, list[str]]:
-    """Compare every pooled row with a fresh pooling of the results: (number of differences, the first
-    ``limit`` of them described)."""
+    """Compare every pooled row with a fresh pooling of the results, and every LA's published row with its
+    published figure: (number of differences, the first ``limit`` of them described)."""
     from .models import PooledFigure
 
     fields = SUMS
@@ -20,8 +20,9 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
         if len(described) < limit:
             described.append(text)
 
-    for level in LEVELS:
-        for row in pooled_query(level).values_list(*SELECTED_KEY, *fields):
+    fresh_queries = [pooled_query(level) for level in LEVELS] + [published_query()]
+    for query in fresh_queries:
+        for row in query.values_list(*SELECTED_KEY, *fields):
             key, fresh = tuple(row[:5]), row[5:]
             kept = stored.pop(key, None)
             if kept is None:

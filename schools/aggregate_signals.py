@@ -1,10 +1,11 @@
 """ORM writes that change pooled figures re-pool them in the same transaction (``schools.aggregates``): a result
 saved or deleted (the admin, services), a school moved between LA / area / cluster, a measure's unit changed,
-an area / cluster / LA deleted (its schools leave it by SET NULL, without being saved)."""
+an area / cluster / LA deleted (its schools leave it by SET NULL, without being saved), a benchmark saved or
+deleted or an LA created or recoded (its published figure)."""
 
 from __future__ import annotations
 
-from .aggregates import Touched, forget, pending, repool_measure, touch
+from .aggregates import PUBLISHED, Touched, forget, pending, repool_measure, repool_published, touch
 
 
 def _result_pre_save(sender, instance, raw=False, **_kwargs):
@@ -56,6 +57,31 @@ def _measure_saved(sender, instance, created=False, raw=False, **_kwargs):
         repool_measure(instance.pk)
 
 
+def _benchmark_pre_save(sender, instance, raw=False, **_kwargs):
+    if instance.pk and not raw:
+        instance._pooled_code = sender.objects.filter(pk=instance.pk).values_list("geography_code", flat=True).first()
+
+
+def _benchmark_written(sender, instance, raw=False, **_kwargs):
+    touch(published={instance.geography_code, getattr(instance, "_pooled_code", None) or instance.geography_code})
+
+
+def _la_pre_save(sender, instance, raw=False, **_kwargs):
+    if instance.pk and not raw:
+        instance._pooled_code = sender.objects.filter(pk=instance.pk).values_list("code", flat=True).first()
+
+
+def _la_saved(sender, instance, created=False, raw=False, **_kwargs):
+    """A new LA, or one given another code: its published figure is the benchmarks under its code now."""
+    if not raw and (created or getattr(instance, "_pooled_code", None) != instance.code):
+        repool_published([instance.pk])
+
+
+def _la_deleted(sender, instance, **_kwargs):
+    forget("la", instance.pk)
+    forget(PUBLISHED, instance.pk)
+
+
 def _forgetter(level):
     def handler(sender, instance, **_kwargs):
         forget(level, instance.pk)
@@ -63,14 +89,14 @@ def _forgetter(level):
     return handler
 
 
-_forget_area, _forget_cluster, _forget_la = _forgetter("area"), _forgetter("cluster"), _forgetter("la")
+_forget_area, _forget_cluster = _forgetter("area"), _forgetter("cluster")
 
 
 def connect() -> None:
     """Called by the app's ready()."""
     from django.db.models.signals import post_delete, post_save, pre_save
 
-    from .models import Area, Cluster, LocalAuthority, Measure, Result, School
+    from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, Result, School
 
     pre_save.connect(_result_pre_save, sender=Result, dispatch_uid="pooled_result_pre_save")
     post_save.connect(_result_saved, sender=Result, dispatch_uid="pooled_result_saved")
@@ -81,4 +107,9 @@ def connect() -> None:
     post_save.connect(_measure_saved, sender=Measure, dispatch_uid="pooled_measure_saved")
     post_delete.connect(_forget_area, sender=Area, dispatch_uid="pooled_area_deleted")
     post_delete.connect(_forget_cluster, sender=Cluster, dispatch_uid="pooled_cluster_deleted")
-    post_delete.connect(_forget_la, sender=LocalAuthority, dispatch_uid="pooled_la_deleted")
+    post_delete.connect(_la_deleted, sender=LocalAuthority, dispatch_uid="pooled_la_deleted")
+    pre_save.connect(_la_pre_save, sender=LocalAuthority, dispatch_uid="pooled_la_pre_save")
+    post_save.connect(_la_saved, sender=LocalAuthority, dispatch_uid="pooled_la_saved")
+    pre_save.connect(_benchmark_pre_save, sender=Benchmark, dispatch_uid="pooled_benchmark_pre_save")
+    post_save.connect(_benchmark_written, sender=Benchmark, dispatch_uid="pooled_benchmark_saved")
+    post_delete.connect(_benchmark_written, sender=Benchmark, dispatch_uid="pooled_benchmark_deleted")

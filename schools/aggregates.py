@@ -27,6 +27,9 @@ from django.db.models import Case, Count, F, FloatField, Max, Q, Sum, Value, Whe
 from django.db.models.functions import Cast
 
 LEVELS = ("school", "cluster", "area", "la")
+# The LA's own published figure (the LA rows of the DfE files, or LAIT: a ``Benchmark`` whose geography code
+# is the LA's code), kept beside the pooled ones under the LA's id, so a page reads both in one query.
+PUBLISHED = "published"
 # How a result reaches its organisation, and a school's own column for it.
 RESULT_FIELD = {
     "school": "school_id",
@@ -122,11 +125,42 @@ def pooled_query(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None):
     )
 
 
-def _insert_pooled(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) -> None:
+def published_query(la_ids=None, years=ALL_YEARS):
+    """The LAs' published figures as :data:`COLUMNS` in that order: the figure as published (its value,
+    cohort, achievers or points, marker and status), one row per LA × year × measure × group."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import Benchmark, LocalAuthority
+
+    las = LocalAuthority.objects.all() if la_ids is None else LocalAuthority.objects.filter(pk__in=list(la_ids))
+    rows = Benchmark.objects.filter(geography_code__in=las.values("code"))
+    if years is not ALL_YEARS:
+        rows = rows.filter(results_year__in=list(years))
+    one = Value(1)
+    return rows.values(
+        pooled_level=Value(PUBLISHED),
+        pooled_org=Subquery(LocalAuthority.objects.filter(code=OuterRef("geography_code")).values("pk")[:1]),
+        pooled_year=F("results_year"),
+        pooled_measure=F("measure_id"),
+        pooled_group=F("pupil_group_id"),
+        total_cohort=F("cohort"),
+        counted=Case(When(cohort__isnull=False, then=one), default=Value(0)),
+        rows=one,
+        numerator=Coalesce(_float("achievers"), _float("points")),
+        value_cohort=Case(When(value__isnull=False, then=F("cohort")), default=None),
+        published=F("value"),
+        marker=F("value_code"),
+        provisional=Case(When(status="provisional", then=one), default=Value(0)),
+        revised=Case(When(status="revised", then=one), default=Value(0)),
+    ).order_by()
+
+
+def _insert(query) -> None:
     """INSERT … SELECT: the database pools, nothing passes through Python."""
     from .models import PooledFigure
 
-    sql, params = pooled_query(level, org_ids, years, measure_ids).query.sql_with_params()
+    sql, params = query.query.sql_with_params()
     selected = SELECTED_KEY + SUMS
     qn = connection.ops.quote_name
     table = qn(PooledFigure._meta.db_table)
@@ -136,6 +170,20 @@ def _insert_pooled(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) 
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(qn(c) for c in COLUMNS)}) SELECT {picked} FROM ({sql}) q", params
         )
+
+
+def repool_published(la_ids=None) -> None:
+    """Replace the published rows of these LAs (None: every LA) by their published figures as stored now."""
+    from .models import PooledFigure
+
+    stale = PooledFigure.objects.filter(level=PUBLISHED)
+    if la_ids is not None:
+        la_ids = sorted(set(la_ids))
+        if not la_ids:
+            return
+        stale = stale.filter(org_id__in=la_ids)
+    stale._raw_delete(stale.db)
+    _insert(published_query(la_ids))
 
 
 def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
@@ -149,27 +197,31 @@ def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
         if years is not ALL_YEARS:
             stale = stale.filter(results_year__in=list(years))
         stale._raw_delete(stale.db)
-        _insert_pooled(level, chunk, years)
+        _insert(pooled_query(level, chunk, years))
 
 
-def rebuild() -> None:
-    """Every pooled row afresh (a new database, or after ``check_figures`` found a difference)."""
+def rebuild(*, published: bool = False) -> None:
+    """Every pooled row afresh (a new database, or after ``check_figures`` found a difference); ``published``:
+    the LAs' published rows too (the migration that made the table had no such rows yet)."""
     from .models import PooledFigure
 
     with transaction.atomic():
-        PooledFigure.objects.all()._raw_delete(PooledFigure.objects.db)
+        stale = PooledFigure.objects.filter(level__in=LEVELS)
+        stale._raw_delete(stale.db)
         for level in LEVELS:
-            _insert_pooled(level)
+            _insert(pooled_query(level))
+        if published:
+            repool_published()
 
 
 def repool_measure(measure_id: int) -> None:
     """A measure's unit decides how it pools: re-pool it everywhere."""
     from .models import PooledFigure
 
-    stale = PooledFigure.objects.filter(measure_id=measure_id)
+    stale = PooledFigure.objects.filter(measure_id=measure_id, level__in=LEVELS)  # published rows are as published
     stale._raw_delete(stale.db)
     for level in LEVELS:
-        _insert_pooled(level, measure_ids=[measure_id])
+        _insert(pooled_query(level, measure_ids=[measure_id]))
 
 
 def forget(level: str, org_id: int) -> None:
@@ -207,6 +259,7 @@ class Touched:
     def __init__(self):
         self.years: dict[int, set | None] = {}  # school id → years, None: every year
         self.orgs: dict[tuple[str, int], set | None] = {}
+        self.published: set[str] = set()  # geography codes whose benchmarks were written
 
     @staticmethod
     def _merge(store: dict, key, years) -> None:
@@ -232,6 +285,10 @@ class Touched:
         if before:
             self._add_orgs_of(by_school)
 
+    def add_published(self, geography_codes) -> None:
+        """Benchmarks of these geographies written: an LA's among them is its published figure."""
+        self.published.update(geography_codes)
+
     def add_orgs(self, level: str, org_ids, years=ALL_YEARS) -> None:
         for org in org_ids:
             if org is not None:
@@ -251,6 +308,11 @@ class Touched:
                         self._merge(self.orgs, (level, org), by_school[pk])
 
     def refresh(self) -> None:
+        if self.published:
+            from .models import LocalAuthority
+
+            codes, self.published = sorted(self.published), set()
+            repool_published(LocalAuthority.objects.filter(code__in=codes).values_list("pk", flat=True))
         if not self.years and not self.orgs:
             return
         self._add_orgs_of(dict(self.years))
@@ -297,12 +359,13 @@ def deferred():
     touched.refresh()
 
 
-def touch(pairs=(), *, schools=(), all_years: bool = False) -> None:
-    """Re-pool the figures of these (school id, year) pairs / moved schools: now, or at the end of the
-    :func:`deferred` block under way."""
+def touch(pairs=(), *, schools=(), all_years: bool = False, published=()) -> None:
+    """Re-pool the figures of these (school id, year) pairs / moved schools / benchmarks' geography codes
+    (``published``): now, or at the end of the :func:`deferred` block under way."""
     waiting = pending()
     touched = waiting if waiting is not None else Touched()
     touched.add(pairs, schools=schools, all_years=all_years)
+    touched.add_published(published)
     if waiting is None:
         touched.refresh()
 
@@ -328,9 +391,10 @@ def refresh_la(la) -> None:
 def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -> Touched:
     """Add the results an import batch wrote (created or overwrote: they carry its id) to ``touched``;
     ``before``: a rollback is still to come (see :meth:`Touched.add`)."""
-    from .models import Result
+    from .models import Benchmark, Result
 
     touched = touched if touched is not None else Touched()
     pairs = Result.objects.filter(batch=batch).values_list("school_id", "results_year").distinct().order_by()
     touched.add(pairs, before=before)
+    touched.add_published(Benchmark.objects.filter(batch=batch).values_list("geography_code", flat=True).distinct())
     return touched

@@ -11,7 +11,6 @@ from .comparators import BASES, basis_for
 from .disclosure import disclose, partitions_of, seen_through_members
 from .gaps import Figure, worst_status
 from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, School
-from .models.results import FIGURE_FIELDS
 from .roles import Role, has_role
 
 _PERCENT, _AVERAGE = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
@@ -126,6 +125,11 @@ def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, F
     return _pooled(level, orgs, measures=measures, groups=groups, years=years, keyed=True)
 
 
+def la_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:
+    """Pooled figures of these LAs in one indexed query, keyed (la_id, year, measure_code, group_code)."""
+    return _pooled("la", Q(org_id__in=list(la_ids)), measures=measures, groups=groups, years=years, keyed=True)
+
+
 def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
     """Benchmarks of these geographies pooled by ``key_fields``; within a request the geographies' whole tables
     are read once (a page asks England several times, for different measures) and filtered here."""
@@ -183,42 +187,51 @@ def national_for(school: School, by_basis: dict[str, dict]) -> tuple[object, dic
     return basis, by_basis.get(basis.geography_code, {})
 
 
-def published_by_geography(codes, *, measures, groups, years) -> dict[tuple, Figure]:
-    """Published figures for several geographies (e.g. LA codes) in one query, keyed (geography_code, year,
-    measure_code, group_code). The value is the one published (42% stays 42, not the 42.4 that the achievers
-    worked out from it would give); the cohort is the published cohort. Within a request each set of
-    geographies is read once, whole, and filtered here (the LA overview asks twice)."""
-    codes, measures, groups, years = tuple(sorted(codes)), set(measures), set(groups), set(years)
-    table = request_memo.remember(("published", codes), lambda: _published(codes))
+def published_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:
+    """The LAs' own published figures (the DfE's LA rows or LAIT), kept on write beside the pooled ones, in
+    one indexed query, keyed (la_id, year, measure_code, group_code). The value is the one published (42%
+    stays 42, not the 42.4 the achievers would give); the cohort is the published cohort. Within a request
+    each set of LAs is read once, whole, and picked from here (the LA overview asks twice).
+    ``measures`` / ``groups`` / ``years`` None: all."""
+    la_ids = tuple(sorted(la_ids))
+    table = request_memo.remember(("published", la_ids), lambda: _published(la_ids, None, None, None))
     if table is None:
-        return _published(codes, measures=measures, groups=groups, years=years)
-    return {key: f for key, f in table.items() if key[1] in years and key[2] in measures and key[3] in groups}
+        return _published(la_ids, measures, groups, years)
+    return _picked(table, measures=measures, groups=groups, years=years, at=1)
 
 
-def _published(codes, *, measures=None, groups=None, years=None) -> dict[tuple, Figure]:
-    rows = Benchmark.objects.filter(geography_code__in=list(codes))
+def _published(la_ids, measures, groups, years) -> dict[tuple, Figure]:
+    rows = PooledFigure.objects.filter(level=aggregates.PUBLISHED, org_id__in=list(la_ids))
+    if years is not None:
+        rows = rows.filter(results_year__in=list(years))
     if measures is not None:
-        rows = rows.filter(
-            results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups)
-        )
-    rows = rows.values_list(
-        "geography_code",
-        "results_year",
-        "measure__code",
-        "pupil_group__code",
-        *FIGURE_FIELDS,
-    )
+        rows = rows.filter(measure__code__in=list(measures))
+    if groups is not None:
+        rows = rows.filter(pupil_group__code__in=list(groups))
+    fields = ("total_cohort", "counted", "numerator", "published", "marker", "provisional", "revised")
+    rows = rows.values_list("org_id", "results_year", "measure__code", "pupil_group__code", *fields).order_by()
     out = {}
-    for geography, year, measure, group, cohort, achievers, points, value, code, status in rows:
-        numerator = achievers if achievers is not None else (float(points) if points is not None else None)
+    for la_id, year, measure, group, cohort, counted, numerator, value, code, provisional, revised in rows:
+        cohort = cohort if counted else None
+        status = "provisional" if provisional else ("revised" if revised else "final")
         if value is None:
             figure = Figure(cohort=cohort, numerator=None, value=None, code=code or "x", status=status)
         else:
             figure = Figure(
                 cohort=cohort, numerator=numerator, value=float(value), code="", status=status, value_cohort=cohort
             )
-        out[(geography, year, measure, group)] = figure
+        out[(la_id, year, measure, group)] = figure
     return out
+
+
+def years_with_figures(level: str, org_ids, measure=None) -> list[int]:
+    """Results years with any figure for these organisations of ``level`` (``org_ids`` ids or a subquery of
+    them; ``measure`` a Measure, or None: any), from the pooled figures: one indexed query, not a scan of the
+    results."""
+    rows = PooledFigure.objects.filter(level=level, org_id__in=org_ids)
+    if measure is not None:
+        rows = rows.filter(measure=measure)
+    return sorted(set(rows.order_by().values_list("results_year", flat=True).distinct()))
 
 
 def years_with_results(la) -> list[int]:

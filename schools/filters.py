@@ -68,6 +68,35 @@ class GapOptionsForm(forms.Form):
         return out
 
 
+class NationalOptionsForm(forms.Form):
+    """The all-LA page's options, read from GET; invalid values fall back to the defaults."""
+
+    measure = forms.ChoiceField(label="Measure", required=False)
+    group = forms.ChoiceField(label="Pupil group", required=False)
+    year = forms.TypedChoiceField(label="Results year", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, *, measures, groups, years, default_measure: str, default_group: str):
+        data = data.copy() if data is not None else {}
+        for name, default in (("measure", default_measure), ("group", default_group)):
+            if not data.get(name):
+                data[name] = default
+        super().__init__(data)
+        self.fields["measure"].choices = [(m.code, m.short_name or m.name) for m in measures]
+        self.fields["group"].choices = [(g.code, g.name) for g in groups]
+        self.fields["year"].choices = [("", "Latest")] + [
+            (y, f"{y - 1}/{str(y)[-2:]} (results {y})") for y in reversed(years)
+        ]
+        self.defaults = {"measure": default_measure, "group": default_group, "year": None}
+
+    def options(self) -> dict:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: (cleaned.get(name) if name not in self.errors and cleaned.get(name) not in (None, "") else default)
+            for name, default in self.defaults.items()
+        }
+
+
 def _reasons_field(label: str, choices) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(label=label, required=False, widget=forms.CheckboxSelectMultiple, choices=choices)
 

@@ -1,4 +1,4 @@
-"""The five roles, kept as Django groups. ``roles_of(user)`` is the one way to ask."""
+"""The six roles, kept as Django groups. ``roles_of(user)`` is the one way to ask."""
 
 from django.db import models
 
@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     HEADTEACHER = "Headteacher", "Headteacher"
     DATA_MANAGER = "Data manager", "Data manager"
     ADMINISTRATOR = "Administrator", "Administrator"
+    # A regional or national service's officer: every LA's LA-level gaps side by side, no school's figures.
+    NATIONAL_OFFICER = "National officer", "National officer"
 
 
 def roles_of(user) -> frozenset[str]:
@@ -35,3 +37,7 @@ LA_WIDE_ROLES = (Role.LA_OFFICER, Role.DATA_MANAGER, Role.ADMINISTRATOR)
 UNSUPPRESSED_ROLES = (Role.LA_OFFICER, Role.DATA_MANAGER, Role.ADMINISTRATOR)
 # Roles that may import data.
 IMPORT_ROLES = (Role.DATA_MANAGER, Role.ADMINISTRATOR)
+# Roles that set every LA's figures side by side (the all-LA page).
+ALL_LA_ROLES = (Role.NATIONAL_OFFICER,)
+# Roles that work inside one LA (its schools, plans, visits): every role but the national officer.
+LOCAL_ROLES = tuple(role for role in Role if role not in ALL_LA_ROLES)

@@ -19,7 +19,7 @@ from .figures import (
     national_figures,
     national_figures_by_basis,
     national_for,
-    published_by_geography,
+    published_figures,
 )
 from .gap_rows import GapRow, build_row
 from .gaps import Figure
@@ -220,7 +220,7 @@ def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]
     convention). Four queries; sets with no figures are left out."""
     measures, groups, years = list(measures), list(groups), list(years)
     out = []
-    found = published_by_geography([la.code], measures=measures, groups=groups, years=years)
+    found = published_figures([la.pk], measures=measures, groups=groups, years=years)
     published = {key[1:]: figure for key, figure in found.items()}  # as published: 42% stays 42
     if published:
         out.append((f"{la.name} (published)", "The LA's own published figure (DfE LA tables).", published))
@@ -257,8 +257,8 @@ def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]
 
 def published_la_figures(user, la, *, measures, groups: dict[str, PupilGroup], codes, years) -> dict:
     """The LA's own published figures (the LA rows of the DfE files, or LAIT), keyed (year, measure, group),
-    as this user may see them. One query."""
-    found = published_by_geography([la.code], measures=measures, groups=codes, years=years)
+    as this user may see them. One query (the pooled-figure table's published rows)."""
+    found = published_figures([la.pk], measures=measures, groups=codes, years=years)
     return for_user(user, {key[1:]: figure for key, figure in found.items()}, groups)
 
 

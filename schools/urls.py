@@ -25,5 +25,7 @@ urlpatterns = [
     path(f"gap-busters/{EXPORT}", views.gap_busters, name="gap_busters_export"),
     path("cluster-rag/", views.cluster_rag, name="cluster_rag"),
     path(f"cluster-rag/{EXPORT}", views.cluster_rag, name="cluster_rag_export"),
+    path("national/", views.national, name="national"),
+    path(f"national/{EXPORT}", views.national, name="national_export"),
     path("imports/", include("schools.imports.urls")),
 ]

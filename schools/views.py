@@ -26,9 +26,11 @@ from .filters import (
     BusterOptionsForm,
     ClusterFilter,
     GapOptionsForm,
+    NationalOptionsForm,
     PriorityOptionsForm,
     SchoolFilter,
 )
+from .la_comparison import comparison_years
 from .roles import LA_WIDE_ROLES, Role, has_role
 
 
@@ -216,6 +218,36 @@ def cluster_rag(request, table=None, fmt=None):
     return _respond(request, "schools/cluster_rag.html", dashboard.cluster_rag_page(opts), table, fmt)
 
 
+# --------------------------------------------------------------------------- across LAs
+@login_required
+def national(request, table=None, fmt=None):
+    """Every LA's gaps side by side: national officers only (everyone else: 404, no hint the page exists)."""
+    user = request.user
+    if not access.can_compare_las(user):
+        raise Http404("No such page.")
+    groups = selectors.pupil_groups()
+    measures = selectors.headline_measures()
+    if not measures:
+        raise Http404("No headline measures.")
+    codes = [m.code for m in measures]
+    years = comparison_years(user)
+    form = NationalOptionsForm(
+        request.GET or None,
+        measures=measures,
+        groups=selectors.focus_groups(groups),
+        years=years,
+        default_measure=conf.default_measure if conf.default_measure in codes else codes[0],
+        default_group=conf.default_group,
+    )
+    opts = form.options()
+    focus = groups.get(opts["group"]) or groups[conf.default_group]
+    measure = next((m for m in measures if m.code == opts["measure"]), measures[0])
+    context = dashboard.national_page(
+        user, measures=measures, measure=measure, focus=focus, groups=groups, years=years, year=opts["year"], form=form
+    )
+    return _respond(request, "schools/national.html", context, table, fmt)
+
+
 __all__ = [
     "la_overview",
     "area",
@@ -227,4 +259,5 @@ __all__ = [
     "priority",
     "gap_busters",
     "cluster_rag",
+    "national",
 ]

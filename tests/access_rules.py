@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ANONYMOUS = "anonymous"
-ROLES = ("officer", "adviser", "head", "data", "admin")
+ROLES = ("officer", "adviser", "head", "data", "admin", "national")
 EVERYONE = (ANONYMOUS, *ROLES)
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
@@ -83,18 +83,21 @@ def assert_every_pattern_ruled(urlconf=None, rules=None):
 
 
 # --------------------------------------------------------------------------- expectations
-def answers(default, *, anonymous=LOGIN, **by_role) -> dict:
-    """The answer for every role: ``default`` unless named; anonymous users are sent to sign in."""
+def answers(default, *, anonymous=LOGIN, national=404, **by_role) -> dict:
+    """The answer for every role: ``default`` unless named; anonymous users are sent to sign in. The national
+    officer works across LAs and sees nothing inside one (no school, plan, visit or LA page): 404 unless named."""
     unknown = set(by_role) - set(ROLES)
     assert not unknown, f"unknown roles {unknown}"
-    return {ANONYMOUS: anonymous, **{role: by_role.get(role, default) for role in ROLES}}
+    return {ANONYMOUS: anonymous, **{role: by_role.get(role, default) for role in ROLES}, "national": national}
 
 
 ALL_SIGNED_IN = answers(200)
+# Lists of what the user may see: a national officer's are empty (they see nothing inside an LA).
+LISTS = answers(200, national=200)
 LA_WIDE = answers(404, officer=200, data=200, admin=200)  # LA overview and area pages
-IMPORTERS = answers(403, data=200, admin=200)  # imports: other roles may never import (403)
+IMPORTERS = answers(403, data=200, admin=200, national=403)  # imports: other roles may never import (403)
 SELF_EVALUATION = answers(404, officer=200, admin=200)  # ragboard: everyone else gets a 404
-POST_ONLY = answers(405)
+POST_ONLY = answers(405, national=405)
 
 
 @dataclass(frozen=True)
@@ -149,30 +152,39 @@ RULES: dict[str, list[Case]] = {
                 admin=Redirect("/overview/"),
                 adviser=Redirect("/schools/"),
                 head=Redirect(lambda c: f"/schools/{c.head_school.urn}/"),
+                national=Redirect("/national/"),
             ),
         )
     ],
-    "login": [Case("sign-in page; signed-in users go home", answers(Redirect("/"), anonymous=200))],
+    "login": [
+        Case("sign-in page; signed-in users go home", answers(Redirect("/"), anonymous=200, national=Redirect("/")))
+    ],
     "logout": [
-        Case("GET is refused (sign out is a POST)", answers(405, anonymous=405)),
+        Case("GET is refused (sign out is a POST)", answers(405, anonymous=405, national=405)),
         Case(
             "POST signs out",
-            answers(Redirect("/accounts/login/"), anonymous=Redirect("/accounts/login/")),
+            answers(
+                Redirect("/accounts/login/"),
+                anonymous=Redirect("/accounts/login/"),
+                national=Redirect("/accounts/login/"),
+            ),
             method="POST",
         ),
     ],
-    "password_reset": [Case("ask for a reset link: anyone", answers(200, anonymous=200))],
-    "password_reset_done": [Case("link sent: anyone", answers(200, anonymous=200))],
+    "password_reset": [Case("ask for a reset link: anyone", answers(200, anonymous=200, national=200))],
+    "password_reset_done": [Case("link sent: anyone", answers(200, anonymous=200, national=200))],
     "password_reset_confirm": [
         Case(
             "a made-up link says it no longer works",
-            answers(200, anonymous=200),
+            answers(200, anonymous=200, national=200),
             _kw(uidb64="MQ", token="made-up-token"),
         )
     ],
-    "password_reset_complete": [Case("password changed: anyone", answers(200, anonymous=200))],
+    "password_reset_complete": [Case("password changed: anyone", answers(200, anonymous=200, national=200))],
     "audit_log": [Case("site-wide audit log: administrators only", answers(404, admin=200))],
-    "admin:index": [Case("Django admin: staff only", answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=200))],
+    "admin:index": [
+        Case("Django admin: staff only", answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, admin=200, national=ADMIN_LOGIN))
+    ],
     # ------------------------------------------------------------------ gap dashboards
     "schools:la_overview": [Case("LA overview", LA_WIDE)],
     "schools:la_overview_export": [
@@ -187,7 +199,7 @@ RULES: dict[str, list[Case]] = {
     "schools:cluster_export": [
         Case("a cluster's export", LA_WIDE, _kw(pk=lambda c: c.cluster.pk, table="schools", **EXPORT))
     ],
-    "schools:school_list": [Case("schools the user may see", ALL_SIGNED_IN)],
+    "schools:school_list": [Case("schools the user may see", LISTS)],
     "schools:school": [
         Case("the head's own school", HEAD_OWN, HEAD_SCHOOL),
         Case("an adviser's assigned school", ADVISER_OWN, ADVISER_SCHOOL),
@@ -236,18 +248,25 @@ RULES: dict[str, list[Case]] = {
     "schools:gap_busters_export": [Case("gap busters export", ALL_SIGNED_IN, _kw(table="busters", **EXPORT))],
     "schools:cluster_rag": [Case("cluster RAG board", ALL_SIGNED_IN)],
     "schools:cluster_rag_export": [Case("cluster RAG export", ALL_SIGNED_IN, _kw(table="rag", **EXPORT))],
+    # Every LA's gaps side by side: national officers only; everyone else 404 (no hint the page exists).
+    "schools:national": [Case("every LA's gaps", answers(404, national=200))],
+    "schools:national_export": [
+        Case("every LA's gaps as CSV", answers(404, national=200), _kw(table="gaps", **EXPORT)),
+        Case("every headline measure as XLSX", answers(404, national=200), _kw(table="every-measure", fmt="xlsx")),
+        Case("no such table", answers(404), _kw(table="nonsense", **EXPORT)),
+    ],
     # ------------------------------------------------------------------ imports
     "schools:imports": [Case("upload page and batch list", IMPORTERS)],
     "schools:import_batch": [Case("a batch", IMPORTERS, pk("batch"))],
     # The progress feed answers the uploader only; the walk's batch is the demo's load, nobody's upload.
     "schools:import_status": [Case("another user's batch progress", answers(404), pk("batch"))],
-    "schools:import_confirm": [Case("POST only", answers(403, data=405, admin=405), pk("batch"))],
-    "schools:import_cancel": [Case("POST only", answers(403, data=405, admin=405), pk("batch"))],
+    "schools:import_confirm": [Case("POST only", answers(403, data=405, admin=405, national=403), pk("batch"))],
+    "schools:import_cancel": [Case("POST only", answers(403, data=405, admin=405, national=403), pk("batch"))],
     "schools:import_rollback": [
-        Case("POST only", answers(403, data=405, admin=405), pk("batch")),
+        Case("POST only", answers(403, data=405, admin=405, national=403), pk("batch")),
         Case(
             "POST by a non-importer changes nothing",
-            answers(403, anonymous=LOGIN, data=None, admin=None),
+            answers(403, anonymous=LOGIN, data=None, admin=None, national=403),
             pk("batch"),
             method="POST",
         ),
@@ -255,12 +274,12 @@ RULES: dict[str, list[Case]] = {
     "schools:import_problems": [Case("a batch's problem list", IMPORTERS, pk("batch"))],
     "schools:import_template": [
         Case("the long-format template", IMPORTERS, _kw(name="long")),
-        Case("no such template", answers(403, data=404, admin=404), _kw(name="nonsense")),
+        Case("no such template", answers(403, data=404, admin=404, national=403), _kw(name="nonsense")),
     ],
     # ------------------------------------------------------------------ strategy
-    "strategy:home": [Case("plans and actions the user may see", ALL_SIGNED_IN)],
-    "strategy:plans": [Case("plan list", ALL_SIGNED_IN)],
-    "strategy:plan_create": [Case("new plan form", answers(200, data=403))],
+    "strategy:home": [Case("plans and actions the user may see", LISTS)],
+    "strategy:plans": [Case("plan list", LISTS)],
+    "strategy:plan_create": [Case("new plan form", answers(200, data=403, national=403))],
     "strategy:plan": [
         Case("the LA team's plan", LA_LEVEL, pk("la_plan")),
         Case("the head's school's plan", HEAD_OWN, pk("head_plan")),
@@ -305,7 +324,7 @@ RULES: dict[str, list[Case]] = {
             data=lambda c: {"rag": "green", "note": "x", "date": "2025-01-01"},
         ),
     ],
-    "strategy:targets": [Case("target list", ALL_SIGNED_IN)],
+    "strategy:targets": [Case("target list", LISTS)],
     "strategy:target": [
         Case("a target on the head's school's plan", HEAD_OWN, pk("head_target")),
         Case("a target on the LA team's plan", LA_LEVEL, pk("la_target")),
@@ -324,8 +343,8 @@ RULES: dict[str, list[Case]] = {
             data=lambda c: {"description": "x", "due_date": "2025-01-01"},
         ),
     ],
-    "strategy:visits": [Case("visit reports the user may see", ALL_SIGNED_IN)],
-    "strategy:visit_quality_summary": [Case("LA quality summary", answers(200, adviser=403, head=403))],
+    "strategy:visits": [Case("visit reports the user may see", LISTS)],
+    "strategy:visit_quality_summary": [Case("LA quality summary", answers(200, adviser=403, head=403, national=403))],
     "strategy:visit_start": [
         Case("no school chosen", answers(404)),
         Case(
@@ -368,21 +387,21 @@ RULES: dict[str, list[Case]] = {
         Case("QA of the head's school's report", answers(200, adviser=404, head=403, data=403), pk("head_visit")),
         Case("QA of an adviser's school's report", answers(200, head=404, adviser=403, data=403), pk("adviser_visit")),
     ],
-    "strategy:stories": [Case("success stories", ALL_SIGNED_IN)],
+    "strategy:stories": [Case("success stories", LISTS)],
     "strategy:story_create": [
-        Case("new story form", answers(200, data=403)),
+        Case("new story form", answers(200, data=403, national=403)),
         Case(
             "prefilled from the head's school",
-            answers(200, adviser=404, data=403),
+            answers(200, adviser=404, data=403, national=403),
             query=lambda c: f"school={c.head_school.urn}&measure=ks2_rwm_exp&group=disadvantaged",
         ),
-        Case("a school that is not a number", answers(404, data=403), query="school=abc"),
+        Case("a school that is not a number", answers(404, data=403, national=403), query="school=abc"),
     ],
-    "strategy:story_print": [Case("published stories", ALL_SIGNED_IN)],
+    "strategy:story_print": [Case("published stories", LISTS)],
     "strategy:story": [Case("a story at an adviser's school", ADVISER_OWN, pk("story"))],
     "strategy:story_edit": [Case("a story at an adviser's school", ADVISER_OWN_EDIT, pk("story"))],
-    "strategy:engagements": [Case("support engagements", ALL_SIGNED_IN)],
-    "strategy:engagement_create": [Case("new engagement", answers(403, officer=200, admin=200))],
+    "strategy:engagements": [Case("support engagements", LISTS)],
+    "strategy:engagement_create": [Case("new engagement", answers(403, officer=200, admin=200, national=403))],
     "strategy:engagement": [Case("support for the head's school", HEAD_OWN, pk("engagement"))],
     "strategy:engagement_edit": [
         Case("support for the head's school", answers(200, adviser=404, head=403, data=403), pk("engagement"))
@@ -408,10 +427,10 @@ RULES: dict[str, list[Case]] = {
         Case("a visit report on an adviser's school", ADVISER_OWN, _kw(pk=lambda c: c.adviser_visit.pk, fmt="docx")),
     ],
     # ------------------------------------------------------------------ BI feed: a token, never a session (401)
-    "feed:la-figures-list": [Case("LA figures", answers(401, anonymous=401))],
-    "feed:area-figures-list": [Case("area figures", answers(401, anonymous=401))],
-    "feed:cluster-figures-list": [Case("cluster figures", answers(401, anonymous=401))],
-    "feed:school-figures-list": [Case("school figures", answers(401, anonymous=401))],
+    "feed:la-figures-list": [Case("LA figures", answers(401, anonymous=401, national=401))],
+    "feed:area-figures-list": [Case("area figures", answers(401, anonymous=401, national=401))],
+    "feed:cluster-figures-list": [Case("cluster figures", answers(401, anonymous=401, national=401))],
+    "feed:school-figures-list": [Case("school figures", answers(401, anonymous=401, national=401))],
     # ------------------------------------------------------------------ ragboard (LA self-evaluation)
     "ragboard:home": [Case("self-evaluation grid", SELF_EVALUATION)],
     "ragboard:round_new": [Case("GET refused (POST only)", POST_ONLY)],

@@ -4,7 +4,7 @@ Patterns are discovered from the URLconf, so a view added without a rule in ``te
 fails ``test_every_pattern_has_a_rule``; ``test_an_unlisted_view_fails_the_walk`` proves it with a URLconf
 that adds one extra view. The demo LA is built once for the module (inside a transaction rolled back at
 the end), and each case signs in as anonymous, LA officer, adviser, headteacher, data manager and
-administrator in turn.
+administrator and national officer in turn.
 """
 
 from __future__ import annotations
@@ -78,7 +78,10 @@ def _build() -> WalkData:
     from strategy.models import Plan, SuccessStory, SupportEngagement, Target, VisitReport
 
     call_command("generate_demo_data", schools=12, years=5, seed=3, stdout=io.StringIO())
-    users = {u.username: u for u in User.objects.filter(username__in=["officer", "adviser", "head", "data", "admin"])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["officer", "adviser", "head", "data", "admin", "national"])
+    }
     head_school = users["head"].profile.school
     adviser_schools = set(users["adviser"].profile.schools.values_list("pk", flat=True))
     # The rules assume the head's school is not one of the adviser's, and that some school is neither's.

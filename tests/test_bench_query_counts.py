@@ -86,3 +86,39 @@ def test_an_import_reaches_the_next_page_read(demo):
     after = figures(demo.la, measures=["ks2_rwm_exp"], groups=["all"], years=[2025])[key]
     assert after.cohort == before.cohort + 1
     assert after.numerator == before.numerator + 1
+
+
+def _more_las(count: int) -> None:
+    """``count`` more LAs, each with a school, its results, its published figure and a statistical neighbour."""
+    from schools.models import Benchmark, LocalAuthority, Measure, PupilGroup, Result, StatisticalNeighbour
+
+    measure = Measure.objects.get(code="ks2_rwm_exp")
+    groups = list(PupilGroup.objects.filter(code__in=["disadvantaged", "not_disadvantaged", "all"]))
+    for index in range(count):
+        code = str(700 + index)
+        la = LocalAuthority.objects.create(code=code, name=f"Countshire {code}")
+        school = School.objects.create(urn=700_000 + index, la=la, name=f"Count Primary {index}", phase="primary")
+        for group in groups:
+            Result.objects.create(
+                school=school, results_year=2025, measure=measure, pupil_group=group, cohort=20, achievers=12
+            )
+            Benchmark.objects.create(
+                geography_code=code, kind="la", results_year=2025, measure=measure, pupil_group=group, value=60
+            )
+        StatisticalNeighbour.objects.create(la_code=code, neighbour_code="999", rank=1)
+
+
+@pytest.mark.django_db
+def test_the_all_la_page_query_count_does_not_grow_with_las(demo):
+    """The national officer's all-LA page and its export: the same queries with one LA and with six."""
+    client = Client()
+    client.force_login(demo.users["national"])
+    pages = {
+        "national": reverse("schools:national"),
+        "national_csv": reverse("schools:national_export", args=["every-measure", "csv"]),
+    }
+    one = _counts(client, pages)
+    _more_las(5)
+    six = _counts(client, pages)
+    assert one == six
+    assert max(one.values()) <= MAX_QUERIES, one

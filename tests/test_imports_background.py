@@ -124,13 +124,13 @@ def test_a_confirmed_import_is_queued_then_the_worker_imports_it(role_client, de
     assert task.status == TaskResultStatus.SUCCEEDED and task.return_value == "imported"
     assert seen == {
         "checking": (True, True),
-        "checking feed": 5,
+        "checking feed": 2,
         "comparing": (True, True),
-        "comparing feed": 35,
+        "comparing feed": 25,
         "writing": (True, True),
-        "writing feed": 55,
+        "writing feed": 33,
         "pooling": (True, True),
-        "pooling feed": 80,
+        "pooling feed": 62,
     }
     batch.refresh_from_db()
     assert (batch.status, batch.created_count, batch.notes) == (ImportBatch.Status.COMMITTED, 2, "")

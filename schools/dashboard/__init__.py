@@ -9,12 +9,14 @@ show the same figures. Figures come from ``schools.selectors`` (a fixed number o
 - ``rag``: the cluster red/amber/green grid;
 - ``places``: the LA, area, cluster and school pages, the benchmark table and per-group significance;
 - ``summary``: the landing pages' one-screen summaries (school, school list, LA) and a measure's own page;
+- ``national``: the all-LA page (every LA's gaps against England and its statistical neighbours);
 - ``common``: the parsed options and the pieces every page shares.
 
 Views parse the request, authorise, call one of these and render (``schools.views``).
 """
 
 from .common import Options
+from .national import national_page
 from .places import area_page, cluster_page, la_overview_page, school_groups_page
 from .rag import cluster_rag_page
 from .ranking import gap_busters_page, priority_page
@@ -33,4 +35,5 @@ __all__ = [
     "priority_page",
     "gap_busters_page",
     "cluster_rag_page",
+    "national_page",
 ]

@@ -231,7 +231,7 @@ def make_users(la, schools, clusters) -> dict:
         user.save()
         user.groups.set([Group.objects.get(name=role)])
         profile, _ = Profile.objects.get_or_create(user=user)
-        profile.la = la
+        profile.la = None if role == Role.NATIONAL_OFFICER else la  # every LA's, not one
         profile.school = head_school if role == Role.HEADTEACHER else None
         profile.job_title = {Role.LA_OFFICER: "Gaps lead", Role.ADVISER: "School improvement partner"}.get(role, "")
         profile.save()

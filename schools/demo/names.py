@@ -15,6 +15,7 @@ DEMO_USERS = [
     ("head", Role.HEADTEACHER, "Hana", "Head"),
     ("data", Role.DATA_MANAGER, "Dev", "Data"),
     ("admin", Role.ADMINISTRATOR, "Ada", "Admin"),
+    ("national", Role.NATIONAL_OFFICER, "Nadia", "National"),
 ]
 AREA_NAMES = ["North", "South", "East", "West", "Central", "Coastal"]
 TOWNS = [

@@ -22,12 +22,13 @@ from ..models import ImportBatch
 Status = ImportBatch.Status
 
 # Each stage of a running import: the percentage reached when it starts, and what the page says. The shares
-# follow the time each stage takes for a national KS2 file (reading and checking the file is most of it).
+# follow the time each stage took for a national KS2 file (16,500 schools, 2 million figures), averaged over
+# SQLite and PostgreSQL: reading and checking a quarter, comparing a tenth, writing and pooling the rest.
 STAGES = {
-    "checking": (5, "Reading and checking the file"),
-    "comparing": (35, "Comparing with the figures already held"),
-    "writing": (55, "Writing the figures"),
-    "pooling": (80, "Refreshing the pooled figures"),
+    "checking": (2, "Reading and checking the file"),
+    "comparing": (25, "Comparing with the figures already held"),
+    "writing": (33, "Writing the figures"),
+    "pooling": (62, "Refreshing the pooled figures"),
 }
 STATES = {
     Status.PREVIEWED: "previewed",

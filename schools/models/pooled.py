@@ -10,16 +10,19 @@ from .reference import Measure, PupilGroup
 
 class PooledFigure(models.Model):
     """The GROUP BY of a school's, cluster's, area's or LA's results for one year × measure × group, as it stood
-    when its results were last written. Refreshed in the same transaction as the write (``schools.aggregates``);
-    ``python manage.py check_figures`` recomputes every row from the results and reports any difference."""
+    when its results were last written; and (level ``published``, under the LA's id) the LA's own published
+    figure for it, from the DfE's LA rows or LAIT (a benchmark under the LA's code: one row, not pooled).
+    Refreshed in the same transaction as the write (``schools.aggregates``); ``python manage.py check_figures``
+    recomputes every row from the results (and the benchmarks) and reports any difference."""
 
     class Level(models.TextChoices):
         SCHOOL = "school", "School"
         CLUSTER = "cluster", "Cluster"
         AREA = "area", "Area"
         LA = "la", "Local authority"
+        PUBLISHED = "published", "Local authority (published)"
 
-    level = models.CharField(max_length=7, choices=Level.choices)
+    level = models.CharField(max_length=9, choices=Level.choices)
     org_id = models.BigIntegerField(help_text="The school's, cluster's, area's or LA's id.")
     results_year = models.PositiveSmallIntegerField()
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")

@@ -7,8 +7,9 @@ from schools import aggregate_checks, aggregates
 
 class Command(BaseCommand):
     help = (
-        "Recompute the pooled figures (school, cluster, area, LA × year × measure × group) from the results and "
-        "report any difference from those kept on write. Exits non-zero on a difference; --repair rebuilds them."
+        "Recompute the pooled figures (school, cluster, area, LA × year × measure × group) from the results, and "
+        "the LAs' published figures from the benchmarks, and report any difference from those kept on write. "
+        "Exits non-zero on a difference; --repair rebuilds them."
     )
 
     def add_arguments(self, parser):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         for line in described:
             self.stdout.write(line)
         if count and repair:
-            aggregates.rebuild()
+            aggregates.rebuild(published=True)
             self.stdout.write(f"{count} difference(s) found; every pooled figure rebuilt from the results.")
             return
         if count:

@@ -29,10 +29,11 @@ from schools.disclosure import disclose, needed_groups, partitions_of, seen_thro
 from schools.exports import safe_cell
 from schools.figures import (
     figures_by,
-    published_by_geography,
+    published_figures,
+    years_with_figures,
 )
 from schools.gap_export import ROW_FIELDS, export_row, rounded
-from schools.models import Area, Cluster, LocalAuthority, Measure, Result, School
+from schools.models import Area, Cluster, LocalAuthority, Measure, School
 from schools.published import side_by_side
 
 FIELDS = [*ROW_FIELDS, "suppressed"]
@@ -91,13 +92,8 @@ class Command(BaseCommand):
             if not LocalAuthority.objects.filter(code=options["la"]).exists():
                 raise CommandError(f"Unknown LA code {options['la']!r}.")
             schools = schools.filter(la__code=options["la"])
-        years_qs = (
-            Result.objects.filter(school__in=schools, measure=measure)
-            .order_by()
-            .values_list("results_year", flat=True)
-            .distinct()
-        )
-        years = sorted(years_qs)
+        # Whole LAs (every school, or one LA's): their years are their LA rows' years.
+        years = years_with_figures("la", schools.order_by().values("la_id"), measure)
         year = options["year"]
         if year is None:
             if not years:
@@ -126,8 +122,8 @@ class Command(BaseCommand):
         organisations = LEVEL_MODELS[level].objects.filter(pk__in=org_ids).order_by("name")
         published = {}
         if level == "la":
-            published = published_by_geography(
-                [la.code for la in organisations], measures=[measure.code], groups=codes, years=[year]
+            published = published_figures(
+                [la.pk for la in organisations], measures=[measure.code], groups=codes, years=[year]
             )
             if not options["unsuppressed"]:
                 published = disclose(published, viewer_sees_small_cohorts=False, partitions=partitions)
@@ -171,7 +167,7 @@ class Command(BaseCommand):
         """The LA's published figure, its gap, the pupils the pooled value covers, and the schools covered."""
         year = row.year
         pooled_here = {key[1:]: figure for key, figure in pooled.items() if key[0] == la.pk}
-        published_here = {key[1:]: figure for key, figure in published.items() if key[0] == la.code}
+        published_here = {key[1:]: figure for key, figure in published.items() if key[0] == la.pk}
         pair = side_by_side(measure, year, pooled_here, published_here, focus.code, comparison.code)
         cover = selectors.coverage(la, measures=[measure], years=[year]).get((year, measure.code))
         return {
