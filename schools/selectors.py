@@ -73,9 +73,9 @@ def scope_rows(
     la=None,
 ) -> list[GapRow]:
     """One GapRow per measure for a scope (LA, area, cluster or school), with its national and (when ``la``
-    is given) LA lines, whatever the size of the scope: three queries (two without ``la``) for roles that see
-    small cohorts; up to seven for the others, whose figures also need what they can subtract (``known_figures``,
-    two queries for the scope and two for the LA)."""
+    is given) LA lines, in a fixed number of queries whatever the size of the scope: at most four (two without
+    ``la``) for roles that see small cohorts; at most eight for the others, whose figures also need what they can
+    subtract (``known_figures``, for the scope and for the LA)."""
     codes, measure_codes, fetched = _codes(user, focus, measures, groups)
     known = (
         None
