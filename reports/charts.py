@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from schools.gap_rows import GapRow
 from schools.gaps import gap
+from schools.house_style import results_year_label as year_text
 
 from .document import CHART_STYLE, Chart
 
@@ -64,7 +65,7 @@ def gap_trend_chart(rows: list[GapRow], *, place: str, la_name: str = "", captio
             parts.append(_listing("England", years, england))
             name = row.measure.short_name or row.measure.name
             ax.set_title(name, fontsize=8.5, loc="left")
-            ax.set_xticks(years, [str(y) for y in years], rotation=45 if len(years) > 5 else 0)
+            ax.set_xticks(years, [year_text(y) for y in years], rotation=45 if len(years) > 5 else 0)
             ax.axhline(0, color="#b1b4b6", linewidth=0.6)
             ax.set_ylabel("gap (points)")
             ax.grid(axis="y", color="#e5e6e7", linewidth=0.5)

@@ -126,7 +126,14 @@ def gap_text(value) -> str:
 
 
 def cohort_text(figure) -> str:
-    return "–" if figure is None or figure.cohort is None else str(figure.cohort)
+    """ "3,026", or "3,026 (2,575 in the figure)" when a pooled percentage rests on fewer pupils than the group
+    holds (schools whose figures are suppressed or unpublished count in the group but not in the figure)."""
+    if figure is None or figure.cohort is None:
+        return "–"
+    behind = figure.denominator if figure.value is not None else None
+    if behind is not None and behind != figure.cohort:
+        return f"{figure.cohort:,} ({behind:,} in the figure)"
+    return f"{figure.cohort:,}"
 
 
 def suppression_note() -> str:
@@ -144,7 +151,7 @@ def method_paragraph(focus_name: str, comparison_name: str) -> Paragraph:
         f"{focus_name.lower()} pupils, in percentage points (points for average scores), with the sign turned for "
         f"measures where lower is better: a positive gap always means {focus_name.lower()} pupils are behind. "
         f"England's gap is worked out the same way from the DfE's national figures. A trend compares the first and "
-        f"last of the latest three published years (2020 and 2021 had no published results and are skipped). "
+        f"last of the latest three published years (2019/20 and 2020/21 had no published results and are skipped). "
         f"Groups of fewer than {conf.suppression_threshold} pupils are suppressed (SUPP), and another figure is hidden "
         f"(SUPP2) where the suppressed one could otherwise be worked out."
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from schools import selectors
+from schools.house_style import results_year_label as year_text
 from schools.house_style import uk_date
 from strategy import selectors as strategy_selectors
 from strategy.models import year_label
@@ -54,6 +55,11 @@ def _every_group(school, groups, years, year) -> list:
     rows = figures.every_group_rows(
         school, measures=selectors.headline_measures(), groups=groups, years=years, year=year
     )
+    # A group the school's files hold no figure for (the DfE's school tables carry no children-in-need or
+    # ethnic-group figures) is left out rather than printed as a row of dashes; suppressed figures stay.
+    rows = [
+        r for r in rows if r.current.focus is not None and (r.current.focus.value is not None or r.current.focus.code)
+    ]
     if not rows:
         return []
     body = [
@@ -69,11 +75,11 @@ def _every_group(school, groups, years, year) -> list:
         for r in rows
     ]
     return table_section(
-        f"Every group in {year}",
-        caption=f"Each pupil group against its comparison group at {school.name}, {year}",
+        f"Every group in {year_text(year)}",
+        caption=f"Each pupil group against its comparison group at {school.name}, {year_text(year)}",
         headers=["Measure", "Group", "Pupils", "Group result", "Comparison result", "Gap", "England's gap"],
         rows=body,
-        note=suppression_note(),
+        note=suppression_note() + " Groups with no figure for this school are left out.",
     )
 
 
@@ -117,7 +123,9 @@ def build_profile(school, *, user, year: int | None = None) -> Document:
     )
     document.add(*_context(school))
     document.add(*sections.summary(rows, place=place))
-    document.add(Heading(f"The headline gaps in {year}"), sections.headline_table(rows, place=place, year=year))
+    document.add(
+        Heading(f"The headline gaps in {year_text(year)}"), sections.headline_table(rows, place=place, year=year)
+    )
     document.add(*sections.over_time(rows, place=place, la_name=school.la.name))
     document.add(*sections.why(rows))
     document.add(*_every_group(school, groups, years, year))

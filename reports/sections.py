@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from schools.findings import findings_for, number
 from schools.gaps import gap
+from schools.house_style import results_year_label as year_text
 from schools.trends import TrendClass
 
 from . import charts
@@ -34,7 +35,7 @@ def headline_table(rows, *, place: str, year: int) -> Table:
         body.append(
             [
                 row.measure.short_name or row.measure.name,
-                str(row.year),
+                year_text(row.year),
                 cohort_text(current.focus),
                 value_text(current.focus, row.measure),
                 value_text(current.comparison, row.measure),
@@ -44,7 +45,7 @@ def headline_table(rows, *, place: str, year: int) -> Table:
             ]
         )
     return Table(
-        caption=f"Headline measures for {focus.lower()} pupils in {place}, {year}",
+        caption=f"Headline measures for {focus.lower()} pupils in {place}, {year_text(year)}",
         headers=[
             "Measure",
             "Year",
@@ -72,7 +73,7 @@ def over_time(rows, *, place: str, la_name: str = "") -> list:
     )
     table = Table(
         caption=f"The gap in {place} by results year (England's gap in brackets)",
-        headers=["Measure"] + [str(y) for y in years],
+        headers=["Measure"] + [year_text(y) for y in years],
         rows=[
             [row.measure.short_name or row.measure.name]
             + [
@@ -81,7 +82,7 @@ def over_time(rows, *, place: str, la_name: str = "") -> list:
             ]
             for row in rows
         ],
-        note="Years with no published results (2020 and 2021) are left out, never counted as zero.",
+        note="Years with no published results (2019/20 and 2020/21) are left out, never counted as zero.",
     )
     return [Heading("Over time"), chart, table]
 
@@ -101,7 +102,8 @@ def why(rows) -> list:
         name = row.measure.short_name or row.measure.name
         unit = "percentage points" if row.measure.is_percent else "points"
         items.append(
-            f"{name}, {t.start_year} to {t.end_year}: the gap went from {number(t.gap_start)} to {number(t.gap_end)} "
+            f"{name}, {year_text(t.start_year)} to {year_text(t.end_year)}: "
+            f"the gap went from {number(t.gap_start)} to {number(t.gap_end)} "
             f"{unit} ({t.label.lower()}). {row.focus_group.name} pupils' result changed by "
             f"{gap_text(t.focus_change)} and {comparison_phrase(row.comparison_group)}' by "
             f"{gap_text(t.comparison_change)} "

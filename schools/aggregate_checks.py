@@ -1,13 +1,16 @@
-"""Pooled figures kept on write, checked against a fresh pooling of the results (``check_figures``)."""
+"""Pooled figures kept on write, checked against a fresh pooling of the results, and the judgements kept for
+ranking against a fresh judgement by the gap engine (``check_figures``)."""
 
 from __future__ import annotations
 
+from . import stored_judgements
 from .aggregates import COLUMNS, LEVELS, SELECTED_KEY, SUMS, pooled_query, published_query
 
 
 def differences(limit: int = 50) -> tuple[int, list[str]]:
-    """Compare every pooled row with a fresh pooling of the results, and every LA's published row with its
-    published figure: (number of differences, the first ``limit`` of them described)."""
+    """Compare every pooled row with a fresh pooling of the results, every LA's published row with its
+    published figure, then every kept judgement with the gap engine's judgement of the figures as they are now
+    (``stored_judgements.differences``): (number of differences, the first ``limit`` of them described)."""
     from .models import PooledFigure
 
     fields = SUMS
@@ -37,7 +40,8 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
                 note(f"differs: {_describe(key)}: " + ", ".join(changed))
     for key in stored:
         note(f"stale (no such results): {_describe(key)}")
-    return count, described
+    judged, judged_described = stored_judgements.differences(limit=max(0, limit - len(described)))
+    return count + judged, described + judged_described
 
 
 def _same(a, b) -> bool:

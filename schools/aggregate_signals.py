@@ -92,11 +92,27 @@ def _forgetter(level):
 _forget_area, _forget_cluster = _forgetter("area"), _forgetter("cluster")
 
 
+def _forget_la_judgements(sender, instance, raw=False, **_kwargs):
+    """A school (its type decides its national figures) or a local threshold saved or deleted: its LA's kept
+    judgements (``schools.stored_judgements``) are stale."""
+    from .models import JudgementSet, LocalThreshold
+
+    measure_id = instance.measure_id if isinstance(instance, LocalThreshold) else None
+    JudgementSet.forget(la_ids=[instance.la_id], measure_id=measure_id)
+
+
+def _forget_all_judgements(sender, instance, raw=False, **_kwargs):
+    """A measure, pupil group or benchmark saved or deleted: every kept judgement may rest on it."""
+    from .models import JudgementSet
+
+    JudgementSet.forget()
+
+
 def connect() -> None:
     """Called by the app's ready()."""
     from django.db.models.signals import post_delete, post_save, pre_save
 
-    from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, Result, School
+    from .models import Area, Benchmark, Cluster, LocalAuthority, LocalThreshold, Measure, PupilGroup, Result, School
 
     pre_save.connect(_result_pre_save, sender=Result, dispatch_uid="pooled_result_pre_save")
     post_save.connect(_result_saved, sender=Result, dispatch_uid="pooled_result_saved")
@@ -113,3 +129,8 @@ def connect() -> None:
     pre_save.connect(_benchmark_pre_save, sender=Benchmark, dispatch_uid="pooled_benchmark_pre_save")
     post_save.connect(_benchmark_written, sender=Benchmark, dispatch_uid="pooled_benchmark_saved")
     post_delete.connect(_benchmark_written, sender=Benchmark, dispatch_uid="pooled_benchmark_deleted")
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        for model in (School, LocalThreshold):
+            signal.connect(_forget_la_judgements, sender=model, dispatch_uid=f"judgements_{model.__name__}_{name}")
+        for model in (Measure, PupilGroup, Benchmark):
+            signal.connect(_forget_all_judgements, sender=model, dispatch_uid=f"judgements_{model.__name__}_{name}")

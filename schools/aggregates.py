@@ -12,8 +12,7 @@ Who refreshes:
   an area / cluster / LA deleted: the signal handlers (``schools.aggregate_signals``);
 - the demo and benchmark data builders: :func:`refresh_la`.
 
-``python manage.py check_figures`` (``schools.aggregate_checks.differences``) recomputes every row from the
-results; the signal handlers live in ``schools.aggregate_signals``.
+``python manage.py check_figures`` (``schools.aggregate_checks.differences``) recomputes every row afresh.
 """
 
 from __future__ import annotations
@@ -188,7 +187,7 @@ def repool_published(la_ids=None) -> None:
 
 def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
     """Replace the pooled rows of these organisations (for these years) by a fresh pooling of their results."""
-    from .models import PooledFigure
+    from .models import JudgementSet, PooledFigure
 
     org_ids = sorted(set(org_ids))
     for start in range(0, len(org_ids), CHUNK):
@@ -198,12 +197,14 @@ def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
             stale = stale.filter(results_year__in=list(years))
         stale._raw_delete(stale.db)
         _insert(pooled_query(level, chunk, years))
+        if level == "la":  # the LA's kept judgements rest on these figures (``schools.stored_judgements``)
+            JudgementSet.forget(la_ids=chunk)
 
 
 def rebuild(*, published: bool = False) -> None:
     """Every pooled row afresh (a new database, or after ``check_figures`` found a difference); ``published``:
     the LAs' published rows too (the migration that made the table had no such rows yet)."""
-    from .models import PooledFigure
+    from .models import JudgementSet, PooledFigure
 
     with transaction.atomic():
         stale = PooledFigure.objects.filter(level__in=LEVELS)
@@ -212,16 +213,18 @@ def rebuild(*, published: bool = False) -> None:
             _insert(pooled_query(level))
         if published:
             repool_published()
+        JudgementSet.forget()
 
 
 def repool_measure(measure_id: int) -> None:
     """A measure's unit decides how it pools: re-pool it everywhere."""
-    from .models import PooledFigure
+    from .models import JudgementSet, PooledFigure
 
     stale = PooledFigure.objects.filter(measure_id=measure_id, level__in=LEVELS)  # published rows are as published
     stale._raw_delete(stale.db)
     for level in LEVELS:
         _insert(pooled_query(level, measure_ids=[measure_id]))
+    JudgementSet.forget(measure_id=measure_id)
 
 
 def forget(level: str, org_id: int) -> None:
@@ -233,24 +236,6 @@ def forget(level: str, org_id: int) -> None:
 
 
 # --------------------------------------------------------------------------- what a write touched
-def memberships(school_ids) -> dict[str, set[int]]:
-    """{level: org ids} of the schools as they sit now (the school ids themselves always)."""
-    from .models import School
-
-    school_ids = sorted(set(school_ids))
-    out = {level: set() for level in LEVELS}
-    out["school"].update(school_ids)
-    for start in range(0, len(school_ids), CHUNK):
-        rows = School.objects.filter(pk__in=school_ids[start : start + CHUNK]).values_list(
-            "cluster_id", "area_id", "la_id"
-        )
-        for cluster, area, la in rows:
-            for level, org in (("cluster", cluster), ("area", area), ("la", la)):
-                if org is not None:
-                    out[level].add(org)
-    return out
-
-
 class Touched:
     """Schools × years whose pooled figures a write changes. Where the schools sit is read when they are added
     (before the write: a school deleted or moved away still leaves its old cluster's figures to re-pool) and
@@ -308,9 +293,10 @@ class Touched:
                         self._merge(self.orgs, (level, org), by_school[pk])
 
     def refresh(self) -> None:
-        if self.published:
-            from .models import LocalAuthority
+        if self.published:  # benchmarks written: every kept judgement (``schools.stored_judgements``) rests on them
+            from .models import JudgementSet, LocalAuthority
 
+            JudgementSet.forget()
             codes, self.published = sorted(self.published), set()
             repool_published(LocalAuthority.objects.filter(code__in=codes).values_list("pk", flat=True))
         if not self.years and not self.orgs:
@@ -373,9 +359,12 @@ def touch(pairs=(), *, schools=(), all_years: bool = False, published=()) -> Non
 def refresh_schools(school_ids, years=ALL_YEARS) -> None:
     """Re-pool these schools and the clusters, areas and LAs they sit in (the demo and bench builders, which
     write with ``bulk_create``)."""
-    found = memberships(school_ids)
-    for level in LEVELS:
-        _repool(level, found[level], years)
+    touched = Touched()
+    if years is ALL_YEARS:
+        touched.add(schools=school_ids)
+    else:
+        touched.add([(school, year) for school in school_ids for year in years])
+    touched.refresh()
 
 
 def refresh_la(la) -> None:

@@ -99,16 +99,21 @@ def _level_of(scope) -> str:
     raise TypeError(f"No figures for {type(scope).__name__}.")
 
 
+def _whole_table(level: str, pk: int) -> dict[tuple[int, str, str], Figure]:
+    return _pooled(level, Q(org_id=pk), measures=None, groups=None, years=None, keyed=False)
+
+
+def _la_table(la) -> dict[tuple[int, str, str], Figure]:
+    return _whole_table("la", la.pk)
+
+
 def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
     """Pooled figures keyed (results_year, measure_code, group_code) for a LocalAuthority, Area, Cluster
     or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user).
     One indexed query; within a request, the organisation's whole table is read once (a school page asks for the
     school and its LA several times) and picked from here. ``years`` None: every year."""
     level = _level_of(scope)
-    table = request_memo.remember(
-        ("pooled", level, scope.pk),
-        lambda: _pooled(level, Q(org_id=scope.pk), measures=None, groups=None, years=None, keyed=False),
-    )
+    table = request_memo.remember(("pooled", level, scope.pk), lambda: _whole_table(level, scope.pk))
     if table is None:
         return _pooled(level, Q(org_id=scope.pk), measures=measures, groups=groups, years=years, keyed=False)
     return _picked(table, measures=measures, groups=groups, years=years)
@@ -166,8 +171,28 @@ def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[
     return _benchmark_table([geography_code], measures=measures, groups=groups, years=years, key_fields=())
 
 
+def benchmarks_where(where: Q, *, measures, groups, years) -> tuple[dict[tuple, Figure], dict[tuple, float]]:
+    """The benchmarks of the geographies ``where`` picks (e.g. a region and an LA's statistical neighbours), in
+    one query: (pooled figures, values as published), both keyed (geography_code, year, measure_code, group_code).
+    A geography has one benchmark per key, so its pooled figure is its own row."""
+    rows = list(
+        Benchmark.objects.filter(where)
+        .filter(results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups))
+        .values("geography_code", "results_year", "measure__code", "pupil_group__code", "measure__unit")
+        .annotate(**aggregates.pooled_sums())
+        .order_by()
+    )
+    published = {
+        (r["geography_code"], r["results_year"], r["measure__code"], r["pupil_group__code"]): float(r["published"])
+        for r in rows
+        if r["published"] is not None
+    }
+    return _figures_from_rows(rows, ("geography_code",)), published
+
+
 def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
-    return benchmark_figures(Benchmark.NATIONAL_CODE, measures=measures, groups=groups, years=years)
+    """England's figures (within a request, from the same read as ``national_figures_by_basis``)."""
+    return national_figures_by_basis(measures=measures, groups=groups, years=years)[Benchmark.NATIONAL_CODE]
 
 
 def national_figures_by_basis(*, measures, groups, years) -> dict[str, dict[tuple[int, str, str], Figure]]:
@@ -191,9 +216,11 @@ def published_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]
     """The LAs' own published figures (the DfE's LA rows or LAIT), kept on write beside the pooled ones, in
     one indexed query, keyed (la_id, year, measure_code, group_code). The value is the one published (42%
     stays 42, not the 42.4 the achievers would give); the cohort is the published cohort. Within a request
-    each set of LAs is read once, whole, and picked from here (the LA overview asks twice).
+    one LA's table is read once, whole, and picked from here (the LA overview asks twice).
     ``measures`` / ``groups`` / ``years`` None: all."""
     la_ids = tuple(sorted(la_ids))
+    if len(la_ids) > 1:  # every LA (the all-LA page): just what is asked, read once
+        return _published(la_ids, measures, groups, years)
     table = request_memo.remember(("published", la_ids), lambda: _published(la_ids, None, None, None))
     if table is None:
         return _published(la_ids, measures, groups, years)
@@ -235,7 +262,11 @@ def years_with_figures(level: str, org_ids, measure=None) -> list[int]:
 
 
 def years_with_results(la) -> list[int]:
-    """Results years that have any result in the LA (one indexed query on the pooled figures)."""
+    """Results years that have any result in the LA: within a request, from the LA's pooled figures read once
+    (``figures``, which the LA's pages read anyway); outside one, one indexed query."""
+    table = request_memo.remember(("pooled", "la", la.pk), lambda: _la_table(la))
+    if table is not None:
+        return sorted({key[0] for key in table})
     years = PooledFigure.objects.filter(level="la", org_id=la.pk).order_by().values_list("results_year", flat=True)
     return sorted(set(years.distinct()))
 

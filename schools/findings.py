@@ -27,7 +27,9 @@ class Finding:
         if self.significant is False:
             return "not significant: within the 95% margin of error"
         if self.significant is None:
-            return "no confidence interval for this measure"
+            # Percentages compared with a national figure published without pupil counts, and average
+            # scores, have no 95% interval: say the test was not made, never that the measure lacks one.
+            return "significance not judged: no 95% interval can be worked out for this comparison"
         return ""
 
 

@@ -20,7 +20,6 @@ England, the neighbours.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import mean
 
 from .access import compared_las, disclosure_groups
 from .figures import for_user, la_figures, national_figures, published_figures, years_with_figures
@@ -120,7 +119,7 @@ def la_gaps(
             own = gaps_here[la.pk]
             theirs = [gaps_here[by_code[c]] for c in neighbours.get(la.code, []) if c in by_code]
             theirs = [g for g in theirs if g is not None]
-            neighbours_gap = mean(theirs) if theirs else None
+            neighbours_gap = sum(theirs) / len(theirs) if theirs else None
             out_rows[code].append(
                 LaGap(
                     la=la,

@@ -5,12 +5,13 @@
 from dataclasses import dataclass
 from statistics import mean
 
-from django.db.models import Count, Value
+from django.db.models import Count, Q, Value
 
 from . import request_memo
-from .access import disclosure_groups
+from .access import disclosure_groups, sees_small_cohorts
+from .disclosure import disclose, disclosure_groups_for, partitions_of
 from .figures import (
-    benchmark_figures,
+    benchmarks_where,
     figures,
     figures_by,
     for_user,
@@ -23,7 +24,7 @@ from .figures import (
 )
 from .gap_rows import GapRow, build_row
 from .gaps import Figure
-from .models import Benchmark, Measure, PupilGroup, Result, School, SchoolContext, StatisticalNeighbour
+from .models import LocalThreshold, Measure, PupilGroup, Result, School, SchoolContext, StatisticalNeighbour
 from .published import Coverage, key_stage_phases, published_first, side_by_side
 
 
@@ -54,29 +55,41 @@ def focus_groups(groups: dict[str, PupilGroup]) -> list[PupilGroup]:
     return [g for g in groups.values() if g.is_focus and g.comparison_id]
 
 
-def _codes(user, focus: PupilGroup, measures: list[Measure], groups: dict[str, PupilGroup]):
-    """The groups a gap row needs (focus, comparison, all pupils), the measures' codes, and the groups to read
-    for this user (with those suppression may need to subtract: ``disclosure_groups``)."""
-    codes = [focus.code, focus.comparison.code, "all"]
-    return codes, [m.code for m in measures], disclosure_groups(user, codes, groups)
+@dataclass(frozen=True)
+class RowQuery:
+    """The gap rows a page asks for: these measures for one focus group (against its comparison group), over the
+    years calendar, ending at ``year`` (None: each row's latest year). ``groups``: every pupil group by code,
+    which disclosure needs to find the partitions a figure belongs to."""
+
+    measures: list[Measure]
+    focus: PupilGroup
+    groups: dict[str, PupilGroup]
+    years: list[int]
+    year: int | None = None
+
+    @property
+    def codes(self) -> list[str]:
+        """The groups a row is built from: the focus group, its comparison group and all pupils."""
+        return [self.focus.code, self.focus.comparison.code, "all"]
+
+    @property
+    def measure_codes(self) -> list[str]:
+        return [m.code for m in self.measures]
+
+    def row(self, measure: Measure, here, national, **extra) -> GapRow:
+        """The measure's row from figures ``here`` and ``national`` (``build_row``'s other arguments in ``extra``)."""
+        return build_row(
+            measure, self.focus, self.focus.comparison, here, national, years=self.years, year=self.year, **extra
+        )
 
 
-def scope_rows(
-    user,
-    scope,
-    *,
-    measures: list[Measure],
-    focus: PupilGroup,
-    groups: dict[str, PupilGroup],
-    years: list[int],
-    year: int | None = None,
-    la=None,
-) -> list[GapRow]:
+def scope_rows(user, scope, query: RowQuery, *, la=None) -> list[GapRow]:
     """One GapRow per measure for a scope (LA, area, cluster or school), with its national and (when ``la``
-    is given) LA lines, in a fixed number of queries whatever the size of the scope: at most four (two without
-    ``la``) for roles that see small cohorts; at most eight for the others, whose figures also need what they can
-    subtract (``known_figures``, for the scope and for the LA)."""
-    codes, measure_codes, fetched = _codes(user, focus, measures, groups)
+    is given) LA lines, whatever the size of the scope: three queries (two without ``la``) for roles that see
+    small cohorts; up to seven for the others, whose figures also need what they can subtract (``known_figures``,
+    two queries for the scope and two for the LA)."""
+    codes, measure_codes, years, groups = query.codes, query.measure_codes, query.years, query.groups
+    fetched = disclosure_groups(user, codes, groups)
     known = (
         None
         if isinstance(scope, School)
@@ -95,99 +108,93 @@ def scope_rows(
         if la is not None
         else None
     )
-    rows = [
-        build_row(
-            m, focus, focus.comparison, here, national, years=years, year=year, la=la_figures, national_basis=basis
-        )
-        for m in measures
-    ]
+    rows = [query.row(m, here, national, la=la_figures, national_basis=basis) for m in query.measures]
     return [row for row in rows if row.series]
 
 
 def org_rows_by_measure(
-    user,
-    level: str,
-    schools,
-    organisations,
-    *,
-    measures: list[Measure],
-    focus: PupilGroup,
-    groups: dict[str, PupilGroup],
-    years: list[int],
-    year: int | None = None,
+    user, level: str, schools, organisations, query: RowQuery
 ) -> dict[str, list[tuple[object, GapRow]]]:
     """{measure_code: [(organisation, GapRow), …]} for each school / cluster / area among ``organisations``,
     pooled from ``schools`` (a scoped queryset). Two queries plus the organisations' own, whatever the
     number of organisations or measures."""
-    codes, measure_codes, fetched = _codes(user, focus, measures, groups)
-    known = (
-        None
-        if level == "school"
-        else known_figures(
-            user, schools, measures=measure_codes, groups=groups, codes=fetched, years=years, level=level
-        )
-    )
+    if level == "school":
+        return school_rows_by_measure(schools, organisations, query, sees_small=sees_small_cohorts(user))
+    codes, measure_codes, years, groups = query.codes, query.measure_codes, query.years, query.groups
+    fetched = disclosure_groups(user, codes, groups)
+    known = known_figures(user, schools, measures=measure_codes, groups=groups, codes=fetched, years=years, level=level)
     pooled_figures = for_user(
         user, figures_by(level, schools, measures=measure_codes, groups=fetched, years=years), groups, known=known
     )
-    return rows_by_organisation(
-        level, organisations, pooled_figures, measures=measures, focus=focus, codes=codes, years=years, year=year
+    return _rows_against_nationals(level, query, pooled_figures, organisations)
+
+
+def school_rows_by_measure(schools, organisations, query: RowQuery, *, sees_small: bool) -> dict:
+    """``org_rows_by_measure`` for schools, as any viewer who does (``sees_small``) or does not see small
+    cohorts sees them: a school's figures are disclosed on their own (there is nothing a viewer could subtract
+    them from), so every such viewer sees the same rows. Each school against its own type of school nationally."""
+    codes, measure_codes, years, groups = query.codes, query.measure_codes, query.years, query.groups
+    fetched = disclosure_groups_for(codes, groups, viewer_sees_small_cohorts=sees_small)
+    here = disclose(
+        figures_by("school", schools, measures=measure_codes, groups=fetched, years=years),
+        viewer_sees_small_cohorts=sees_small,
+        partitions=partitions_of(groups),
     )
+    return _rows_against_nationals("school", query, here, organisations)
 
 
 def rows_by_organisation(
-    level: str, organisations, pooled_figures, *, measures, focus: PupilGroup, codes, years: list[int], year
+    level: str, organisations, pooled_figures, *, measures, focus: PupilGroup, years: list[int], year
 ) -> dict[str, list[tuple[object, GapRow]]]:
     """{measure_code: [(organisation, GapRow), …]} from figures already pooled and disclosed, keyed
-    (organisation_id, year, measure_code, group_code): each school against national figures for its own type
-    of school (``national_for``), other levels against England. One query; rows with no figures left out."""
-    measure_codes = [m.code for m in measures]
+    (organisation_id, year, measure_code, group_code). One query; rows with no figures left out."""
+    query = RowQuery(measures=list(measures), focus=focus, groups={}, years=list(years), year=year)
+    return _rows_against_nationals(level, query, pooled_figures, organisations)
+
+
+def _rows_against_nationals(level: str, query: RowQuery, here: dict, organisations) -> dict:
+    """The query's rows for each organisation from figures ``here``: each school against national figures for
+    its own type of school (``national_for``), other levels against England (one query)."""
+    codes, measure_codes, years = query.codes, query.measure_codes, query.years
     organisations = list(organisations)
     if level == "school":
         by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
         nationals = {school.pk: national_for(school, by_basis) for school in organisations}
     else:
-        nationals = dict.fromkeys(
-            (o.pk for o in organisations), (None, national_figures(measures=measure_codes, groups=codes, years=years))
-        )
+        england = national_figures(measures=measure_codes, groups=codes, years=years)
+        nationals = {org.pk: (None, england) for org in organisations}
     out = {}
-    for measure in measures:
+    for measure in query.measures:
         rows = []
         for organisation in organisations:
             basis, national = nationals[organisation.pk]
-            row = build_row(
-                measure,
-                focus,
-                focus.comparison,
-                pooled_figures,
-                national,
-                years=years,
-                year=year,
-                prefix=(organisation.pk,),
-                national_basis=basis,
-            )
+            row = query.row(measure, here, national, prefix=(organisation.pk,), national_basis=basis)
             if row.series:
                 rows.append((organisation, row))
         out[measure.code] = rows
     return out
 
 
-def org_rows(
-    user,
-    level: str,
-    schools,
-    organisations,
-    *,
-    measure: Measure,
-    focus: PupilGroup,
-    groups: dict[str, PupilGroup],
-    years: list[int],
-    year: int | None = None,
-) -> list[tuple[object, GapRow]]:
-    """(organisation, GapRow) for one measure (see ``org_rows_by_measure``)."""
-    return org_rows_by_measure(
-        user, level, schools, organisations, measures=[measure], focus=focus, groups=groups, years=years, year=year
-    )[measure.code]
+def org_rows(user, level: str, schools, organisations, query: RowQuery) -> list[tuple[object, GapRow]]:
+    """(organisation, GapRow) for the query's one measure (see ``org_rows_by_measure``)."""
+    (measure,) = query.measures
+    return org_rows_by_measure(user, level, schools, organisations, query)[measure.code]
+
+
+def local_thresholds(la, measures, focus: PupilGroup) -> dict[tuple[str, int], LocalThreshold]:
+    """The LA's own active thresholds on these measures for all pupils or the focus group, keyed (measure code,
+    results year), one query: what the priority list and the schools' flags both judge against (a threshold
+    for the focus group wins over one for all pupils in the same year, as ``judgements.threshold_figure`` reads
+    either)."""
+    found = (
+        LocalThreshold.objects.filter(
+            la=la, measure__in=list(measures), active=True, pupil_group__code__in=["all", focus.code]
+        )
+        .select_related("la", "measure", "pupil_group")
+        .order_by("results_year", "pupil_group__code")
+    )
+    ordered = sorted(found, key=lambda t: (t.results_year, t.pupil_group.code != "all"))
+    return {(t.measure.code, t.results_year): t for t in ordered}
 
 
 def school_figures_all(user, school, *, groups: dict[str, PupilGroup]):
@@ -217,41 +224,39 @@ def school_measures(school) -> list[Measure]:
 def benchmark_sets(la, *, measures, groups, years) -> list[tuple[str, str, dict]]:
     """Other benchmarks for an LA as (label, definition, figures): the LA's published figures, its region,
     and its statistical neighbours' average (the simple mean of the neighbours' published values, the DfE
-    convention). Four queries; sets with no figures are left out."""
+    convention). Two queries (the region and the neighbours are read together); sets with no figures are left
+    out."""
     measures, groups, years = list(measures), list(groups), list(years)
     out = []
     found = published_figures([la.pk], measures=measures, groups=groups, years=years)
     published = {key[1:]: figure for key, figure in found.items()}  # as published: 42% stays 42
     if published:
         out.append((f"{la.name} (published)", "The LA's own published figure (DfE LA tables).", published))
-    if la.region_code:
-        region = benchmark_figures(la.region_code, measures=measures, groups=groups, years=years)
-        if region:
-            out.append((la.region_name or la.region_code, "The region's published figure.", region))
-    codes = list(StatisticalNeighbour.objects.filter(la_code=la.code).values_list("neighbour_code", flat=True))
-    if codes:
-        rows = Benchmark.objects.filter(
-            geography_code__in=codes,
-            results_year__in=years,
-            measure__code__in=measures,
-            pupil_group__code__in=groups,
-            value__isnull=False,
-        ).values_list("results_year", "measure__code", "pupil_group__code", "value")
-        collected: dict[tuple, list[float]] = {}
-        for year, measure, group, value in rows:
-            collected.setdefault((year, measure, group), []).append(float(value))
-        if collected:
-            average = {
-                key: Figure(cohort=None, numerator=None, value=mean(values), schools=len(values))
-                for key, values in collected.items()
-            }
-            out.append(
-                (
-                    f"Statistical neighbours (average of {len(codes)})",
-                    "The simple mean of the statistical neighbours' published values.",
-                    average,
-                )
+    neighbours = StatisticalNeighbour.objects.filter(la_code=la.code).values("neighbour_code")
+    wanted = Q(geography_code__in=neighbours) | (Q(geography_code=la.region_code) if la.region_code else Q(pk__in=[]))
+    by_geography, as_published = benchmarks_where(wanted, measures=measures, groups=groups, years=years)
+    region = {key[1:]: f for key, f in by_geography.items() if key[0] == la.region_code}
+    if region:
+        out.append((la.region_name or la.region_code, "The region's published figure.", region))
+    # Each neighbour has one benchmark row per key, so its "pooled" figure carries the value as published.
+    collected: dict[tuple, list[float]] = {}
+    codes = set()
+    for (code, *key), value in as_published.items():
+        if code != la.region_code:
+            codes.add(code)
+            collected.setdefault(tuple(key), []).append(value)
+    if collected:
+        average = {
+            key: Figure(cohort=None, numerator=None, value=mean(values), schools=len(values))
+            for key, values in collected.items()
+        }
+        out.append(
+            (
+                f"Statistical neighbours (average of {len(codes)})",
+                "The simple mean of the statistical neighbours' published values.",
+                average,
             )
+        )
     return out
 
 
@@ -313,20 +318,10 @@ class LaHeadline:
     comparisons: list
 
 
-def la_headline(
-    user,
-    la,
-    *,
-    measures: list[Measure],
-    focus: PupilGroup,
-    groups: dict[str, PupilGroup],
-    years: list[int],
-    year: int | None = None,
-) -> LaHeadline:
+def la_headline(user, la, query: RowQuery) -> LaHeadline:
     """Headline rows for an LA. Three queries whatever the number of schools."""
-    comparison = focus.comparison
-    codes = [focus.code, comparison.code, "all"]
-    measure_codes = [m.code for m in measures]
+    focus, comparison, codes, measure_codes = query.focus, query.focus.comparison, query.codes, query.measure_codes
+    years, year, groups = query.years, query.year, query.groups
     pooled = for_user(user, figures(la, measures=measure_codes, groups=codes, years=years), groups)
     published = published_la_figures(user, la, measures=measure_codes, groups=groups, codes=codes, years=years)
     national = national_figures(measures=measure_codes, groups=codes, years=years)
@@ -334,7 +329,7 @@ def la_headline(
         pooled, published, measures=measure_codes, years=years, required=(focus.code, comparison.code)
     )
     pooled_rows, rows, comparisons = [], [], []
-    for m in measures:
+    for m in query.measures:
         pooled_row = build_row(m, focus, comparison, pooled, national, years=years, year=year)
         if not pooled_row.series:
             continue

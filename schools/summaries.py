@@ -131,6 +131,7 @@ class SchoolFlags:
     school: School
     flags: list[tuple[Measure, list[str]]] = field(default_factory=list)
     measures_with_figures: int = 0
+    measures_judged: int = 0  # measures with a figure the priority rules could weigh (see ``judgeable``)
 
     @property
     def flag_count(self) -> int:
@@ -150,21 +151,41 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def school_flags(by_measure: Mapping[str, Sequence[tuple[Any, GapRow]]], measures: list[Measure]) -> list[SchoolFlags]:
+def school_flags(
+    by_measure: Mapping[str, Sequence[tuple[Any, GapRow]]],
+    measures: list[Measure],
+    thresholds: Mapping[tuple[str, int], Any] | None = None,
+) -> list[SchoolFlags]:
     """Each school's priority reasons per headline measure (gap against other pupils nationally), from
-    ``selectors.org_rows_by_measure``; schools with the most reasons first, then by name."""
+    ``selectors.org_rows_by_measure``, judged against the LA's own thresholds (``selectors.local_thresholds``,
+    keyed (measure code, year): the same the priority list applies); schools with the most reasons first, then
+    by name."""
+    thresholds = thresholds or {}
     out: dict[int, SchoolFlags] = {}
     for measure in measures:
         for school, row in by_measure.get(measure.code, []):
             entry = out.setdefault(school.pk, SchoolFlags(school))
             entry.measures_with_figures += 1
-            row = row.for_comparator(Comparator.NATIONAL)
-            if not row.rankable:
+            row = row.for_comparator(Comparator.NATIONAL).with_threshold(thresholds.get((measure.code, row.year)))
+            if not judgeable(row):
                 continue
+            entry.measures_judged += 1
             reasons = list(row.judgement().priority)
             if reasons:
                 entry.flags.append((measure, reasons))
     return sorted(out.values(), key=lambda e: (-e.flag_count, e.school.name, e.school.urn))
+
+
+def judgeable(row: GapRow) -> bool:
+    """Whether the priority rules can weigh the row at all: a published-size group of 30 or more pupils this
+    year, or a smaller one with at least two comparable years to pool. A school of 12 disadvantaged pupils with
+    one year loaded has no reason for challenge because it cannot be judged, not because it is fine."""
+    return row.rankable and (row.single_year or row.pooled is not None)
+
+
+def judged_count(flags: list[SchoolFlags]) -> int:
+    """How many schools the priority rules could weigh on at least one measure."""
+    return sum(1 for entry in flags if entry.measures_judged)
 
 
 def with_no_figures(flags: list[SchoolFlags], schools) -> list[SchoolFlags]:

@@ -235,7 +235,9 @@ def mixes_years(records) -> bool:
 
 
 class PriorityTable(OrgGapTable):
-    page_size = 50  # the page shows 50 schools a page with links to the rest; its exports list every school
+    """The priority list: given one page of ranked schools by the database (``schools.stored_judgements``), in
+    rank order (its columns do not sort: the order is the rank)."""
+
     rank = NumberColumn(verbose_name="Rank", places=0, definition="Rank by number of reasons, then gap vs national.")
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(
@@ -257,10 +259,12 @@ class PriorityTable(OrgGapTable):
     class Meta(OrgGapTable.Meta):
         sequence = ("rank", "name", "urn", "cluster", "reasons", "basis", "...")
         exclude = ("within", "vs_national", "like", "trend_window")
+        orderable = False
 
 
 class BusterTable(OrgGapTable):
-    page_size = 50
+    """The gap busters, one page in the database's order (as ``PriorityTable``)."""
+
     cluster = DefinedColumn(verbose_name="Cluster", definition="The school's cluster.")
     reasons = DefinedColumn(verbose_name="Why", orderable=False, definition="; ".join(BusterReason.LABELS.values()))
     basis = DefinedColumn(
@@ -285,6 +289,7 @@ class BusterTable(OrgGapTable):
 
     class Meta(OrgGapTable.Meta):
         sequence = ("name", "urn", "cluster", "reasons", "basis", "...", "story_url")
+        orderable = False
 
 
 class SchoolFiguresTable(tables.Table):

@@ -77,10 +77,8 @@ def _respond(request, template, context, table=None, fmt=None):
     query string first, so an export lists rows in the order the page showed them."""
     tables = context["export_tables"]
     for found in tables.values():
-        if isinstance(found, Table):
-            # Long lists (``page_size``) come a page at a time on the page; an export lists every row.
-            per_page = getattr(found, "page_size", None) if fmt is None else None
-            RequestConfig(request, paginate={"per_page": per_page} if per_page else False).configure(found)
+        if isinstance(found, Table):  # long lists come paged by the database (``schools.dashboard.ranking``)
+            RequestConfig(request, paginate=False).configure(found)
     if fmt is None:
         query = request.GET.urlencode()
         context["export_links"] = {
@@ -203,19 +201,22 @@ def school_measure(request, urn, code):
 @login_required
 def priority(request, table=None, fmt=None):
     opts = _options(request, access.working_la(request.user), PriorityOptionsForm)
-    return _respond(request, "schools/priority.html", dashboard.priority_page(opts), table, fmt)
+    context = dashboard.priority_page(opts, page=request.GET.get("priority-page"), every=fmt is not None)
+    return _respond(request, "schools/priority.html", context, table, fmt)
 
 
 @login_required
 def gap_busters(request, table=None, fmt=None):
     opts = _options(request, access.working_la(request.user), BusterOptionsForm)
-    return _respond(request, "schools/gap_busters.html", dashboard.gap_busters_page(opts), table, fmt)
+    context = dashboard.gap_busters_page(opts, page=request.GET.get("busters-page"), every=fmt is not None)
+    return _respond(request, "schools/gap_busters.html", context, table, fmt)
 
 
 @login_required
 def cluster_rag(request, table=None, fmt=None):
     opts = _options(request, access.working_la(request.user))
-    return _respond(request, "schools/cluster_rag.html", dashboard.cluster_rag_page(opts), table, fmt)
+    context = dashboard.cluster_rag_page(opts, page=request.GET.get("page"), every=fmt is not None)
+    return _respond(request, "schools/cluster_rag.html", context, table, fmt)
 
 
 # --------------------------------------------------------------------------- across LAs
@@ -243,7 +244,15 @@ def national(request, table=None, fmt=None):
     focus = groups.get(opts["group"]) or groups[conf.default_group]
     measure = next((m for m in measures if m.code == opts["measure"]), measures[0])
     context = dashboard.national_page(
-        user, measures=measures, measure=measure, focus=focus, groups=groups, years=years, year=opts["year"], form=form
+        user,
+        measures=measures,
+        measure=measure,
+        focus=focus,
+        groups=groups,
+        years=years,
+        year=opts["year"],
+        form=form,
+        exporting=fmt is not None,
     )
     return _respond(request, "schools/national.html", context, table, fmt)
 

@@ -1,9 +1,12 @@
 """Pooled figures kept on write (``schools.aggregates``) equal a fresh pooling of the results after every kind
-of write: imports, rollbacks, admin edits and deletes, schools moving between clusters — over random small
-datasets (hypothesis), and ``check_figures`` says so (or exits non-zero when they differ). The LA's published
-figure (an import's LA rows, an admin edit of one, the LA recoded) is kept in the same table and checked the
-same way."""
+of write: imports, rollbacks, admin edits and deletes, schools moving between clusters, an LA threshold set —
+over random small datasets (hypothesis), and ``check_figures`` says so (or exits non-zero when they differ). The
+LA's published figure (an import's LA rows, an admin edit of one, the LA recoded) is kept in the same table and
+checked the same way. So are the judgements kept for ranking (``schools.stored_judgements``): before each write
+the priority list's judgements are kept (as a page would), and after it every kept judgement must be the gap
+engine's."""
 
+import datetime
 import io
 
 import pytest
@@ -14,11 +17,24 @@ from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schools import aggregate_checks, figures
+from schools import aggregate_checks, figures, stored_judgements
 from schools.imports.committing import import_file
 from schools.imports.problems import ImportRejected
 from schools.imports.rollback import rollback_batch, rollback_blockers
-from schools.models import Area, Benchmark, Cluster, ImportBatch, LocalAuthority, PooledFigure, Result, School
+from schools.models import (
+    Area,
+    Benchmark,
+    Cluster,
+    ImportBatch,
+    JudgementSet,
+    LocalAuthority,
+    LocalThreshold,
+    Measure,
+    PooledFigure,
+    PupilGroup,
+    Result,
+    School,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +99,7 @@ operations = st.lists(
         st.tuples(st.just("edit"), st.integers(0, 10_000), st.integers(1, 30), st.integers(0, len(URNS) - 1)),
         st.tuples(st.just("delete"), st.integers(0, 10_000), st.booleans()),
         st.tuples(st.just("move"), st.integers(0, len(URNS) - 1), st.integers(0, 3)),
+        st.tuples(st.just("threshold"), st.integers(0, len(YEARS) - 1), st.integers(0, 100)),
         st.tuples(st.just("published"), st.lists(rows, min_size=1, max_size=6), st.integers(0, 1)),
         st.tuples(st.just("edit published"), st.integers(0, 10_000), st.integers(1, 30)),
         st.tuples(st.just("recode"), st.integers(0, 1)),
@@ -153,6 +170,34 @@ def _apply(op, world) -> None:
         cluster = world["clusters"][op[2]] if op[2] < 3 else None
         school.cluster, school.area = cluster, cluster.area if cluster else None
         admin.site._registry[School].save_model(request, school, form=None, change=True)
+    elif kind == "threshold":  # the LA sets (or moves) its own threshold for all pupils on KS2 RWM
+        threshold, _created = LocalThreshold.objects.get_or_create(
+            la=world["la"],
+            measure=Measure.objects.get(code="ks2_rwm_exp"),
+            pupil_group=PupilGroup.objects.get(code="all"),
+            results_year=YEARS[op[1]],
+            defaults={"name": "Ambition", "adopted_on": datetime.date(2024, 9, 1), "value": 0},
+        )
+        threshold.value = op[2]
+        admin.site._registry[LocalThreshold].save_model(request, threshold, form=None, change=True)
+
+
+def _keep_judgements(world) -> None:
+    """The priority list's judgements kept, as its page keeps them: KS2 RWM for disadvantaged pupils, each
+    school's latest year and 2024, as viewers who do and do not see small cohorts see the figures."""
+    groups = {g.code: g for g in PupilGroup.objects.select_related("comparison")}
+    years = figures.years_with_results(world["la"])
+    for year in (None, 2024):
+        for sees_small in (True, False):
+            stored_judgements.judgement_set(
+                world["la"],
+                Measure.objects.get(code="ks2_rwm_exp"),
+                groups["disadvantaged"],
+                year=year,
+                sees_small=sees_small,
+                groups=groups,
+                years=years,
+            )
 
 
 def _assert_same_as_fresh():
@@ -175,6 +220,8 @@ def test_pooled_figures_equal_a_fresh_pooling_after_every_write(world, first, op
             except ImportRejected:
                 pass  # a file the checks refuse writes nothing: the figures must still match
             _assert_same_as_fresh()
+            _keep_judgements(world)
+            assert JudgementSet.objects.count() == 4
         transaction.set_rollback(True)
 
 

@@ -16,9 +16,6 @@ from schools.figures import figures
 from schools.models import Area, School
 
 MAX_QUERIES = 20
-# The LA overview's summary also reads its region's and statistical neighbours' published figures and the LA's
-# targets: three queries over the others' budget, still the same at 12 and 40 schools.
-MAX_QUERIES_BY_PAGE = {"overview": 23}
 
 
 def _pages(la):
@@ -59,7 +56,7 @@ def test_page_query_counts_do_not_grow_with_schools(demo):
     for name in small:
         # The area and school pages may show a different area/school after growing, but never more queries.
         assert large[name] == small[name], (name, small[name], large[name])
-        assert small[name] <= MAX_QUERIES_BY_PAGE.get(name, MAX_QUERIES), (name, small[name])
+        assert small[name] <= MAX_QUERIES, (name, small[name])
 
 
 @pytest.mark.django_db

@@ -1,5 +1,5 @@
-"""Dashboard assembly without HTTP: the priority order, which schools are gap busters, a RAG cell's colour,
-the benchmark table, per-group significance and the status lines, each worked by hand.
+"""Dashboard assembly without HTTP: a RAG cell's colour, the benchmark table, per-group significance and the
+status lines, each worked by hand.
 
 England throughout: disadvantaged pupils 5,000 of 10,000 (50%), other pupils 7,000 of 10,000 (70%): gap 20.
 Every school is judged on 2025 alone (60 or more disadvantaged pupils, at least the 30 a single year needs).
@@ -12,9 +12,7 @@ import pytest
 from schools.dashboard.common import status_summary
 from schools.dashboard.places import benchmark_table, group_figures
 from schools.dashboard.rag import excess_words, rag_cell, rag_counts, rag_grid
-from schools.dashboard.ranking import Listed, buster_key, rank_priority, select_busters
 from schools.gap_rows import build_row
-from schools.judgements import BusterReason, Reason
 from tests.gap_support import DIS, KS2, OTHERS, pct
 
 OPTS = SimpleNamespace(focus=DIS, comparison=OTHERS)
@@ -33,66 +31,12 @@ def school(pk, name):
     return SimpleNamespace(pk=pk, name=name, urn=100_000 + pk)
 
 
-# Ash: 12/60 = 20% against 54/60 = 90%. Within gap 70, 50 wider than England's 20 (interval far above 20):
-# wide gap. Like for like 50 − 20 = 30 behind: group below national. Two reasons; gap vs national 70 − 20 = 50.
+# Ash: 12/60 = 20% against 54/60 = 90%: gap vs national 70 − 20 = 50. (The priority list and gap busters on
+# these schools: tests/test_stored_judgements.py.)
 ASH = (school(1, "Ash"), row(pct(12, 60), pct(54, 60)))
-# Birch: 36/120 = 30% against 60/120 = 50%. Within gap 20, England's 20: not wider. Like for like 20 behind
-# (interval about 12 to 28): group below national. One reason; gap vs national 40.
-BIRCH = (school(2, "Birch"), row(pct(36, 120), pct(60, 120)))
-# Cedar: 30/120 = 25% against 60/120 = 50%. Within gap 25 is 5 wider than England's, but its interval
-# (about 13 to 37) does not lie above 20: not a wide gap. Like for like 25 behind: one reason; vs national 45.
-CEDAR = (school(3, "Cedar"), row(pct(30, 120), pct(60, 120)))
-# Dove: 1 of 5 disadvantaged pupils, below the 6 a figure needs to be published: never ranked.
-DOVE = (school(4, "Dove"), row(pct(1, 5), pct(50, 60)))
 # Elm: 54/60 = 90% against 54/60: gap vs national 70 − 90 = −20 (interval about −27 to −11): above other
 # pupils nationally. Within gap 0, like for like 40 ahead: no reason for challenge. A gap buster.
 ELM = (school(5, "Elm"), row(pct(54, 60), pct(54, 60)))
-# Fir: 46/60 = 76.7% against 46/60: 6.7 ahead of other pupils nationally, but the interval (about −16.5 to
-# +4.1) spans 0: not a gap buster on one year's evidence.
-FIR = (school(6, "Fir"), row(pct(46, 60), pct(46, 60)))
-# Hazel: 57/60 = 95% against 57/60: 25 ahead of other pupils nationally (interval about −29.7 to −16.7).
-HAZEL = (school(7, "Hazel"), row(pct(57, 60), pct(57, 60)))
-
-
-# --------------------------------------------------------------------------- priority
-def test_priority_ranks_most_reasons_first_then_the_widest_gap_vs_national():
-    ranked, unranked = rank_priority([BIRCH, DOVE, CEDAR, ELM, ASH])
-    # Ash (2 reasons) → Cedar (1 reason, 45 behind) → Birch (1 reason, 40 behind). Elm has no reason; Dove is
-    # too small to rank and is the one school counted as unranked.
-    assert [item.school.name for item in ranked] == ["Ash", "Cedar", "Birch"]
-    assert [item.reasons for item in ranked] == [
-        (Reason.WIDE_GAP, Reason.LOW_ATTAINMENT),
-        (Reason.LOW_ATTAINMENT,),
-        (Reason.LOW_ATTAINMENT,),
-    ]
-    assert [item.vs_national for item in ranked] == pytest.approx([50.0, 45.0, 40.0])
-    assert ranked[0].basis == "2024/25 alone (60 pupils)"
-    assert unranked == 1
-
-
-def test_priority_filtered_on_a_reason_keeps_only_schools_with_it():
-    ranked, _unranked = rank_priority([BIRCH, CEDAR, ASH], wanted=[Reason.WIDE_GAP])
-    assert [item.school.name for item in ranked] == ["Ash"]
-
-
-# --------------------------------------------------------------------------- gap busters
-def test_gap_busters_qualify_only_when_significantly_ahead_and_list_furthest_ahead_first():
-    busters = select_busters([ASH, ELM, FIR, HAZEL, DOVE])
-    # Hazel (25 ahead) before Elm (20 ahead); Fir's 6.7 is within the margin of error; Ash is a priority.
-    assert [item.school.name for item in busters] == ["Hazel", "Elm"]
-    assert [item.vs_national for item in busters] == pytest.approx([-25.0, -20.0])
-    assert all(item.reasons == (BusterReason.ABOVE_NATIONAL,) for item in busters)
-
-
-def test_a_buster_without_a_national_gap_goes_last_not_first():
-    def listed(name, gap):
-        return Listed(
-            school=SimpleNamespace(name=name), row=SimpleNamespace(current=SimpleNamespace(vs_national=gap)),
-            reasons=(BusterReason.NARROWED_BOTH_IMPROVING,), basis="",
-        )  # fmt: skip
-
-    items = [listed("Alder", None), listed("Beech", 3.0), listed("Aspen", -2.0)]
-    assert [i.school.name for i in sorted(items, key=buster_key)] == ["Aspen", "Beech", "Alder"]
 
 
 # --------------------------------------------------------------------------- cluster RAG

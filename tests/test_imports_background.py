@@ -15,6 +15,8 @@ from django_tasks.backends.database.models import DBTaskResult
 
 from schools import aggregate_checks
 from schools.imports import progress
+from schools.imports.committing import import_file
+from schools.imports.staging import STALE_MESSAGE
 from schools.models import ImportBatch, LocalAuthority, PooledFigure, Profile, Result, School
 
 pytestmark = pytest.mark.django_db
@@ -203,6 +205,26 @@ def test_an_error_while_writing_rolls_the_whole_import_back(role_client, demo, u
     assert not Result.objects.filter(results_year=2030).exists()
     page = client.get(reverse("schools:import_batch", args=[batch.pk])).content.decode()
     assert "nothing was written. The import stopped before it finished" in page
+
+
+def test_a_preview_made_stale_while_queued_goes_back_to_a_preview(role_client, demo, uploads, queue):
+    """Another import changes the same figure after Confirm and before the worker runs: nothing is written and
+    the refreshed preview waits for a new Confirm, saying why."""
+    client = role_client("data")
+    a, _b, text = two_schools(demo)
+    batch = preview(client, text)
+    confirm(client, batch)
+    import_file(data=(HEADER + f"{a.urn},2030,ks2_rwm_exp,disadvantaged,18,12,,\n").encode(), file_name="x.csv")
+
+    run_worker()
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.notes) == (ImportBatch.Status.PREVIEWED, STALE_MESSAGE)
+    # 12 of 18 stands: the queued file's 9 of 18 was not written; its preview now says it would update it.
+    assert Result.objects.get(school=a, results_year=2030, pupil_group__code="disadvantaged").achievers == 12
+    assert batch.summary["counts"] == {"created": 1, "updated": 1, "unchanged": 0}
+    page = client.get(reverse("schools:import_batch", args=[batch.pk])).content.decode()
+    assert "preview again" in page and "Confirm and import" in page and "<progress" not in page
 
 
 def test_with_tasks_run_at_once_confirm_reports_the_import_as_before(role_client, demo, uploads):

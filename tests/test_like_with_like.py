@@ -92,17 +92,10 @@ def _benchmarks(code, measure, groups, counts):
 def _school_rows(data):
     schools = School.objects.filter(la=data["la"])
     focus = selectors.pupil_groups()["disadvantaged"]
-    pairs = selectors.org_rows(
-        data["officer"],
-        "school",
-        schools,
-        schools,
-        measure=data["measure"],
-        focus=focus,
-        groups=selectors.pupil_groups(),
-        years=[2025],
-        year=2025,
+    query = selectors.RowQuery(
+        measures=[data["measure"]], focus=focus, groups=selectors.pupil_groups(), years=[2025], year=2025
     )
+    pairs = selectors.org_rows(data["officer"], "school", schools, schools, query)
     return {school.name: row for school, row in pairs}
 
 

@@ -15,7 +15,7 @@ from ..findings import findings_for
 from ..gaps import Comparator, worst_status
 from ..house_style import results_year_label
 from ..judgements import single_year_min_cohort
-from ..models import LocalAuthority, LocalThreshold, Measure, PupilGroup
+from ..models import LocalAuthority, Measure, PupilGroup
 from ..tables import MeasureGapTable, OrgGapTable, mixes_years, record
 
 if TYPE_CHECKING:
@@ -48,6 +48,17 @@ class Options:
     @property
     def measure_name(self) -> str:
         return self.measure.short_name or self.measure.name
+
+    def query(self, measures: list | None = None, *, year: int | None | bool = True) -> selectors.RowQuery:
+        """The rows this page asks for: ``measures`` (default: the chosen one) for the focus group, ending at the
+        chosen year (``year=None``: each row's latest year)."""
+        return selectors.RowQuery(
+            measures=[self.measure] if measures is None else list(measures),
+            focus=self.focus,
+            groups=self.groups,
+            years=self.years,
+            year=self.year if year is True else year,
+        )
 
     def carry(self, url: str) -> str:
         """A link down that keeps the chosen group, comparator and measure (and a chosen year)."""
@@ -149,37 +160,13 @@ def base_context(opts: Options, title: str, rows, place: str) -> dict:
 
 def thresholds(opts: Options) -> dict:
     """The LA's own active thresholds for the measure, by year, for all pupils or the focus group (one query)."""
-    found = (
-        LocalThreshold.objects.filter(
-            la=opts.la, measure=opts.measure, active=True, pupil_group__code__in=["all", opts.focus.code]
-        )
-        .select_related("la", "measure", "pupil_group")
-        .order_by("results_year", "pupil_group__code")
-    )
-    return {t.results_year: t for t in found}
+    found = selectors.local_thresholds(opts.la, [opts.measure], opts.focus)
+    return {year: threshold for (_code, year), threshold in found.items()}
 
 
 def org_rows(opts: Options, kind: str, schools, orgs) -> list:
     """(organisation, row) for ``orgs`` pooled over their ``schools`` on the chosen measure and group."""
-    return selectors.org_rows(
-        opts.user,
-        kind,
-        schools,
-        orgs,
-        measure=opts.measure,
-        focus=opts.focus,
-        groups=opts.groups,
-        years=opts.years,
-        year=opts.year,
-    )
-
-
-def school_pairs(opts: Options, by_year: dict) -> list:
-    """(school, row) for the LA's visible schools on the chosen comparator, each row with its year's
-    threshold from ``by_year`` (if any)."""
-    schools = access.visible_schools(opts.user).filter(la=opts.la)
-    pairs = org_rows(opts, "school", schools, schools)
-    return [(school, row.for_comparator(opts.kind).with_threshold(by_year.get(row.year))) for school, row in pairs]
+    return selectors.org_rows(opts.user, kind, schools, orgs, opts.query())
 
 
 def scope_words(opts: Options) -> str:

@@ -85,8 +85,10 @@ def record(row: LaGap) -> dict:
     }
 
 
-def national_page(user, *, measures, measure, focus, groups, years, year, form) -> dict:
-    """The context of the all-LA page for ``measure`` (its exports: this measure, and every one of ``measures``)."""
+def national_page(user, *, measures, measure, focus, groups, years, year, form, exporting: bool = False) -> dict:
+    """The context of the all-LA page for ``measure`` (its exports: this measure, and every one of ``measures``,
+    worked out only when ``exporting``)."""
+    measures = measures if exporting else [measure]
     found = la_gaps(user, measures=measures, focus=focus, groups=groups, years=years, year=year)
     cols = columns(focus.name, focus.comparison.name)
     label = results_year_label(found.year) if found.year else "no results yet"

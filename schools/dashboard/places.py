@@ -28,16 +28,21 @@ def _school_url(s) -> str:
 
 
 def _scope_rows(opts: Options, scope):
-    return selectors.scope_rows(
-        opts.user,
-        scope,
-        measures=opts.headline,
-        focus=opts.focus,
-        groups=opts.groups,
-        years=opts.years,
-        year=opts.year,
-        la=opts.la,
-    )
+    return selectors.scope_rows(opts.user, scope, opts.query(opts.headline), la=opts.la)
+
+
+_SCOPE_KINDS = (("school", "school"), ("cluster", "cluster"), ("area", "area"), ("localauthority", "la"))
+
+
+def scope_context(opts: Options, title: str, rows, scope, headline) -> dict:
+    """What a page about one scope (the LA, an area, a cluster or a school) starts from: the shared context
+    (``base_context``) with the scope, its kind and its headline table (and ``school`` on a school's pages)."""
+    kind = dict(_SCOPE_KINDS)[scope._meta.model_name]
+    context = base_context(opts, title, rows, scope.name)
+    context.update(la=opts.la, scope=scope, scope_kind=kind, headline=headline)
+    if kind == "school":
+        context["school"] = scope
+    return context
 
 
 def _headline_caption(opts: Options, place: str, at: str = "in") -> str:
@@ -71,9 +76,7 @@ def benchmark_table(la, rows, opts: Options, sets) -> dict | None:
 # --------------------------------------------------------------------------- LA, area, cluster
 def la_overview_page(opts: Options, *, area_filter, cluster_filter) -> dict:
     user, la = opts.user, opts.la
-    head = selectors.la_headline(
-        user, la, measures=opts.headline, focus=opts.focus, groups=opts.groups, years=opts.years, year=opts.year
-    )
+    head = selectors.la_headline(user, la, opts.query(opts.headline))
     rows = head.rows
     schools = access.visible_schools(user).filter(la=la)
     area_pairs = org_rows(opts, "area", schools, area_filter.qs)
@@ -102,12 +105,8 @@ def la_overview_page(opts: Options, *, area_filter, cluster_filter) -> dict:
     export_tables = {"headline": headline, "areas": areas, "clusters": clusters}
     if published:
         export_tables["published"] = page_notes.published_export(published, la, opts, notes=export_notes(opts))
-    context = base_context(opts, f"{la.name} overview", rows, la.name)
+    context = scope_context(opts, f"{la.name} overview", rows, la, headline)
     context.update(
-        la=la,
-        scope=la,
-        scope_kind="la",
-        headline=headline,
         headline_rows=rows,
         benchmarks=benchmark_table(la, head.pooled_rows, opts, sets),
         charts=trend_charts(rows, place=la.name),
@@ -135,12 +134,8 @@ def area_page(opts: Options, the_area, *, school_filter) -> dict:
     in_area = f"in {the_area.name}: {opts.measure_name}"
     clusters = org_table(cluster_pairs, opts, url=_cluster_url, caption=f"Clusters {in_area}", prefix="clusters-")
     school_table = org_table(school_pairs, opts, url=_school_url, caption=f"Schools {in_area}", prefix="schools-")
-    context = base_context(opts, f"{the_area.name} area", rows, the_area.name)
+    context = scope_context(opts, f"{the_area.name} area", rows, the_area, headline)
     context.update(
-        la=la,
-        scope=the_area,
-        scope_kind="area",
-        headline=headline,
         pooled_lines=page_notes.pooled_lines(rows, opts),
         coverage_notes=page_notes.coverage_notes(la, rows, cluster_pairs + school_pairs, opts),
         charts=trend_charts(rows, place=the_area.name, la_name=la.name),
@@ -167,12 +162,8 @@ def cluster_page(opts: Options, the_cluster) -> dict:
         caption=f"Schools in {the_cluster.name}: {opts.measure_name}",
         prefix="schools-",
     )
-    context = base_context(opts, the_cluster.name, rows, the_cluster.name)
+    context = scope_context(opts, the_cluster.name, rows, the_cluster, headline)
     context.update(
-        la=la,
-        scope=the_cluster,
-        scope_kind="cluster",
-        headline=headline,
         pooled_lines=page_notes.pooled_lines(rows, opts),
         coverage_notes=page_notes.coverage_notes(la, rows, school_pairs, opts),
         area_link=bool(the_cluster.area_id) and access.visible_areas(user).filter(pk=the_cluster.area_id).exists(),
@@ -277,13 +268,8 @@ def school_groups_page(opts: Options, school) -> dict:
     rows = _scope_rows(opts, school)
     basis = basis_for(school)
     headline = headline_table(rows, opts, caption=_headline_caption(opts, school.name, "at"), place=school.name)
-    context = base_context(opts, f"{school.name}: {opts.focus.name.lower()} pupils", rows, school.name)
+    context = scope_context(opts, f"{school.name}: {opts.focus.name.lower()} pupils", rows, school, headline)
     context.update(
-        la=la,
-        school=school,
-        scope=school,
-        scope_kind="school",
-        headline=headline,
         charts=trend_charts(rows, place=school.name, la_name=la.name),
         export_tables={"headline": headline},
         national_basis=basis,

@@ -1,7 +1,11 @@
-"""The cluster RAG board: one cell per cluster × headline measure, rated by the LA's rules (``schools.rag``)."""
+"""The cluster RAG board: one cell per cluster × headline measure, rated by the LA's rules (``schools.rag``).
+
+The page shows the clusters 50 at a time, in name order (only the clusters on the page are pooled and rated, so
+a page costs the same whatever the number of clusters); its exports rate every cluster."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from .. import access, selectors
@@ -91,10 +95,14 @@ def rag_export(grid, measures, opts: Options) -> ExportTable:
     )
 
 
-def rag_findings(grid, clusters, measures, rows) -> list[str]:
+CLUSTERS_PER_PAGE = 50
+
+
+def rag_findings(grid, measures, rows, *, shown: str) -> list[str]:
+    """The ratings counted over the clusters ``shown`` describes ("70 clusters", "clusters 51 to 70 of 70")."""
     counts = rag_counts(grid)
     out = [
-        f"Across {len(clusters)} clusters and {len(measures)} headline measures: {counts['red']} red, "
+        f"Across {shown} and {len(measures)} headline measures: {counts['red']} red, "
         f"{counts['amber']} amber, {counts['green']} green, {counts['none']} without a rating."
     ]
     cell_years = sorted({row.year for row in rows if row.year})
@@ -106,21 +114,14 @@ def rag_findings(grid, clusters, measures, rows) -> list[str]:
     return out
 
 
-def cluster_rag_page(opts: Options) -> dict:
+def cluster_rag_page(opts: Options, *, page=1, every: bool = False) -> dict:
+    """The board's context: the clusters on ``page`` (50 a page), or with ``every`` (an export) all of them."""
     user, la = opts.user, opts.la
-    clusters = list(access.visible_clusters(user).filter(la=la).order_by("name"))
-    schools = access.visible_schools(user).filter(la=la)
-    by_measure = selectors.org_rows_by_measure(
-        user,
-        "cluster",
-        schools,
-        clusters,
-        measures=opts.headline,
-        focus=opts.focus,
-        groups=opts.groups,
-        years=opts.years,
-        year=opts.year,
-    )
+    paginator = Paginator(access.visible_clusters(user).filter(la=la).order_by("name", "pk"), CLUSTERS_PER_PAGE)
+    shown_page = None if every else paginator.get_page(page)
+    clusters = list(paginator.object_list if shown_page is None else shown_page.object_list)
+    schools = access.visible_schools(user).filter(la=la, cluster__in=[c.pk for c in clusters])
+    by_measure = selectors.org_rows_by_measure(user, "cluster", schools, clusters, opts.query(opts.headline))
     measures = [m for m in opts.headline if by_measure.get(m.code)]
     grid = rag_grid(clusters, measures, by_measure)
     rows = [row for m in measures for _c, row in by_measure[m.code]]
@@ -128,7 +129,8 @@ def cluster_rag_page(opts: Options) -> dict:
     context.update(
         la=la,
         findings=[],
-        findings_text=rag_findings(grid, clusters, measures, rows),
+        findings_text=rag_findings(grid, measures, rows, shown=_shown_words(shown_page, len(clusters))),
+        page=shown_page if shown_page is not None and shown_page.paginator.num_pages > 1 else None,
         measures=measures,
         grid=grid,
         legend=[
@@ -141,3 +143,10 @@ def cluster_rag_page(opts: Options) -> dict:
         default_rules=cluster_rag_rules() == DEFAULT_CLUSTER_RAG_RULES,
     )
     return context
+
+
+def _shown_words(page, count: int) -> str:
+    """Which clusters the board's counts are over, in words."""
+    if page is None or page.paginator.num_pages == 1:
+        return f"{count} clusters"
+    return f"clusters {page.start_index()} to {page.end_index()} of {page.paginator.count} (this page)"

@@ -5,6 +5,9 @@ reason the user filtered on. One judgement per school (``GapRow.judgement``): a 
 challenge is never also a gap buster. Priority order: most reasons first, then the widest gap against
 other pupils nationally, then by name. Gap busters come in order of their gap against other pupils
 nationally, most negative (furthest ahead) first; a buster with no national gap goes last.
+
+The judgements are kept in the database (``schools.stored_judgements``), which orders, filters and pages them:
+a page builds the full rows of its 50 schools only, whatever the number of schools; an export lists every one.
 """
 
 from __future__ import annotations
@@ -12,167 +15,193 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
 
-from ..gap_rows import GapRow
-from ..judgements import BusterReason, Reason, reason_explanations
-from ..models import School
+from .. import access, stored_judgements
+from ..judgements import BusterReason, Reason, reason_explanations, single_year_min_cohort
+from ..models import JudgementSet, SchoolJudgement
 from ..tables import BusterTable, PriorityTable
-from .common import Options, base_context, judged_on, org_table, school_pairs, scope_words, thresholds
+from .common import Options, base_context, judged_on, org_rows, org_table, scope_words, thresholds
+
+RANKED_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
-class Listed:
-    """A school on the priority list or the gap busters, with the reasons and the figures they rest on."""
+class RankedPage:
+    """The schools a list shows: ``kept`` (their judgements, in rank order, from ``first`` on), the rows built
+    for them, how many are listed in all, and the page (None for an export, which lists every school)."""
 
-    school: School
-    row: GapRow
-    reasons: tuple[str, ...]
-    basis: str
-
-    @property
-    def vs_national(self) -> float | None:
-        return self.row.current.vs_national
-
-
-def priority_key(item: Listed) -> tuple:
-    """Most reasons first, then the widest gap vs other pupils nationally (no gap counts as 0), then name."""
-    return (-len(item.reasons), -(item.vs_national or 0.0), item.school.name)
+    kept: list[SchoolJudgement]
+    pairs: list
+    count: int
+    first: int
+    page: Page | None
+    listed: QuerySet[SchoolJudgement]  # every school listed, in order
 
 
-def buster_key(item: Listed) -> tuple:
-    """Furthest ahead of other pupils nationally first (most negative gap); no national gap last; then name."""
-    gap = item.vs_national
-    return (gap is None, gap if gap is not None else 0.0, item.school.name)
+def _ranked(opts: Options, *, busters: bool, page, every: bool) -> tuple[RankedPage, JudgementSet]:
+    kept_set = stored_judgements.judgement_set(
+        opts.la,
+        opts.measure,
+        opts.focus,
+        year=opts.year,
+        sees_small=access.sees_small_cohorts(opts.user),
+        groups=opts.groups,
+        years=opts.years,
+    )
+    schools = access.visible_schools(opts.user).filter(la=opts.la)
+    listed = stored_judgements.ranked(kept_set, opts.kind, schools, busters=busters, wanted=opts.reasons)
+    if every:
+        kept, count, first, shown = list(listed), None, 1, None
+    else:
+        shown = Paginator(listed, RANKED_PER_PAGE).get_page(page)
+        kept, count, first = list(shown.object_list), shown.paginator.count, shown.start_index()
+    by_year = thresholds(opts)
+    found = dict(org_rows(opts, "school", schools.filter(pk__in=[k.school_id for k in kept]), [k.school for k in kept]))
+    pairs = [
+        (k.school, found[k.school].for_comparator(opts.kind).with_threshold(by_year.get(found[k.school].year)))
+        for k in kept
+    ]
+    ranked = RankedPage(
+        kept=kept,
+        pairs=pairs,
+        count=len(kept) if count is None else count,
+        first=first,
+        page=shown if shown is not None and shown.paginator.num_pages > 1 else None,
+        listed=listed,
+    )
+    return ranked, kept_set
 
 
-def _listed(pairs, wanted, reasons_of) -> tuple[list[Listed], int]:
-    """(listed, unranked): the rankable pairs with reasons including every wanted one; unranked counts the
-    rows too small, suppressed or missing to be judged at all."""
-    listed, unranked = [], 0
-    for school, row in pairs:
-        if not row.rankable:
-            unranked += 1
-            continue
-        judgement = row.judgement()
-        reasons = tuple(reasons_of(judgement))
-        if reasons and all(r in reasons for r in wanted):
-            listed.append(Listed(school=school, row=row, reasons=reasons, basis=judgement.basis))
-    return listed, unranked
+def not_judged_words(count: int, opts: Options) -> str:
+    """Why a list is silent about some schools: their group is too small to judge on one year and has too few
+    comparable years to pool. "" when every school with a figure could be judged."""
+    if not count:
+        return ""
+    schools = "1 school's" if count == 1 else f"{count} schools'"
+    return (
+        f"{schools} {opts.focus.name.lower()} pupils could not be judged: fewer than {single_year_min_cohort()} "
+        "pupils in the year and fewer than two comparable years of results to pool."
+    )
 
 
-def rank_priority(pairs, wanted=()) -> tuple[list[Listed], int]:
-    """The priority list in rank order, and how many schools could not be ranked."""
-    listed, unranked = _listed(pairs, wanted, lambda j: j.priority)
-    return sorted(listed, key=priority_key), unranked
-
-
-def select_busters(pairs, wanted=()) -> list[Listed]:
-    """The gap busters in page order."""
-    listed, _unranked = _listed(pairs, wanted, lambda j: j.buster)
-    return sorted(listed, key=buster_key)
-
-
-def priority_findings(ranked: list[Listed], opts: Options) -> list[str]:
+def priority_findings(ranked: RankedPage, opts: Options, not_judged: int = 0) -> list[str]:
     group, measure = opts.focus.name.lower(), opts.measure_name
-    if not ranked:
-        return [f"No school has a priority reason for {group} pupils in {measure} with these filters."]
-    counts = {code: sum(code in item.reasons for item in ranked) for code in Reason.ORDER}
-    words = "; ".join(f"{Reason.LABELS[c]}: {n}" for c, n in counts.items() if n)
-    top = ranked[0]
+    if not ranked.count:
+        lines = (f"No school has a priority reason for {group} pupils in {measure} with these filters.",)
+        return [line for line in (*lines, not_judged_words(not_judged, opts)) if line]
+    counts = stored_judgements.reason_counts(ranked.listed)
+    words = "; ".join(f"{Reason.LABELS[c]}: {counts[c]}" for c in Reason.ORDER if counts[c])
+    top = ranked.kept[0] if ranked.first == 1 else ranked.listed[0]
     return [
-        f"{len(ranked)} schools need challenge on {measure} for {group} pupils ({words}).",
-        f"{top.school.name} leads the list with {len(top.reasons)} reasons.",
+        f"{ranked.count} schools need challenge on {measure} for {group} pupils ({words}).",
+        f"{top.school.name} leads the list with {top.reasons} reasons.",
     ]
 
 
-def buster_findings(busters: list[Listed], opts: Options) -> list[str]:
+def buster_findings(ranked: RankedPage, opts: Options, not_judged: int = 0) -> list[str]:
     group, measure = opts.focus.name.lower(), opts.measure_name
-    if not busters:
-        return [f"No gap busters yet for {group} pupils in {measure}."]
-    names = ", ".join(item.school.name for item in busters[:3])
-    more = " and others" if len(busters) > 3 else ""
-    return [f"{len(busters)} schools are gap busters for {group} pupils in {measure}: {names}{more}."]
+    if not ranked.count:
+        lines = (f"No gap busters yet for {group} pupils in {measure}.",)
+        return [line for line in (*lines, not_judged_words(not_judged, opts)) if line]
+    leading = ranked.kept[:3] if ranked.first == 1 else list(ranked.listed[:3])
+    names = ", ".join(k.school.name for k in leading)
+    more = " and others" if ranked.count > 3 else ""
+    return [f"{ranked.count} schools are gap busters for {group} pupils in {measure}: {names}{more}."]
 
 
 def _school_url(school) -> str:
     return reverse("schools:school", args=[school.urn])
 
 
-def priority_page(opts: Options) -> dict:
-    by_year = thresholds(opts)
-    pairs = school_pairs(opts, by_year)
-    ranked, unranked = rank_priority(pairs, opts.reasons)
-    listed = {item.school.pk: (rank, item) for rank, item in enumerate(ranked, start=1)}
-    table = org_table(
-        [(item.school, item.row) for item in ranked],
+def _labels(codes: str, labels: dict) -> str:
+    return "; ".join(labels[code] for code in codes.split())
+
+
+# Each list's title, table prefix (its exports' name and its page parameter's) and table.
+_LISTS = {
+    "priority": ("Priority schools", "priority-", PriorityTable),
+    "busters": ("Gap busters", "busters-", BusterTable),
+}
+
+
+def _table(ranked: RankedPage, opts: Options, name: str, extra):
+    """The list's table of the schools ``ranked`` holds; ``extra(school, rank, kept judgement)`` adds columns."""
+    title, prefix, table_class = _LISTS[name]
+    judged = {k.school_id: (rank, k) for rank, k in enumerate(ranked.kept, start=ranked.first)}
+    return org_table(
+        ranked.pairs,
         opts,
         url=_school_url,
-        caption=f"Priority schools: {opts.focus.name.lower()} pupils, {opts.measure_name}",
-        prefix="priority-",
-        table_class=PriorityTable,
-        extra=lambda s, _r: {
-            "rank": listed[s.pk][0],
-            "cluster": s.cluster.name if s.cluster else "–",
-            "reasons": "; ".join(Reason.LABELS[x] for x in listed[s.pk][1].reasons),
-            "basis": listed[s.pk][1].basis,
-        },
+        caption=f"{title}: {opts.focus.name.lower()} pupils, {opts.measure_name}",
+        prefix=prefix,
+        table_class=table_class,
+        extra=lambda s, _r: {"cluster": s.cluster.name if s.cluster else "–", **extra(s, *judged[s.pk])},
     )
-    shown_year = opts.year or max((r.year for _s, r in pairs if r.year), default=None)
-    in_force = [by_year[shown_year]] if shown_year in by_year else []
-    explanations = reason_explanations(opts.measure.unit_label, in_force)
-    table.explain_reasons(explanations)
-    context = base_context(opts, "Priority schools", [item.row for item in ranked], opts.la.name)
+
+
+def _list_context(opts: Options, name: str, ranked: RankedPage, table, findings: list[str]) -> dict:
+    context = base_context(opts, _LISTS[name][0], [row for _s, row in ranked.pairs], opts.la.name)
     context.update(
         la=opts.la,
         findings=[],
-        findings_text=priority_findings(ranked, opts),
+        findings_text=findings,
         table=table,
-        unranked=unranked,
+        ranked_page=ranked.page,
         judged_on=judged_on(),
-        reason_help=[(Reason.LABELS[k], text) for k, text in explanations.items()],
-        export_tables={"priority": table},
-        export_url="schools:priority_export",
+        export_tables={name: table},
         export_args=[],
-        ranked_count=len(ranked),
         scope_words=scope_words(opts),
     )
     return context
 
 
-def gap_busters_page(opts: Options) -> dict:
+def priority_page(opts: Options, *, page=1, every: bool = False) -> dict:
+    """The priority list's context: one page of 50 schools, or with ``every`` (an export) all of them."""
+    ranked, kept_set = _ranked(opts, busters=False, page=page, every=every)
+    table = _table(
+        ranked,
+        opts,
+        "priority",
+        lambda _s, rank, k: {"rank": rank, "reasons": _labels(k.priority, Reason.LABELS), "basis": k.basis},
+    )
+    by_year = thresholds(opts)
+    shown_year = opts.year or max((k.results_year for k in ranked.kept if k.results_year), default=None)
+    explanations = reason_explanations(opts.measure.unit_label, [by_year[shown_year]] if shown_year in by_year else [])
+    table.explain_reasons(explanations)
+    silent = stored_judgements.unjudged(kept_set, opts.kind, access.visible_schools(opts.user).filter(la=opts.la))
+    context = _list_context(opts, "priority", ranked, table, priority_findings(ranked, opts, silent["not_judged"]))
+    context.update(
+        **silent,
+        reason_help=[(Reason.LABELS[k], text) for k, text in explanations.items()],
+        export_url="schools:priority_export",
+        ranked_count=ranked.count,
+    )
+    return context
+
+
+def gap_busters_page(opts: Options, *, page=1, every: bool = False) -> dict:
+    """The gap busters' context: one page of 50 schools, or with ``every`` (an export) all of them."""
+
     def story_url(school):
         """One click to start a success story about this school's gap (the strategy app's form)."""
         query = urlencode({"school": school.urn, "measure": opts.measure.code, "group": opts.focus.code})
         return f"{reverse('strategy:story_create')}?{query}"
 
-    busters = select_busters(school_pairs(opts, thresholds(opts)), opts.reasons)
-    listed = {item.school.pk: item for item in busters}
-    table = org_table(
-        [(item.school, item.row) for item in busters],
+    ranked, kept_set = _ranked(opts, busters=True, page=page, every=every)
+    silent = stored_judgements.unjudged(kept_set, opts.kind, access.visible_schools(opts.user).filter(la=opts.la))
+    table = _table(
+        ranked,
         opts,
-        url=_school_url,
-        caption=f"Gap busters: {opts.focus.name.lower()} pupils, {opts.measure_name}",
-        prefix="busters-",
-        table_class=BusterTable,
-        extra=lambda s, _r: {
-            "cluster": s.cluster.name if s.cluster else "–",
-            "reasons": "; ".join(BusterReason.LABELS[x] for x in listed[s.pk].reasons),
-            "basis": listed[s.pk].basis,
+        "busters",
+        lambda s, _rank, k: {
+            "reasons": _labels(k.buster, BusterReason.LABELS),
+            "basis": k.basis,
             "story_url": story_url(s),
         },
     )
-    context = base_context(opts, "Gap busters", [item.row for item in busters], opts.la.name)
-    context.update(
-        la=opts.la,
-        findings=[],
-        findings_text=buster_findings(busters, opts),
-        table=table,
-        judged_on=judged_on(),
-        export_tables={"busters": table},
-        export_url="schools:gap_busters_export",
-        export_args=[],
-        buster_help=list(BusterReason.LABELS.values()),
-        scope_words=scope_words(opts),
-    )
+    context = _list_context(opts, "busters", ranked, table, buster_findings(ranked, opts, silent["not_judged"]))
+    context.update(**silent, export_url="schools:gap_busters_export", buster_help=list(BusterReason.LABELS.values()))
     return context

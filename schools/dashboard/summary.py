@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from gapmonitor.conf import conf
+
 from .. import access, page_notes, selectors, summaries
 from ..comparators import basis_for
 from .common import Options, base_context, headline_table, trend_charts
-from .places import _headline_caption, _scope_rows, ofsted, school_figure_exports, school_figure_tables
+from .places import _headline_caption, _scope_rows, ofsted, school_figure_exports, school_figure_tables, scope_context
 
 
 def _detail_measures(school):
@@ -24,24 +26,19 @@ def _detail_measures(school):
 def school_page(opts: Options, school, *, exporting: bool = False) -> dict:
     """The school's summary: IDSR-style lines against England (each linking to its measure's page), the
     overview table, the links to the detail. ``exporting``: also every measure's table, for the exports."""
-    user, la = opts.user, opts.la
+    user = opts.user
     rows = _scope_rows(opts, school)
     basis = basis_for(school)
     headline = headline_table(rows, opts, caption=_headline_caption(opts, school.name, "at"), place=school.name)
     export_tables = {"headline": headline}
     if exporting:
         export_tables.update(school_figure_exports(opts, school))
-    context = base_context(opts, school.name, rows, school.name)
+    context = scope_context(opts, school.name, rows, school, headline)
 
     def measure_url(code: str) -> str:
         return opts.carry(reverse("schools:school_measure", args=[school.urn, code]))
 
     context.update(
-        la=la,
-        school=school,
-        scope=school,
-        scope_kind="school",
-        headline=headline,
         summary=summaries.summary_lines(rows, measure_url=measure_url),
         overview=[summaries.overview_row(r) for r in rows],
         detail_measures=_detail_measures(school),
@@ -63,9 +60,7 @@ def school_measure_page(opts: Options, school, measure) -> dict:
     measures, years, here, national, la_figures = selectors.school_figures_all(user, school, groups=opts.groups)
     wanted = {measure.code: measure} if measure.code in measures else {}
     tables = school_figure_tables(school, opts, wanted, years, here, national, la_figures, basis_for(school))
-    rows = selectors.scope_rows(
-        user, school, measures=[measure], focus=opts.focus, groups=opts.groups, years=opts.years, la=la
-    )
+    rows = selectors.scope_rows(user, school, opts.query([measure], year=None), la=la)
     context = base_context(opts, f"{school.name}: {measure.short_name or measure.name}", rows, school.name)
     context.update(
         school=school,
@@ -86,19 +81,22 @@ def school_list_page(opts: Options | None, schools: list) -> dict:
     """Each school with its flags on the headline measures (``summaries.school_flags``); schools without
     headline figures last. ``opts`` None (no LA to work in): the schools alone."""
     if opts is None or not schools:
-        return {"flags": summaries.with_no_figures([], schools), "opts": opts}
+        return {
+            "flags": summaries.with_no_figures([], schools),
+            "opts": opts,
+            "suppression_threshold": conf.suppression_threshold,
+        }
+    visible = access.visible_schools(opts.user).filter(pk__in=[s.pk for s in schools])
     by_measure = selectors.org_rows_by_measure(
-        opts.user,
-        "school",
-        access.visible_schools(opts.user).filter(pk__in=[s.pk for s in schools]),
-        schools,
-        measures=opts.headline,
-        focus=opts.focus,
-        groups=opts.groups,
-        years=opts.years,
+        opts.user, "school", visible, schools, opts.query(opts.headline, year=None)
     )
-    flags = summaries.school_flags(by_measure, opts.headline)
-    return {"flags": summaries.with_no_figures(flags, schools), "opts": opts}
+    in_force = selectors.local_thresholds(opts.la, opts.headline, opts.focus)
+    flags = summaries.school_flags(by_measure, opts.headline, in_force)
+    return {
+        "flags": summaries.with_no_figures(flags, schools),
+        "opts": opts,
+        "suppression_threshold": conf.suppression_threshold,
+    }
 
 
 def la_summary(opts: Options, rows) -> dict:
@@ -106,18 +104,11 @@ def la_summary(opts: Options, rows) -> dict:
     cluster tables on that measure), the overview rows, and the schools to challenge across the headline
     measures, most reasons first."""
     schools = access.visible_schools(opts.user).filter(la=opts.la)
-    by_measure = selectors.org_rows_by_measure(
-        opts.user,
-        "school",
-        schools,
-        schools,
-        measures=opts.headline,
-        focus=opts.focus,
-        groups=opts.groups,
-        years=opts.years,
-        year=opts.year,
-    )
-    flagged = [f for f in summaries.school_flags(by_measure, opts.headline) if f.flags]
+    by_measure = selectors.org_rows_by_measure(opts.user, "school", schools, schools, opts.query(opts.headline))
+    in_force = selectors.local_thresholds(opts.la, opts.headline, opts.focus)
+    every = summaries.school_flags(by_measure, opts.headline, in_force)
+    school_count, judged = schools.count(), summaries.judged_count(every)
+    flagged = [f for f in every if f.flags]
     detail = reverse("schools:la_overview_detail")
     return {
         "summary": summaries.summary_lines(
@@ -127,5 +118,7 @@ def la_summary(opts: Options, rows) -> dict:
         "flagged": flagged[: summaries.SHOWN_SCHOOLS],
         "flagged_count": len(flagged),
         "flag_counts": summaries.flag_counts(flagged, opts.headline),
-        "school_count": schools.count(),
+        "school_count": school_count,
+        "judged_count": judged,
+        "not_judged_count": school_count - judged,
     }

@@ -10,6 +10,7 @@ One module per idea; every model is importable from ``schools.models``.
 
 from .batches import ImportBatch, ImportChange
 from .inspections import OVERALL_GRADES_END, REPORT_CARDS_START, OfstedInspection, OfstedJudgement
+from .judgements import JudgementSet, SchoolJudgement
 from .organisations import Area, Cluster, LocalAuthority, LocalThreshold, School
 from .people import Profile
 from .pooled import PooledFigure
@@ -27,6 +28,7 @@ __all__ = [
     "FigureFields",
     "ImportBatch",
     "ImportChange",
+    "JudgementSet",
     "KeyStage",
     "LocalAuthority",
     "LocalThreshold",
@@ -38,6 +40,7 @@ __all__ = [
     "PupilGroup",
     "Result",
     "School",
+    "SchoolJudgement",
     "SchoolContext",
     "StatisticalNeighbour",
 ]

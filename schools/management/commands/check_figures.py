@@ -1,4 +1,5 @@
-"""Recompute every pooled figure from the results and report any difference from the figures kept on write."""
+"""Recompute every pooled figure from the results, and every judgement kept for ranking from the figures, and
+report any difference from what was kept on write."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,8 +9,9 @@ from schools import aggregate_checks, aggregates
 class Command(BaseCommand):
     help = (
         "Recompute the pooled figures (school, cluster, area, LA × year × measure × group) from the results, and "
-        "the LAs' published figures from the benchmarks, and report any difference from those kept on write. "
-        "Exits non-zero on a difference; --repair rebuilds them."
+        "the LAs' published figures from the benchmarks, and report any difference from those kept on write; "
+        "re-judge the judgements kept for ranking likewise. Exits non-zero on a difference; --repair rebuilds the "
+        "pooled figures and deletes the kept judgements."
     )
 
     def add_arguments(self, parser):
@@ -22,9 +24,11 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if count and repair:
             aggregates.rebuild(published=True)
-            self.stdout.write(f"{count} difference(s) found; every pooled figure rebuilt from the results.")
+            self.stdout.write(
+                f"{count} difference(s) found; every pooled figure rebuilt from the results, kept judgements deleted."
+            )
             return
         if count:
             more = f" (first {len(described)} listed)" if count > len(described) else ""
-            raise CommandError(f"{count} pooled figure(s) differ from the results{more}.")
+            raise CommandError(f"{count} pooled figure(s) or kept judgement(s) differ from the results{more}.")
         self.stdout.write("Pooled figures match the results.")

@@ -130,7 +130,7 @@ class Command(BaseCommand):
 
         # Special schools and AP against their own type of school only (``national_basis``).
         by_measure = selectors.rows_by_organisation(
-            level, organisations, figures, measures=[measure], focus=focus, codes=codes, years=years, year=year
+            level, organisations, figures, measures=[measure], focus=focus, years=years, year=year
         )
         out = []
         for org, row in by_measure[measure.code]:

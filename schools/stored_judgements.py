@@ -1,0 +1,184 @@
+"""Judgements kept for ranking: the priority list and the gap busters ordered, filtered and paged by the database.
+
+Each school's judgement (``schools.judgements.judge``: priority reasons, else gap-buster reasons, and the figures
+they rest on) is kept in :class:`~schools.models.SchoolJudgement`, one :class:`~schools.models.JudgementSet` per
+LA × measure × focus group × results year asked for × what the viewer may see of small cohorts. A list then reads
+one ordered page (``ranked``) and builds the full rows of those schools only.
+
+A set is written by the first read that needs it: one pass of the gap engine over the LA's schools. Writing
+every set on every write would judge every school on every measure, group, year and comparator, far more work
+than any import, so a write only deletes what it makes stale, in its own transaction:
+
+- results re-pooled for an LA (imports, rollbacks, admin edits, schools moving: ``aggregates``): the LA's sets;
+- a benchmark batch committed or rolled back (the national figures): every set;
+- a local threshold saved or deleted: the LA's sets on that measure;
+- a school saved or deleted (its type decides its national figures): its LA's sets;
+- a measure or pupil group saved: every set.
+
+Two guards besides: a set records the LA's pooled-figure stamp (the newest pooled row's id, which every
+re-pooling of the LA moves) read before its figures, so a set judged from figures a concurrent write replaced
+is never read; and ``rules`` fingerprints the settings the engine reads, so a set judged under other settings
+is never read. ``python manage.py check_figures`` re-judges every kept set and reports any difference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from gapmonitor.conf import conf
+
+from . import selectors
+from .gaps import Comparator
+from .judgements import Reason
+from .models import JudgementSet, PooledFigure, School, SchoolJudgement
+
+LATEST = 0  # ``asked_year`` of a set whose rows each end at the school's latest year
+
+
+def rules() -> str:
+    """A fingerprint of the settings the gap engine and disclosure read, and of what a kept judgement holds."""
+    settings = [
+        "basis-when-judged",  # sets kept before every judged row stated its basis are judged again
+        conf.suppression_threshold,
+        conf.single_year_min_cohort,
+        conf.gap_buster_min_cohort,
+        conf.priority_wide_gap_margin,
+        conf.stubborn_years,
+        conf.trend_stable_band,
+        conf.trend_window,
+        conf.group_partitions,
+    ]
+    return hashlib.sha256(json.dumps(settings, default=str).encode()).hexdigest()[:16]
+
+
+def _stamp(la_id: int):
+    """The LA's newest pooled row (a subquery): every re-pooling of the LA writes newer rows."""
+    return PooledFigure.objects.filter(level="la", org_id=la_id).order_by("-pk").values("pk")[:1]
+
+
+def _codes(reasons) -> str:
+    return f" {' '.join(reasons)} " if reasons else ""
+
+
+def judged_rows(la, measure, focus, *, asked_year: int, sees_small: bool, groups, years) -> list:
+    """(school, row with its year's LA threshold) for every school of the LA with figures: what a set judges."""
+    schools = School.objects.filter(la=la)
+    query = selectors.RowQuery([measure], focus, groups, list(years), asked_year or None)
+    pairs = selectors.school_rows_by_measure(schools, schools, query, sees_small=sees_small)[measure.code]
+    in_force = selectors.local_thresholds(la, [measure], focus)
+    return [(school, row.with_threshold(in_force.get((measure.code, row.year)))) for school, row in pairs]
+
+
+def judgements_of(judgement_set, pairs) -> list[SchoolJudgement]:
+    """Each school's judgement on each comparator, as ``GapRow.judgement`` gives it."""
+    out = []
+    for school, row in pairs:
+        for kind in Comparator.CHOICES:
+            judgement = row.for_comparator(kind).judgement()
+            priority, buster = _codes(judgement.priority), _codes(judgement.buster)
+            kept = SchoolJudgement(judgement_set=judgement_set, school=school, comparator=kind, basis=judgement.basis)
+            kept.results_year, kept.rankable, kept.vs_national = row.year, row.rankable, row.current.vs_national
+            kept.priority, kept.reasons, kept.buster = priority, len(judgement.priority), buster
+            out.append(kept)
+    return out
+
+
+def judgement_set(la, measure, focus, *, year: int | None, sees_small: bool, groups, years) -> JudgementSet:
+    """The kept set for these choices, judged now if there is none (one query when there is)."""
+    key = dict(
+        la=la, measure=measure, pupil_group=focus, asked_year=year or LATEST, sees_small=sees_small, rules=rules()
+    )
+    found = JudgementSet.objects.filter(**key, stamp=Coalesce(Subquery(_stamp(la.pk)), 0)).first()
+    if found is not None:
+        return found
+    stamp = _stamp(la.pk).first()
+    pairs = judged_rows(
+        la, measure, focus, asked_year=year or LATEST, sees_small=sees_small, groups=groups, years=years
+    )
+    try:
+        with transaction.atomic():
+            JudgementSet.objects.filter(**key).delete()  # any set of an older stamp
+            found = JudgementSet.objects.create(**key, stamp=stamp["pk"] if stamp else 0)
+            SchoolJudgement.objects.bulk_create(judgements_of(found, pairs), batch_size=2000)
+    except IntegrityError:  # another request kept the same set meanwhile
+        found = JudgementSet.objects.get(**key)
+    return found
+
+
+def ranked(judgement_set: JudgementSet, kind: str, schools, *, busters: bool = False, wanted=()):
+    """The schools listed, in page order, among ``schools`` (those the viewer may see), with every ``wanted``
+    reason. Priority: most reasons first, then the widest gap against other pupils nationally (none counts as
+    0), then name. Gap busters: furthest ahead of other pupils nationally first, none last, then name."""
+    field = "buster" if busters else "priority"
+    rows = SchoolJudgement.objects.filter(
+        judgement_set=judgement_set, comparator=kind, rankable=True, school__in=schools
+    ).exclude(**{field: ""})
+    for code in wanted:
+        rows = rows.filter(**{f"{field}__contains": f" {code} "})
+    if busters:
+        order = (F("vs_national").asc(nulls_last=True), "school__name", "school__urn")
+    else:
+        order = ("-reasons", Coalesce("vs_national", 0.0).desc(), "school__name", "school__urn")
+    return rows.select_related("school", "school__cluster").order_by(*order)
+
+
+def reason_counts(listed) -> dict[str, int]:
+    """How many of the listed schools have each priority reason (one query)."""
+    return listed.aggregate(**{code: Count("pk", filter=Q(priority__contains=f" {code} ")) for code in Reason.ORDER})
+
+
+def unjudged(judgement_set: JudgementSet, kind: str, schools) -> dict[str, int]:
+    """How many schools a list cannot speak for (one query): ``unranked``, the focus group suppressed or
+    missing; ``not_judged``, a group big enough to show but too small to judge on the year alone, with too few
+    comparable years to pool (a kept judgement with no basis)."""
+    return SchoolJudgement.objects.filter(judgement_set=judgement_set, comparator=kind, school__in=schools).aggregate(
+        unranked=Count("pk", filter=Q(rankable=False)),
+        not_judged=Count("pk", filter=Q(rankable=True, basis="")),
+    )
+
+
+# --------------------------------------------------------------------------- check_figures
+def differences(limit: int = 50) -> tuple[int, list[str]]:
+    """Re-judge every kept set from the figures as they are now: (number of differences, the first ``limit``)."""
+    from .figures import years_with_results
+
+    groups = selectors.pupil_groups()
+    fields = ("results_year", "rankable", "priority", "reasons", "buster", "basis", "vs_national")
+    count, described = 0, []
+    for found in JudgementSet.objects.select_related("la", "measure", "pupil_group").order_by("pk"):
+        if found.rules != rules():
+            continue  # never read under these settings
+        pairs = judged_rows(
+            found.la,
+            found.measure,
+            found.pupil_group,
+            asked_year=found.asked_year,
+            sees_small=found.sees_small,
+            groups=groups,
+            years=years_with_results(found.la),
+        )
+        fresh = {(j.school_id, j.comparator): j for j in judgements_of(found, pairs)}
+        for kept in found.judgements.all():
+            again = fresh.pop((kept.school_id, kept.comparator), None)
+            changed = [f for f in fields if again is None or getattr(kept, f) != getattr(again, f)]
+            if changed:
+                count += 1
+                if len(described) < limit:
+                    where = f"{_describe(found)}, school {kept.school_id}, {kept.comparator}"
+                    described.append(f"judgement differs: {where}: {', '.join(changed)}")
+        for school_id, kind in fresh:
+            count += 1
+            if len(described) < limit:
+                described.append(f"judgement missing: {_describe(found)}, school {school_id}, {kind}")
+    return count, described
+
+
+def _describe(found: JudgementSet) -> str:
+    year = found.asked_year or "latest year"
+    seen = "small cohorts seen" if found.sees_small else "small cohorts hidden"
+    return f"LA {found.la.code}, {found.measure.code}, {found.pupil_group.code}, {year}, {seen}"
