@@ -229,7 +229,7 @@ KNOWN_LONG_TEMPLATE_LINES = {
     "schools/imports/index.html": 2,
     "schools/includes/charts.html": 1,
     "schools/includes/exports.html": 1,
-    "schools/includes/findings.html": 1,
+    "schools/includes/findings.html": 2,
     "schools/includes/not_judged.html": 1,
     "schools/includes/not_judged_count.html": 1,
     "schools/includes/pagination.html": 1,

@@ -50,7 +50,8 @@ def _head_of(urn: int) -> Client:
 
 def test_school_page_says_why_nothing_is_said_when_the_group_is_suppressed(tmp_path):
     _load(DATA / "2024-2025" / "919_ks2final.csv", "117125", tmp_path, folder="2024-2025")
-    page = _head_of(117125).get("/schools/117125/").content.decode()
+    head = _head_of(117125)
+    page = head.get("/schools/117125/").content.decode()
     assert (
         "No sentence can be written for disadvantaged pupils here: in the latest year of each measure their "
         "figures are suppressed (SUPP) or missing." in page
@@ -58,6 +59,12 @@ def test_school_page_says_why_nothing_is_said_when_the_group_is_suppressed(tmp_p
     assert "No figures for disadvantaged pupils at this school yet" not in page
     assert '<td class="num">SUPP</td>' in page
     assert "SUPP: suppressed, because the group has fewer than 6 pupils or the DfE withheld the figure" in page
+    groups = head.get("/schools/117125/groups/").content.decode()
+    assert "No findings: no figure for disadvantaged pupils here to write about (none loaded, or suppressed" in groups
+    assert "there are no figures for disadvantaged pupils here" not in groups
+    # 22 pupils, 4 disadvantaged: the other 18 are hidden too (22 − 18 = 4), and the key says why.
+    measure = head.get("/schools/117125/measures/ks2_rwm_exp/").content.decode()
+    assert ">SUPP2<" in measure and "nor is a figure from which one could be worked out (SUPP2)" in measure
 
 
 @pytest.fixture
