@@ -141,3 +141,12 @@ def test_adviser_list_tells_not_judged_from_no_flags(tmp_path):
     assert "<td>Not judged</td>" in rows[125060]
     assert "Not judged" not in rows[141294]
     assert '"Not judged": figures, but a group under 6 pupils, or under 30 with fewer than two comparable' in page
+
+
+def test_school_table_names_the_comparison_group(ashley):
+    """Boys are compared with girls: the column is girls in England, not "other pupils"."""
+    page = ashley.get("/schools/141294/?group=boys").content.decode()
+    assert '<th scope="col" class="num">Girls, England</th>' in page
+    assert "Other pupils, England" not in page
+    default = ashley.get("/schools/141294/").content.decode()
+    assert '<th scope="col" class="num">Not disadvantaged (other pupils), England</th>' in default
