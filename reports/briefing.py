@@ -134,7 +134,7 @@ def _benchmarks(la, area, rows, year: int) -> list:
         cells.append(gap_text(r.national_gap))
         body.append(cells)
     blocks = table_section(
-        "Against England, the region and statistical neighbours",
+        "Against England and other benchmarks",
         caption=f"The gap in {la.name} against other benchmarks, {year_text(year)}",
         headers=headers,
         rows=body,

@@ -173,7 +173,7 @@ def judgeable(row: GapRow) -> bool:
     """Whether the priority rules can weigh the row at all: a published-size group of 30 or more pupils this
     year, or a smaller one with at least two comparable years to pool. A school of 12 disadvantaged pupils with
     one year loaded has no reason for challenge because it cannot be judged, not because it is fine."""
-    return row.rankable and (row.single_year or row.pooled is not None)
+    return row.judgement().judged
 
 
 def judged_count(flags: list[SchoolFlags]) -> int:

@@ -52,6 +52,10 @@ def test_briefing_ranks_the_published_gap_and_says_how_many_schools_could_be_jud
         "could not be judged)." in text
     )
     assert "No school was a gap buster" not in text
+    # No region is known for Hertfordshire (its LA row carries none): no heading may promise one.
+    assert "Against England and other benchmarks" in text and "the region" not in text
+    overview = client.get("/overview/").content.decode()
+    assert "Hertfordshire against England and other benchmarks</h2>" in overview
     assert (
         "No plan actions have been completed since September 2024, and no school-to-school support engagements "
         "have run." in text
