@@ -85,9 +85,9 @@ class RowQuery:
 
 def scope_rows(user, scope, query: RowQuery, *, la=None) -> list[GapRow]:
     """One GapRow per measure for a scope (LA, area, cluster or school), with its national and (when ``la``
-    is given) LA lines, whatever the size of the scope: three queries (two without ``la``) for roles that see
-    small cohorts; up to seven for the others, whose figures also need what they can subtract (``known_figures``,
-    two queries for the scope and two for the LA)."""
+    is given) LA lines, whatever the size of the scope: for roles that see small cohorts, three queries (two
+    without ``la``, four when the scope is the LA itself); up to eight for the others, whose figures also need
+    what they can subtract (``known_figures``, for the scope and for the LA)."""
     codes, measure_codes, years, groups = query.codes, query.measure_codes, query.years, query.groups
     fetched = disclosure_groups(user, codes, groups)
     known = (

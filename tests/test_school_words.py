@@ -63,6 +63,13 @@ def test_school_page_says_why_nothing_is_said_when_the_group_is_suppressed(tmp_p
     assert "No findings: no figure for disadvantaged pupils here to write about (none loaded, or suppressed" in groups
     assert "there are no figures for disadvantaged pupils here" not in groups
     # 22 pupils, 4 disadvantaged: the other 18 are hidden too (22 − 18 = 4), and the key says why.
+    # The profile says the same, and its key does not call the DfE's SUPP for 18 other pupils "fewer than 6".
+    text = " ".join(pdf_text(head.get("/reports/schools/117125/profile.pdf").content).split())
+    assert (
+        "No sentence can be written for disadvantaged pupils: their figures are suppressed (SUPP) or missing." in text
+    )
+    assert "There are no figures for this year yet" not in text
+    assert "SUPP: Suppressed: fewer than 6 pupils, or withheld by the DfE in its published file." in text
     measure = head.get("/schools/117125/measures/ks2_rwm_exp/").content.decode()
     assert ">SUPP2<" in measure and "nor is a figure from which one could be worked out (SUPP2)" in measure
 

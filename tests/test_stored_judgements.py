@@ -128,8 +128,8 @@ def test_priority_ranked_by_the_database_most_reasons_first_then_widest_gap(la):
 def test_every_kept_judgement_is_the_engines(la):
     kept = _kept(la)
     pairs = stored_judgements.judged_rows(
-        la, kept.measure, kept.pupil_group, asked_year=0, sees_small=True, groups=_groups(), years=[2025]
-    )
+        la, [kept.measure], kept.pupil_group, asked_year=0, sees_small=True, groups=_groups(), years=[2025]
+    )[kept.measure.code]
     assert sorted(s.name for s, _r in pairs) == sorted(SCHOOLS)
     stored = {(j.school.name, j.comparator): j for j in SchoolJudgement.objects.filter(judgement_set=kept)}
     assert len(stored) == 3 * len(SCHOOLS)
