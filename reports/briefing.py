@@ -15,6 +15,7 @@ from schools.house_style import results_year_label as year_text
 from schools.house_style import uk_date
 from schools.judgements import BusterReason
 from schools.models import Benchmark, StatisticalNeighbour
+from schools.summaries import judgeable
 from strategy import selectors as strategy_selectors
 from strategy.models import Action, Plan, SuccessStory, SupportEngagement, Target, year_label
 from strategy.targets import evaluate
@@ -30,7 +31,7 @@ def _academic_year(year: int) -> tuple[date, date]:
 
 
 def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return f"{n or 'No'} {one if n == 1 else many}"
 
 
 def _engagements(n: int) -> str:
@@ -44,13 +45,14 @@ def _in_scope(queryset, la, area, *, school_field: str = "school"):
 
 def neighbour_rank(la, rows, *, year: int) -> dict[str, str]:
     """The LA's place among its statistical neighbours on each measure's published gap (1 = narrowest),
-    with its quartile. Only neighbours with both groups' published figures count."""
+    with its quartile, in words that say which gaps were ranked. Only neighbours with both groups' published
+    figures count."""
     codes = list(StatisticalNeighbour.objects.filter(la_code=la.code).values_list("neighbour_code", flat=True))
     if not codes or not rows:
         return {}
     focus, comparison = rows[0].focus_group.code, rows[0].comparison_group.code
     published = Benchmark.objects.filter(
-        geography_code__in=codes,
+        geography_code__in=[*codes, la.code],
         results_year=year,
         value__isnull=False,
         measure__code__in=[r.measure.code for r in rows],
@@ -59,22 +61,33 @@ def neighbour_rank(la, rows, *, year: int) -> dict[str, str]:
     values: dict = {}
     for geography, measure, group, value in published:
         values[(geography, measure, group)] = float(value)
+
+    def published_gap(code, row):
+        f, c = values.get((code, row.measure.code, focus)), values.get((code, row.measure.code, comparison))
+        if f is None or c is None:
+            return None
+        return (c - f) if row.measure.higher_is_better else (f - c)
+
     out = {}
     for row in rows:
-        own = row.current.within if row.year == year else None
+        # Like with like: the LA's own published gap against its neighbours' published gaps; the gap pooled from
+        # the LA's schools (which leaves out suppressed schools' pupils) only where the LA has none published.
+        own, basis = published_gap(la.code, row), "on the published gaps"
+        if own is None:
+            own = row.current.within if row.year == year else None
+            basis = f"{la.name}'s gap pooled from its schools, the neighbours' as published"
         if own is None:
             continue
-        others = []
-        for code in codes:
-            f, c = values.get((code, row.measure.code, focus)), values.get((code, row.measure.code, comparison))
-            if f is not None and c is not None:
-                others.append((c - f) if row.measure.higher_is_better else (f - c))
+        others = [g for g in (published_gap(code, row) for code in codes) if g is not None]
         if not others:
             continue
         rank = 1 + sum(other < own for other in others)
         total = len(others) + 1
         quartile = min(4, 1 + (4 * (rank - 1)) // total)
-        out[row.measure.code] = f"{rank} of {total} (quartile {quartile}; 1 = narrowest gap)"
+        out[row.measure.code] = (
+            f"{rank} of {total} (quartile {quartile}; 1 = narrowest gap) among {la.name} and its statistical "
+            f"neighbours, {basis}"
+        )
     return out
 
 
@@ -121,7 +134,7 @@ def _benchmarks(la, area, rows, year: int) -> list:
         cells.append(gap_text(r.national_gap))
         body.append(cells)
     blocks = table_section(
-        "Against England, the region and statistical neighbours",
+        "Against England and other benchmarks",
         caption=f"The gap in {la.name} against other benchmarks, {year_text(year)}",
         headers=headers,
         rows=body,
@@ -131,8 +144,7 @@ def _benchmarks(la, area, rows, year: int) -> list:
         blocks.append(
             Bullets(
                 [
-                    f"{r.measure.short_name or r.measure.name}: {ranks[r.measure.code]} among "
-                    f"{la.name} and its statistical neighbours."
+                    f"{r.measure.short_name or r.measure.name}: {ranks[r.measure.code]}."
                     for r in rows
                     if r.measure.code in ranks
                 ]
@@ -183,7 +195,7 @@ def _what_we_did(la, area, year: int) -> list:
         Heading("What we did"),
         Paragraph(
             f"{_count(len(actions), 'plan action has', 'plan actions have')} been completed {since}, "
-            f"and {len(engagements)} {_engagements(len(engagements))} run."
+            f"and {len(engagements) or 'no'} {_engagements(len(engagements))} run."
         ),
     ]
     if actions:
@@ -217,15 +229,35 @@ def _what_we_did(la, area, year: int) -> list:
     return blocks
 
 
+def _no_busters(judged: int, schools: int, year: int) -> str:
+    """Why the list is empty: no school busted the gap, or too few could be judged to say so."""
+    when = year_text(year)
+    if judged == 0:
+        return (
+            f"No school could be judged as a gap buster on a headline measure in {when}: each has no figure, a "
+            "group too small to publish, or fewer than 30 pupils with fewer than two comparable years to pool."
+        )
+    which = (
+        "The one school that could be judged was not"
+        if judged == 1
+        else f"None of the {judged} schools that could be judged was"
+    )
+    return (
+        f"{which} a gap buster on a headline measure in {when} ({schools - judged} of {schools} could not be judged)."
+    )
+
+
 def _gap_busters(la, area, measures, focus, groups, years, year, user) -> list:
     schools = access.visible_schools(user) if user is not None else la.schools.all()
     schools = schools.filter(la=la, **({"area": area} if area else {}))
     by_measure = figures.org_rows(
         "school", schools, schools, measures=measures, focus=focus, groups=groups, years=years, year=year
     )
-    items = []
+    items, judged = [], set()
     for measure in measures:
         for school, row in by_measure.get(measure.code, []):
+            if row.year == year and judgeable(row):
+                judged.add(school.pk)
             if row.year == year and row.rankable and row.buster_reasons():
                 reasons = "; ".join(BusterReason.LABELS[r].lower() for r in row.buster_reasons())
                 t = row.trend
@@ -243,9 +275,7 @@ def _gap_busters(la, area, measures, focus, groups, years, year, user) -> list:
     )
     blocks = [
         Heading("Gap busters"),
-        Bullets(items)
-        if items
-        else Paragraph(f"No school was a gap buster on a headline measure in {year_text(year)}."),
+        Bullets(items) if items else Paragraph(_no_busters(len(judged), schools.count(), year)),
     ]
     for story in stories:
         blocks += [

@@ -126,7 +126,14 @@ def gap_text(value) -> str:
 
 
 def cohort_text(figure) -> str:
-    return "–" if figure is None or figure.cohort is None else str(figure.cohort)
+    """ "3,026", or "3,026 (2,575 in the figure)" when a pooled percentage rests on fewer pupils than the group
+    holds (schools whose figures are suppressed or unpublished count in the group but not in the figure)."""
+    if figure is None or figure.cohort is None:
+        return "–"
+    behind = figure.denominator if figure.value is not None else None
+    if behind is not None and behind != figure.cohort:
+        return f"{figure.cohort:,} ({behind:,} in the figure)"
+    return f"{figure.cohort:,}"
 
 
 def suppression_note() -> str:

@@ -68,12 +68,8 @@ def org_rows(
         groups,
     )
     organisations = list(organisations)
-    if level == "school":  # each school against its own type of school nationally (schools.comparators)
-        by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
-        nationals = {org.pk: national_for(org, by_basis) for org in organisations}
-    else:
-        england = national_figures(measures=measure_codes, groups=codes, years=years)
-        nationals = {org.pk: (None, england) for org in organisations}
+    # Each school against its own type of school nationally (schools.comparators), other levels against England.
+    nationals = selectors.nationals_for(level, organisations, measures=measure_codes, groups=codes, years=years)
     out = {}
     for measure in measures:
         rows = [

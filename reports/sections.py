@@ -23,7 +23,14 @@ def comparison_phrase(group) -> str:
 def summary(rows, *, place: str) -> list:
     found = findings_for(rows, place=place, limit=8)
     items = [f.text + (f" ({f.note})" if f.note else "") for f in found]
-    return [Heading("Summary"), Bullets(items) if items else Paragraph("There are no figures for this year yet.")]
+    if items:
+        return [Heading("Summary"), Bullets(items)]
+    if rows:
+        # Rows but no sentence: the focus group's figures are suppressed or missing, not absent from the files.
+        focus = rows[0].focus_group.name.lower()
+        why = f"No sentence can be written for {focus} pupils: their figures are suppressed (SUPP) or missing."
+        return [Heading("Summary"), Paragraph(f"{why} The table below shows what there is.")]
+    return [Heading("Summary"), Paragraph("There are no figures for this year yet.")]
 
 
 def headline_table(rows, *, place: str, year: int) -> Table:

@@ -29,9 +29,9 @@ def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, 
     return _figures_from_rows(rows, key_fields)
 
 
-def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dict[tuple, Figure]:
-    """One indexed read of the pooled figures kept on write → {([org_id,] year, measure_code, group_code): Figure}.
-    ``measures`` / ``groups`` / ``years`` None: all."""
+def _kept(level: str, orgs: Q, *, measures, groups, years):
+    """The pooled-figure rows of these organisations at ``level``; ``measures`` / ``groups`` / ``years`` None:
+    all."""
     rows = PooledFigure.objects.filter(orgs, level=level)
     if years is not None:
         rows = rows.filter(results_year__in=list(years))
@@ -39,9 +39,17 @@ def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dic
         rows = rows.filter(measure__code__in=list(measures))
     if groups is not None:
         rows = rows.filter(pupil_group__code__in=list(groups))
-    rows = rows.values(
-        "org_id", "results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS
-    ).order_by()
+    return rows
+
+
+def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dict[tuple, Figure]:
+    """One indexed read of the pooled figures kept on write → {([org_id,] year, measure_code, group_code): Figure}.
+    ``measures`` / ``groups`` / ``years`` None: all."""
+    rows = (
+        _kept(level, orgs, measures=measures, groups=groups, years=years)
+        .values("org_id", "results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
+        .order_by()
+    )
     return _figures_from_rows(rows, ("org_id",) if keyed else ())
 
 
@@ -228,13 +236,7 @@ def published_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]
 
 
 def _published(la_ids, measures, groups, years) -> dict[tuple, Figure]:
-    rows = PooledFigure.objects.filter(level=aggregates.PUBLISHED, org_id__in=list(la_ids))
-    if years is not None:
-        rows = rows.filter(results_year__in=list(years))
-    if measures is not None:
-        rows = rows.filter(measure__code__in=list(measures))
-    if groups is not None:
-        rows = rows.filter(pupil_group__code__in=list(groups))
+    rows = _kept(aggregates.PUBLISHED, Q(org_id__in=list(la_ids)), measures=measures, groups=groups, years=years)
     fields = ("total_cohort", "counted", "numerator", "published", "marker", "provisional", "revised")
     rows = rows.values_list("org_id", "results_year", "measure__code", "pupil_group__code", *fields).order_by()
     out = {}

@@ -34,7 +34,8 @@ SUPPRESSED = "SUPP"  # primary suppression: fewer pupils than the threshold
 SECONDARY = "SUPP2"  # secondary suppression: would let a suppressed figure be worked out
 SUPPRESSION_CODES = frozenset({SUPPRESSED, SECONDARY, "c"})
 CODE_LABELS = {
-    SUPPRESSED: "Suppressed: fewer than {threshold} pupils",
+    # The DfE's own files write SUPP too, for groups it withholds (e.g. 18 other pupils beside 4 disadvantaged).
+    SUPPRESSED: "Suppressed: fewer than {threshold} pupils, or withheld by the DfE in its published file",
     SECONDARY: "Suppressed so that a small group cannot be worked out from the others",
     "c": "Suppressed by the publisher (small numbers)",
     "NE": "No entries",

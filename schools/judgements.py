@@ -158,7 +158,13 @@ def gap_buster_reasons(
 class Judgement:
     priority: tuple[str, ...] = ()
     buster: tuple[str, ...] = ()
-    basis: str = ""  # "2024/25 alone (40 pupils)", "2022/23 to 2024/25 pooled (27 pupils)" or "" (not judged)
+    # What the judgement rests on: "2024/25 alone (40 pupils)", "2022/23 to 2024/25 pooled (27 pupils)", or ""
+    # when the row could not be judged at all (too small this year and too few comparable years to pool).
+    basis: str = ""
+
+    @property
+    def judged(self) -> bool:
+        return bool(self.basis)
 
 
 def judge(row: GapRow) -> Judgement:
@@ -204,7 +210,7 @@ def judge(row: GapRow) -> Judgement:
     buster = [
         r for r in gap_buster_reasons(focus=g.focus, vs_national=g.vs_national, trend_=trend_) if evidence.get(r, True)
     ]
-    return Judgement(buster=tuple(buster), basis=basis if buster else "")
+    return Judgement(buster=tuple(buster), basis=basis)
 
 
 def threshold_figure(row: GapRow, g: GapFigures, all_pupils: Figure) -> Figure | None:

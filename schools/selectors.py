@@ -85,9 +85,9 @@ class RowQuery:
 
 def scope_rows(user, scope, query: RowQuery, *, la=None) -> list[GapRow]:
     """One GapRow per measure for a scope (LA, area, cluster or school), with its national and (when ``la``
-    is given) LA lines, whatever the size of the scope: three queries (two without ``la``) for roles that see
-    small cohorts; up to seven for the others, whose figures also need what they can subtract (``known_figures``,
-    two queries for the scope and two for the LA)."""
+    is given) LA lines, whatever the size of the scope: for roles that see small cohorts, three queries (two
+    without ``la``, four when the scope is the LA itself); up to eight for the others, whose figures also need
+    what they can subtract (``known_figures``, for the scope and for the LA)."""
     codes, measure_codes, years, groups = query.codes, query.measure_codes, query.years, query.groups
     fetched = disclosure_groups(user, codes, groups)
     known = (
@@ -152,17 +152,22 @@ def rows_by_organisation(
     return _rows_against_nationals(level, query, pooled_figures, organisations)
 
 
-def _rows_against_nationals(level: str, query: RowQuery, here: dict, organisations) -> dict:
-    """The query's rows for each organisation from figures ``here``: each school against national figures for
-    its own type of school (``national_for``), other levels against England (one query)."""
-    codes, measure_codes, years = query.codes, query.measure_codes, query.years
-    organisations = list(organisations)
+def nationals_for(level: str, organisations, *, measures, groups, years) -> dict:
+    """{organisation pk: (basis, national figures)}: each school against national figures for its own type of
+    school (``national_for``), other levels against England (one query)."""
     if level == "school":
-        by_basis = national_figures_by_basis(measures=measure_codes, groups=codes, years=years)
-        nationals = {school.pk: national_for(school, by_basis) for school in organisations}
-    else:
-        england = national_figures(measures=measure_codes, groups=codes, years=years)
-        nationals = {org.pk: (None, england) for org in organisations}
+        by_basis = national_figures_by_basis(measures=measures, groups=groups, years=years)
+        return {school.pk: national_for(school, by_basis) for school in organisations}
+    england = national_figures(measures=measures, groups=groups, years=years)
+    return {org.pk: (None, england) for org in organisations}
+
+
+def _rows_against_nationals(level: str, query: RowQuery, here: dict, organisations) -> dict:
+    """The query's rows for each organisation from figures ``here``, against its national figures
+    (``nationals_for``)."""
+    codes, years = query.codes, query.years
+    organisations = list(organisations)
+    nationals = nationals_for(level, organisations, measures=query.measure_codes, groups=codes, years=years)
     out = {}
     for measure in query.measures:
         rows = []

@@ -41,8 +41,9 @@ LATEST = 0  # ``asked_year`` of a set whose rows each end at the school's latest
 
 
 def rules() -> str:
-    """A fingerprint of the settings the gap engine and disclosure read."""
+    """A fingerprint of the settings the gap engine and disclosure read, and of what a kept judgement holds."""
     settings = [
+        "basis-when-judged",  # sets kept before every judged row stated its basis are judged again
         conf.suppression_threshold,
         conf.single_year_min_cohort,
         conf.gap_buster_min_cohort,
@@ -64,13 +65,19 @@ def _codes(reasons) -> str:
     return f" {' '.join(reasons)} " if reasons else ""
 
 
-def judged_rows(la, measure, focus, *, asked_year: int, sees_small: bool, groups, years) -> list:
-    """(school, row with its year's LA threshold) for every school of the LA with figures: what a set judges."""
+def judged_rows(la, measures, focus, *, asked_year: int, sees_small: bool, groups, years) -> dict[str, list]:
+    """(school, row with its year's LA threshold) for every school of the LA with figures, by measure code: what
+    the sets of these measures judge (read together, whatever the number of measures)."""
     schools = School.objects.filter(la=la)
-    query = selectors.RowQuery([measure], focus, groups, list(years), asked_year or None)
-    pairs = selectors.school_rows_by_measure(schools, schools, query, sees_small=sees_small)[measure.code]
-    in_force = selectors.local_thresholds(la, [measure], focus)
-    return [(school, row.with_threshold(in_force.get((measure.code, row.year)))) for school, row in pairs]
+    query = selectors.RowQuery(list(measures), focus, groups, list(years), asked_year or None)
+    by_measure = selectors.school_rows_by_measure(schools, schools, query, sees_small=sees_small)
+    in_force = selectors.local_thresholds(la, list(measures), focus)
+    return {
+        m.code: [
+            (school, row.with_threshold(in_force.get((m.code, row.year)))) for school, row in by_measure.get(m.code, [])
+        ]
+        for m in measures
+    }
 
 
 def judgements_of(judgement_set, pairs) -> list[SchoolJudgement]:
@@ -89,24 +96,54 @@ def judgements_of(judgement_set, pairs) -> list[SchoolJudgement]:
 
 def judgement_set(la, measure, focus, *, year: int | None, sees_small: bool, groups, years) -> JudgementSet:
     """The kept set for these choices, judged now if there is none (one query when there is)."""
-    key = dict(
-        la=la, measure=measure, pupil_group=focus, asked_year=year or LATEST, sees_small=sees_small, rules=rules()
-    )
-    found = JudgementSet.objects.filter(**key, stamp=Coalesce(Subquery(_stamp(la.pk)), 0)).first()
-    if found is not None:
-        return found
+    return judgement_sets(la, [measure], focus, year=year, sees_small=sees_small, groups=groups, years=years)[0]
+
+
+def judgement_sets(la, measures, focus, *, year: int | None, sees_small: bool, groups, years) -> list[JudgementSet]:
+    """The kept sets of these measures, in their order (one query when every one is kept, as for the headline
+    measures of a summary); the measures without a current set are judged now, together."""
+    key = dict(la=la, pupil_group=focus, asked_year=year or LATEST, sees_small=sees_small, rules=rules())
+    current = JudgementSet.objects.filter(**key, measure__in=measures, stamp=Coalesce(Subquery(_stamp(la.pk)), 0))
+    kept = {found.measure_id: found for found in current}
+    missing = [m for m in measures if m.pk not in kept]
+    if missing:
+        kept |= _judge(la, missing, key, groups=groups, years=years)
+    return [kept[m.pk] for m in measures]
+
+
+def _judge(la, measures, key: dict, *, groups, years) -> dict[int, JudgementSet]:
+    """Judge every school of the LA on these measures and keep the sets, in one transaction."""
     stamp = _stamp(la.pk).first()
-    pairs = judged_rows(
-        la, measure, focus, asked_year=year or LATEST, sees_small=sees_small, groups=groups, years=years
+    rows = judged_rows(
+        la,
+        measures,
+        key["pupil_group"],
+        asked_year=key["asked_year"],
+        sees_small=key["sees_small"],
+        groups=groups,
+        years=years,
     )
     try:
         with transaction.atomic():
-            JudgementSet.objects.filter(**key).delete()  # any set of an older stamp
-            found = JudgementSet.objects.create(**key, stamp=stamp["pk"] if stamp else 0)
-            SchoolJudgement.objects.bulk_create(judgements_of(found, pairs), batch_size=2000)
-    except IntegrityError:  # another request kept the same set meanwhile
-        found = JudgementSet.objects.get(**key)
-    return found
+            JudgementSet.objects.filter(**key, measure__in=measures).delete()  # any set of an older stamp
+            made = {
+                m.pk: JudgementSet.objects.create(**key, measure=m, stamp=stamp["pk"] if stamp else 0) for m in measures
+            }
+            judgements = [j for m in measures for j in judgements_of(made[m.pk], rows[m.code])]
+            SchoolJudgement.objects.bulk_create(judgements, batch_size=2000)
+    except IntegrityError:  # another request kept the same sets meanwhile
+        made = {found.measure_id: found for found in JudgementSet.objects.filter(**key, measure__in=measures)}
+    return made
+
+
+def flags_on_national(sets: list[JudgementSet], schools):
+    """Each school's kept judgement against other pupils nationally on each set's measure (one query): what a
+    summary's flags are made of."""
+    return (
+        SchoolJudgement.objects.filter(judgement_set__in=sets, comparator=Comparator.NATIONAL, school__in=schools)
+        .select_related("school__la", "school__area", "school__cluster")
+        .order_by("school__name", "school__urn")
+    )
 
 
 def ranked(judgement_set: JudgementSet, kind: str, schools, *, busters: bool = False, wanted=()):
@@ -131,11 +168,14 @@ def reason_counts(listed) -> dict[str, int]:
     return listed.aggregate(**{code: Count("pk", filter=Q(priority__contains=f" {code} ")) for code in Reason.ORDER})
 
 
-def unranked(judgement_set: JudgementSet, kind: str, schools) -> int:
-    """Schools with figures too small, suppressed or missing to be judged at all."""
-    return SchoolJudgement.objects.filter(
-        judgement_set=judgement_set, comparator=kind, rankable=False, school__in=schools
-    ).count()
+def unjudged(judgement_set: JudgementSet, kind: str, schools) -> dict[str, int]:
+    """How many schools a list cannot speak for (one query): ``unranked``, the focus group suppressed or
+    missing; ``not_judged``, a group big enough to show but too small to judge on the year alone, with too few
+    comparable years to pool (a kept judgement with no basis)."""
+    return SchoolJudgement.objects.filter(judgement_set=judgement_set, comparator=kind, school__in=schools).aggregate(
+        unranked=Count("pk", filter=Q(rankable=False)),
+        not_judged=Count("pk", filter=Q(rankable=True, basis="")),
+    )
 
 
 # --------------------------------------------------------------------------- check_figures
@@ -151,13 +191,13 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
             continue  # never read under these settings
         pairs = judged_rows(
             found.la,
-            found.measure,
+            [found.measure],
             found.pupil_group,
             asked_year=found.asked_year,
             sees_small=found.sees_small,
             groups=groups,
             years=years_with_results(found.la),
-        )
+        )[found.measure.code]
         fresh = {(j.school_id, j.comparator): j for j in judgements_of(found, pairs)}
         for kept in found.judgements.all():
             again = fresh.pop((kept.school_id, kept.comparator), None)

@@ -14,9 +14,7 @@ The strategy app adds what is due (actions, visits, targets) through its own tem
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from .findings import SIGNIFICANCE_ORDER, level_finding, trend_finding
 from .gap_rows import GapRow
@@ -131,7 +129,7 @@ class SchoolFlags:
     school: School
     flags: list[tuple[Measure, list[str]]] = field(default_factory=list)
     measures_with_figures: int = 0
-    measures_judged: int = 0  # measures with a figure the priority rules could weigh (see ``_judgeable``)
+    measures_judged: int = 0  # measures with a figure the priority rules could weigh (see ``judgeable``)
 
     @property
     def flag_count(self) -> int:
@@ -151,36 +149,31 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def school_flags(
-    by_measure: Mapping[str, Sequence[tuple[Any, GapRow]]],
-    measures: list[Measure],
-    thresholds: Mapping[tuple[str, int], Any] | None = None,
-) -> list[SchoolFlags]:
-    """Each school's priority reasons per headline measure (gap against other pupils nationally), from
-    ``selectors.org_rows_by_measure``, judged against the LA's own thresholds (``selectors.local_thresholds``,
-    keyed (measure code, year): the same the priority list applies); schools with the most reasons first, then
-    by name."""
-    thresholds = thresholds or {}
+def flags_from_judgements(kept, sets, measures: list[Measure]) -> list[SchoolFlags]:
+    """Each school's priority reasons per headline measure (gap against other pupils nationally), read from the
+    judgements kept for the priority list (``stored_judgements``: the same engine, the LA's own thresholds and
+    disclosure, judged once per write rather than on every page); schools with the most reasons first, then by
+    name. ``kept`` holds the judgements of ``sets``, one set per measure of ``measures``, in that order."""
+    measure_of = {s.pk: m for s, m in zip(sets, measures, strict=True)}
     out: dict[int, SchoolFlags] = {}
-    for measure in measures:
-        for school, row in by_measure.get(measure.code, []):
-            entry = out.setdefault(school.pk, SchoolFlags(school))
-            entry.measures_with_figures += 1
-            row = row.for_comparator(Comparator.NATIONAL).with_threshold(thresholds.get((measure.code, row.year)))
-            if not _judgeable(row):
-                continue
+    for judgement in kept:
+        entry = out.setdefault(judgement.school_id, SchoolFlags(judgement.school))
+        entry.measures_with_figures += 1
+        if judgement.basis:
             entry.measures_judged += 1
-            reasons = list(row.judgement().priority)
-            if reasons:
-                entry.flags.append((measure, reasons))
+        if judgement.priority.strip():
+            entry.flags.append((measure_of[judgement.judgement_set_id], judgement.priority.split()))
+    order = {m.code: n for n, m in enumerate(measures)}
+    for entry in out.values():
+        entry.flags.sort(key=lambda flag: order[flag[0].code])
     return sorted(out.values(), key=lambda e: (-e.flag_count, e.school.name, e.school.urn))
 
 
-def _judgeable(row: GapRow) -> bool:
+def judgeable(row: GapRow) -> bool:
     """Whether the priority rules can weigh the row at all: a published-size group of 30 or more pupils this
     year, or a smaller one with at least two comparable years to pool. A school of 12 disadvantaged pupils with
     one year loaded has no reason for challenge because it cannot be judged, not because it is fine."""
-    return row.rankable and (row.single_year or row.pooled is not None)
+    return row.judgement().judged
 
 
 def judged_count(flags: list[SchoolFlags]) -> int:

@@ -104,3 +104,33 @@ def test_lait_and_neighbours_import_cleanly():
     plan, batch = load(DATA / "la" / "sn_may_2025.xlsx", "neighbours")
     assert StatisticalNeighbour.objects.filter(la_code="850").count() == 10
     assert ImportBatch.objects.filter(status=ImportBatch.Status.COMMITTED).count() == 2
+
+
+def test_lait_never_replaces_englands_counted_figure_from_the_performance_tables():
+    """Surrey's KS2 2018/19 file carries England's row with its pupil counts: other pupils 71% of 447,479
+    (317,710 achievers). LAIT publishes England's other pupils for 2019 as 72, a value alone (its own rounding
+    of a later revision). The counted figure is kept — intervals and significance rest on its counts — and the
+    preview says so; LAIT's other figures still import."""
+    register()
+    load(DATA / "dfe" / "ks2_2018-19_936_surrey.csv", "dfe-ks2")
+    england = dict(
+        geography_code=Benchmark.NATIONAL_CODE,
+        results_year=2019,
+        measure__code="ks2_rwm_exp",
+        pupil_group__code="not_disadvantaged",
+    )
+    held = Benchmark.objects.get(**england)
+    assert (held.cohort, held.achievers) == (447479, 317710)
+
+    plan, batch = load(DATA / "la" / "lait_gap_measures_850_919_936.csv", "lait")
+    kept = Benchmark.objects.get(**england)
+    assert (kept.cohort, kept.achievers, kept.value, kept.batch_id) == (
+        447479,
+        317710,
+        held.value,
+        held.batch_id,
+    )
+    warning = next(p for p in plan.problems if "ks2_rwm_exp, not_disadvantaged" in p.reason)
+    assert not warning.is_error
+    assert "E92000001 2019: value 72 here" in warning.reason and "the counted figure is kept" in warning.reason
+    assert batch.created_count > 900

@@ -27,12 +27,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _load(path: Path, urn: str, tmp_path: Path, folder: str = "") -> None:
-    """Import the header, the one school's row and the LA and England rows of a real file."""
+    """Import the header, the schools' rows (URNs separated by commas) and the LA and England rows of a real
+    file."""
     text = path.read_bytes().decode("utf-8-sig", errors="strict") if path.suffix else ""
     rows = list(csv.reader(text.splitlines()))
     header, body = rows[0], rows[1:]
     at = header.index("URN")
-    kept = [r for r in body if r[at] == urn or r[0] not in ("1", "2")]
+    kept = [r for r in body if r[at] in urn.split(",") or r[0] not in ("1", "2")]
     out = tmp_path / path.name
     with open(out, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows([header, *kept])
@@ -49,7 +50,8 @@ def _head_of(urn: int) -> Client:
 
 def test_school_page_says_why_nothing_is_said_when_the_group_is_suppressed(tmp_path):
     _load(DATA / "2024-2025" / "919_ks2final.csv", "117125", tmp_path, folder="2024-2025")
-    page = _head_of(117125).get("/schools/117125/").content.decode()
+    head = _head_of(117125)
+    page = head.get("/schools/117125/").content.decode()
     assert (
         "No sentence can be written for disadvantaged pupils here: in the latest year of each measure their "
         "figures are suppressed (SUPP) or missing." in page
@@ -57,6 +59,19 @@ def test_school_page_says_why_nothing_is_said_when_the_group_is_suppressed(tmp_p
     assert "No figures for disadvantaged pupils at this school yet" not in page
     assert '<td class="num">SUPP</td>' in page
     assert "SUPP: suppressed, because the group has fewer than 6 pupils or the DfE withheld the figure" in page
+    groups = head.get("/schools/117125/groups/").content.decode()
+    assert "No findings: no figure for disadvantaged pupils here to write about (none loaded, or suppressed" in groups
+    assert "there are no figures for disadvantaged pupils here" not in groups
+    # 22 pupils, 4 disadvantaged: the other 18 are hidden too (22 − 18 = 4), and the key says why.
+    # The profile says the same, and its key does not call the DfE's SUPP for 18 other pupils "fewer than 6".
+    text = " ".join(pdf_text(head.get("/reports/schools/117125/profile.pdf").content).split())
+    assert (
+        "No sentence can be written for disadvantaged pupils: their figures are suppressed (SUPP) or missing." in text
+    )
+    assert "There are no figures for this year yet" not in text
+    assert "SUPP: Suppressed: fewer than 6 pupils, or withheld by the DfE in its published file." in text
+    measure = head.get("/schools/117125/measures/ks2_rwm_exp/").content.decode()
+    assert ">SUPP2<" in measure and "nor is a figure from which one could be worked out (SUPP2)" in measure
 
 
 @pytest.fixture
@@ -115,3 +130,30 @@ def test_overview_counts_only_the_schools_that_could_be_judged(tmp_path):
         "pupils with fewer than two comparable years loaded to pool." in page
     )
     assert "of 377 schools" not in page
+
+
+def test_adviser_list_tells_not_judged_from_no_flags(tmp_path):
+    """Ashley (URN 141294) has KS2 figures for 2016/17 (6 disadvantaged pupils) and 2018/19 (9): two years to
+    pool, so it is judged. Audley (URN 125060) has 2018/19 alone, 8 disadvantaged pupils: under 30 and nothing
+    to pool with, so "No flags" would claim a judgement that was never made."""
+    _load(DATA / "ks2_2016-17_936_surrey.csv", "141294", tmp_path)
+    _load(DATA / "ks2_2018-19_936_surrey.csv", "141294,125060", tmp_path)
+    surrey = LocalAuthority.objects.get(code="936")
+    Group.objects.get_or_create(name=Role.ADVISER)
+    schools = list(School.objects.filter(urn__in=[141294, 125060]))
+    client = Client()
+    client.force_login(make_user("adviser936", Role.ADVISER, surrey, schools=schools))
+    page = " ".join(client.get("/schools/").content.decode().split())
+    rows = {urn: page[page.index(f'<td class="num">{urn}</td>') :].split("</tr>")[0] for urn in (141294, 125060)}
+    assert "<td>Not judged</td>" in rows[125060]
+    assert "Not judged" not in rows[141294]
+    assert '"Not judged": figures, but a group under 6 pupils, or under 30 with fewer than two comparable' in page
+
+
+def test_school_table_names_the_comparison_group(ashley):
+    """Boys are compared with girls: the column is girls in England, not "other pupils"."""
+    page = ashley.get("/schools/141294/?group=boys").content.decode()
+    assert '<th scope="col" class="num">Girls, England</th>' in page
+    assert "Other pupils, England" not in page
+    default = ashley.get("/schools/141294/").content.decode()
+    assert '<th scope="col" class="num">Not disadvantaged (other pupils), England</th>' in default

@@ -109,7 +109,11 @@ def test_priority_ranked_by_the_database_most_reasons_first_then_widest_gap(la):
     ]
     assert [k.vs_national for k in listed] == pytest.approx([50.0, 45.0, 45.0, 40.0])
     assert listed[0].basis == "2024/25 alone (60 pupils)"
-    assert stored_judgements.unranked(kept, Comparator.NATIONAL, School.objects.filter(la=la)) == 1  # Dove
+    # Dove's 5 disadvantaged pupils are not ranked; every other school's 40 or more are judged on the year.
+    assert stored_judgements.unjudged(kept, Comparator.NATIONAL, School.objects.filter(la=la)) == {
+        "unranked": 1,
+        "not_judged": 0,
+    }
     assert stored_judgements.reason_counts(stored_judgements.ranked(kept, "national", School.objects.all())) == {
         Reason.WIDE_GAP: 2,
         Reason.STUBBORN: 0,
@@ -124,8 +128,8 @@ def test_priority_ranked_by_the_database_most_reasons_first_then_widest_gap(la):
 def test_every_kept_judgement_is_the_engines(la):
     kept = _kept(la)
     pairs = stored_judgements.judged_rows(
-        la, kept.measure, kept.pupil_group, asked_year=0, sees_small=True, groups=_groups(), years=[2025]
-    )
+        la, [kept.measure], kept.pupil_group, asked_year=0, sees_small=True, groups=_groups(), years=[2025]
+    )[kept.measure.code]
     assert sorted(s.name for s, _r in pairs) == sorted(SCHOOLS)
     stored = {(j.school.name, j.comparator): j for j in SchoolJudgement.objects.filter(judgement_set=kept)}
     assert len(stored) == 3 * len(SCHOOLS)
@@ -197,3 +201,44 @@ def test_check_figures_reports_a_kept_judgement_that_differs(la):
 
 def _groups():
     return {g.code: g for g in PupilGroup.objects.select_related("comparison")}
+
+
+def test_a_small_group_with_one_year_is_counted_as_not_judged_and_the_lists_say_so(la, client, django_user_model):
+    """Oak: 12 disadvantaged pupils, 3 of them at the expected standard (25%), 24 of 30 other pupils (80%), 2024/25
+    only. 12 is under the 30 a single year needs, and one year cannot be pooled (two comparable years at least):
+    no reason for challenge and no gap-buster reason, because Oak could not be judged, not because it is fine."""
+    measure = Measure.objects.get(code="ks2_rwm_exp")
+    oak = School.objects.create(urn=930099, la=la, name="Oak", phase="primary", school_type="Academy")
+    for code, cohort, achievers in (("disadvantaged", 12, 3), ("not_disadvantaged", 30, 24), ("all", 42, 27)):
+        Result.objects.create(
+            school=oak,
+            results_year=2025,
+            measure=measure,
+            pupil_group=PupilGroup.objects.get(code=code),
+            cohort=cohort,
+            achievers=achievers,
+        )
+    kept = _kept(la)
+    oak_kept = SchoolJudgement.objects.get(judgement_set=kept, school=oak, comparator=Comparator.NATIONAL)
+    assert (oak_kept.rankable, oak_kept.basis, oak_kept.priority, oak_kept.buster) == (True, "", "", "")
+    # Fir (46 of 60 against 46 of 60) is judged on the year and has no reason either way: its basis says so.
+    fir = SchoolJudgement.objects.get(judgement_set=kept, school__name="Fir", comparator=Comparator.NATIONAL)
+    assert (fir.basis, fir.priority, fir.buster) == ("2024/25 alone (60 pupils)", "", "")
+    assert stored_judgements.unjudged(kept, Comparator.NATIONAL, School.objects.filter(la=la)) == {
+        "unranked": 1,
+        "not_judged": 1,
+    }
+    assert differences() == (0, [])
+
+    from django.contrib.auth.models import Group
+
+    from schools.models import Profile
+    from schools.roles import Role
+
+    officer = django_user_model.objects.create_user("rank-officer", password="pw")
+    officer.groups.add(Group.objects.get_or_create(name=Role.LA_OFFICER)[0])
+    Profile.objects.create(user=officer, la=la)
+    client.force_login(officer)
+    for url in ("/priority/", "/gap-busters/"):
+        page = client.get(url).content.decode()
+        assert "Not judged: 1 school (too few pupils in the year, too few comparable years to pool)." in page, url

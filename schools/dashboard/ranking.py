@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from .. import access, stored_judgements
-from ..judgements import BusterReason, Reason, reason_explanations
+from ..judgements import BusterReason, Reason, reason_explanations, single_year_min_cohort
 from ..models import JudgementSet, SchoolJudgement
 from ..tables import BusterTable, PriorityTable
 from .common import Options, base_context, judged_on, org_rows, org_table, scope_words, thresholds
@@ -75,10 +75,23 @@ def _ranked(opts: Options, *, busters: bool, page, every: bool) -> tuple[RankedP
     return ranked, kept_set
 
 
-def priority_findings(ranked: RankedPage, opts: Options) -> list[str]:
+def not_judged_words(count: int, opts: Options) -> str:
+    """Why a list is silent about some schools: their group is too small to judge on one year and has too few
+    comparable years to pool. "" when every school with a figure could be judged."""
+    if not count:
+        return ""
+    schools = "1 school's" if count == 1 else f"{count} schools'"
+    return (
+        f"{schools} {opts.focus.name.lower()} pupils could not be judged: fewer than {single_year_min_cohort()} "
+        "pupils in the year and fewer than two comparable years of results to pool."
+    )
+
+
+def priority_findings(ranked: RankedPage, opts: Options, not_judged: int = 0) -> list[str]:
     group, measure = opts.focus.name.lower(), opts.measure_name
     if not ranked.count:
-        return [f"No school has a priority reason for {group} pupils in {measure} with these filters."]
+        lines = (f"No school has a priority reason for {group} pupils in {measure} with these filters.",)
+        return [line for line in (*lines, not_judged_words(not_judged, opts)) if line]
     counts = stored_judgements.reason_counts(ranked.listed)
     words = "; ".join(f"{Reason.LABELS[c]}: {counts[c]}" for c in Reason.ORDER if counts[c])
     top = ranked.kept[0] if ranked.first == 1 else ranked.listed[0]
@@ -88,10 +101,11 @@ def priority_findings(ranked: RankedPage, opts: Options) -> list[str]:
     ]
 
 
-def buster_findings(ranked: RankedPage, opts: Options) -> list[str]:
+def buster_findings(ranked: RankedPage, opts: Options, not_judged: int = 0) -> list[str]:
     group, measure = opts.focus.name.lower(), opts.measure_name
     if not ranked.count:
-        return [f"No gap busters yet for {group} pupils in {measure}."]
+        lines = (f"No gap busters yet for {group} pupils in {measure}.",)
+        return [line for line in (*lines, not_judged_words(not_judged, opts)) if line]
     leading = ranked.kept[:3] if ranked.first == 1 else list(ranked.listed[:3])
     names = ", ".join(k.school.name for k in leading)
     more = " and others" if ranked.count > 3 else ""
@@ -157,9 +171,10 @@ def priority_page(opts: Options, *, page=1, every: bool = False) -> dict:
     shown_year = opts.year or max((k.results_year for k in ranked.kept if k.results_year), default=None)
     explanations = reason_explanations(opts.measure.unit_label, [by_year[shown_year]] if shown_year in by_year else [])
     table.explain_reasons(explanations)
-    context = _list_context(opts, "priority", ranked, table, priority_findings(ranked, opts))
+    silent = stored_judgements.unjudged(kept_set, opts.kind, access.visible_schools(opts.user).filter(la=opts.la))
+    context = _list_context(opts, "priority", ranked, table, priority_findings(ranked, opts, silent["not_judged"]))
     context.update(
-        unranked=stored_judgements.unranked(kept_set, opts.kind, access.visible_schools(opts.user).filter(la=opts.la)),
+        **silent,
         reason_help=[(Reason.LABELS[k], text) for k, text in explanations.items()],
         export_url="schools:priority_export",
         ranked_count=ranked.count,
@@ -175,7 +190,8 @@ def gap_busters_page(opts: Options, *, page=1, every: bool = False) -> dict:
         query = urlencode({"school": school.urn, "measure": opts.measure.code, "group": opts.focus.code})
         return f"{reverse('strategy:story_create')}?{query}"
 
-    ranked, _kept_set = _ranked(opts, busters=True, page=page, every=every)
+    ranked, kept_set = _ranked(opts, busters=True, page=page, every=every)
+    silent = stored_judgements.unjudged(kept_set, opts.kind, access.visible_schools(opts.user).filter(la=opts.la))
     table = _table(
         ranked,
         opts,
@@ -186,6 +202,6 @@ def gap_busters_page(opts: Options, *, page=1, every: bool = False) -> dict:
             "story_url": story_url(s),
         },
     )
-    context = _list_context(opts, "busters", ranked, table, buster_findings(ranked, opts))
-    context.update(export_url="schools:gap_busters_export", buster_help=list(BusterReason.LABELS.values()))
+    context = _list_context(opts, "busters", ranked, table, buster_findings(ranked, opts, silent["not_judged"]))
+    context.update(**silent, export_url="schools:gap_busters_export", buster_help=list(BusterReason.LABELS.values()))
     return context

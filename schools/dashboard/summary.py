@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from .. import access, page_notes, selectors, summaries
+from gapmonitor.conf import conf
+
+from .. import access, page_notes, selectors, stored_judgements, summaries
 from ..comparators import basis_for
 from .common import Options, base_context, headline_table, trend_charts
 from .places import _headline_caption, _scope_rows, ofsted, school_figure_exports, school_figure_tables, scope_context
@@ -75,18 +77,37 @@ def school_measure_page(opts: Options, school, measure) -> dict:
     return context
 
 
+def school_flags(opts: Options, schools, *, year: int | None) -> list[summaries.SchoolFlags]:
+    """Each school's reasons for challenge on the headline measures, read from the judgements the priority list
+    keeps (``stored_judgements``): the same rules, thresholds and disclosure as the list, judged once per write."""
+    sets = stored_judgements.judgement_sets(
+        opts.la,
+        opts.headline,
+        opts.focus,
+        year=year,
+        sees_small=access.sees_small_cohorts(opts.user),
+        groups=opts.groups,
+        years=opts.years,
+    )
+    return summaries.flags_from_judgements(stored_judgements.flags_on_national(sets, schools), sets, opts.headline)
+
+
 def school_list_page(opts: Options | None, schools: list) -> dict:
-    """Each school with its flags on the headline measures (``summaries.school_flags``); schools without
+    """Each school with its flags on the headline measures (``school_flags``); schools without
     headline figures last. ``opts`` None (no LA to work in): the schools alone."""
     if opts is None or not schools:
-        return {"flags": summaries.with_no_figures([], schools), "opts": opts}
+        return {
+            "flags": summaries.with_no_figures([], schools),
+            "opts": opts,
+            "suppression_threshold": conf.suppression_threshold,
+        }
     visible = access.visible_schools(opts.user).filter(pk__in=[s.pk for s in schools])
-    by_measure = selectors.org_rows_by_measure(
-        opts.user, "school", visible, schools, opts.query(opts.headline, year=None)
-    )
-    in_force = selectors.local_thresholds(opts.la, opts.headline, opts.focus)
-    flags = summaries.school_flags(by_measure, opts.headline, in_force)
-    return {"flags": summaries.with_no_figures(flags, schools), "opts": opts}
+    flags = school_flags(opts, visible, year=None)
+    return {
+        "flags": summaries.with_no_figures(flags, schools),
+        "opts": opts,
+        "suppression_threshold": conf.suppression_threshold,
+    }
 
 
 def la_summary(opts: Options, rows) -> dict:
@@ -94,9 +115,7 @@ def la_summary(opts: Options, rows) -> dict:
     cluster tables on that measure), the overview rows, and the schools to challenge across the headline
     measures, most reasons first."""
     schools = access.visible_schools(opts.user).filter(la=opts.la)
-    by_measure = selectors.org_rows_by_measure(opts.user, "school", schools, schools, opts.query(opts.headline))
-    in_force = selectors.local_thresholds(opts.la, opts.headline, opts.focus)
-    every = summaries.school_flags(by_measure, opts.headline, in_force)
+    every = school_flags(opts, schools, year=opts.year)
     school_count, judged = schools.count(), summaries.judged_count(every)
     flagged = [f for f in every if f.flags]
     detail = reverse("schools:la_overview_detail")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection
 
@@ -23,7 +24,8 @@ def insert_values(model, names: tuple[str, ...], rows: list[tuple]):
         pairs = list(zip(order, fields, strict=True))
         rows = [tuple(row[i] if i is not None else defaults[f.attname] for i, f in pairs) for row in rows]
     else:
-        rows = [tuple(row[i] for i in order) for row in rows]
+        pick = itemgetter(*order)  # a tuple of the cells in column order, picked in C
+        rows = [pick(row) for row in rows] if len(order) > 1 else [(row[order[0]],) for row in rows]
     quote = connection.ops.quote_name
     table, names_sql = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:

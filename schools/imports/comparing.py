@@ -18,6 +18,9 @@ class FactDiff:
     created: pd.DataFrame
     updated: pd.DataFrame  # with the existing row's id and previous values (prev_*)
     unchanged: int
+    # Value-only facts left alone because the stored fact has its pupil counts and a different value
+    # (counted among ``unchanged``), with the stored figures as prev_*.
+    kept: pd.DataFrame | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -72,19 +75,27 @@ def _compare(
         & (merged["value_code"] == merged["prev_value_code"])
         & (merged["status"] == merged["prev_status"])
     )
+    kept = None
     if value_only_keeps_counts:
-        # A source that publishes only a value (LAIT) leaves a richer fact with the same value alone.
+        # A source that publishes only a value (LAIT) never replaces a fact that has its pupil counts (the
+        # performance tables' own figure, from which intervals and significance are worked out): less
+        # information must not overwrite more. Where the two values differ the counted one is kept, and said.
         value_only = merged["cohort"].isna() & merged["achievers"].isna() & merged["points"].isna()
-        same_value = _same(merged["value"], merged["prev_value"], 0.005) & (
-            merged["value_code"] == merged["prev_value_code"]
+        counted = merged["prev_cohort"].notna() | merged["prev_achievers"].notna() | merged["prev_points"].notna()
+        kept_rows = known & ~same & value_only & counted
+        # Said only where the values differ beyond the value-only source's rounding to whole numbers.
+        differs = ~_same(merged["value"], merged["prev_value"], 0.5) | (
+            merged["value_code"] != merged["prev_value_code"]
         )
-        same = same | (value_only & same_value & (merged["status"] == merged["prev_status"]))
+        kept = merged[kept_rows & differs].reset_index(drop=True)
+        same = same | kept_rows
     created = merged[~known]
     updated = merged[known & ~same]
     return FactDiff(
         created=created.reset_index(drop=True),
         updated=updated.reset_index(drop=True),
         unchanged=int((known & same).sum()),
+        kept=kept,
     )
 
 
@@ -165,6 +176,32 @@ def lost_cohort_problems(diff: Diff, columns: dict) -> list[Problem]:
                     ),
                 )
             )
+    return problems
+
+
+def kept_counted_problems(diff: Diff) -> list[Problem]:
+    """Warnings for the value-only figures (LAIT) left alone because a figure with its pupil counts is held for
+    the same place, year, measure and group, with a different value: one per measure and group, naming the
+    first such figure both ways."""
+    kept = diff.benchmarks.kept
+    if kept is None or not len(kept):
+        return []
+    problems = []
+    for (measure, group), part in kept.groupby(["measure", "pupil_group"], sort=True):
+        first = part.iloc[0].to_dict()
+        problems.append(
+            Problem(
+                row=int(first["row"]),
+                column="value",
+                value=_describe(first, ""),
+                reason=(
+                    f"{len(part)} figure(s) for {measure}, {group} give only a value where a figure with its pupil "
+                    f"count is held (e.g. {first['geography_code']} {int(first['results_year'])}: "
+                    f"{_describe(first, '')} here, {_describe(first, 'prev_')} held): the counted figure is kept."
+                ),
+                level=Problem.WARNING,
+            )
+        )
     return problems
 
 

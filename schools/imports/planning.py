@@ -15,7 +15,7 @@ from ..models import ImportBatch, LocalAuthority
 from . import context as context_import
 from . import dfe_layout, preview
 from .benchmarks import parse_lait
-from .comparing import Diff, diff_facts, lost_cohort_problems
+from .comparing import Diff, diff_facts, kept_counted_problems, lost_cohort_problems
 from .facts import BENCHMARK, RESULT, Reference, school_id_map
 from .la_codes import la_name
 from .neighbours import NeighbourDiff, diff_neighbours, parse_neighbours
@@ -226,6 +226,7 @@ def build_plan(
         plan.diff = diff_facts(parsed.facts, ref, school_ids=school_ids)
         if plan.format in (Format.LONG, Format.DFE_KS2, Format.DFE_KS4):
             plan.problems.extend(lost_cohort_problems(plan.diff, parsed.layout.get("columns", {})))
+        plan.problems.extend(kept_counted_problems(plan.diff))
     return plan
 
 

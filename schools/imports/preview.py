@@ -121,7 +121,9 @@ def plan_fingerprint(plan: ImportPlan) -> str:
             digest.update(b"-")
             return
         present = [c for c in columns if c in frame.columns]
-        part = frame[present].reset_index(drop=True).astype(str)
+        # Each column hashed by its values (text columns once per distinct value): writing two million
+        # figures out as text first would double the preview's memory.
+        part = frame[present].reset_index(drop=True)
         digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
 
     previous = [

@@ -364,7 +364,25 @@ class Parsed:
 
 
 def parse_figures(cells: pd.Series) -> Parsed:
-    """Numbers written ``45``, ``45.0``, ``45%``, ``1,234`` or ``7.0E-2``; markers kept as their code."""
+    """Numbers written ``45``, ``45.0``, ``45%``, ``1,234`` or ``7.0E-2``; markers kept as their code.
+
+    Each distinct cell text is parsed once and the results spread back to the rows: a national file's column
+    holds a few hundred distinct texts ("SUPP", "", "0.65"…) over 16,000 rows."""
+    positions, distinct = pd.factorize(cells, use_na_sentinel=False)
+    parsed = _parse_distinct(pd.Series(distinct, dtype=object))
+
+    def spread(series: pd.Series) -> pd.Series:
+        return pd.Series(series.to_numpy()[positions], index=cells.index, name=cells.name)
+
+    return Parsed(
+        number=spread(parsed.number),
+        code=spread(parsed.code),
+        blank=spread(parsed.blank),
+        invalid=spread(parsed.invalid),
+    )
+
+
+def _parse_distinct(cells: pd.Series) -> Parsed:
     text = cells.fillna("").astype(str).str.strip()
     blank = text == ""
     code = text.str.lower().map(MARKER_LOOKUP)

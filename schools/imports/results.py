@@ -225,6 +225,8 @@ def parse_dfe(
 
     pieces, missing, used = [], [], {}
     not_published = NOT_PUBLISHED
+    # One shared text per row, not a new one per row and figure (two million in a national file).
+    targets = np.array([BENCHMARK, RESULT], dtype=object)[school.astype(int)]
     for entry in columns:
         count_col, value_col = entry.pick(table.columns)
         if value_col is None:
@@ -271,7 +273,7 @@ def parse_dfe(
             continue
         piece = pd.DataFrame(
             {
-                "target": np.where(school, RESULT, BENCHMARK),
+                "target": targets,
                 "urn": urn.where(pd.Series(school, index=frame.index)),
                 "geography_code": geo_code.where(pd.Series(bench, index=frame.index)),
                 "geography_name": geo_name,

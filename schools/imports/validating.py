@@ -35,7 +35,8 @@ def complete_and_validate(
     """
     if facts.empty:
         return facts
-    facts = facts.reset_index(drop=True)
+    if not facts.index.equals(pd.RangeIndex(len(facts))):
+        facts = facts.reset_index(drop=True)
     rows = facts["row"].to_numpy()
 
     if check_codes:
@@ -182,8 +183,11 @@ def complete_and_validate(
 
     # Duplicates within the file.
     key = ["target", "urn", "geography_code", *KEY_COLUMNS]
-    keyed = facts[key].astype(str)
-    duplicated = keyed.duplicated(keep="first")
+    if _may_repeat(facts, key):
+        keyed = facts[key].astype(str)
+        duplicated = keyed.duplicated(keep="first")
+    else:
+        duplicated = pd.Series(False, index=facts.index)
     if duplicated.any():
         first_rows = facts.loc[~keyed.duplicated(keep=False) | ~duplicated].assign(_k=keyed.agg("|".join, axis=1))
         first_row_of = dict(zip(first_rows["_k"], first_rows["row"], strict=True))
@@ -199,6 +203,19 @@ def complete_and_validate(
                 )
             )
     return facts
+
+
+def _may_repeat(facts: pd.DataFrame, key: list[str]) -> bool:
+    """Whether two facts may share a key as text (the test for duplicates): each column's distinct values are
+    numbered by their text, and the rows compared by those numbers. Values that compare equal (None and NaN,
+    1 and 1.0) share a number, so this finds every duplicate and, rarely, one that is not: the exact test
+    then runs. Two million facts are checked without writing two million keys as text."""
+    numbered = {}
+    for name in key:
+        positions, distinct = pd.factorize(facts[name], use_na_sentinel=False)
+        by_text, _texts = pd.factorize(pd.Series(distinct, dtype=object).astype(str))
+        numbered[name] = by_text[positions]
+    return bool(pd.DataFrame(numbered).duplicated().any())
 
 
 def _year_text(year) -> str:
