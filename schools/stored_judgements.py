@@ -178,6 +178,25 @@ def unjudged(judgement_set: JudgementSet, kind: str, schools) -> dict[str, int]:
     )
 
 
+def warm(las) -> int:
+    """Judge, for each of these LAs, the sets its landing pages read first — every headline measure for the
+    default focus group, each school's latest year, as viewers who do and who do not see small cohorts — so that
+    the first visitor after an import does not wait for them. Returns how many sets were judged."""
+    from .figures import years_with_results
+
+    groups = selectors.pupil_groups()
+    headline = [m for m in selectors.measures_by_code().values() if m.headline]
+    focus = groups[conf.default_group]
+    judged = 0
+    for la in las:
+        years = years_with_results(la)
+        for sees_small in (True, False):
+            judged += len(
+                judgement_sets(la, headline, focus, year=None, sees_small=sees_small, groups=groups, years=years)
+            )
+    return judged
+
+
 # --------------------------------------------------------------------------- check_figures
 def differences(limit: int = 50) -> tuple[int, list[str]]:
     """Re-judge every kept set from the figures as they are now: (number of differences, the first ``limit``)."""

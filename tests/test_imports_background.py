@@ -17,7 +17,7 @@ from schools import aggregate_checks
 from schools.imports import progress
 from schools.imports.committing import import_file
 from schools.imports.staging import STALE_MESSAGE
-from schools.models import ImportBatch, LocalAuthority, PooledFigure, Profile, Result, School
+from schools.models import ImportBatch, JudgementSet, LocalAuthority, Measure, PooledFigure, Profile, Result, School
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +143,11 @@ def test_a_confirmed_import_is_queued_then_the_worker_imports_it(role_client, de
         level="la", org_id=a.la_id, results_year=2030, measure__code="ks2_rwm_exp", pupil_group__code="disadvantaged"
     )
     assert (la.total_cohort, la.numerator, la.rows) == (30, 15.0, 2)
+    # After the commit the worker judged what the LA's landing pages read first: every headline measure for
+    # disadvantaged pupils, each school's latest year, for viewers who do and do not see small cohorts.
+    kept = JudgementSet.objects.filter(la_id=a.la_id, pupil_group__code="disadvantaged", asked_year=0)
+    headline = set(Measure.objects.filter(headline=True).values_list("pk", flat=True))
+    assert {(s.measure_id, s.sees_small) for s in kept} == {(m, seen) for m in headline for seen in (True, False)}
     assert aggregate_checks.differences()[0] == 0
     assert status(client, batch)["state"] == "done" and status(client, batch)["percent"] == 100
     page = client.get(reverse("schools:import_batch", args=[batch.pk])).content.decode()

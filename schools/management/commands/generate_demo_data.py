@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from schools import demo
+from schools import demo, stored_judgements
 
 
 class Command(BaseCommand):
@@ -36,6 +36,8 @@ class Command(BaseCommand):
                     if app_config.name == "schools" or util.find_spec(f"{app_config.name}.demo") is None:
                         continue
                     import_module(f"{app_config.name}.demo").generate(context)
+        # What the landing pages read first, judged now rather than by the first visitor.
+        stored_judgements.warm([context.la])
         stats = context.stats
         self.stdout.write(
             self.style.SUCCESS(
