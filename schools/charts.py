@@ -15,6 +15,7 @@ import plotly.io as pio
 from django.utils.text import slugify
 
 from .gap_rows import GapRow
+from .gaps import SUPPRESSION_CODES
 from .house_style import results_year_label
 from .table_columns import figure_with_count
 from .trends import break_note, breaks_within
@@ -69,6 +70,10 @@ def trend_chart(row: GapRow, *, place: str = "here", chart_id: str = "", la_name
     ]
     series = {year: row.series.get(year) for year in years}
     la_series = row.la_series or {}
+    plotted = [get(figures) for figures in series.values() if figures for _key, _name, get in lines]
+    plotted += [figures.focus for figures in la_series.values() if figures]
+    if not any(f is not None and (f.value is not None or f.code in SUPPRESSION_CODES) for f in plotted):
+        return None  # nothing was published (NP) or loaded for any line: no empty chart
     traces = []
     headers = ["Year"] + [name for _key, name, _get in lines]
     if row.la_series is not None:

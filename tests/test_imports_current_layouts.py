@@ -361,6 +361,8 @@ def test_measure_page_says_why_progress_is_not_published(client, django_user_mod
         "pupils had no KS1 results (KS1 assessments were cancelled in 2019/20 and 2020/21)." in page
     )
     assert 'title="Not published by the DfE for this year">NP<' in page
-    # A measure the DfE did publish that year carries no such note.
+    assert 'class="chart-figure"' not in page  # nothing published, so no empty chart either
+    # A measure the DfE did publish that year carries no such note, and has its chart.
     page = client.get(reverse("schools:school_measure", args=[school.urn, "ks2_rwm_exp"])).content.decode()
     assert "NP (not published)" not in page
+    assert 'class="chart-figure"' in page
