@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django_tasks import TaskResultStatus
-from django_tasks.backends.database.management.commands.db_worker import Worker
 from django_tasks.backends.database.models import DBTaskResult
 
 from schools import aggregate_checks
@@ -18,6 +17,7 @@ from schools.imports import progress
 from schools.imports.committing import import_file
 from schools.imports.staging import STALE_MESSAGE
 from schools.models import ImportBatch, JudgementSet, LocalAuthority, Measure, PooledFigure, Profile, Result, School
+from tests.task_support import run_next_task
 
 pytestmark = pytest.mark.django_db
 
@@ -38,20 +38,8 @@ def queue(settings):
 
 
 def run_worker() -> DBTaskResult:
-    """What ``db_worker`` does with the next task: claim it, then run it (its run-one-task function)."""
-    task = DBTaskResult.objects.ready().get()
-    task.claim("test-worker")
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=1,
-        worker_id="test-worker",
-    ).run_task(task)
-    task.refresh_from_db()
-    return task
+    """What ``db_worker`` does with the next task."""
+    return run_next_task()
 
 
 def two_schools(demo):

@@ -9,10 +9,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_queued_import_shows_its_progress_and_the_page_follows_it_to_the_end(ui, sign_in, settings, tmp_path):
-    from django_tasks.backends.database.management.commands.db_worker import Worker
-    from django_tasks.backends.database.models import DBTaskResult
-
     from schools.models import Result, School
+    from tests.task_support import run_next_task
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -36,17 +34,7 @@ def test_a_queued_import_shows_its_progress_and_the_page_follows_it_to_the_end(u
     assert "Waiting for the import worker to start: 0% done." in page.locator("main").inner_text()
     assert not Result.objects.filter(results_year=2030).exists()
 
-    task = DBTaskResult.objects.ready().get()
-    task.claim("browser-test")
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=1,
-        worker_id="browser-test",
-    ).run_task(task)
+    run_next_task("browser-test")
 
     # The page's script sees the import finished and loads the page again: no progress bar, what it did.
     page.get_by_role("heading", name="What the import did").wait_for()
