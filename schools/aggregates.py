@@ -185,8 +185,76 @@ def repool_published(la_ids=None) -> None:
     _insert(published_query(la_ids))
 
 
+def school_rows_query(school_ids=None, years=ALL_YEARS, measure_ids=None):
+    """The school level of :func:`pooled_query` without its GROUP BY: a school has one result per year ×
+    measure × group (``result_unique_fact``), so each result is its own pooled row — the same sums, worked out
+    a row at a time with nothing to sort or hash."""
+    from .models import Result
+
+    results = Result.objects.all()
+    if school_ids is not None:
+        results = results.filter(school_id__in=list(school_ids))
+    if years is not ALL_YEARS:
+        results = results.filter(results_year__in=list(years))
+    if measure_ids is not None:
+        results = results.filter(measure_id__in=list(measure_ids))
+    one, zero = Value(1), Value(0)
+    return results.values(
+        pooled_level=Value("school"),
+        pooled_org=F("school_id"),
+        pooled_year=F("results_year"),
+        pooled_measure=F("measure_id"),
+        pooled_group=F("pupil_group_id"),
+        total_cohort=F("cohort"),
+        counted=Case(When(cohort__isnull=False, then=one), default=zero),
+        rows=one,
+        numerator=numerator_expression(),
+        value_cohort=Case(When(has_numerator(), then="cohort"), default=None),
+        published=F("value"),
+        marker=F("value_code"),
+        provisional=Case(When(status="provisional", then=one), default=zero),
+        revised=Case(When(status="revised", then=one), default=zero),
+    ).order_by()
+
+
+def _roll_up(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) -> None:
+    """INSERT … SELECT of a cluster's, area's or LA's pooled rows from its schools' pooled rows (kept
+    already, and refreshed first): the sums add up and the largest value and marker stay the largest, so
+    the result is :func:`pooled_query`'s for the level (``check_figures`` recomputes it from the results)
+    without reading the results, their measures' units or their CASEs again."""
+    from .models import PooledFigure, School
+
+    qn = connection.ops.quote_name
+    column = qn(SCHOOL_FIELD[level])
+    where, params = [f"p.{qn('level')} = %s", f"s.{column} IS NOT NULL"], ["school"]
+    for name, values in ((f"s.{column}", org_ids), ("p.results_year", years), ("p.measure_id", measure_ids)):
+        if values is not None:
+            values = list(values)
+            where.append(f"{name} IN ({', '.join(['%s'] * len(values))})")
+            params.extend(values)
+    summed = {"published": "MAX", "marker": "MAX"}
+    picked = ", ".join(f"{summed.get(c, 'SUM')}(p.{qn(c)})" for c in SUMS)
+    key = f"s.{column}, p.{qn('results_year')}, p.{qn('measure_id')}, p.{qn('pupil_group_id')}"
+    table = qn(PooledFigure._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(qn(c) for c in COLUMNS)}) SELECT %s, {key}, {picked} "
+            f"FROM {table} p JOIN {qn(School._meta.db_table)} s ON s.{qn('id')} = p.{qn('org_id')} "
+            f"WHERE {' AND '.join(where)} GROUP BY {key}",
+            [level, *params],
+        )
+
+
+def _work_memory() -> None:
+    """PostgreSQL: room for the roll-ups' hash tables in this transaction (the default 4 MB spills to disk)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+
+
 def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
-    """Replace the pooled rows of these organisations (for these years) by a fresh pooling of their results."""
+    """Replace the pooled rows of these organisations (for these years) by a fresh pooling: a school's from
+    its results, an organisation's from its schools' rows — so schools are re-pooled first (:data:`LEVELS`)."""
     from .models import JudgementSet, PooledFigure
 
     org_ids = sorted(set(org_ids))
@@ -196,7 +264,10 @@ def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
         if years is not ALL_YEARS:
             stale = stale.filter(results_year__in=list(years))
         stale._raw_delete(stale.db)
-        _insert(pooled_query(level, chunk, years))
+        if level == "school":
+            _insert(school_rows_query(chunk, years))
+        else:
+            _roll_up(level, chunk, years)
         if level == "la":  # the LA's kept judgements rest on these figures (``schools.stored_judgements``)
             JudgementSet.forget(la_ids=chunk)
 
@@ -209,8 +280,10 @@ def rebuild(*, published: bool = False) -> None:
     with transaction.atomic():
         stale = PooledFigure.objects.filter(level__in=LEVELS)
         stale._raw_delete(stale.db)
-        for level in LEVELS:
-            _insert(pooled_query(level))
+        _work_memory()
+        _insert(school_rows_query())
+        for level in LEVELS[1:]:
+            _roll_up(level)
         if published:
             repool_published()
         JudgementSet.forget()
@@ -222,8 +295,9 @@ def repool_measure(measure_id: int) -> None:
 
     stale = PooledFigure.objects.filter(measure_id=measure_id, level__in=LEVELS)  # published rows are as published
     stale._raw_delete(stale.db)
-    for level in LEVELS:
-        _insert(pooled_query(level, measure_ids=[measure_id]))
+    _insert(school_rows_query(measure_ids=[measure_id]))
+    for level in LEVELS[1:]:
+        _roll_up(level, measure_ids=[measure_id])
     JudgementSet.forget(measure_id=measure_id)
 
 
@@ -301,6 +375,7 @@ class Touched:
             repool_published(LocalAuthority.objects.filter(code__in=codes).values_list("pk", flat=True))
         if not self.years and not self.orgs:
             return
+        _work_memory()
         self._add_orgs_of(dict(self.years))
         # Per level, at most two statements pairs whatever the data: the organisations touched in every year,
         # and the others over the union of their years (re-pooling an untouched year is harmless).
