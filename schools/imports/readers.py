@@ -243,10 +243,11 @@ def read_table(
         raise FileProblem(f"The file is not a valid CSV file ({exc}).") from exc
 
 
-def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits: Limits) -> Table:
-    header = None
-    header_index = -1
-    seen_any = False
+def find_header(rows, header_contains=(), max_header_search: int = 10, limits: Limits | None = None):
+    """The header (see :func:`read_table`) from ``rows``, consumed up to it: its names (blank ones named,
+    repeated ones numbered, trailing blank ones dropped), its index among the rows and its length as written."""
+    limits = limits or Limits.none()
+    header, header_index, seen_any = None, -1, False
     for index, row in enumerate(rows):
         if limits.max_columns is not None and len(row) > 10 * limits.max_columns:
             raise FileProblem(
@@ -268,6 +269,7 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
         if header_contains:
             raise FileProblem(f"No header row found: expected a row with the columns {', '.join(header_contains)}.")
         raise FileProblem("The file has no header row.")
+    written = len(header)
     # Trailing unnamed columns (Excel exports often add them) are dropped; other blanks get a name.
     while header and not header[-1]:
         header.pop()
@@ -283,13 +285,28 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
     seen: dict[str, int] = {}
     unique = []
     for name in header:
-        if name in seen:
-            seen[name] += 1
-            unique.append(f"{name}.{seen[name]}")
-        else:
-            seen[name] = 0
-            unique.append(name)
+        seen[name] = seen.get(name, -1) + 1
+        unique.append(f"{name}.{seen[name]}" if seen[name] else name)
+    return header, unique, header_index, written
 
+
+def too_many_rows(max_rows: int, width: int, limits: Limits) -> FileProblem:
+    return FileProblem(
+        f"The file has more than {max_rows:,} rows of {width:,} columns "
+        f"({limits.max_cells:,} cells is the most accepted): split it, or leave out the "
+        "columns you do not need."
+    )
+
+
+def truncated(file_row: int, column: str, cells: int, width: int) -> Problem:
+    """The warning for a row of ``cells`` cells under a header of ``width`` (``column``: the first missing)."""
+    reason = f"Row has {cells} of {width} cells (truncated): the missing cells are treated as missing."
+    return Problem(row=file_row, column=column, value="", reason=reason, level=Problem.WARNING)
+
+
+def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits: Limits) -> Table:
+    header, unique, header_index, _written = find_header(rows, header_contains, max_header_search, limits)
+    width = len(unique)
     max_rows = None if limits.max_cells is None else max(1, limits.max_cells // width)
     texts: dict[str, str] = {}
     # Rows go into blocks of a fixed size (one pointer per cell), not one list per row: half the memory.
@@ -314,17 +331,7 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
         if not any(cells):
             continue
         if len(cells) < width:
-            warnings.append(
-                Problem(
-                    row=file_row,
-                    column=header[len(cells)],
-                    value="",
-                    reason=(
-                        f"Row has {len(cells)} of {width} cells (truncated): the missing cells are treated as missing."
-                    ),
-                    level=Problem.WARNING,
-                )
-            )
+            warnings.append(truncated(file_row, header[len(cells)], len(cells), width))
             cells.extend([""] * (width - len(cells)))
         block[filled, :] = cells
         filled += 1
@@ -333,11 +340,7 @@ def _read_rows(rows, kind, encoding, header_contains, max_header_search, limits:
             block, filled = np.empty((BLOCK_ROWS, width), dtype=object), 0
         numbers.append(file_row)
         if max_rows is not None and len(numbers) > max_rows:
-            raise FileProblem(
-                f"The file has more than {max_rows:,} rows of {width:,} columns "
-                f"({limits.max_cells:,} cells is the most accepted): split it, or leave out the "
-                "columns you do not need."
-            )
+            raise too_many_rows(max_rows, width, limits)
     blocks.append(block[:filled])
     grid = blocks[0] if len(blocks) == 1 else np.vstack(blocks)
     del blocks, block

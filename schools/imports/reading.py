@@ -8,6 +8,7 @@ import hashlib
 from ..models import ImportBatch
 from . import context as context_import
 from .problems import Problem
+from .quick_csv import quick_table
 from .readers import FileProblem, Limits, Table, read_table
 
 Format = ImportBatch.Format
@@ -46,7 +47,9 @@ def read_upload(data: bytes, format: str, limits: Limits) -> tuple[Table | None,
         if format == Format.NEIGHBOURS:
             table = read_table(data, header_contains=("SN1",), limits=limits)
         else:
-            table = read_table(data, limits=limits)
+            table = quick_table(data, limits)  # the long template, read by pandas' C parser
+            if table is None:
+                table = read_table(data, limits=limits)
     except FileProblem as exc:
         return None, None, Problem(row=None, column="", value="", reason=str(exc))
     if format not in ("auto", "", None):
