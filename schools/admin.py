@@ -124,6 +124,9 @@ class ResultAdmin(RepoolsFigures, SimpleHistoryAdmin):
         *FIGURE_FIELDS,
         "batch",
     ]
+    # The form in the order the model had before it redefined its school, year and measure (without their own
+    # indexes, which moved them to the end).
+    fields = ["results_year", "measure", "pupil_group", *FIGURE_FIELDS, "school", "batch"]
     list_filter = ["results_year", "measure", "pupil_group", "status"]
     search_fields = ["school__name", "school__urn"]
     raw_id_fields = ["school", "batch"]

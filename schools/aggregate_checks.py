@@ -4,7 +4,7 @@ ranking against a fresh judgement by the gap engine (``check_figures``)."""
 from __future__ import annotations
 
 from . import stored_judgements
-from .aggregates import COLUMNS, LEVELS, SELECTED_KEY, SUMS, pooled_query, published_query
+from .pooling import COLUMNS, LEVELS, SELECTED_KEY, SUMS, pooled_query, published_query
 
 
 def differences(limit: int = 50) -> tuple[int, list[str]]:

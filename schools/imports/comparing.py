@@ -134,7 +134,8 @@ def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int
     known["school_id"] = known["school_id"].astype(np.int64)
     result_diff = _diff(Result, known, ["school_id", *FACT_KEY], value_only_keeps_counts=False)
     new_school_facts = results[results["school_id"].isna()]
-    result_diff.created = pd.concat([result_diff.created, new_school_facts], ignore_index=True)
+    if len(new_school_facts):  # (concatenating an empty frame costs a look at every cell of the other)
+        result_diff.created = pd.concat([result_diff.created, new_school_facts], ignore_index=True)
     bench_diff = _diff(Benchmark, benchmarks, ["geography_code", *FACT_KEY], value_only_keeps_counts=True)
 
     samples = []

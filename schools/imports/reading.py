@@ -46,10 +46,8 @@ def read_upload(data: bytes, format: str, limits: Limits) -> tuple[Table | None,
     try:
         if format == Format.NEIGHBOURS:
             table = read_table(data, header_contains=("SN1",), limits=limits)
-        else:
-            table = quick_table(data, limits)  # the long template, read by pandas' C parser
-            if table is None:
-                table = read_table(data, limits=limits)
+        else:  # the long template is read by pandas' C parser (quick_table), other files cell by cell
+            table = quick_table(data, limits) or read_table(data, limits=limits)
     except FileProblem as exc:
         return None, None, Problem(row=None, column="", value="", reason=str(exc))
     if format not in ("auto", "", None):

@@ -8,7 +8,16 @@ import pandas as pd
 from ..reference_data import NOT_PUBLISHED
 from . import dfe_layout, mapping
 from .facts import BENCHMARK, FACT_COLUMNS, RESULT, Reference, empty_facts
-from .parsing import STATUSES, Parsed, checked_figures, figure, parse_year, require, resolve_geographies
+from .parsing import (
+    STATUSES,
+    Parsed,
+    checked_figures,
+    figure,
+    parse_year,
+    per_text,
+    require,
+    resolve_geographies,
+)
 from .problems import Problem, collect, collect_each
 from .readers import Table, parse_figures
 
@@ -40,7 +49,7 @@ def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column:
     code = value.code.where(value.code != "", achievers.code.where(achievers.code != "", points.code))
     code = code.where(code != "", cohort.code)
 
-    status = table.column("status").str.strip().str.lower().replace("", "final")
+    status = per_text(table.column("status"), lambda texts: texts.str.strip().str.lower().replace("", "final"))
     collect(
         problems,
         ~status.isin(STATUSES),
@@ -58,8 +67,8 @@ def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column:
             "geography_name": "",
             "kind": "",
             "results_year": year,
-            "measure": frame["measure"].str.strip().str.lower(),
-            "pupil_group": frame["pupil_group"].str.strip().str.lower(),
+            "measure": per_text(frame["measure"], _code),
+            "pupil_group": per_text(frame["pupil_group"], _code),
             "cohort": cohort.number,
             "achievers": achievers.number,
             "points": points.number,
@@ -70,15 +79,19 @@ def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column:
         }
     )[FACT_COLUMNS]
     if target == RESULT:
-        urn = frame[key_column].str.strip()
-        ok = urn.str.match(r"^\d{5,8}$")
+        urn = per_text(frame[key_column], lambda texts: texts.str.strip())
+        ok = per_text(urn, lambda texts: texts.str.match(r"^\d{5,8}$")).astype(bool)
         collect(problems, ~ok, rows=rows, column=key_column, values=urn, reason="A URN is a number of 5 to 8 digits.")
-        facts["urn"] = pd.to_numeric(urn.where(ok), errors="coerce")
+        facts["urn"] = per_text(urn.where(ok), lambda texts: pd.to_numeric(texts, errors="coerce"))
     else:
         facts = resolve_geographies(
             facts, frame[key_column], table.column("geography_name"), rows, problems, column=key_column
         )
     return Parsed(facts, problems)
+
+
+def _code(texts: pd.Series) -> pd.Series:
+    return texts.str.strip().str.lower()
 
 
 # --------------------------------------------------------------------------- DfE performance tables

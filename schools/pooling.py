@@ -1,0 +1,169 @@
+"""How results pool (``schools.aggregates`` keeps what these queries give, ``check_figures`` recomputes with
+them): a school's, cluster's, area's or LA's results summed the way the DCSF National Strategies' "Quality
+standards and criteria for LA self-evaluation" (2009) pools them (sum of achievers ÷ sum of cohort), and the LAs'
+published figures beside them — as ORM queries whose SQL the database runs (``INSERT … SELECT``)."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, F, FloatField, Max, Q, Sum, Value, When
+from django.db.models.functions import Cast
+
+LEVELS = ("school", "cluster", "area", "la")
+# The LA's own published figure (the LA rows of the DfE files, or LAIT: a ``Benchmark`` whose geography code
+# is the LA's code), kept beside the pooled ones under the LA's id, so a page reads both in one query.
+PUBLISHED = "published"
+# How a result reaches its organisation, and a school's own column for it.
+RESULT_FIELD = {
+    "school": "school_id",
+    "cluster": "school__cluster_id",
+    "area": "school__area_id",
+    "la": "school__la_id",
+}
+SCHOOL_FIELD = {"school": "id", "cluster": "cluster_id", "area": "area_id", "la": "la_id"}
+# The sums kept per organisation × year × measure × group (``PooledFigure``'s columns, ``pooled_sums``' names).
+SUMS = ("total_cohort", "counted", "rows", "numerator", "value_cohort", "published", "marker", "provisional", "revised")
+KEY_COLUMNS = ("level", "org_id", "results_year", "measure_id", "pupil_group_id")
+COLUMNS = KEY_COLUMNS + SUMS
+# The same key as ``pooled_query`` selects it.
+SELECTED_KEY = ("pooled_level", "pooled_org", "pooled_year", "pooled_measure", "pooled_group")
+ALL_YEARS = None
+
+
+# --------------------------------------------------------------------------- the pooling itself
+def _float(field):
+    return Cast(field, FloatField())
+
+
+def numerator_expression(prefix: str = ""):
+    """Per result: achievers (percent), points (average), else value × cohort (÷100 for percent)."""
+    from .models import Measure
+
+    percent, average = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
+    cohort = f"{prefix}cohort"
+    counted = Q(**{f"{cohort}__isnull": False})
+    unit = f"{prefix}measure__unit"
+    return Case(
+        When(counted & Q(**{unit: percent, f"{prefix}achievers__isnull": False}), then=_float(f"{prefix}achievers")),
+        When(
+            counted & Q(**{unit: percent, f"{prefix}value__isnull": False}),
+            then=_float(f"{prefix}value") * _float(cohort) / 100.0,
+        ),
+        When(counted & Q(**{unit: average, f"{prefix}points__isnull": False}), then=_float(f"{prefix}points")),
+        When(counted & Q(**{f"{prefix}value__isnull": False}), then=_float(f"{prefix}value") * _float(cohort)),
+        default=None,
+        output_field=FloatField(),
+    )
+
+
+def has_numerator():
+    from .models import Measure
+
+    return Q(cohort__isnull=False) & (
+        Q(measure__unit=Measure.Unit.PERCENT, achievers__isnull=False)
+        | Q(measure__unit=Measure.Unit.AVERAGE, points__isnull=False)
+        | Q(value__isnull=False)
+    )
+
+
+def pooled_sums():
+    """The aggregates of one GROUP BY of results or benchmarks (names as :class:`PooledFigure`'s columns)."""
+    return dict(
+        total_cohort=Sum("cohort"),
+        counted=Count("cohort"),
+        rows=Count("pk"),
+        numerator=Sum(numerator_expression()),
+        value_cohort=Sum(Case(When(has_numerator(), then="cohort"), default=None)),
+        published=Max("value"),
+        marker=Max("value_code"),
+        provisional=Count("pk", filter=Q(status="provisional")),
+        revised=Count("pk", filter=Q(status="revised")),
+    )
+
+
+def pooled_query(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None):
+    """The results pooled by ``level`` (one row per organisation × year × measure × group), as
+    :data:`COLUMNS` in that order; ``org_ids`` / ``years`` / ``measure_ids`` None: all."""
+    from .models import Result
+
+    field = RESULT_FIELD[level]
+    results = Result.objects.filter(**{f"{field}__isnull": False})
+    if org_ids is not None:
+        results = results.filter(**{f"{field}__in": list(org_ids)})
+    if years is not ALL_YEARS:
+        results = results.filter(results_year__in=list(years))
+    if measure_ids is not None:
+        results = results.filter(measure_id__in=list(measure_ids))
+    return (
+        results.values(
+            pooled_level=Value(level),
+            pooled_org=F(field),
+            pooled_year=F("results_year"),
+            pooled_measure=F("measure_id"),
+            pooled_group=F("pupil_group_id"),
+        )
+        .annotate(**pooled_sums())
+        .order_by()
+    )
+
+
+def published_query(la_ids=None, years=ALL_YEARS):
+    """The LAs' published figures as :data:`COLUMNS` in that order: the figure as published (its value,
+    cohort, achievers or points, marker and status), one row per LA × year × measure × group."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import Benchmark, LocalAuthority
+
+    las = LocalAuthority.objects.all() if la_ids is None else LocalAuthority.objects.filter(pk__in=list(la_ids))
+    rows = Benchmark.objects.filter(geography_code__in=las.values("code"))
+    if years is not ALL_YEARS:
+        rows = rows.filter(results_year__in=list(years))
+    one = Value(1)
+    return rows.values(
+        pooled_level=Value(PUBLISHED),
+        pooled_org=Subquery(LocalAuthority.objects.filter(code=OuterRef("geography_code")).values("pk")[:1]),
+        pooled_year=F("results_year"),
+        pooled_measure=F("measure_id"),
+        pooled_group=F("pupil_group_id"),
+        total_cohort=F("cohort"),
+        counted=Case(When(cohort__isnull=False, then=one), default=Value(0)),
+        rows=one,
+        numerator=Coalesce(_float("achievers"), _float("points")),
+        value_cohort=Case(When(value__isnull=False, then=F("cohort")), default=None),
+        published=F("value"),
+        marker=F("value_code"),
+        provisional=Case(When(status="provisional", then=one), default=Value(0)),
+        revised=Case(When(status="revised", then=one), default=Value(0)),
+    ).order_by()
+
+
+def school_rows_query(school_ids=None, years=ALL_YEARS, measure_ids=None):
+    """The school level of :func:`pooled_query` without its GROUP BY: a school has one result per year ×
+    measure × group (``result_unique_fact``), so each result is its own pooled row — the same sums, worked out
+    a row at a time with nothing to sort or hash."""
+    from .models import Result
+
+    results = Result.objects.all()
+    if school_ids is not None:
+        results = results.filter(school_id__in=list(school_ids))
+    if years is not ALL_YEARS:
+        results = results.filter(results_year__in=list(years))
+    if measure_ids is not None:
+        results = results.filter(measure_id__in=list(measure_ids))
+    one, zero = Value(1), Value(0)
+    return results.values(
+        pooled_level=Value("school"),
+        pooled_org=F("school_id"),
+        pooled_year=F("results_year"),
+        pooled_measure=F("measure_id"),
+        pooled_group=F("pupil_group_id"),
+        total_cohort=F("cohort"),
+        counted=Case(When(cohort__isnull=False, then=one), default=zero),
+        rows=one,
+        numerator=numerator_expression(),
+        value_cohort=Case(When(has_numerator(), then="cohort"), default=None),
+        published=F("value"),
+        marker=F("value_code"),
+        provisional=Case(When(status="provisional", then=one), default=zero),
+        revised=Case(When(status="revised", then=one), default=zero),
+    ).order_by()
