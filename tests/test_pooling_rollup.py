@@ -49,9 +49,7 @@ def _kept() -> dict:
 
 
 def _grouped() -> dict:
-    return {
-        row[:5]: row[5:] for level in LEVELS for row in pooled_query(level).values_list(*SELECTED_KEY, *SUMS)
-    }
+    return {row[:5]: row[5:] for level in LEVELS for row in pooled_query(level).values_list(*SELECTED_KEY, *SUMS)}
 
 
 def _assert_equal(kept: dict, grouped: dict) -> None:
