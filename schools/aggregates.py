@@ -103,9 +103,10 @@ def _work_memory() -> None:
             cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
-def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
-    """Replace the pooled rows of these organisations (for these years) by a fresh pooling: a school's from
-    its results, an organisation's from its schools' rows — so schools are re-pooled first (:data:`LEVELS`)."""
+def _repool(level: str, org_ids, years=ALL_YEARS, measure_ids=None) -> None:
+    """Replace the pooled rows of these organisations (for these years and measures; None: all) by a fresh
+    pooling: a school's from its results, an organisation's from its schools' rows — so schools are re-pooled
+    first (:data:`LEVELS`)."""
     from .models import JudgementSet, PooledFigure
 
     org_ids = sorted(set(org_ids))
@@ -114,11 +115,13 @@ def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
         stale = PooledFigure.objects.filter(level=level, org_id__in=chunk)
         if years is not ALL_YEARS:
             stale = stale.filter(results_year__in=list(years))
+        if measure_ids is not None:
+            stale = stale.filter(measure_id__in=list(measure_ids))
         stale._raw_delete(stale.db)
         if level == "school":
-            _insert(school_rows_query(chunk, years))
+            _insert(school_rows_query(chunk, years, measure_ids))
         else:
-            _roll_up(level, chunk, years)
+            _roll_up(level, chunk, years, measure_ids)
         if level == "la":  # the LA's kept judgements rest on these figures (``schools.stored_judgements``)
             JudgementSet.forget(la_ids=chunk)
 
@@ -170,6 +173,9 @@ class Touched:
         self.years: dict[int, set | None] = {}  # school id → years, None: every year
         self.orgs: dict[tuple[str, int], set | None] = {}
         self.published: set[str] = set()  # geography codes whose benchmarks were written
+        # The only measures whose results were written (an import's), None: any may have changed (a school moved,
+        # a result edited), so every measure of the touched schools and years is re-pooled.
+        self.measures: set[int] | None = set()
 
     @staticmethod
     def _merge(store: dict, key, years) -> None:
@@ -178,9 +184,10 @@ class Touched:
         else:
             store.setdefault(key, set()).update(years)
 
-    def add(self, pairs=(), *, schools=(), all_years: bool = False, before: bool = True) -> None:
+    def add(self, pairs=(), *, schools=(), all_years: bool = False, before: bool = True, measures=None) -> None:
         """``pairs``: (school id, results year); ``schools``: ids whose every year is touched (a move).
-        ``before``: the write is still to come, so note where the schools sit now (one query)."""
+        ``before``: the write is still to come, so note where the schools sit now (one query). ``measures``: the
+        only measures written (an import's results), None: any."""
         by_school: dict[int, set | None] = {}
         for school_id, year in pairs:
             self._merge(by_school, school_id, {year})
@@ -190,6 +197,7 @@ class Touched:
             by_school = dict.fromkeys(by_school, ALL_YEARS)
         if not by_school:
             return
+        self._measures(measures)
         for school_id, years in by_school.items():
             self._merge(self.years, school_id, years)
         if before:
@@ -203,6 +211,13 @@ class Touched:
         for org in org_ids:
             if org is not None:
                 self._merge(self.orgs, (level, org), years)
+                self._measures(None)
+
+    def _measures(self, measures) -> None:
+        if measures is None or self.measures is None:
+            self.measures = None
+        else:
+            self.measures.update(measures)
 
     def _add_orgs_of(self, by_school: dict) -> None:
         from .models import School
@@ -240,12 +255,13 @@ class Touched:
             else:
                 some[level].add(org)
                 some_years[level].update(years)
+        measures = None if self.measures is None else sorted(self.measures)
         for level in LEVELS:
             if everything[level]:
-                _repool(level, everything[level], ALL_YEARS)
+                _repool(level, everything[level], ALL_YEARS, measures)
             if some[level] - everything[level]:
-                _repool(level, some[level] - everything[level], sorted(some_years[level]))
-        self.years, self.orgs = {}, {}
+                _repool(level, some[level] - everything[level], sorted(some_years[level]), measures)
+        self.years, self.orgs, self.measures = {}, {}, set()
 
 
 _state = threading.local()
@@ -309,7 +325,9 @@ def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -
     from .models import Benchmark, Result
 
     touched = touched if touched is not None else Touched()
-    pairs = Result.objects.filter(batch=batch).values_list("school_id", "results_year").distinct().order_by()
-    touched.add(pairs, before=before)
+    written = Result.objects.filter(batch=batch)
+    pairs = written.values_list("school_id", "results_year").distinct().order_by()
+    measures = written.values_list("measure_id", flat=True).distinct().order_by()
+    touched.add(pairs, before=before, measures=list(measures))
     touched.add_published(Benchmark.objects.filter(batch=batch).values_list("geography_code", flat=True).distinct())
     return touched
