@@ -89,11 +89,11 @@ def child(task: str, db: str, name: str, extra: list[str], database: str | None 
 
 
 # =========================================================================== main
-def _save(key: str, report: dict) -> dict:
+def _save(key: str, report: dict, path: Path = RESULTS_JSON) -> dict:
     """Merge one report into bench/results.json (read afresh: another run may have written meanwhile)."""
-    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    results = json.loads(path.read_text()) if path.exists() else {}
     results[key] = report
-    RESULTS_JSON.write_text(json.dumps(results, indent=1, sort_keys=True))
+    path.write_text(json.dumps(results, indent=1, sort_keys=True))
     return results
 
 
@@ -217,14 +217,15 @@ def main(argv=None) -> int:
     if "postgres" in dbs and not has_pg:
         parser.error("--db postgres needs DATABASE_URL=postgres://user@host:port/name")
     sizes = list(SIZE_NAMES) if args.size == "all" else [args.size]
-    # A shrunken trial run keeps databases and results of its own (``small-`` keys, bench/results-small.md).
+    # A shrunken trial run keeps databases and results of its own (``small-`` keys, bench/results-small.*).
     small = "small-" if args.scale else ""
+    store = BENCH_DIR / "results-small.json" if args.scale else RESULTS_JSON
     scaled = ["--scale", str(args.scale)] if args.scale else []
     databases = [f"{size}_small" if args.scale else size for size in sizes] + [f"{small}import".replace("-", "_")]
     if args.rebuild:
         drop_datasets(dbs, databases)
     phases = Phases()
-    results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    results = json.loads(store.read_text()) if store.exists() else {}
     for db in dbs:
         if not args.imports_only:
             for size in sizes:
@@ -240,7 +241,7 @@ def main(argv=None) -> int:
                         "pages", db, size, extra, database=database
                     ),
                 )
-                results = _save(f"{small}pages:{db}:{size}", report)
+                results = _save(f"{small}pages:{db}:{size}", report, store)
         if not args.no_imports:
             for kind in ("long", "ks2"):
                 print(f"== import: {kind} on {db}", flush=True)
@@ -256,7 +257,7 @@ def main(argv=None) -> int:
                     f"peak RSS {report['peak_rss_mb']} MB",
                     flush=True,
                 )
-                results = _save(f"{small}import:{db}:{kind}", report)
+                results = _save(f"{small}import:{db}:{kind}", report, store)
     run = phases.record(
         sizes=sizes,
         databases=dbs,
@@ -267,7 +268,7 @@ def main(argv=None) -> int:
         pages=not args.imports_only,
     )
     print(f"== bench run took {run['minutes']} min", flush=True)
-    results = _save(f"{small}run", run)
+    results = _save(f"{small}run", run, store)
     text = render(results, prefix=small)
     (BENCH_DIR / "results-small.md" if args.scale else RESULTS_MD).write_text(text)
     print(text)
