@@ -82,7 +82,9 @@ def child(task: str, db: str, name: str, extra: list[str], database: str | None 
         str(out),
         *extra,
     ]
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    if subprocess.run(command, cwd=ROOT, env=env).returncode:
+        # A dataset build that failed half-way (SQLite without its journal) is not rolled back.
+        raise SystemExit(f"bench: {task} on {db} ({name}) failed; if a dataset build failed, run with --rebuild")
     report = json.loads(out.read_text())
     out.unlink(missing_ok=True)
     return report
