@@ -107,8 +107,8 @@ def run_lines(run: dict | None) -> list[str]:
     lines = [
         "## Run",
         "",
-        f"- Command: `python -m bench.run{' --cold' if run.get('cold') else ''}` — sizes {', '.join(run['sizes'])} "
-        f"on {', '.join(run['databases'])}; datasets {datasets}"
+        f"- Command: `{run.get('command') or 'python -m bench.run' + (' --cold' if run.get('cold') else '')}` — "
+        f"sizes {', '.join(run['sizes'])} on {', '.join(run['databases'])}; datasets {datasets}"
         + (f"; **shrunken ×{run['scale']}**" if run.get("scale") else "")
         + ".",
         f"- Started {run['started']}, ended {run['ended']}: **{run['minutes']} min** in all, on "
@@ -123,7 +123,12 @@ def run_lines(run: dict | None) -> list[str]:
             f"{phase['load_start']} → {phase['load_end']} |"
         )
     total_build = sum(phase["build_seconds"] for phase in run["phases"])
-    lines += ["", f"Dataset builds took {total_build / 60:.1f} min of the {run['minutes']} min.", ""]
+    lines += [
+        "",
+        f"Dataset builds took {total_build / 60:.1f} min of the {run['minutes']} min. A table below from a size or "
+        "database this run did not measure is from an earlier run: each states when it was taken.",
+        "",
+    ]
     return lines
 
 

@@ -261,6 +261,7 @@ def main(argv=None) -> int:
                 )
                 results = _save(f"{small}import:{db}:{kind}", report, store)
     run = phases.record(
+        command=" ".join(["python -m bench.run", *(sys.argv[1:] if argv is None else argv)]),
         sizes=sizes,
         databases=dbs,
         cold=args.cold,
