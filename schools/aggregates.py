@@ -23,9 +23,18 @@ import threading
 from collections import defaultdict
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from .pooling import ALL_YEARS as ALL_YEARS
+from .pooling import (
+    CHUNK,
+    UPPER,
+    insert_pooled,
+    published_query,
+    roll_ups,
+    school_rows_query,
+    work_memory,
+)
 from .pooling import COLUMNS as COLUMNS
 from .pooling import LEVELS as LEVELS
 from .pooling import PUBLISHED as PUBLISHED
@@ -33,25 +42,6 @@ from .pooling import SCHOOL_FIELD as SCHOOL_FIELD
 from .pooling import SELECTED_KEY as SELECTED_KEY
 from .pooling import SUMS as SUMS
 from .pooling import pooled_sums as pooled_sums
-from .pooling import published_query, school_rows_query
-
-CHUNK = 2000  # ids per statement (SQLite's limit on parameters)
-
-
-def _insert(query) -> None:
-    """INSERT … SELECT: the database pools, nothing passes through Python."""
-    from .models import PooledFigure
-
-    sql, params = query.query.sql_with_params()
-    selected = SELECTED_KEY + SUMS
-    qn = connection.ops.quote_name
-    table = qn(PooledFigure._meta.db_table)
-    # COALESCE: a result without a marker pools to '' (the column is NOT NULL).
-    picked = ", ".join(f"COALESCE(q.{qn(c)}, '')" if c == "marker" else f"q.{qn(c)}" for c in selected)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(qn(c) for c in COLUMNS)}) SELECT {picked} FROM ({sql}) q", params
-        )
 
 
 def repool_published(la_ids=None) -> None:
@@ -65,65 +55,47 @@ def repool_published(la_ids=None) -> None:
             return
         stale = stale.filter(org_id__in=la_ids)
     stale._raw_delete(stale.db)
-    _insert(published_query(la_ids))
-
-
-def _roll_up(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) -> None:
-    """INSERT … SELECT of a cluster's, area's or LA's pooled rows from its schools' pooled rows (kept
-    already, and refreshed first): the sums add up and the largest value and marker stay the largest, so
-    the result is :func:`pooled_query`'s for the level (``check_figures`` recomputes it from the results)
-    without reading the results, their measures' units or their CASEs again."""
-    from .models import PooledFigure, School
-
-    qn = connection.ops.quote_name
-    column = qn(SCHOOL_FIELD[level])
-    where, params = [f"p.{qn('level')} = %s", f"s.{column} IS NOT NULL"], ["school"]
-    for name, values in ((f"s.{column}", org_ids), ("p.results_year", years), ("p.measure_id", measure_ids)):
-        if values is not None:
-            values = list(values)
-            where.append(f"{name} IN ({', '.join(['%s'] * len(values))})")
-            params.extend(values)
-    summed = {"published": "MAX", "marker": "MAX"}
-    picked = ", ".join(f"{summed.get(c, 'SUM')}(p.{qn(c)})" for c in SUMS)
-    key = f"s.{column}, p.{qn('results_year')}, p.{qn('measure_id')}, p.{qn('pupil_group_id')}"
-    table = qn(PooledFigure._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(qn(c) for c in COLUMNS)}) SELECT %s, {key}, {picked} "
-            f"FROM {table} p JOIN {qn(School._meta.db_table)} s ON s.{qn('id')} = p.{qn('org_id')} "
-            f"WHERE {' AND '.join(where)} GROUP BY {key}",
-            [level, *params],
-        )
-
-
-def _work_memory() -> None:
-    """PostgreSQL: room for the roll-ups' hash tables in this transaction (the default 4 MB spills to disk)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+    insert_pooled(published_query(la_ids))
 
 
 def _repool(level: str, org_ids, years=ALL_YEARS, measure_ids=None) -> None:
     """Replace the pooled rows of these organisations (for these years and measures; None: all) by a fresh
     pooling: a school's from its results, an organisation's from its schools' rows — so schools are re-pooled
     first (:data:`LEVELS`)."""
-    from .models import JudgementSet, PooledFigure
-
+    if level != "school":
+        _repool_upper([(level, sorted(set(org_ids)), years)], measure_ids)
+        return
     org_ids = sorted(set(org_ids))
     for start in range(0, len(org_ids), CHUNK):
         chunk = org_ids[start : start + CHUNK]
-        stale = PooledFigure.objects.filter(level=level, org_id__in=chunk)
-        if years is not ALL_YEARS:
-            stale = stale.filter(results_year__in=list(years))
-        if measure_ids is not None:
-            stale = stale.filter(measure_id__in=list(measure_ids))
-        stale._raw_delete(stale.db)
-        if level == "school":
-            _insert(school_rows_query(chunk, years, measure_ids))
-        else:
-            _roll_up(level, chunk, years, measure_ids)
-        if level == "la":  # the LA's kept judgements rest on these figures (``schools.stored_judgements``)
-            JudgementSet.forget(la_ids=chunk)
+        _stale(level, chunk, years, measure_ids)
+        insert_pooled(school_rows_query(chunk, years, measure_ids))
+
+
+def _stale(level: str, org_ids, years, measure_ids) -> None:
+    from .models import PooledFigure
+
+    stale = PooledFigure.objects.filter(level=level, org_id__in=org_ids)
+    if years is not ALL_YEARS:
+        stale = stale.filter(results_year__in=list(years))
+    if measure_ids is not None:
+        stale = stale.filter(measure_id__in=list(measure_ids))
+    stale._raw_delete(stale.db)
+
+
+def _repool_upper(specs, measure_ids=None) -> None:
+    """:func:`_repool` of clusters, areas and LAs, ``specs`` as :func:`.pooling.roll_ups` takes them: their stale rows
+    deleted, then rolled up together; the LAs' kept judgements (``schools.stored_judgements``) forgotten, as
+    they rest on these figures."""
+    from .models import JudgementSet
+
+    for level, org_ids, years in specs:
+        for start in range(0, len(org_ids), CHUNK):
+            _stale(level, org_ids[start : start + CHUNK], years, measure_ids)
+    roll_ups(specs, measure_ids)
+    la_ids = sorted({org for level, org_ids, _years in specs if level == "la" for org in org_ids})
+    for start in range(0, len(la_ids), CHUNK):
+        JudgementSet.forget(la_ids=la_ids[start : start + CHUNK])
 
 
 def rebuild(*, published: bool = False) -> None:
@@ -134,10 +106,9 @@ def rebuild(*, published: bool = False) -> None:
     with transaction.atomic():
         stale = PooledFigure.objects.filter(level__in=LEVELS)
         stale._raw_delete(stale.db)
-        _work_memory()
-        _insert(school_rows_query())
-        for level in LEVELS[1:]:
-            _roll_up(level)
+        work_memory()
+        insert_pooled(school_rows_query())
+        roll_ups([(level, None, ALL_YEARS) for level in UPPER])
         if published:
             repool_published()
         JudgementSet.forget()
@@ -149,9 +120,8 @@ def repool_measure(measure_id: int) -> None:
 
     stale = PooledFigure.objects.filter(measure_id=measure_id, level__in=LEVELS)  # published rows are as published
     stale._raw_delete(stale.db)
-    _insert(school_rows_query(measure_ids=[measure_id]))
-    for level in LEVELS[1:]:
-        _roll_up(level, measure_ids=[measure_id])
+    insert_pooled(school_rows_query(measure_ids=[measure_id]))
+    roll_ups([(level, None, ALL_YEARS) for level in UPPER], [measure_id])
     JudgementSet.forget(measure_id=measure_id)
 
 
@@ -241,7 +211,7 @@ class Touched:
             repool_published(LocalAuthority.objects.filter(code__in=codes).values_list("pk", flat=True))
         if not self.years and not self.orgs:
             return
-        _work_memory()
+        work_memory()
         self._add_orgs_of(dict(self.years))
         # Per level, at most two statements pairs whatever the data: the organisations touched in every year,
         # and the others over the union of their years (re-pooling an untouched year is harmless).
@@ -256,11 +226,16 @@ class Touched:
                 some[level].add(org)
                 some_years[level].update(years)
         measures = None if self.measures is None else sorted(self.measures)
+        specs = []  # schools first: the others are rolled up from their rows, all in one statement
         for level in LEVELS:
             if everything[level]:
-                _repool(level, everything[level], ALL_YEARS, measures)
+                specs.append((level, sorted(everything[level]), ALL_YEARS))
             if some[level] - everything[level]:
-                _repool(level, some[level] - everything[level], sorted(some_years[level]), measures)
+                specs.append((level, sorted(some[level] - everything[level]), sorted(some_years[level])))
+        for level, org_ids, years in specs:
+            if level == "school":
+                _repool(level, org_ids, years, measures)
+        _repool_upper([spec for spec in specs if spec[0] != "school"], measures)
         self.years, self.orgs, self.measures = {}, {}, set()
 
 
@@ -314,9 +289,9 @@ def refresh_la(la) -> None:
     from .models import Area, Cluster, School
 
     _repool("school", School.objects.filter(la=la).values_list("pk", flat=True))
-    _repool("cluster", Cluster.objects.filter(la=la).values_list("pk", flat=True))
-    _repool("area", Area.objects.filter(la=la).values_list("pk", flat=True))
-    _repool("la", [la.pk])
+    clusters = sorted(Cluster.objects.filter(la=la).values_list("pk", flat=True))
+    areas = sorted(Area.objects.filter(la=la).values_list("pk", flat=True))
+    _repool_upper([("cluster", clusters, ALL_YEARS), ("area", areas, ALL_YEARS), ("la", [la.pk], ALL_YEARS)])
 
 
 def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -> Touched:

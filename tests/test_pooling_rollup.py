@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from schools import aggregate_checks, aggregates
+from schools import aggregate_checks, aggregates, pooling
 from schools.imports.committing import import_file
 from schools.models import Area, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, Result, School
 from schools.pooling import COLUMNS, LEVELS, SELECTED_KEY, SUMS, pooled_query
@@ -109,3 +109,10 @@ def test_a_school_moved_out_of_its_cluster_leaves_the_cluster_its_other_school(s
         level="cluster", org_id=schools[0].cluster_id, results_year=2024, measure__code="ks2_rwm_exp"
     )
     assert (riverside.total_cohort, riverside.numerator) == (18, 9.0)
+
+
+def test_too_many_organisations_for_one_statement_are_rolled_up_a_level_at_a_time(schools, monkeypatch):
+    monkeypatch.setattr(pooling, "MAX_ORGS_AT_ONCE", 1)
+    import_file(data=FILE.encode(), file_name="results.csv", format="long")
+    _assert_equal(_kept(), _grouped())
+    assert PooledFigure.objects.filter(level="cluster", measure__code="ks2_rwm_exp").count() == 2
