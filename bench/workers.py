@@ -118,11 +118,16 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
     pages = pages_for(size)
     frame, national = floors.load_frame(), floors.load_national()
     results = []
+    # Where the worker's wall time goes (seconds), for the run's phase table: the writes (and the tasks they
+    # queue) before each cold request are not part of any page's time, but are part of the run's.
+    spent = dict.fromkeys(("writes before cold requests", "cold requests", "warm requests", "floors"), 0.0)
     for page in pages:
         client = clients[page.username]
         cold_times = []
         for _ in range(cold_repeat):
+            written = time.perf_counter()
             after_an_import()
+            spent["writes before cold requests"] += time.perf_counter() - written
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(page.url)
@@ -139,6 +144,9 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
             lambda parts=page.floor: floors.run_pandas(parts, frame, national), max(3, repeat // 4)
         )
         warm, cold, floor = _summary(times), _summary(cold_times), _summary(sql_times)
+        spent["cold requests"] += sum(cold_times) / 1000
+        spent["warm requests"] += sum(times) / 1000
+        spent["floors"] += (sum(sql_times) + sum(pandas_times)) / 1000
 
         def ratio(ms, floor=floor):
             return round(ms / floor["median_ms"], 2) if floor["median_ms"] else None
@@ -173,6 +181,7 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
     return {
         "machine": machine,
         "build": build,
+        "spent": {name: round(seconds, 1) for name, seconds in spent.items()},
         "pages": results,
         "dataset": {
             "las": LocalAuthority.objects.count(),
