@@ -114,12 +114,13 @@ def run_lines(run: dict | None) -> list[str]:
         f"- Started {run['started']}, ended {run['ended']}: **{run['minutes']} min** in all, on "
         f"{run.get('nproc', '?')} cores; load average {run['load_start']} at the start, {run['load_end']} at the end.",
         "",
-        "| Phase | wall s | of which dataset build s | load at start → end |",
-        "|---|---:|---:|---|",
+        "| Phase | wall s | of which dataset build s | of which measuring s | load at start → end |",
+        "|---|---:|---:|---|---|",
     ]
     for phase in run["phases"]:
+        spent = "; ".join(f"{name} {seconds:,.0f}" for name, seconds in phase.get("spent", {}).items()) or "–"
         lines.append(
-            f"| {phase['phase']} | {phase['seconds']:,.0f} | {phase['build_seconds']:,.0f} | "
+            f"| {phase['phase']} | {phase['seconds']:,.0f} | {phase['build_seconds']:,.0f} | {spent} | "
             f"{phase['load_start']} → {phase['load_end']} |"
         )
     total_build = sum(phase["build_seconds"] for phase in run["phases"])

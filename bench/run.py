@@ -125,6 +125,7 @@ class Phases:
                 "phase": name,
                 "seconds": round(seconds, 1),
                 "build_seconds": round(build.get("seconds", 0.0), 1) if build.get("built") else 0.0,
+                "spent": report.get("spent", {}),
                 "load_start": load,
                 "load_end": _load(),
             }

@@ -49,6 +49,7 @@ RUN = {
     "nproc": 2,
     "phases": [
         {"phase": "pages: la on sqlite", "seconds": 600.0, "build_seconds": 40.0}
+        | {"spent": {"writes before cold requests": 12.0, "cold requests": 300.0}}
         | {"load_start": "1.0", "load_end": "2.0"}
     ],
     "sizes": ["la", "national", "single_la"],
@@ -95,7 +96,7 @@ def test_results_md_has_the_run_section_and_the_targets():
     text = render(results)
     assert "Started 2026-12-01 05:00:00 UTC, ended 2026-12-01 05:30:00 UTC: **30.0 min** in all, on 2 cores" in text
     assert "load average 1.0 1.0 1.0 at the start, 2.0 2.0 2.0 at the end" in text
-    assert "| pages: la on sqlite | 600 | 40 | 1.0 → 2.0 |" in text
+    assert "| pages: la on sqlite | 600 | 40 | writes before cold requests 12; cold requests 300 | 1.0 → 2.0 |" in text
     assert "| `make bench`: both sizes on both databases ≤ 45 min on 2 cores | 30.0 min | PASS |" in text
     assert "| LA size (500 schools): every page cold median ≤ 150 ms — SQLite | worst 120 ms (LA overview)" in text
 
