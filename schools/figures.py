@@ -67,13 +67,19 @@ def _picked(table: dict, *, measures, groups, years, at: int = 0) -> dict:
     }
 
 
+def _status(provisional, revised) -> str:
+    return worst_status((["provisional"] if provisional else []) + (["revised"] if revised else []) + ["final"])
+
+
+# The status of every (provisional, revised) pair, worked out once: a page reads thousands of pooled rows.
+_STATUSES = {(p, r): _status(p, r) for p in (False, True) for r in (False, True)}
+
+
 def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
     out: dict[tuple, Figure] = {}
     for row in rows:
         key = tuple(row[f] for f in key_fields) + (row["results_year"], row["measure__code"], row["pupil_group__code"])
-        status = worst_status(
-            (["provisional"] if row["provisional"] else []) + (["revised"] if row["revised"] else []) + ["final"]
-        )
+        status = _STATUSES[(bool(row["provisional"]), bool(row["revised"]))]
         cohort = row["total_cohort"] if row["counted"] else None
         value_cohort = row["value_cohort"]
         if value_cohort:

@@ -92,6 +92,32 @@ def pooled_view(
 
 
 # --------------------------------------------------------------------------- rows for pages, exports and the CLI
+class Trends(Mapping):
+    """A row's trend for each comparator (``Comparator.CHOICES``), each worked out the first time it is read: a
+    page shows one comparator's trend (the RAG board, a table of 50 schools), so the other two are not computed
+    for it. The same trends as computing them all at once, from the same figures."""
+
+    def __init__(self, make):
+        self._make = make
+        self._made: dict[str, Trend | None] = {}
+
+    def __getitem__(self, kind: str) -> Trend | None:
+        if kind not in self._made:
+            if kind not in Comparator.CHOICES:
+                raise KeyError(kind)
+            self._made[kind] = self._make(kind)
+        return self._made[kind]
+
+    def __iter__(self):
+        return iter(Comparator.CHOICES)
+
+    def __len__(self) -> int:
+        return len(Comparator.CHOICES)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 @dataclass(frozen=True)
 class GapRow:
     """One organisation × measure × focus group: the figures a page row, an export row and the CLI share.
@@ -103,7 +129,7 @@ class GapRow:
     year: int | None
     current: GapFigures
     series: dict
-    trends: dict
+    trends: Mapping[str, Trend | None]
     stubborn: bool
     all_pupils: Figure
     threshold: LocalThreshold | None = None
@@ -189,6 +215,13 @@ class GapRow:
         return rag_rating(self.excess, national.classification if national else None)
 
 
+def row_year(present: list[int], year: int | None) -> int | None:
+    """The year a row shows: the latest of ``present`` (the years, in order, with a focus or comparison figure)
+    up to ``year`` (None: the latest of all); None when there is none."""
+    candidates = [y for y in present if year is None or y <= year]
+    return candidates[-1] if candidates else None
+
+
 def build_row(
     measure,
     focus_group,
@@ -231,17 +264,19 @@ def build_row(
                 national.get((y, code, ccode)),
             )
     if year is None or year not in series:
-        candidates = [y for y in present if year is None or y <= year]
-        year = candidates[-1] if candidates else None
+        year = row_year(present, year)
     current = series[year] if year is not None and year in series else gaps(measure, None, None, None, None)
-    trends, is_stubborn, view = {}, False, None
+    trends: Mapping[str, Trend | None] = {}
+    is_stubborn, view = False, None
     if year:
-        pairs = {
-            kind_: {y: (g.focus, g.comparator_figure(kind_)) for y, g in series.items()} for kind_ in Comparator.CHOICES
-        }
-        trends = {kind_: trend(measure, pairs[kind_], end_year=year, years=calendar) for kind_ in Comparator.CHOICES}
+        end = year
+
+        def pairs(kind_: str) -> dict:
+            return {y: (g.focus, g.comparator_figure(kind_)) for y, g in series.items()}
+
+        trends = Trends(lambda kind_: trend(measure, pairs(kind_), end_year=end, years=calendar))
         national_pairs = {y: (g.national_focus, g.national_comparison) for y, g in series.items()}
-        is_stubborn = stubborn(measure, pairs[Comparator.WITHIN], national_pairs, end_year=year, calendar=calendar)
+        is_stubborn = stubborn(measure, pairs(Comparator.WITHIN), national_pairs, end_year=year, calendar=calendar)
         view = pooled_view(measure, series, all_series, end_year=year, calendar=calendar)
     return GapRow(
         measure=measure,

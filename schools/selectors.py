@@ -22,7 +22,7 @@ from .figures import (
     national_for,
     published_figures,
 )
-from .gap_rows import GapRow, build_row
+from .gap_rows import GapRow, build_row, row_year
 from .gaps import Figure
 from .models import LocalThreshold, Measure, PupilGroup, Result, School, SchoolContext, StatisticalNeighbour
 from .published import Coverage, key_stage_phases, published_first, side_by_side
@@ -120,13 +120,39 @@ def org_rows_by_measure(
     number of organisations or measures."""
     if level == "school":
         return school_rows_by_measure(schools, organisations, query, sees_small=sees_small_cohorts(user))
+    return _rows_against_nationals(level, query, _org_figures(user, level, schools, query), organisations)
+
+
+def _org_figures(user, level: str, schools, query: RowQuery) -> dict:
+    """The pooled figures of every cluster / area among ``schools`` on the query's measures, as ``user`` sees
+    them (one query, plus the schools' own for roles that do not see small cohorts)."""
     codes, measure_codes, years, groups = query.codes, query.measure_codes, query.years, query.groups
     fetched = disclosure_groups(user, codes, groups)
     known = known_figures(user, schools, measures=measure_codes, groups=groups, codes=fetched, years=years, level=level)
-    pooled_figures = for_user(
+    return for_user(
         user, figures_by(level, schools, measures=measure_codes, groups=fetched, years=years), groups, known=known
     )
-    return _rows_against_nationals(level, query, pooled_figures, organisations)
+
+
+def org_row_years(user, level: str, schools, organisations, query: RowQuery) -> list[int]:
+    """The year of each row ``org_rows`` would give for the query's one measure (organisations without one left
+    out), from the same figures but without building the rows: all a summary needs of tables it does not show
+    (which years its coverage notes are about)."""
+    (measure,) = query.measures
+    here = _org_figures(user, level, schools, query)
+    focus, comparison, calendar = query.focus.code, query.focus.comparison.code, sorted(query.years)
+    out = []
+    for organisation in organisations:
+        present = [
+            y
+            for y in calendar
+            if here.get((organisation.pk, y, measure.code, focus)) is not None
+            or here.get((organisation.pk, y, measure.code, comparison)) is not None
+        ]
+        year = row_year(present, query.year)
+        if year is not None:
+            out.append(year)
+    return out
 
 
 def school_rows_by_measure(schools, organisations, query: RowQuery, *, sees_small: bool) -> dict:
