@@ -35,22 +35,22 @@ def _kept(level: str, orgs: Q, *, measures, groups, years):
     rows = PooledFigure.objects.filter(orgs, level=level)
     if years is not None:
         rows = rows.filter(results_year__in=list(years))
+    # By id, through a subquery, not by a join on the code: the database then looks each organisation × year ×
+    # measure × group up in the table's unique index instead of reading every measure and group of each year
+    # (a cluster board: ~7,000 rows read, not ~200,000).
     if measures is not None:
-        rows = rows.filter(measure__code__in=list(measures))
+        rows = rows.filter(measure_id__in=Measure.objects.filter(code__in=list(measures)).values("pk"))
     if groups is not None:
-        rows = rows.filter(pupil_group__code__in=list(groups))
+        rows = rows.filter(pupil_group_id__in=PupilGroup.objects.filter(code__in=list(groups)).values("pk"))
     return rows
 
 
 def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dict[tuple, Figure]:
     """One indexed read of the pooled figures kept on write → {([org_id,] year, measure_code, group_code): Figure}.
     ``measures`` / ``groups`` / ``years`` None: all."""
-    rows = (
-        _kept(level, orgs, measures=measures, groups=groups, years=years)
-        .values("org_id", "results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
-        .order_by()
-    )
-    return _figures_from_rows(rows, ("org_id",) if keyed else ())
+    fields = (("org_id",) if keyed else ()) + _KEPT_FIELDS
+    rows = _kept(level, orgs, measures=measures, groups=groups, years=years).values_list(*fields).order_by()
+    return _figures_from_tuples(rows, keyed)
 
 
 def _picked(table: dict, *, measures, groups, years, at: int = 0) -> dict:
@@ -76,34 +76,47 @@ _STATUSES = {(p, r): _status(p, r) for p in (False, True) for r in (False, True)
 
 
 def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
+    """Figures from rows of ``pooled_sums`` as dicts (benchmarks pooled in the query)."""
     out: dict[tuple, Figure] = {}
     for row in rows:
         key = tuple(row[f] for f in key_fields) + (row["results_year"], row["measure__code"], row["pupil_group__code"])
-        status = _STATUSES[(bool(row["provisional"]), bool(row["revised"]))]
-        cohort = row["total_cohort"] if row["counted"] else None
-        value_cohort = row["value_cohort"]
-        if value_cohort:
-            scale = 100 if row["measure__unit"] == _PERCENT else 1
-            numerator = row["numerator"]
-            figure = Figure(
-                cohort=cohort,
-                numerator=numerator,
-                value=scale * numerator / value_cohort,
-                code="",
-                status=status,
-                schools=row["rows"],
-                value_cohort=value_cohort,
-            )
-        elif row["rows"] == 1 and row["published"] is not None:
-            # One published value without counts (e.g. a benchmark from a table): show it, it cannot pool.
-            figure = Figure(
-                cohort=cohort, numerator=None, value=float(row["published"]), code="", status=status, schools=1
-            )
-        else:
-            code = row["marker"] or ("NE" if cohort == 0 else "x")
-            figure = Figure(cohort=cohort, numerator=None, value=None, code=code, status=status, schools=row["rows"])
-        out[key] = figure
+        out[key] = _figure(row["measure__unit"], *(row[name] for name in aggregates.SUMS))
     return out
+
+
+# A kept pooled row as ``_pooled`` reads it: the key, the unit, then the sums in ``aggregates.SUMS``' order.
+_KEPT_FIELDS = ("results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
+
+
+def _figures_from_tuples(rows, keyed: bool) -> dict[tuple, Figure]:
+    """``_figures_from_rows`` for rows read as tuples (``_KEPT_FIELDS``, after the org id when ``keyed``): the
+    same figures, without a dict per row (a cluster board reads thousands)."""
+    start = 4 if keyed else 3
+    return {row[:start]: _figure(*row[start:]) for row in rows}
+
+
+def _figure(
+    unit, total_cohort, counted, rows, numerator, value_cohort, published, marker, provisional, revised
+) -> Figure:
+    """One pooled figure from its sums (``aggregates.SUMS``)."""
+    status = _STATUSES[(bool(provisional), bool(revised))]
+    cohort = total_cohort if counted else None
+    if value_cohort:
+        scale = 100 if unit == _PERCENT else 1
+        return Figure(
+            cohort=cohort,
+            numerator=numerator,
+            value=scale * numerator / value_cohort,
+            code="",
+            status=status,
+            schools=rows,
+            value_cohort=value_cohort,
+        )
+    if rows == 1 and published is not None:
+        # One published value without counts (e.g. a benchmark from a table): show it, it cannot pool.
+        return Figure(cohort=cohort, numerator=None, value=float(published), code="", status=status, schools=1)
+    code = marker or ("NE" if cohort == 0 else "x")
+    return Figure(cohort=cohort, numerator=None, value=None, code=code, status=status, schools=rows)
 
 
 def _level_of(scope) -> str:

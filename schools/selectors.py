@@ -5,7 +5,7 @@
 from dataclasses import dataclass
 from statistics import mean
 
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q
 
 from . import request_memo
 from .access import disclosure_groups, sees_small_cohorts
@@ -302,27 +302,28 @@ def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Cov
     """{(year, measure_code): Coverage}: the LA's open schools of the measure's phases that have a result for
     the measure that year, out of all its open schools of those phases. One query."""
     years = list(years)
-    open_schools_ = School.objects.filter(la=la, status=School.Status.OPEN)
-    # One query: the open schools by phase (year 0, no measure) and, per year × measure × phase, those with
-    # a result.
-    by_phase = open_schools_.order_by().values_list(Value(0), Value(""), "phase").annotate(n=Count("pk"))
-    with_results = (
-        Result.objects.filter(
-            school__in=open_schools_,
-            results_year__in=years,
-            measure__code__in=[m.code for m in measures],
+    # One query: the open schools by phase, each phase with how many of them have a result for each
+    # year × measure asked — an indexed look-up per school (the results' unique key starts with the school), not
+    # a count over every result of those years.
+    wanted = [(year, measure) for year in years for measure in measures]
+    having = {
+        f"n{index}": Count(
+            "pk", filter=Q(Exists(Result.objects.filter(school=OuterRef("pk"), results_year=year, measure=measure)))
         )
+        for index, (year, measure) in enumerate(wanted)
+    }
+    by_phase = (
+        School.objects.filter(la=la, status=School.Status.OPEN)
         .order_by()
-        .values_list("results_year", "measure__code", "school__phase")
-        .annotate(n=Count("school", distinct=True))
+        .values("phase")
+        .annotate(schools=Count("pk"), **having)
     )
     open_by_phase: dict[str, int] = {}
     with_figures: dict[tuple, int] = {}
-    for year, code, phase, n in by_phase.union(with_results, all=True):
-        if year == 0:
-            open_by_phase[phase] = n
-        else:
-            with_figures[(year, code, phase)] = n
+    for row in by_phase:
+        open_by_phase[row["phase"]] = row["schools"]
+        for index, (year, measure) in enumerate(wanted):
+            with_figures[(year, measure.code, row["phase"])] = row[f"n{index}"]
     labels = dict(School.Phase.choices)
     out = {}
     for measure in measures:

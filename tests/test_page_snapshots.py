@@ -91,7 +91,8 @@ def test_pages_show_what_they_showed(snapshot_la):
         request_memo.clear()
         response = client.get(url)
         if name.startswith("adviser-"):
-            text = f"{response.status_code}\n" + (_main(response.content.decode()) if response.status_code == 200 else "")
+            shown = _main(response.content.decode()) if response.status_code == 200 else ""
+            text = f"{response.status_code}\n{shown}"
         else:
             assert response.status_code == 200, (name, url, response.status_code)
             text = response.content.decode()

@@ -150,7 +150,9 @@ def base_context(opts: Options, title: str, rows, place: str, *, findings: bool 
         "form": opts.form,
         "place": place,
         "findings": (
-            findings_for([r.for_comparator(opts.kind) for r in rows], place=place, significant_only=opts.significant_only)
+            findings_for(
+                [r.for_comparator(opts.kind) for r in rows], place=place, significant_only=opts.significant_only
+            )
             if findings
             else []
         ),
