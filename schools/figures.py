@@ -157,6 +157,19 @@ def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, F
     return _pooled(level, orgs, measures=measures, groups=groups, years=years, keyed=True)
 
 
+def years_by_org(level: str, schools, *, measures, groups, years) -> dict[int, set[int]]:
+    """{org_id: the years with any figure of these measures and groups} for every school / cluster / area among
+    ``schools``: the keys ``figures_by`` would return (disclosure keeps every key), without their figures. One
+    query."""
+    field = aggregates.SCHOOL_FIELD[level]
+    orgs = Q(org_id__in=schools.order_by().values(field if level != "school" else "pk"))
+    found = _kept(level, orgs, measures=measures, groups=groups, years=years).order_by()
+    out: dict[int, set[int]] = {}
+    for org_id, year in found.values_list("org_id", "results_year").distinct():
+        out.setdefault(org_id, set()).add(year)
+    return out
+
+
 def la_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:
     """Pooled figures of these LAs in one indexed query, keyed (la_id, year, measure_code, group_code)."""
     return _pooled("la", Q(org_id__in=list(la_ids)), measures=measures, groups=groups, years=years, keyed=True)

@@ -21,6 +21,7 @@ from .figures import (
     national_figures_by_basis,
     national_for,
     published_figures,
+    years_by_org,
 )
 from .gap_rows import GapRow, build_row, row_year
 from .gaps import Figure
@@ -134,22 +135,17 @@ def _org_figures(user, level: str, schools, query: RowQuery) -> dict:
     )
 
 
-def org_row_years(user, level: str, schools, organisations, query: RowQuery) -> list[int]:
+def org_row_years(level: str, schools, organisations, query: RowQuery) -> list[int]:
     """The year of each row ``org_rows`` would give for the query's one measure (organisations without one left
-    out), from the same figures but without building the rows: all a summary needs of tables it does not show
-    (which years its coverage notes are about)."""
+    out), without building the rows: all a summary needs of tables it does not show (which years its coverage
+    notes are about). A row's year rests only on which years have a focus or comparison figure, and disclosure
+    keeps every key, so the keys alone answer (one query, whoever asks)."""
     (measure,) = query.measures
-    here = _org_figures(user, level, schools, query)
-    focus, comparison, calendar = query.focus.code, query.focus.comparison.code, sorted(query.years)
+    focus, comparison = query.focus.code, query.focus.comparison.code
+    present = years_by_org(level, schools, measures=[measure.code], groups=[focus, comparison], years=query.years)
     out = []
     for organisation in organisations:
-        present = [
-            y
-            for y in calendar
-            if here.get((organisation.pk, y, measure.code, focus)) is not None
-            or here.get((organisation.pk, y, measure.code, comparison)) is not None
-        ]
-        year = row_year(present, query.year)
+        year = row_year(sorted(present.get(organisation.pk, ())), query.year)
         if year is not None:
             out.append(year)
     return out

@@ -131,10 +131,10 @@ def la_overview_page(opts: Options, *, area_filter, cluster_filter, summary: boo
 
 def _la_summary_base(opts: Options, head, schools, *, area_filter, cluster_filter) -> dict:
     """``la_overview_page``'s context for the summary: what its template shows, from the same rows and notes."""
-    user, la, rows = opts.user, opts.la, head.rows
+    la, rows = opts.la, head.rows
     query = opts.query()
-    org_years = selectors.org_row_years(user, "area", schools, area_filter.qs, query)
-    org_years += selectors.org_row_years(user, "cluster", schools, cluster_filter.qs, query)
+    org_years = selectors.org_row_years("area", schools, area_filter.qs, query)
+    org_years += selectors.org_row_years("cluster", schools, cluster_filter.qs, query)
     published_names = [
         r.measure.short_name or r.measure.name for r in rows if head.sources.get(r.measure.code) == PUBLISHED
     ]
