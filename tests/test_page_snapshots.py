@@ -31,13 +31,40 @@ _VARYING = (
 )
 
 
-def _main(html: str) -> str:
-    """The page's main content (the header and footer carry the session and the clock), with tokens blanked."""
+def _main(html: str, names: dict) -> str:
+    """The page's main content (the header and footer carry the session and the clock), with tokens blanked and
+    each area's and cluster's id written as its name (ids differ between databases: PostgreSQL's sequences are
+    not reset between tests)."""
     start, end = html.find("<main"), html.rfind("</main>")
     body = html[start : end + len("</main>")] if start >= 0 and end > start else html
     for pattern, replacement in _VARYING:
         body = pattern.sub(replacement, body)
-    return body
+
+    def named(kind: str, pk: str, whole: str) -> str:
+        name = names.get((kind, int(pk)))
+        return whole.replace(pk, f"[{name}]") if name is not None else whole
+
+    body = _PATHS.sub(lambda m: named(m[1], m[2], m[0]), body)
+    body = _QUERIES.sub(lambda m: named(m[1] + "s", m[2], m[0]), body)
+
+    def option(m) -> str:
+        for kind in ("areas", "clusters"):
+            if names.get((kind, int(m[1]))) == m[2]:
+                return m[0].replace(f'value="{m[1]}"', f'value="[{m[2]}]"')
+        return m[0]
+
+    return _OPTIONS.sub(option, body)
+
+
+_PATHS = re.compile(r"/(areas|clusters)/(\d+)/")
+_QUERIES = re.compile(r"(?<=[?&;])(area|cluster)=(\d+)")
+_OPTIONS = re.compile(r'<option value="(\d+)">([^<]*)</option>')
+
+
+def _names(la) -> dict:
+    """{("areas" | "clusters", pk): name} of the LA's areas and clusters."""
+    found = {("areas", pk): name for pk, name in Area.objects.filter(la=la).values_list("pk", "name")}
+    return found | {("clusters", pk): name for pk, name in Cluster.objects.filter(la=la).values_list("pk", "name")}
 
 
 def _pages(la) -> dict[str, str]:
@@ -87,16 +114,17 @@ def test_pages_show_what_they_showed(snapshot_la):
     changed = []
     asked = [(officer, name, url) for name, url in _pages(snapshot_la.la).items()]
     asked += [(adviser, name, url) for name, url in _adviser_pages(snapshot_la.la).items()]
+    names = _names(snapshot_la.la)
     for client, name, url in asked:
         request_memo.clear()
         response = client.get(url)
         if name.startswith("adviser-"):
-            shown = _main(response.content.decode()) if response.status_code == 200 else ""
+            shown = _main(response.content.decode(), names) if response.status_code == 200 else ""
             text = f"{response.status_code}\n{shown}"
         else:
             assert response.status_code == 200, (name, url, response.status_code)
             text = response.content.decode()
-            text = text if name.endswith(".csv") else _main(text)
+            text = text if name.endswith(".csv") else _main(text, names)
         path = SNAPSHOTS / (name if name.endswith(".csv") else f"{name}.html")
         if UPDATE or not path.exists():
             path.write_bytes(text.encode())
