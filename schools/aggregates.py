@@ -5,8 +5,8 @@ groups, summed the way the DCSF National Strategies' "Quality standards and crit
 (2009) pools them (sum of achievers ÷ sum of cohort; the queries: ``schools.pooling``). Those sums change only
 when results are written or a school moves, so they are worked out then, in the same transaction, for the
 organisations and years touched — and pages read them with a few indexed lookups (``schools.selectors``),
-whatever the number of schools. A school's rows come from its results, one row per result; a cluster's, area's
-or LA's are rolled up from its schools' rows (so schools are refreshed first).
+whatever the number of schools. A school's rows come from its results, one row per result (of the measures an
+import wrote); a cluster's, area's or LA's from the GROUP BY ``check_figures`` runs.
 
 Who refreshes:
 - imports and rollbacks (bulk writes, no signals): :func:`touch_batch` / :func:`deferred` around the write;
@@ -26,15 +26,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from .pooling import ALL_YEARS as ALL_YEARS
-from .pooling import (
-    CHUNK,
-    UPPER,
-    insert_pooled,
-    published_query,
-    roll_ups,
-    school_rows_query,
-    work_memory,
-)
+from .pooling import CHUNK, insert_pooled, pooled_query, published_query, school_rows_query
 from .pooling import COLUMNS as COLUMNS
 from .pooling import LEVELS as LEVELS
 from .pooling import PUBLISHED as PUBLISHED
@@ -59,17 +51,23 @@ def repool_published(la_ids=None) -> None:
 
 
 def _repool(level: str, org_ids, years=ALL_YEARS, measure_ids=None) -> None:
-    """Replace the pooled rows of these organisations (for these years and measures; None: all) by a fresh
-    pooling: a school's from its results, an organisation's from its schools' rows — so schools are re-pooled
-    first (:data:`LEVELS`)."""
-    if level != "school":
-        _repool_upper([(level, sorted(set(org_ids)), years)], measure_ids)
-        return
+    """Replace the pooled rows of these organisations (for these years) by a fresh pooling of their results: a
+    school's a row per result, for these measures only (None: all); a cluster's, area's or LA's by the GROUP BY
+    of :func:`.pooling.pooled_query`, every measure, the same statement as ``check_figures`` runs (a float sum
+    depends on the order it adds in, so the pages' figures are those of that statement to the last digit)."""
+    from .models import JudgementSet
+
     org_ids = sorted(set(org_ids))
     for start in range(0, len(org_ids), CHUNK):
         chunk = org_ids[start : start + CHUNK]
-        _stale(level, chunk, years, measure_ids)
-        insert_pooled(school_rows_query(chunk, years, measure_ids))
+        if level == "school":
+            _stale(level, chunk, years, measure_ids)
+            insert_pooled(school_rows_query(chunk, years, measure_ids))
+            continue
+        _stale(level, chunk, years, None)
+        insert_pooled(pooled_query(level, chunk, years))
+        if level == "la":  # the LA's kept judgements rest on these figures (``schools.stored_judgements``)
+            JudgementSet.forget(la_ids=chunk)
 
 
 def _stale(level: str, org_ids, years, measure_ids) -> None:
@@ -83,21 +81,6 @@ def _stale(level: str, org_ids, years, measure_ids) -> None:
     stale._raw_delete(stale.db)
 
 
-def _repool_upper(specs, measure_ids=None) -> None:
-    """:func:`_repool` of clusters, areas and LAs, ``specs`` as :func:`.pooling.roll_ups` takes them: their stale rows
-    deleted, then rolled up together; the LAs' kept judgements (``schools.stored_judgements``) forgotten, as
-    they rest on these figures."""
-    from .models import JudgementSet
-
-    for level, org_ids, years in specs:
-        for start in range(0, len(org_ids), CHUNK):
-            _stale(level, org_ids[start : start + CHUNK], years, measure_ids)
-    roll_ups(specs, measure_ids)
-    la_ids = sorted({org for level, org_ids, _years in specs if level == "la" for org in org_ids})
-    for start in range(0, len(la_ids), CHUNK):
-        JudgementSet.forget(la_ids=la_ids[start : start + CHUNK])
-
-
 def rebuild(*, published: bool = False) -> None:
     """Every pooled row afresh (a new database, or after ``check_figures`` found a difference); ``published``:
     the LAs' published rows too (the migration that made the table had no such rows yet)."""
@@ -106,9 +89,9 @@ def rebuild(*, published: bool = False) -> None:
     with transaction.atomic():
         stale = PooledFigure.objects.filter(level__in=LEVELS)
         stale._raw_delete(stale.db)
-        work_memory()
         insert_pooled(school_rows_query())
-        roll_ups([(level, None, ALL_YEARS) for level in UPPER])
+        for level in LEVELS[1:]:
+            insert_pooled(pooled_query(level))
         if published:
             repool_published()
         JudgementSet.forget()
@@ -121,7 +104,8 @@ def repool_measure(measure_id: int) -> None:
     stale = PooledFigure.objects.filter(measure_id=measure_id, level__in=LEVELS)  # published rows are as published
     stale._raw_delete(stale.db)
     insert_pooled(school_rows_query(measure_ids=[measure_id]))
-    roll_ups([(level, None, ALL_YEARS) for level in UPPER], [measure_id])
+    for level in LEVELS[1:]:
+        insert_pooled(pooled_query(level, measure_ids=[measure_id]))
     JudgementSet.forget(measure_id=measure_id)
 
 
@@ -211,7 +195,6 @@ class Touched:
             repool_published(LocalAuthority.objects.filter(code__in=codes).values_list("pk", flat=True))
         if not self.years and not self.orgs:
             return
-        work_memory()
         self._add_orgs_of(dict(self.years))
         # Per level, at most two statements pairs whatever the data: the organisations touched in every year,
         # and the others over the union of their years (re-pooling an untouched year is harmless).
@@ -226,16 +209,11 @@ class Touched:
                 some[level].add(org)
                 some_years[level].update(years)
         measures = None if self.measures is None else sorted(self.measures)
-        specs = []  # schools first: the others are rolled up from their rows, all in one statement
         for level in LEVELS:
             if everything[level]:
-                specs.append((level, sorted(everything[level]), ALL_YEARS))
+                _repool(level, everything[level], ALL_YEARS, measures)
             if some[level] - everything[level]:
-                specs.append((level, sorted(some[level] - everything[level]), sorted(some_years[level])))
-        for level, org_ids, years in specs:
-            if level == "school":
-                _repool(level, org_ids, years, measures)
-        _repool_upper([spec for spec in specs if spec[0] != "school"], measures)
+                _repool(level, some[level] - everything[level], sorted(some_years[level]), measures)
         self.years, self.orgs, self.measures = {}, {}, set()
 
 
@@ -289,9 +267,9 @@ def refresh_la(la) -> None:
     from .models import Area, Cluster, School
 
     _repool("school", School.objects.filter(la=la).values_list("pk", flat=True))
-    clusters = sorted(Cluster.objects.filter(la=la).values_list("pk", flat=True))
-    areas = sorted(Area.objects.filter(la=la).values_list("pk", flat=True))
-    _repool_upper([("cluster", clusters, ALL_YEARS), ("area", areas, ALL_YEARS), ("la", [la.pk], ALL_YEARS)])
+    _repool("cluster", Cluster.objects.filter(la=la).values_list("pk", flat=True))
+    _repool("area", Area.objects.filter(la=la).values_list("pk", flat=True))
+    _repool("la", [la.pk])
 
 
 def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -> Touched:

@@ -1,8 +1,7 @@
 """How results pool (``schools.aggregates`` keeps what these queries give, ``check_figures`` recomputes with
 them): a school's, cluster's, area's or LA's results summed the way the DCSF National Strategies' "Quality
 standards and criteria for LA self-evaluation" (2009) pools them (sum of achievers ÷ sum of cohort), and the LAs'
-published figures beside them — as ORM queries whose SQL the database runs (``INSERT … SELECT``), and the
-roll-ups of schools' kept rows to their clusters, areas and LAs."""
+published figures beside them — as ORM queries whose SQL the database runs (``INSERT … SELECT``)."""
 
 from __future__ import annotations
 
@@ -30,8 +29,6 @@ COLUMNS = KEY_COLUMNS + SUMS
 SELECTED_KEY = ("pooled_level", "pooled_org", "pooled_year", "pooled_measure", "pooled_group")
 ALL_YEARS = None
 CHUNK = 2000  # ids per statement (SQLite's limit on parameters)
-UPPER = LEVELS[1:]  # rolled up from the schools' rows
-MAX_ORGS_AT_ONCE = 4000  # organisations rolled up in one statement (its parameters name each twice)
 
 
 # --------------------------------------------------------------------------- the pooling itself
@@ -189,103 +186,3 @@ def insert_pooled(query) -> None:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(qn(c) for c in COLUMNS)}) SELECT {picked} FROM ({sql}) q", params
         )
-
-
-def roll_up(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None) -> None:
-    """INSERT … SELECT of a cluster's, area's or LA's pooled rows from its schools' pooled rows (kept
-    already, and refreshed first): the sums add up and the largest value and marker stay the largest, so
-    the result is :func:`pooled_query`'s for the level (``check_figures`` recomputes it from the results)
-    without reading the results, their measures' units or their CASEs again."""
-    from .models import PooledFigure, School
-
-    qn = connection.ops.quote_name
-    column = qn(SCHOOL_FIELD[level])
-    where, params = [f"p.{qn('level')} = %s", f"s.{column} IS NOT NULL"], ["school"]
-    for name, values in ((f"s.{column}", org_ids), ("p.results_year", years), ("p.measure_id", measure_ids)):
-        if values is not None:
-            values = list(values)
-            where.append(f"{name} IN ({', '.join(['%s'] * len(values))})")
-            params.extend(values)
-    summed = {"published": "MAX", "marker": "MAX"}
-    picked = ", ".join(f"{summed.get(c, 'SUM')}(p.{qn(c)})" for c in SUMS)
-    key = f"s.{column}, p.{qn('results_year')}, p.{qn('measure_id')}, p.{qn('pupil_group_id')}"
-    table = qn(PooledFigure._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(qn(c) for c in COLUMNS)}) SELECT %s, {key}, {picked} "
-            f"FROM {table} p JOIN {qn(School._meta.db_table)} s ON s.{qn('id')} = p.{qn('org_id')} "
-            f"WHERE {' AND '.join(where)} GROUP BY {key}",
-            [level, *params],
-        )
-
-
-def roll_ups(specs, measure_ids=None) -> None:
-    """The cluster, area and LA rows of ``specs`` — (level, org ids or None: all, years or ALL_YEARS), their
-    stale rows deleted already — in one INSERT … SELECT: the schools' kept rows summed once by (cluster, area,
-    LA, year, measure, group), a few thousand partial sums however many schools, then each level's rows summed
-    from those (as :func:`roll_up` sums them from the schools' rows, which it does when there are too many
-    organisations for one statement's parameters)."""
-    from .models import PooledFigure, School
-
-    specs = [(level, org_ids, years) for level, org_ids, years in specs if org_ids is None or len(org_ids)]
-    if not specs:
-        return
-    if sum(len(org_ids) for _level, org_ids, _years in specs if org_ids is not None) > MAX_ORGS_AT_ONCE:
-        for level, org_ids, years in specs:
-            if org_ids is None:
-                roll_up(level, None, years, measure_ids)
-            for start in range(0, len(org_ids or ()), CHUNK):
-                roll_up(level, org_ids[start : start + CHUNK], years, measure_ids)
-        return
-    qn = connection.ops.quote_name
-    table = qn(PooledFigure._meta.db_table)
-    fields = {level: qn(SCHOOL_FIELD[level]) for level in UPPER}
-    key = [qn(c) for c in ("results_year", "measure_id", "pupil_group_id")]
-    summed = {"published": "MAX", "marker": "MAX"}
-
-    def sums(source: str, named: bool = False) -> str:
-        return ", ".join(f"{summed.get(c, 'SUM')}({source}.{qn(c)})" + (f" AS {qn(c)}" if named else "") for c in SUMS)
-
-    def among(column: str, values, params: list) -> str:
-        params.extend(values)
-        return f"{column} IN ({', '.join(['%s'] * len(values))})"
-
-    # Which schools' rows: those of every organisation named (any level), in the years and measures named.
-    where, params = [f"p.{qn('level')} = 'school'"], []
-    named = [(fields[level], org_ids) for level, org_ids, _years in specs]
-    if all(org_ids is not None for _field, org_ids in named):
-        where.append("(" + " OR ".join(among(f"s.{field}", org_ids, params) for field, org_ids in named) + ")")
-    if all(years is not ALL_YEARS for _level, _org_ids, years in specs):
-        where.append(among(f"p.{key[0]}", sorted({y for _level, _org_ids, years in specs for y in years}), params))
-    if measure_ids is not None:
-        where.append(among(f"p.{key[1]}", list(measure_ids), params))
-    partial_key = ", ".join([*(f"s.{field}" for field in fields.values()), *(f"p.{k}" for k in key)])
-    partial = (
-        f"SELECT {partial_key}, {sums('p', named=True)} "
-        f"FROM {table} p JOIN {qn(School._meta.db_table)} s ON s.{qn('id')} = p.{qn('org_id')} "
-        f"WHERE {' AND '.join(where)} GROUP BY {partial_key}"
-    )
-    selects = []
-    for level, org_ids, years in specs:
-        field, picked = fields[level], [f"part.{fields[level]} IS NOT NULL"]
-        if org_ids is not None:
-            picked.append(among(f"part.{field}", org_ids, params))
-        if years is not ALL_YEARS:
-            picked.append(among(f"part.{key[0]}", list(years), params))
-        group = ", ".join([f"part.{field}", *(f"part.{k}" for k in key)])
-        selects.append(
-            f"SELECT '{level}', {group}, {sums('part')} FROM part WHERE {' AND '.join(picked)} GROUP BY {group}"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH part AS MATERIALIZED ({partial}) INSERT INTO {table} ({', '.join(qn(c) for c in COLUMNS)}) "
-            + " UNION ALL ".join(selects),
-            params,
-        )
-
-
-def work_memory() -> None:
-    """PostgreSQL: room for the roll-ups' hash tables in this transaction (the default 4 MB spills to disk)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")

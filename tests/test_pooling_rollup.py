@@ -1,14 +1,14 @@
-"""The pooled figures kept on write are worked out the quick way — a school's rows from its results one row per
-result (no GROUP BY), a cluster's, area's and LA's rolled up from their schools' kept rows — and must equal the
-plain GROUP BY of the results (``schools.pooling.pooled_query``, what ``check_figures`` recomputes) for every
-kind of figure: counts (percent), points (average), a value only (rate), markers, no cohort, provisional and
-revised figures, schools outside any cluster or area."""
+"""The pooled figures kept on write are worked out the quick way at school level — a school's rows from its
+results one row per result, no GROUP BY, only the measures an import wrote — and must equal the plain GROUP BY of
+the results (``schools.pooling.pooled_query``, what ``check_figures`` recomputes) for every kind of figure: counts
+(percent), points (average), a value only (rate), markers, no cohort, provisional and revised figures, schools
+outside any cluster or area; an import of one measure leaves the others' rows as they were."""
 
 from decimal import Decimal
 
 import pytest
 
-from schools import aggregate_checks, aggregates, pooling
+from schools import aggregate_checks, aggregates
 from schools.imports.committing import import_file
 from schools.models import Area, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, Result, School
 from schools.pooling import COLUMNS, LEVELS, SELECTED_KEY, SUMS, pooled_query
@@ -99,6 +99,24 @@ def test_rebuild_and_a_measure_repooled_equal_the_group_by_too(schools):
     _assert_equal(_kept(), _grouped())
 
 
+def test_an_import_of_one_measure_repools_only_its_school_rows_and_leaves_the_others_right(schools):
+    import_file(data=FILE.encode(), file_name="results.csv", format="long")
+    rates = set(
+        PooledFigure.objects.filter(level="school", measure__code="suspension_rate").values_list("pk", flat=True)
+    )
+    again = HEADER + "400001,2024,ks2_rwm_exp,disadvantaged,18,10,,,final\n"
+    import_file(data=again.encode(), file_name="again.csv", format="long")
+    assert (
+        set(PooledFigure.objects.filter(level="school", measure__code="suspension_rate").values_list("pk", flat=True))
+        == rates
+    )
+    _assert_equal(_kept(), _grouped())
+    school = PooledFigure.objects.get(
+        level="school", org_id=schools[0].pk, results_year=2024, measure__code="ks2_rwm_exp"
+    )
+    assert (school.total_cohort, school.numerator) == (18, 10.0)
+
+
 def test_a_school_moved_out_of_its_cluster_leaves_the_cluster_its_other_school(schools):
     import_file(data=FILE.encode(), file_name="results.csv", format="long")
     moved = schools[1]
@@ -109,10 +127,3 @@ def test_a_school_moved_out_of_its_cluster_leaves_the_cluster_its_other_school(s
         level="cluster", org_id=schools[0].cluster_id, results_year=2024, measure__code="ks2_rwm_exp"
     )
     assert (riverside.total_cohort, riverside.numerator) == (18, 9.0)
-
-
-def test_too_many_organisations_for_one_statement_are_rolled_up_a_level_at_a_time(schools, monkeypatch):
-    monkeypatch.setattr(pooling, "MAX_ORGS_AT_ONCE", 1)
-    import_file(data=FILE.encode(), file_name="results.csv", format="long")
-    _assert_equal(_kept(), _grouped())
-    assert PooledFigure.objects.filter(level="cluster", measure__code="ks2_rwm_exp").count() == 2

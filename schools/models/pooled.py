@@ -25,8 +25,11 @@ class PooledFigure(models.Model):
     level = models.CharField(max_length=9, choices=Level.choices)
     org_id = models.BigIntegerField(help_text="The school's, cluster's, area's or LA's id.")
     results_year = models.PositiveSmallIntegerField()
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
-    pupil_group = models.ForeignKey(PupilGroup, on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint in the database: the rows are derived from results and benchmarks, whose own
+    # constraints already keep a measure or group in use from being deleted (PROTECT), so checking each of
+    # 100,000 rows an import re-pools again at commit (PostgreSQL: ~2 s) would protect nothing.
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    pupil_group = models.ForeignKey(PupilGroup, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     total_cohort = models.BigIntegerField(null=True, help_text="Sum of the cohorts given.")
     counted = models.PositiveIntegerField(default=0, help_text="Results with a cohort.")
     rows = models.PositiveIntegerField(default=0, help_text="Results pooled (schools).")
