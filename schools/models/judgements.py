@@ -2,7 +2,7 @@
 on one measure for one focus group, as the gap engine gives it (``schools.judgements.judge``), so the priority
 list and the gap busters are ordered, filtered and paged by the database."""
 
-from django.db import models
+from django.db import models, transaction
 
 from .organisations import LocalAuthority, School
 from .reference import Measure, PupilGroup
@@ -37,15 +37,21 @@ class JudgementSet(models.Model):
     @classmethod
     def forget(cls, *, la_ids=None, measure_id=None) -> None:
         """Delete the kept sets (and their judgements) of these LAs (None: every LA), on this measure (None:
-        every measure): a write made them stale. Two statements, whatever the number of judgements."""
+        every measure): a write made them stale. Three statements, whatever the number of judgements; once the
+        write's transaction commits, what they were is judged again (``schools.rejudging``)."""
+        from ..rejudging import note
+
         stale = cls.objects.all()
         if la_ids is not None:
-            stale = stale.filter(la_id__in=list(la_ids))
+            la_ids = list(la_ids)
+            stale = stale.filter(la_id__in=la_ids)
         if measure_id is not None:
             stale = stale.filter(measure_id=measure_id)
-        judgements = SchoolJudgement.objects.filter(judgement_set__in=stale.values("pk"))
-        judgements._raw_delete(judgements.db)
-        stale._raw_delete(stale.db)
+        with transaction.atomic(using=stale.db, savepoint=False):  # in autocommit: re-judged after the deletes
+            note(stale, la_ids)
+            judgements = SchoolJudgement.objects.filter(judgement_set__in=stale.values("pk"))
+            judgements._raw_delete(judgements.db)
+            stale._raw_delete(stale.db)
 
 
 class SchoolJudgement(models.Model):
