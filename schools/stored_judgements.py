@@ -38,6 +38,7 @@ from .figures import figures_by
 from .gaps import Comparator
 from .judgements import Reason
 from .models import JudgementSet, PooledFigure, School, SchoolJudgement
+from .ranked_cells import cells_of
 
 LATEST = 0  # ``asked_year`` of a set whose rows each end at the school's latest year
 VIEWS = (True, False)  # what viewers who do, and who do not, see small cohorts see
@@ -47,6 +48,7 @@ def rules() -> str:
     """A fingerprint of the settings the gap engine and disclosure read, and of what a kept judgement holds."""
     settings = [
         "basis-when-judged",  # sets kept before every judged row stated its basis are judged again
+        "cells-kept",  # sets kept before each judgement held its row's export cells are judged again
         conf.suppression_threshold,
         conf.single_year_min_cohort,
         conf.gap_buster_min_cohort,
@@ -116,6 +118,7 @@ def judgements_of(judgement_set, pairs) -> list[SchoolJudgement]:
             kept = SchoolJudgement(judgement_set=judgement_set, school=school, comparator=kind, basis=judgement.basis)
             kept.results_year, kept.rankable, kept.vs_national = row.year, row.rankable, row.current.vs_national
             kept.priority, kept.reasons, kept.buster = priority, len(judgement.priority), buster
+            kept.cells, kept.small_figures = cells_of(row, kind)
             out.append(kept)
     return out
 
@@ -180,6 +183,8 @@ _COLUMNS = (
     "buster",
     "basis",
     "vs_national",
+    "cells",
+    "small_figures",
 )
 
 
@@ -190,13 +195,25 @@ def _insert(judgements: list[SchoolJudgement]) -> None:
         return
     meta = SchoolJudgement._meta
     qn = connection.ops.quote_name
-    columns = [meta.get_field(name.removesuffix("_id")).column for name in _COLUMNS]
+    fields = [meta.get_field(name.removesuffix("_id")) for name in _COLUMNS]
+    columns = [field.column for field in fields]
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [tuple(getattr(j, name) for name in _COLUMNS) for j in judgements])
+        cursor.executemany(
+            sql,
+            [
+                tuple(
+                    field.get_db_prep_save(getattr(j, field.attname), connection)
+                    if field.name == "cells"  # JSON, adapted as the database takes it
+                    else getattr(j, field.attname)
+                    for field in fields
+                )
+                for j in judgements
+            ],
+        )
 
 
 def flags_on_national(sets: list[JudgementSet], schools):

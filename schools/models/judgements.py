@@ -69,6 +69,12 @@ class SchoolJudgement(models.Model):
     buster = models.CharField(max_length=60, blank=True, default="")
     basis = models.CharField(max_length=120, blank=True, default="")
     vs_national = models.FloatField(null=True, help_text="Gap vs other pupils nationally (the rank's tie-break).")
+    cells = models.JSONField(
+        default=dict, blank=True, help_text="The list's figure columns as its export writes them (disclosed)."
+    )
+    small_figures = models.PositiveSmallIntegerField(
+        default=0, help_text="Figures in those columns resting on fewer pupils than the suppression threshold."
+    )
 
     class Meta:
         verbose_name = "school judgement"
