@@ -12,7 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .exports import small_cohort_figures
-from .tables import BusterTable, PriorityTable, record
+from .tables import BusterTable, PriorityTable, national_missing_reasons, record
+from .trends import TrendClass
 
 # Every figure column of either list's table (each list exports those its table keeps).
 FIGURE_COLUMNS = (
@@ -39,8 +40,33 @@ def _export_value(name: str, data: dict):
     return value if isinstance(value, (int, float, Decimal, type(None))) else str(value)
 
 
-def cells_of(row, kind: str) -> tuple[dict, int]:
+def export_record(row, kind: str) -> dict:
+    """The part of ``tables.record`` the figure columns and an export's small-cohort count read, by the same
+    expressions (without the significance of every comparator, the sort keys and the rest a page needs);
+    ``tests/test_ranked_export.py`` checks the cells equal those of the full record."""
+    row = row.for_comparator(kind)
+    current, trend = row.current, row.trend
+    focus = current.focus
+    return {
+        "measure": row.measure,
+        "year": row.year,
+        "focus": focus,
+        "comparison": current.comparison,
+        "national_focus": current.national_focus,
+        "national_comparison": current.national_comparison,
+        "cohort": focus.denominator,
+        "focus_ci": focus.interval(row.measure.unit) if focus.value is not None else None,
+        "chosen": current.get(kind),
+        "trend": (trend.label + (" (ns)" if trend.significant is False else "")) if trend else TrendClass.label(None),
+        "trend_window": ", ".join(map(str, trend.years)) if trend else "",
+        "stubborn": "Yes" if row.stubborn else "No",
+        "status": (focus.status or "").capitalize() or "–",
+        "missing_reasons": national_missing_reasons(row.national_note, kind),
+    }
+
+
+def cells_of(row, kind: str, *, full: bool = False) -> tuple[dict, int]:
     """The row's figure cells on comparator ``kind`` and how many of its figures rest on a group smaller than
-    the suppression threshold (what an export's warning counts)."""
-    data = record(row, kind)
+    the suppression threshold (what an export's warning counts). ``full``: from ``tables.record`` itself."""
+    data = record(row, kind) if full else export_record(row, kind)
     return {name: _export_value(name, data) for name in FIGURE_COLUMNS}, small_cohort_figures([data])

@@ -110,17 +110,28 @@ def judged_rows_by_view(la, measures, focus, *, asked_year: int, views, groups, 
 
 def judgements_of(judgement_set, pairs) -> list[SchoolJudgement]:
     """Each school's judgement on each comparator, as ``GapRow.judgement`` gives it."""
-    out = []
+    return [SchoolJudgement(judgement_set=judgement_set, **fields) for fields in _judged(pairs)]
+
+
+def _judged(pairs):
+    """The fields of each school's judgement on each comparator (``judgements_of``), as dicts."""
     for school, row in pairs:
         for kind in Comparator.CHOICES:
             judgement = row.for_comparator(kind).judgement()
-            priority, buster = _codes(judgement.priority), _codes(judgement.buster)
-            kept = SchoolJudgement(judgement_set=judgement_set, school=school, comparator=kind, basis=judgement.basis)
-            kept.results_year, kept.rankable, kept.vs_national = row.year, row.rankable, row.current.vs_national
-            kept.priority, kept.reasons, kept.buster = priority, len(judgement.priority), buster
-            kept.cells, kept.small_figures = cells_of(row, kind)
-            out.append(kept)
-    return out
+            cells, small = cells_of(row, kind)
+            yield {
+                "school_id": school.pk,
+                "comparator": kind,
+                "results_year": row.year,
+                "rankable": row.rankable,
+                "priority": _codes(judgement.priority),
+                "reasons": len(judgement.priority),
+                "buster": _codes(judgement.buster),
+                "basis": judgement.basis,
+                "vs_national": row.current.vs_national,
+                "cells": cells,
+                "small_figures": small,
+            }
 
 
 def judgement_set(la, measure, focus, *, year: int | None, sees_small: bool, groups, years) -> JudgementSet:
@@ -166,7 +177,7 @@ def _keep(measures, key: dict, rows: dict, *, stamp: int) -> dict[int, Judgement
             JudgementSet.objects.filter(**key, measure__in=measures).delete()  # any set of an older stamp
             made = {m.pk: JudgementSet.objects.create(**key, measure=m, stamp=stamp) for m in measures}
             for m in measures:
-                _insert(judgements_of(made[m.pk], rows[m.code]))
+                _insert(made[m.pk], rows[m.code])
     except IntegrityError:  # another request kept the same sets meanwhile
         made = {found.measure_id: found for found in JudgementSet.objects.filter(**key, measure__in=measures)}
     return made
@@ -188,32 +199,24 @@ _COLUMNS = (
 )
 
 
-def _insert(judgements: list[SchoolJudgement]) -> None:
-    """Write these judgements in one ``executemany`` (what ``bulk_create`` would write, without building an
-    INSERT per batch of rows)."""
-    if not judgements:
-        return
+def _insert(judgement_set: JudgementSet, pairs) -> None:
+    """Write the set's judgements of these (school, row) pairs in one ``executemany`` (what ``bulk_create``
+    would write, without a model instance per row nor an INSERT built per batch of rows)."""
     meta = SchoolJudgement._meta
     qn = connection.ops.quote_name
     fields = [meta.get_field(name.removesuffix("_id")) for name in _COLUMNS]
-    columns = [field.column for field in fields]
+    cells = meta.get_field("cells")
     sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                tuple(
-                    field.get_db_prep_save(getattr(j, field.attname), connection)
-                    if field.name == "cells"  # JSON, adapted as the database takes it
-                    else getattr(j, field.attname)
-                    for field in fields
-                )
-                for j in judgements
-            ],
-        )
+    rows = [
+        (judgement_set.pk, *(cells.get_db_prep_save(j[n], connection) if n == "cells" else j[n] for n in _COLUMNS[1:]))
+        for j in _judged(pairs)
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def flags_on_national(sets: list[JudgementSet], schools):

@@ -85,7 +85,14 @@ def window_years(measure, calendar: Iterable[int], end_year: int, size: int) -> 
     """The last ``size`` published years comparable with ``end_year``, up to it (whether or not a place has
     figures for them)."""
     years = sorted({y for y in calendar if y <= end_year} | {end_year})
-    return tuple([y for y in years if published(measure, y) and comparable(measure, y, end_year)][-size:])
+    starts = series_breaks(measure)  # read once, not twice per year (``comparable``): the same test
+
+    def series_of(year: int) -> int | None:
+        before = [start for start in starts if start <= year]
+        return before[-1] if before else None
+
+    end_series = series_of(end_year)
+    return tuple([y for y in years if published(measure, y) and series_of(y) == end_series][-size:])
 
 
 # --------------------------------------------------------------------------- words for a gap

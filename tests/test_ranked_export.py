@@ -74,3 +74,32 @@ def test_the_streamed_csv_is_the_built_tables(role_client, demo, username):
     assert rows > 10  # the lists were not all empty
     assert (sensitive > 0) == (username == "officer")  # an officer's lists show some small groups, recorded
     assert SensitiveExport.objects.filter(user=demo.users[username]).count() == sensitive
+
+
+def test_kept_cells_are_those_of_the_full_record(demo):
+    """``ranked_cells.export_record`` reads what ``tables.record`` gives the figure columns: every school, three
+    measures, every focus group, both disclosure views, every comparator."""
+    from schools import ranked_cells, selectors, stored_judgements
+    from schools.figures import years_with_results
+    from schools.gaps import Comparator
+
+    groups = selectors.pupil_groups()
+    measures = [selectors.measures_by_code()[c] for c in ("ks2_rwm_exp", "ks2_read_avg", "persistent_absence")]
+    compared = 0
+    for focus in selectors.focus_groups(groups):
+        rows = stored_judgements.judged_rows_by_view(
+            demo.la,
+            measures,
+            focus,
+            asked_year=0,
+            views=(True, False),
+            groups=groups,
+            years=years_with_results(demo.la),
+        )
+        for by_measure in rows.values():
+            for pairs in by_measure.values():
+                for _school, row in pairs:
+                    for kind in Comparator.CHOICES:
+                        assert ranked_cells.cells_of(row, kind) == ranked_cells.cells_of(row, kind, full=True)
+                        compared += 1
+    assert compared > 500
