@@ -112,12 +112,14 @@ def pages_for(size: str) -> list[Page]:
     ]
 
 
-def after_an_import(la_code: str = "999") -> None:
-    """What a user meets after an import: a result of the LA written through the admin's save (the public write
+def after_an_import(la_code: str = "999", *, write: bool = True) -> None:
+    """What a user meets after an import: a result of the LA edited through the admin's save (the public write
     path of an edit: committed, its pooled figures refreshed in the same transaction, and whatever runs on
-    write), the tasks that write queued run as ``manage.py db_worker`` runs them (re-judging the ranked lists'
+    write), the task that write queued run as ``manage.py db_worker`` runs it (re-judging the ranked lists'
     kept judgements, ``schools.rejudging``), and no warm layer above the database — Django's compiled
-    templates dropped, the request memo empty — as on a worker process that has just started."""
+    templates dropped, the request memo empty — as on a worker process that has just started. ``write``
+    False: the layers dropped only (the figures and judgements in the database are those the last write
+    left)."""
     from django.contrib import admin
     from django.contrib.auth import get_user_model
     from django.db import transaction
@@ -127,13 +129,13 @@ def after_an_import(la_code: str = "999") -> None:
     from schools import request_memo
     from schools.models import Result
 
-    request = RequestFactory().post("/admin/")
-    request.user = get_user_model().objects.order_by("-is_superuser", "pk").first()  # recorded in the history
-    result_admin = admin.site._registry[Result]
     result = Result.objects.filter(school__la__code=la_code, cohort__isnull=False, cohort__gt=0).order_by("pk").first()
-    if result is not None:
-        for change in (1, -1):  # changed and changed back: two edits, each committed as the admin commits it
-            with transaction.atomic():
+    if write and result is not None:
+        request = RequestFactory().post("/admin/")
+        request.user = get_user_model().objects.order_by("-is_superuser", "pk").first()  # recorded in the history
+        result_admin = admin.site._registry[Result]
+        with transaction.atomic():  # changed and changed back in one commit: each save re-pools, one task queued
+            for change in (1, -1):
                 result.cohort += change
                 result_admin.save_model(request, result, form=None, change=True)
         run_queued_tasks()

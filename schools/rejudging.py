@@ -3,9 +3,10 @@ stale are judged again once its transaction commits, so the user's first request
 an admin edit, a threshold or a benchmark batch reads kept judgements instead of judging the LA itself.
 
 The one place is :meth:`schools.models.JudgementSet.forget`, which every such write calls in its transaction
-(through ``schools.aggregates`` and ``schools.aggregate_signals``): before deleting the stale sets it calls
-:func:`note`, which records the LAs and the sets that existed (sets someone had asked for) and registers,
-once per transaction, a ``transaction.on_commit`` callback. After the commit that callback either
+(through ``schools.aggregates`` and ``schools.aggregate_signals``): before deleting the stale sets it sends
+``sets_going_stale``, which :func:`note` receives: it records the LAs and the sets that existed (sets someone
+had asked for) and registers, once per transaction, a ``transaction.on_commit`` callback. After the commit
+that callback either
 
 - enqueues :func:`rejudge_task` (django-tasks, run by ``manage.py db_worker``): a web request (an admin edit)
   does not wait seconds for judging; or
@@ -105,10 +106,10 @@ def _pending(alias: str) -> _Stale:
     return pending
 
 
-def note(stale, la_ids=None) -> None:
-    """Called by ``JudgementSet.forget``, in its transaction, before it deletes ``stale`` (a queryset of sets):
-    remember the LAs (``la_ids``; None: every LA) and the sets under the current rules, to judge again after
-    the commit (one query)."""
+def note(sender=None, *, stale, la_ids=None, **_kwargs) -> None:
+    """Receives ``sets_going_stale`` from ``JudgementSet.forget``, in its transaction, before it deletes
+    ``stale`` (a queryset of sets): remember the LAs (``la_ids``; None: every LA) and the sets under the
+    current rules, to judge again after the commit (one query)."""
     alias = stale.db
     pending = _pending(alias)
     pending.inline = pending.inline or _inline.get()
@@ -164,6 +165,13 @@ def rejudge(*, la_ids=None, sets=()) -> int:
             )
             read += sum(len(found) for found in by_view.values())
     return read
+
+
+def connect() -> None:
+    """Called by the app's ready()."""
+    from .models.judgements import sets_going_stale
+
+    sets_going_stale.connect(note, dispatch_uid="rejudging_note")
 
 
 @task()

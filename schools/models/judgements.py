@@ -3,9 +3,14 @@ on one measure for one focus group, as the gap engine gives it (``schools.judgem
 list and the gap busters are ordered, filtered and paged by the database."""
 
 from django.db import models, transaction
+from django.dispatch import Signal
 
 from .organisations import LocalAuthority, School
 from .reference import Measure, PupilGroup
+
+# Sent by ``JudgementSet.forget`` in the write's transaction, before the stale sets are deleted (``stale``: a
+# queryset of them; ``la_ids``: None for every LA): ``schools.rejudging`` notes what to judge again on commit.
+sets_going_stale = Signal()
 
 
 class JudgementSet(models.Model):
@@ -39,8 +44,6 @@ class JudgementSet(models.Model):
         """Delete the kept sets (and their judgements) of these LAs (None: every LA), on this measure (None:
         every measure): a write made them stale. Three statements, whatever the number of judgements; once the
         write's transaction commits, what they were is judged again (``schools.rejudging``)."""
-        from ..rejudging import note
-
         stale = cls.objects.all()
         if la_ids is not None:
             la_ids = list(la_ids)
@@ -48,7 +51,7 @@ class JudgementSet(models.Model):
         if measure_id is not None:
             stale = stale.filter(measure_id=measure_id)
         with transaction.atomic(using=stale.db, savepoint=False):  # in autocommit: re-judged after the deletes
-            note(stale, la_ids)
+            sets_going_stale.send(sender=cls, stale=stale, la_ids=la_ids)
             judgements = SchoolJudgement.objects.filter(judgement_set__in=stale.values("pk"))
             judgements._raw_delete(judgements.db)
             stale._raw_delete(stale.db)
