@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0016_stored_judgements"),
+        ("schools", "0017_judgement_cells"),
     ]
 
     operations = [
