@@ -62,7 +62,12 @@ class FigureFields(models.Model):
 class Result(FigureFields, Audited):
     """One school's figure for a results year × measure × pupil group."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results")
+    # No index of their own for the school, year and measure: each leads an index below (the unique fact, the
+    # year × measure × group, the covering one), and every extra index is written for each of the two million
+    # facts a national file inserts.
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results", db_index=False)
+    results_year = models.PositiveSmallIntegerField()
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, db_index=False)
     batch = optional_link(ImportBatch, on_delete=models.PROTECT, related_name="results")
 
     class Meta:
