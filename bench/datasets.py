@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,8 @@ SIZES = {
     "single_la": dict(schools=22_000, years=5, seed=SEED, headline_only=True, measure_codes="headline"),
 }
 SIZE_NAMES = ("la", "national", "single_la")
+# The import files: 100,000 rows of the long template, and a national KS2 file of 16,500 schools.
+IMPORTS = {"long_rows": 100_000, "ks2_schools": 16_500}
 # A DfE KS2 performance-tables file kept in the repository; ``python -m bench.run --ks2-file PATH`` uses another.
 KS2_SOURCE = Path(__file__).resolve().parent.parent / "tests" / "data" / "dfe" / "ks2_2018-19_936_surrey.csv"
 
@@ -38,6 +41,8 @@ def scale(factor: float) -> None:
         schools=max(60, round(national.NATIONAL["schools"] * factor)),
         demo_schools=max(12, round(national.NATIONAL["demo_schools"] * factor)),
     )
+    IMPORTS.update(long_rows=max(1000, round(IMPORTS["long_rows"] * factor)))
+    IMPORTS.update(ks2_schools=max(150, round(IMPORTS["ks2_schools"] * factor)))
 
 
 def generator_arguments(size: str) -> dict:
@@ -61,18 +66,63 @@ def dataset_ready(size: str) -> bool:
     )
 
 
+@contextmanager
+def fast_writes():
+    """Only while a dataset is built (its rows are made consistent by the generator, and a build that fails
+    leaves a database to drop, not data to keep). SQLite: no rollback journal, no fsyncs; the settings' WAL
+    journal and NORMAL sync come back afterwards. PostgreSQL (rows written with COPY by
+    ``schools.imports.bulk.insert_values``): no foreign-key trigger per row at commit
+    (``session_replication_role = replica``, when the bench's role may set it: a superuser)."""
+    from django.db import DatabaseError, connection
+
+    if connection.vendor == "postgresql":
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = replica")
+            replica = True
+        except DatabaseError:  # not a superuser: the build checks its foreign keys as it goes
+            replica = False
+        try:
+            yield
+        finally:
+            if replica:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET session_replication_role = DEFAULT")
+        return
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode=OFF")
+        cursor.execute("PRAGMA synchronous=OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+
+
 def build(size: str, log=print) -> dict:
     """Build the dataset unless it is there already; returns what was done and how long it took."""
+    if size == "national":
+        from bench import national
+
+        if national.ready():
+            return {"built": False, "seconds": 0.0}
+        with fast_writes():
+            return national.build(log=log)
+    if dataset_ready(size):
+        return {"built": False, "seconds": 0.0}
+    with fast_writes():
+        return _generate(size, log)
+
+
+def _generate(size: str, log) -> dict:
     import time
 
     from schools import demo
 
-    if size == "national":
-        from bench import national
-
-        return national.build(log=log)
-    if dataset_ready(size):
-        return {"built": False, "seconds": 0.0}
     args = generator_arguments(size)
     log(f"  building {size} dataset with schools.demo.generate({', '.join(f'{k}={v!r}' for k, v in args.items())}) …")
     started = time.perf_counter()
@@ -88,8 +138,10 @@ LONG_GROUPS = ["all", "disadvantaged", "not_disadvantaged", "boys", "girls"]
 LONG_YEARS = [2016, 2017, 2018, 2019, 2022, 2023, 2024, 2025]
 
 
-def long_file(urns: list[int], rows: int = 100_000, seed: int = SEED) -> bytes:
-    """The long template (one figure per row) for ``urns``: schools × 8 years × 5 measures × 5 groups."""
+def long_file(urns: list[int], rows: int | None = None, seed: int = SEED) -> bytes:
+    """The long template (one figure per row) for ``urns``: schools × 8 years × 5 measures × 5 groups;
+    ``rows`` (default ``IMPORTS["long_rows"]``) of them."""
+    rows = rows or IMPORTS["long_rows"]
     rng = np.random.default_rng(seed)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -121,9 +173,11 @@ def long_file(urns: list[int], rows: int = 100_000, seed: int = SEED) -> bytes:
     return out.getvalue().encode()
 
 
-def ks2_file(schools: int = 16_500, seed: int = SEED, source: Path = KS2_SOURCE) -> tuple[bytes, str]:
+def ks2_file(schools: int | None = None, seed: int = SEED, source: Path = KS2_SOURCE) -> tuple[bytes, str]:
     """A national-size KS2 performance-tables CSV in the DfE layout: the real header and real school rows of
-    ``source`` (default Surrey 2018-19) repeated with new URNs and LA codes, plus the file's LA and England rows."""
+    ``source`` (default Surrey 2018-19) repeated with new URNs and LA codes, plus the file's LA and England rows;
+    ``schools`` (default ``IMPORTS["ks2_schools"]``) of them."""
+    schools = schools or IMPORTS["ks2_schools"]
     with Path(source).open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)

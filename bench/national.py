@@ -53,7 +53,7 @@ def build(params: dict | None = None, log=print) -> dict:
     from django.db import transaction
 
     from schools import aggregates, demo
-    from schools.models import ImportBatch, Measure
+    from schools.models import ImportBatch, JudgementSet, Measure
 
     params = NATIONAL if params is None else params
     if ready(params):
@@ -76,8 +76,9 @@ def build(params: dict | None = None, log=print) -> dict:
             status=ImportBatch.Status.PREVIEWED,
         )
         stats = _other_las(params, batch, headline, log)
-        _published_and_neighbours(batch)
-        aggregates.rebuild(published=True)
+        _published_and_neighbours(batch)  # pools every organisation (``aggregates.rebuild``) first
+        aggregates.repool_published()  # the LAs' published rows, from the benchmarks just written
+        JudgementSet.forget()
         batch.status = ImportBatch.Status.COMMITTED
         batch.rows_read = stats["results"]
         batch.save(update_fields=["status", "rows_read"])

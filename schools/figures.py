@@ -45,12 +45,9 @@ def _kept(level: str, orgs: Q, *, measures, groups, years):
 def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dict[tuple, Figure]:
     """One indexed read of the pooled figures kept on write → {([org_id,] year, measure_code, group_code): Figure}.
     ``measures`` / ``groups`` / ``years`` None: all."""
-    rows = (
-        _kept(level, orgs, measures=measures, groups=groups, years=years)
-        .values("org_id", "results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
-        .order_by()
-    )
-    return _figures_from_rows(rows, ("org_id",) if keyed else ())
+    fields = (("org_id",) if keyed else ()) + _KEPT_FIELDS
+    rows = _kept(level, orgs, measures=measures, groups=groups, years=years).values_list(*fields).order_by()
+    return _figures_from_tuples(rows, keyed)
 
 
 def _picked(table: dict, *, measures, groups, years, at: int = 0) -> dict:
@@ -67,37 +64,56 @@ def _picked(table: dict, *, measures, groups, years, at: int = 0) -> dict:
     }
 
 
+def _status(provisional, revised) -> str:
+    return worst_status((["provisional"] if provisional else []) + (["revised"] if revised else []) + ["final"])
+
+
+# The status of every (provisional, revised) pair, worked out once: a page reads thousands of pooled rows.
+_STATUSES = {(p, r): _status(p, r) for p in (False, True) for r in (False, True)}
+
+
 def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
+    """Figures from rows of ``pooled_sums`` as dicts (benchmarks pooled in the query)."""
     out: dict[tuple, Figure] = {}
     for row in rows:
         key = tuple(row[f] for f in key_fields) + (row["results_year"], row["measure__code"], row["pupil_group__code"])
-        status = worst_status(
-            (["provisional"] if row["provisional"] else []) + (["revised"] if row["revised"] else []) + ["final"]
-        )
-        cohort = row["total_cohort"] if row["counted"] else None
-        value_cohort = row["value_cohort"]
-        if value_cohort:
-            scale = 100 if row["measure__unit"] == _PERCENT else 1
-            numerator = row["numerator"]
-            figure = Figure(
-                cohort=cohort,
-                numerator=numerator,
-                value=scale * numerator / value_cohort,
-                code="",
-                status=status,
-                schools=row["rows"],
-                value_cohort=value_cohort,
-            )
-        elif row["rows"] == 1 and row["published"] is not None:
-            # One published value without counts (e.g. a benchmark from a table): show it, it cannot pool.
-            figure = Figure(
-                cohort=cohort, numerator=None, value=float(row["published"]), code="", status=status, schools=1
-            )
-        else:
-            code = row["marker"] or ("NE" if cohort == 0 else "x")
-            figure = Figure(cohort=cohort, numerator=None, value=None, code=code, status=status, schools=row["rows"])
-        out[key] = figure
+        out[key] = _figure(row["measure__unit"], *(row[name] for name in aggregates.SUMS))
     return out
+
+
+# A kept pooled row as ``_pooled`` reads it: the key, the unit, then the sums in ``aggregates.SUMS``' order.
+_KEPT_FIELDS = ("results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
+
+
+def _figures_from_tuples(rows, keyed: bool) -> dict[tuple, Figure]:
+    """``_figures_from_rows`` for rows read as tuples (``_KEPT_FIELDS``, after the org id when ``keyed``): the
+    same figures, without a dict per row (a cluster board reads thousands)."""
+    start = 4 if keyed else 3
+    return {row[:start]: _figure(*row[start:]) for row in rows}
+
+
+def _figure(
+    unit, total_cohort, counted, rows, numerator, value_cohort, published, marker, provisional, revised
+) -> Figure:
+    """One pooled figure from its sums (``aggregates.SUMS``)."""
+    status = _STATUSES[(bool(provisional), bool(revised))]
+    cohort = total_cohort if counted else None
+    if value_cohort:
+        scale = 100 if unit == _PERCENT else 1
+        return Figure(
+            cohort=cohort,
+            numerator=numerator,
+            value=scale * numerator / value_cohort,
+            code="",
+            status=status,
+            schools=rows,
+            value_cohort=value_cohort,
+        )
+    if rows == 1 and published is not None:
+        # One published value without counts (e.g. a benchmark from a table): show it, it cannot pool.
+        return Figure(cohort=cohort, numerator=None, value=float(published), code="", status=status, schools=1)
+    code = marker or ("NE" if cohort == 0 else "x")
+    return Figure(cohort=cohort, numerator=None, value=None, code=code, status=status, schools=rows)
 
 
 def _level_of(scope) -> str:
@@ -107,11 +123,15 @@ def _level_of(scope) -> str:
     raise TypeError(f"No figures for {type(scope).__name__}.")
 
 
-def _whole_table(level: str, pk: int) -> dict[tuple[int, str, str], Figure]:
-    return _pooled(level, Q(org_id=pk), measures=None, groups=None, years=None, keyed=False)
+def _whole_table(level: str, pk: int) -> dict[tuple[int, str, str], tuple]:
+    """Every kept row of one organisation (all measures × groups × years) as its unit and sums, keyed (year,
+    measure_code, group_code): a page picks a few measures from it, and only those become figures (``figures``);
+    the LA's pages read its keys for the years alone (``years_with_results``)."""
+    rows = _kept(level, Q(org_id=pk), measures=None, groups=None, years=None).values_list(*_KEPT_FIELDS).order_by()
+    return {row[:3]: row[3:] for row in rows}
 
 
-def _la_table(la) -> dict[tuple[int, str, str], Figure]:
+def _la_table(la) -> dict[tuple[int, str, str], tuple]:
     return _whole_table("la", la.pk)
 
 
@@ -124,7 +144,7 @@ def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Fig
     table = request_memo.remember(("pooled", level, scope.pk), lambda: _whole_table(level, scope.pk))
     if table is None:
         return _pooled(level, Q(org_id=scope.pk), measures=measures, groups=groups, years=years, keyed=False)
-    return _picked(table, measures=measures, groups=groups, years=years)
+    return {key: _figure(*sums) for key, sums in _picked(table, measures=measures, groups=groups, years=years).items()}
 
 
 def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, Figure]:
@@ -136,6 +156,19 @@ def figures_by(level: str, schools, *, measures, groups, years) -> dict[tuple, F
     field = aggregates.SCHOOL_FIELD[level]
     orgs = Q(org_id__in=schools.order_by().values(field if level != "school" else "pk"))
     return _pooled(level, orgs, measures=measures, groups=groups, years=years, keyed=True)
+
+
+def years_by_org(level: str, schools, *, measures, groups, years) -> dict[int, set[int]]:
+    """{org_id: the years with any figure of these measures and groups} for every school / cluster / area among
+    ``schools``: the keys ``figures_by`` would return (disclosure keeps every key), without their figures. One
+    query."""
+    field = aggregates.SCHOOL_FIELD[level]
+    orgs = Q(org_id__in=schools.order_by().values(field if level != "school" else "pk"))
+    found = _kept(level, orgs, measures=measures, groups=groups, years=years).order_by()
+    out: dict[int, set[int]] = {}
+    for org_id, year in found.values_list("org_id", "results_year").distinct():
+        out.setdefault(org_id, set()).add(year)
+    return out
 
 
 def la_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:

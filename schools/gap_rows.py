@@ -6,10 +6,10 @@ No database here: ``build_row`` is handed the figures, keyed (*prefix, year, mea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from statistics import mean
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from gapmonitor.conf import conf
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # rows read these models' fields only; they never query them
     from .models import LocalThreshold, Measure, PupilGroup
 
 POOLED_YEARS = 3
+T = TypeVar("T")
 
 
 # --------------------------------------------------------------------------- the 3-year pooled view
@@ -92,6 +93,32 @@ def pooled_view(
 
 
 # --------------------------------------------------------------------------- rows for pages, exports and the CLI
+class Trends(Mapping):
+    """A row's trend for each comparator (``Comparator.CHOICES``), each worked out the first time it is read: a
+    page shows one comparator's trend (the RAG board, a table of 50 schools), so the other two are not computed
+    for it. The same trends as computing them all at once, from the same figures."""
+
+    def __init__(self, make):
+        self._make = make
+        self._made: dict[str, Trend | None] = {}
+
+    def __getitem__(self, kind: str) -> Trend | None:
+        if kind not in self._made:
+            if kind not in Comparator.CHOICES:
+                raise KeyError(kind)
+            self._made[kind] = self._make(kind)
+        return self._made[kind]
+
+    def __iter__(self):
+        return iter(Comparator.CHOICES)
+
+    def __len__(self) -> int:
+        return len(Comparator.CHOICES)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 @dataclass(frozen=True)
 class GapRow:
     """One organisation × measure × focus group: the figures a page row, an export row and the CLI share.
@@ -103,15 +130,25 @@ class GapRow:
     year: int | None
     current: GapFigures
     series: dict
-    trends: dict
-    stubborn: bool
+    trends: Mapping[str, Trend | None]
     all_pupils: Figure
     threshold: LocalThreshold | None = None
     la_series: dict | None = None
     kind: str = Comparator.NATIONAL
-    pooled: PooledView | None = None
     years: tuple = field(default=())
     national_basis: NationalBasis | None = None  # which national figures (None: England)
+    # The stubborn-gap test and the 3-year pooled view, each worked out the first time it is read (``_once``):
+    # a RAG cell or a ranked list reads neither.
+    stubborn_of: Callable[[], bool] = field(default=lambda: False, repr=False, compare=False)
+    pooled_of: Callable[[], PooledView | None] = field(default=lambda: None, repr=False, compare=False)
+
+    @property
+    def stubborn(self) -> bool:
+        return self.stubborn_of()
+
+    @property
+    def pooled(self) -> PooledView | None:
+        return self.pooled_of()
 
     @property
     def trend(self) -> Trend | None:
@@ -189,6 +226,25 @@ class GapRow:
         return rag_rating(self.excess, national.classification if national else None)
 
 
+def _once(make: Callable[[], T]) -> Callable[[], T]:
+    """``make``, called the first time only (its answer kept): a row's figures never change once built."""
+    made: list = []
+
+    def once() -> T:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return once
+
+
+def row_year(present: list[int], year: int | None) -> int | None:
+    """The year a row shows: the latest of ``present`` (the years, in order, with a focus or comparison figure)
+    up to ``year`` (None: the latest of all); None when there is none."""
+    candidates = [y for y in present if year is None or y <= year]
+    return candidates[-1] if candidates else None
+
+
 def build_row(
     measure,
     focus_group,
@@ -231,18 +287,23 @@ def build_row(
                 national.get((y, code, ccode)),
             )
     if year is None or year not in series:
-        candidates = [y for y in present if year is None or y <= year]
-        year = candidates[-1] if candidates else None
+        year = row_year(present, year)
     current = series[year] if year is not None and year in series else gaps(measure, None, None, None, None)
-    trends, is_stubborn, view = {}, False, None
+    trends: Mapping[str, Trend | None] = {}
+    is_stubborn: Callable[[], bool] = lambda: False  # noqa: E731
+    view: Callable[[], PooledView | None] = lambda: None  # noqa: E731
     if year:
-        pairs = {
-            kind_: {y: (g.focus, g.comparator_figure(kind_)) for y, g in series.items()} for kind_ in Comparator.CHOICES
-        }
-        trends = {kind_: trend(measure, pairs[kind_], end_year=year, years=calendar) for kind_ in Comparator.CHOICES}
+        end = year
+
+        def pairs(kind_: str) -> dict:
+            return {y: (g.focus, g.comparator_figure(kind_)) for y, g in series.items()}
+
+        trends = Trends(lambda kind_: trend(measure, pairs(kind_), end_year=end, years=calendar))
         national_pairs = {y: (g.national_focus, g.national_comparison) for y, g in series.items()}
-        is_stubborn = stubborn(measure, pairs[Comparator.WITHIN], national_pairs, end_year=year, calendar=calendar)
-        view = pooled_view(measure, series, all_series, end_year=year, calendar=calendar)
+        is_stubborn = _once(
+            lambda: stubborn(measure, pairs(Comparator.WITHIN), national_pairs, end_year=end, calendar=calendar)
+        )
+        view = _once(lambda: pooled_view(measure, series, all_series, end_year=end, calendar=calendar))
     return GapRow(
         measure=measure,
         focus_group=focus_group,
@@ -251,12 +312,12 @@ def build_row(
         current=current,
         series=series,
         trends=trends,
-        stubborn=is_stubborn,
+        stubborn_of=is_stubborn,
         all_pupils=all_series.get(year, MISSING) if year is not None else MISSING,
         threshold=threshold,
         la_series=la_series if la is not None else None,
         kind=kind,
-        pooled=view,
+        pooled_of=view,
         years=tuple(y for y in calendar if published(measure, y)),
         national_basis=national_basis,
     )

@@ -87,17 +87,19 @@ def pooled_lines(rows, opts) -> list[str]:
     return lines
 
 
-def coverage_notes(la, rows, pairs, opts) -> list[str]:
+def coverage_notes(la, rows, pairs, opts, *, org_years=()) -> list[str]:
     """A visible note for each year shown (headline rows, and the chosen measure in the tables below) that
-    covers fewer than the configured share of the LA's open schools. Two queries."""
+    covers fewer than the configured share of the LA's open schools. Two queries. ``org_years``: the years of
+    the tables' rows when the rows themselves (``pairs``) are not built (``selectors.org_row_years``)."""
     measures = {row.measure.code: row.measure for row in rows}
     measures.setdefault(opts.measure.code, opts.measure)
-    years = sorted({row.year for row in rows if row.year} | {row.year for _o, row in pairs if row.year})
+    table_years = {row.year for _o, row in pairs if row.year} | {y for y in org_years if y}
+    years = sorted({row.year for row in rows if row.year} | table_years)
     if not years:
         return []
     found = selectors.coverage(la, measures=list(measures.values()), years=years)
     shown = {(row.year, row.measure.code) for row in rows if row.year}
-    shown |= {(row.year, opts.measure.code) for _org, row in pairs if row.year}
+    shown |= {(year, opts.measure.code) for year in table_years}
     return [found[key].note() for key in sorted(shown) if key in found and found[key].below_share]
 
 

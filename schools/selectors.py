@@ -5,7 +5,7 @@
 from dataclasses import dataclass
 from statistics import mean
 
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q
 
 from . import request_memo
 from .access import disclosure_groups, sees_small_cohorts
@@ -21,8 +21,9 @@ from .figures import (
     national_figures_by_basis,
     national_for,
     published_figures,
+    years_by_org,
 )
-from .gap_rows import GapRow, build_row
+from .gap_rows import GapRow, build_row, row_year
 from .gaps import Figure
 from .models import LocalThreshold, Measure, PupilGroup, Result, School, SchoolContext, StatisticalNeighbour
 from .published import Coverage, key_stage_phases, published_first, side_by_side
@@ -120,13 +121,34 @@ def org_rows_by_measure(
     number of organisations or measures."""
     if level == "school":
         return school_rows_by_measure(schools, organisations, query, sees_small=sees_small_cohorts(user))
+    return _rows_against_nationals(level, query, _org_figures(user, level, schools, query), organisations)
+
+
+def _org_figures(user, level: str, schools, query: RowQuery) -> dict:
+    """The pooled figures of every cluster / area among ``schools`` on the query's measures, as ``user`` sees
+    them (one query, plus the schools' own for roles that do not see small cohorts)."""
     codes, measure_codes, years, groups = query.codes, query.measure_codes, query.years, query.groups
     fetched = disclosure_groups(user, codes, groups)
     known = known_figures(user, schools, measures=measure_codes, groups=groups, codes=fetched, years=years, level=level)
-    pooled_figures = for_user(
+    return for_user(
         user, figures_by(level, schools, measures=measure_codes, groups=fetched, years=years), groups, known=known
     )
-    return _rows_against_nationals(level, query, pooled_figures, organisations)
+
+
+def org_row_years(level: str, schools, organisations, query: RowQuery) -> list[int]:
+    """The year of each row ``org_rows`` would give for the query's one measure (organisations without one left
+    out), without building the rows: all a summary needs of tables it does not show (which years its coverage
+    notes are about). A row's year rests only on which years have a focus or comparison figure, and disclosure
+    keeps every key, so the keys alone answer (one query, whoever asks)."""
+    (measure,) = query.measures
+    focus, comparison = query.focus.code, query.focus.comparison.code
+    present = years_by_org(level, schools, measures=[measure.code], groups=[focus, comparison], years=query.years)
+    out = []
+    for organisation in organisations:
+        year = row_year(sorted(present.get(organisation.pk, ())), query.year)
+        if year is not None:
+            out.append(year)
+    return out
 
 
 def school_rows_by_measure(schools, organisations, query: RowQuery, *, sees_small: bool) -> dict:
@@ -276,27 +298,28 @@ def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Cov
     """{(year, measure_code): Coverage}: the LA's open schools of the measure's phases that have a result for
     the measure that year, out of all its open schools of those phases. One query."""
     years = list(years)
-    open_schools_ = School.objects.filter(la=la, status=School.Status.OPEN)
-    # One query: the open schools by phase (year 0, no measure) and, per year × measure × phase, those with
-    # a result.
-    by_phase = open_schools_.order_by().values_list(Value(0), Value(""), "phase").annotate(n=Count("pk"))
-    with_results = (
-        Result.objects.filter(
-            school__in=open_schools_,
-            results_year__in=years,
-            measure__code__in=[m.code for m in measures],
+    # One query: the open schools by phase, each phase with how many of them have a result for each
+    # year × measure asked — an indexed look-up per school (the results' unique key starts with the school), not
+    # a count over every result of those years.
+    wanted = [(year, measure) for year in years for measure in measures]
+    having = {
+        f"n{index}": Count(
+            "pk", filter=Q(Exists(Result.objects.filter(school=OuterRef("pk"), results_year=year, measure=measure)))
         )
+        for index, (year, measure) in enumerate(wanted)
+    }
+    by_phase = (
+        School.objects.filter(la=la, status=School.Status.OPEN)
         .order_by()
-        .values_list("results_year", "measure__code", "school__phase")
-        .annotate(n=Count("school", distinct=True))
+        .values("phase")
+        .annotate(schools=Count("pk"), **having)
     )
     open_by_phase: dict[str, int] = {}
     with_figures: dict[tuple, int] = {}
-    for year, code, phase, n in by_phase.union(with_results, all=True):
-        if year == 0:
-            open_by_phase[phase] = n
-        else:
-            with_figures[(year, code, phase)] = n
+    for row in by_phase:
+        open_by_phase[row["phase"]] = row["schools"]
+        for index, (year, measure) in enumerate(wanted):
+            with_figures[(year, measure.code, row["phase"])] = row[f"n{index}"]
     labels = dict(School.Phase.choices)
     out = {}
     for measure in measures:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from types import SimpleNamespace
 
 from gapmonitor.conf import conf
 
@@ -84,8 +86,24 @@ def published(measure, year: int) -> bool:
 def window_years(measure, calendar: Iterable[int], end_year: int, size: int) -> tuple[int, ...]:
     """The last ``size`` published years comparable with ``end_year``, up to it (whether or not a place has
     figures for them)."""
+    first, last = getattr(measure, "first_year", None), getattr(measure, "last_year", None)
+    code = getattr(measure, "code", "")
+    return _window(code, first, last, series_breaks(measure), frozenset(calendar), end_year, size)
+
+
+@lru_cache(maxsize=4096)
+def _window(code: str, first, last, starts: tuple, calendar, end_year: int, size: int) -> tuple[int, ...]:
+    """``window_years`` from everything it depends on (the measure's code, first and last years and series
+    starts, the calendar): a pure function of its arguments, so remembering its answers can never go stale. A
+    page asks it for every row × comparator × year, with a handful of distinct arguments."""
+    span = SimpleNamespace(code=code, first_year=first, last_year=last)
+    series_start = max((start for start in starts if start <= end_year), default=None)
+
+    def same_series(year: int) -> bool:
+        return max((start for start in starts if start <= year), default=None) == series_start
+
     years = sorted({y for y in calendar if y <= end_year} | {end_year})
-    return tuple([y for y in years if published(measure, y) and comparable(measure, y, end_year)][-size:])
+    return tuple([y for y in years if published(span, y) and same_series(y)][-size:])
 
 
 # --------------------------------------------------------------------------- words for a gap

@@ -123,8 +123,9 @@ def la_overview(request, table=None, fmt=None, detail=False):
     cluster_filter = ClusterFilter(
         request.GET, queryset=access.visible_clusters(user).filter(la=la), user=user, la=la, prefix="cluster"
     )
-    context = dashboard.la_overview_page(opts, area_filter=area_filter, cluster_filter=cluster_filter)
-    if not detail and fmt is None:
+    summary = not detail and fmt is None
+    context = dashboard.la_overview_page(opts, area_filter=area_filter, cluster_filter=cluster_filter, summary=summary)
+    if summary:
         context |= dashboard.la_summary(opts, context["headline_rows"])
         return _respond(request, "schools/la_summary.html", context)
     return _respond(request, "schools/la_overview.html", context, table, fmt)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from schools import demo as demo_module
 from schools.figures import figures
-from schools.models import Area, School
+from schools.models import Area, Cluster, School
 
 MAX_QUERIES = 20
 
@@ -21,9 +21,12 @@ MAX_QUERIES = 20
 def _pages(la):
     area = Area.objects.filter(la=la, schools__isnull=False).order_by("name").first()
     school = School.objects.filter(la=la, phase="primary", results__isnull=False).order_by("urn").first()
+    cluster = Cluster.objects.filter(la=la, schools__isnull=False).order_by("name").first()
     return {
         "overview": reverse("schools:la_overview"),
+        "overview_detail": reverse("schools:la_overview_detail"),
         "area": reverse("schools:area", args=[area.pk]),
+        "cluster": reverse("schools:cluster", args=[cluster.pk]),
         "school": reverse("schools:school", args=[school.urn]),
         "priority": reverse("schools:priority"),
         "cluster_rag": reverse("schools:cluster_rag"),

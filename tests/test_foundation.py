@@ -12,6 +12,7 @@ from schools import demo as demo_module
 from schools.access import visible_schools
 from schools.demo.simulation import PRIMARY_MEASURES, SECONDARY_MEASURES
 from schools.models import AcademicYear, Benchmark, Measure, OfstedInspection, PupilGroup, Result, School
+from schools.models.results import FIGURE_FIELDS
 from schools.roles import Role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +123,16 @@ class TestDemoData:
             Benchmark.objects.count(),
             OfstedInspection.objects.count(),
         )
+
+    def test_first_build_writes_what_the_upsert_writes(self):
+        """The first build inserts its results in bulk (no Result objects); generating again writes the same
+        rows through ``bulk_create``'s upsert, which must change no column of any of them."""
+        demo_module.generate(schools=8, years=3, seed=5)
+        columns = ("id", "school_id", "results_year", "measure_id", "pupil_group_id", *FIGURE_FIELDS, "batch_id")
+        first = sorted(Result.objects.values_list(*columns))
+        assert any(row[columns.index("points")] is not None for row in first)
+        demo_module.generate(schools=8, years=3, seed=5)
+        assert sorted(Result.objects.values_list(*columns)) == first
 
     def test_another_seed_gives_other_figures(self):
         demo_module.generate(schools=8, years=3, seed=5)

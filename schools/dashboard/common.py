@@ -141,14 +141,20 @@ def export_notes(opts: Options) -> str:
     )
 
 
-def base_context(opts: Options, title: str, rows, place: str) -> dict:
+def base_context(opts: Options, title: str, rows, place: str, *, findings: bool = True) -> dict:
+    """What every gap page's context starts from; ``findings`` False for a page that shows none (the RAG board
+    words its own), so they are not worked out for nothing."""
     return {
         "title": title,
         "opts": opts,
         "form": opts.form,
         "place": place,
-        "findings": findings_for(
-            [r.for_comparator(opts.kind) for r in rows], place=place, significant_only=opts.significant_only
+        "findings": (
+            findings_for(
+                [r.for_comparator(opts.kind) for r in rows], place=place, significant_only=opts.significant_only
+            )
+            if findings
+            else []
         ),
         "status_lines": status_summary(rows),
         "comparators": Comparator,

@@ -74,11 +74,16 @@ def benchmark_table(la, rows, opts: Options, sets) -> dict | None:
 
 
 # --------------------------------------------------------------------------- LA, area, cluster
-def la_overview_page(opts: Options, *, area_filter, cluster_filter) -> dict:
+def la_overview_page(opts: Options, *, area_filter, cluster_filter, summary: bool = False) -> dict:
+    """The LA overview's detail: findings, headline table and charts, areas and clusters on the chosen measure.
+    ``summary``: only what the summary (``summary.la_summary``) shows of it — the headline rows, benchmarks and
+    notes; its area and cluster rows are not built, only the years they would show (for the coverage notes)."""
     user, la = opts.user, opts.la
     head = selectors.la_headline(user, la, opts.query(opts.headline))
     rows = head.rows
     schools = access.visible_schools(user).filter(la=la)
+    if summary:
+        return _la_summary_base(opts, head, schools, area_filter=area_filter, cluster_filter=cluster_filter)
     area_pairs = org_rows(opts, "area", schools, area_filter.qs)
     cluster_pairs = org_rows(opts, "cluster", schools, cluster_filter.qs.select_related("area"))
     published_names = [
@@ -118,6 +123,39 @@ def la_overview_page(opts: Options, *, area_filter, cluster_filter) -> dict:
         area_filter=area_filter,
         cluster_filter=cluster_filter,
         export_tables=export_tables,
+        export_url="schools:la_overview_export",
+        export_args=[],
+    )
+    return context
+
+
+def _la_summary_base(opts: Options, head, schools, *, area_filter, cluster_filter) -> dict:
+    """``la_overview_page``'s context for the summary: what its template shows, from the same rows and notes."""
+    la, rows = opts.la, head.rows
+    query = opts.query()
+    org_years = selectors.org_row_years("area", schools, area_filter.qs, query)
+    org_years += selectors.org_row_years("cluster", schools, cluster_filter.qs, query)
+    published_names = [
+        r.measure.short_name or r.measure.name for r in rows if head.sources.get(r.measure.code) == PUBLISHED
+    ]
+    caption = _headline_caption(opts, la.name)
+    caption += " (the DfE's published LA figure where there is one)" if published_names else ""
+    headline = headline_table(rows, opts, caption=caption, place=la.name)
+    sets = selectors.benchmark_sets(
+        la,
+        measures=[r.measure.code for r in head.pooled_rows],
+        groups=[opts.focus.code, opts.comparison.code],
+        years=opts.years,
+    )
+    context = scope_context(opts, f"{la.name} overview", rows, la, headline)
+    context.update(
+        headline_rows=rows,
+        benchmarks=benchmark_table(la, head.pooled_rows, opts, sets),
+        published_names=published_names,
+        coverage_notes=page_notes.coverage_notes(la, rows, [], opts, org_years=org_years),
+        area_filter=area_filter,
+        cluster_filter=cluster_filter,
+        export_tables={"headline": headline},
         export_url="schools:la_overview_export",
         export_args=[],
     )

@@ -125,10 +125,9 @@ def cluster_rag_page(opts: Options, *, page=1, every: bool = False) -> dict:
     measures = [m for m in opts.headline if by_measure.get(m.code)]
     grid = rag_grid(clusters, measures, by_measure)
     rows = [row for m in measures for _c, row in by_measure[m.code]]
-    context = base_context(opts, "Cluster RAG board", rows, la.name)
+    context = base_context(opts, "Cluster RAG board", rows, la.name, findings=False)
     context.update(
         la=la,
-        findings=[],
         findings_text=rag_findings(grid, measures, rows, shown=_shown_words(shown_page, len(clusters))),
         page=shown_page if shown_page is not None and shown_page.paginator.num_pages > 1 else None,
         measures=measures,

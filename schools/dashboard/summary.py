@@ -77,9 +77,15 @@ def school_measure_page(opts: Options, school, measure) -> dict:
     return context
 
 
-def school_flags(opts: Options, schools, *, year: int | None) -> list[summaries.SchoolFlags]:
+# What the LA summary reads of each kept judgement and its school (it names and links the flagged schools only).
+_SLIM_FIELDS = ("school_id", "judgement_set_id", "basis", "priority", "school__name", "school__urn")
+
+
+def school_flags(opts: Options, schools, *, year: int | None, slim: bool = False) -> list[summaries.SchoolFlags]:
     """Each school's reasons for challenge on the headline measures, read from the judgements the priority list
-    keeps (``stored_judgements``): the same rules, thresholds and disclosure as the list, judged once per write."""
+    keeps (``stored_judgements``): the same rules, thresholds and disclosure as the list, judged once per write.
+    ``slim``: each school with its name and URN only (the LA summary's list), not its LA, area and cluster — a
+    tenth of the objects for an LA of 500 schools × 6 measures."""
     sets = stored_judgements.judgement_sets(
         opts.la,
         opts.headline,
@@ -89,7 +95,10 @@ def school_flags(opts: Options, schools, *, year: int | None) -> list[summaries.
         groups=opts.groups,
         years=opts.years,
     )
-    return summaries.flags_from_judgements(stored_judgements.flags_on_national(sets, schools), sets, opts.headline)
+    kept = stored_judgements.flags_on_national(sets, schools)
+    if slim:
+        kept = kept.select_related(None).select_related("school").only(*_SLIM_FIELDS)
+    return summaries.flags_from_judgements(kept, sets, opts.headline)
 
 
 def school_list_page(opts: Options | None, schools: list) -> dict:
@@ -115,7 +124,7 @@ def la_summary(opts: Options, rows) -> dict:
     cluster tables on that measure), the overview rows, and the schools to challenge across the headline
     measures, most reasons first."""
     schools = access.visible_schools(opts.user).filter(la=opts.la)
-    every = school_flags(opts, schools, year=opts.year)
+    every = school_flags(opts, schools, year=opts.year, slim=True)
     school_count, judged = schools.count(), summaries.judged_count(every)
     flagged = [f for f in every if f.flags]
     detail = reverse("schools:la_overview_detail")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+from django.db import connection
 
+from ..imports.bulk import insert_values
 from ..models import Benchmark, DataStatus, Result
 from .simulation import (
     MODEL,
@@ -57,7 +59,7 @@ def write_results(
     # Gap direction: about a third narrow, a quarter widen, the rest hold steady (per year, relative).
     trend = rng.choice([-0.07, 0.0, 0.06], size=n, p=[0.38, 0.37, 0.25]) + rng.normal(0, 0.01, n)
     sim = Simulator(rng, group_codes)
-    rows: list[Result] = []
+    rows: list[tuple] = []  # RESULT_FIELDS order: plain tuples, as building a million Result objects is slow
     today = today or date.today()
     first = result_years[0]
     for year in result_years:
@@ -86,23 +88,66 @@ def write_results(
             status = results_status(code, year, today)
             counts = sim.count(masks, outcome, n)
             for index in np.nonzero(phase_ok & (sizes > 0))[0]:
-                school = schools[index]
+                school_id = schools[index].pk
                 for group_code in group_codes:
                     cohort, total = counts[group_code]
-                    figure = published_figure(model["kind"], int(cohort[index]), float(total[index]))
+                    f = published_figure(model["kind"], int(cohort[index]), float(total[index]))
                     rows.append(
-                        Result(
-                            school=school,
-                            results_year=year,
-                            measure=measure,
-                            pupil_group=groups[group_code],
-                            batch=batch,
-                            status=status,
-                            **figure,
+                        (
+                            school_id,
+                            year,
+                            measure.pk,
+                            groups[group_code].pk,
+                            batch.pk,
+                            status,
+                            f["cohort"],
+                            f["achievers"],
+                            f["points"],
+                            f["value"],
+                            f["value_code"],
                         )
                     )
-    _upsert(Result, rows, ["school", "results_year", "measure", "pupil_group"])
+    _write_results(rows, [school.pk for school in schools])
     return len(rows)
+
+
+RESULT_FIELDS = (
+    "school_id",
+    "results_year",
+    "measure_id",
+    "pupil_group_id",
+    "batch_id",
+    "status",
+    "cohort",
+    "achievers",
+    "points",
+    "value",
+    "value_code",
+)
+
+
+def _write_results(rows: list[tuple], school_ids: list[int]) -> None:
+    """Schools with no results yet (a new demo LA, the benchmark's datasets): one bulk insert (PostgreSQL's
+    COPY), each decimal made as ``bulk_create`` makes it (the field's ``get_db_prep_save``), once per distinct
+    number. Schools holding results already (the demo generated again): ``bulk_create``'s upsert, as before."""
+    if Result.objects.filter(school_id__in=school_ids).exists():
+        fields = RESULT_FIELDS
+        objects = [Result(**dict(zip(fields, row, strict=True))) for row in rows]
+        _upsert(Result, objects, ["school", "results_year", "measure", "pupil_group"])
+        return
+    prepared: dict[tuple[str, object], object] = {}
+
+    def decimal(name: str, number):
+        key = (name, number)
+        if key not in prepared:
+            prepared[key] = Result._meta.get_field(name).get_db_prep_save(number, connection)
+        return prepared[key]
+
+    points, value = RESULT_FIELDS.index("points"), RESULT_FIELDS.index("value")
+    out = [
+        (*row[:points], decimal("points", row[points]), decimal("value", row[value]), *row[value + 1 :]) for row in rows
+    ]
+    insert_values(Result, RESULT_FIELDS, out)
 
 
 def write_national_benchmarks(result_years, measures, groups, group_codes, batch, rng, model_specs=MODEL) -> int:

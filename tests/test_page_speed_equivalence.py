@@ -1,0 +1,148 @@
+"""The faster ways the gap pages work things out give what the straightforward ways gave (issue #16).
+
+- ``trends.window_years`` (answered from a memo of its arguments) equals the plain rule, for measures with
+  series breaks, first and last years and pandemic years, over many calendars and end years;
+- ``build_row``'s trends, stubborn test and pooled view (each worked out on first read) equal ``trend``,
+  ``stubborn`` and ``pooled_view`` called directly on the same figures, over random figures;
+- the coverage notes' counts (``selectors.coverage``, an indexed look-up per school) equal a count of the
+  results themselves, and the LA summary's area and cluster years (``selectors.org_row_years``, from the pooled
+  table's keys) equal the years of the rows the detail page builds.
+"""
+
+import random
+from types import SimpleNamespace
+
+import pytest
+
+from gapmonitor.conf import conf
+from schools import selectors, trends
+from schools.figures import years_with_results
+from schools.gap_rows import build_row, pooled_view
+from schools.gaps import MISSING, Comparator, Figure, gaps
+from schools.models import Area, Cluster, Measure, Result, School
+from schools.published import key_stage_phases
+from tests.gap_support import DIS, OTHERS, percent_measure
+
+
+def _plain_window(measure, calendar, end_year, size):
+    """``window_years`` as it was written before it was remembered."""
+    years = sorted({y for y in calendar if y <= end_year} | {end_year})
+    return tuple([y for y in years if trends.published(measure, y) and trends.comparable(measure, y, end_year)][-size:])
+
+
+MEASURES = [
+    percent_measure("ks2_rwm_exp", "KS2", "KS2"),
+    percent_measure("persistent_absence", "PA", "PA", first_year=2006, series_breaks=[{"year": 2016, "note": "x"}]),
+    percent_measure("ks4_em_95", "EM", "EM", first_year=2017, series_breaks=[2019, {"year": 2023}]),
+    SimpleNamespace(code="suspension_rate", first_year=None, last_year=2022, series_breaks=None),
+    SimpleNamespace(code="no_fields"),
+]
+
+
+def test_window_years_equals_the_plain_rule():
+    rng = random.Random(16)
+    for _ in range(400):
+        measure = rng.choice(MEASURES)
+        calendar = rng.sample(range(2012, 2027), rng.randint(0, 10))
+        end_year = rng.randint(2012, 2026)
+        size = rng.randint(1, 5)
+        assert trends.window_years(measure, calendar, end_year, size) == _plain_window(
+            measure, calendar, end_year, size
+        ), (measure.code, calendar, end_year, size)
+
+
+def _figure(rng):
+    if rng.random() < 0.15:
+        return None
+    cohort = rng.randint(0, 60)
+    if cohort == 0 or rng.random() < 0.05:
+        return Figure(cohort=cohort or None, numerator=None, value=None, code="x", status="final")
+    achievers = rng.randint(0, cohort)
+    return Figure(cohort=cohort, numerator=achievers, value=100 * achievers / cohort, status="final")
+
+
+def test_rows_work_out_trends_stubborn_and_pooled_as_called_directly():
+    rng = random.Random(7)
+    measures = MEASURES[:3]
+    for _ in range(150):
+        measure = rng.choice(measures)
+        calendar = sorted(rng.sample(range(2014, 2026), rng.randint(1, 9)))
+        here, national = {}, {}
+        for year in calendar:
+            for code in (DIS.code, OTHERS.code, "all"):
+                if (found := _figure(rng)) is not None:
+                    here[(year, measure.code, code)] = found
+                national[(year, measure.code, code)] = _figure(rng)
+        year = rng.choice([None, *calendar])
+        row = build_row(measure, DIS, OTHERS, here, national, years=calendar, year=year)
+        if not row.year:
+            assert dict(row.trends) == {} and row.stubborn is False and row.pooled is None
+            continue
+        series = {
+            y: gaps(
+                measure,
+                here.get((y, measure.code, DIS.code)),
+                here.get((y, measure.code, OTHERS.code)),
+                national.get((y, measure.code, DIS.code)),
+                national.get((y, measure.code, OTHERS.code)),
+            )
+            for y in calendar
+            if (y, measure.code, DIS.code) in here or (y, measure.code, OTHERS.code) in here
+        }
+        for kind in Comparator.CHOICES:
+            pairs = {y: (g.focus, g.comparator_figure(kind)) for y, g in series.items()}
+            assert row.trends.get(kind) == trends.trend(measure, pairs, end_year=row.year, years=calendar)
+        within = {y: (g.focus, g.comparator_figure(Comparator.WITHIN)) for y, g in series.items()}
+        england = {y: (g.national_focus, g.national_comparison) for y, g in series.items()}
+        assert row.stubborn == trends.stubborn(measure, within, england, end_year=row.year, calendar=calendar)
+        all_pupils = {y: here.get((y, measure.code, "all")) or MISSING for y in series}
+        expected = pooled_view(measure, series, all_pupils, end_year=row.year, calendar=calendar)
+        assert (row.pooled is None) == (expected is None)
+        if expected is not None:
+            assert row.pooled == expected
+        assert len(row.trends) == len(Comparator.CHOICES) and set(row.trends) == set(Comparator.CHOICES)
+
+
+@pytest.mark.django_db
+def test_coverage_counts_each_open_school_with_a_result(demo):
+    la = demo.la
+    School.objects.filter(pk=School.objects.filter(la=la).order_by("urn").first().pk).update(status="closed")
+    codes = ["ks2_rwm_exp", "eyfs_gld", "ks4_att8", "persistent_absence"]
+    measures = list(Measure.objects.filter(code__in=codes).select_related("key_stage"))
+    years = [2019, 2023, 2024, 2025]
+    found = selectors.coverage(la, measures=measures, years=years)
+
+    open_schools = list(School.objects.filter(la=la, status="open"))
+    with_results = set(Result.objects.values_list("school_id", "results_year", "measure__code"))
+    expected = {}
+    for measure in measures:
+        phases = key_stage_phases(measure.key_stage.code) or {s.phase for s in open_schools}
+        of_phases = [s for s in open_schools if s.phase in phases]
+        for year in years:
+            count = sum((s.pk, year, measure.code) in with_results for s in of_phases)
+            if count:
+                expected[(year, measure.code)] = (count, len(of_phases))
+    assert len(expected) >= 8, "the demo LA has results of several years and phases to cover"
+    assert {key: (c.with_figures, c.open_schools) for key, c in found.items()} == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [None, 2023, 2019])
+def test_summary_years_of_area_and_cluster_rows_are_the_rows_years(demo, year):
+    la, officer = demo.la, demo.users["officer"]
+    groups = selectors.pupil_groups()
+    focus = groups[conf.default_group]
+    schools = School.objects.filter(la=la)
+    for code in ("ks2_rwm_exp", "ks4_att8"):
+        query = selectors.RowQuery(
+            measures=[Measure.objects.get(code=code)],
+            focus=focus,
+            groups=groups,
+            years=years_with_results(la),
+            year=year,
+        )
+        for level, organisations in (("area", Area.objects.filter(la=la)), ("cluster", Cluster.objects.filter(la=la))):
+            rows = selectors.org_rows(officer, level, schools, organisations, query)
+            assert rows, (level, code)
+            built = [row.year for _org, row in rows if row.year is not None]
+            assert selectors.org_row_years(level, schools, organisations, query) == built, (level, code, year)
