@@ -89,6 +89,15 @@ def _summary(times: list[float]) -> dict:
     return {"median_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2), "n": len(ordered)}
 
 
+def fetch(client, url: str):
+    """The response, read to its end: a streamed export (the priority CSV) writes its rows, and runs its
+    queries, as it is read, so its time and queries count only once it has been read."""
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
 def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
     """Build (or reuse) the dataset; time each page cold (the first request after an import, ``cold_repeat``
     times) and warm (``repeat`` times) through the test client; count its queries; time its floors."""
@@ -131,19 +140,21 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
     for page in pages:
         client = clients[page.username]
         cold_times = []
-        for _ in range(cold_repeat):
-            after_an_import()
+        for repeat in range(cold_repeat):
+            # The write (and the re-judging it queues, run as the worker would) before the first cold request
+            # only: the later ones meet the same database with every layer above it dropped again.
+            after_an_import(write=repeat == 0)
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                response = client.get(page.url)
+                response = fetch(client, page.url)
                 cold_times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (page.url, response.status_code)
             cold_queries = len(queries)
-        client.get(page.url)  # warm up once more
+        fetch(client, page.url)  # warm up once more
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(page.url)
+            response = fetch(client, page.url)
         query_count = len(queries)
-        times, _ = _timed(lambda url=page.url, client=client: client.get(url), repeat)
+        times, _ = _timed(lambda url=page.url, client=client: fetch(client, url), repeat)
         sql_times, sql_rows = _timed(lambda parts=page.floor: floors.run_sql(parts), repeat)
         pandas_times, _rows = _timed(
             lambda parts=page.floor: floors.run_pandas(parts, frame, national), max(3, repeat // 4)

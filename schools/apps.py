@@ -8,9 +8,10 @@ class SchoolsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import aggregate_signals, request_memo
+        from . import aggregate_signals, rejudging, request_memo
         from .reference_sync import sync_after_migrate
 
         aggregate_signals.connect()
         request_memo.connect()
+        rejudging.connect()
         post_migrate.connect(sync_after_migrate, dispatch_uid="schools.sync_reference_data")

@@ -179,10 +179,13 @@ def disclose(
     by_prefix: dict[tuple, set[str]] = {}
     for key in figures:
         by_prefix.setdefault(key[:-1], set()).add(key[-1])
-    changed = True
-    while changed:
-        changed = False
-        for prefix, present in by_prefix.items():
+    # A partition reads and hides figures of its own prefix only, so each prefix is taken to its fixed point on
+    # its own: the same steps on its figures as passes over every prefix until none changes, without re-checking
+    # every other prefix whenever one changed.
+    for prefix, present in by_prefix.items():
+        changed = True
+        while changed:
+            changed = False
             for whole, parts in partitions:
                 if _complement(prefix, whole, parts, present, figures, out, seen_of, threshold):
                     changed = True

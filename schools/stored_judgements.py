@@ -26,24 +26,29 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from gapmonitor.conf import conf
 
 from . import selectors
+from .disclosure import disclose, disclosure_groups_for, partitions_of
+from .figures import figures_by
 from .gaps import Comparator
 from .judgements import Reason
 from .models import JudgementSet, PooledFigure, School, SchoolJudgement
+from .ranked_cells import cells_of
 
 LATEST = 0  # ``asked_year`` of a set whose rows each end at the school's latest year
+VIEWS = (True, False)  # what viewers who do, and who do not, see small cohorts see
 
 
 def rules() -> str:
     """A fingerprint of the settings the gap engine and disclosure read, and of what a kept judgement holds."""
     settings = [
         "basis-when-judged",  # sets kept before every judged row stated its basis are judged again
+        "cells-kept",  # sets kept before each judgement held its row's export cells are judged again
         conf.suppression_threshold,
         conf.single_year_min_cohort,
         conf.gap_buster_min_cohort,
@@ -68,30 +73,65 @@ def _codes(reasons) -> str:
 def judged_rows(la, measures, focus, *, asked_year: int, sees_small: bool, groups, years) -> dict[str, list]:
     """(school, row with its year's LA threshold) for every school of the LA with figures, by measure code: what
     the sets of these measures judge (read together, whatever the number of measures)."""
-    schools = School.objects.filter(la=la)
-    query = selectors.RowQuery(list(measures), focus, groups, list(years), asked_year or None)
-    by_measure = selectors.school_rows_by_measure(schools, schools, query, sees_small=sees_small)
-    in_force = selectors.local_thresholds(la, list(measures), focus)
-    return {
-        m.code: [
-            (school, row.with_threshold(in_force.get((m.code, row.year)))) for school, row in by_measure.get(m.code, [])
-        ]
-        for m in measures
-    }
+    return judged_rows_by_view(
+        la, measures, focus, asked_year=asked_year, views=(sees_small,), groups=groups, years=years
+    )[sees_small]
+
+
+def judged_rows_by_view(la, measures, focus, *, asked_year: int, views, groups, years) -> dict[bool, dict[str, list]]:
+    """``judged_rows`` for each view (sees small cohorts or not) in ``views``, from ONE read of the schools'
+    figures: the groups the stricter view needs to disclose (``disclosure_groups_for``) include the other's.
+    Each view's rows are built from exactly the figures ``selectors.school_rows_by_measure`` would read for it,
+    disclosed for it (``disclose``), so the rows are the same as reading once per view."""
+    schools = list(School.objects.filter(la=la))
+    measures = list(measures)
+    query = selectors.RowQuery(measures, focus, groups, list(years), asked_year or None)
+    fetched = {v: set(disclosure_groups_for(query.codes, groups, viewer_sees_small_cohorts=v)) for v in views}
+    every = sorted(set().union(*fetched.values()))
+    true = figures_by("school", School.objects.filter(la=la), measures=query.measure_codes, groups=every, years=years)
+    in_force = selectors.local_thresholds(la, measures, focus)
+    partitions = partitions_of(groups)
+    out = {}
+    for view in views:
+        mine = true if len(fetched[view]) == len(every) else {k: f for k, f in true.items() if k[-1] in fetched[view]}
+        here = disclose(mine, viewer_sees_small_cohorts=view, partitions=partitions)
+        by_measure = selectors.rows_by_organisation(
+            "school", schools, here, measures=measures, focus=focus, years=query.years, year=query.year
+        )
+        out[view] = {
+            m.code: [
+                (school, row.with_threshold(in_force.get((m.code, row.year))))
+                for school, row in by_measure.get(m.code, [])
+            ]
+            for m in measures
+        }
+    return out
 
 
 def judgements_of(judgement_set, pairs) -> list[SchoolJudgement]:
     """Each school's judgement on each comparator, as ``GapRow.judgement`` gives it."""
-    out = []
+    return [SchoolJudgement(judgement_set=judgement_set, **fields) for fields in _judged(pairs)]
+
+
+def _judged(pairs):
+    """The fields of each school's judgement on each comparator (``judgements_of``), as dicts."""
     for school, row in pairs:
         for kind in Comparator.CHOICES:
             judgement = row.for_comparator(kind).judgement()
-            priority, buster = _codes(judgement.priority), _codes(judgement.buster)
-            kept = SchoolJudgement(judgement_set=judgement_set, school=school, comparator=kind, basis=judgement.basis)
-            kept.results_year, kept.rankable, kept.vs_national = row.year, row.rankable, row.current.vs_national
-            kept.priority, kept.reasons, kept.buster = priority, len(judgement.priority), buster
-            out.append(kept)
-    return out
+            cells, small = cells_of(row, kind)
+            yield {
+                "school_id": school.pk,
+                "comparator": kind,
+                "results_year": row.year,
+                "rankable": row.rankable,
+                "priority": _codes(judgement.priority),
+                "reasons": len(judgement.priority),
+                "buster": _codes(judgement.buster),
+                "basis": judgement.basis,
+                "vs_national": row.current.vs_national,
+                "cells": cells,
+                "small_figures": small,
+            }
 
 
 def judgement_set(la, measure, focus, *, year: int | None, sees_small: bool, groups, years) -> JudgementSet:
@@ -102,38 +142,81 @@ def judgement_set(la, measure, focus, *, year: int | None, sees_small: bool, gro
 def judgement_sets(la, measures, focus, *, year: int | None, sees_small: bool, groups, years) -> list[JudgementSet]:
     """The kept sets of these measures, in their order (one query when every one is kept, as for the headline
     measures of a summary); the measures without a current set are judged now, together."""
-    key = dict(la=la, pupil_group=focus, asked_year=year or LATEST, sees_small=sees_small, rules=rules())
-    current = JudgementSet.objects.filter(**key, measure__in=measures, stamp=Coalesce(Subquery(_stamp(la.pk)), 0))
-    kept = {found.measure_id: found for found in current}
-    missing = [m for m in measures if m.pk not in kept]
-    if missing:
-        kept |= _judge(la, missing, key, groups=groups, years=years)
-    return [kept[m.pk] for m in measures]
+    return judgement_sets_by_view(la, measures, focus, year=year, views=(sees_small,), groups=groups, years=years)[
+        sees_small
+    ]
 
 
-def _judge(la, measures, key: dict, *, groups, years) -> dict[int, JudgementSet]:
-    """Judge every school of the LA on these measures and keep the sets, in one transaction."""
-    stamp = _stamp(la.pk).first()
-    rows = judged_rows(
-        la,
-        measures,
-        key["pupil_group"],
-        asked_year=key["asked_year"],
-        sees_small=key["sees_small"],
-        groups=groups,
-        years=years,
+def judgement_sets_by_view(la, measures, focus, *, year: int | None, views, groups, years) -> dict[bool, list]:
+    """``judgement_sets`` for each view (sees small cohorts or not) in ``views``: one query when every set is
+    kept; the missing ones judged from one read of the figures (``judged_rows_by_view``)."""
+    key = dict(la=la, pupil_group=focus, asked_year=year or LATEST, rules=rules())
+    current = JudgementSet.objects.filter(
+        **key, sees_small__in=list(views), measure__in=measures, stamp=Coalesce(Subquery(_stamp(la.pk)), 0)
     )
+    kept = {(found.sees_small, found.measure_id): found for found in current}
+    missing = {v: [m for m in measures if (v, m.pk) not in kept] for v in views}
+    missing = {v: ms for v, ms in missing.items() if ms}
+    if missing:
+        stamp = _stamp(la.pk).first()
+        wanted = list({m.pk: m for ms in missing.values() for m in ms}.values())
+        rows = judged_rows_by_view(
+            la, wanted, focus, asked_year=key["asked_year"], views=list(missing), groups=groups, years=years
+        )
+        for view, ms in missing.items():
+            made = _keep(ms, {**key, "sees_small": view}, rows[view], stamp=stamp["pk"] if stamp else 0)
+            kept |= {(view, pk): found for pk, found in made.items()}
+    return {v: [kept[(v, m.pk)] for m in measures] for v in views}
+
+
+def _keep(measures, key: dict, rows: dict, *, stamp: int) -> dict[int, JudgementSet]:
+    """Keep the sets of these measures judged from ``rows``, in one transaction: their judgements written with
+    one statement per set (``executemany``), whatever the number of schools."""
     try:
         with transaction.atomic():
             JudgementSet.objects.filter(**key, measure__in=measures).delete()  # any set of an older stamp
-            made = {
-                m.pk: JudgementSet.objects.create(**key, measure=m, stamp=stamp["pk"] if stamp else 0) for m in measures
-            }
-            judgements = [j for m in measures for j in judgements_of(made[m.pk], rows[m.code])]
-            SchoolJudgement.objects.bulk_create(judgements, batch_size=2000)
+            made = {m.pk: JudgementSet.objects.create(**key, measure=m, stamp=stamp) for m in measures}
+            for m in measures:
+                _insert(made[m.pk], rows[m.code])
     except IntegrityError:  # another request kept the same sets meanwhile
         made = {found.measure_id: found for found in JudgementSet.objects.filter(**key, measure__in=measures)}
     return made
+
+
+_COLUMNS = (
+    "judgement_set_id",
+    "school_id",
+    "comparator",
+    "results_year",
+    "rankable",
+    "priority",
+    "reasons",
+    "buster",
+    "basis",
+    "vs_national",
+    "cells",
+    "small_figures",
+)
+
+
+def _insert(judgement_set: JudgementSet, pairs) -> None:
+    """Write the set's judgements of these (school, row) pairs in one ``executemany`` (what ``bulk_create``
+    would write, without a model instance per row nor an INSERT built per batch of rows)."""
+    meta = SchoolJudgement._meta
+    qn = connection.ops.quote_name
+    fields = [meta.get_field(name.removesuffix("_id")) for name in _COLUMNS]
+    cells = meta.get_field("cells")
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    rows = [
+        (judgement_set.pk, *(cells.get_db_prep_save(j[n], connection) if n == "cells" else j[n] for n in _COLUMNS[1:]))
+        for j in _judged(pairs)
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def flags_on_national(sets: list[JudgementSet], schools):
@@ -190,10 +273,8 @@ def warm(las) -> int:
     judged = 0
     for la in las:
         years = years_with_results(la)
-        for sees_small in (True, False):
-            judged += len(
-                judgement_sets(la, headline, focus, year=None, sees_small=sees_small, groups=groups, years=years)
-            )
+        by_view = judgement_sets_by_view(la, headline, focus, year=None, views=VIEWS, groups=groups, years=years)
+        judged += sum(len(sets) for sets in by_view.values())
     return judged
 
 
@@ -203,7 +284,17 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
     from .figures import years_with_results
 
     groups = selectors.pupil_groups()
-    fields = ("results_year", "rankable", "priority", "reasons", "buster", "basis", "vs_national")
+    fields = (
+        "results_year",
+        "rankable",
+        "priority",
+        "reasons",
+        "buster",
+        "basis",
+        "vs_national",
+        "cells",
+        "small_figures",
+    )
     count, described = 0, []
     for found in JudgementSet.objects.select_related("la", "measure", "pupil_group").order_by("pk"):
         if found.rules != rules():

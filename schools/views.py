@@ -202,6 +202,11 @@ def school_measure(request, urn, code):
 @login_required
 def priority(request, table=None, fmt=None):
     opts = _options(request, access.working_la(request.user), PriorityOptionsForm)
+    if fmt == "csv" and table == "priority":  # every school, streamed from the kept judgements
+        response, small = dashboard.priority_csv(opts, sees_small=access.sees_small_cohorts(request.user))
+        if small:
+            record_sensitive_export(request.user, path=request.get_full_path(), response=response, count=small)
+        return response
     context = dashboard.priority_page(opts, page=request.GET.get("priority-page"), every=fmt is not None)
     return _respond(request, "schools/priority.html", context, table, fmt)
 

@@ -13,10 +13,13 @@ import pytest
 from django.contrib import admin
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gapmonitor.conf import conf
 from schools import aggregate_checks, figures, stored_judgements
 from schools.imports.committing import import_file
 from schools.imports.problems import ImportRejected
@@ -212,17 +215,50 @@ def _assert_same_as_fresh():
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(first=st.lists(rows, min_size=3, max_size=10), ops=operations)
-def test_pooled_figures_equal_a_fresh_pooling_after_every_write(world, first, ops):
+def test_pooled_figures_equal_a_fresh_pooling_after_every_write(world, first, ops, django_capture_on_commit_callbacks):
     with transaction.atomic():  # each example starts from the same six schools and one import
         for op in [("import", first), *ops]:
-            try:
-                _apply(op, world)
-            except ImportRejected:
-                pass  # a file the checks refuse writes nothing: the figures must still match
+            before = _current_sets(world)
+            # Each write commits (its ``on_commit`` callbacks run): what it made stale is judged again at once.
+            with django_capture_on_commit_callbacks(execute=True) as committed:
+                try:
+                    _apply(op, world)
+                except ImportRejected:
+                    pass  # a file the checks refuse writes nothing: the figures must still match
             _assert_same_as_fresh()
+            # Every set kept before the write, and the landing pages' sets, are kept again and current: the first
+            # read after the write judges nothing.
+            wanted = before | (_landing_sets() if committed else set())
+            assert wanted <= _current_sets(world), wanted - _current_sets(world)
             _keep_judgements(world)
-            assert JudgementSet.objects.count() == 4
+            assert _current_sets(world) >= _kept_by_list() and JudgementSet.objects.count() >= 4
         transaction.set_rollback(True)
+
+
+def _current_sets(world) -> set[tuple]:
+    """(measure, group, year asked, sees small) of the LA's kept sets that a page would read (current stamp)."""
+    stamp = PooledFigure.objects.filter(level="la", org_id=world["la"].pk).order_by("-pk").values("pk")[:1]
+    kept = JudgementSet.objects.filter(
+        la=world["la"], rules=stored_judgements.rules(), stamp=Coalesce(Subquery(stamp), 0)
+    )
+    return set(kept.values_list("measure_id", "pupil_group_id", "asked_year", "sees_small"))
+
+
+def _landing_sets() -> set[tuple]:
+    """What the landing pages read first: every headline measure, the default group, latest year, both views."""
+    focus = PupilGroup.objects.get(code=conf.default_group).pk
+    return {
+        (m, focus, 0, seen)
+        for m in Measure.objects.filter(headline=True).values_list("pk", flat=True)
+        for seen in (True, False)
+    }
+
+
+def _kept_by_list() -> set[tuple]:
+    """The sets ``_keep_judgements`` reads."""
+    measure = Measure.objects.get(code="ks2_rwm_exp").pk
+    group = PupilGroup.objects.get(code="disadvantaged").pk
+    return {(measure, group, year, seen) for year in (0, 2024) for seen in (True, False)}
 
 
 def test_pooled_by_hand_then_rolled_back(world):

@@ -34,12 +34,21 @@ def _pages(la):
     }
 
 
+def _get(client, url):
+    """The response, read to its end: a streamed export (the priority CSV) runs its queries as it is read, and
+    its request ends only then."""
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
 def _counts(client, pages) -> dict[str, int]:
     counts = {}
     for name, url in pages.items():
-        client.get(url)  # first request: session, caches
+        _get(client, url)  # first request: session, caches
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+            response = _get(client, url)
         assert response.status_code == 200, (name, response.status_code)
         counts[name] = len(queries)
     return counts

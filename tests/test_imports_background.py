@@ -70,7 +70,9 @@ def status(client, batch):
     return json.loads(client.get(reverse("schools:import_status", args=[batch.pk])).content)
 
 
-def test_a_confirmed_import_is_queued_then_the_worker_imports_it(role_client, demo, uploads, queue, monkeypatch):
+def test_a_confirmed_import_is_queued_then_the_worker_imports_it(
+    role_client, demo, uploads, queue, monkeypatch, django_capture_on_commit_callbacks
+):
     client = role_client("data")
     a, b, text = two_schools(demo)
     batch = preview(client, text)
@@ -109,7 +111,8 @@ def test_a_confirmed_import_is_queued_then_the_worker_imports_it(role_client, de
         seen[stage + " feed"] = status(client, batch)["percent"]
 
     monkeypatch.setattr(progress, "report", report_and_look)
-    task = run_worker()
+    with django_capture_on_commit_callbacks(execute=True):  # the import commits as in the worker's process
+        task = run_worker()
 
     assert task.status == TaskResultStatus.SUCCEEDED and task.return_value == "imported"
     assert seen == {

@@ -6,6 +6,7 @@ show the same figures. Figures come from ``schools.selectors`` (a fixed number o
 (``schools.gaps``, ``schools.gap_rows``, ``schools.judgements``); this package ranks, selects and lays them out:
 
 - ``ranking``: the priority list (ranked by number of reasons, then gap vs national) and the gap busters;
+- ``ranked_export``: the priority list's CSV of every school, streamed from the kept judgements;
 - ``rag``: the cluster red/amber/green grid;
 - ``places``: the LA, area, cluster and school pages, the benchmark table and per-group significance;
 - ``summary``: the landing pages' one-screen summaries (school, school list, LA) and a measure's own page;
@@ -19,6 +20,7 @@ from .common import Options
 from .national import national_page
 from .places import area_page, cluster_page, la_overview_page, school_groups_page
 from .rag import cluster_rag_page
+from .ranked_export import priority_csv
 from .ranking import gap_busters_page, priority_page
 from .summary import la_summary, school_list_page, school_measure_page, school_page
 
@@ -33,6 +35,7 @@ __all__ = [
     "school_list_page",
     "la_summary",
     "priority_page",
+    "priority_csv",
     "gap_busters_page",
     "cluster_rag_page",
     "national_page",

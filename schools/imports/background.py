@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import task
 
-from .. import stored_judgements
-from ..models import ImportBatch, LocalAuthority, School
+from .. import rejudging
+from ..models import ImportBatch
 from . import progress
 from .problems import ImportRejected
 from .staging import check_confirmable, confirm_batch, discard_preview
@@ -56,9 +56,10 @@ def run_import(*, batch_id: int, user_id: int | None, fingerprint: str) -> str:
     progress.report(batch_id, "checking")
     try:
         batch = ImportBatch.objects.get(pk=batch_id)
-        confirm_batch(
-            batch=batch, user=user, fingerprint=fingerprint, queued=True, on_stage=progress.reporter(batch_id)
-        )
+        with rejudging.inline():  # what the import made stale is judged here once it commits (``schools.rejudging``)
+            confirm_batch(
+                batch=batch, user=user, fingerprint=fingerprint, queued=True, on_stage=progress.reporter(batch_id)
+            )
     except ImportRejected as refused:  # recorded on the batch, unless it was refused before the check began
         ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING).update(status=Status.FAILED, notes=str(refused))
         return str(refused)
@@ -68,19 +69,7 @@ def run_import(*, batch_id: int, user_id: int | None, fingerprint: str) -> str:
         raise
     finally:
         progress.clear(batch_id)
-    _judge_for_landing_pages(batch_id)
     return "imported"
-
-
-def _judge_for_landing_pages(batch_id: int) -> None:
-    """After the import has committed, judge what the touched LAs' landing pages and ranked lists read first
-    (``stored_judgements.warm``), so their first visitor meets kept judgements. The import stands whatever
-    happens here: a failure is logged and the pages judge on their first read, as after any other write."""
-    try:
-        las = LocalAuthority.objects.filter(pk__in=School.objects.filter(results__batch_id=batch_id).values("la_id"))
-        stored_judgements.warm(las)
-    except Exception:
-        logger.exception("Import #%s is committed; judging its LAs for the landing pages stopped.", batch_id)
 
 
 def _record_failure(batch_id: int, exc: Exception) -> None:

@@ -2,10 +2,15 @@
 on one measure for one focus group, as the gap engine gives it (``schools.judgements.judge``), so the priority
 list and the gap busters are ordered, filtered and paged by the database."""
 
-from django.db import models
+from django.db import models, transaction
+from django.dispatch import Signal
 
 from .organisations import LocalAuthority, School
 from .reference import Measure, PupilGroup
+
+# Sent by ``JudgementSet.forget`` in the write's transaction, before the stale sets are deleted (``stale``: a
+# queryset of them; ``la_ids``: None for every LA): ``schools.rejudging`` notes what to judge again on commit.
+sets_going_stale = Signal()
 
 
 class JudgementSet(models.Model):
@@ -37,15 +42,19 @@ class JudgementSet(models.Model):
     @classmethod
     def forget(cls, *, la_ids=None, measure_id=None) -> None:
         """Delete the kept sets (and their judgements) of these LAs (None: every LA), on this measure (None:
-        every measure): a write made them stale. Two statements, whatever the number of judgements."""
+        every measure): a write made them stale. Three statements, whatever the number of judgements; once the
+        write's transaction commits, what they were is judged again (``schools.rejudging``)."""
         stale = cls.objects.all()
         if la_ids is not None:
-            stale = stale.filter(la_id__in=list(la_ids))
+            la_ids = list(la_ids)
+            stale = stale.filter(la_id__in=la_ids)
         if measure_id is not None:
             stale = stale.filter(measure_id=measure_id)
-        judgements = SchoolJudgement.objects.filter(judgement_set__in=stale.values("pk"))
-        judgements._raw_delete(judgements.db)
-        stale._raw_delete(stale.db)
+        with transaction.atomic(using=stale.db, savepoint=False):  # in autocommit: re-judged after the deletes
+            sets_going_stale.send(sender=cls, stale=stale, la_ids=la_ids)
+            judgements = SchoolJudgement.objects.filter(judgement_set__in=stale.values("pk"))
+            judgements._raw_delete(judgements.db)
+            stale._raw_delete(stale.db)
 
 
 class SchoolJudgement(models.Model):
@@ -63,6 +72,12 @@ class SchoolJudgement(models.Model):
     buster = models.CharField(max_length=60, blank=True, default="")
     basis = models.CharField(max_length=120, blank=True, default="")
     vs_national = models.FloatField(null=True, help_text="Gap vs other pupils nationally (the rank's tie-break).")
+    cells = models.JSONField(
+        default=dict, blank=True, help_text="The list's figure columns as its export writes them (disclosed)."
+    )
+    small_figures = models.PositiveSmallIntegerField(
+        default=0, help_text="Figures in those columns resting on fewer pupils than the suppression threshold."
+    )
 
     class Meta:
         verbose_name = "school judgement"

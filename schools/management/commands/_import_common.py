@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from schools import rejudging
 from schools.imports.committing import import_file
 from schools.imports.problems import ImportRejected
 from schools.imports.readers import Limits
@@ -58,17 +59,19 @@ def run(
         )
     data = file.read_bytes()
     try:
-        # The folder goes too: the DfE's download keeps the year there (2024-2025/919_ks2final.csv).
-        plan, batch = import_file(
-            data=data,
-            file_name=file.name,
-            format=format,
-            results_year=results_year,
-            dry_run=dry_run,
-            limits=limits,
-            status=status,
-            folder=file.resolve().parent.name,
-        )
+        # The folder goes too: the DfE's download keeps the year there (2024-2025/919_ks2final.csv). Inline: what
+        # the import made stale is judged again here, once it commits, not left to a worker or the first reader.
+        with rejudging.inline():
+            plan, batch = import_file(
+                data=data,
+                file_name=file.name,
+                format=format,
+                results_year=results_year,
+                dry_run=dry_run,
+                limits=limits,
+                status=status,
+                folder=file.resolve().parent.name,
+            )
     except ImportRejected as exc:
         raise CommandError(str(exc)) from exc
     out, err = command.stdout, command.stderr

@@ -3,7 +3,7 @@ report any difference from what was kept on write."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from schools import aggregate_checks, aggregates
+from schools import aggregate_checks, aggregates, rejudging
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
         "Recompute the pooled figures (school, cluster, area, LA × year × measure × group) from the results, and "
         "the LAs' published figures from the benchmarks, and report any difference from those kept on write; "
         "re-judge the judgements kept for ranking likewise. Exits non-zero on a difference; --repair rebuilds the "
-        "pooled figures and deletes the kept judgements."
+        "pooled figures and judges the kept judgements again."
     )
 
     def add_arguments(self, parser):
@@ -23,9 +23,11 @@ class Command(BaseCommand):
         for line in described:
             self.stdout.write(line)
         if count and repair:
-            aggregates.rebuild(published=True)
+            with rejudging.inline():  # the kept judgements are judged again once the rebuild commits
+                aggregates.rebuild(published=True)
             self.stdout.write(
-                f"{count} difference(s) found; every pooled figure rebuilt from the results, kept judgements deleted."
+                f"{count} difference(s) found; every pooled figure rebuilt from the results, kept judgements judged "
+                "again."
             )
             return
         if count:

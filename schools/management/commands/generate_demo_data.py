@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from schools import demo, stored_judgements
+from schools import demo, rejudging, stored_judgements
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-extras", action="store_true", help="only schools, results and benchmarks")
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        with rejudging.inline(), transaction.atomic():  # what the demo's writes made stale, judged once committed
             context = demo.generate(
                 schools=options["schools"],
                 years=options["years"],

@@ -1,0 +1,72 @@
+"""The figure columns of a ranked list's row (the priority list, the gap busters) as their exports write them,
+kept with each school's judgement (``SchoolJudgement.cells``) when it is judged, so the export of every school
+is read from the kept judgements instead of building each school's row again.
+
+The cells are made from the same disclosed row as the judgement (``stored_judgements.judged_rows``: figures
+through ``schools.disclosure.disclose``) by the same code as the tables: ``tables.record`` and each column's
+export value (``exports.from_table2``), so a kept cell is what the export of the built row would write.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .exports import small_cohort_figures
+from .tables import BusterTable, PriorityTable, national_missing_reasons, record
+from .trends import TrendClass
+
+# Every figure column of either list's table (each list exports those its table keeps).
+FIGURE_COLUMNS = (
+    "year",
+    "cohort",
+    "focus",
+    "focus_ci",
+    "comparison",
+    "chosen",
+    "trend",
+    "trend_window",
+    "status",
+    "stubborn",
+)
+_COLUMNS = {**BusterTable.base_columns, **PriorityTable.base_columns}
+
+
+def _export_value(name: str, data: dict):
+    """What ``exports.from_table2`` writes for column ``name`` of this record."""
+    column = _COLUMNS[name]
+    if hasattr(column, "export_value"):
+        return column.export_value(data, name)
+    value = data.get(name)
+    return value if isinstance(value, (int, float, Decimal, type(None))) else str(value)
+
+
+def export_record(row, kind: str) -> dict:
+    """The part of ``tables.record`` the figure columns and an export's small-cohort count read, by the same
+    expressions (without the significance of every comparator, the sort keys and the rest a page needs);
+    ``tests/test_ranked_export.py`` checks the cells equal those of the full record."""
+    row = row.for_comparator(kind)
+    current, trend = row.current, row.trend
+    focus = current.focus
+    return {
+        "measure": row.measure,
+        "year": row.year,
+        "focus": focus,
+        "comparison": current.comparison,
+        "national_focus": current.national_focus,
+        "national_comparison": current.national_comparison,
+        "cohort": focus.denominator,
+        "focus_ci": focus.interval(row.measure.unit) if focus.value is not None else None,
+        "chosen": current.get(kind),
+        "trend": (trend.label + (" (ns)" if trend.significant is False else "")) if trend else TrendClass.label(None),
+        "trend_window": ", ".join(map(str, trend.years)) if trend else "",
+        "stubborn": "Yes" if row.stubborn else "No",
+        "status": (focus.status or "").capitalize() or "–",
+        "missing_reasons": national_missing_reasons(row.national_note, kind),
+    }
+
+
+def cells_of(row, kind: str, *, full: bool = False) -> tuple[dict, int]:
+    """The row's figure cells on comparator ``kind`` and how many of its figures rest on a group smaller than
+    the suppression threshold (what an export's warning counts). ``full``: from ``tables.record`` itself."""
+    data = record(row, kind) if full else export_record(row, kind)
+    return {name: _export_value(name, data) for name in FIGURE_COLUMNS}, small_cohort_figures([data])
