@@ -33,7 +33,7 @@ def create_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0016_stored_judgements"),
+        ("schools", "0017_judgement_cells"),
     ]
 
     operations = [
