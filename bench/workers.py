@@ -94,7 +94,7 @@ def fetch(client, url: str):
     queries, as it is read, so its time and queries count only once it has been read."""
     response = client.get(url)
     if response.streaming:
-        b"".join(response.streaming_content)
+        response.bench_bytes = len(b"".join(response.streaming_content))  # its length, as ``content`` would give
     return response
 
 
@@ -140,10 +140,10 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
     for page in pages:
         client = clients[page.username]
         cold_times = []
-        for repeat in range(cold_repeat):
+        for index in range(cold_repeat):  # not ``repeat``: that is the number of warm requests, used below
             # The write (and the re-judging it queues, run as the worker would) before the first cold request
             # only: the later ones meet the same database with every layer above it dropped again.
-            after_an_import(write=repeat == 0)
+            after_an_import(write=index == 0)
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = fetch(client, page.url)
@@ -174,7 +174,7 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
                 "user": page.username,
                 "queries": query_count,
                 "cold_queries": cold_queries,
-                "bytes": len(response.content),
+                "bytes": response.bench_bytes if response.streaming else len(response.content),
                 **warm,
                 "cold_median_ms": cold["median_ms"],
                 "cold_p95_ms": cold["p95_ms"],

@@ -81,6 +81,35 @@ def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
     return out
 
 
+def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
+    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset, read as
+    tuples: each column converted as the ORM converts it (the published value through the backend's decimal
+    converter, the numerator to float), a column at a time, and an integer column the database already returns
+    as ints left as it is (``int`` of an int is itself). Django's per-row conversion and dicts were two thirds of
+    the time of reading England's benchmarks (~1,500 rows: ~17 ms against ~5 ms for the query)."""
+    from django.db import connections
+    from django.db.models import IntegerField
+    from django.db.models.sql.constants import MULTI
+
+    query = queryset.query
+    compiler = query.get_compiler(using=queryset.db)
+    raw = [row for chunk in compiler.execute_sql(MULTI) or () for row in chunk]
+    width = len(query.extra_select) + len(query.values_select) + len(query.annotation_select)
+    if not raw:
+        return {}
+    columns = [list(column) for column in zip(*raw, strict=True)][:width]
+    connection = connections[queryset.db]
+    for index, (converters, expression) in compiler.get_converters([s[0] for s in compiler.select[:width]]).items():
+        column = columns[index]
+        if isinstance(expression.output_field, IntegerField) and all(v is None or type(v) is int for v in column):
+            continue
+        for converter in converters:
+            column = [converter(value, expression, connection) for value in column]
+        columns[index] = column
+    start = len(key_fields) + 3
+    return {row[:start]: _figure(*row[start:]) for row in zip(*columns, strict=True)}
+
+
 # A kept pooled row as ``_pooled`` reads it: the key, the unit, then the sums in ``aggregates.SUMS``' order.
 _KEPT_FIELDS = ("results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
 
@@ -183,7 +212,7 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
     measures, groups, years = set(measures), set(groups), set(years)
     table = request_memo.remember(
         ("benchmarks", codes, tuple(key_fields)),
-        lambda: _figures_from_rows(
+        lambda: _benchmark_figures(
             Benchmark.objects.filter(geography_code__in=codes)
             .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
             .annotate(**aggregates.pooled_sums())
