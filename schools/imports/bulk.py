@@ -2,39 +2,87 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from decimal import Decimal
-from operator import itemgetter
+from itertools import repeat
 
 from django.db import connection
 
+INSERT_CHUNK = 50_000  # rows built and sent per statement: a national file's two million never held at once
+SQLITE_CACHE_KIB = 131_072  # SQLite's page cache while inserting (default 2 MB): each index's pages stay in it
+
 
 def insert_values(model, names: tuple[str, ...], rows: list[tuple]):
-    """Insert new rows given as tuples of ``names`` (attnames); other columns get their defaults.
-    PostgreSQL: COPY; SQLite and others: one ``executemany``."""
-    if not rows:
+    """Insert new rows given as tuples of ``names`` (attnames); other columns get their defaults."""
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
+    insert_columns(model, dict(zip(names, columns, strict=True)), len(rows))
+
+
+def insert_columns(model, columns: dict, count: int) -> None:
+    """Insert ``count`` new rows given a column at a time (attname → a sequence of ``count`` values, or a
+    function of ``(start, stop)`` giving that slice, so a column can be made a chunk at a time); other columns
+    get their defaults. Rows are built and sent ``INSERT_CHUNK`` at a time. PostgreSQL: COPY; SQLite and others:
+    ``executemany``, with a larger page cache so that inserting into a big indexed table does not reread pages."""
+    if not count:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    given = {name: index for index, name in enumerate(names)}
-    unknown = set(given) - {f.attname for f in fields}
+    unknown = set(columns) - {f.attname for f in fields}
     if unknown:
         raise ValueError(f"{model.__name__} has no column(s) {sorted(unknown)}")
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
-    order = [given.get(f.attname) for f in fields]
-    if len(given) < len(fields):
-        pairs = list(zip(order, fields, strict=True))
-        rows = [tuple(row[i] if i is not None else defaults[f.attname] for i, f in pairs) for row in rows]
-    else:
-        pick = itemgetter(*order)  # a tuple of the cells in column order, picked in C
-        rows = [pick(row) for row in rows] if len(order) > 1 else [(row[order[0]],) for row in rows]
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in columns}
     quote = connection.ops.quote_name
     table, names_sql = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+
+    def chunk(start: int, stop: int) -> list:
+        picked = []
+        for f in fields:
+            if f.attname not in columns:
+                picked.append(repeat(defaults[f.attname], stop - start))
+                continue
+            column = columns[f.attname]
+            picked.append(column(start, stop) if callable(column) else column[start:stop])
+        return list(zip(*picked, strict=False))
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names_sql}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({names_sql}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
+                for start in range(0, count, INSERT_CHUNK):
+                    for row in chunk(start, min(count, start + INSERT_CHUNK)):
+                        copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({names_sql}) VALUES ({', '.join(['%s'] * len(fields))})"
+        with _page_cache():
+            for start in range(0, count, INSERT_CHUNK):
+                cursor.executemany(sql, chunk(start, min(count, start + INSERT_CHUNK)))
+
+
+@contextmanager
+def _page_cache():
+    """SQLite: a page cache of ``SQLITE_CACHE_KIB`` while the block runs, then the connection's own again (set on
+    the driver's connection: a setting, not a query of the import)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    raw = connection.connection
+    before = raw.execute("PRAGMA cache_size").fetchone()[0]
+    raw.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+ANALYZE_AFTER_ROWS = 100_000
+
+
+def analyze_after_bulk(model, rows_written: int) -> None:
+    """PostgreSQL: after ``ANALYZE_AFTER_ROWS`` or more rows are written in one go, refresh the table's
+    statistics inside the import's transaction, so that the statements that follow (the pooled-figure refresh's
+    ``INSERT … SELECT``) are planned for the table as it now is, not as autovacuum last saw it (a national file
+    can double the results table)."""
+    if connection.vendor == "postgresql" and rows_written >= ANALYZE_AFTER_ROWS:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def execute_updates(model, fields, params: list[tuple]):

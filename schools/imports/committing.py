@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import aggregates, request_memo
-from ..models import ImportBatch, ImportChange
+from ..models import ImportBatch, ImportChange, Result
 from . import context as context_import
 from . import preview
+from .bulk import analyze_after_bulk
 from .fact_writes import write_facts
 from .facts import school_id_map
 from .locking import hold_import_lock, import_transaction
@@ -68,6 +69,7 @@ def commit_plan(
         urns = pd.concat([plan.diff.results.created["urn"], plan.diff.results.updated["urn"]]).dropna()
         school_ids = school_id_map(urns.tolist())
         changes.extend(write_facts(plan.diff, batch=batch, school_ids=school_ids))
+        analyze_after_bulk(Result, len(plan.diff.results.created))
     if plan.neighbours is not None:
         changes.extend(write_neighbours(plan.neighbours, batch))
     if plan.context is not None:

@@ -10,10 +10,9 @@ import pandas as pd
 
 from ..models import Benchmark, ImportChange, Result
 from ..models.results import FIGURE_FIELDS
-from .bulk import execute_updates, insert_values
+from .bulk import execute_updates, insert_columns
 from .changes import updated_change
 from .comparing import Diff
-from .facts import GEOGRAPHY_FIELDS
 
 WRITE_FIELDS = (*FIGURE_FIELDS, "batch_id")
 
@@ -39,42 +38,58 @@ def _figures(r, batch) -> tuple:
     )
 
 
-def whole_or_none(numbers: pd.Series) -> list:
+def whole_or_none(numbers) -> list:
     """:func:`int_or_none` of every number, column at a time."""
-    floats = numbers.astype(float).to_numpy()
+    floats = np.asarray(numbers, dtype=float)
     missing = np.isnan(floats)
     out = np.where(missing, 0, floats).astype(np.int64).astype(object)
     out[missing] = None
     return out.tolist()
 
 
-def decimals_or_none(numbers: pd.Series) -> list:
-    """:func:`decimal_or_none` of every number, worked out once per distinct number."""
+def _wholes(numbers: pd.Series, order: np.ndarray):
+    """A column of whole numbers (or None) in ``order``, made a slice at a time (:func:`.bulk.insert_columns`)."""
+    floats = numbers.astype(float).to_numpy()[order]
+    return lambda start, stop: whole_or_none(floats[start:stop])
+
+
+def _decimal_texts(numbers: pd.Series, order: np.ndarray):
+    """A column of two-place decimals in ``order``, each distinct number written once as the text of
+    :func:`decimal_or_none` (what the database is sent for a ``Decimal`` either way: SQLite's adapter and
+    PostgreSQL's COPY write ``str(Decimal)``), made a slice at a time."""
     positions, distinct = pd.factorize(numbers.astype(float), use_na_sentinel=False)
-    decimals = np.array([decimal_or_none(number) for number in distinct], dtype=object)
-    return decimals[positions].tolist()
+    texts = np.array([_text(number) for number in distinct], dtype=object)
+    positions = positions[order]
+    return lambda start, stop: texts[positions[start:stop]].tolist()
 
 
-def keyed_rows(created: pd.DataFrame, batch, *leading: list) -> list[tuple]:
-    """Every created fact as a row: the ``leading`` columns (the school, or the geography), then its year,
-    measure and group, figures and batch (``FACT_INSERT_FIELDS`` order). Built a column at a time, as
-    :func:`int_or_none` and :func:`decimal_or_none` would build it a cell at a time: two million facts."""
-    return list(
-        zip(
-            *leading,
-            whole_or_none(created["results_year"]),
-            whole_or_none(created["measure_id"]),
-            whole_or_none(created["pupil_group_id"]),
-            whole_or_none(created["cohort"]),
-            whole_or_none(created["achievers"]),
-            decimals_or_none(created["points"]),
-            decimals_or_none(created["value"]),
-            created["value_code"].tolist(),
-            created["status"].tolist(),
-            [batch.pk] * len(created),
-            strict=True,
-        )
-    )
+def _objects(values, order: np.ndarray):
+    cells = np.asarray(values, dtype=object)[order]
+    return lambda start, stop: cells[start:stop].tolist()
+
+
+def fact_columns(created: pd.DataFrame, batch, order: np.ndarray) -> dict:
+    """Every created fact's year, measure, group, figures and batch (``FACT_INSERT_FIELDS``), in ``order``, as
+    :func:`.bulk.insert_columns` takes them: each column made a chunk at a time, as :func:`int_or_none` and
+    :func:`decimal_or_none` would make it a cell at a time (two million facts in a national file)."""
+    return {
+        "results_year": _wholes(created["results_year"], order),
+        "measure_id": _wholes(created["measure_id"], order),
+        "pupil_group_id": _wholes(created["pupil_group_id"], order),
+        "cohort": _wholes(created["cohort"], order),
+        "achievers": _wholes(created["achievers"], order),
+        "points": _decimal_texts(created["points"], order),
+        "value": _decimal_texts(created["value"], order),
+        "value_code": _objects(created["value_code"], order),
+        "status": _objects(created["status"], order),
+        "batch_id": lambda start, stop: [batch.pk] * (stop - start),
+    }
+
+
+def _key_order(*keys) -> np.ndarray:
+    """Rows in the order of the facts' unique key: each index is then written near where it was last written,
+    not all over (two million rows into an indexed table)."""
+    return np.lexsort([np.asarray(key, dtype=float) for key in reversed(keys)])
 
 
 def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
@@ -82,15 +97,23 @@ def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
     changes = []
     created = diff.results.created
     if len(created):
-        # Plain tuples, not Result objects: building 100,000 model instances cost more than writing them.
-        ids = [school_ids[urn] for urn in created["urn"].astype("int64").tolist()]
-        insert_values(Result, ("school_id",) + FACT_INSERT_FIELDS, keyed_rows(created, batch, ids))
+        # Columns, not Result objects: building two million model instances cost more than writing them.
+        ids = created["urn"].map(school_ids).to_numpy(dtype=np.int64)
+        keys = (created["results_year"], created["measure_id"], created["pupil_group_id"])
+        order = _key_order(ids, *keys)
+        columns = {"school_id": _objects(ids.tolist(), order), **fact_columns(created, batch, order)}
+        insert_columns(Result, columns, len(created))
     created = diff.benchmarks.created
     if len(created):
-        codes = created["geography_code"].tolist()
+        order = np.arange(len(created))
         names = [name or "" for name in created["geography_name"].tolist()]
-        rows = keyed_rows(created, batch, codes, names, created["kind"].tolist())
-        insert_values(Benchmark, GEOGRAPHY_FIELDS + FACT_INSERT_FIELDS, rows)
+        columns = {
+            "geography_code": _objects(created["geography_code"], order),
+            "geography_name": _objects(names, order),
+            "kind": _objects(created["kind"], order),
+            **fact_columns(created, batch, order),
+        }
+        insert_columns(Benchmark, columns, len(created))
     for model, kind, updated in (
         (Result, ImportChange.Kind.RESULT, diff.results.updated),
         (Benchmark, ImportChange.Kind.BENCHMARK, diff.benchmarks.updated),

@@ -89,10 +89,22 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
     by_kind: dict[str, list[ImportChange]] = {}
     for change in changes:
         by_kind.setdefault(change.kind, []).append(change)
-    # What the batch wrote, and where its schools sit now: re-pooled below, once everything is restored.
-    touched = aggregates.touch_batch(batch)
-    touched.add(schools=[c.object_id for c in by_kind.get(ImportChange.Kind.SCHOOL, [])])
+    # What the batch wrote, and where its schools sit now: re-pooled once, when everything is restored (the end of
+    # the deferred block, which also collects what the ORM deletes below touch, rather than re-pooling per row).
+    with aggregates.deferred() as touched:
+        aggregates.touch_batch(batch, touched)
+        touched.add(schools=[c.object_id for c in by_kind.get(ImportChange.Kind.SCHOOL, [])])
+        _restore(batch, by_kind, user)
+    request_memo.clear()
+    batch.status = ImportBatch.Status.ROLLED_BACK
+    batch.rolled_back_at = timezone.now()
+    batch.rolled_back_by = acting_user(user)
+    batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
+    return batch
 
+
+def _restore(batch: ImportBatch, by_kind: dict[str, list[ImportChange]], user) -> None:
+    """Delete what the batch created and put back what it overwrote (facts, context, neighbours, schools)."""
     for model, kind in ((Result, ImportChange.Kind.RESULT), (Benchmark, ImportChange.Kind.BENCHMARK)):
         updated = [c for c in by_kind.get(kind, []) if c.action == ImportChange.Action.UPDATED]
         _delete_created(model, batch, fact_writes.updated_ids(updated))
@@ -145,10 +157,3 @@ def rollback_batch(*, batch: ImportBatch, user=None) -> ImportBatch:
             "Records this import created are now used elsewhere (plans, visits, other schools): "
             f"they cannot be removed ({exc.args[0][:120]})."
         ) from exc
-    touched.refresh()
-    request_memo.clear()
-    batch.status = ImportBatch.Status.ROLLED_BACK
-    batch.rolled_back_at = timezone.now()
-    batch.rolled_back_by = acting_user(user)
-    batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
-    return batch

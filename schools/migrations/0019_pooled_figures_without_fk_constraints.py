@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0018_result_indexes_led_by_composites"),
+        ("schools", "0018_result_lean_indexes"),
     ]
 
     operations = [

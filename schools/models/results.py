@@ -62,12 +62,12 @@ class FigureFields(models.Model):
 class Result(FigureFields, Audited):
     """One school's figure for a results year × measure × pupil group."""
 
-    # No index of their own for the school, year or measure: each leads an index below (the unique fact, year ×
-    # measure × group, the covering index), which serves every lookup a one-column index would, and an import
-    # of 100,000 results then updates three B-trees fewer.
+    # No index of their own for the school, year and measure: each leads an index below (the unique fact, the
+    # year × measure × group, the covering one), and every extra index is written for each of the two million
+    # facts a national file inserts.
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results", db_index=False)
     results_year = models.PositiveSmallIntegerField()
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, db_index=False)
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results", db_index=False)
     batch = optional_link(ImportBatch, on_delete=models.PROTECT, related_name="results")
 
     class Meta:
