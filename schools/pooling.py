@@ -168,7 +168,7 @@ def school_rows_query(school_ids=None, years=ALL_YEARS, measure_ids=None):
         marker=F("value_code"),
         provisional=Case(When(status="provisional", then=one), default=zero),
         revised=Case(When(status="revised", then=one), default=zero),
-    ).order_by()
+    ).order_by("school_id", "results_year", "measure_id", "pupil_group_id")  # as the GROUP BY wrote them
 
 
 # --------------------------------------------------------------------------- writing what they give
