@@ -454,9 +454,10 @@ def test_queries_do_not_grow_with_rows(schools, django_assert_max_num_queries):
     assert not plan.errors, plan.errors[:3]
     # 16 to check and write, plus the pooled figures' refresh (schools.aggregates): what the batch touched — its
     # schools and years, the measures it wrote, its published LA figures — and where those schools sit (four
-    # reads), PostgreSQL's room for the roll-ups (work_mem), then a delete and an INSERT … SELECT per level touched
-    # (here school and LA: the schools are in no area or cluster), and the LA's kept judgements forgotten (two
-    # deletes, schools.stored_judgements). None of it grows with the rows.
+    # reads), then a delete and an INSERT … SELECT per level touched (here school and LA: the schools are in no
+    # area or cluster), and the LA's kept judgements forgotten (the sets read, so that they are judged again once
+    # the import commits, then two deletes: schools.stored_judgements, schools.rejudging). None of it grows with
+    # the rows.
     with django_assert_max_num_queries(27):
         import_file(data=text.encode(), file_name="big.csv")
     assert Result.objects.count() == plan.counts["created"] > 150
