@@ -14,7 +14,9 @@ SQLITE_CACHE_KIB = 131_072  # SQLite's page cache while inserting (default 2 MB)
 
 def insert_values(model, names: tuple[str, ...], rows: list[tuple]):
     """Insert new rows given as tuples of ``names`` (attnames); other columns get their defaults."""
-    columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
+    if not rows:
+        return
+    columns = [list(column) for column in zip(*rows, strict=True)]
     insert_columns(model, dict(zip(names, columns, strict=True)), len(rows))
 
 
