@@ -284,17 +284,7 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
     from .figures import years_with_results
 
     groups = selectors.pupil_groups()
-    fields = (
-        "results_year",
-        "rankable",
-        "priority",
-        "reasons",
-        "buster",
-        "basis",
-        "vs_national",
-        "cells",
-        "small_figures",
-    )
+    fields = _COLUMNS[3:]  # what a kept row says of its school (after its set, school and comparator)
     count, described = 0, []
     for found in JudgementSet.objects.select_related("la", "measure", "pupil_group").order_by("pk"):
         if found.rules != rules():
