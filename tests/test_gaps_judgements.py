@@ -17,6 +17,7 @@ from schools.judgements import BusterReason, Reason, gap_buster_reasons
 from schools.trends import TrendClass, classify, standing
 from strategy.targets import status_of
 from tests.gap_support import ABSENCE, DIS, KS2, OTHERS, pct
+from tests.response_support import body
 
 
 def figures(measure, by_year):
@@ -298,7 +299,7 @@ def thresholdshire(db):
 
 
 def _export(client, page, table):
-    rows = list(csv.reader(io.StringIO(client.get(f"/{page}/export/{table}.csv?measure=ks2_rwm_exp").content.decode())))
+    rows = list(csv.reader(io.StringIO(body(client.get(f"/{page}/export/{table}.csv?measure=ks2_rwm_exp")).decode())))
     header = rows[2]
     return " ".join(rows[1]), {r[header.index("Name")]: dict(zip(header, r, strict=True)) for r in rows[3:]}
 
