@@ -82,19 +82,26 @@ def pooled_sums():
     )
 
 
-def pooled_query(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None):
-    """The results pooled by ``level`` (one row per organisation × year × measure × group), as
-    :data:`COLUMNS` in that order; ``org_ids`` / ``years`` / ``measure_ids`` None: all."""
+def _results(field: str, org_ids, years, measure_ids):
+    """The results of these organisations (``field``: the result's path to them), years and measures; None /
+    ``ALL_YEARS``: all."""
     from .models import Result
 
-    field = RESULT_FIELD[level]
-    results = Result.objects.filter(**{f"{field}__isnull": False})
+    results = Result.objects.all()
     if org_ids is not None:
         results = results.filter(**{f"{field}__in": list(org_ids)})
     if years is not ALL_YEARS:
         results = results.filter(results_year__in=list(years))
     if measure_ids is not None:
         results = results.filter(measure_id__in=list(measure_ids))
+    return results
+
+
+def pooled_query(level: str, org_ids=None, years=ALL_YEARS, measure_ids=None):
+    """The results pooled by ``level`` (one row per organisation × year × measure × group), as
+    :data:`COLUMNS` in that order; ``org_ids`` / ``years`` / ``measure_ids`` None: all."""
+    field = RESULT_FIELD[level]
+    results = _results(field, org_ids, years, measure_ids).filter(**{f"{field}__isnull": False})
     return (
         results.values(
             pooled_level=Value(level),
@@ -143,15 +150,7 @@ def school_rows_query(school_ids=None, years=ALL_YEARS, measure_ids=None):
     """The school level of :func:`pooled_query` without its GROUP BY: a school has one result per year ×
     measure × group (``result_unique_fact``), so each result is its own pooled row — the same sums, worked out
     a row at a time with nothing to sort or hash."""
-    from .models import Result
-
-    results = Result.objects.all()
-    if school_ids is not None:
-        results = results.filter(school_id__in=list(school_ids))
-    if years is not ALL_YEARS:
-        results = results.filter(results_year__in=list(years))
-    if measure_ids is not None:
-        results = results.filter(measure_id__in=list(measure_ids))
+    results = _results(RESULT_FIELD["school"], school_ids, years, measure_ids)
     one, zero = Value(1), Value(0)
     return results.values(
         pooled_level=Value("school"),
