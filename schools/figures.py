@@ -47,7 +47,7 @@ def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dic
     ``measures`` / ``groups`` / ``years`` None: all."""
     fields = (("org_id",) if keyed else ()) + _KEPT_FIELDS
     rows = _kept(level, orgs, measures=measures, groups=groups, years=years).values_list(*fields).order_by()
-    return _figures_from_tuples(rows, keyed)
+    return {key: _figure(*sums) for key, sums in _read_sums(rows, 4 if keyed else 3).items()}
 
 
 def _picked(table: dict, *, measures, groups, years, at: int = 0) -> dict:
@@ -82,11 +82,30 @@ def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
 
 
 def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
-    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset, read as
-    tuples: each column converted as the ORM converts it (the published value through the backend's decimal
-    converter, the numerator to float), a column at a time, and an integer column the database already returns
-    as ints left as it is (``int`` of an int is itself). Django's per-row conversion and dicts were two thirds of
-    the time of reading England's benchmarks (~1,500 rows: ~17 ms against ~5 ms for the query)."""
+    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset (from
+    ``_benchmark_sums``)."""
+    return {key: _figure(*sums) for key, sums in _benchmark_sums(queryset, key_fields).items()}
+
+
+def _benchmark_sums(queryset, key_fields) -> dict[tuple, tuple]:
+    """A benchmark ``values(...).annotate(**pooled_sums())`` queryset read as {key: (unit, *sums)}
+    (``_read_sums``)."""
+    return _read_sums(queryset, len(key_fields) + 3)
+
+
+# Where ``_figure``'s arguments (the unit, then ``aggregates.SUMS``) hold what decides whether it reads the
+# published value.
+_ROWS, _VALUE_COHORT, _PUBLISHED = (1 + aggregates.SUMS.index(name) for name in ("rows", "value_cohort", "published"))
+
+
+def _read_sums(queryset, key_width: int) -> dict[tuple, tuple]:
+    """A ``values()`` / ``values_list()`` queryset of a key (its first ``key_width`` columns), the unit and
+    ``aggregates.SUMS`` read as {key: (unit, *sums)} (what ``_figure`` takes): each column converted as the ORM
+    converts it (the published value through the backend's decimal converter, the numerator to float), a
+    column at a time, and an integer column the database already returns as ints left as it is (``int`` of an
+    int is itself). The published value is converted only where ``_figure`` reads it (one row without counts),
+    and is None elsewhere. Django's per-row conversion and dicts were two thirds of the time of reading
+    England's benchmarks (~1,500 rows: ~17 ms against ~5 ms for the query)."""
     from django.db import connections
     from django.db.models import IntegerField
     from django.db.models.sql.constants import MULTI
@@ -99,6 +118,11 @@ def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
         return {}
     columns = [list(column) for column in zip(*raw, strict=True)][:width]
     connection = connections[queryset.db]
+    # Only a row without counts shows its published value (``_figure``): the others' are never converted.
+    rows, value_cohort, published = (columns[key_width + i] for i in (_ROWS, _VALUE_COHORT, _PUBLISHED))
+    columns[key_width + _PUBLISHED] = [
+        v if n == 1 and not c else None for v, n, c in zip(published, rows, value_cohort, strict=True)
+    ]
     for index, (converters, expression) in compiler.get_converters([s[0] for s in compiler.select[:width]]).items():
         column = columns[index]
         if isinstance(expression.output_field, IntegerField) and all(v is None or type(v) is int for v in column):
@@ -106,19 +130,11 @@ def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
         for converter in converters:
             column = [converter(value, expression, connection) for value in column]
         columns[index] = column
-    start = len(key_fields) + 3
-    return {row[:start]: _figure(*row[start:]) for row in zip(*columns, strict=True)}
+    return {row[:key_width]: row[key_width:] for row in zip(*columns, strict=True)}
 
 
 # A kept pooled row as ``_pooled`` reads it: the key, the unit, then the sums in ``aggregates.SUMS``' order.
 _KEPT_FIELDS = ("results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
-
-
-def _figures_from_tuples(rows, keyed: bool) -> dict[tuple, Figure]:
-    """``_figures_from_rows`` for rows read as tuples (``_KEPT_FIELDS``, after the org id when ``keyed``): the
-    same figures, without a dict per row (a cluster board reads thousands)."""
-    start = 4 if keyed else 3
-    return {row[:start]: _figure(*row[start:]) for row in rows}
 
 
 def _figure(
@@ -157,7 +173,7 @@ def _whole_table(level: str, pk: int) -> dict[tuple[int, str, str], tuple]:
     measure_code, group_code): a page picks a few measures from it, and only those become figures (``figures``);
     the LA's pages read its keys for the years alone (``years_with_results``)."""
     rows = _kept(level, Q(org_id=pk), measures=None, groups=None, years=None).values_list(*_KEPT_FIELDS).order_by()
-    return {row[:3]: row[3:] for row in rows}
+    return _read_sums(rows, 3)
 
 
 def _la_table(la) -> dict[tuple[int, str, str], tuple]:
@@ -167,10 +183,15 @@ def _la_table(la) -> dict[tuple[int, str, str], tuple]:
 def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
     """Pooled figures keyed (results_year, measure_code, group_code) for a LocalAuthority, Area, Cluster
     or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user).
-    One indexed query; within a request, the organisation's whole table is read once (a school page asks for the
-    school and its LA several times) and picked from here. ``years`` None: every year."""
+    One indexed query; within a request, a school's or LA's whole table is read once (a school page asks for the
+    school and its LA several times) and picked from here. An area or cluster is asked once, on its own page:
+    just what is asked is read (a few measures of its ~1,500 rows). ``years`` None: every year."""
     level = _level_of(scope)
-    table = request_memo.remember(("pooled", level, scope.pk), lambda: _whole_table(level, scope.pk))
+    table = (
+        request_memo.remember(("pooled", level, scope.pk), lambda: _whole_table(level, scope.pk))
+        if level in ("school", "la")
+        else None
+    )
     if table is None:
         return _pooled(level, Q(org_id=scope.pk), measures=measures, groups=groups, years=years, keyed=False)
     return {key: _figure(*sums) for key, sums in _picked(table, measures=measures, groups=groups, years=years).items()}
@@ -207,12 +228,13 @@ def la_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:
 
 def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
     """Benchmarks of these geographies pooled by ``key_fields``; within a request the geographies' whole tables
-    are read once (a page asks England several times, for different measures) and filtered here."""
+    are read once (a page asks England several times, for different measures) as sums, and only the keys asked
+    become figures (a page shows a few measures of England's ~1,500 rows)."""
     codes = tuple(sorted(codes))
     measures, groups, years = set(measures), set(groups), set(years)
     table = request_memo.remember(
         ("benchmarks", codes, tuple(key_fields)),
-        lambda: _benchmark_figures(
+        lambda: _benchmark_sums(
             Benchmark.objects.filter(geography_code__in=codes)
             .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
             .annotate(**aggregates.pooled_sums())
@@ -230,8 +252,8 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
         )
     n = len(key_fields)
     return {
-        key: figure
-        for key, figure in table.items()
+        key: _figure(*sums)
+        for key, sums in table.items()
         if key[n] in years and key[n + 1] in measures and key[n + 2] in groups
     }
 

@@ -97,9 +97,9 @@ def coverage_notes(la, rows, pairs, opts, *, org_years=()) -> list[str]:
     years = sorted({row.year for row in rows if row.year} | table_years)
     if not years:
         return []
-    found = selectors.coverage(la, measures=list(measures.values()), years=years)
     shown = {(row.year, row.measure.code) for row in rows if row.year}
     shown |= {(year, opts.measure.code) for year in table_years}
+    found = selectors.coverage(la, measures=list(measures.values()), years=years, only=shown)
     return [found[key].note() for key in sorted(shown) if key in found and found[key].below_share]
 
 

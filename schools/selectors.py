@@ -294,14 +294,15 @@ def published_la_figures(user, la, *, measures, groups: dict[str, PupilGroup], c
     return for_user(user, {key[1:]: figure for key, figure in found.items()}, groups)
 
 
-def coverage(la, *, measures: list[Measure], years) -> dict[tuple[int, str], Coverage]:
+def coverage(la, *, measures: list[Measure], years, only=None) -> dict[tuple[int, str], Coverage]:
     """{(year, measure_code): Coverage}: the LA's open schools of the measure's phases that have a result for
-    the measure that year, out of all its open schools of those phases. One query."""
+    the measure that year, out of all its open schools of those phases. One query. ``only``: just these
+    (year, measure_code) pairs of the years × measures (a page's rows each show one year)."""
     years = list(years)
     # One query: the open schools by phase, each phase with how many of them have a result for each
     # year × measure asked — an indexed look-up per school (the results' unique key starts with the school), not
     # a count over every result of those years.
-    wanted = [(year, measure) for year in years for measure in measures]
+    wanted = [(year, measure) for year in years for measure in measures if only is None or (year, measure.code) in only]
     having = {
         f"n{index}": Count(
             "pk", filter=Q(Exists(Result.objects.filter(school=OuterRef("pk"), results_year=year, measure=measure)))

@@ -58,3 +58,36 @@ def test_tuples_give_the_orm_figures_and_types(key):
 def test_no_benchmarks_no_figures():
     queryset = Benchmark.objects.filter(geography_code="nowhere").values("results_year")
     assert figures._benchmark_figures(queryset.annotate(**aggregates.pooled_sums()), ()) == {}
+
+
+def test_kept_rows_read_as_tuples_give_the_orm_figures():
+    """The kept pooled rows (``figures._pooled``, ``_whole_table``) convert a published value only where a figure
+    shows it (one row without counts); every figure is the one the ORM's rows give, with the same types."""
+    from django.db.models import Q
+
+    from schools.models import PooledFigure
+
+    percent = Measure.objects.filter(unit=Measure.Unit.PERCENT).order_by("pk").first()
+    g = list(PupilGroup.objects.order_by("pk")[:4])
+    sums = dict(total_cohort=None, counted=0, numerator=None, value_cohort=None, marker="", provisional=0, revised=0)
+    rows = [
+        dict(sums, pupil_group=g[0], rows=3, total_cohort=90, counted=3, numerator=40.0, value_cohort=90, published=42),
+        dict(sums, pupil_group=g[1], rows=1, published=Decimal("42.40"), provisional=1),
+        dict(sums, pupil_group=g[2], rows=1, marker="SUPP"),
+        dict(sums, pupil_group=g[3], rows=2, published=Decimal("7.25"), revised=1),
+    ]
+    for org_id in (1, 2):
+        for row in rows:
+            PooledFigure.objects.create(level="area", org_id=org_id, results_year=2024, measure=percent, **row)
+    fields = ("results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
+    kept = PooledFigure.objects.filter(level="area").order_by()
+    expected = figures._figures_from_rows(kept.values("org_id", *fields), ("org_id",))
+    got = figures._pooled("area", Q(org_id__in=[1, 2]), measures=None, groups=None, years=None, keyed=True)
+    assert got == expected and len(got) == 8
+    for k, figure in expected.items():
+        for name in ("cohort", "numerator", "value", "value_cohort", "schools", "code", "status"):
+            assert type(getattr(got[k], name)) is type(getattr(figure, name)), (k, name)
+    assert got[(1, 2024, percent.code, g[1].code)].value == 42.4
+    whole = figures._whole_table("area", 2)
+    in_area = {key[1:]: figure for key, figure in got.items() if key[0] == 2}
+    assert {key: figures._figure(*sums) for key, sums in whole.items()} == in_area
