@@ -82,15 +82,8 @@ def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
 
 
 def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
-    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset (from
-    ``_benchmark_sums``)."""
-    return {key: _figure(*sums) for key, sums in _benchmark_sums(queryset, key_fields).items()}
-
-
-def _benchmark_sums(queryset, key_fields) -> dict[tuple, tuple]:
-    """A benchmark ``values(...).annotate(**pooled_sums())`` queryset read as {key: (unit, *sums)}
-    (``_read_sums``)."""
-    return _read_sums(queryset, len(key_fields) + 3)
+    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset (``_read_sums``)."""
+    return {key: _figure(*sums) for key, sums in _read_sums(queryset, len(key_fields) + 3).items()}
 
 
 # Where ``_figure``'s arguments (the unit, then ``aggregates.SUMS``) hold what decides whether it reads the
@@ -234,12 +227,12 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
     measures, groups, years = set(measures), set(groups), set(years)
     table = request_memo.remember(
         ("benchmarks", codes, tuple(key_fields)),
-        lambda: _benchmark_sums(
+        lambda: _read_sums(
             Benchmark.objects.filter(geography_code__in=codes)
             .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
             .annotate(**aggregates.pooled_sums())
             .order_by(),
-            key_fields,
+            len(key_fields) + 3,
         ),
     )
     if table is None:  # outside a request: read just what is asked
