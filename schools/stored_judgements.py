@@ -38,7 +38,7 @@ from .figures import figures_by
 from .gaps import Comparator
 from .judgements import Reason
 from .models import JudgementSet, PooledFigure, School, SchoolJudgement
-from .ranked_cells import cells_of
+from .ranked_cells import kept_of
 
 LATEST = 0  # ``asked_year`` of a set whose rows each end at the school's latest year
 VIEWS = (True, False)  # what viewers who do, and who do not, see small cohorts see
@@ -49,6 +49,7 @@ def rules() -> str:
     settings = [
         "basis-when-judged",  # sets kept before every judged row stated its basis are judged again
         "cells-kept",  # sets kept before each judgement held its row's export cells are judged again
+        "shown-kept",  # sets kept before each judgement held the figures its page shows are judged again
         conf.suppression_threshold,
         conf.single_year_min_cohort,
         conf.gap_buster_min_cohort,
@@ -118,7 +119,7 @@ def _judged(pairs):
     for school, row in pairs:
         for kind in Comparator.CHOICES:
             judgement = row.for_comparator(kind).judgement()
-            cells, small = cells_of(row, kind)
+            cells, small, shown = kept_of(row, kind)
             yield {
                 "school_id": school.pk,
                 "comparator": kind,
@@ -131,6 +132,7 @@ def _judged(pairs):
                 "vs_national": row.current.vs_national,
                 "cells": cells,
                 "small_figures": small,
+                "shown": shown,
             }
 
 
@@ -196,6 +198,7 @@ _COLUMNS = (
     "vs_national",
     "cells",
     "small_figures",
+    "shown",
 )
 
 
@@ -205,13 +208,16 @@ def _insert(judgement_set: JudgementSet, pairs) -> None:
     meta = SchoolJudgement._meta
     qn = connection.ops.quote_name
     fields = [meta.get_field(name.removesuffix("_id")) for name in _COLUMNS]
-    cells = meta.get_field("cells")
+    json_fields = {name: meta.get_field(name) for name in ("cells", "shown")}
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(field.column) for field in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     rows = [
-        (judgement_set.pk, *(cells.get_db_prep_save(j[n], connection) if n == "cells" else j[n] for n in _COLUMNS[1:]))
+        (
+            judgement_set.pk,
+            *(json_fields[n].get_db_prep_save(j[n], connection) if n in json_fields else j[n] for n in _COLUMNS[1:]),
+        )
         for j in _judged(pairs)
     ]
     if rows:

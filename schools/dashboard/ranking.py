@@ -7,7 +7,8 @@ other pupils nationally, then by name. Gap busters come in order of their gap ag
 nationally, most negative (furthest ahead) first; a buster with no national gap goes last.
 
 The judgements are kept in the database (``schools.stored_judgements``), which orders, filters and pages them:
-a page builds the full rows of its 50 schools only, whatever the number of schools; an export lists every one.
+a page reads its 50 schools only, whatever the number of schools, each with the figures its row shows (kept with
+the judgement, ``ranked_cells.shown_of``); an export lists every one.
 """
 
 from __future__ import annotations
@@ -22,19 +23,29 @@ from django.urls import reverse
 from .. import access, stored_judgements
 from ..judgements import BusterReason, Reason, reason_explanations, single_year_min_cohort
 from ..models import JudgementSet, SchoolJudgement
+from ..ranked_cells import shown_record
 from ..tables import BusterTable, PriorityTable
-from .common import Options, base_context, judged_on, org_rows, org_table, scope_words, thresholds
+from .common import Options, base_context, judged_on, records_table, scope_words, thresholds
 
 RANKED_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
+class ShownRow:
+    """What a page's status line reads of a row (``common.status_summary``)."""
+
+    year: int | None
+    status: str
+
+
+@dataclass(frozen=True)
 class RankedPage:
-    """The schools a list shows: ``kept`` (their judgements, in rank order, from ``first`` on), the rows built
-    for them, how many are listed in all, and the page (None for an export, which lists every school)."""
+    """The schools a list shows: ``kept`` (their judgements, in rank order, from ``first`` on), the table record
+    of each (read from its judgement), how many are listed in all, and the page (None for an export, which lists
+    every school)."""
 
     kept: list[SchoolJudgement]
-    pairs: list
+    records: list[dict]
     count: int
     first: int
     page: Page | None
@@ -58,15 +69,9 @@ def _ranked(opts: Options, *, busters: bool, page, every: bool) -> tuple[RankedP
     else:
         shown = Paginator(listed, RANKED_PER_PAGE).get_page(page)
         kept, count, first = list(shown.object_list), shown.paginator.count, shown.start_index()
-    by_year = thresholds(opts)
-    found = dict(org_rows(opts, "school", schools.filter(pk__in=[k.school_id for k in kept]), [k.school for k in kept]))
-    pairs = [
-        (k.school, found[k.school].for_comparator(opts.kind).with_threshold(by_year.get(found[k.school].year)))
-        for k in kept
-    ]
     ranked = RankedPage(
         kept=kept,
-        pairs=pairs,
+        records=[shown_record(k.shown, opts.measure) for k in kept],
         count=len(kept) if count is None else count,
         first=first,
         page=shown if shown is not None and shown.paginator.num_pages > 1 else None,
@@ -130,23 +135,27 @@ _LISTS = {
 def _table(ranked: RankedPage, opts: Options, name: str, extra):
     """The list's table of the schools ``ranked`` holds; ``extra(school, rank, kept judgement)`` adds columns."""
     title, prefix, table_class = _LISTS[name]
-    judged = {k.school_id: (rank, k) for rank, k in enumerate(ranked.kept, start=ranked.first)}
-    return org_table(
-        ranked.pairs,
+    data = []
+    for rank, (k, shown) in enumerate(zip(ranked.kept, ranked.records, strict=True), start=ranked.first):
+        school = k.school
+        cluster = school.cluster.name if school.cluster else "–"
+        url = opts.carry(_school_url(school))
+        data.append({**shown, "name": str(school.name), "url": url, "urn": school.urn, "cluster": cluster})
+        data[-1].update(extra(school, rank, k))
+    return records_table(
+        data,
         opts,
-        url=_school_url,
         caption=f"{title}: {opts.focus.name.lower()} pupils, {opts.measure_name}",
         prefix=prefix,
         table_class=table_class,
-        extra=lambda s, _r: {"cluster": s.cluster.name if s.cluster else "–", **extra(s, *judged[s.pk])},
     )
 
 
 def _list_context(opts: Options, name: str, ranked: RankedPage, table, findings: list[str]) -> dict:
-    context = base_context(opts, _LISTS[name][0], [row for _s, row in ranked.pairs], opts.la.name)
+    rows = [ShownRow(r["year"], r["focus"].status) for r in ranked.records]
+    context = base_context(opts, _LISTS[name][0], rows, opts.la.name, findings=False)
     context.update(
         la=opts.la,
-        findings=[],
         findings_text=findings,
         table=table,
         ranked_page=ranked.page,
