@@ -239,17 +239,36 @@ def ranked(judgement_set: JudgementSet, kind: str, schools, *, busters: bool = F
     """The schools listed, in page order, among ``schools`` (those the viewer may see), with every ``wanted``
     reason. Priority: most reasons first, then the widest gap against other pupils nationally (none counts as
     0), then name. Gap busters: furthest ahead of other pupils nationally first, none last, then name."""
-    field = "buster" if busters else "priority"
-    rows = SchoolJudgement.objects.filter(
-        judgement_set=judgement_set, comparator=kind, rankable=True, school__in=schools
-    ).exclude(**{field: ""})
-    for code in wanted:
-        rows = rows.filter(**{f"{field}__contains": f" {code} "})
+    rows = SchoolJudgement.objects.filter(_listed(busters, wanted), judgement_set=judgement_set, comparator=kind)
+    rows = rows.filter(school__in=schools)
     if busters:
         order = (F("vs_national").asc(nulls_last=True), "school__name", "school__urn")
     else:
         order = ("-reasons", Coalesce("vs_national", 0.0).desc(), "school__name", "school__urn")
     return rows.select_related("school", "school__cluster").order_by(*order)
+
+
+def _listed(busters: bool, wanted) -> Q:
+    """Which of a set's judgements a list holds: rankable, with a reason of its kind, and every ``wanted`` one."""
+    field = "buster" if busters else "priority"
+    listed = Q(rankable=True) & ~Q(**{field: ""})
+    for code in wanted:
+        listed &= Q(**{f"{field}__contains": f" {code} "})
+    return listed
+
+
+def tallies(judgement_set: JudgementSet, kind: str, schools, *, busters: bool = False, wanted=()) -> dict[str, int]:
+    """What a list's page counts, in one query: ``listed`` (the schools ``ranked`` gives), ``unjudged``'s two
+    counts and, for the priority list, how many listed schools have each reason (``reason_counts``)."""
+    listed = _listed(busters, wanted)
+    counts = {"listed": Count("pk", filter=listed)}
+    if not busters:
+        counts |= {code: Count("pk", filter=listed & Q(priority__contains=f" {code} ")) for code in Reason.ORDER}
+    return SchoolJudgement.objects.filter(judgement_set=judgement_set, comparator=kind, school__in=schools).aggregate(
+        unranked=Count("pk", filter=Q(rankable=False)),
+        not_judged=Count("pk", filter=Q(rankable=True, basis="")),
+        **counts,
+    )
 
 
 def reason_counts(listed) -> dict[str, int]:
