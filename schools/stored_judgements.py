@@ -227,9 +227,10 @@ def _insert(judgement_set: JudgementSet, pairs) -> None:
 
 def flags_on_national(sets: list[JudgementSet], schools):
     """Each school's kept judgement against other pupils nationally on each set's measure (one query): what a
-    summary's flags are made of."""
+    summary's flags are made of (without the figures a ranked list's rows keep, which no flag reads)."""
     return (
         SchoolJudgement.objects.filter(judgement_set__in=sets, comparator=Comparator.NATIONAL, school__in=schools)
+        .defer("cells", "shown")
         .select_related("school__la", "school__area", "school__cluster")
         .order_by("school__name", "school__urn")
     )
