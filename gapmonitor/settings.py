@@ -116,9 +116,6 @@ TEMPLATES = [
     },
 ]
 
-# Django's widget templates, with selects written in Python (the same markup): ``gapmonitor.form_rendering``.
-FORM_RENDERER = "gapmonitor.form_rendering.FormRenderer"
-
 WSGI_APPLICATION = "gapmonitor.wsgi.application"
 ASGI_APPLICATION = "gapmonitor.asgi.application"
 

@@ -125,10 +125,14 @@ class BusterOptionsForm(_ReasonsOptionsForm):
 
 class SchoolFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="School name contains")
-    phase = django_filters.ChoiceFilter(choices=School.Phase.choices, label="Phase", empty_label="Any phase")
-    area = django_filters.ModelChoiceFilter(queryset=Area.objects.none(), label="Area", empty_label="Any area")
+    phase = django_filters.ChoiceFilter(
+        choices=School.Phase.choices, label="Phase", empty_label="Any phase", widget=QuickSelect
+    )
+    area = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.none(), label="Area", empty_label="Any area", widget=QuickSelect
+    )
     cluster = django_filters.ModelChoiceFilter(
-        queryset=Cluster.objects.none(), label="Cluster", empty_label="Any cluster"
+        queryset=Cluster.objects.none(), label="Cluster", empty_label="Any cluster", widget=QuickSelect
     )
 
     class Meta:
@@ -143,7 +147,9 @@ class SchoolFilter(django_filters.FilterSet):
 
 class ClusterFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Cluster name contains")
-    area = django_filters.ModelChoiceFilter(queryset=Area.objects.none(), label="Area", empty_label="Any area")
+    area = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.none(), label="Area", empty_label="Any area", widget=QuickSelect
+    )
 
     class Meta:
         model = Cluster
