@@ -69,7 +69,13 @@ def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
 
 
 def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
-    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset, read as
+    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset (``_benchmark_sums``
+    made figures)."""
+    return {key: _figure(*sums) for key, sums in _benchmark_sums(queryset, key_fields).items()}
+
+
+def _benchmark_sums(queryset, key_fields) -> dict[tuple, tuple]:
+    """The unit and sums of each row of a benchmark ``values(...).annotate(**pooled_sums())`` queryset, read as
     tuples: each column converted as the ORM converts it (the published value through the backend's decimal
     converter, the numerator to float), a column at a time, and an integer column the database already returns
     as ints left as it is (``int`` of an int is itself). Django's per-row conversion and dicts were two thirds of
@@ -94,7 +100,7 @@ def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
             column = [converter(value, expression, connection) for value in column]
         columns[index] = column
     start = len(key_fields) + 3
-    return {row[:start]: _figure(*row[start:]) for row in zip(*columns, strict=True)}
+    return {row[:start]: row[start:] for row in zip(*columns, strict=True)}
 
 
 def _figures_from_tuples(rows, keyed: bool) -> dict[tuple, Figure]:
@@ -191,12 +197,13 @@ def la_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:
 
 def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
     """Benchmarks of these geographies pooled by ``key_fields``; within a request the geographies' whole tables
-    are read once (a page asks England several times, for different measures) and filtered here."""
+    are read once (a page asks England several times, for different measures) and filtered here, each row made a
+    figure only once picked (England holds every measure and group; a page shows a few)."""
     codes = tuple(sorted(codes))
     measures, groups, years = set(measures), set(groups), set(years)
     table = request_memo.remember(
         ("benchmarks", codes, tuple(key_fields)),
-        lambda: _benchmark_figures(
+        lambda: _benchmark_sums(
             Benchmark.objects.filter(geography_code__in=codes)
             .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
             .annotate(**aggregates.pooled_sums())
@@ -213,11 +220,13 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
             years=years,
         )
     n = len(key_fields)
-    return {
-        key: figure
-        for key, figure in table.items()
-        if key[n] in years and key[n + 1] in measures and key[n + 2] in groups
-    }
+    out = {}
+    for key, found in table.items():
+        if key[n] in years and key[n + 1] in measures and key[n + 2] in groups:
+            if type(found) is tuple:  # made a figure the first time it is picked, and kept so
+                found = table[key] = _figure(*found)
+            out[key] = found
+    return out
 
 
 def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
