@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0019_pooled_figures_without_fk_constraints"),
+        ("schools", "0020_judgement_shown"),
     ]
 
     operations = [
