@@ -10,6 +10,7 @@ from .access import disclosure_groups, profile_of, sees_small_cohorts, visible_s
 from .comparators import BASES, basis_for
 from .disclosure import disclose, partitions_of, seen_through_members
 from .gaps import Figure, worst_status
+from .kept_rows import KEPT_FIELDS, kept, kept_rows
 from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, School
 from .roles import Role, has_role
 
@@ -29,25 +30,11 @@ def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, 
     return _figures_from_rows(rows, key_fields)
 
 
-def _kept(level: str, orgs: Q, *, measures, groups, years):
-    """The pooled-figure rows of these organisations at ``level``; ``measures`` / ``groups`` / ``years`` None:
-    all."""
-    rows = PooledFigure.objects.filter(orgs, level=level)
-    if years is not None:
-        rows = rows.filter(results_year__in=list(years))
-    if measures is not None:
-        rows = rows.filter(measure__code__in=list(measures))
-    if groups is not None:
-        rows = rows.filter(pupil_group__code__in=list(groups))
-    return rows
-
-
 def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dict[tuple, Figure]:
     """One indexed read of the pooled figures kept on write → {([org_id,] year, measure_code, group_code): Figure}.
     ``measures`` / ``groups`` / ``years`` None: all."""
-    fields = (("org_id",) if keyed else ()) + _KEPT_FIELDS
-    rows = _kept(level, orgs, measures=measures, groups=groups, years=years).values_list(*fields).order_by()
-    return {key: _figure(*sums) for key, sums in _read_sums(rows, 4 if keyed else 3).items()}
+    rows = kept_rows(level, orgs, measures=measures, groups=groups, years=years, keyed=keyed)
+    return _figures_from_tuples(rows, keyed)
 
 
 def _picked(table: dict, *, measures, groups, years, at: int = 0) -> dict:
@@ -82,23 +69,17 @@ def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
 
 
 def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
-    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset (``_read_sums``)."""
-    return {key: _figure(*sums) for key, sums in _read_sums(queryset, len(key_fields) + 3).items()}
+    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset (``_benchmark_sums``
+    made figures)."""
+    return {key: _figure(*sums) for key, sums in _benchmark_sums(queryset, key_fields).items()}
 
 
-# Where ``_figure``'s arguments (the unit, then ``aggregates.SUMS``) hold what decides whether it reads the
-# published value.
-_ROWS, _VALUE_COHORT, _PUBLISHED = (1 + aggregates.SUMS.index(name) for name in ("rows", "value_cohort", "published"))
-
-
-def _read_sums(queryset, key_width: int) -> dict[tuple, tuple]:
-    """A ``values()`` / ``values_list()`` queryset of a key (its first ``key_width`` columns), the unit and
-    ``aggregates.SUMS`` read as {key: (unit, *sums)} (what ``_figure`` takes): each column converted as the ORM
-    converts it (the published value through the backend's decimal converter, the numerator to float), a
-    column at a time, and an integer column the database already returns as ints left as it is (``int`` of an
-    int is itself). The published value is converted only where ``_figure`` reads it (one row without counts),
-    and is None elsewhere. Django's per-row conversion and dicts were two thirds of the time of reading
-    England's benchmarks (~1,500 rows: ~17 ms against ~5 ms for the query)."""
+def _benchmark_sums(queryset, key_fields) -> dict[tuple, tuple]:
+    """The unit and sums of each row of a benchmark ``values(...).annotate(**pooled_sums())`` queryset, read as
+    tuples: each column converted as the ORM converts it (the published value through the backend's decimal
+    converter, the numerator to float), a column at a time, and an integer column the database already returns
+    as ints left as it is (``int`` of an int is itself). Django's per-row conversion and dicts were two thirds of
+    the time of reading England's benchmarks (~1,500 rows: ~17 ms against ~5 ms for the query)."""
     from django.db import connections
     from django.db.models import IntegerField
     from django.db.models.sql.constants import MULTI
@@ -111,11 +92,6 @@ def _read_sums(queryset, key_width: int) -> dict[tuple, tuple]:
         return {}
     columns = [list(column) for column in zip(*raw, strict=True)][:width]
     connection = connections[queryset.db]
-    # Only a row without counts shows its published value (``_figure``): the others' are never converted.
-    rows, value_cohort, published = (columns[key_width + i] for i in (_ROWS, _VALUE_COHORT, _PUBLISHED))
-    columns[key_width + _PUBLISHED] = [
-        v if n == 1 and not c else None for v, n, c in zip(published, rows, value_cohort, strict=True)
-    ]
     for index, (converters, expression) in compiler.get_converters([s[0] for s in compiler.select[:width]]).items():
         column = columns[index]
         if isinstance(expression.output_field, IntegerField) and all(v is None or type(v) is int for v in column):
@@ -123,11 +99,15 @@ def _read_sums(queryset, key_width: int) -> dict[tuple, tuple]:
         for converter in converters:
             column = [converter(value, expression, connection) for value in column]
         columns[index] = column
-    return {row[:key_width]: row[key_width:] for row in zip(*columns, strict=True)}
+    start = len(key_fields) + 3
+    return {row[:start]: row[start:] for row in zip(*columns, strict=True)}
 
 
-# A kept pooled row as ``_pooled`` reads it: the key, the unit, then the sums in ``aggregates.SUMS``' order.
-_KEPT_FIELDS = ("results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
+def _figures_from_tuples(rows, keyed: bool) -> dict[tuple, Figure]:
+    """``_figures_from_rows`` for rows read as tuples (``KEPT_FIELDS``, after the org id when ``keyed``): the
+    same figures, without a dict per row (a cluster board reads thousands)."""
+    start = 4 if keyed else 3
+    return {row[:start]: _figure(*row[start:]) for row in rows}
 
 
 def _figure(
@@ -165,8 +145,8 @@ def _whole_table(level: str, pk: int) -> dict[tuple[int, str, str], tuple]:
     """Every kept row of one organisation (all measures × groups × years) as its unit and sums, keyed (year,
     measure_code, group_code): a page picks a few measures from it, and only those become figures (``figures``);
     the LA's pages read its keys for the years alone (``years_with_results``)."""
-    rows = _kept(level, Q(org_id=pk), measures=None, groups=None, years=None).values_list(*_KEPT_FIELDS).order_by()
-    return _read_sums(rows, 3)
+    rows = kept(level, Q(org_id=pk), measures=None, groups=None, years=None).values_list(*KEPT_FIELDS).order_by()
+    return {row[:3]: row[3:] for row in rows}
 
 
 def _la_table(la) -> dict[tuple[int, str, str], tuple]:
@@ -207,9 +187,10 @@ def years_by_org(level: str, schools, *, measures, groups, years) -> dict[int, s
     query."""
     field = aggregates.SCHOOL_FIELD[level]
     orgs = Q(org_id__in=schools.order_by().values(field if level != "school" else "pk"))
-    found = _kept(level, orgs, measures=measures, groups=groups, years=years).order_by()
     out: dict[int, set[int]] = {}
-    for org_id, year in found.values_list("org_id", "results_year").distinct():
+    for org_id, year, *_key in kept_rows(
+        level, orgs, measures=measures, groups=groups, years=years, keyed=True, sums=False
+    ):
         out.setdefault(org_id, set()).add(year)
     return out
 
@@ -221,18 +202,18 @@ def la_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:
 
 def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
     """Benchmarks of these geographies pooled by ``key_fields``; within a request the geographies' whole tables
-    are read once (a page asks England several times, for different measures) as sums, and only the keys asked
-    become figures (a page shows a few measures of England's ~1,500 rows)."""
+    are read once (a page asks England several times, for different measures) and filtered here, each row made a
+    figure only once picked (England holds every measure and group; a page shows a few)."""
     codes = tuple(sorted(codes))
     measures, groups, years = set(measures), set(groups), set(years)
     table = request_memo.remember(
         ("benchmarks", codes, tuple(key_fields)),
-        lambda: _read_sums(
+        lambda: _benchmark_sums(
             Benchmark.objects.filter(geography_code__in=codes)
             .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
             .annotate(**aggregates.pooled_sums())
             .order_by(),
-            len(key_fields) + 3,
+            key_fields,
         ),
     )
     if table is None:  # outside a request: read just what is asked
@@ -244,11 +225,13 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
             years=years,
         )
     n = len(key_fields)
-    return {
-        key: _figure(*sums)
-        for key, sums in table.items()
-        if key[n] in years and key[n + 1] in measures and key[n + 2] in groups
-    }
+    out = {}
+    for key, found in table.items():
+        if key[n] in years and key[n + 1] in measures and key[n + 2] in groups:
+            if type(found) is tuple:  # made a figure the first time it is picked, and kept so
+                found = table[key] = _figure(*found)
+            out[key] = found
+    return out
 
 
 def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
@@ -313,7 +296,7 @@ def published_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]
 
 
 def _published(la_ids, measures, groups, years) -> dict[tuple, Figure]:
-    rows = _kept(aggregates.PUBLISHED, Q(org_id__in=list(la_ids)), measures=measures, groups=groups, years=years)
+    rows = kept(aggregates.PUBLISHED, Q(org_id__in=list(la_ids)), measures=measures, groups=groups, years=years)
     fields = ("total_cohort", "counted", "numerator", "published", "marker", "provisional", "revised")
     rows = rows.values_list("org_id", "results_year", "measure__code", "pupil_group__code", *fields).order_by()
     out = {}

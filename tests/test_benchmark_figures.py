@@ -61,8 +61,8 @@ def test_no_benchmarks_no_figures():
 
 
 def test_kept_rows_read_as_tuples_give_the_orm_figures():
-    """The kept pooled rows (``figures._pooled``, ``_whole_table``) convert a published value only where a figure
-    shows it (one row without counts); every figure is the one the ORM's rows give, with the same types."""
+    """The kept pooled rows read as tuples (``figures._pooled``, ``_whole_table``) give the figures the ORM's rows
+    give, with the same types: counts, a published value without counts, a marker, several rows without counts."""
     from django.db.models import Q
 
     from schools.models import PooledFigure
