@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from schools.imports.bulk import SQLITE_CACHE_KIB, copy_text, insert_columns, pooling_memory
+from schools.imports.bulk import SQLITE_CACHE_KIB, copy_text, insert_columns, planned_columns, pooling_memory
 from schools.models import ImportBatch, Measure, PooledFigure, PupilGroup, Result, School
 
 
@@ -106,3 +106,7 @@ def test_pooling_memory_is_put_back_after_the_block():
                 assert cursor.fetchone()[0] == -SQLITE_CACHE_KIB
             cursor.execute("PRAGMA cache_size")
             assert cursor.fetchone()[0] == before
+
+
+def test_statistics_after_a_bulk_write_cover_the_columns_the_re_pooling_plans_on():
+    assert planned_columns(Result) == ["batch_id", "measure_id", "pupil_group_id", "results_year", "school_id"]
