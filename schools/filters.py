@@ -13,6 +13,7 @@ from . import access
 from .gaps import Comparator
 from .judgements import BusterReason, Reason
 from .models import Area, Cluster, School
+from .widgets import QuickSelect
 
 COMPARATOR_CHOICES = [
     (Comparator.NATIONAL, "Against other pupils nationally (DfE convention)"),
@@ -24,10 +25,14 @@ COMPARATOR_CHOICES = [
 class GapOptionsForm(forms.Form):
     """Read from GET; invalid values fall back to the defaults (a page always renders)."""
 
-    group = forms.ChoiceField(label="Pupil group", required=False)
-    comparator = forms.ChoiceField(label="Gap measured against", choices=COMPARATOR_CHOICES, required=False)
-    measure = forms.ChoiceField(label="Measure (tables)", required=False)
-    year = forms.TypedChoiceField(label="Results year", required=False, coerce=int, empty_value=None)
+    group = forms.ChoiceField(label="Pupil group", required=False, widget=QuickSelect)
+    comparator = forms.ChoiceField(
+        label="Gap measured against", choices=COMPARATOR_CHOICES, required=False, widget=QuickSelect
+    )
+    measure = forms.ChoiceField(label="Measure (tables)", required=False, widget=QuickSelect)
+    year = forms.TypedChoiceField(
+        label="Results year", required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     significant_only = forms.BooleanField(label="Significant findings only", required=False)
 
     def __init__(

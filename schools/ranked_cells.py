@@ -1,6 +1,8 @@
 """The figure columns of a ranked list's row (the priority list, the gap busters) as their exports write them,
 kept with each school's judgement (``SchoolJudgement.cells``) when it is judged, so the export of every school
-is read from the kept judgements instead of building each school's row again.
+is read from the kept judgements instead of building each school's row again; and the figures its page shows
+(``SchoolJudgement.shown``: ``shown_of``, read back by ``shown_record``), so a page of 50 schools is drawn from
+the kept judgements too, without pooling those schools' figures again.
 
 The cells are made from the same disclosed row as the judgement (``stored_judgements.judged_rows``: figures
 through ``schools.disclosure.disclose``) by the same code as the tables: ``tables.record`` and each column's
@@ -9,9 +11,11 @@ export value (``exports.from_table2``), so a kept cell is what the export of the
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from decimal import Decimal
 
 from .exports import small_cohort_figures
+from .gaps import Figure
 from .tables import BusterTable, PriorityTable, national_missing_reasons, record
 from .trends import TrendClass
 
@@ -69,4 +73,40 @@ def cells_of(row, kind: str, *, full: bool = False) -> tuple[dict, int]:
     """The row's figure cells on comparator ``kind`` and how many of its figures rest on a group smaller than
     the suppression threshold (what an export's warning counts). ``full``: from ``tables.record`` itself."""
     data = record(row, kind) if full else export_record(row, kind)
-    return {name: _export_value(name, data) for name in FIGURE_COLUMNS}, small_cohort_figures([data])
+    return _cells(data), small_cohort_figures([data])
+
+
+def _cells(data: dict) -> dict:
+    return {name: _export_value(name, data) for name in FIGURE_COLUMNS}
+
+
+def kept_of(row, kind: str) -> tuple[dict, int, dict]:
+    """``cells_of`` and ``shown_of`` together, from one ``export_record``: what a judgement keeps of its row."""
+    data = export_record(row, kind)
+    return _cells(data), small_cohort_figures([data]), _shown(data, row.for_comparator(kind).significant(kind))
+
+
+# The figures of ``tables.record`` a ranked list's page (its table, status line and export) reads.
+SHOWN_FIGURES = ("focus", "comparison", "national_focus", "national_comparison")
+
+
+def shown_of(row, kind: str) -> dict:
+    """What the list's page shows of the row on comparator ``kind``, as JSON (each Figure as its fields)."""
+    return _shown(export_record(row, kind), row.for_comparator(kind).significant(kind))
+
+
+def _shown(data: dict, chosen_sig) -> dict:
+    shown = {k: v for k, v in data.items() if k != "measure" and k not in SHOWN_FIGURES}
+    shown |= {name: None if data[name] is None else list(astuple(data[name])) for name in SHOWN_FIGURES}
+    interval = data["focus_ci"]
+    return shown | {"focus_ci": None if interval is None else list(interval), "chosen_sig": chosen_sig}
+
+
+def shown_record(shown: dict, measure) -> dict:
+    """The record ``tables.record`` gives the list's columns, read back from a kept ``shown_of``."""
+    data = dict(shown, measure=measure)
+    for name in SHOWN_FIGURES:
+        data[name] = None if shown[name] is None else Figure(*shown[name])
+    if shown["focus_ci"] is not None:
+        data["focus_ci"] = tuple(shown["focus_ci"])
+    return data

@@ -38,7 +38,7 @@ from .figures import figures_by
 from .gaps import Comparator
 from .judgements import Reason
 from .models import JudgementSet, PooledFigure, School, SchoolJudgement
-from .ranked_cells import cells_of
+from .ranked_cells import kept_of
 
 LATEST = 0  # ``asked_year`` of a set whose rows each end at the school's latest year
 VIEWS = (True, False)  # what viewers who do, and who do not, see small cohorts see
@@ -49,6 +49,7 @@ def rules() -> str:
     settings = [
         "basis-when-judged",  # sets kept before every judged row stated its basis are judged again
         "cells-kept",  # sets kept before each judgement held its row's export cells are judged again
+        "shown-kept",  # sets kept before each judgement held the figures its page shows are judged again
         conf.suppression_threshold,
         conf.single_year_min_cohort,
         conf.gap_buster_min_cohort,
@@ -118,7 +119,7 @@ def _judged(pairs):
     for school, row in pairs:
         for kind in Comparator.CHOICES:
             judgement = row.for_comparator(kind).judgement()
-            cells, small = cells_of(row, kind)
+            cells, small, shown = kept_of(row, kind)
             yield {
                 "school_id": school.pk,
                 "comparator": kind,
@@ -131,6 +132,7 @@ def _judged(pairs):
                 "vs_national": row.current.vs_national,
                 "cells": cells,
                 "small_figures": small,
+                "shown": shown,
             }
 
 
@@ -196,6 +198,7 @@ _COLUMNS = (
     "vs_national",
     "cells",
     "small_figures",
+    "shown",
 )
 
 
@@ -205,13 +208,16 @@ def _insert(judgement_set: JudgementSet, pairs) -> None:
     meta = SchoolJudgement._meta
     qn = connection.ops.quote_name
     fields = [meta.get_field(name.removesuffix("_id")) for name in _COLUMNS]
-    cells = meta.get_field("cells")
+    json_fields = {name: meta.get_field(name) for name in ("cells", "shown")}
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(field.column) for field in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     rows = [
-        (judgement_set.pk, *(cells.get_db_prep_save(j[n], connection) if n == "cells" else j[n] for n in _COLUMNS[1:]))
+        (
+            judgement_set.pk,
+            *(json_fields[n].get_db_prep_save(j[n], connection) if n in json_fields else j[n] for n in _COLUMNS[1:]),
+        )
         for j in _judged(pairs)
     ]
     if rows:
@@ -221,9 +227,10 @@ def _insert(judgement_set: JudgementSet, pairs) -> None:
 
 def flags_on_national(sets: list[JudgementSet], schools):
     """Each school's kept judgement against other pupils nationally on each set's measure (one query): what a
-    summary's flags are made of."""
+    summary's flags are made of (without the figures a ranked list's rows keep, which no flag reads)."""
     return (
         SchoolJudgement.objects.filter(judgement_set__in=sets, comparator=Comparator.NATIONAL, school__in=schools)
+        .defer("cells", "shown")
         .select_related("school__la", "school__area", "school__cluster")
         .order_by("school__name", "school__urn")
     )
@@ -233,17 +240,36 @@ def ranked(judgement_set: JudgementSet, kind: str, schools, *, busters: bool = F
     """The schools listed, in page order, among ``schools`` (those the viewer may see), with every ``wanted``
     reason. Priority: most reasons first, then the widest gap against other pupils nationally (none counts as
     0), then name. Gap busters: furthest ahead of other pupils nationally first, none last, then name."""
-    field = "buster" if busters else "priority"
-    rows = SchoolJudgement.objects.filter(
-        judgement_set=judgement_set, comparator=kind, rankable=True, school__in=schools
-    ).exclude(**{field: ""})
-    for code in wanted:
-        rows = rows.filter(**{f"{field}__contains": f" {code} "})
+    rows = SchoolJudgement.objects.filter(_listed(busters, wanted), judgement_set=judgement_set, comparator=kind)
+    rows = rows.filter(school__in=schools)
     if busters:
         order = (F("vs_national").asc(nulls_last=True), "school__name", "school__urn")
     else:
         order = ("-reasons", Coalesce("vs_national", 0.0).desc(), "school__name", "school__urn")
     return rows.select_related("school", "school__cluster").order_by(*order)
+
+
+def _listed(busters: bool, wanted) -> Q:
+    """Which of a set's judgements a list holds: rankable, with a reason of its kind, and every ``wanted`` one."""
+    field = "buster" if busters else "priority"
+    listed = Q(rankable=True) & ~Q(**{field: ""})
+    for code in wanted:
+        listed &= Q(**{f"{field}__contains": f" {code} "})
+    return listed
+
+
+def tallies(judgement_set: JudgementSet, kind: str, schools, *, busters: bool = False, wanted=()) -> dict[str, int]:
+    """What a list's page counts, in one query: ``listed`` (the schools ``ranked`` gives), ``unjudged``'s two
+    counts and, for the priority list, how many listed schools have each reason (``reason_counts``)."""
+    listed = _listed(busters, wanted)
+    counts = {"listed": Count("pk", filter=listed)}
+    if not busters:
+        counts |= {code: Count("pk", filter=listed & Q(priority__contains=f" {code} ")) for code in Reason.ORDER}
+    return SchoolJudgement.objects.filter(judgement_set=judgement_set, comparator=kind, school__in=schools).aggregate(
+        unranked=Count("pk", filter=Q(rankable=False)),
+        not_judged=Count("pk", filter=Q(rankable=True, basis="")),
+        **counts,
+    )
 
 
 def reason_counts(listed) -> dict[str, int]:

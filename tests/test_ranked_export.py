@@ -103,3 +103,39 @@ def test_kept_cells_are_those_of_the_full_record(demo):
                         assert ranked_cells.cells_of(row, kind) == ranked_cells.cells_of(row, kind, full=True)
                         compared += 1
     assert compared > 500
+
+
+def test_kept_shown_figures_are_those_of_the_full_record(demo):
+    """A ranked list's page draws its rows from the kept ``shown`` (``ranked_cells.shown_record``), stored as
+    JSON: read back, it is what ``tables.record`` gives those columns (every Figure, gap, significance and
+    interval unrounded) — every school, three measures, every focus group, both views, every comparator."""
+    import json
+
+    from schools import ranked_cells, selectors, stored_judgements
+    from schools.figures import years_with_results
+    from schools.gaps import Comparator
+    from schools.tables import record
+
+    groups = selectors.pupil_groups()
+    measures = [selectors.measures_by_code()[c] for c in ("ks2_rwm_exp", "ks2_read_avg", "persistent_absence")]
+    compared = 0
+    for focus in selectors.focus_groups(groups):
+        rows = stored_judgements.judged_rows_by_view(
+            demo.la,
+            measures,
+            focus,
+            asked_year=0,
+            views=(True, False),
+            groups=groups,
+            years=years_with_results(demo.la),
+        )
+        for by_measure in rows.values():
+            for pairs in by_measure.values():
+                for _school, row in pairs:
+                    for kind in Comparator.CHOICES:
+                        kept = json.loads(json.dumps(ranked_cells.shown_of(row, kind)))
+                        shown = ranked_cells.shown_record(kept, row.measure)
+                        full = record(row, kind)
+                        assert shown == {name: full[name] for name in shown}
+                        compared += 1
+    assert compared > 500

@@ -125,6 +125,20 @@ def test_priority_ranked_by_the_database_most_reasons_first_then_widest_gap(la):
     assert [k.school.name for k in wide] == ["Ash", "Yew"]
 
 
+def test_a_lists_tallies_are_its_counts_in_one_query(la, django_assert_num_queries):
+    """``tallies``: the number listed, each reason's count among them and the unjudged counts, in one query."""
+    kept, schools = _kept(la), School.objects.filter(la=la)
+    for busters, wanted in ((False, ()), (False, [Reason.WIDE_GAP]), (True, ())):
+        listed = stored_judgements.ranked(kept, Comparator.NATIONAL, schools, busters=busters, wanted=wanted)
+        expected = {"listed": listed.count(), **stored_judgements.unjudged(kept, Comparator.NATIONAL, schools)}
+        if not busters:
+            expected |= stored_judgements.reason_counts(listed)
+        with django_assert_num_queries(1):
+            found = stored_judgements.tallies(kept, Comparator.NATIONAL, schools, busters=busters, wanted=wanted)
+        assert found == expected
+    assert expected["listed"] == 2  # Elm and Hazel
+
+
 def test_every_kept_judgement_is_the_engines(la):
     kept = _kept(la)
     pairs = stored_judgements.judged_rows(

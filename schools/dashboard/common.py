@@ -96,6 +96,11 @@ def org_table(pairs, opts: Options, *, url, caption, prefix, table_class=OrgGapT
         )
         for org, row in pairs
     ]
+    return records_table(data, opts, caption=caption, prefix=prefix, table_class=table_class, place=place)
+
+
+def records_table(data, opts: Options, *, caption, prefix, table_class=OrgGapTable, place="here"):
+    """``org_table`` of ready table records (``tables.record``'s dicts, each with its name, url and URN)."""
     if mixes_years(data):
         caption = f"{caption} (rows from different results years: see the Year column)"
         exclude = tuple(c for c in (table_class._meta.exclude or ()) if c != "year")

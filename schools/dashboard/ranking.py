@@ -7,7 +7,8 @@ other pupils nationally, then by name. Gap busters come in order of their gap ag
 nationally, most negative (furthest ahead) first; a buster with no national gap goes last.
 
 The judgements are kept in the database (``schools.stored_judgements``), which orders, filters and pages them:
-a page builds the full rows of its 50 schools only, whatever the number of schools; an export lists every one.
+a page reads its 50 schools only, whatever the number of schools, each with the figures its row shows (kept with
+the judgement, ``ranked_cells.shown_of``); an export lists every one.
 """
 
 from __future__ import annotations
@@ -18,30 +19,55 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .. import access, stored_judgements
 from ..judgements import BusterReason, Reason, reason_explanations, single_year_min_cohort
-from ..models import JudgementSet, SchoolJudgement
+from ..models import SchoolJudgement
+from ..ranked_cells import shown_record
 from ..tables import BusterTable, PriorityTable
-from .common import Options, base_context, judged_on, org_rows, org_table, scope_words, thresholds
+from .common import Options, base_context, judged_on, records_table, scope_words, thresholds
 
 RANKED_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
+class ShownRow:
+    """What a page's status line reads of a row (``common.status_summary``)."""
+
+    year: int | None
+    status: str
+
+
+@dataclass(frozen=True)
 class RankedPage:
-    """The schools a list shows: ``kept`` (their judgements, in rank order, from ``first`` on), the rows built
-    for them, how many are listed in all, and the page (None for an export, which lists every school)."""
+    """The schools a list shows: ``kept`` (their judgements, in rank order, from ``first`` on), the table record
+    of each (read from its judgement), how many are listed in all, and the page (None for an export, which lists
+    every school)."""
 
     kept: list[SchoolJudgement]
-    pairs: list
+    records: list[dict]
     count: int
     first: int
     page: Page | None
     listed: QuerySet[SchoolJudgement]  # every school listed, in order
+    tallies: dict[str, int]  # ``stored_judgements.tallies``
 
 
-def _ranked(opts: Options, *, busters: bool, page, every: bool) -> tuple[RankedPage, JudgementSet]:
+class _CountedPaginator(Paginator):
+    """A paginator told how many rows there are (read with the list's other tallies), so it asks the database
+    for the page's rows only."""
+
+    def __init__(self, object_list, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known
+
+
+def _ranked(opts: Options, *, busters: bool, page, every: bool) -> RankedPage:
     kept_set = stored_judgements.judgement_set(
         opts.la,
         opts.measure,
@@ -53,26 +79,23 @@ def _ranked(opts: Options, *, busters: bool, page, every: bool) -> tuple[RankedP
     )
     schools = access.visible_schools(opts.user).filter(la=opts.la)
     listed = stored_judgements.ranked(kept_set, opts.kind, schools, busters=busters, wanted=opts.reasons)
+    tallies = stored_judgements.tallies(kept_set, opts.kind, schools, busters=busters, wanted=opts.reasons)
+    shown: Page | None = None
     if every:
-        kept, count, first, shown = list(listed), None, 1, None
+        kept, count, first = list(listed), None, 1
     else:
-        shown = Paginator(listed, RANKED_PER_PAGE).get_page(page)
+        shown = _CountedPaginator(listed, RANKED_PER_PAGE, count=tallies["listed"]).get_page(page)
         kept, count, first = list(shown.object_list), shown.paginator.count, shown.start_index()
-    by_year = thresholds(opts)
-    found = dict(org_rows(opts, "school", schools.filter(pk__in=[k.school_id for k in kept]), [k.school for k in kept]))
-    pairs = [
-        (k.school, found[k.school].for_comparator(opts.kind).with_threshold(by_year.get(found[k.school].year)))
-        for k in kept
-    ]
     ranked = RankedPage(
         kept=kept,
-        pairs=pairs,
+        records=[shown_record(k.shown, opts.measure) for k in kept],
         count=len(kept) if count is None else count,
         first=first,
         page=shown if shown is not None and shown.paginator.num_pages > 1 else None,
         listed=listed,
+        tallies=tallies,
     )
-    return ranked, kept_set
+    return ranked
 
 
 def not_judged_words(count: int, opts: Options) -> str:
@@ -92,7 +115,7 @@ def priority_findings(ranked: RankedPage, opts: Options, not_judged: int = 0) ->
     if not ranked.count:
         lines = (f"No school has a priority reason for {group} pupils in {measure} with these filters.",)
         return [line for line in (*lines, not_judged_words(not_judged, opts)) if line]
-    counts = stored_judgements.reason_counts(ranked.listed)
+    counts = ranked.tallies
     words = "; ".join(f"{Reason.LABELS[c]}: {counts[c]}" for c in Reason.ORDER if counts[c])
     top = ranked.kept[0] if ranked.first == 1 else ranked.listed[0]
     return [
@@ -130,23 +153,27 @@ _LISTS = {
 def _table(ranked: RankedPage, opts: Options, name: str, extra):
     """The list's table of the schools ``ranked`` holds; ``extra(school, rank, kept judgement)`` adds columns."""
     title, prefix, table_class = _LISTS[name]
-    judged = {k.school_id: (rank, k) for rank, k in enumerate(ranked.kept, start=ranked.first)}
-    return org_table(
-        ranked.pairs,
+    data = []
+    for rank, (k, shown) in enumerate(zip(ranked.kept, ranked.records, strict=True), start=ranked.first):
+        school = k.school
+        cluster = school.cluster.name if school.cluster else "–"
+        url = opts.carry(_school_url(school))
+        data.append({**shown, "name": str(school.name), "url": url, "urn": school.urn, "cluster": cluster})
+        data[-1].update(extra(school, rank, k))
+    return records_table(
+        data,
         opts,
-        url=_school_url,
         caption=f"{title}: {opts.focus.name.lower()} pupils, {opts.measure_name}",
         prefix=prefix,
         table_class=table_class,
-        extra=lambda s, _r: {"cluster": s.cluster.name if s.cluster else "–", **extra(s, *judged[s.pk])},
     )
 
 
 def _list_context(opts: Options, name: str, ranked: RankedPage, table, findings: list[str]) -> dict:
-    context = base_context(opts, _LISTS[name][0], [row for _s, row in ranked.pairs], opts.la.name)
+    rows = [ShownRow(r["year"], r["focus"].status) for r in ranked.records]
+    context = base_context(opts, _LISTS[name][0], rows, opts.la.name, findings=False)
     context.update(
         la=opts.la,
-        findings=[],
         findings_text=findings,
         table=table,
         ranked_page=ranked.page,
@@ -160,7 +187,7 @@ def _list_context(opts: Options, name: str, ranked: RankedPage, table, findings:
 
 def priority_page(opts: Options, *, page=1, every: bool = False) -> dict:
     """The priority list's context: one page of 50 schools, or with ``every`` (an export) all of them."""
-    ranked, kept_set = _ranked(opts, busters=False, page=page, every=every)
+    ranked = _ranked(opts, busters=False, page=page, every=every)
     table = _table(
         ranked,
         opts,
@@ -171,7 +198,7 @@ def priority_page(opts: Options, *, page=1, every: bool = False) -> dict:
     shown_year = opts.year or max((k.results_year for k in ranked.kept if k.results_year), default=None)
     explanations = reason_explanations(opts.measure.unit_label, [by_year[shown_year]] if shown_year in by_year else [])
     table.explain_reasons(explanations)
-    silent = stored_judgements.unjudged(kept_set, opts.kind, access.visible_schools(opts.user).filter(la=opts.la))
+    silent = {name: ranked.tallies[name] for name in ("unranked", "not_judged")}
     context = _list_context(opts, "priority", ranked, table, priority_findings(ranked, opts, silent["not_judged"]))
     context.update(
         **silent,
@@ -190,8 +217,8 @@ def gap_busters_page(opts: Options, *, page=1, every: bool = False) -> dict:
         query = urlencode({"school": school.urn, "measure": opts.measure.code, "group": opts.focus.code})
         return f"{reverse('strategy:story_create')}?{query}"
 
-    ranked, kept_set = _ranked(opts, busters=True, page=page, every=every)
-    silent = stored_judgements.unjudged(kept_set, opts.kind, access.visible_schools(opts.user).filter(la=opts.la))
+    ranked = _ranked(opts, busters=True, page=page, every=every)
+    silent = {name: ranked.tallies[name] for name in ("unranked", "not_judged")}
     table = _table(
         ranked,
         opts,

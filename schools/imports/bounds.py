@@ -47,7 +47,9 @@ def check_bounds(
 ) -> None:
     """One error per figure outside its range (percentages are checked with the other percentage rules)."""
     rows = facts["row"].to_numpy()
-    cohort, achievers, points, value = (facts[f].astype(float) for f in ("cohort", "achievers", "points", "value"))
+    cohort, achievers, points, value = (
+        facts[f].astype(float, copy=False) for f in ("cohort", "achievers", "points", "value")
+    )
     national = _national(facts)
     for limit, where in ((MAX_PUPILS, ~national), (MAX_PUPILS_NATIONAL, national)):
         collect(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Unpack
 
+import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
@@ -66,8 +67,8 @@ def commit_plan(
     if plan.new_schools:
         create_schools(plan.new_schools, batch, changes, las, user)
     if plan.diff is not None:
-        urns = pd.concat([plan.diff.results.created["urn"], plan.diff.results.updated["urn"]]).dropna()
-        school_ids = school_id_map(urns.tolist())
+        urns = [plan.diff.results.created["urn"].unique(), plan.diff.results.updated["urn"].unique()]
+        school_ids = school_id_map(pd.Series(np.concatenate(urns)).dropna().tolist())
         changes.extend(write_facts(plan.diff, batch=batch, school_ids=school_ids))
         analyze_after_bulk(Result, len(plan.diff.results.created))
     if plan.neighbours is not None:

@@ -128,10 +128,13 @@ def diff_facts(facts: pd.DataFrame, ref: Reference, *, school_ids: dict[int, int
 
     The facts are split into results and benchmarks once (``take``: one copy each, not the two a boolean
     index and ``copy`` make), and the facts of new schools (every fact of a national file read into an empty
-    database) are not copied again: a national file has two million."""
+    database) are not copied again: a national file has two million. Give ``facts`` over (no other reference
+    to it, as :func:`.planning.build_plan` does): it is let go once split, so it is not held beside its copy."""
     target = facts["target"].to_numpy()
-    results = _with_ids(facts.take(np.flatnonzero(target == RESULT)), ref)
-    benchmarks = _with_ids(facts.take(np.flatnonzero(target == BENCHMARK)), ref)
+    results = facts.take(np.flatnonzero(target == RESULT))
+    benchmarks = facts.take(np.flatnonzero(target == BENCHMARK))
+    del facts, target
+    results, benchmarks = _with_ids(results, ref), _with_ids(benchmarks, ref)
 
     results["school_id"] = results["urn"].map(school_ids)
     unknown = results["school_id"].isna().to_numpy()

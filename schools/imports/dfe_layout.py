@@ -129,12 +129,19 @@ def classify_columns(columns, entries: list[DfeColumn]) -> dict[str, list[str]]:
     return out
 
 
-def coverage(parsed, fmt: str, new_schools: list[dict]) -> dict:
+def headline_urns(parsed) -> set[int]:
+    """The schools with a figure (a number or a marker) for the headline measure, all pupils: kept on the plan for
+    :func:`coverage`, as the facts are not kept once compared."""
+    facts, headline = parsed.facts, parsed.layout["headline"]
+    chosen = (facts["target"] == "result") & (facts["measure"] == headline) & (facts["pupil_group"] == "all")
+    return {int(u) for u in facts.loc[chosen, "urn"].dropna()}
+
+
+def coverage(layout: dict, headline: set[int], fmt: str, new_schools: list[dict]) -> dict:
     """ "Figures for N of M open schools of this phase": M is the open schools of the key stage's phases in the
     file's LAs (known or created by this file), less those the file lists with no pupils at the end of the key
     stage (new schools, no Year 6 or Year 11 yet); N is those of them with a figure — a number or a marker such as
-    SUPP — for the headline measure."""
-    layout = parsed.layout
+    SUPP — for the headline measure (``headline``: :func:`headline_urns`)."""
     phases = PHASES[fmt]
     open_schools = set(
         School.objects.filter(
@@ -143,11 +150,7 @@ def coverage(parsed, fmt: str, new_schools: list[dict]) -> dict:
     )
     open_schools |= {r["urn"] for r in new_schools if r["phase"] in phases}
     expected = open_schools - set(layout["no_pupils"])
-    facts = parsed.facts
-    headline = facts[
-        (facts["target"] == "result") & (facts["measure"] == layout["headline"]) & (facts["pupil_group"] == "all")
-    ]
-    with_figures = {int(u) for u in headline["urn"].dropna()} & expected
+    with_figures = headline & expected
     share = round(len(with_figures) / len(expected), 4) if expected else None
     return {
         "with_figures": len(with_figures),

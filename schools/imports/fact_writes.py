@@ -49,8 +49,8 @@ def whole_or_none(numbers) -> list:
 
 def _wholes(numbers: pd.Series, order: np.ndarray):
     """A column of whole numbers (or None) in ``order``, made a slice at a time (:func:`.bulk.insert_columns`)."""
-    floats = numbers.astype(float).to_numpy()[order]
-    return lambda start, stop: whole_or_none(floats[start:stop])
+    floats = numbers.to_numpy(dtype=float)  # the column itself when it holds floats: no copy of it in ``order``
+    return lambda start, stop: whole_or_none(floats[order[start:stop]])
 
 
 def _decimal_texts(numbers: pd.Series, order: np.ndarray):
@@ -59,13 +59,12 @@ def _decimal_texts(numbers: pd.Series, order: np.ndarray):
     PostgreSQL's COPY write ``str(Decimal)``), made a slice at a time."""
     positions, distinct = pd.factorize(numbers.astype(float), use_na_sentinel=False)
     texts = np.array([_text(number) for number in distinct], dtype=object)
-    positions = positions[order]
-    return lambda start, stop: texts[positions[start:stop]].tolist()
+    return lambda start, stop: texts[positions[order[start:stop]]].tolist()
 
 
 def _objects(values, order: np.ndarray):
-    cells = np.asarray(values, dtype=object)[order]
-    return lambda start, stop: cells[start:stop].tolist()
+    cells = np.asarray(values, dtype=object)
+    return lambda start, stop: cells[order[start:stop]].tolist()
 
 
 def fact_columns(created: pd.DataFrame, batch, order: np.ndarray) -> dict:
@@ -101,7 +100,10 @@ def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
         ids = created["urn"].map(school_ids).to_numpy(dtype=np.int64)
         keys = (created["results_year"], created["measure_id"], created["pupil_group_id"])
         order = _key_order(ids, *keys)
-        columns = {"school_id": _objects(ids.tolist(), order), **fact_columns(created, batch, order)}
+        columns = {
+            "school_id": lambda start, stop: ids[order[start:stop]].tolist(),
+            **fact_columns(created, batch, order),
+        }
         insert_columns(Result, columns, len(created))
     created = diff.benchmarks.created
     if len(created):

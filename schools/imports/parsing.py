@@ -27,6 +27,11 @@ class Parsed:
     la_names: dict[str, str] = field(default_factory=dict)
     layout: dict = field(default_factory=dict)  # DfE files: what of the file is used (for the preview)
 
+    def take_facts(self) -> pd.DataFrame:
+        """The facts, handed over: ``facts`` is left empty, so the caller holds the only reference."""
+        facts, self.facts = self.facts, self.facts.iloc[:0].copy()  # a copy: a slice would keep the rows alive
+        return facts
+
 
 def require(table: Table, columns, problems: list[Problem]) -> bool:
     missing = [c for c in columns if not table.has(c)]

@@ -75,8 +75,8 @@ def dfe_summary(plan: ImportPlan) -> dict:
     layout = dict(plan.parsed.layout) if plan.parsed is not None else {}
     layout.pop("columns", None)
     out = {"year": plan.results_year, "status": plan.results_status, **plan.found, **layout}
-    if plan.diff is not None:
-        out["coverage"] = dfe_layout.coverage(plan.parsed, plan.format, plan.new_schools)
+    if plan.diff is not None and plan.parsed is not None:
+        out["coverage"] = dfe_layout.coverage(plan.parsed.layout, plan.headline_urns, plan.format, plan.new_schools)
         out["status_changes"] = dfe_layout.status_changes(plan.diff)
     return out
 

@@ -20,6 +20,7 @@ from .parsing import (
 )
 from .problems import Problem, collect, collect_each
 from .readers import Table, parse_figures
+from .wide_facts import WideFacts
 
 
 def parse_long_figures(table: Table, ref: Reference, *, target: str, key_column: str) -> Parsed:
@@ -236,7 +237,7 @@ def parse_dfe(
     kind = pd.Series(np.where(geo_code.str.match(r"^\d{3}$"), "la", "national"), index=frame.index)
     problems[:0] = _missing_summary_rows(record_types, rectype, bench)
 
-    pieces, missing, used = [], [], {}
+    wide, missing, used = WideFacts(), [], {}
     not_published = NOT_PUBLISHED
     # One shared text per row, not a new one per row and figure (two million in a national file).
     targets = np.array([BENCHMARK, RESULT], dtype=object)[school.astype(int)]
@@ -284,27 +285,7 @@ def parse_dfe(
             keep = keep | blank_np
         if not keep.any():
             continue
-        piece = pd.DataFrame(
-            {
-                "target": targets,
-                "urn": urn.where(pd.Series(school, index=frame.index)),
-                "geography_code": geo_code.where(pd.Series(bench, index=frame.index)),
-                "geography_name": geo_name,
-                "kind": kind,
-                "results_year": float(results_year),
-                "measure": entry.measure,
-                "pupil_group": entry.group,
-                "cohort": cohort,
-                "achievers": np.nan,
-                "points": np.nan,
-                "value": value.number,
-                "value_code": code,
-                "status": status,
-                "row": rows,
-            }
-        )[keep.to_numpy()]
-        assert list(piece.columns) == FACT_COLUMNS
-        pieces.append(piece)
+        wide.add(keep, measure=entry.measure, group=entry.group, cohort=cohort, value=value.number, code=code)
     if missing:
         problems.append(
             Problem(
@@ -315,9 +296,18 @@ def parse_dfe(
                 reason=(f"{len(missing)} column(s) of {layout} are not in this file: those figures are not imported."),
             )
         )
-    # Each piece is already in FACT_COLUMNS order: picking the columns again would copy two million rows.
-    facts = pd.concat(pieces, ignore_index=True, copy=False) if pieces else empty_facts()
-    pieces.clear()
+    facts = wide.frame(
+        {
+            "target": targets,
+            "urn": urn.where(pd.Series(school, index=frame.index)).to_numpy(dtype=float),
+            "geography_code": geo_code.where(pd.Series(bench, index=frame.index)).to_numpy(dtype=object),
+            "geography_name": geo_name.to_numpy(dtype=object),
+            "kind": kind.to_numpy(dtype=object),
+            "row": rows,
+        },
+        results_year=results_year,
+        status=status,
+    )
 
     # Schools the register does not know are created from the row's own URN, LEA, ESTAB and SCHNAME.
     new_schools, new_las = [], {}

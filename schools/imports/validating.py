@@ -37,6 +37,13 @@ def complete_and_validate(
         return facts
     if not facts.index.equals(pd.RangeIndex(len(facts))):
         facts = facts.reset_index(drop=True)
+    facts = _check_and_derive(facts, ref, problems, value_column, count_column, check_codes)
+    _duplicate_problems(facts, problems)
+    return facts
+
+
+def _check_and_derive(facts, ref, problems, value_column, count_column, check_codes) -> pd.DataFrame:
+    """Every row's own checks, and the figures that follow from the others (:func:`complete_and_validate`)."""
     rows = facts["row"].to_numpy()
 
     if check_codes:
@@ -75,7 +82,8 @@ def complete_and_validate(
     percent = unit == Measure.Unit.PERCENT
     average = unit == Measure.Unit.AVERAGE
 
-    cohort, achievers, points, value = (facts[f].astype(float) for f in NUMBER_FIELDS)
+    # copy=False: the columns themselves when they hold floats (each new figure below is a new column anyway).
+    cohort, achievers, points, value = (facts[f].astype(float, copy=False) for f in NUMBER_FIELDS)
     check_bounds(facts, ref, problems, value_column=value_column, count_column=count_column)
     has_counts = achievers.notna() | points.notna()
     collect_each(
@@ -183,7 +191,12 @@ def complete_and_validate(
     # A number, once present, has no marker.
     facts.loc[facts["value"].notna(), "value_code"] = ""
 
-    # Duplicates within the file.
+    return facts
+
+
+def _duplicate_problems(facts: pd.DataFrame, problems: list[Problem]) -> None:
+    """An error for each fact that repeats an earlier one's school or geography, year, measure and group.
+    A function of its own: the checks' columns (two million figures each) are let go before it runs."""
     key = ["target", "urn", "geography_code", *KEY_COLUMNS]
     if _may_repeat(facts, key):
         keyed = facts[key].astype(str)
@@ -204,20 +217,29 @@ def complete_and_validate(
                     f"as row {first_row_of.get(k)}.",
                 )
             )
-    return facts
 
 
 def _may_repeat(facts: pd.DataFrame, key: list[str]) -> bool:
     """Whether two facts may share a key as text (the test for duplicates): each column's distinct values are
     numbered by their text, and the rows compared by those numbers. Values that compare equal (None and NaN,
     1 and 1.0) share a number, so this finds every duplicate and, rarely, one that is not: the exact test
-    then runs. Two million facts are checked without writing two million keys as text."""
-    numbered = {}
+    then runs. Two million facts are checked without writing two million keys as text, the numbers of a row
+    folded into one whole number (a column at a time) while they fit in 63 bits."""
+    folded, span, numbered = np.zeros(len(facts), dtype=np.int64), 1, {}
     for name in key:
         positions, distinct = pd.factorize(facts[name], use_na_sentinel=False)
-        by_text, _texts = pd.factorize(pd.Series(distinct, dtype=object).astype(str))
-        numbered[name] = by_text[positions]
-    return bool(pd.DataFrame(numbered).duplicated().any())
+        by_text, texts = pd.factorize(pd.Series(distinct, dtype=object).astype(str))
+        numbers = by_text[positions]
+        if span * max(1, len(texts)) < 2**62:
+            span *= max(1, len(texts))
+            folded = folded * len(texts) + numbers
+        else:
+            numbered[name] = numbers
+    if numbered:
+        numbered["_folded"] = folded
+        return bool(pd.DataFrame(numbered).duplicated().any())
+    folded.sort()
+    return bool((folded[1:] == folded[:-1]).any())
 
 
 def _year_text(year) -> str:

@@ -78,6 +78,9 @@ class SchoolJudgement(models.Model):
     small_figures = models.PositiveSmallIntegerField(
         default=0, help_text="Figures in those columns resting on fewer pupils than the suppression threshold."
     )
+    shown = models.JSONField(
+        default=dict, blank=True, help_text="The figures the list's page shows of the row (disclosed, unrounded)."
+    )
 
     class Meta:
         verbose_name = "school judgement"
