@@ -30,7 +30,7 @@ def create_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0019_pooled_figures_without_fk_constraints"),
+        ("schools", "0020_judgement_shown"),
     ]
 
     operations = [
