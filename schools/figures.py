@@ -10,6 +10,7 @@ from .access import disclosure_groups, profile_of, sees_small_cohorts, visible_s
 from .comparators import BASES, basis_for
 from .disclosure import disclose, partitions_of, seen_through_members
 from .gaps import Figure, worst_status
+from .kept_rows import KEPT_FIELDS, kept, kept_rows
 from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, School
 from .roles import Role, has_role
 
@@ -29,24 +30,10 @@ def _aggregate(queryset, key_fields, *, measures, groups, years) -> dict[tuple, 
     return _figures_from_rows(rows, key_fields)
 
 
-def _kept(level: str, orgs: Q, *, measures, groups, years):
-    """The pooled-figure rows of these organisations at ``level``; ``measures`` / ``groups`` / ``years`` None:
-    all."""
-    rows = PooledFigure.objects.filter(orgs, level=level)
-    if years is not None:
-        rows = rows.filter(results_year__in=list(years))
-    if measures is not None:
-        rows = rows.filter(measure__code__in=list(measures))
-    if groups is not None:
-        rows = rows.filter(pupil_group__code__in=list(groups))
-    return rows
-
-
 def _pooled(level: str, orgs: Q, *, measures, groups, years, keyed: bool) -> dict[tuple, Figure]:
     """One indexed read of the pooled figures kept on write → {([org_id,] year, measure_code, group_code): Figure}.
     ``measures`` / ``groups`` / ``years`` None: all."""
-    fields = (("org_id",) if keyed else ()) + _KEPT_FIELDS
-    rows = _kept(level, orgs, measures=measures, groups=groups, years=years).values_list(*fields).order_by()
+    rows = kept_rows(level, orgs, measures=measures, groups=groups, years=years, keyed=keyed)
     return _figures_from_tuples(rows, keyed)
 
 
@@ -82,7 +69,13 @@ def _figures_from_rows(rows, key_fields) -> dict[tuple, Figure]:
 
 
 def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
-    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset, read as
+    """``_figures_from_rows`` of a benchmark ``values(...).annotate(**pooled_sums())`` queryset (``_benchmark_sums``
+    made figures)."""
+    return {key: _figure(*sums) for key, sums in _benchmark_sums(queryset, key_fields).items()}
+
+
+def _benchmark_sums(queryset, key_fields) -> dict[tuple, tuple]:
+    """The unit and sums of each row of a benchmark ``values(...).annotate(**pooled_sums())`` queryset, read as
     tuples: each column converted as the ORM converts it (the published value through the backend's decimal
     converter, the numerator to float), a column at a time, and an integer column the database already returns
     as ints left as it is (``int`` of an int is itself). Django's per-row conversion and dicts were two thirds of
@@ -107,15 +100,11 @@ def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
             column = [converter(value, expression, connection) for value in column]
         columns[index] = column
     start = len(key_fields) + 3
-    return {row[:start]: _figure(*row[start:]) for row in zip(*columns, strict=True)}
-
-
-# A kept pooled row as ``_pooled`` reads it: the key, the unit, then the sums in ``aggregates.SUMS``' order.
-_KEPT_FIELDS = ("results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
+    return {row[:start]: row[start:] for row in zip(*columns, strict=True)}
 
 
 def _figures_from_tuples(rows, keyed: bool) -> dict[tuple, Figure]:
-    """``_figures_from_rows`` for rows read as tuples (``_KEPT_FIELDS``, after the org id when ``keyed``): the
+    """``_figures_from_rows`` for rows read as tuples (``KEPT_FIELDS``, after the org id when ``keyed``): the
     same figures, without a dict per row (a cluster board reads thousands)."""
     start = 4 if keyed else 3
     return {row[:start]: _figure(*row[start:]) for row in rows}
@@ -156,7 +145,7 @@ def _whole_table(level: str, pk: int) -> dict[tuple[int, str, str], tuple]:
     """Every kept row of one organisation (all measures × groups × years) as its unit and sums, keyed (year,
     measure_code, group_code): a page picks a few measures from it, and only those become figures (``figures``);
     the LA's pages read its keys for the years alone (``years_with_results``)."""
-    rows = _kept(level, Q(org_id=pk), measures=None, groups=None, years=None).values_list(*_KEPT_FIELDS).order_by()
+    rows = kept(level, Q(org_id=pk), measures=None, groups=None, years=None).values_list(*KEPT_FIELDS).order_by()
     return {row[:3]: row[3:] for row in rows}
 
 
@@ -193,9 +182,10 @@ def years_by_org(level: str, schools, *, measures, groups, years) -> dict[int, s
     query."""
     field = aggregates.SCHOOL_FIELD[level]
     orgs = Q(org_id__in=schools.order_by().values(field if level != "school" else "pk"))
-    found = _kept(level, orgs, measures=measures, groups=groups, years=years).order_by()
     out: dict[int, set[int]] = {}
-    for org_id, year in found.values_list("org_id", "results_year").distinct():
+    for org_id, year, *_key in kept_rows(
+        level, orgs, measures=measures, groups=groups, years=years, keyed=True, sums=False
+    ):
         out.setdefault(org_id, set()).add(year)
     return out
 
@@ -207,12 +197,13 @@ def la_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:
 
 def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
     """Benchmarks of these geographies pooled by ``key_fields``; within a request the geographies' whole tables
-    are read once (a page asks England several times, for different measures) and filtered here."""
+    are read once (a page asks England several times, for different measures) and filtered here, each row made a
+    figure only once picked (England holds every measure and group; a page shows a few)."""
     codes = tuple(sorted(codes))
     measures, groups, years = set(measures), set(groups), set(years)
     table = request_memo.remember(
         ("benchmarks", codes, tuple(key_fields)),
-        lambda: _benchmark_figures(
+        lambda: _benchmark_sums(
             Benchmark.objects.filter(geography_code__in=codes)
             .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
             .annotate(**aggregates.pooled_sums())
@@ -229,11 +220,13 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
             years=years,
         )
     n = len(key_fields)
-    return {
-        key: figure
-        for key, figure in table.items()
-        if key[n] in years and key[n + 1] in measures and key[n + 2] in groups
-    }
+    out = {}
+    for key, found in table.items():
+        if key[n] in years and key[n + 1] in measures and key[n + 2] in groups:
+            if type(found) is tuple:  # made a figure the first time it is picked, and kept so
+                found = table[key] = _figure(*found)
+            out[key] = found
+    return out
 
 
 def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
@@ -298,7 +291,7 @@ def published_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]
 
 
 def _published(la_ids, measures, groups, years) -> dict[tuple, Figure]:
-    rows = _kept(aggregates.PUBLISHED, Q(org_id__in=list(la_ids)), measures=measures, groups=groups, years=years)
+    rows = kept(aggregates.PUBLISHED, Q(org_id__in=list(la_ids)), measures=measures, groups=groups, years=years)
     fields = ("total_cohort", "counted", "numerator", "published", "marker", "provisional", "revised")
     rows = rows.values_list("org_id", "results_year", "measure__code", "pupil_group__code", *fields).order_by()
     out = {}

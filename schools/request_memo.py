@@ -32,6 +32,12 @@ def remember(key, compute):
     return memo[key]
 
 
+def recall(key):
+    """What ``remember`` kept under ``key`` in this request, or None (nothing read yet, or outside a request)."""
+    memo = getattr(_local, "memo", None)
+    return None if memo is None else memo.get(key)
+
+
 def connect() -> None:
     from django.core.signals import request_finished, request_started
 

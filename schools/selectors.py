@@ -7,7 +7,7 @@ from statistics import mean
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from . import request_memo
+from . import reference_reads
 from .access import disclosure_groups, sees_small_cohorts
 from .disclosure import disclose, disclosure_groups_for, partitions_of
 from .figures import (
@@ -31,8 +31,7 @@ from .published import Coverage, key_stage_phases, published_first, side_by_side
 
 def measures_by_code(codes=None) -> dict[str, Measure]:
     if codes is None:  # every measure: read once a request
-        every = request_memo.remember(("measures",), lambda: _measures_by_code(None))
-        return dict(every) if every is not None else _measures_by_code(None)
+        return reference_reads.measures()
     return _measures_by_code(codes)
 
 
@@ -48,8 +47,8 @@ def headline_measures() -> list[Measure]:
 
 
 def pupil_groups() -> dict[str, PupilGroup]:
-    """Every pupil group by code, with its comparison group (one query)."""
-    return {g.code: g for g in PupilGroup.objects.select_related("comparison")}
+    """Every pupil group by code, with its comparison group (one query; once a request)."""
+    return reference_reads.pupil_groups()
 
 
 def focus_groups(groups: dict[str, PupilGroup]) -> list[PupilGroup]:

@@ -154,15 +154,28 @@ def flags_from_judgements(kept, sets, measures: list[Measure]) -> list[SchoolFla
     judgements kept for the priority list (``stored_judgements``: the same engine, the LA's own thresholds and
     disclosure, judged once per write rather than on every page); schools with the most reasons first, then by
     name. ``kept`` holds the judgements of ``sets``, one set per measure of ``measures``, in that order."""
+    schools = {}
+    rows = []
+    for judgement in kept:
+        schools[judgement.school_id] = judgement.school
+        rows.append((judgement.school_id, judgement.judgement_set_id, judgement.basis, judgement.priority))
+    return flags_from_rows(rows, sets, measures, schools)
+
+
+def flags_from_rows(rows, sets, measures: list[Measure], schools: dict) -> list[SchoolFlags]:
+    """``flags_from_judgements`` from the judgements as (school_id, judgement_set_id, basis, priority) tuples,
+    each school from ``schools`` by id: an LA's summary reads 3,000 judgements, and needs no object for each."""
     measure_of = {s.pk: m for s, m in zip(sets, measures, strict=True)}
     out: dict[int, SchoolFlags] = {}
-    for judgement in kept:
-        entry = out.setdefault(judgement.school_id, SchoolFlags(judgement.school))
+    for school_id, set_id, basis, priority in rows:
+        entry = out.get(school_id)
+        if entry is None:
+            entry = out[school_id] = SchoolFlags(schools[school_id])
         entry.measures_with_figures += 1
-        if judgement.basis:
+        if basis:
             entry.measures_judged += 1
-        if judgement.priority.strip():
-            entry.flags.append((measure_of[judgement.judgement_set_id], judgement.priority.split()))
+        if priority.strip():
+            entry.flags.append((measure_of[set_id], priority.split()))
     order = {m.code: n for n, m in enumerate(measures)}
     for entry in out.values():
         entry.flags.sort(key=lambda flag: order[flag[0].code])

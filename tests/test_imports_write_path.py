@@ -83,7 +83,7 @@ def test_results_and_pooled_figures_keep_only_the_indexes_reads_go_through():
     }
     assert _indexed_columns(PooledFigure) == {
         ("id",),
-        ("level", "org_id", "results_year", "measure_id", "pupil_group_id"),
+        ("level", "org_id", "measure_id", "pupil_group_id", "results_year"),
     }
 
 

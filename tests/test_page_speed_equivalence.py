@@ -6,17 +6,24 @@
   ``stubborn`` and ``pooled_view`` called directly on the same figures, over random figures;
 - the coverage notes' counts (``selectors.coverage``, an indexed look-up per school) equal a count of the
   results themselves, and the LA summary's area and cluster years (``selectors.org_row_years``, from the pooled
-  table's keys) equal the years of the rows the detail page builds.
+  table's keys) equal the years of the rows the detail page builds;
+- the pooled figures read by measure and group id over the years' range (within a request that has read every
+  measure and group) equal those read by code, and the LA summary's flags read as tuples equal those read as
+  kept judgements and their schools.
 """
 
 import random
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from gapmonitor.conf import conf
-from schools import selectors, trends
-from schools.figures import years_with_results
+from schools import access, request_memo, selectors, trends
+from schools.dashboard.summary import school_flags
+from schools.figures import figures_by, years_by_org, years_with_results
 from schools.gap_rows import build_row, pooled_view
 from schools.gaps import MISSING, Comparator, Figure, gaps
 from schools.models import Area, Cluster, Measure, Result, School
@@ -146,3 +153,54 @@ def test_summary_years_of_area_and_cluster_rows_are_the_rows_years(demo, year):
             assert rows, (level, code)
             built = [row.year for _org, row in rows if row.year is not None]
             assert selectors.org_row_years(level, schools, organisations, query) == built, (level, code, year)
+
+
+def _in_a_request(read):
+    """``read()`` inside a request's memo, once the request has read every measure and group (as a page's options
+    do), with the SQL it ran."""
+    request_memo.start()
+    try:
+        selectors.measures_by_code(), selectors.pupil_groups()
+        with CaptureQueriesContext(connection) as queries:
+            found = read()
+    finally:
+        request_memo.finish()
+    return found, [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("years", [[2019, 2022, 2023, 2024, 2025], [2019, 2024], [2022], []])
+def test_pooled_reads_by_id_equal_reads_by_code(demo, years):
+    la = demo.la
+    schools = School.objects.filter(la=la)
+    asked = dict(measures=["ks2_rwm_exp", "eyfs_gld", "ks4_att8"], groups=["disadvantaged", "all"], years=years)
+    for level in ("school", "cluster", "area", "la"):
+        by_code = figures_by(level, schools, **asked), years_by_org(level, schools, **asked)
+        by_id, sql = _in_a_request(
+            lambda level=level: (figures_by(level, schools, **asked), years_by_org(level, schools, **asked))
+        )
+        assert by_id == by_code, (level, years)
+        assert bool(by_code[0]) == bool(years), level
+        # by id, and the years by their range: no join to the measures or groups, no list of years
+        assert all("schools_measure" not in q and "schools_pupilgroup" not in q for q in sql), sql
+        assert all('results_year" IN' not in q for q in sql), sql
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["officer", "adviser"])
+def test_the_summarys_flags_from_tuples_equal_those_from_judgements(demo, username):
+    from schools.views import _options
+
+    request = RequestFactory().get("/overview/")
+    request.user = demo.users[username]
+    opts = _options(request, access.working_la(request.user))
+    schools = access.visible_schools(request.user).filter(la=opts.la)
+    for year in (None, 2023):
+        full, slim = school_flags(opts, schools, year=year), school_flags(opts, schools, year=year, slim=True)
+        assert any(entry.flags for entry in full), "the demo LA has schools to challenge"
+        assert [(e.school.pk, e.school.name, e.school.urn, e.school.get_absolute_url()) for e in slim] == [
+            (e.school.pk, e.school.name, e.school.urn, e.school.get_absolute_url()) for e in full
+        ]
+        assert [(e.words, e.measures_with_figures, e.measures_judged) for e in slim] == [
+            (e.words, e.measures_with_figures, e.measures_judged) for e in full
+        ]

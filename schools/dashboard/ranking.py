@@ -78,7 +78,9 @@ def _ranked(opts: Options, *, busters: bool, page, every: bool) -> RankedPage:
         years=opts.years,
     )
     schools = access.visible_schools(opts.user).filter(la=opts.la)
+    # The page's rows are drawn from ``shown``; the export cells (``cells``) are the streamed CSV's alone.
     listed = stored_judgements.ranked(kept_set, opts.kind, schools, busters=busters, wanted=opts.reasons)
+    listed = listed.defer("cells")
     tallies = stored_judgements.tallies(kept_set, opts.kind, schools, busters=busters, wanted=opts.reasons)
     shown: Page | None = None
     if every:

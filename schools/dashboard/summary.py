@@ -15,6 +15,7 @@ from gapmonitor.conf import conf
 
 from .. import access, page_notes, selectors, stored_judgements, summaries
 from ..comparators import basis_for
+from ..models import School
 from .common import Options, base_context, headline_table, trend_charts
 from .places import _headline_caption, _scope_rows, ofsted, school_figure_exports, school_figure_tables, scope_context
 
@@ -78,7 +79,8 @@ def school_measure_page(opts: Options, school, measure) -> dict:
 
 
 # What the LA summary reads of each kept judgement and its school (it names and links the flagged schools only).
-_SLIM_FIELDS = ("school_id", "judgement_set_id", "basis", "priority", "school__name", "school__urn")
+_SLIM_FIELDS = ("school_id", "judgement_set_id", "basis", "priority", "school__urn", "school__name")
+_SCHOOL_FIELDS = ("id", "urn", "name")  # in the model's field order, as ``Model.from_db`` takes them
 
 
 def school_flags(opts: Options, schools, *, year: int | None, slim: bool = False) -> list[summaries.SchoolFlags]:
@@ -96,8 +98,13 @@ def school_flags(opts: Options, schools, *, year: int | None, slim: bool = False
         years=opts.years,
     )
     kept = stored_judgements.flags_on_national(sets, schools)
-    if slim:
-        kept = kept.select_related(None).select_related("school").only(*_SLIM_FIELDS)
+    if slim:  # tuples, each school made once with its name and URN (not 3,000 judgements and their schools)
+        rows = list(kept.select_related(None).order_by().values_list(*_SLIM_FIELDS))
+        db, named = kept.db, {}
+        for row in rows:
+            if row[0] not in named:
+                named[row[0]] = School.from_db(db, _SCHOOL_FIELDS, (row[0], *row[4:]))
+        return summaries.flags_from_rows([row[:4] for row in rows], sets, opts.headline, named)
     return summaries.flags_from_judgements(kept, sets, opts.headline)
 
 

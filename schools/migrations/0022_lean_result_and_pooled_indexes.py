@@ -30,7 +30,7 @@ def create_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0020_judgement_shown"),
+        ("schools", "0021_pooled_key_years_last"),
     ]
 
     operations = [
