@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from decimal import Decimal
-from itertools import repeat
 
-from django.db import connection
+from django.db import connection, models
 
 INSERT_CHUNK = 50_000  # rows built and sent per statement: a national file's two million never held at once
 SQLITE_CACHE_KIB = 131_072  # SQLite's page cache while inserting (default 2 MB): each index's pages stay in it
@@ -35,27 +34,75 @@ def insert_columns(model, columns: dict, count: int) -> None:
     quote = connection.ops.quote_name
     table, names_sql = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
 
-    def chunk(start: int, stop: int) -> list:
-        picked = []
+    def picked(start: int, stop: int) -> list:
+        out = []
         for f in fields:
             if f.attname not in columns:
-                picked.append(repeat(defaults[f.attname], stop - start))
+                out.append([defaults[f.attname]] * (stop - start))
                 continue
             column = columns[f.attname]
-            picked.append(column(start, stop) if callable(column) else column[start:stop])
-        return list(zip(*picked, strict=False))
+            out.append(column(start, stop) if callable(column) else column[start:stop])
+        return out
+
+    def chunk(start: int, stop: int) -> list:
+        return list(zip(*picked(start, stop), strict=False))
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Text lines built here unless a column is boolean (True and 1 are one key of a dictionary).
+            as_text = not any(isinstance(f, models.BooleanField) for f in fields)
             with cursor.cursor.copy(f"COPY {table} ({names_sql}) FROM STDIN") as copy:
                 for start in range(0, count, INSERT_CHUNK):
-                    for row in chunk(start, min(count, start + INSERT_CHUNK)):
+                    stop = min(count, start + INSERT_CHUNK)
+                    text = copy_text(picked(start, stop)) if as_text else None
+                    if text is not None:
+                        copy.write(text)
+                        continue
+                    for row in chunk(start, stop):
                         copy.write_row(row)
             return
         sql = f"INSERT INTO {table} ({names_sql}) VALUES ({', '.join(['%s'] * len(fields))})"
         with _page_cache():
             for start in range(0, count, INSERT_CHUNK):
                 cursor.executemany(sql, chunk(start, min(count, start + INSERT_CHUNK)))
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+class _NotWritten(Exception):
+    pass
+
+
+class _CopyTexts(dict):
+    """A value → its text in COPY's text format (what psycopg's ``write_row`` sends), each distinct value made
+    once: a fact's year, measure, group, status… take a handful of values in 50,000 rows."""
+
+    def __missing__(self, value):
+        if value is None:
+            text = "\\N"
+        elif isinstance(value, str):
+            text = value.translate(_COPY_ESCAPES)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
+        elif isinstance(value, Decimal) and value.is_finite():
+            text = str(value)
+        else:
+            raise _NotWritten(type(value))
+        self[value] = text
+        return text
+
+
+def copy_text(columns: list[list]) -> str | None:
+    """Rows given as columns, as the lines of a ``COPY … FROM STDIN`` in text format, a column at a time (one
+    dictionary look-up per cell, not a call of ``write_row`` per row). None when a column holds a value other
+    than None, text, a whole number or a decimal (a date, a float, a boolean): the caller writes those rows with
+    ``write_row``."""
+    try:
+        cells = [list(map(_CopyTexts().__getitem__, column)) for column in columns]
+    except _NotWritten:
+        return None
+    return "".join(["\t".join(row) + "\n" for row in zip(*cells, strict=True)])
 
 
 @contextmanager
@@ -74,6 +121,29 @@ def _page_cache():
         raw.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+POSTGRES_WORK_MEM = "64MB"  # the re-pooling's sort of 100,000 rows (~10 MB) stays in memory (default 4 MB)
+
+
+@contextmanager
+def pooling_memory():
+    """Room for the statements that re-pool what an import wrote, inside its transaction: SQLite's larger page
+    cache (the results just written, the pooled-figure index written to); PostgreSQL's ``work_mem`` for the
+    transaction (``set_config(…, true)``, as ``SET LOCAL``), so a school's rows are sorted in memory rather than
+    on disk; each put back as it was afterwards."""
+    if connection.vendor != "postgresql":
+        with _page_cache():
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [POSTGRES_WORK_MEM])
+        before = cursor.fetchone()[0]
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
+
+
 ANALYZE_AFTER_ROWS = 100_000
 
 
@@ -81,10 +151,23 @@ def analyze_after_bulk(model, rows_written: int) -> None:
     """PostgreSQL: after ``ANALYZE_AFTER_ROWS`` or more rows are written in one go, refresh the table's
     statistics inside the import's transaction, so that the statements that follow (the pooled-figure refresh's
     ``INSERT … SELECT``) are planned for the table as it now is, not as autovacuum last saw it (a national file
-    can double the results table)."""
+    can double the results table). Only the columns those statements filter, join and group on (the foreign
+    keys and the indexed columns): the figures' own columns cost as much again to sample, and no plan reads them."""
     if connection.vendor == "postgresql" and rows_written >= ANALYZE_AFTER_ROWS:
+        quote = connection.ops.quote_name
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)} ({', '.join(map(quote, planned_columns(model)))})")
+
+
+def planned_columns(model) -> list[str]:
+    """The columns of ``model`` a plan filters, joins or groups on: its foreign keys, and those of its indexes
+    and unique constraints."""
+    meta = model._meta
+    names = [f.name for f in meta.concrete_fields if f.is_relation]
+    for index in [*meta.indexes, *meta.constraints]:
+        names.extend(name.lstrip("-") for name in getattr(index, "fields", ()))
+    columns = [meta.get_field(name).column for name in names]
+    return sorted(set(columns))
 
 
 def execute_updates(model, fields, params: list[tuple]):

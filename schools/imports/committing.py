@@ -15,7 +15,7 @@ from .. import aggregates, request_memo
 from ..models import ImportBatch, ImportChange, Result
 from . import context as context_import
 from . import preview
-from .bulk import analyze_after_bulk
+from .bulk import analyze_after_bulk, pooling_memory
 from .fact_writes import write_facts
 from .facts import school_id_map
 from .locking import hold_import_lock, import_transaction
@@ -106,7 +106,8 @@ def _repool(batch: ImportBatch, changes: list[ImportChange]) -> None:
             for level in ("la", "area", "cluster"):
                 touched.add_orgs(level, [previous.get(f"{level}_id")])
             touched.add(schools=[change.object_id], before=False)
-    touched.refresh()
+    with pooling_memory():
+        touched.refresh()
     request_memo.clear()
 
 

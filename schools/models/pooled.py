@@ -27,9 +27,15 @@ class PooledFigure(models.Model):
     results_year = models.PositiveSmallIntegerField()
     # No foreign-key constraint in the database: the rows are derived from results and benchmarks, whose own
     # constraints already keep a measure or group in use from being deleted (PROTECT), so checking each of
-    # 100,000 rows an import re-pools again at commit (PostgreSQL: ~2 s) would protect nothing.
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    pupil_group = models.ForeignKey(PupilGroup, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # 100,000 rows an import re-pools again at commit (PostgreSQL: ~2 s) would protect nothing. No index of their
+    # own either: every read goes through the unique key (level, organisation…), and each index is written for
+    # every row an import re-pools.
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    pupil_group = models.ForeignKey(
+        PupilGroup, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     total_cohort = models.BigIntegerField(null=True, help_text="Sum of the cohorts given.")
     counted = models.PositiveIntegerField(default=0, help_text="Results with a cohort.")
     rows = models.PositiveIntegerField(default=0, help_text="Results pooled (schools).")

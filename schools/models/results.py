@@ -62,12 +62,16 @@ class FigureFields(models.Model):
 class Result(FigureFields, Audited):
     """One school's figure for a results year × measure × pupil group."""
 
-    # No index of their own for the school, year and measure: each leads an index below (the unique fact, the
-    # year × measure × group, the covering one), and every extra index is written for each of the two million
-    # facts a national file inserts.
+    # Two indexes besides the key, each written for every one of the two million facts a national file inserts:
+    # the unique fact (school, year, measure, group), which every read of results goes through (a school's, or
+    # its cluster's, area's or LA's through their schools: the re-pooling, the import's comparison, the school
+    # page), and the batch (rollback, re-pooling what an import wrote). No index leads with the year, measure or
+    # group: pages read the pooled figures, not the results, and only the bench's raw-SQL floors scanned results
+    # by measure × group (``bench/notes.md``).
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results", db_index=False)
     results_year = models.PositiveSmallIntegerField()
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, db_index=False)
+    pupil_group = models.ForeignKey(PupilGroup, on_delete=models.PROTECT, db_index=False)
     batch = optional_link(ImportBatch, on_delete=models.PROTECT, related_name="results")
 
     class Meta:
@@ -75,15 +79,6 @@ class Result(FigureFields, Audited):
             models.UniqueConstraint(
                 fields=["school", "results_year", "measure", "pupil_group"], name="result_unique_fact"
             )
-        ]
-        indexes = [
-            models.Index(fields=["results_year", "measure", "pupil_group"], name="result_year_measure_group"),
-            # Covering index for the pooled GROUP BYs (figures._aggregate): a page asks for a few measures ×
-            # groups over many schools, so the scan starts at measure × group and never reads the table.
-            models.Index(
-                fields=["measure", "pupil_group", "results_year", "school", *FIGURE_FIELDS],
-                name="result_figures_cover",
-            ),
         ]
 
     def __str__(self):
