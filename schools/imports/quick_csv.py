@@ -53,18 +53,10 @@ def quick_table(data: bytes, limits: Limits | None = None) -> Table | None:
     cells = _cells_per_line(text[start:], dialect.delimiter)
     if cells is None or not len(cells) or cells.max() > written:
         return None  # no rows, or cells past the header's
-    frame = pd.read_csv(
-        io.StringIO(text[start:]),
-        sep=dialect.delimiter,
-        header=None,
-        names=list(range(written)),
-        index_col=False,
-        dtype=object,
-        na_filter=False,
-        skip_blank_lines=False,
-        quoting=csv.QUOTE_NONE,
-        engine="c",
-    )
+    try:
+        frame = _read_plain(text[start:], dialect.delimiter, written)
+    except pd.errors.ParserError:  # the C tokenizer gives up on some blank-line layouts ("Buffer overflow")
+        return None
     if len(frame) != len(cells):
         return None
     stripped = [_stripped(frame[i].to_numpy()) for i in range(frame.shape[1])]
@@ -90,6 +82,22 @@ def quick_table(data: bytes, limits: Limits | None = None) -> Table | None:
         kind=kind,
         encoding=encoding,
         warnings=warnings,
+    )
+
+
+def _read_plain(body: str, delimiter: str, written: int) -> pd.DataFrame:
+    """Every line of ``body`` as text cells, ``written`` columns, nothing quoted, nothing taken for missing."""
+    return pd.read_csv(
+        io.StringIO(body),
+        sep=delimiter,
+        header=None,
+        names=list(range(written)),
+        index_col=False,
+        dtype=object,
+        na_filter=False,
+        skip_blank_lines=False,
+        quoting=csv.QUOTE_NONE,
+        engine="c",
     )
 
 
