@@ -24,7 +24,8 @@ INTRO = (
     "request memo emptied — no warm layer but the database's own — repeated n times (median and p95). "
     "**Warm** is the same page requested again and again. "
     "Queries are counted on a cold and on a warm request. The **floor** is the same figures fetched by plain "
-    "hand-written SQL GROUP BYs over the results (`bench/floors.py`); **ratio** = page median ÷ floor median. "
+    "hand-written SQL GROUP BYs over the results, with indexes of their own made after the pages are timed "
+    "(`bench/floors.py`); **ratio** = page median ÷ floor median. "
     "The pandas column computes the same groupings from a DataFrame already in memory."
 )
 SIZES = {
