@@ -76,16 +76,15 @@ def test_the_streamed_csv_is_the_built_tables(role_client, demo, username):
     assert SensitiveExport.objects.filter(user=demo.users[username]).count() == sensitive
 
 
-def test_kept_cells_are_those_of_the_full_record(demo):
-    """``ranked_cells.export_record`` reads what ``tables.record`` gives the figure columns: every school, three
-    measures, every focus group, both disclosure views, every comparator."""
-    from schools import ranked_cells, selectors, stored_judgements
+def _judged_rows_and_comparators(demo):
+    """(row, comparator) for every school's judged row: three measures, every focus group, both disclosure views,
+    every comparator."""
+    from schools import selectors, stored_judgements
     from schools.figures import years_with_results
     from schools.gaps import Comparator
 
     groups = selectors.pupil_groups()
     measures = [selectors.measures_by_code()[c] for c in ("ks2_rwm_exp", "ks2_read_avg", "persistent_absence")]
-    compared = 0
     for focus in selectors.focus_groups(groups):
         rows = stored_judgements.judged_rows_by_view(
             demo.la,
@@ -100,8 +99,18 @@ def test_kept_cells_are_those_of_the_full_record(demo):
             for pairs in by_measure.values():
                 for _school, row in pairs:
                     for kind in Comparator.CHOICES:
-                        assert ranked_cells.cells_of(row, kind) == ranked_cells.cells_of(row, kind, full=True)
-                        compared += 1
+                        yield row, kind
+
+
+def test_kept_cells_are_those_of_the_full_record(demo):
+    """``ranked_cells.export_record`` reads what ``tables.record`` gives the figure columns: every school, three
+    measures, every focus group, both disclosure views, every comparator."""
+    from schools import ranked_cells
+
+    compared = 0
+    for row, kind in _judged_rows_and_comparators(demo):
+        assert ranked_cells.cells_of(row, kind) == ranked_cells.cells_of(row, kind, full=True)
+        compared += 1
     assert compared > 500
 
 
@@ -111,31 +120,14 @@ def test_kept_shown_figures_are_those_of_the_full_record(demo):
     interval unrounded) — every school, three measures, every focus group, both views, every comparator."""
     import json
 
-    from schools import ranked_cells, selectors, stored_judgements
-    from schools.figures import years_with_results
-    from schools.gaps import Comparator
+    from schools import ranked_cells
     from schools.tables import record
 
-    groups = selectors.pupil_groups()
-    measures = [selectors.measures_by_code()[c] for c in ("ks2_rwm_exp", "ks2_read_avg", "persistent_absence")]
     compared = 0
-    for focus in selectors.focus_groups(groups):
-        rows = stored_judgements.judged_rows_by_view(
-            demo.la,
-            measures,
-            focus,
-            asked_year=0,
-            views=(True, False),
-            groups=groups,
-            years=years_with_results(demo.la),
-        )
-        for by_measure in rows.values():
-            for pairs in by_measure.values():
-                for _school, row in pairs:
-                    for kind in Comparator.CHOICES:
-                        kept = json.loads(json.dumps(ranked_cells.shown_of(row, kind)))
-                        shown = ranked_cells.shown_record(kept, row.measure)
-                        full = record(row, kind)
-                        assert shown == {name: full[name] for name in shown}
-                        compared += 1
+    for row, kind in _judged_rows_and_comparators(demo):
+        kept = json.loads(json.dumps(ranked_cells.shown_of(row, kind)))
+        shown = ranked_cells.shown_record(kept, row.measure)
+        full = record(row, kind)
+        assert shown == {name: full[name] for name in shown}
+        compared += 1
     assert compared > 500
