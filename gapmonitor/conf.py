@@ -2,9 +2,11 @@
 
 ``gapmonitor/settings.py`` sets every ``GAPMONITOR_*`` value from the environment with :func:`from_env`, which
 falls back to the default written here; code reads ``conf.<name>`` (e.g. ``conf.suppression_threshold`` for
-``GAPMONITOR_SUPPRESSION_THRESHOLD``), never ``getattr(settings, "GAPMONITOR_…", default)``. Reads are live, so
-``override_settings`` in a test takes effect at once, and a settings module that leaves a value out gets the
-default below.
+``GAPMONITOR_SUPPRESSION_THRESHOLD``), never ``getattr(settings, "GAPMONITOR_…", default)``. A value is read
+once and kept until a setting changes (Django's ``setting_changed`` signal, which ``override_settings`` and
+pytest-django's ``settings`` send), so an override in a test takes effect at once; a settings module that leaves
+a value out gets the default below. Kept, because pages read these hundreds of times a request (every trend
+reads its window and band) and a setting left out costs ``django.conf.settings`` an AttributeError each time.
 
 A default of ``None`` means "the rules built into the module that uses the setting" (the cluster RAG rules in
 ``schools.rag``, the key-stage phases in ``schools.published``): those are data, kept beside the code that
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar, cast
 
 from django.conf import settings
+from django.core.signals import setting_changed
 
 T = TypeVar("T")
 PREFIX = "GAPMONITOR_"
@@ -37,8 +40,23 @@ class Setting(Generic[T]):
         self.name = PREFIX + name.upper()
 
     def __get__(self, instance: object, owner: type | None = None) -> T:
-        value = getattr(settings, self.name, self.default)
-        return self.parse(value) if value is not None else cast(T, value)
+        try:
+            return _read[self.name]
+        except KeyError:
+            value = getattr(settings, self.name, self.default)
+            parsed = _read[self.name] = self.parse(value) if value is not None else cast(T, value)
+            return parsed
+
+
+# Each setting's value as last read (``Setting.__get__``), forgotten whenever a setting changes.
+_read: dict[str, Any] = {}
+
+
+def _forget(**_kwargs) -> None:
+    _read.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="gapmonitor_conf_forget")
 
 
 class Conf:

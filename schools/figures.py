@@ -9,8 +9,8 @@ from . import aggregates, request_memo
 from .access import disclosure_groups, profile_of, sees_small_cohorts, visible_schools
 from .comparators import BASES, basis_for
 from .disclosure import disclose, partitions_of, seen_through_members
-from .gaps import Figure, worst_status
-from .kept_rows import KEPT_FIELDS, kept, kept_rows
+from .gaps import Figure, make_figure, worst_status
+from .kept_rows import KEPT_FIELDS, kept, kept_rows, tuples
 from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, School
 from .roles import Role, has_role
 
@@ -76,31 +76,10 @@ def _benchmark_figures(queryset, key_fields) -> dict[tuple, Figure]:
 
 def _benchmark_sums(queryset, key_fields) -> dict[tuple, tuple]:
     """The unit and sums of each row of a benchmark ``values(...).annotate(**pooled_sums())`` queryset, read as
-    tuples: each column converted as the ORM converts it (the published value through the backend's decimal
-    converter, the numerator to float), a column at a time, and an integer column the database already returns
-    as ints left as it is (``int`` of an int is itself). Django's per-row conversion and dicts were two thirds of
-    the time of reading England's benchmarks (~1,500 rows: ~17 ms against ~5 ms for the query)."""
-    from django.db import connections
-    from django.db.models import IntegerField
-    from django.db.models.sql.constants import MULTI
-
-    query = queryset.query
-    compiler = query.get_compiler(using=queryset.db)
-    raw = [row for chunk in compiler.execute_sql(MULTI) or () for row in chunk]
-    width = len(query.extra_select) + len(query.values_select) + len(query.annotation_select)
-    if not raw:
-        return {}
-    columns = [list(column) for column in zip(*raw, strict=True)][:width]
-    connection = connections[queryset.db]
-    for index, (converters, expression) in compiler.get_converters([s[0] for s in compiler.select[:width]]).items():
-        column = columns[index]
-        if isinstance(expression.output_field, IntegerField) and all(v is None or type(v) is int for v in column):
-            continue
-        for converter in converters:
-            column = [converter(value, expression, connection) for value in column]
-        columns[index] = column
+    tuples (``kept_rows.tuples``): Django's per-row conversion and dicts were two thirds of the time of reading
+    England's benchmarks (~1,500 rows: ~17 ms against ~5 ms for the query)."""
     start = len(key_fields) + 3
-    return {row[:start]: row[start:] for row in zip(*columns, strict=True)}
+    return {row[:start]: row[start:] for row in tuples(queryset)}
 
 
 def _figures_from_tuples(rows, keyed: bool) -> dict[tuple, Figure]:
@@ -118,20 +97,12 @@ def _figure(
     cohort = total_cohort if counted else None
     if value_cohort:
         scale = 100 if unit == _PERCENT else 1
-        return Figure(
-            cohort=cohort,
-            numerator=numerator,
-            value=scale * numerator / value_cohort,
-            code="",
-            status=status,
-            schools=rows,
-            value_cohort=value_cohort,
-        )
+        return make_figure(cohort, numerator, scale * numerator / value_cohort, "", status, rows, value_cohort)
     if rows == 1 and published is not None:
         # One published value without counts (e.g. a benchmark from a table): show it, it cannot pool.
-        return Figure(cohort=cohort, numerator=None, value=float(published), code="", status=status, schools=1)
+        return make_figure(cohort, None, float(published), "", status, 1, None)
     code = marker or ("NE" if cohort == 0 else "x")
-    return Figure(cohort=cohort, numerator=None, value=None, code=code, status=status, schools=rows)
+    return make_figure(cohort, None, None, code, status, rows, None)
 
 
 def _level_of(scope) -> str:
