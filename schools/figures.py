@@ -3,14 +3,15 @@ read is ONE indexed query, whatever the number of schools (benchmarks are pooled
 arithmetic is in ``schools.gaps``; ``for_user`` then shows them as a user may see them.
 """
 
-from django.db.models import Q
+from django.db.models import FloatField, Max, Q
+from django.db.models.functions import Cast
 
 from . import aggregates, request_memo
 from .access import disclosure_groups, profile_of, sees_small_cohorts, visible_schools
 from .comparators import BASES, basis_for
 from .disclosure import disclose, partitions_of, seen_through_members
 from .gaps import Figure, make_figure, worst_status
-from .kept_rows import KEPT_FIELDS, kept, kept_rows, tuples
+from .kept_rows import kept, kept_rows, tuples
 from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, School
 from .roles import Role, has_role
 
@@ -116,7 +117,7 @@ def _whole_table(level: str, pk: int) -> dict[tuple[int, str, str], tuple]:
     """Every kept row of one organisation (all measures × groups × years) as its unit and sums, keyed (year,
     measure_code, group_code): a page picks a few measures from it, and only those become figures (``figures``);
     the LA's pages read its keys for the years alone (``years_with_results``)."""
-    rows = kept(level, Q(org_id=pk), measures=None, groups=None, years=None).values_list(*KEPT_FIELDS).order_by()
+    rows = kept_rows(level, Q(org_id=pk), measures=None, groups=None, years=None, keyed=False)
     return {row[:3]: row[3:] for row in rows}
 
 
@@ -172,22 +173,14 @@ def la_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:
 
 
 def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
-    """Benchmarks of these geographies pooled by ``key_fields``; within a request the geographies' whole tables
-    are read once (a page asks England several times, for different measures) and filtered here, each row made a
-    figure only once picked (England holds every measure and group; a page shows a few)."""
+    """Benchmarks of these geographies pooled by ``key_fields``. Within a request the geographies' benchmarks
+    are read once for the measures asked so far, every group and year (a page asks England several times: its
+    headline measures, then the one measure of its tables), and read again only for a measure not yet read
+    (then for every measure asked so far); each row is made a figure only once picked. England holds every
+    measure (~3,000 rows at LA size) and a page shows a few."""
     codes = tuple(sorted(codes))
     measures, groups, years = set(measures), set(groups), set(years)
-    table = request_memo.remember(
-        ("benchmarks", codes, tuple(key_fields)),
-        lambda: _benchmark_sums(
-            Benchmark.objects.filter(geography_code__in=codes)
-            .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
-            .annotate(**aggregates.pooled_sums())
-            .order_by(),
-            key_fields,
-        ),
-    )
-    if table is None:  # outside a request: read just what is asked
+    if not request_memo.active():  # outside a request: read just what is asked
         return _aggregate(
             Benchmark.objects.filter(geography_code__in=codes),
             key_fields,
@@ -195,6 +188,22 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
             groups=groups,
             years=years,
         )
+    memo_key = ("benchmarks", codes, tuple(key_fields))
+    held = request_memo.recall(memo_key)
+    if held is None or not measures <= held[0]:
+        read = measures | (held[0] if held is not None else set())
+        held = (
+            read,
+            _benchmark_sums(
+                Benchmark.objects.filter(geography_code__in=codes, measure__code__in=sorted(read))
+                .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
+                .annotate(**_BENCHMARK_SUMS_AS_READ)
+                .order_by(),
+                key_fields,
+            ),
+        )
+        request_memo.keep(memo_key, held)
+    table = held[1]
     n = len(key_fields)
     out = {}
     for key, found in table.items():
@@ -203,6 +212,11 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
                 found = table[key] = _figure(*found)
             out[key] = found
     return out
+
+
+# ``pooled_sums`` with the published value as a float, all a figure makes of it (``_figure``): read as a decimal,
+# each row went through the backend's decimal converter.
+_BENCHMARK_SUMS_AS_READ = aggregates.pooled_sums() | {"published": Cast(Max("value"), FloatField())}
 
 
 def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:

@@ -32,6 +32,19 @@ def remember(key, compute):
     return memo[key]
 
 
+def keep(key, value) -> None:
+    """Keep ``value`` under ``key`` for the rest of this request (replacing what was there); outside a request,
+    nothing."""
+    memo = getattr(_local, "memo", None)
+    if memo is not None:
+        memo[key] = value
+
+
+def active() -> bool:
+    """Whether reads are remembered here (inside a request)."""
+    return getattr(_local, "memo", None) is not None
+
+
 def recall(key):
     """What ``remember`` kept under ``key`` in this request, or None (nothing read yet, or outside a request)."""
     memo = getattr(_local, "memo", None)
