@@ -138,9 +138,9 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from bench import datasets, floors
-    from gapmonitor import heap
     from bench.pages import after_an_import as write_as_an_import
     from bench.pages import pages_for
+    from gapmonitor import heap
     from schools.models import Area, Cluster, LocalAuthority, Result, School
 
     load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())

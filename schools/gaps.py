@@ -88,12 +88,17 @@ class Figure:
         return self.code or "–"
 
     def interval(self, unit: str = "percent") -> tuple[float, float] | None:
-        """95% Wilson interval for a percentage; None for averages/rates (no spread published)."""
+        """95% Wilson interval for a percentage; None for averages/rates (no spread published). Worked out once
+        per figure (a table row asks for it once per gap it tests) and kept beside the fields, which it does
+        not change: equality, hashing and ``replace`` look at the fields only."""
         if unit != "percent" or self.value is None or not self.denominator:
             return None
-        achievers = self.numerator if self.numerator is not None else self.value * self.denominator / 100
-        low, high = wilson_interval(achievers, self.denominator)
-        return 100 * low, 100 * high
+        found = self.__dict__.get("_interval")
+        if found is None:
+            achievers = self.numerator if self.numerator is not None else self.value * self.denominator / 100
+            low, high = wilson_interval(achievers, self.denominator)
+            found = self.__dict__["_interval"] = (100 * low, 100 * high)
+        return found
 
 
 MISSING = Figure(cohort=None, numerator=None, value=None, code="")

@@ -94,22 +94,22 @@ def overdue_or_red(actions, today: date | None = None) -> list[Action]:
 def visible_targets(user) -> QuerySet[Target]:
     if not user.is_authenticated:
         return Target.objects.none()
-    return (
-        Target.objects.filter(_scope_q(user))
-        .select_related(
-            "la",
-            "area",
-            "cluster",
-            "school",
-            "measure",
-            "focus_group",
-            "focus_group__comparison",
-            "comparison_group",
-            "plan",
-            "engagement",
-        )
-        .prefetch_related("milestones")
-    )
+    return _with_target_relations(Target.objects.filter(_scope_q(user)))
+
+
+def _with_target_relations(targets: QuerySet[Target]) -> QuerySet[Target]:
+    return targets.select_related(
+        "la",
+        "area",
+        "cluster",
+        "school",
+        "measure",
+        "focus_group",
+        "focus_group__comparison",
+        "comparison_group",
+        "plan",
+        "engagement",
+    ).prefetch_related("milestones")
 
 
 def get_visible_target(user, pk) -> Target:
@@ -117,17 +117,27 @@ def get_visible_target(user, pk) -> Target:
 
 
 def targets_for_scope(user, scope) -> QuerySet[Target]:
-    """Targets set for exactly this school, cluster, area or LA (not those of the organisations within it)."""
-    targets = visible_targets(user)
+    """Targets set for exactly this school, cluster, area or LA (not those of the organisations within it), that
+    ``user`` may see: ``visible_targets`` with only the branch of ``_scope_q`` such a target can meet (a school's
+    targets are visible when the school is, an area's when the area is…), which spares the query the other
+    three subqueries (half its cost on an area page)."""
+    if not user.is_authenticated:
+        return Target.objects.none()
     if isinstance(scope, School):
-        return targets.filter(school=scope)
-    if isinstance(scope, Cluster):
-        return targets.filter(cluster=scope, school__isnull=True)
-    if isinstance(scope, Area):
-        return targets.filter(area=scope, cluster__isnull=True, school__isnull=True)
-    if isinstance(scope, LocalAuthority):
-        return targets.filter(la=scope, area__isnull=True, cluster__isnull=True, school__isnull=True)
-    return targets.none()
+        found = Target.objects.filter(school=scope, school__in=visible_schools(user))
+    elif isinstance(scope, Cluster):
+        found = Target.objects.filter(cluster=scope, school__isnull=True, cluster__in=visible_clusters(user))
+    elif isinstance(scope, Area):
+        found = Target.objects.filter(
+            area=scope, cluster__isnull=True, school__isnull=True, area__in=visible_areas(user)
+        )
+    elif isinstance(scope, LocalAuthority):
+        found = Target.objects.filter(
+            la=scope, area__isnull=True, cluster__isnull=True, school__isnull=True, la__in=visible_las(user)
+        )
+    else:
+        return Target.objects.none()
+    return _with_target_relations(found)
 
 
 # --------------------------------------------------------------------------- visits

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -62,10 +63,15 @@ class Options:
 
     def carry(self, url: str) -> str:
         """A link down that keeps the chosen group, comparator and measure (and a chosen year)."""
+        return f"{url}?{self._carried}"
+
+    @cached_property
+    def _carried(self) -> str:
+        """The query string ``carry`` adds (the same for every link of the page: a table of schools has ~100)."""
         query: dict[str, str | int] = {"group": self.focus.code, "comparator": self.kind, "measure": self.measure.code}
         if self.form.is_bound and self.form.data.get("year") and self.year:
             query["year"] = self.year
-        return f"{url}?{urlencode(query)}"
+        return urlencode(query)
 
 
 def status_summary(rows) -> list[str]:
