@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import gc, sys
 import gapmonitor.wsgi
-print(gc.get_freeze_count(), "schools.views" in sys.modules, "strategy.views" in sys.modules)
+print(gc.get_freeze_count(), "schools.views" in sys.modules, "strategy.views" in sys.modules, gc.get_threshold()[0])
 """
 
 
@@ -21,10 +21,11 @@ def test_wsgi_entry_point_loads_the_views_and_freezes_the_heap():
     out = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120
     ).stdout.split()
-    frozen, schools_views, strategy_views = int(out[0]), out[1], out[2]
+    frozen, schools_views, strategy_views, youngest = int(out[0]), out[1], out[2], int(out[3])
     # Django, pandas and plotly alone are tens of thousands of objects; an unfrozen heap reports 0.
     assert frozen > 50_000, frozen
     assert (schools_views, strategy_views) == ("True", "True")
+    assert youngest == 10_000  # Python's default is 700
 
 
 def test_settle_leaves_nothing_young_behind():
@@ -32,10 +33,11 @@ def test_settle_leaves_nothing_young_behind():
 
     from gapmonitor import heap
 
-    was_frozen = gc.get_freeze_count()
+    was_frozen, was_threshold = gc.get_freeze_count(), gc.get_threshold()
     try:
         heap.settle()
         assert gc.get_freeze_count() >= was_frozen
         assert gc.get_count()[1:] == (0, 0)  # just collected: no older generation is waiting
     finally:
         gc.unfreeze()  # the test process keeps collecting as before
+        gc.set_threshold(*was_threshold)
