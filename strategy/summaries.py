@@ -75,7 +75,9 @@ def targets_summary(user, scope) -> dict:
     off-track ones listed first."""
     from schools.models import LocalAuthority
 
-    if isinstance(scope, LocalAuthority):
+    if not selectors.any_targets_in(scope):
+        targets = []
+    elif isinstance(scope, LocalAuthority):
         targets = list(selectors.visible_targets(user).filter(la=scope))
     else:
         targets = list(selectors.targets_for_scope(user, scope))

@@ -20,7 +20,7 @@ register = template.Library()
 
 @register.inclusion_tag("strategy/tags/scope_targets.html")
 def scope_targets(scope, user):
-    targets = list(selectors.targets_for_scope(user, scope))
+    targets = list(selectors.targets_for_scope(user, scope)) if selectors.any_targets_in(scope) else []
     statuses = evaluate(targets, show_small_cohorts=sees_small_cohorts(user))
     return {"scope": scope, "targets": [(t, statuses[t.pk]) for t in targets]}
 
