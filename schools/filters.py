@@ -152,9 +152,7 @@ class SchoolFilter(django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(
         choices=School.Phase.choices, label="Phase", empty_label="Any phase", widget=QuickSelect
     )
-    area = OrganisationFilter(
-        queryset=Area.objects.none(), label="Area", empty_label="Any area", widget=QuickSelect
-    )
+    area = OrganisationFilter(queryset=Area.objects.none(), label="Area", empty_label="Any area", widget=QuickSelect)
     cluster = OrganisationFilter(
         queryset=Cluster.objects.none(), label="Cluster", empty_label="Any cluster", widget=QuickSelect
     )
@@ -171,9 +169,7 @@ class SchoolFilter(django_filters.FilterSet):
 
 class ClusterFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Cluster name contains")
-    area = OrganisationFilter(
-        queryset=Area.objects.none(), label="Area", empty_label="Any area", widget=QuickSelect
-    )
+    area = OrganisationFilter(queryset=Area.objects.none(), label="Area", empty_label="Any area", widget=QuickSelect)
 
     class Meta:
         model = Cluster

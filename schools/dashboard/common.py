@@ -50,15 +50,19 @@ class Options:
     def measure_name(self) -> str:
         return self.measure.short_name or self.measure.name
 
-    def query(self, measures: list | None = None, *, year: int | None | bool = True) -> selectors.RowQuery:
+    def query(
+        self, measures: list | None = None, *, year: int | None | bool = True, all_pupils: bool = True
+    ) -> selectors.RowQuery:
         """The rows this page asks for: ``measures`` (default: the chosen one) for the focus group, ending at the
-        chosen year (``year=None``: each row's latest year)."""
+        chosen year (``year=None``: each row's latest year); ``all_pupils`` False: rows without the all-pupils
+        figure (``RowQuery.codes``), for tables and RAG cells."""
         return selectors.RowQuery(
             measures=[self.measure] if measures is None else list(measures),
             focus=self.focus,
             groups=self.groups,
             years=self.years,
             year=self.year if year is True else year,
+            all_pupils=all_pupils,
         )
 
     def carry(self, url: str) -> str:
@@ -183,7 +187,7 @@ def thresholds(opts: Options) -> dict:
 
 def org_rows(opts: Options, kind: str, schools, orgs) -> list:
     """(organisation, row) for ``orgs`` pooled over their ``schools`` on the chosen measure and group."""
-    return selectors.org_rows(opts.user, kind, schools, orgs, opts.query())
+    return selectors.org_rows(opts.user, kind, schools, orgs, opts.query(all_pupils=False))
 
 
 def scope_words(opts: Options) -> str:

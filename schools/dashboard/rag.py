@@ -121,7 +121,9 @@ def cluster_rag_page(opts: Options, *, page=1, every: bool = False) -> dict:
     shown_page = None if every else paginator.get_page(page)
     clusters = list(paginator.object_list if shown_page is None else shown_page.object_list)
     schools = access.visible_schools(user).filter(la=la, cluster__in=[c.pk for c in clusters])
-    by_measure = selectors.org_rows_by_measure(user, "cluster", schools, clusters, opts.query(opts.headline))
+    by_measure = selectors.org_rows_by_measure(
+        user, "cluster", schools, clusters, opts.query(opts.headline, all_pupils=False)
+    )
     measures = [m for m in opts.headline if by_measure.get(m.code)]
     grid = rag_grid(clusters, measures, by_measure)
     rows = [row for m in measures for _c, row in by_measure[m.code]]
