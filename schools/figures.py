@@ -174,10 +174,10 @@ def la_figures(la_ids, *, measures, groups, years) -> dict[tuple, Figure]:
 
 def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tuple, Figure]:
     """Benchmarks of these geographies pooled by ``key_fields``. Within a request the geographies' benchmarks
-    are read once for the measures asked so far, every group and year (a page asks England several times: its
-    headline measures, then the one measure of its tables), and read again only for a measure not yet read
-    (then for every measure asked so far); each row is made a figure only once picked. England holds every
-    measure (~3,000 rows at LA size) and a page shows a few."""
+    are read once for the measures and groups asked so far, every year (a page asks England several times: its
+    headline measures, then the one measure of its tables), and read again only when a measure or group not yet
+    read is asked (then for every one asked so far); each row is made a figure only once picked. England holds
+    every measure and group (~3,000 rows at LA size) and a page shows a few."""
     codes = tuple(sorted(codes))
     measures, groups, years = set(measures), set(groups), set(years)
     if not request_memo.active():  # outside a request: read just what is asked
@@ -190,12 +190,18 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
         )
     memo_key = ("benchmarks", codes, tuple(key_fields))
     held = request_memo.recall(memo_key)
-    if held is None or not measures <= held[0]:
-        read = measures | (held[0] if held is not None else set())
+    if held is None or not (measures <= held[0] and groups <= held[1]):
+        read_measures = measures | (held[0] if held is not None else set())
+        read_groups = groups | (held[1] if held is not None else set())
         held = (
-            read,
+            read_measures,
+            read_groups,
             _benchmark_sums(
-                Benchmark.objects.filter(geography_code__in=codes, measure__code__in=sorted(read))
+                Benchmark.objects.filter(
+                    geography_code__in=codes,
+                    measure__code__in=sorted(read_measures),
+                    pupil_group__code__in=sorted(read_groups),
+                )
                 .values(*key_fields, "results_year", "measure__code", "pupil_group__code", "measure__unit")
                 .annotate(**_BENCHMARK_SUMS_AS_READ)
                 .order_by(),
@@ -203,7 +209,7 @@ def _benchmark_table(codes, *, measures, groups, years, key_fields) -> dict[tupl
             ),
         )
         request_memo.keep(memo_key, held)
-    table = held[1]
+    table = held[2]
     n = len(key_fields)
     out = {}
     for key, found in table.items():

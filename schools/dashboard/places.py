@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from .. import access, page_notes, selectors
 from ..comparators import basis_for
 from ..gaps import gap, gap_interval, gaps, significant
@@ -12,19 +10,19 @@ from ..published import PUBLISHED
 from ..table_columns import figure_text, figure_with_count
 from ..tables import SchoolFiguresTable, national_missing_reasons
 from ..trends import standing
-from .common import Options, base_context, export_notes, headline_table, org_rows, org_table, trend_charts
+from .common import Options, base_context, export_notes, headline_table, org_rows, org_table, trend_charts, url_of
 
 
 def _area_url(a) -> str:
-    return reverse("schools:area", args=[a.pk])
+    return url_of("schools:area", a.pk)
 
 
 def _cluster_url(c) -> str:
-    return reverse("schools:cluster", args=[c.pk])
+    return url_of("schools:cluster", c.pk)
 
 
 def _school_url(s) -> str:
-    return reverse("schools:school", args=[s.urn])
+    return url_of("schools:school", s.urn)
 
 
 def _scope_rows(opts: Options, scope):

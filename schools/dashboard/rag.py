@@ -6,13 +6,12 @@ a page costs the same whatever the number of clusters); its exports rate every c
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.urls import reverse
 
 from .. import access, selectors
 from ..exports import ExportTable
 from ..rag import DEFAULT_CLUSTER_RAG_RULES, RAG_LABELS, RAG_LETTERS, cluster_rag_rules, describe_rule
 from ..table_columns import figure_with_count
-from .common import Options, base_context
+from .common import Options, base_context, url_of
 
 _EXPORT_PARTS = (
     ("rating", "rating", "Red / amber / green by the rules in the title row"),
@@ -56,7 +55,7 @@ def rag_grid(clusters, measures, by_measure: dict) -> list[dict]:
     return [
         {
             "cluster": c,
-            "url": reverse("schools:cluster", args=[c.pk]),
+            "url": url_of("schools:cluster", c.pk),
             "cells": [rag_cell(cells.get((m.code, c.pk)), m) for m in measures],
         }
         for c in clusters

@@ -26,7 +26,7 @@ from ..judgements import BusterReason, Reason, reason_explanations, single_year_
 from ..models import SchoolJudgement
 from ..ranked_cells import shown_record
 from ..tables import BusterTable, PriorityTable
-from .common import Options, base_context, judged_on, records_table, scope_words, thresholds
+from .common import Options, base_context, judged_on, records_table, scope_words, thresholds, url_of
 
 RANKED_PER_PAGE = 50
 
@@ -138,7 +138,7 @@ def buster_findings(ranked: RankedPage, opts: Options, not_judged: int = 0) -> l
 
 
 def _school_url(school) -> str:
-    return reverse("schools:school", args=[school.urn])
+    return url_of("schools:school", school.urn)
 
 
 def _labels(codes: str, labels: dict) -> str:
