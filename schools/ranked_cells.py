@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from .exports import small_cohort_figures
 from .gaps import Figure
+from .table_columns import _sortable
 from .tables import BusterTable, PriorityTable, national_missing_reasons, record
 from .trends import TrendClass
 
@@ -63,6 +64,7 @@ def export_record(row, kind: str) -> dict:
         "chosen": current.get(kind),
         "trend": (trend.label + (" (ns)" if trend.significant is False else "")) if trend else TrendClass.label(None),
         "trend_window": ", ".join(map(str, trend.years)) if trend else "",
+        "trend_change": trend.change if trend else None,
         "stubborn": "Yes" if row.stubborn else "No",
         "status": (focus.status or "").capitalize() or "–",
         "missing_reasons": national_missing_reasons(row.national_note, kind),
@@ -109,4 +111,23 @@ def shown_record(shown: dict, measure) -> dict:
         data[name] = None if shown[name] is None else Figure(*shown[name])
     if shown["focus_ci"] is not None:
         data["focus_ci"] = tuple(shown["focus_ci"])
+    return data
+
+
+def table_record(shown: dict, measure, *, name: str, url: str, extra: dict) -> dict:
+    """The record ``tables.record`` gives an organisation table's columns (``tables.OrgGapTable``: the figures,
+    the chosen gap and its significance, the trend and its years, stubborn, status, and the keys they sort by),
+    read back from a kept ``shown_of``."""
+    data = shown_record(shown, measure)
+    data |= {
+        "name": name,
+        "url": url,
+        "measure_name": measure.short_name or measure.name,
+        "focus_sort": _sortable(data["focus"].value),
+        "comparison_sort": _sortable(data["comparison"].value),
+        "cohort_sort": _sortable(data["cohort"]),
+        "chosen_sort": _sortable(data["chosen"]),
+        "trend_sort": _sortable(data["trend_change"]),
+        **extra,
+    }
     return data

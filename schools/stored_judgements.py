@@ -50,6 +50,7 @@ def rules() -> str:
         "basis-when-judged",  # sets kept before every judged row stated its basis are judged again
         "cells-kept",  # sets kept before each judgement held its row's export cells are judged again
         "shown-kept",  # sets kept before each judgement held the figures its page shows are judged again
+        "shown-trend-change",  # ... and before those held the trend's change (what a table sorts the trend by)
         conf.suppression_threshold,
         conf.single_year_min_cohort,
         conf.gap_buster_min_cohort,
@@ -223,6 +224,24 @@ def _insert(judgement_set: JudgementSet, pairs) -> None:
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
+
+
+def kept_shown(la, measure, focus, *, year: int | None, sees_small: bool, kind: str, schools) -> dict[int, dict]:
+    """{school id: its kept ``shown`` on comparator ``kind``} for the schools among ``schools`` that the current
+    set of these choices judged (every school with figures), in one query and without judging: {} when no such
+    set is kept, and a page builds its rows itself."""
+    found = SchoolJudgement.objects.filter(
+        judgement_set__la=la,
+        judgement_set__measure=measure,
+        judgement_set__pupil_group=focus,
+        judgement_set__asked_year=year or LATEST,
+        judgement_set__sees_small=sees_small,
+        judgement_set__rules=rules(),
+        judgement_set__stamp=Coalesce(Subquery(_stamp(la.pk)), 0),
+        comparator=kind,
+        school__in=schools,
+    )
+    return dict(found.values_list("school_id", "shown"))
 
 
 def flags_on_national(sets: list[JudgementSet], schools):

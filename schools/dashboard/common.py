@@ -12,7 +12,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from gapmonitor.conf import conf
 
-from .. import access, charts, selectors
+from .. import access, charts, ranked_cells, selectors, stored_judgements
 from ..filters import GapOptionsForm
 from ..findings import findings_for
 from ..gaps import Comparator, worst_status
@@ -127,6 +127,43 @@ def org_table(pairs, opts: Options, *, url, caption, prefix, table_class=OrgGapT
         for org, row in pairs
     ]
     return records_table(data, opts, caption=caption, prefix=prefix, table_class=table_class, place=place)
+
+
+def school_table(opts: Options, schools, *, caption: str) -> tuple[OrgGapTable, list[int]]:
+    """The table of ``schools`` (a scoped queryset) on the page's measure, and the years of its rows (what the
+    coverage notes are about). Its records are read from the judgements kept for the page's choices when there
+    are (``stored_judgements.kept_shown``: each school's row as this viewer's view sees it, kept on write by the
+    code that builds a row, ``ranked_cells.shown_of``), else made from the schools' rows built now (``org_rows``):
+    the same table either way (``tests/test_school_tables.py``)."""
+    listed = schools.select_related(None)  # names and URNs: no school's LA, area or cluster is shown
+    kept = stored_judgements.kept_shown(
+        opts.la,
+        opts.measure,
+        opts.focus,
+        year=opts.year,
+        sees_small=access.sees_small_cohorts(opts.user),
+        kind=opts.kind,
+        schools=listed,
+    )
+    if kept:
+        records = [
+            ranked_cells.table_record(
+                kept[school.pk],
+                opts.measure,
+                name=str(school.name),
+                url=opts.carry(url_of("schools:school", school.urn)),
+                extra={"urn": school.urn},
+            )
+            for school in listed
+            if school.pk in kept
+        ]
+        years = [r["year"] for r in records]
+        return records_table(records, opts, caption=caption, prefix="schools-"), years
+    pairs = org_rows(opts, "school", schools, listed)
+    table = org_table(
+        pairs, opts, url=lambda school: url_of("schools:school", school.urn), caption=caption, prefix="schools-"
+    )
+    return table, [row.year for _school, row in pairs]
 
 
 def records_table(data, opts: Options, *, caption, prefix, table_class=OrgGapTable, place="here"):

@@ -10,7 +10,17 @@ from ..published import PUBLISHED
 from ..table_columns import figure_text, figure_with_count
 from ..tables import SchoolFiguresTable, national_missing_reasons
 from ..trends import standing
-from .common import Options, base_context, export_notes, headline_table, org_rows, org_table, trend_charts, url_of
+from .common import (
+    Options,
+    base_context,
+    export_notes,
+    headline_table,
+    org_rows,
+    org_table,
+    school_table,
+    trend_charts,
+    url_of,
+)
 
 
 def _area_url(a) -> str:
@@ -19,10 +29,6 @@ def _area_url(a) -> str:
 
 def _cluster_url(c) -> str:
     return url_of("schools:cluster", c.pk)
-
-
-def _school_url(s) -> str:
-    return url_of("schools:school", s.urn)
 
 
 def _scope_rows(opts: Options, scope):
@@ -165,20 +171,19 @@ def area_page(opts: Options, the_area, *, school_filter) -> dict:
     rows = _scope_rows(opts, the_area)
     schools = access.visible_schools(user).filter(area=the_area)
     cluster_pairs = org_rows(opts, "cluster", schools, access.visible_clusters(user).filter(area=the_area))
-    school_pairs = org_rows(opts, "school", school_filter.qs, school_filter.qs)
     headline = headline_table(rows, opts, caption=_headline_caption(opts, the_area.name), place=the_area.name)
     in_area = f"in {the_area.name}: {opts.measure_name}"
     clusters = org_table(cluster_pairs, opts, url=_cluster_url, caption=f"Clusters {in_area}", prefix="clusters-")
-    school_table = org_table(school_pairs, opts, url=_school_url, caption=f"Schools {in_area}", prefix="schools-")
+    schools_shown, school_years = school_table(opts, school_filter.qs, caption=f"Schools {in_area}")
     context = scope_context(opts, f"{the_area.name} area", rows, the_area, headline)
     context.update(
         pooled_lines=page_notes.pooled_lines(rows, opts),
-        coverage_notes=page_notes.coverage_notes(la, rows, cluster_pairs + school_pairs, opts),
+        coverage_notes=page_notes.coverage_notes(la, rows, cluster_pairs, opts, org_years=school_years),
         charts=trend_charts(rows, place=the_area.name, la_name=la.name),
         cluster_table=clusters,
-        school_table=school_table,
+        school_table=schools_shown,
         school_filter=school_filter,
-        export_tables={"headline": headline, "clusters": clusters, "schools": school_table},
+        export_tables={"headline": headline, "clusters": clusters, "schools": schools_shown},
         export_url="schools:area_export",
         export_args=[the_area.pk],
     )
@@ -189,23 +194,18 @@ def cluster_page(opts: Options, the_cluster) -> dict:
     user, la = opts.user, opts.la
     rows = _scope_rows(opts, the_cluster)
     schools = access.visible_schools(user).filter(cluster=the_cluster)
-    school_pairs = org_rows(opts, "school", schools, schools)
     headline = headline_table(rows, opts, caption=_headline_caption(opts, the_cluster.name), place=the_cluster.name)
-    school_table = org_table(
-        school_pairs,
-        opts,
-        url=_school_url,
-        caption=f"Schools in {the_cluster.name}: {opts.measure_name}",
-        prefix="schools-",
+    schools_shown, school_years = school_table(
+        opts, schools, caption=f"Schools in {the_cluster.name}: {opts.measure_name}"
     )
     context = scope_context(opts, the_cluster.name, rows, the_cluster, headline)
     context.update(
         pooled_lines=page_notes.pooled_lines(rows, opts),
-        coverage_notes=page_notes.coverage_notes(la, rows, school_pairs, opts),
+        coverage_notes=page_notes.coverage_notes(la, rows, [], opts, org_years=school_years),
         area_link=bool(the_cluster.area_id) and access.visible_areas(user).filter(pk=the_cluster.area_id).exists(),
         charts=trend_charts(rows, place=the_cluster.name, la_name=la.name),
-        school_table=school_table,
-        export_tables={"headline": headline, "schools": school_table},
+        school_table=schools_shown,
+        export_tables={"headline": headline, "schools": schools_shown},
         export_url="schools:cluster_export",
         export_args=[the_cluster.pk],
     )
