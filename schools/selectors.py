@@ -328,18 +328,31 @@ def coverage(la, *, measures: list[Measure], years, only=None) -> dict[tuple[int
 def _schools_with_results(la, wanted) -> list[tuple]:
     """(phase, open schools, then for each (year, measure) of ``wanted`` how many of them have a result) for the
     LA's open schools, in one query: an indexed look-up per school and pair (the results' unique key starts with
-    the school), not a count over every result of those years. Written as SQL: the ORM took longer to build the
-    query (a filtered count over a subquery per pair) than the database took to run it."""
+    the school), not a count over every result of those years, and only for schools of the measure's phases
+    (``key_stage_phases``: coverage counts no others, so a secondary school is never looked up for KS2).
+    Written as SQL: the ORM took longer to build the query (a filtered count over a subquery per pair) than the
+    database took to run it."""
     school, result = (connection.ops.quote_name(model._meta.db_table) for model in (School, Result))
     exists = (
-        f"SUM(CASE WHEN EXISTS (SELECT 1 FROM {result} r WHERE r.school_id = s.id AND r.results_year = %s "
-        f"AND r.measure_id = %s) THEN 1 ELSE 0 END)"
+        f"CASE WHEN EXISTS (SELECT 1 FROM {result} r WHERE r.school_id = s.id AND r.results_year = %s "
+        f"AND r.measure_id = %s) THEN 1 ELSE 0 END"
     )
-    columns = "".join(f", {exists}" for _pair in wanted)
-    sql = f"SELECT s.phase, COUNT(*){columns} FROM {school} s WHERE s.la_id = %s AND s.status = %s GROUP BY s.phase"
-    params = [value for year, measure in wanted for value in (year, measure.pk)] + [la.pk, School.Status.OPEN]
+    columns, params = [], []
+    for year, measure in wanted:
+        phases = key_stage_phases(measure.key_stage.code)
+        if phases:  # CASE, not AND: the database may not look the school up unless it is of those phases
+            marks = ", ".join(["%s"] * len(phases))
+            columns.append(f", SUM(CASE WHEN s.phase IN ({marks}) THEN {exists} ELSE 0 END)")
+            params += [*phases, year, measure.pk]
+        else:
+            columns.append(f", SUM({exists})")
+            params += [year, measure.pk]
+    sql = (
+        f"SELECT s.phase, COUNT(*){''.join(columns)} FROM {school} s WHERE s.la_id = %s AND s.status = %s "
+        "GROUP BY s.phase"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, la.pk, School.Status.OPEN])
         return cursor.fetchall()
 
 
