@@ -233,20 +233,19 @@ def benchmark_figures(geography_code, *, measures, groups, years) -> dict[tuple[
 def benchmarks_where(where: Q, *, measures, groups, years) -> tuple[dict[tuple, Figure], dict[tuple, float]]:
     """The benchmarks of the geographies ``where`` picks (e.g. a region and an LA's statistical neighbours), in
     one query: (pooled figures, values as published), both keyed (geography_code, year, measure_code, group_code).
-    A geography has one benchmark per key, so its pooled figure is its own row."""
-    rows = list(
+    A geography has one benchmark per key, so its pooled figure is its own row. Read as tuples (``_benchmark_sums``,
+    the published value as a float): an LA's ten neighbours and region are ~1,000 rows."""
+    sums = _benchmark_sums(
         Benchmark.objects.filter(where)
         .filter(results_year__in=list(years), measure__code__in=list(measures), pupil_group__code__in=list(groups))
         .values("geography_code", "results_year", "measure__code", "pupil_group__code", "measure__unit")
-        .annotate(**aggregates.pooled_sums())
-        .order_by()
+        .annotate(**_BENCHMARK_SUMS_AS_READ)
+        .order_by(),
+        ("geography_code",),
     )
-    published = {
-        (r["geography_code"], r["results_year"], r["measure__code"], r["pupil_group__code"]): float(r["published"])
-        for r in rows
-        if r["published"] is not None
-    }
-    return _figures_from_rows(rows, ("geography_code",)), published
+    at = 1 + aggregates.SUMS.index("published")  # after the unit
+    published = {key: row[at] for key, row in sums.items() if row[at] is not None}
+    return {key: _figure(*row) for key, row in sums.items()}, published
 
 
 def national_figures(*, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
