@@ -313,12 +313,15 @@ def years_with_figures(level: str, org_ids, measure=None) -> list[int]:
     return sorted(set(rows.order_by().values_list("results_year", flat=True).distinct()))
 
 
-def years_with_results(la) -> list[int]:
+def years_with_results(la, *, la_figures: bool = True) -> list[int]:
     """Results years that have any result in the LA: within a request, from the LA's pooled figures read once
-    (``figures``, which the LA's pages read anyway); outside one, one indexed query."""
-    table = request_memo.remember(("pooled", "la", la.pk), lambda: _la_table(la))
-    if table is not None:
-        return sorted({key[0] for key in table})
+    (``figures``, which the LA's pages read anyway); outside one, or for a page that shows no LA figure
+    (``la_figures`` False: the ranked lists and the RAG board), one indexed query of the years alone rather than
+    the LA's ~1,500 figures."""
+    if la_figures:
+        table = request_memo.remember(("pooled", "la", la.pk), lambda: _la_table(la))
+        if table is not None:
+            return sorted({key[0] for key in table})
     years = PooledFigure.objects.filter(level="la", org_id=la.pk).order_by().values_list("results_year", flat=True)
     return sorted(set(years.distinct()))
 

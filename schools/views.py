@@ -35,10 +35,11 @@ from .roles import LA_WIDE_ROLES, Role, has_role
 
 
 # --------------------------------------------------------------------------- parse and respond
-def _options(request, la, form_class=GapOptionsForm) -> Options:
+def _options(request, la, form_class=GapOptionsForm, *, la_figures: bool = True) -> Options:
+    """The page's choices; ``la_figures`` False for a page that shows no LA figure (see ``years_with_results``)."""
     groups = selectors.pupil_groups()
     measures = list(selectors.measures_by_code().values())
-    years = years_with_results(la)
+    years = years_with_results(la, la_figures=la_figures)
     focusable = selectors.focus_groups(groups)
     phases = access.visible_phases(request.user) if not has_role(request.user, *LA_WIDE_ROLES) else []
     default_measure = summaries.default_measure(measures, phases, conf.default_measure)
@@ -201,7 +202,7 @@ def school_measure(request, urn, code):
 # --------------------------------------------------------------------------- priority, busters, RAG
 @login_required
 def priority(request, table=None, fmt=None):
-    opts = _options(request, access.working_la(request.user), PriorityOptionsForm)
+    opts = _options(request, access.working_la(request.user), PriorityOptionsForm, la_figures=False)
     if fmt == "csv" and table == "priority":  # every school, streamed from the kept judgements
         response, small = dashboard.priority_csv(opts, sees_small=access.sees_small_cohorts(request.user))
         if small:
@@ -213,14 +214,14 @@ def priority(request, table=None, fmt=None):
 
 @login_required
 def gap_busters(request, table=None, fmt=None):
-    opts = _options(request, access.working_la(request.user), BusterOptionsForm)
+    opts = _options(request, access.working_la(request.user), BusterOptionsForm, la_figures=False)
     context = dashboard.gap_busters_page(opts, page=request.GET.get("busters-page"), every=fmt is not None)
     return _respond(request, "schools/gap_busters.html", context, table, fmt)
 
 
 @login_required
 def cluster_rag(request, table=None, fmt=None):
-    opts = _options(request, access.working_la(request.user))
+    opts = _options(request, access.working_la(request.user), la_figures=False)
     context = dashboard.cluster_rag_page(opts, page=request.GET.get("page"), every=fmt is not None)
     return _respond(request, "schools/cluster_rag.html", context, table, fmt)
 
