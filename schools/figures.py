@@ -128,15 +128,18 @@ def _la_table(la) -> dict[tuple[int, str, str], tuple]:
 def figures(scope, *, measures, groups, years) -> dict[tuple[int, str, str], Figure]:
     """Pooled figures keyed (results_year, measure_code, group_code) for a LocalAuthority, Area, Cluster
     or School (a school's own result). Pupils in small cohorts count (suppression is applied later, per user).
-    One indexed query; within a request, a school's or LA's whole table is read once (a school page asks for the
-    school and its LA several times) and picked from here. An area or cluster is asked once, on its own page:
-    just what is asked is read (a few measures of its ~1,500 rows). ``years`` None: every year."""
+    One indexed query; within a request, a school's whole table is read once (a school page asks for the school
+    several times) and picked from here, and so is an LA's when the request read it whole for its years
+    (``years_with_results``: the LA's own pages and school pages). Otherwise just what is asked is read (a few
+    measures of an area's, cluster's or LA's ~1,500 rows: an area or cluster page asks once). ``years`` None:
+    every year."""
     level = _level_of(scope)
-    table = (
-        request_memo.remember(("pooled", level, scope.pk), lambda: _whole_table(level, scope.pk))
-        if level in ("school", "la")
-        else None
-    )
+    if level == "school":
+        table = request_memo.remember(("pooled", level, scope.pk), lambda: _whole_table(level, scope.pk))
+    elif level == "la":
+        table = request_memo.recall(("pooled", level, scope.pk))
+    else:
+        table = None
     if table is None:
         return _pooled(level, Q(org_id=scope.pk), measures=measures, groups=groups, years=years, keyed=False)
     return {key: _figure(*sums) for key, sums in _picked(table, measures=measures, groups=groups, years=years).items()}
@@ -315,8 +318,9 @@ def years_with_figures(level: str, org_ids, measure=None) -> list[int]:
 
 def years_with_results(la, *, la_figures: bool = True) -> list[int]:
     """Results years that have any result in the LA: within a request, from the LA's pooled figures read once
-    (``figures``, which the LA's pages read anyway); outside one, or for a page that shows no LA figure
-    (``la_figures`` False: the ranked lists and the RAG board), one indexed query of the years alone rather than
+    (``figures``, which the LA's own pages and school pages pick from); outside one, or for a page that shows
+    no LA figure or a few measures' (``la_figures`` False: the ranked lists and the RAG board; an area's or
+    cluster's LA line, which then reads those measures alone), one indexed query of the years alone rather than
     the LA's ~1,500 figures."""
     if la_figures:
         table = request_memo.remember(("pooled", "la", la.pk), lambda: _la_table(la))

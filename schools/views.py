@@ -36,7 +36,8 @@ from .roles import LA_WIDE_ROLES, Role, has_role
 
 # --------------------------------------------------------------------------- parse and respond
 def _options(request, la, form_class=GapOptionsForm, *, la_figures: bool = True) -> Options:
-    """The page's choices; ``la_figures`` False for a page that shows no LA figure (see ``years_with_results``)."""
+    """The page's choices; ``la_figures`` False for a page that shows no LA figure, or a few measures' (see
+    ``figures.years_with_results``)."""
     groups = selectors.pupil_groups()
     measures = list(selectors.measures_by_code().values())
     years = years_with_results(la, la_figures=la_figures)
@@ -136,7 +137,7 @@ def la_overview(request, table=None, fmt=None, detail=False):
 def area(request, pk, table=None, fmt=None):
     user = request.user
     the_area = access.get_visible_area(user, pk)
-    opts = _options(request, the_area.la)
+    opts = _options(request, the_area.la, la_figures=False)  # its LA line reads the headline measures alone
     schools = access.visible_schools(user).filter(area=the_area)
     school_filter = SchoolFilter(request.GET, queryset=schools, user=user, la=the_area.la, prefix="school")
     context = dashboard.area_page(opts, the_area, school_filter=school_filter)
@@ -146,7 +147,7 @@ def area(request, pk, table=None, fmt=None):
 @login_required
 def cluster(request, pk, table=None, fmt=None):
     the_cluster = access.get_visible_cluster(request.user, pk)
-    opts = _options(request, the_cluster.la)
+    opts = _options(request, the_cluster.la, la_figures=False)  # its LA line reads the headline measures alone
     return _respond(request, "schools/cluster.html", dashboard.cluster_page(opts, the_cluster), table, fmt)
 
 
