@@ -6,7 +6,7 @@ Presentation only: the figures come from ``schools.selectors`` (``schools.figure
 
 from __future__ import annotations
 
-from . import selectors
+from .coverage_counts import coverage
 from .exports import ExportTable
 from .house_style import results_year_label
 from .published import PUBLISHED
@@ -99,7 +99,7 @@ def coverage_notes(la, rows, pairs, opts, *, org_years=()) -> list[str]:
         return []
     shown = {(row.year, row.measure.code) for row in rows if row.year}
     shown |= {(year, opts.measure.code) for year in table_years}
-    found = selectors.coverage(la, measures=list(measures.values()), years=years, only=shown)
+    found = coverage(la, measures=list(measures.values()), years=years, only=shown)
     return [found[key].note() for key in sorted(shown) if key in found and found[key].below_share]
 
 

@@ -4,7 +4,7 @@
   series breaks, first and last years and pandemic years, over many calendars and end years;
 - ``build_row``'s trends, stubborn test and pooled view (each worked out on first read) equal ``trend``,
   ``stubborn`` and ``pooled_view`` called directly on the same figures, over random figures;
-- the coverage notes' counts (``selectors.coverage``, an indexed look-up per school) equal a count of the
+- the coverage notes' counts (``coverage_counts.coverage``, an indexed look-up per school) equal a count of the
   results themselves, and the LA summary's area and cluster years (``selectors.org_row_years``, from the pooled
   table's keys) equal the years of the rows the detail page builds;
 - the pooled figures read by measure and group id over the years' range (within a request that has read every
@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gapmonitor.conf import conf
 from schools import access, request_memo, selectors, trends
+from schools.coverage_counts import coverage
 from schools.dashboard.summary import school_flags
 from schools.figures import figures_by, years_by_org, years_with_results
 from schools.gap_rows import build_row, pooled_view
@@ -117,7 +118,7 @@ def test_coverage_counts_each_open_school_with_a_result(demo):
     codes = ["ks2_rwm_exp", "eyfs_gld", "ks4_att8", "persistent_absence"]
     measures = list(Measure.objects.filter(code__in=codes).select_related("key_stage"))
     years = [2019, 2023, 2024, 2025]
-    found = selectors.coverage(la, measures=measures, years=years)
+    found = coverage(la, measures=measures, years=years)
 
     open_schools = list(School.objects.filter(la=la, status="open"))
     with_results = set(Result.objects.values_list("school_id", "results_year", "measure__code"))

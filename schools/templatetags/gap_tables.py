@@ -107,7 +107,7 @@ def rag_rows(grid, measures):
             out.append(
                 f'\n      <td class="rag rag-{_text(cell["rating"])}"><span aria-hidden="true">{_text(cell["letter"])}'
                 f'</span><span class="visually-hidden">{_text(cell["label"])}</span><br><span class="hint">'
-                f'{_text(cell["value"])}{excess}; {_text(str(cell["trend"]).lower())}</span></td>'
+                f"{_text(cell['value'])}{excess}; {_text(str(cell['trend']).lower())}</span></td>"
             )
         out.append("\n  </tr>\n  ")
     return mark_safe("".join(out))

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gapmonitor.conf import conf
 from schools import selectors
+from schools.coverage_counts import coverage
 from schools.disclosure import disclose, needed_groups, partitions_of, seen_through_members
 from schools.exports import safe_cell
 from schools.figures import (
@@ -169,7 +170,7 @@ class Command(BaseCommand):
         pooled_here = {key[1:]: figure for key, figure in pooled.items() if key[0] == la.pk}
         published_here = {key[1:]: figure for key, figure in published.items() if key[0] == la.pk}
         pair = side_by_side(measure, year, pooled_here, published_here, focus.code, comparison.code)
-        cover = selectors.coverage(la, measures=[measure], years=[year]).get((year, measure.code))
+        cover = coverage(la, measures=[measure], years=[year]).get((year, measure.code))
         return {
             "published_value": rounded(pair.published_focus.value) if pair.published_focus else None,
             "published_cohort": pair.published_cohort,
