@@ -67,6 +67,17 @@ class Options:
             all_pupils=all_pupils,
         )
 
+    def judgement_choices(self) -> dict:
+        """What the judgements kept for this page's choices are kept by (``stored_judgements``): the LA, measure,
+        focus group and year, and whether this viewer sees small cohorts."""
+        return dict(
+            la=self.la,
+            measure=self.measure,
+            focus=self.focus,
+            year=self.year,
+            sees_small=access.sees_small_cohorts(self.user),
+        )
+
     def carry(self, url: str) -> str:
         """A link down that keeps the chosen group, comparator and measure (and a chosen year)."""
         return f"{url}?{self._carried}"
@@ -136,15 +147,7 @@ def school_table(opts: Options, schools, *, caption: str) -> tuple[OrgGapTable, 
     code that builds a row, ``ranked_cells.shown_of``), else made from the schools' rows built now (``org_rows``):
     the same table either way (``tests/test_school_tables.py``)."""
     listed = schools.select_related(None)  # names and URNs: no school's LA, area or cluster is shown
-    kept = stored_judgements.kept_shown(
-        opts.la,
-        opts.measure,
-        opts.focus,
-        year=opts.year,
-        sees_small=access.sees_small_cohorts(opts.user),
-        kind=opts.kind,
-        schools=listed,
-    )
+    kept = stored_judgements.kept_shown(**opts.judgement_choices(), kind=opts.kind, schools=listed)
     if kept:
         records = [
             ranked_cells.table_record(

@@ -68,15 +68,7 @@ class _CountedPaginator(Paginator):
 
 
 def _ranked(opts: Options, *, busters: bool, page, every: bool) -> RankedPage:
-    kept_set = stored_judgements.judgement_set(
-        opts.la,
-        opts.measure,
-        opts.focus,
-        year=opts.year,
-        sees_small=access.sees_small_cohorts(opts.user),
-        groups=opts.groups,
-        years=opts.years,
-    )
+    kept_set = stored_judgements.judgement_set(**opts.judgement_choices(), groups=opts.groups, years=opts.years)
     schools = access.visible_schools(opts.user).filter(la=opts.la)
     # The page's rows are drawn from ``shown``; the export cells (``cells``) are the streamed CSV's alone.
     listed = stored_judgements.ranked(kept_set, opts.kind, schools, busters=busters, wanted=opts.reasons)
