@@ -222,7 +222,7 @@ KNOWN_LONG_TEMPLATE_LINES = {
     "ragboard/judgement.html": 6,
     "ragboard/overall.html": 3,
     "ragboard/plan_board.html": 2,
-    "schools/cluster_rag.html": 2,
+    "schools/cluster_rag.html": 1,
     "schools/gap_busters.html": 1,
     "schools/imports/_schools.html": 1,
     "schools/imports/detail.html": 8,
