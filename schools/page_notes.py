@@ -89,8 +89,9 @@ def pooled_lines(rows, opts) -> list[str]:
 
 def coverage_notes(la, rows, pairs, opts, *, org_years=()) -> list[str]:
     """A visible note for each year shown (headline rows, and the chosen measure in the tables below) that
-    covers fewer than the configured share of the LA's open schools. Two queries. ``org_years``: the years of
-    the tables' rows when the rows themselves (``pairs``) are not built (``selectors.org_row_years``)."""
+    covers fewer than the configured share of the LA's open schools. One query (``coverage_counts.coverage``).
+    ``org_years``: the years of the tables' rows when the rows themselves (``pairs``) are not built
+    (``selectors.org_row_years``)."""
     measures = {row.measure.code: row.measure for row in rows}
     measures.setdefault(opts.measure.code, opts.measure)
     table_years = {row.year for _o, row in pairs if row.year} | {y for y in org_years if y}
