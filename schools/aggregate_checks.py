@@ -4,13 +4,14 @@ ranking against a fresh judgement by the gap engine (``check_figures``)."""
 from __future__ import annotations
 
 from . import stored_judgements
-from .pooling import COLUMNS, LEVELS, SELECTED_KEY, SUMS, pooled_query, published_query
+from .pooling import COLUMNS, KEPT_LEVELS, SELECTED_KEY, SUMS, pooled_query, published_query
 
 
 def differences(limit: int = 50) -> tuple[int, list[str]]:
-    """Compare every pooled row with a fresh pooling of the results, every LA's published row with its
-    published figure, then every kept judgement with the gap engine's judgement of the figures as they are now
-    (``stored_judgements.differences``): (number of differences, the first ``limit`` of them described)."""
+    """Compare every pooled row kept (a cluster's, area's or LA's: a school's are read from its results) with a
+    fresh pooling of the results, every LA's published row with its published figure, then every kept judgement
+    with the gap engine's judgement of the figures as they are now (``stored_judgements.differences``): (number of
+    differences, the first ``limit`` of them described)."""
     from .models import PooledFigure
 
     fields = SUMS
@@ -23,7 +24,7 @@ def differences(limit: int = 50) -> tuple[int, list[str]]:
         if len(described) < limit:
             described.append(text)
 
-    fresh_queries = [pooled_query(level) for level in LEVELS] + [published_query()]
+    fresh_queries = [pooled_query(level) for level in KEPT_LEVELS] + [published_query()]
     for query in fresh_queries:
         for row in query.values_list(*SELECTED_KEY, *fields):
             key, fresh = tuple(row[:5]), row[5:]

@@ -5,8 +5,9 @@ groups, summed the way the DCSF National Strategies' "Quality standards and crit
 (2009) pools them (sum of achievers ÷ sum of cohort; the queries: ``schools.pooling``). Those sums change only
 when results are written or a school moves, so they are worked out then, in the same transaction, for the
 organisations and years touched — and pages read them with a few indexed lookups (``schools.selectors``),
-whatever the number of schools. A school's rows come from its results, one row per result (of the measures an
-import wrote); a cluster's, area's or LA's from the GROUP BY ``check_figures`` runs.
+whatever the number of schools. A cluster's, area's or LA's rows are the GROUP BY ``check_figures`` runs; a
+school's are not kept: each of its results is its own pooled row, read from the results as one
+(``pooling.school_rows``), so a school's figures change with its results and nothing is re-pooled for it.
 
 Who refreshes:
 - imports and rollbacks (bulk writes, no signals): :func:`touch_batch` / :func:`deferred` around the write;
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from .pooling import ALL_YEARS as ALL_YEARS
-from .pooling import CHUNK, insert_pooled, pooled_query, published_query, school_rows_query
+from .pooling import CHUNK, KEPT_LEVELS, insert_pooled, pooled_query, published_query
 from .pooling import COLUMNS as COLUMNS
 from .pooling import LEVELS as LEVELS
 from .pooling import PUBLISHED as PUBLISHED
@@ -50,34 +51,28 @@ def repool_published(la_ids=None) -> None:
     insert_pooled(published_query(la_ids))
 
 
-def _repool(level: str, org_ids, years=ALL_YEARS, measure_ids=None) -> None:
-    """Replace the pooled rows of these organisations (for these years) by a fresh pooling of their results: a
-    school's a row per result, for these measures only (None: all); a cluster's, area's or LA's by the GROUP BY
-    of :func:`.pooling.pooled_query`, every measure, the same statement as ``check_figures`` runs (a float sum
-    depends on the order it adds in, so the pages' figures are those of that statement to the last digit)."""
+def _repool(level: str, org_ids, years=ALL_YEARS) -> None:
+    """Replace the pooled rows of these clusters, areas or LAs (for these years) by a fresh pooling of their
+    results, every measure: the GROUP BY of :func:`.pooling.pooled_query`, the same statement as
+    ``check_figures`` runs (a float sum depends on the order it adds in, so the pages' figures are those of
+    that statement to the last digit)."""
     from .models import JudgementSet
 
     org_ids = sorted(set(org_ids))
     for start in range(0, len(org_ids), CHUNK):
         chunk = org_ids[start : start + CHUNK]
-        if level == "school":
-            _stale(level, chunk, years, measure_ids)
-            insert_pooled(school_rows_query(chunk, years, measure_ids))
-            continue
-        _stale(level, chunk, years, None)
+        _stale(level, chunk, years)
         insert_pooled(pooled_query(level, chunk, years))
         if level == "la":  # the LA's kept judgements rest on these figures (``schools.stored_judgements``)
             JudgementSet.forget(la_ids=chunk)
 
 
-def _stale(level: str, org_ids, years, measure_ids) -> None:
+def _stale(level: str, org_ids, years) -> None:
     from .models import PooledFigure
 
     stale = PooledFigure.objects.filter(level=level, org_id__in=org_ids)
     if years is not ALL_YEARS:
         stale = stale.filter(results_year__in=list(years))
-    if measure_ids is not None:
-        stale = stale.filter(measure_id__in=list(measure_ids))
     stale._raw_delete(stale.db)
 
 
@@ -87,10 +82,9 @@ def rebuild(*, published: bool = False) -> None:
     from .models import JudgementSet, PooledFigure
 
     with transaction.atomic():
-        stale = PooledFigure.objects.filter(level__in=LEVELS)
+        stale = PooledFigure.objects.filter(level__in=LEVELS)  # a school's too, should any be left
         stale._raw_delete(stale.db)
-        insert_pooled(school_rows_query())
-        for level in LEVELS[1:]:
+        for level in KEPT_LEVELS:
             insert_pooled(pooled_query(level))
         if published:
             repool_published()
@@ -103,8 +97,7 @@ def repool_measure(measure_id: int) -> None:
 
     stale = PooledFigure.objects.filter(measure_id=measure_id, level__in=LEVELS)  # published rows are as published
     stale._raw_delete(stale.db)
-    insert_pooled(school_rows_query(measure_ids=[measure_id]))
-    for level in LEVELS[1:]:
+    for level in KEPT_LEVELS:
         insert_pooled(pooled_query(level, measure_ids=[measure_id]))
     JudgementSet.forget(measure_id=measure_id)
 
@@ -119,7 +112,8 @@ def forget(level: str, org_id: int) -> None:
 
 # --------------------------------------------------------------------------- what a write touched
 class Touched:
-    """Schools × years whose pooled figures a write changes. Where the schools sit is read when they are added
+    """Schools × years a write changes, and so the pooled figures of the clusters, areas and LAs they sit in
+    (a school's own are its results, nothing to re-pool). Where the schools sit is read when they are added
     (before the write: a school deleted or moved away still leaves its old cluster's figures to re-pool) and
     again at :meth:`refresh` (after it)."""
 
@@ -127,9 +121,6 @@ class Touched:
         self.years: dict[int, set | None] = {}  # school id → years, None: every year
         self.orgs: dict[tuple[str, int], set | None] = {}
         self.published: set[str] = set()  # geography codes whose benchmarks were written
-        # The only measures whose results were written (an import's), None: any may have changed (a school moved,
-        # a result edited), so every measure of the touched schools and years is re-pooled.
-        self.measures: set[int] | None = set()
 
     @staticmethod
     def _merge(store: dict, key, years) -> None:
@@ -138,10 +129,9 @@ class Touched:
         else:
             store.setdefault(key, set()).update(years)
 
-    def add(self, pairs=(), *, schools=(), all_years: bool = False, before: bool = True, measures=None) -> None:
+    def add(self, pairs=(), *, schools=(), all_years: bool = False, before: bool = True) -> None:
         """``pairs``: (school id, results year); ``schools``: ids whose every year is touched (a move).
-        ``before``: the write is still to come, so note where the schools sit now (one query). ``measures``: the
-        only measures written (an import's results), None: any."""
+        ``before``: the write is still to come, so note where the schools sit now (one query)."""
         by_school: dict[int, set | None] = {}
         for school_id, year in pairs:
             self._merge(by_school, school_id, {year})
@@ -151,7 +141,6 @@ class Touched:
             by_school = dict.fromkeys(by_school, ALL_YEARS)
         if not by_school:
             return
-        self._measures(measures)
         for school_id, years in by_school.items():
             self._merge(self.years, school_id, years)
         if before:
@@ -165,13 +154,6 @@ class Touched:
         for org in org_ids:
             if org is not None:
                 self._merge(self.orgs, (level, org), years)
-                self._measures(None)
-
-    def _measures(self, measures) -> None:
-        if measures is None or self.measures is None:
-            self.measures = None
-        else:
-            self.measures.update(measures)
 
     def _add_orgs_of(self, by_school: dict) -> None:
         from .models import School
@@ -201,20 +183,18 @@ class Touched:
         everything: dict[str, set[int]] = defaultdict(set)
         some: dict[str, set[int]] = defaultdict(set)
         some_years: dict[str, set[int]] = defaultdict(set)
-        touched = [(("school", school_id), years) for school_id, years in self.years.items()]
-        for (level, org), years in touched + list(self.orgs.items()):
+        for (level, org), years in self.orgs.items():
             if years is ALL_YEARS:
                 everything[level].add(org)
             else:
                 some[level].add(org)
                 some_years[level].update(years)
-        measures = None if self.measures is None else sorted(self.measures)
-        for level in LEVELS:
+        for level in KEPT_LEVELS:
             if everything[level]:
-                _repool(level, everything[level], ALL_YEARS, measures)
+                _repool(level, everything[level], ALL_YEARS)
             if some[level] - everything[level]:
-                _repool(level, some[level] - everything[level], sorted(some_years[level]), measures)
-        self.years, self.orgs, self.measures = {}, {}, set()
+                _repool(level, some[level] - everything[level], sorted(some_years[level]))
+        self.years, self.orgs = {}, {}
 
 
 _state = threading.local()
@@ -251,22 +231,10 @@ def touch(pairs=(), *, schools=(), all_years: bool = False, published=()) -> Non
         touched.refresh()
 
 
-def refresh_schools(school_ids, years=ALL_YEARS) -> None:
-    """Re-pool these schools and the clusters, areas and LAs they sit in (the demo and bench builders, which
-    write with ``bulk_create``)."""
-    touched = Touched()
-    if years is ALL_YEARS:
-        touched.add(schools=school_ids)
-    else:
-        touched.add([(school, year) for school in school_ids for year in years])
-    touched.refresh()
-
-
 def refresh_la(la) -> None:
-    """Re-pool an LA whole: its schools, clusters and areas (written in bulk by the demo and bench builders)."""
-    from .models import Area, Cluster, School
+    """Re-pool an LA whole: its clusters, areas and itself (written in bulk by the demo and bench builders)."""
+    from .models import Area, Cluster
 
-    _repool("school", School.objects.filter(la=la).values_list("pk", flat=True))
     _repool("cluster", Cluster.objects.filter(la=la).values_list("pk", flat=True))
     _repool("area", Area.objects.filter(la=la).values_list("pk", flat=True))
     _repool("la", [la.pk])
@@ -280,7 +248,6 @@ def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -
     touched = touched if touched is not None else Touched()
     written = Result.objects.filter(batch=batch)
     pairs = written.values_list("school_id", "results_year").distinct().order_by()
-    measures = written.values_list("measure_id", flat=True).distinct().order_by()
-    touched.add(pairs, before=before, measures=list(measures))
+    touched.add(pairs, before=before)
     touched.add_published(Benchmark.objects.filter(batch=batch).values_list("geography_code", flat=True).distinct())
     return touched

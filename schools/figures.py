@@ -1,6 +1,7 @@
-"""Pooled figure reads. The pooled figures are kept on write in ``PooledFigure`` (``schools.aggregates``): each
-read is ONE indexed query, whatever the number of schools (benchmarks are pooled from their own few rows); the
-arithmetic is in ``schools.gaps``; ``for_user`` then shows them as a user may see them.
+"""Pooled figure reads. A cluster's, area's or LA's pooled figures are kept on write in ``PooledFigure``
+(``schools.aggregates``), a school's are its results (``pooling.school_rows``): each read is ONE indexed query,
+whatever the number of schools (benchmarks are pooled from their own few rows); the arithmetic is in
+``schools.gaps``; ``for_user`` then shows them as a user may see them.
 """
 
 from django.db.models import FloatField, Max, Q
@@ -11,7 +12,7 @@ from .access import disclosure_groups, profile_of, sees_small_cohorts, visible_s
 from .comparators import BASES, basis_for
 from .disclosure import disclose, partitions_of, seen_through_members
 from .gaps import Figure, make_figure, worst_status
-from .kept_rows import kept, kept_rows, tuples
+from .kept_rows import kept, kept_rows, rows_of, tuples
 from .models import Area, Benchmark, Cluster, LocalAuthority, Measure, PooledFigure, PupilGroup, School
 from .roles import Role, has_role
 
@@ -308,9 +309,9 @@ def _published(la_ids, measures, groups, years) -> dict[tuple, Figure]:
 
 def years_with_figures(level: str, org_ids, measure=None) -> list[int]:
     """Results years with any figure for these organisations of ``level`` (``org_ids`` ids or a subquery of
-    them; ``measure`` a Measure, or None: any), from the pooled figures: one indexed query, not a scan of the
-    results."""
-    rows = PooledFigure.objects.filter(level=level, org_id__in=org_ids)
+    them; ``measure`` a Measure, or None: any), from their pooled rows (``kept_rows.rows_of``): one indexed query,
+    not a scan of the results."""
+    rows = rows_of(level, Q(org_id__in=org_ids), sums=False)
     if measure is not None:
         rows = rows.filter(measure=measure)
     return sorted(set(rows.order_by().values_list("results_year", flat=True).distinct()))

@@ -1,5 +1,6 @@
-"""The pooled-figure rows kept on write (``PooledFigure``) that a read asks for, as tuples: ``schools.figures``
-makes figures of them."""
+"""The pooled rows a read asks for, as tuples: ``schools.figures`` makes figures of them. A cluster's, area's or
+LA's are kept on write (``PooledFigure``); a school's are its results, each its own pooled row
+(``pooling.school_rows``)."""
 
 from django.db import connections
 from django.db.models import FloatField, IntegerField, Q
@@ -8,15 +9,26 @@ from django.db.models.sql.constants import MULTI
 
 from . import aggregates, reference_reads
 from .models import PooledFigure
+from .pooling import school_rows
 
 # A kept pooled row as ``figures._pooled`` reads it: the key, the unit, then the sums in ``aggregates.SUMS``' order.
 KEPT_FIELDS = ("results_year", "measure__code", "pupil_group__code", "measure__unit", *aggregates.SUMS)
 
 
-def kept(level: str, orgs: Q, *, measures, groups, years):
-    """The pooled-figure rows of these organisations at ``level``; ``measures`` / ``groups`` / ``years`` None:
-    all."""
-    rows = PooledFigure.objects.filter(orgs, level=level)
+def rows_of(level: str, orgs: Q, *, sums: bool = True, units: dict | None = None):
+    """The pooled rows of these organisations (``orgs``: a filter on ``org_id``) at ``level``: a school's read
+    from its results, through the unique fact (school, measure, group, year); the others' kept, through the
+    key (level, organisation, measure, group, year). Both have ``PooledFigure``'s column names. ``sums`` and
+    ``units``: a school's, :func:`.pooling.school_rows`."""
+    if level == "school":
+        return school_rows(orgs, sums=sums, units=units)
+    return PooledFigure.objects.filter(orgs, level=level)
+
+
+def kept(level: str, orgs: Q, *, measures, groups, years, sums: bool = True):
+    """The pooled rows of these organisations at ``level``; ``measures`` / ``groups`` / ``years`` None: all;
+    ``sums`` False: their keys alone."""
+    rows = rows_of(level, orgs, sums=sums)
     if years is not None:
         rows = rows.filter(results_year__in=list(years))
     if measures is not None:
@@ -37,10 +49,14 @@ def kept_rows(level: str, orgs: Q, *, measures, groups, years, keyed: bool, sums
     head = ("org_id",) if keyed else ()
     if known is None:
         fields = head + (KEPT_FIELDS if sums else ("results_year",))
-        found = kept(level, orgs, measures=measures, groups=groups, years=years).values_list(*fields).order_by()
+        found = kept(level, orgs, measures=measures, groups=groups, years=years, sums=sums)
+        found = found.values_list(*fields).order_by()
         return tuples(found if sums else found.distinct())
     every, all_groups = known
-    rows = PooledFigure.objects.filter(orgs, level=level)
+    units: dict[str, list[int]] = {}
+    for measure in every.values():
+        units.setdefault(measure.unit, []).append(measure.pk)
+    rows = rows_of(level, orgs, sums=sums, units=units)
     if measures is not None:
         rows = rows.filter(measure_id__in=[every[c].pk for c in measures if c in every])
     if groups is not None:

@@ -10,6 +10,8 @@ from django.db.models import Case, Count, F, FloatField, Max, Q, Sum, Value, Whe
 from django.db.models.functions import Cast
 
 LEVELS = ("school", "cluster", "area", "la")
+# The levels whose pooled rows are kept (``PooledFigure``): a school's are its results (:func:`school_rows`).
+KEPT_LEVELS = LEVELS[1:]
 # The LA's own published figure (the LA rows of the DfE files, or LAIT: a ``Benchmark`` whose geography code
 # is the LA's code), kept beside the pooled ones under the LA's id, so a page reads both in one query.
 PUBLISHED = "published"
@@ -36,33 +38,41 @@ def _float(field):
     return Cast(field, FloatField())
 
 
-def numerator_expression(prefix: str = ""):
-    """Per result: achievers (percent), points (average), else value × cohort (÷100 for percent)."""
+def _unit_is(unit: str, prefix: str, units: dict | None) -> Q:
+    """The result's measure has this unit: through the measure (a join), or, given ``units`` (unit → the ids
+    of its measures), by the measure's id alone."""
+    if units is None:
+        return Q(**{f"{prefix}measure__unit": unit})
+    return Q(**{f"{prefix}measure_id__in": list(units.get(unit, ()))})
+
+
+def numerator_expression(prefix: str = "", units: dict | None = None):
+    """Per result: achievers (percent), points (average), else value × cohort (÷100 for percent). ``units``: see
+    :func:`_unit_is`."""
     from .models import Measure
 
-    percent, average = Measure.Unit.PERCENT, Measure.Unit.AVERAGE
+    percent, average = _unit_is(Measure.Unit.PERCENT, prefix, units), _unit_is(Measure.Unit.AVERAGE, prefix, units)
     cohort = f"{prefix}cohort"
     counted = Q(**{f"{cohort}__isnull": False})
-    unit = f"{prefix}measure__unit"
     return Case(
-        When(counted & Q(**{unit: percent, f"{prefix}achievers__isnull": False}), then=_float(f"{prefix}achievers")),
+        When(counted & percent & Q(**{f"{prefix}achievers__isnull": False}), then=_float(f"{prefix}achievers")),
         When(
-            counted & Q(**{unit: percent, f"{prefix}value__isnull": False}),
+            counted & percent & Q(**{f"{prefix}value__isnull": False}),
             then=_float(f"{prefix}value") * _float(cohort) / 100.0,
         ),
-        When(counted & Q(**{unit: average, f"{prefix}points__isnull": False}), then=_float(f"{prefix}points")),
+        When(counted & average & Q(**{f"{prefix}points__isnull": False}), then=_float(f"{prefix}points")),
         When(counted & Q(**{f"{prefix}value__isnull": False}), then=_float(f"{prefix}value") * _float(cohort)),
         default=None,
         output_field=FloatField(),
     )
 
 
-def has_numerator():
+def has_numerator(units: dict | None = None):
     from .models import Measure
 
     return Q(cohort__isnull=False) & (
-        Q(measure__unit=Measure.Unit.PERCENT, achievers__isnull=False)
-        | Q(measure__unit=Measure.Unit.AVERAGE, points__isnull=False)
+        (_unit_is(Measure.Unit.PERCENT, "", units) & Q(achievers__isnull=False))
+        | (_unit_is(Measure.Unit.AVERAGE, "", units) & Q(points__isnull=False))
         | Q(value__isnull=False)
     )
 
@@ -146,28 +156,30 @@ def published_query(la_ids=None, years=ALL_YEARS):
     ).order_by()
 
 
-def school_rows_query(school_ids=None, years=ALL_YEARS, measure_ids=None):
-    """The school level of :func:`pooled_query` without its GROUP BY: a school has one result per year ×
-    measure × group (``result_unique_fact``), so each result is its own pooled row — the same sums, worked out
-    a row at a time with nothing to sort or hash."""
-    results = _results(RESULT_FIELD["school"], school_ids, years, measure_ids)
+def school_rows(orgs: Q, *, sums: bool = True, units: dict | None = None):
+    """A school's pooled rows, read from its results: a school has one result per year × measure × group
+    (``result_unique_fact``), so each result is its own pooled row, with :data:`SUMS` worked out from it as the
+    school level of :func:`pooled_query` would (the same expressions, nothing to group). ``orgs``: a filter on
+    ``org_id`` (the school's id), as on ``PooledFigure``; ``sums`` False: the key alone; ``units``: see
+    :func:`_unit_is`. Nothing is kept for schools: a copy of every result was the largest write of an import
+    (two million rows for a national file) and held nothing the result does not."""
+    from .models import Result
+
+    rows = Result.objects.annotate(org_id=F("school_id")).filter(orgs)
+    if not sums:
+        return rows
     one, zero = Value(1), Value(0)
-    return results.values(
-        pooled_level=Value("school"),
-        pooled_org=F("school_id"),
-        pooled_year=F("results_year"),
-        pooled_measure=F("measure_id"),
-        pooled_group=F("pupil_group_id"),
+    return rows.annotate(
         total_cohort=F("cohort"),
         counted=Case(When(cohort__isnull=False, then=one), default=zero),
         rows=one,
-        numerator=numerator_expression(),
-        value_cohort=Case(When(has_numerator(), then="cohort"), default=None),
+        numerator=numerator_expression(units=units),
+        value_cohort=Case(When(has_numerator(units), then="cohort"), default=None),
         published=F("value"),
         marker=F("value_code"),
         provisional=Case(When(status="provisional", then=one), default=zero),
         revised=Case(When(status="revised", then=one), default=zero),
-    ).order_by("school_id", "results_year", "measure_id", "pupil_group_id")  # as the GROUP BY wrote them
+    )
 
 
 # --------------------------------------------------------------------------- writing what they give

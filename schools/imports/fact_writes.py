@@ -98,7 +98,7 @@ def write_facts(diff: Diff, *, batch, school_ids: dict[int, int]) -> list:
     if len(created):
         # Columns, not Result objects: building two million model instances cost more than writing them.
         ids = created["urn"].map(school_ids).to_numpy(dtype=np.int64)
-        keys = (created["results_year"], created["measure_id"], created["pupil_group_id"])
+        keys = (created["measure_id"], created["pupil_group_id"], created["results_year"])
         order = _key_order(ids, *keys)
         columns = {
             "school_id": lambda start, stop: ids[order[start:stop]].tolist(),

@@ -1,5 +1,5 @@
-"""Pooled figures kept on write (``schools.aggregates``): one row per organisation × results year × measure ×
-pupil group, holding the sums a pooled percentage or average and its interval are worked out from (the
+"""Pooled figures kept on write (``schools.aggregates``): one row per cluster, area or LA × results year ×
+measure × pupil group, holding the sums a pooled percentage or average and its interval are worked out from (the
 pupil-weighted pooling of the DCSF National Strategies' "Quality standards and criteria for LA
 self-evaluation" (2009): sum of achievers ÷ sum of cohort, never a mean of schools' percentages)."""
 
@@ -9,21 +9,21 @@ from .reference import Measure, PupilGroup
 
 
 class PooledFigure(models.Model):
-    """The GROUP BY of a school's, cluster's, area's or LA's results for one year × measure × group, as it stood
-    when its results were last written; and (level ``published``, under the LA's id) the LA's own published
-    figure for it, from the DfE's LA rows or LAIT (a benchmark under the LA's code: one row, not pooled).
+    """The GROUP BY of a cluster's, area's or LA's results for one year × measure × group, as it stood when its
+    results were last written (a school's is its result itself, read as such: ``pooling.school_rows``); and
+    (level ``published``, under the LA's id) the LA's own published figure for it, from the DfE's LA rows or
+    LAIT (a benchmark under the LA's code: one row, not pooled).
     Refreshed in the same transaction as the write (``schools.aggregates``); ``python manage.py check_figures``
     recomputes every row from the results (and the benchmarks) and reports any difference."""
 
     class Level(models.TextChoices):
-        SCHOOL = "school", "School"
         CLUSTER = "cluster", "Cluster"
         AREA = "area", "Area"
         LA = "la", "Local authority"
         PUBLISHED = "published", "Local authority (published)"
 
     level = models.CharField(max_length=9, choices=Level.choices)
-    org_id = models.BigIntegerField(help_text="The school's, cluster's, area's or LA's id.")
+    org_id = models.BigIntegerField(help_text="The cluster's, area's or LA's id.")
     results_year = models.PositiveSmallIntegerField()
     # No foreign-key constraint in the database: the rows are derived from results and benchmarks, whose own
     # constraints already keep a measure or group in use from being deleted (PROTECT), so checking each of

@@ -63,11 +63,13 @@ class Result(FigureFields, Audited):
     """One school's figure for a results year × measure × pupil group."""
 
     # Two indexes besides the key, each written for every one of the two million facts a national file inserts:
-    # the unique fact (school, year, measure, group), which every read of results goes through (a school's, or
-    # its cluster's, area's or LA's through their schools: the re-pooling, the import's comparison, the school
-    # page), and the batch (rollback, re-pooling what an import wrote). No index leads with the year, measure or
-    # group: pages read the pooled figures, not the results, and only the bench's raw-SQL floors scanned results
-    # by measure × group (``bench/notes.md``).
+    # the unique fact (school, measure, group, year), which every read of results goes through (a school's
+    # figures: each result is its own pooled row, ``pooling.school_rows``; its cluster's, area's or LA's through
+    # their schools: the re-pooling, the import's comparison), and the batch (rollback, re-pooling what an import
+    # wrote). Years last, as in the pooled figures' key: a page reads a few measures × groups of many schools
+    # across every year, one contiguous run of the index per school × measure × group. No index leads with the
+    # year, measure or group: only the bench's raw-SQL floors scanned results by measure × group
+    # (``bench/notes.md``).
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results", db_index=False)
     results_year = models.PositiveSmallIntegerField()
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, db_index=False)
@@ -77,7 +79,7 @@ class Result(FigureFields, Audited):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "results_year", "measure", "pupil_group"], name="result_unique_fact"
+                fields=["school", "measure", "pupil_group", "results_year"], name="result_unique_fact"
             )
         ]
 

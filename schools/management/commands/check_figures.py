@@ -8,7 +8,7 @@ from schools import aggregate_checks, aggregates, rejudging
 
 class Command(BaseCommand):
     help = (
-        "Recompute the pooled figures (school, cluster, area, LA × year × measure × group) from the results, and "
+        "Recompute the pooled figures kept (cluster, area, LA × year × measure × group) from the results, and "
         "the LAs' published figures from the benchmarks, and report any difference from those kept on write; "
         "re-judge the judgements kept for ranking likewise. Exits non-zero on a difference; --repair rebuilds the "
         "pooled figures and judges the kept judgements again."
