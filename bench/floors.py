@@ -82,10 +82,14 @@ def national_sql(n: National) -> tuple[str, list]:
 
 
 # The floors' own indexes on the results: the GROUP BYs start at measure × group (× year) and read every figure
-# from the index, never the table.
+# from the index, never the table; or at a school and its years (a school's page, an LA's schools), as the
+# results' unique fact ran until 2 December (school, year, measure, group: migration 0023 put the year last, for
+# the pages that read a school's figures through it, and the floors' GROUP BYs, which filter the year by value
+# and the measure and group by code through a join, lost their quickest path).
 OWN_INDEXES = {
     "bench_floor_cover": "measure_id, pupil_group_id, results_year, school_id, cohort, achievers, points, value",
     "bench_floor_year_measure_group": "results_year, measure_id, pupil_group_id",
+    "bench_floor_school_year": "school_id, results_year, measure_id, pupil_group_id",
 }
 
 

@@ -10,7 +10,8 @@ school's are not kept: each of its results is its own pooled row, read from the 
 (``pooling.school_rows``), so a school's figures change with its results and nothing is re-pooled for it.
 
 Who refreshes:
-- imports and rollbacks (bulk writes, no signals): :func:`touch_batch` / :func:`deferred` around the write;
+- imports (what the plan wrote, ``imports.committing``) and rollbacks (:func:`touch_batch` / :func:`deferred` around
+  the write): bulk writes, no signals;
 - any ORM save or delete of a result, a school moving between LA / area / cluster, a measure's unit changing,
   an area / cluster / LA deleted: the signal handlers (``schools.aggregate_signals``);
 - the demo and benchmark data builders: :func:`refresh_la`.
@@ -240,14 +241,14 @@ def refresh_la(la) -> None:
     _repool("la", [la.pk])
 
 
-def touch_batch(batch, touched: Touched | None = None, *, before: bool = True) -> Touched:
-    """Add the results an import batch wrote (created or overwrote: they carry its id) to ``touched``;
-    ``before``: a rollback is still to come (see :meth:`Touched.add`)."""
+def touch_batch(batch, touched: Touched | None = None) -> Touched:
+    """Add the results an import batch wrote (created or overwrote: they carry its id) to ``touched``, before
+    its rollback (see :meth:`Touched.add`)."""
     from .models import Benchmark, Result
 
     touched = touched if touched is not None else Touched()
     written = Result.objects.filter(batch=batch)
     pairs = written.values_list("school_id", "results_year").distinct().order_by()
-    touched.add(pairs, before=before)
+    touched.add(pairs)
     touched.add_published(Benchmark.objects.filter(batch=batch).values_list("geography_code", flat=True).distinct())
     return touched

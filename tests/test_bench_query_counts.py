@@ -91,7 +91,7 @@ def test_an_import_reaches_the_next_page_read(demo):
         format=ImportBatch.Format.LONG, status=ImportBatch.Status.COMMITTED, file_name="one.csv"
     )
     Result.objects.filter(pk=row.pk).update(cohort=row.cohort + 1, achievers=row.achievers + 1, batch=batch)
-    aggregates.touch_batch(batch).refresh()  # as committing an import does, in its transaction
+    aggregates.touch_batch(batch).refresh()  # the batch's results re-pooled, as a rollback re-pools them
     after = figures(demo.la, measures=["ks2_rwm_exp"], groups=["all"], years=[2025])[key]
     assert after.cohort == before.cohort + 1
     assert after.numerator == before.numerator + 1

@@ -121,15 +121,15 @@ def _page_cache():
         raw.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-POSTGRES_WORK_MEM = "64MB"  # the re-pooling's sort of 100,000 rows (~10 MB) stays in memory (default 4 MB)
+POSTGRES_WORK_MEM = "64MB"  # the re-pooling's GROUP BY of 100,000 results stays in memory (default 4 MB)
 
 
 @contextmanager
 def pooling_memory():
     """Room for the statements that re-pool what an import wrote, inside its transaction: SQLite's larger page
     cache (the results just written, the pooled-figure index written to); PostgreSQL's ``work_mem`` for the
-    transaction (``set_config(…, true)``, as ``SET LOCAL``), so a school's rows are sorted in memory rather than
-    on disk; each put back as it was afterwards."""
+    transaction (``set_config(…, true)``, as ``SET LOCAL``), so the GROUP BY of the clusters', areas' and LAs'
+    results is hashed or sorted in memory rather than on disk; each put back as it was afterwards."""
     if connection.vendor != "postgresql":
         with _page_cache():
             yield

@@ -66,11 +66,13 @@ def commit_plan(
         write_register(plan.register, batch, changes, las, user)
     if plan.new_schools:
         create_schools(plan.new_schools, batch, changes, las, user)
+    touched = aggregates.Touched()
     if plan.diff is not None:
         urns = [plan.diff.results.created["urn"].unique(), plan.diff.results.updated["urn"].unique()]
         school_ids = school_id_map(pd.Series(np.concatenate(urns)).dropna().tolist())
         changes.extend(write_facts(plan.diff, batch=batch, school_ids=school_ids))
         analyze_after_bulk(Result, len(plan.diff.results.created))
+        _touch_written(touched, plan.diff, school_ids)
     if plan.neighbours is not None:
         changes.extend(write_neighbours(plan.neighbours, batch))
     if plan.context is not None:
@@ -78,7 +80,7 @@ def commit_plan(
     ImportChange.objects.bulk_create(changes, batch_size=2000)
     if on_stage is not None:
         on_stage("pooling")
-    _repool(batch, changes)
+    _repool(touched, changes)
 
     counts = plan.counts
     batch.rows_read = plan.rows_read
@@ -96,10 +98,23 @@ def commit_plan(
     return batch
 
 
-def _repool(batch: ImportBatch, changes: list[ImportChange]) -> None:
-    """Pooled figures of what the batch touched, in its transaction: the results it wrote (their schools'
-    years), and every year of the schools it moved between LA, area or cluster (old places and new)."""
-    touched = aggregates.touch_batch(batch, before=False)  # written already: where schools sit now is read once
+def _touch_written(touched: aggregates.Touched, diff, school_ids: dict[int, int]) -> None:
+    """What the plan's facts touch once written: the schools × years of the results it creates or overwrites,
+    and the geographies of its benchmarks — taken from the plan in memory, as ``aggregates.touch_batch`` would
+    read them back from the rows carrying the batch's id (a query over two million rows for a national file)."""
+    results = [frame[["urn", "results_year"]] for frame in (diff.results.created, diff.results.updated)]
+    pairs = pd.concat(results).dropna().drop_duplicates()
+    touched.add(
+        [(school_ids[int(urn)], int(year)) for urn, year in pairs.itertuples(index=False)],
+        before=False,  # written already: where the schools sit now is read once, at the refresh
+    )
+    codes = [frame["geography_code"] for frame in (diff.benchmarks.created, diff.benchmarks.updated)]
+    touched.add_published(pd.concat(codes).dropna().unique().tolist())
+
+
+def _repool(touched: aggregates.Touched, changes: list[ImportChange]) -> None:
+    """Pooled figures of what the batch touched, in its transaction: the results it wrote (``touched``: their
+    schools' years), and every year of the schools it moved between LA, area or cluster (old places and new)."""
     for change in changes:
         if change.kind == ImportChange.Kind.SCHOOL and change.action == ImportChange.Action.UPDATED:
             previous = change.previous or {}

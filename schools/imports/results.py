@@ -312,20 +312,22 @@ def parse_dfe(
     # Schools the register does not know are created from the row's own URN, LEA, ESTAB and SCHNAME.
     new_schools, new_las = [], {}
     phases = {k: v.school_phase for k, v in record_types.items() if v.role == "school"}
-    estab = table.column("ESTAB").str.strip()
-    names = table.column("SCHNAME").str.strip()
+    # Columns as arrays: a national file has ~16,500 new schools, and a pandas look-up per cell took ~1 s.
+    urns, codes, types = urn.to_numpy(), lea.to_numpy(dtype=object), rectype.to_numpy(dtype=object)
+    estab = table.column("ESTAB").str.strip().to_numpy(dtype=object)
+    names = table.column("SCHNAME").str.strip().to_numpy(dtype=object)
     for index in np.flatnonzero(school & urn_ok.to_numpy() & lea_ok.to_numpy() & ~dup.to_numpy()):
-        number = int(urn.iloc[index])
+        number = int(urns[index])
         if number in known_urns:
             continue
-        code = lea.iloc[index]
+        code = codes[index]
         new_schools.append(
             {
                 "urn": number,
                 "la_code": code,
-                "laestab": f"{code}{estab.iloc[index]}"[:7],
-                "name": names.iloc[index] or f"School {number}",
-                "phase": phases.get(rectype.iloc[index], "other"),
+                "laestab": f"{code}{estab[index]}"[:7],
+                "name": names[index] or f"School {number}",
+                "phase": phases.get(types[index], "other"),
                 "row": int(rows[index]),
             }
         )
