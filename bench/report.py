@@ -21,11 +21,12 @@ INTRO = (
     "request after an import: a result of the LA written through the admin's save (its pooled figures "
     "refreshed in the same transaction) and the re-judging task it queues run as the worker would, once per "
     "size before its first page; then, before each cold request, Django's compiled templates dropped and the "
-    "request memo emptied — no warm layer but the database's own — repeated n times (median and p95). "
+    "request memo emptied — no warm layer but the database's own — repeated n times, a round of every page at "
+    "a time (median and p95). "
     "**Warm** is the same page requested again and again. "
     "Queries are counted on a cold and on a warm request. The **floor** is the same figures fetched by plain "
     "hand-written SQL GROUP BYs over the results, with indexes of their own made after the pages are timed "
-    "(`bench/floors.py`); **ratio** = page median ÷ floor median. "
+    "(`bench/floors.py`), run n times in rounds too; **ratio** = page median ÷ floor median. "
     "The pandas column computes the same groupings from a DataFrame already in memory."
 )
 SIZES = {

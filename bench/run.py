@@ -1,9 +1,10 @@
 """The gapmonitor benchmark: ``make bench`` or ``python -m bench.run [--cold] [--size la|national|single_la|all]
 [--db sqlite|postgres|all] [--requests N] [--no-imports] [--rebuild] [--ks2-file PATH]``.
 
-``--cold`` times each page's first request after an import (``bench.pages.after_an_import``) five times
-(three for the single LA of 22,000 schools), beside five warm requests (three there) and as many runs of its
-raw-SQL floor.
+``--cold`` times each page's first request after an import (``bench.pages.after_an_import``) eleven times
+(three for the single LA of 22,000 schools), beside eleven warm requests (three there) and as many runs of
+its raw-SQL floor. Cold requests and floors are taken a round of every page at a time, so a stall of the
+machine costs each page one run rather than all the runs of one page; the median is of the eleven.
 
 Each (database, size) is measured in a child process of its own, with ``DATABASE_URL`` pointing at the
 benchmark's own database (``bench/<size>.sqlite3``; on PostgreSQL ``<name>_<size>`` beside the database named
@@ -43,6 +44,9 @@ def database_url(db: str, name: str) -> str:
 
 
 TEMPLATE = "template"  # an empty database, migrated once a run, that each new benchmark database copies
+# Timed requests of each page, cold and warm, and runs of its floor, at LA and national sizes: an odd number, so
+# the median is one of them; eleven, so a few slow ones (a stalled machine) barely move it.
+REQUESTS = 11
 _migrated: set[str] = set()
 
 
@@ -206,7 +210,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--cold",
         action="store_true",
-        help="time each page's first request after an import five times (three for the single LA of 22,000 "
+        help="time each page's first request after an import eleven times (three for the single LA of 22,000 "
         "schools; else once), beside the warm requests",
     )
     parser.add_argument("--cold-repeat", type=int, default=None, help=argparse.SUPPRESS)
@@ -220,7 +224,7 @@ def main(argv=None) -> int:
         "--requests",
         type=int,
         default=None,
-        help="timed warm requests per page, and runs of its raw-SQL floor (default 5; 3 for the single LA of "
+        help="timed warm requests per page, and runs of its raw-SQL floor (default 11; 3 for the single LA of "
         "22,000 schools, where a ranked list's CSV takes seconds)",
     )
     parser.add_argument("--no-imports", action="store_true", help="skip the import throughput runs")
@@ -250,7 +254,7 @@ def main(argv=None) -> int:
             connections.close_all()  # SQLite: its journal checkpointed into the file that is copied
             report = {}
         elif args.worker == "pages":
-            report = worker_pages(args.size, args.requests or 5, args.cold_repeat or 1)
+            report = worker_pages(args.size, args.requests or REQUESTS, args.cold_repeat or 1)
         else:
             report = worker_import(args.worker.removeprefix("import-"), args.ks2_file)
         Path(args.out).write_text(json.dumps(report, indent=1))
@@ -294,8 +298,8 @@ def main(argv=None) -> int:
             for size in sizes:
                 print(f"== pages: {size} size on {db}", flush=True)
                 # The single LA of 22,000 schools: three of each (its CSV of every school takes seconds).
-                requests = args.requests or (3 if size == "single_la" else 5)
-                cold = args.cold_repeat or ((3 if size == "single_la" else 5) if args.cold else 1)
+                requests = args.requests or (3 if size == "single_la" else REQUESTS)
+                cold = args.cold_repeat or ((3 if size == "single_la" else REQUESTS) if args.cold else 1)
                 extra = ["--requests", str(requests), "--cold-repeat", str(cold), *scaled]
                 database = f"{size}_small" if args.scale else size
                 report = phases.timed(

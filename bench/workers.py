@@ -98,13 +98,13 @@ def fetch(client, url: str):
     return response
 
 
-def _floor(page, result: dict, repeat: int, frame, national, spent: dict) -> dict:
-    """Time the page's raw-SQL (and pandas) floor; its figures and the page's ratios to it."""
+def _floor(page, result: dict, sql_times: list[float], frame, national, spent: dict) -> dict:
+    """The page's raw-SQL floor from its timed runs (``sql_times``), its pandas floor, and the page's ratios to
+    the SQL floor."""
     from bench import floors
 
-    parts = page.floor
-    sql_times, sql_rows = _timed(lambda: floors.run_sql(parts), repeat)
-    pandas_times, _rows = _timed(lambda: floors.run_pandas(parts, frame, national), max(3, repeat // 4))
+    sql_rows = floors.run_sql(page.floor)
+    pandas_times, _rows = _timed(lambda: floors.run_pandas(page.floor, frame, national), max(3, len(sql_times) // 4))
     spent["floors"] += (sum(sql_times) + sum(pandas_times)) / 1000
     floor = _summary(sql_times)["median_ms"]
 
@@ -127,9 +127,21 @@ def _floor(page, result: dict, repeat: int, frame, national, spent: dict) -> dic
     }
 
 
+def _in_turn(pages, rounds: int, run) -> list[list[float]]:
+    """Each page's times (ms) of ``run(number, index, page)``, taken a round at a time — every page once, then
+    every page again — so that a few seconds' stall of the machine (a checkpoint's flush, another process)
+    costs each page one of its runs, not every run of the page it falls on."""
+    times: list[list[float]] = [[] for _page in pages]
+    for index in range(rounds):
+        for number, page in enumerate(pages):
+            times[number].append(run(number, index, page))
+    return times
+
+
 def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
     """Build (or reuse) the dataset; time each page cold (the first request after an import, ``cold_repeat``
-    times) and warm (``repeat`` times) through the test client; count its queries; time its floors."""
+    times, a round of every page at a time: ``_in_turn``) and warm (``repeat`` times) through the test client;
+    count its queries; time its floors (``repeat`` times, in rounds too)."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.signals import request_started
@@ -171,26 +183,32 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
         spent["writes before cold requests"] += time.perf_counter() - written
 
     heap.settle()  # as a server process does once the project is loaded (``gapmonitor.wsgi``)
+    cold_queries: dict[int, int] = {}
+
+    def cold_request(number, index, page) -> float:
+        # One write (and the re-judging it queues, run as the worker would) before the first page's first cold
+        # request: every cold request then meets the database that write left, with every layer above it
+        # dropped again. Writing before each page would re-judge the LA once per page (minutes at 22,000
+        # schools) and time nothing a page does.
+        after_an_import(write=number == 0 and index == 0)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = fetch(clients[page.username], page.url)
+            took = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (page.url, response.status_code)
+        cold_queries[number] = len(queries)
+        return took
+
+    # ``cold_repeat``, not ``repeat``: that is the number of warm requests, used below.
+    every_cold = _in_turn(pages, cold_repeat, cold_request)
     for number, page in enumerate(pages):
         client = clients[page.username]
-        cold_times = []
-        for index in range(cold_repeat):  # not ``repeat``: that is the number of warm requests, used below
-            # One write (and the re-judging it queues, run as the worker would) before the first page's first
-            # cold request: every page's cold requests then meet the database that write left, with every layer
-            # above it dropped again. Writing before each page would re-judge the LA once per page (minutes at
-            # 22,000 schools) and time nothing a page does.
-            after_an_import(write=number == 0 and index == 0)
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = fetch(client, page.url)
-                cold_times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (page.url, response.status_code)
-            cold_queries = len(queries)
         fetch(client, page.url)  # warm up once more
         with CaptureQueriesContext(connection) as queries:
             response = fetch(client, page.url)
         query_count = len(queries)
         times, _ = _timed(lambda url=page.url, client=client: fetch(client, url), repeat)
+        cold_times = every_cold[number]
         warm, cold = _summary(times), _summary(cold_times)
         spent["cold requests"] += sum(cold_times) / 1000
         spent["warm requests"] += sum(times) / 1000
@@ -200,7 +218,7 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
                 "url": page.url,
                 "user": page.username,
                 "queries": query_count,
-                "cold_queries": cold_queries,
+                "cold_queries": cold_queries[number],
                 "bytes": response.bench_bytes if response.streaming else len(response.content),
                 **warm,
                 "cold_median_ms": cold["median_ms"],
@@ -208,10 +226,17 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
                 "cold_n": cold["n"],
             }
         )
+
+    def floor_run(number, index, page) -> float:
+        started = time.perf_counter()
+        floors.run_sql(page.floor)
+        return (time.perf_counter() - started) * 1000
+
     # The floors once every page is timed, with their own indexes (``floors.own_indexes``): no page meets them.
     with floors.own_indexes():
-        for page, result in zip(pages, results, strict=True):
-            result.update(_floor(page, result, repeat, frame, national, spent))
+        every_floor = _in_turn(pages, repeat, floor_run)
+        for page, result, sql_times in zip(pages, results, every_floor, strict=True):
+            result.update(_floor(page, result, sql_times, frame, national, spent))
     machine = _machine()
     machine["load_before"] = load_before
     return {
