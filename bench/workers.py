@@ -54,14 +54,8 @@ def _machine() -> dict:
         else:
             cursor.execute("select sqlite_version()")
             version = "SQLite " + cursor.fetchone()[0]
-    try:
-        commit = subprocess.run(
-            ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True, timeout=10
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit = ""
     return {
-        "commit": commit,
+        "commit": _commit(),
         "nproc": os.cpu_count(),
         "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "cpu": cpu,
@@ -71,6 +65,22 @@ def _machine() -> dict:
         "database": version,
         "platform": platform.platform(),
     }
+
+
+def _commit() -> str:
+    """The commit measured, "-dirty" if a tracked file differs from it — other than the results this run is
+    itself writing (``bench/results.*``, rewritten after each size), which would mark every run after its
+    first size."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results.*")
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return f"{commit}-dirty" if commit and changed else commit
 
 
 def _timed(fn, repeat: int) -> tuple[list[float], object]:
