@@ -77,6 +77,17 @@ def benchmark_table(la, rows, opts: Options, sets) -> dict | None:
     }
 
 
+def _benchmark_sets(opts: Options, rows) -> list:
+    """``selectors.benchmark_sets`` for ``benchmark_table``: the rows' measures, the focus and comparison groups,
+    and only the years the rows show (each row one year), not every year of the LA's trend."""
+    return selectors.benchmark_sets(
+        opts.la,
+        measures=[r.measure.code for r in rows],
+        groups=[opts.focus.code, opts.comparison.code],
+        years=sorted({r.year for r in rows}),
+    )
+
+
 # --------------------------------------------------------------------------- LA, area, cluster
 def la_overview_page(opts: Options, *, area_filter, cluster_filter, summary: bool = False) -> dict:
     """The LA overview's detail: findings, headline table and charts, areas and clusters on the chosen measure.
@@ -104,12 +115,7 @@ def la_overview_page(opts: Options, *, area_filter, cluster_filter, summary: boo
     clusters = org_table(
         cluster_pairs, opts, url=_cluster_url, caption=f"Clusters: {opts.measure_name}", prefix="clusters-"
     )
-    sets = selectors.benchmark_sets(
-        la,
-        measures=[r.measure.code for r in head.pooled_rows],
-        groups=[opts.focus.code, opts.comparison.code],
-        years=opts.years,
-    )
+    sets = _benchmark_sets(opts, head.pooled_rows)
     published = page_notes.published_table(head, opts)
     export_tables = {"headline": headline, "areas": areas, "clusters": clusters}
     if published:
@@ -145,12 +151,7 @@ def _la_summary_base(opts: Options, head, schools, *, area_filter, cluster_filte
     caption = _headline_caption(opts, la.name)
     caption += " (the DfE's published LA figure where there is one)" if published_names else ""
     headline = headline_table(rows, opts, caption=caption, place=la.name)
-    sets = selectors.benchmark_sets(
-        la,
-        measures=[r.measure.code for r in head.pooled_rows],
-        groups=[opts.focus.code, opts.comparison.code],
-        years=opts.years,
-    )
+    sets = _benchmark_sets(opts, head.pooled_rows)
     context = scope_context(opts, f"{la.name} overview", rows, la, headline)
     context.update(
         headline_rows=rows,
