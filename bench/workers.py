@@ -108,12 +108,11 @@ def fetch(client, url: str):
     return response
 
 
-def _floor(page, result: dict, sql_times: list[float], frame, national, spent: dict) -> dict:
-    """The page's raw-SQL floor from its timed runs (``sql_times``), its pandas floor, and the page's ratios to
-    the SQL floor."""
+def _floor(page, result: dict, sql_times: list[float], sql_rows: int, frame, national, spent: dict) -> dict:
+    """The page's raw-SQL floor from its timed runs (``sql_times``, the rows they fetched ``sql_rows``), its
+    pandas floor, and the page's ratios to the SQL floor."""
     from bench import floors
 
-    sql_rows = floors.run_sql(page.floor)
     pandas_times, _rows = _timed(lambda: floors.run_pandas(page.floor, frame, national), max(3, len(sql_times) // 4))
     spent["floors"] += (sum(sql_times) + sum(pandas_times)) / 1000
     floor = _summary(sql_times)["median_ms"]
@@ -237,16 +236,18 @@ def worker_pages(size: str, repeat: int, cold_repeat: int = 5) -> dict:
             }
         )
 
+    floor_rows: dict[int, int] = {}
+
     def floor_run(number, index, page) -> float:
         started = time.perf_counter()
-        floors.run_sql(page.floor)
+        floor_rows[number] = floors.run_sql(page.floor)
         return (time.perf_counter() - started) * 1000
 
     # The floors once every page is timed, with their own indexes (``floors.own_indexes``): no page meets them.
     with floors.own_indexes():
         every_floor = _in_turn(pages, repeat, floor_run)
-        for page, result, sql_times in zip(pages, results, every_floor, strict=True):
-            result.update(_floor(page, result, sql_times, frame, national, spent))
+        for number, (page, result, sql_times) in enumerate(zip(pages, results, every_floor, strict=True)):
+            result.update(_floor(page, result, sql_times, floor_rows[number], frame, national, spent))
     machine = _machine()
     machine["load_before"] = load_before
     return {
